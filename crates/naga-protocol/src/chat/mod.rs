@@ -1,0 +1,1 @@
+//! Chat completions: request, response and chunk types, validation, streaming, accumulation.

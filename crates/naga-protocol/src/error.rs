@@ -1,0 +1,307 @@
+//! The one error type of the protocol crate, split by who is at fault.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use http::{HeaderMap, StatusCode};
+
+use crate::retry::RetryAfter;
+
+/// Longest body or frame excerpt kept inside an error, in bytes.
+pub const MAX_SNIPPET_BYTES: usize = 512;
+
+/// Everything that can go wrong while building a request or reading a response.
+///
+/// The variants say who is at fault: [`Error::InvalidRequest`] is the caller's,
+/// [`Error::Api`] is the server saying no, [`Error::Decode`] and [`Error::Stream`] are the
+/// server (or something between us and it) sending bytes we cannot use. There is no I/O
+/// variant: transports wrap this type in their own error.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request is invalid and was not sent.
+    #[error("invalid request: `{field}` {reason}")]
+    InvalidRequest {
+        /// Dotted path of the offending field, e.g. `messages[2].tool_call_id`.
+        field: Cow<'static, str>,
+        /// Why the value was rejected.
+        reason: Cow<'static, str>,
+    },
+    /// The server answered with an error: an HTTP error status or an error frame in a stream.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The server sent bytes that do not decode as the expected type.
+    #[error("could not decode {what} at byte {offset}: {message} (near `{snippet}`)")]
+    Decode {
+        /// What was being decoded, e.g. `chat completion` or `chat completion chunk`.
+        what: &'static str,
+        /// Byte offset in the decoded text where decoding failed.
+        offset: usize,
+        /// The decoder's own explanation.
+        message: String,
+        /// A bounded excerpt of the input around `offset`.
+        snippet: String,
+    },
+    /// A streamed response broke: truncated, oversized event, invalid UTF-8.
+    #[error("{0}")]
+    Stream(StreamError),
+}
+
+impl Error {
+    /// Builds [`Error::InvalidRequest`].
+    pub fn invalid(
+        field: impl Into<Cow<'static, str>>,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error::InvalidRequest { field: field.into(), reason: reason.into() }
+    }
+
+    /// Builds [`Error::Decode`] from a serde_json error over `input`.
+    pub fn decode(what: &'static str, input: &[u8], err: &serde_json::Error) -> Self {
+        let offset = offset_of(input, err.line(), err.column());
+        Error::Decode {
+            what,
+            offset,
+            message: err.to_string(),
+            snippet: snippet_around(input, offset),
+        }
+    }
+
+    /// The API error, if the server said no (over HTTP or inside a stream).
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The kind of API error, if the server said no.
+    pub fn api_kind(&self) -> Option<ApiErrorKind> {
+        self.api().map(|api| api.kind)
+    }
+
+    /// The HTTP status of an API error received as an HTTP response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api().and_then(|api| api.status)
+    }
+}
+
+/// What the server said when it refused or failed a request.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status; `None` for an error frame that arrived inside a `200 OK` stream.
+    pub status: Option<StatusCode>,
+    /// Category derived from the status and `error.type`.
+    pub kind: ApiErrorKind,
+    /// `error.type` as sent (e.g. `rate_limit_exceeded`), when the body had one.
+    pub error_type: Option<String>,
+    /// `error.message`, or a description of the body when it was not Naga's error JSON.
+    pub message: String,
+    /// How long the server asked us to wait (`retry-after-ms` / `Retry-After`).
+    pub retry_after: Option<RetryAfter>,
+    /// A request id from the response headers, when the server sent one.
+    pub request_id: Option<String>,
+    /// A bounded excerpt of the raw body (at most [`MAX_SNIPPET_BYTES`]).
+    pub body_snippet: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.status {
+            Some(status) => write!(f, "API error {status}")?,
+            None => f.write_str("API error in stream")?,
+        }
+        if let Some(kind) = &self.error_type {
+            write!(f, " ({kind})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Category of an API error; branch on this rather than on status codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400 / 422 `invalid_request_error`: fix the request.
+    InvalidRequest,
+    /// 401 `authentication_error`: the key is missing, wrong or of the wrong kind.
+    Authentication,
+    /// 402 `insufficient_quota`: not enough credits.
+    InsufficientQuota,
+    /// 403: blocked, denied or filtered.
+    PermissionDenied,
+    /// 404 / 410: unknown or retired model or path.
+    NotFound,
+    /// 429 `rate_limit_exceeded`.
+    RateLimited,
+    /// 5xx or `server_error`: the server or an upstream provider failed.
+    Server,
+    /// Anything else.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// Classifies by HTTP status first, then by `error.type` (for in-stream errors).
+    pub fn classify(status: Option<StatusCode>, error_type: Option<&str>) -> Self {
+        if let Some(status) = status {
+            match status.as_u16() {
+                400 | 422 => return Self::InvalidRequest,
+                401 => return Self::Authentication,
+                402 => return Self::InsufficientQuota,
+                403 => return Self::PermissionDenied,
+                404 | 410 => return Self::NotFound,
+                429 => return Self::RateLimited,
+                500..=599 => return Self::Server,
+                _ => {}
+            }
+        }
+        match error_type {
+            Some("invalid_request_error") => Self::InvalidRequest,
+            Some("authentication_error") => Self::Authentication,
+            Some("insufficient_quota") => Self::InsufficientQuota,
+            Some("inappropriate_content" | "permission_denied" | "permission_error") => {
+                Self::PermissionDenied
+            }
+            Some("not_found_error" | "not_found") => Self::NotFound,
+            Some("rate_limit_exceeded" | "rate_limit_error") => Self::RateLimited,
+            Some("server_error" | "api_error" | "overloaded_error" | "upstream_error") => {
+                Self::Server
+            }
+            _ => Self::Other,
+        }
+    }
+}
+
+/// How a streamed response broke.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The byte stream ended before a terminal event (`[DONE]`, a finish_reason or a usage
+    /// trailer).
+    #[error("stream ended early after {events} events without a terminal event")]
+    Truncated {
+        /// Events received before the end.
+        events: usize,
+    },
+    /// One event grew beyond the configured limit; its bytes were discarded.
+    #[error("stream event exceeds the limit of {limit} bytes")]
+    EventTooLarge {
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// One event's data was not valid UTF-8; later events are unaffected.
+    #[error("stream event at byte {offset} is not valid UTF-8")]
+    InvalidUtf8 {
+        /// Offset of the event's first byte in the whole stream.
+        offset: u64,
+    },
+    /// Bytes were fed after `[DONE]` or after the stream was finished.
+    #[error("data after the end of the stream")]
+    DataAfterEnd,
+}
+
+impl From<StreamError> for Error {
+    fn from(err: StreamError) -> Self {
+        Error::Stream(err)
+    }
+}
+
+/// Reads Naga's `{"error": {"type", "message"}}` envelope and the response headers into an
+/// [`Error::Api`]. Any body is accepted: a non-JSON body (an HTML page from a proxy) keeps a
+/// readable excerpt as the message.
+pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
+    let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok().and_then(|e| e.error);
+    let (error_type, message) = match envelope {
+        Some(ErrorBody { error_type, message }) => {
+            let message = message.unwrap_or_else(|| describe_body(status, body));
+            (error_type, message)
+        }
+        None => (None, describe_body(status, body)),
+    };
+    Error::Api(Box::new(ApiError {
+        status,
+        kind: ApiErrorKind::classify(status, error_type.as_deref()),
+        error_type,
+        message,
+        retry_after: RetryAfter::from_headers(headers),
+        request_id: request_id(headers),
+        body_snippet: snippet(body),
+    }))
+}
+
+/// The error envelope of Naga's error bodies and error frames.
+#[derive(serde::Deserialize)]
+pub(crate) struct ErrorEnvelope {
+    #[serde(default)]
+    pub(crate) error: Option<ErrorBody>,
+}
+
+/// The `error` object inside [`ErrorEnvelope`]; every field optional and loosely typed.
+#[derive(serde::Deserialize)]
+pub(crate) struct ErrorBody {
+    #[serde(rename = "type", default, deserialize_with = "lenient_string")]
+    pub(crate) error_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) message: Option<String>,
+}
+
+/// Accepts a string, a number or anything else (turned into its JSON text) for a text field.
+fn lenient_string<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    let value: Option<serde_json::Value> = serde::Deserialize::deserialize(de)?;
+    Ok(match value {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+/// Header names that carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "request-id", "x-naga-request-id", "cf-ray"];
+
+/// The first request-id header present with a printable value.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .filter_map(|name| headers.get(*name))
+        .find_map(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn describe_body(status: Option<StatusCode>, body: &[u8]) -> String {
+    let text = snippet(body);
+    let reason = status.and_then(|s| s.canonical_reason()).unwrap_or("error");
+    if text.trim().is_empty() {
+        format!("{reason} (empty body)")
+    } else {
+        format!("{reason}: {}", text.trim())
+    }
+}
+
+/// A bounded, lossy UTF-8 excerpt of the start of `bytes`.
+pub fn snippet(bytes: &[u8]) -> String {
+    let end = bytes.len().min(MAX_SNIPPET_BYTES);
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+/// A bounded excerpt of `bytes` centred on `offset`.
+pub(crate) fn snippet_around(bytes: &[u8], offset: usize) -> String {
+    let half = MAX_SNIPPET_BYTES / 4;
+    let start = offset.saturating_sub(half).min(bytes.len());
+    let end = offset.saturating_add(half).min(bytes.len());
+    String::from_utf8_lossy(&bytes[start..end]).into_owned()
+}
+
+/// Converts serde_json's 1-based line and column into a byte offset.
+fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
+    if line <= 1 {
+        return column.saturating_sub(1).min(input.len());
+    }
+    let line_start =
+        memchr::memchr_iter(b'\n', input).nth(line - 2).map_or(input.len(), |newline| newline + 1);
+    line_start.saturating_add(column.saturating_sub(1)).min(input.len())
+}

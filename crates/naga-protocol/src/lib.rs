@@ -1,0 +1,50 @@
+//! The NagaAI protocol, without I/O.
+//!
+//! This crate does no networking, reads no clock, draws no random numbers and starts no
+//! runtime. It turns typed requests into [`http::Request`]s, and status + headers + body bytes
+//! back into typed values or typed errors. Transports (`naga-blocking`, `naga-async`, or your
+//! own) move the bytes and sleep when [`RetryPolicy`] tells them to:
+//!
+//! ```text
+//!  ChatRequest --build_request--> http::Request<Bytes> --(your transport)--> status, headers, bytes
+//!                                                                                   |
+//!  ChatCompletion <--parse_response-------------------------------------------------+
+//!  ChatCompletionChunk <--ChatStream (SseParser inside)--- body bytes as they arrive
+//!  ChatCompletion <--ChatAccumulator--- chunks
+//!  RetryPolicy::decide(attempt, outcome, elapsed, jitter) -> retry after D | give up
+//! ```
+//!
+//! ```
+//! use naga_protocol::{build_request, parse_response, ChatRequest, Config, Message};
+//! use http::{HeaderMap, StatusCode};
+//!
+//! let config = Config::new("ng-example")?;
+//! let request = ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")]);
+//! let http_request = build_request(&config, &request)?;
+//! assert_eq!(http_request.method(), "POST");
+//!
+//! // ... send it with any HTTP client, then:
+//! let body = br#"{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini",
+//!   "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Tokyo..."}}]}"#;
+//! let completion = parse_response::<ChatRequest>(StatusCode::OK, &HeaderMap::new(), body)?;
+//! assert_eq!(completion.text(), Some("Tokyo..."));
+//! # Ok::<(), naga_protocol::Error>(())
+//! ```
+
+mod chat;
+mod config;
+mod error;
+mod operation;
+mod retry;
+mod sse;
+
+pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
+pub use error::{
+    ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
+    snippet,
+};
+pub use operation::{
+    Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
+    parse_response,
+};
+pub use retry::RetryAfter;

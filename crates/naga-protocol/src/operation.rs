@@ -1,0 +1,154 @@
+//! Endpoints as types: one trait, one generic request builder, one generic response parser.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use http::{Method, Request, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::error::{Error, parse_api_error};
+
+/// Which key authenticates an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// The standard API key (inference endpoints).
+    ApiKey,
+    /// The standard API key when one is set; anonymous otherwise (e.g. `GET /models`).
+    OptionalApiKey,
+    /// The provisioning key (`/account/*`).
+    Provisioning,
+}
+
+/// One endpoint of the API: everything a transport needs to send it and read the answer.
+pub trait Operation {
+    /// The parsed successful response.
+    type Output: DeserializeOwned;
+
+    /// HTTP method.
+    fn method(&self) -> Method;
+
+    /// Path below the base URL, starting with `/` (e.g. `/chat/completions`).
+    fn path(&self) -> Cow<'_, str>;
+
+    /// The JSON body, validated first; `None` for bodiless requests.
+    fn body(&self) -> Result<Option<Bytes>, Error>;
+
+    /// Which key authenticates the request.
+    fn auth(&self) -> Auth {
+        Auth::ApiKey
+    }
+
+    /// Whether the response is a stream of server-sent events.
+    fn is_streaming(&self) -> bool {
+        false
+    }
+
+    /// Short name used in errors and logs (e.g. `chat completion`).
+    const NAME: &'static str;
+}
+
+/// An operation whose response can be a stream of server-sent events.
+pub trait StreamingOperation: Operation {
+    /// The decoder that turns response bytes into items.
+    type Decoder: StreamDecoder;
+
+    /// A fresh decoder for one response.
+    fn decoder(&self) -> Self::Decoder;
+}
+
+/// A push-pull decoder of a streamed response body.
+///
+/// Call order: after each [`feed`](StreamDecoder::feed), drain
+/// [`next_item`](StreamDecoder::next_item) until it returns `None`; at end of body call
+/// [`finish`](StreamDecoder::finish) and drain again. A stream that ends without its terminal
+/// event yields a truncation error at the end of the drain, never a silent success.
+pub trait StreamDecoder {
+    /// One decoded item (e.g. a chat completion chunk).
+    type Item;
+
+    /// Appends response bytes.
+    fn feed(&mut self, bytes: &[u8]);
+
+    /// The next complete item, or an error for a broken event; `None` when more bytes are
+    /// needed (or the stream is over).
+    fn next_item(&mut self) -> Option<Result<Self::Item, Error>>;
+
+    /// Marks the end of the body.
+    fn finish(&mut self);
+
+    /// Whether the terminal event arrived (no more items will follow).
+    fn is_done(&self) -> bool;
+}
+
+/// Builds the HTTP request for `op`: URL, method, headers (auth, content type, user agent,
+/// defaults) and the validated body.
+///
+/// ```
+/// use naga_protocol::{build_request, ChatRequest, Config, Message};
+/// let config = Config::new("ng-key")?;
+/// let req = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]);
+/// let http = build_request(&config, &req)?;
+/// assert_eq!(http.uri(), "https://api.naga.ac/v1/chat/completions");
+/// # Ok::<(), naga_protocol::Error>(())
+/// ```
+pub fn build_request<O: Operation + ?Sized>(
+    config: &Config,
+    op: &O,
+) -> Result<Request<Bytes>, Error> {
+    let body = op.body()?;
+    let uri = format!("{}{}", config.base_url(), op.path());
+    let mut builder = Request::builder().method(op.method()).uri(uri);
+    let headers = builder
+        .headers_mut()
+        .ok_or_else(|| Error::invalid("base_url", "does not form a valid request URL"))?;
+    headers.extend(config.default_headers().clone());
+    headers.insert(USER_AGENT, config.user_agent().clone());
+    let accept = if op.is_streaming() { "text/event-stream" } else { "application/json" };
+    headers.insert(ACCEPT, HeaderValue::from_static(accept));
+    if body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    if let Some(secret) = auth_secret(config, op.auth())? {
+        headers.insert(AUTHORIZATION, secret.bearer().clone());
+    }
+    builder
+        .body(body.unwrap_or_default())
+        .map_err(|_| Error::invalid("base_url", "does not form a valid request URL"))
+}
+
+fn auth_secret(config: &Config, auth: Auth) -> Result<Option<&crate::Secret>, Error> {
+    match auth {
+        Auth::ApiKey => config
+            .api_key()
+            .map(Some)
+            .ok_or_else(|| Error::invalid("api_key", "is required (set NAGA_API_KEY)")),
+        Auth::OptionalApiKey => Ok(config.api_key()),
+        Auth::Provisioning => config.provisioning_key().map(Some).ok_or_else(|| {
+            Error::invalid("provisioning_key", "is required (set NAGA_PROVISIONING_KEY)")
+        }),
+    }
+}
+
+/// Parses a complete response for `O`: an error status becomes [`Error::Api`], a success
+/// body is decoded into `O::Output` (or [`Error::Decode`] naming the offset).
+pub fn parse_response<O: Operation + ?Sized>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<O::Output, Error> {
+    check_status(status, headers, body)?;
+    decode_json(O::NAME, body)
+}
+
+/// Returns the API error for a non-success status, so a transport can stop before reading a
+/// stream body as events.
+pub fn check_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
+    if status.is_success() { Ok(()) } else { Err(parse_api_error(Some(status), headers, body)) }
+}
+
+/// Decodes JSON into `T`, reporting failures as [`Error::Decode`].
+pub fn decode_json<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|err| Error::decode(what, body, &err))
+}
