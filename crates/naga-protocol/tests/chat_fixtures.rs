@@ -5,14 +5,18 @@ use std::path::PathBuf;
 
 use naga_protocol::{ChatCompletionChunk, DeltaContent, FinishReason};
 
-/// `shared/` beside the repository; `NAGA_SHARED_DIR` overrides it (e.g. in a worktree).
+/// `shared/fixtures/provider-streams` in the nearest ancestor of this crate that has it (CI
+/// keeps `shared/` beside the repository; worktrees sit one level deeper). `NAGA_SHARED_DIR`
+/// overrides the search. A missing directory fails the test: it never passes vacuously.
 fn fixture_dir() -> PathBuf {
-    let shared = std::env::var_os("NAGA_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared")));
-    let dir = shared.join("fixtures/provider-streams");
-    assert!(dir.is_dir(), "fixture directory {} is missing (set NAGA_SHARED_DIR)", dir.display());
-    dir
+    const SUBDIR: &str = "fixtures/provider-streams";
+    if let Some(shared) = std::env::var_os("NAGA_SHARED_DIR") {
+        return PathBuf::from(shared).join(SUBDIR);
+    }
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found =
+        manifest.ancestors().map(|dir| dir.join("shared").join(SUBDIR)).find(|d| d.is_dir());
+    found.unwrap_or_else(|| panic!("no shared/{SUBDIR} above {}", manifest.display()))
 }
 
 fn decode_file(name: &str) -> Vec<ChatCompletionChunk> {

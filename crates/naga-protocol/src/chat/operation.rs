@@ -34,3 +34,31 @@ impl Operation for ChatRequest {
         self.stream == Some(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::message::Message;
+
+    #[test]
+    fn posts_validated_json_to_chat_completions() {
+        let request = ChatRequest::new("m", [Message::user("hi")]);
+        assert_eq!(
+            (request.method(), request.path()),
+            (Method::POST, Cow::from("/chat/completions"))
+        );
+        assert_eq!(<ChatRequest as Operation>::NAME, "chat completion");
+        let body = request.body().unwrap().unwrap();
+        assert_eq!(&body[..], br#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#);
+        assert!(!request.is_streaming());
+        assert!(request.clone().stream(true).is_streaming());
+        assert!(!request.clone().stream(false).is_streaming());
+    }
+
+    #[test]
+    fn body_refuses_an_invalid_request() {
+        let request = ChatRequest::new("m", [Message::user("hi")]).temperature(3.0);
+        let err = request.body().unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest { ref field, .. } if field == "temperature"));
+    }
+}
