@@ -48,3 +48,4 @@ pub use operation::{
     parse_response,
 };
 pub use retry::RetryAfter;
+pub use sse::{Event, SseParser};
