@@ -20,11 +20,11 @@ impl SseParser {
             }
             return None;
         }
-        if line.end.saturating_sub(self.keep) > self.max_event_size {
-            return Some(self.oversize());
-        }
         if line.is_empty() {
             return self.dispatch();
+        }
+        if line.end.saturating_sub(self.keep) > self.max_event_size {
+            return Some(self.oversize());
         }
         self.take_field(line);
         if self.pending.data_lines == 0 && self.pending.event_type.is_none() {

@@ -95,7 +95,7 @@ impl SseParser {
             self.mid_line |= len > self.line_start;
             self.line_start = len;
             self.keep = len;
-        } else if len.saturating_sub(self.keep) > self.max_event_size {
+        } else if len > self.line_start && len.saturating_sub(self.keep) > self.max_event_size {
             return Some(self.oversize());
         }
         if !self.finished {
