@@ -154,6 +154,7 @@ fn boundary_cases() -> Vec<Case> {
             b"event: \xFF\ndata: x\n\ndata: ok\n\n",
             vec![bad_utf8(0), msg("ok")],
         ),
+        case("invalid utf-8 offset after crlf", b"\r\ndata: \xFF\n\n", vec![bad_utf8(2)]),
         case("invalid utf-8 after bom", b"\xEF\xBB\xBFdata: \xFF\n\n", vec![bad_utf8(3)]),
         case("invalid utf-8 in a comment is fine", b": \xFF\ndata: ok\n\n", vec![msg("ok")]),
         case("utf-8 text", "data: héllo ✓\n\n".as_bytes(), vec![msg("héllo ✓")]),

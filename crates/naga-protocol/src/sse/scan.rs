@@ -50,8 +50,12 @@ impl SseParser {
             self.skip_lf = false;
             self.scanned += 1;
             if self.buf.get(self.scan) == Some(&b'\n') {
+                // An event that starts after the CR starts after the LF instead.
                 if self.keep == self.scan {
                     self.keep += 1;
+                }
+                if self.pending.offset == self.offset_of(self.scan) {
+                    self.pending.offset += 1;
                 }
                 self.scan += 1;
                 self.line_start = self.scan;
