@@ -39,6 +39,7 @@ mod operation;
 mod retry;
 mod sse;
 
+pub use chat::ChatStream;
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
     CompletionTokensDetails, Content, ContentPart, Delta, DeltaContent, FileInput, FinishReason,

@@ -8,6 +8,7 @@ mod message;
 mod operation;
 mod request;
 mod response;
+mod stream;
 mod tool;
 mod validate;
 
@@ -24,6 +25,7 @@ pub use response::{
     ChatCompletion, Choice, CompletionTokensDetails, FinishReason, PromptTokensDetails,
     ResponseMessage, Usage,
 };
+pub use stream::ChatStream;
 pub use tool::{
     FunctionCall, FunctionDefinition, FunctionName, NamedToolChoice, Tool, ToolCall, ToolChoice,
     ToolChoiceMode, ToolType,
