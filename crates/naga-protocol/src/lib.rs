@@ -39,7 +39,6 @@ mod operation;
 mod retry;
 mod sse;
 
-pub use chat::ChatStream;
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
     CompletionTokensDetails, Content, ContentPart, Delta, DeltaContent, FileInput, FinishReason,
@@ -49,6 +48,7 @@ pub use chat::{
     StreamOptions, TextPart, ThinkingPart, Tool, ToolCall, ToolCallDelta, ToolChoice,
     ToolChoiceMode, ToolType, Usage, WebSearchOptions,
 };
+pub use chat::{ChatAccumulator, ChatStream, PartialCompletion};
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
     ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,

@@ -1,5 +1,6 @@
 //! Chat completions: request, response and chunk types, validation, streaming, accumulation.
 
+mod accumulator;
 mod builder;
 mod chunk;
 mod content;
@@ -12,6 +13,7 @@ mod stream;
 mod tool;
 mod validate;
 
+pub use accumulator::{ChatAccumulator, PartialCompletion};
 pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};
 pub use content::{DeltaContent, OutputPart, TextPart, ThinkingPart};
 pub use format::{JsonSchemaFormat, ResponseFormat};
