@@ -489,3 +489,55 @@ fn chat_request_streams_through_the_generic_decoder() {
     let cut = drive(request.decoder(), &sse_body(&[CONTENT], false));
     assert_eq!(cut.last(), Some(&Err(Error::Stream(StreamError::Truncated { events: 1 }))));
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A body mixing every kind of frame: chunks, a malformed frame, invalid UTF-8, a
+    /// comment, an empty event, an oversized event, then `[DONE]` and bytes after it.
+    fn mixed_body() -> Vec<u8> {
+        let mut body = b": hi\r\n\r\n".to_vec();
+        body.extend_from_slice(&sse_body(&[CONTENT, "{nope", CONTENT2], false));
+        body.extend_from_slice(b"data: \xff\n\ndata:\n\n");
+        body.extend_from_slice(format!("data: {}\n\n", "y".repeat(300)).as_bytes());
+        body.extend_from_slice(&sse_body(&[FINISH], true));
+        body.extend_from_slice(b"data: ignored\n\n");
+        body
+    }
+
+    proptest! {
+        #[test]
+        fn any_chunking_gives_the_same_items(cuts in proptest::collection::vec(0usize..700, 0..40)) {
+            let body = mixed_body();
+            let whole = run(&mut ChatStream::with_max_event_size(256), [body.as_slice()]);
+            let mut sorted = cuts;
+            sorted.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut start = 0;
+            for cut in sorted.into_iter().map(|cut| cut.min(body.len())) {
+                pieces.push(&body[start..cut]);
+                start = cut;
+            }
+            pieces.push(&body[start..]);
+            let split = run(&mut ChatStream::with_max_event_size(256), pieces);
+            prop_assert_eq!(split, whole);
+        }
+    }
+
+    #[test]
+    fn the_mixed_body_yields_what_it_holds() {
+        let items = run(&mut ChatStream::with_max_event_size(256), [mixed_body().as_slice()]);
+        let kinds: Vec<&str> = items
+            .iter()
+            .map(|item| match item {
+                Ok(_) => "chunk",
+                Err(Error::Decode { .. }) => "decode",
+                Err(Error::Stream(StreamError::InvalidUtf8 { .. })) => "utf8",
+                Err(Error::Stream(StreamError::EventTooLarge { .. })) => "too large",
+                Err(_) => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["chunk", "decode", "chunk", "utf8", "too large", "chunk"]);
+    }
+}
