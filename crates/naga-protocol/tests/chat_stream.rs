@@ -132,6 +132,15 @@ fn error_frames_with_other_fields_are_still_errors() {
 }
 
 #[test]
+fn a_bare_string_error_is_an_error_frame() {
+    let items = run_whole(&sse_body(&[CONTENT, r#"{"error":"upstream timed out"}"#], false));
+    assert_eq!(items.len(), 2);
+    let api = items[1].as_ref().unwrap_err().api().unwrap();
+    assert_eq!((api.status, api.kind), (None, ApiErrorKind::Other));
+    assert!(api.message.contains("upstream timed out"), "{}", api.message);
+}
+
+#[test]
 fn a_null_error_field_is_not_an_error_frame() {
     let frame = r#"{"error":null,"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":"stop"}]}"#;
     assert_eq!(texts(&run_whole(&sse_body(&[frame], false))), ["Hel"]);
