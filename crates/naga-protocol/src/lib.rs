@@ -37,6 +37,7 @@ mod error;
 mod lenient;
 mod operation;
 mod retry;
+mod schemas;
 mod sse;
 
 pub use chat::{
@@ -50,12 +51,13 @@ pub use chat::{
 };
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
-    ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
-    snippet,
+    ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
+    parse_api_error, request_id, snippet,
 };
 pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
     parse_response,
 };
 pub use retry::RetryAfter;
+pub use schemas::{schema_file_text, schema_of, wire_schemas};
 pub use sse::{Event, SseParser};
