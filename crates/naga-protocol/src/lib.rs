@@ -37,6 +37,7 @@ mod error;
 mod operation;
 mod retry;
 mod sse;
+mod structured;
 
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
@@ -48,3 +49,7 @@ pub use operation::{
     parse_response,
 };
 pub use retry::RetryAfter;
+pub use structured::{
+    ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
+    parse_json_content, schema_name, strict_schema, strict_schema_for,
+};
