@@ -24,7 +24,12 @@ pub(super) fn make_strict(root: Value) -> Result<Value, StructuredError> {
 /// Strict mode needs `"type": "object"` at the root (no `anyOf`, no nullable root).
 fn check_root(root: &Map<String, Value>) -> Result<(), StructuredError> {
     let found = match root.get("type") {
-        Some(Value::String(kind)) if kind == "object" => return Ok(()),
+        Some(Value::String(kind)) if kind == "object" => {
+            match ["oneOf", "anyOf"].into_iter().find(|key| root.contains_key(*key)) {
+                None => return Ok(()),
+                Some(key) => format!("an object with `{key}` (a flattened enum)"),
+            }
+        }
         Some(kind) => format!("type {kind}"),
         None => ["oneOf", "anyOf", "allOf", "$ref", "enum", "const"]
             .into_iter()
@@ -62,6 +67,9 @@ impl Walker<'_> {
         normalize(map, path)?;
         if map.contains_key("$ref") {
             return self.reference(map, path);
+        }
+        if map.contains_key("properties") && map.contains_key("anyOf") {
+            self.distribute(map, path)?;
         }
         if !["type", "anyOf", "enum"].iter().any(|key| map.contains_key(*key)) {
             return Err(StructuredError::AnyValue { path: path.to_owned() });
@@ -150,6 +158,36 @@ impl Walker<'_> {
         result
     }
 
+    /// Turns an object with both `properties` and `anyOf` (what `#[serde(flatten)]` of an
+    /// enum generates) into an `anyOf` of objects, each with the shared properties merged in:
+    /// closing the object and its branches separately would reject every value.
+    fn distribute(&self, map: &mut Map<String, Value>, path: &str) -> Result<(), StructuredError> {
+        let shared_properties = map.remove("properties").unwrap_or_default();
+        let shared_required = map.remove("required").unwrap_or_default();
+        let Some(Value::Array(branches)) = map.remove("anyOf") else {
+            return Err(unsupported(path, "anyOf"));
+        };
+        let mut merged = Vec::with_capacity(branches.len());
+        for branch in branches {
+            let mut branch = self.resolve(branch).ok_or_else(|| unsupported(path, "anyOf"))?;
+            merge_into(&mut branch, "properties", &shared_properties);
+            merge_into(&mut branch, "required", &shared_required);
+            branch.insert("type".to_owned(), Value::from("object"));
+            merged.push(Value::Object(branch));
+        }
+        map.retain(|key, _| key == "description");
+        map.insert("anyOf".to_owned(), Value::Array(merged));
+        Ok(())
+    }
+
+    /// An object schema, following a `$ref` to its definition.
+    fn resolve(&self, schema: Value) -> Option<Map<String, Value>> {
+        let Value::Object(map) = schema else { return None };
+        let Some(reference) = map.get("$ref").and_then(Value::as_str) else { return Some(map) };
+        let name = self.defs.name_of(reference)?;
+        self.defs.raw.get(&name)?.as_object().cloned()
+    }
+
     /// Rewrites the definitions reachable from `root`, following references transitively.
     fn reachable_defs(
         &mut self,
@@ -201,12 +239,30 @@ fn merge_single_all_of(map: &mut Map<String, Value>) {
     if !single {
         return;
     }
-    if let Some(Value::Array(mut all)) = map.remove("allOf") {
-        if let Some(Value::Object(inner)) = all.pop() {
-            for (key, value) in inner {
-                map.entry(key).or_insert(value);
+    if let Some(Value::Array(mut all)) = map.remove("allOf")
+        && let Some(Value::Object(inner)) = all.pop()
+    {
+        for (key, value) in inner {
+            map.entry(key).or_insert(value);
+        }
+    }
+}
+
+/// Adds the shared `properties` (an object) or `required` (an array) to a branch; the
+/// branch's own entries come first and win.
+fn merge_into(branch: &mut Map<String, Value>, key: &str, shared: &Value) {
+    match (branch.entry(key).or_insert_with(|| shared.clone()), shared) {
+        (Value::Object(own), Value::Object(shared)) => {
+            for (name, schema) in shared {
+                own.entry(name.clone()).or_insert_with(|| schema.clone());
             }
         }
+        (Value::Array(own), Value::Array(shared)) => {
+            own.extend(
+                shared.iter().filter(|name| !own.contains(name)).cloned().collect::<Vec<_>>(),
+            );
+        }
+        _ => {}
     }
 }
 
