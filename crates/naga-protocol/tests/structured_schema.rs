@@ -176,6 +176,30 @@ struct WithMap {
     labels: HashMap<String, String>,
 }
 
+/// A JSON object field.
+#[derive(Deserialize, JsonSchema)]
+#[allow(dead_code)]
+struct WithJsonMap {
+    meta: serde_json::Map<String, Value>,
+}
+
+/// Arguments of a tool that takes none.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct NoArgs {}
+
+#[test]
+fn a_struct_without_fields_is_a_closed_empty_object() {
+    let schema = strict_schema::<NoArgs>().unwrap();
+    let expected = json!({
+        "type": "object",
+        "description": "Arguments of a tool that takes none.",
+        "properties": {},
+        "required": [],
+        "additionalProperties": false
+    });
+    assert_eq!(schema, expected);
+}
+
 /// An any-value field.
 #[derive(Deserialize, JsonSchema)]
 #[allow(dead_code)]
@@ -194,6 +218,8 @@ struct WithTuple {
 fn unrepresentable_shapes_are_typed_errors() {
     let path = "#/properties/labels".to_owned();
     assert_eq!(strict_schema::<WithMap>(), Err(StructuredError::OpenObject { path }));
+    let path = "#/properties/meta".to_owned();
+    assert_eq!(strict_schema::<WithJsonMap>(), Err(StructuredError::OpenObject { path }));
     let path = "#/properties/extra".to_owned();
     assert_eq!(strict_schema::<WithAny>(), Err(StructuredError::AnyValue { path }));
     let err = strict_schema::<WithTuple>().unwrap_err();
@@ -342,4 +368,43 @@ fn schema_names_are_sanitised() {
     assert_eq!(odd.len(), 64);
     assert!(odd.starts_with("odd_name_with_spaces"));
     assert!(odd.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+}
+
+/// Untagged: a number or an object.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Amount {
+    Plain(i32),
+    Detailed { value: i32, unit: String },
+}
+
+/// Adjacently tagged.
+#[derive(Deserialize, JsonSchema)]
+#[serde(tag = "t", content = "c")]
+#[allow(dead_code)]
+enum Step {
+    Wait(u32),
+    Say { text: String },
+    Stop,
+}
+
+/// Every enum representation in one place.
+#[derive(Deserialize, JsonSchema)]
+#[allow(dead_code)]
+struct Plan {
+    amount: Amount,
+    steps: Vec<Step>,
+    fallback: Option<Step>,
+}
+
+#[test]
+fn untagged_and_adjacently_tagged_enums_are_strict() {
+    let schema = strict_schema::<Plan>().unwrap();
+    assert_strict(&schema, "#");
+    assert_eq!(schema["$defs"]["Amount"]["anyOf"][0], json!({"type": "integer"}));
+    let say = &schema["$defs"]["Step"]["anyOf"][1];
+    assert_eq!(say["properties"]["t"], json!({"type": "string", "enum": ["Say"]}));
+    assert_eq!(say["properties"]["c"]["required"], json!(["text"]));
+    assert_eq!(schema["required"], json!(["amount", "steps", "fallback"]));
 }

@@ -95,8 +95,8 @@ pub enum StructuredError {
         /// What the root was, e.g. `type "array"` or `anyOf`.
         found: String,
     },
-    /// An object with free-form keys (a map such as `HashMap<String, T>`, or a bare
-    /// `"type": "object"`); strict mode needs every key named in advance.
+    /// An object with free-form keys (a map such as `HashMap<String, T>` or
+    /// `serde_json::Map`); strict mode needs every key named in advance.
     #[error(
         "`{path}` is an object with free-form keys (a map); strict mode needs named properties"
     )]
@@ -144,7 +144,8 @@ pub fn strict_schema<T: JsonSchema + ?Sized>() -> Result<Value, StructuredError>
 /// - `oneOf` becomes `anyOf`, `const` becomes a one-value `enum`; unsupported keywords are
 ///   removed (see [`STRICT_KEYWORDS`], [`STRICT_FORMATS`]).
 /// - Maps, any-value schemas, tuples and [`REJECTED_KEYWORDS`] are errors, as is a root that
-///   is not an object.
+///   is not an object. A bare `{"type": "object"}` (what a struct without fields derives, e.g.
+///   the arguments of a tool that takes none) becomes a closed object without properties.
 ///
 /// Not checked: OpenAI's size limits (nesting depth, total properties, enum sizes).
 pub fn strict_schema_for(schema: Schema) -> Result<Value, StructuredError> {

@@ -110,9 +110,11 @@ impl Walker<'_> {
             Some(_) => return Err(StructuredError::OpenObject { path: path.to_owned() }),
         };
         let mut required = string_list(map.get("required"));
+        // A bare `{"type": "object"}` is what a struct without fields derives; reading it as
+        // "no properties" is the only strict meaning it can have.
         let mut properties = match map.remove("properties") {
             Some(Value::Object(properties)) => properties,
-            None if closed => Map::new(),
+            None if closed || !map.contains_key("additionalProperties") => Map::new(),
             _ => return Err(StructuredError::OpenObject { path: path.to_owned() }),
         };
         for (name, property) in properties.iter_mut() {
