@@ -34,11 +34,21 @@
 mod chat;
 mod config;
 mod error;
+mod lenient;
 mod operation;
 mod retry;
 mod sse;
 mod structured;
 
+pub use chat::{
+    AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
+    CompletionTokensDetails, Content, ContentPart, Delta, DeltaContent, FileInput, FinishReason,
+    FunctionCall, FunctionCallDelta, FunctionDefinition, FunctionName, ImageConfig, ImageDetail,
+    ImageUrl, InputAudio, JsonSchemaFormat, Message, NamedToolChoice, OutputPart,
+    PromptTokensDetails, ReasoningEffort, ResponseFormat, ResponseMessage, Role, Stop,
+    StreamOptions, TextPart, ThinkingPart, Tool, ToolCall, ToolCallDelta, ToolChoice,
+    ToolChoiceMode, ToolType, Usage, WebSearchOptions,
+};
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
     ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
@@ -49,6 +59,7 @@ pub use operation::{
     parse_response,
 };
 pub use retry::RetryAfter;
+pub use sse::{Event, SseParser};
 pub use structured::{
     ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
     parse_json_content, schema_name, strict_schema, strict_schema_for,
