@@ -63,6 +63,31 @@ impl Tool {
 
 impl ChatCompletion {
     /// Parses the first choice's content into `T` ([`ParseError::NoChoices`] if there is none).
+    ///
+    /// ```
+    /// use naga_protocol::{ChatCompletion, ChatRequest, Message, ParseError, ResponseFormat};
+    ///
+    /// /// A city and the country it is in.
+    /// #[derive(Debug, PartialEq, schemars::JsonSchema, serde::Deserialize)]
+    /// struct Place {
+    ///     city: String,
+    ///     country: String,
+    /// }
+    ///
+    /// let request = ChatRequest::new("gpt-4o-mini", [Message::user("Where is the Charles Bridge?")])
+    ///     .response_format(ResponseFormat::json_schema_of::<Place>()?);
+    /// // ... send it, then parse the answer:
+    /// let completion: ChatCompletion = serde_json::from_str(r#"{"choices":[{"index":0,
+    ///     "finish_reason":"stop","message":{"role":"assistant",
+    ///     "content":"{\"city\":\"Prague\",\"country\":\"Czechia\"}"}}]}"#)?;
+    /// let place: Place = completion.parse()?;
+    /// assert_eq!(place, Place { city: "Prague".into(), country: "Czechia".into() });
+    ///
+    /// let refused: ChatCompletion = serde_json::from_str(r#"{"choices":[{"index":0,
+    ///     "finish_reason":"stop","message":{"role":"assistant","refusal":"No."}}]}"#)?;
+    /// assert_eq!(refused.parse::<Place>(), Err(ParseError::Refusal { refusal: "No.".into() }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ParseError> {
         self.first_choice().ok_or(ParseError::NoChoices)?.parse()
     }

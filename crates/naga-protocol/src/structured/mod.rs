@@ -9,6 +9,11 @@
 //!    message's `refusal` and the choice's `finish_reason`) back into the type, or says
 //!    precisely why it cannot with a [`ParseError`].
 //!
+//! On the chat types the same is one call each: `ResponseFormat::json_schema_of::<T>()`,
+//! `Tool::function_of::<Args>(name, description)`, `ChatCompletion::parse::<T>()` (and on
+//! `Choice` / `ResponseMessage`), `ToolCall::arguments::<Args>()`, and
+//! `ChatRequest::push_tool_results` to continue a tool loop.
+//!
 //! ```
 //! use naga_protocol::{parse_json_content, strict_schema, schema_name};
 //! use schemars::JsonSchema;
