@@ -311,7 +311,7 @@ pub(crate) fn snippet_around(bytes: &[u8], offset: usize) -> String {
 }
 
 /// Converts serde_json's 1-based line and column into a byte offset.
-fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
     if line <= 1 {
         return column.saturating_sub(1).min(input.len());
     }

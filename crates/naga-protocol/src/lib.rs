@@ -39,6 +39,7 @@ mod operation;
 mod retry;
 mod schemas;
 mod sse;
+mod structured;
 
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
@@ -61,3 +62,7 @@ pub use operation::{
 pub use retry::RetryAfter;
 pub use schemas::{schema_file_text, schema_of, wire_schemas};
 pub use sse::{Event, SseParser};
+pub use structured::{
+    ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
+    parse_json_content, schema_name, strict_schema, strict_schema_for,
+};
