@@ -50,6 +50,7 @@ pub use chat::{
     StreamOptions, TextPart, ThinkingPart, Tool, ToolCall, ToolCallDelta, ToolChoice,
     ToolChoiceMode, ToolType, Usage, WebSearchOptions,
 };
+pub use chat::{ChatAccumulator, ChatStream, PartialCompletion};
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
     ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
