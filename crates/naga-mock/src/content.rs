@@ -51,7 +51,7 @@ fn text_content(req: &Map<String, Value>, seed: u64) -> String {
         let results = tool_results(req);
         format!("{MARK} Based on the tool results: {}.", excerpt(&results, 80))
     } else {
-        format!("{MARK} Emulated reply to: “{}”.", excerpt(&last_user_text(req), 60))
+        format!("{MARK} Emulated reply to “{}”", excerpt(&last_user_text(req), 60))
     };
     let first = rng.pick(&SENTENCES).copied().unwrap_or_default();
     let second = rng.pick(&SENTENCES).copied().unwrap_or_default();
