@@ -8,9 +8,9 @@ use http::HeaderMap;
 
 /// Faults to inject. Every field is off by default; a request's `x-mock-*` headers override
 /// the server's defaults (set with [`MockServerBuilder::faults`](crate::MockServerBuilder::faults))
-/// field by field. See the crate docs for the header of each field.
+/// field by field. See the crate docs for the header of each field. Build one with struct
+/// update syntax: `Faults { status: Some(503), ..Faults::default() }`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Faults {
     /// `x-mock-status`: answer with this error status (>= 400) and Naga's error body.
     pub status: Option<u16>,

@@ -56,6 +56,7 @@ async fn produce(tx: Tx, chunks: Vec<Value>, faults: Faults) {
 async fn before_event(tx: &Tx, faults: &Faults, sent: usize) -> Step {
     let due = |n: Option<usize>| n == Some(sent);
     if due(faults.drop_after_events) {
+        flushed(tx).await;
         let abort = AbortError::other("naga-mock: connection dropped on request");
         let _ = tx.send(Err(abort)).await;
         return Step::Stop;
@@ -81,6 +82,15 @@ async fn before_event(tx: &Tx, faults: &Faults, sent: usize) -> Step {
         return Step::Stop;
     }
     Step::Continue
+}
+
+/// Waits until hyper has taken every queued frame and had time to write them, so an abort
+/// does not discard events that were meant to arrive.
+async fn flushed(tx: &Tx) {
+    while tx.capacity() < tx.max_capacity() && !tx.is_closed() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
 }
 
 /// Sends `bytes`; true when the receiver is gone.
