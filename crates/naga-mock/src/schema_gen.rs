@@ -12,18 +12,22 @@ use serde_json::{Map, Number, Value, json};
 use crate::seed::Rng;
 
 const MAX_DEPTH: usize = 12;
+/// Most values generated for one schema (self-referencing schemas would otherwise explode).
+const MAX_NODES: usize = 5_000;
+const MAX_MIN_LENGTH: usize = 256;
 const WORDS: [&str; 8] =
     ["Tōkyō", "東京", "harbour", "lantern", "maple", "river", "🗼 tower", "north"];
 
 /// A value valid against `schema`, chosen deterministically from `seed`.
 pub(crate) fn generate(schema: &Value, seed: u64) -> Value {
-    let mut generator = Generator { root: schema, rng: Rng::new(seed) };
+    let mut generator = Generator { root: schema, rng: Rng::new(seed), budget: MAX_NODES };
     generator.value(schema, 0)
 }
 
 struct Generator<'a> {
     root: &'a Value,
     rng: Rng,
+    budget: usize,
 }
 
 impl<'a> Generator<'a> {
@@ -31,9 +35,10 @@ impl<'a> Generator<'a> {
         let Value::Object(s) = schema else {
             return if schema == &Value::Bool(false) { Value::Null } else { json!("naga-mock") };
         };
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.budget == 0 {
             return Value::Null;
         }
+        self.budget -= 1;
         if let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
             return self.value(target, depth + 1);
         }
@@ -121,7 +126,8 @@ impl<'a> Generator<'a> {
             Some("uuid") => "123e4567-e89b-42d3-a456-426614174000".to_owned(),
             _ => self.rng.pick(&WORDS).copied().unwrap_or("naga-mock").to_owned(),
         };
-        let min = usize::try_from(bound(s, "minLength").unwrap_or(0)).unwrap_or(0).min(4096);
+        let min =
+            usize::try_from(bound(s, "minLength").unwrap_or(0)).unwrap_or(0).min(MAX_MIN_LENGTH);
         let max = usize::try_from(bound(s, "maxLength").unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
         let mut chars: Vec<char> = text.chars().take(max).collect();
         while chars.len() < min {
@@ -132,8 +138,8 @@ impl<'a> Generator<'a> {
 
     fn integer(&mut self, s: &Map<String, Value>) -> Value {
         let (lo, hi) = range(s, 0.0, 100.0);
-        let lo = lo.ceil() as i64 + i64::from(excl(s, "exclusiveMinimum", lo));
-        let hi = hi.floor() as i64 - i64::from(excl(s, "exclusiveMaximum", hi));
+        let lo = (lo.ceil() as i64).saturating_add(i64::from(excl(s, "exclusiveMinimum", lo)));
+        let hi = (hi.floor() as i64).saturating_sub(i64::from(excl(s, "exclusiveMaximum", hi)));
         let span = u64::try_from(hi.saturating_sub(lo)).unwrap_or(0).saturating_add(1);
         let offset = i64::try_from(self.rng.next_u64() % span.max(1)).unwrap_or(0);
         json!(lo.saturating_add(offset))
@@ -142,7 +148,8 @@ impl<'a> Generator<'a> {
     fn number(&mut self, s: &Map<String, Value>) -> Value {
         let (lo, hi) = range(s, 0.0, 100.0);
         let unit = (self.rng.next_u64() % 1000) as f64 / 1000.0;
-        let x = (lo + (hi - lo) * (0.25 + unit / 2.0)).clamp(lo, hi);
+        let x = lo + (hi - lo) * (0.25 + unit / 2.0);
+        let x = if x >= lo && x <= hi { x } else { lo };
         Number::from_f64(x).map_or(json!(0), Value::Number)
     }
 }

@@ -114,7 +114,7 @@ async fn stall_before_headers_and_mid_stream() {
         body.extend_from_slice(&chunk);
     }
     assert!(started.elapsed() >= Duration::from_millis(400));
-    assert_eq!(sse_chunks(&String::from_utf8(body).unwrap()).len() > 3, true);
+    assert!(sse_chunks(&String::from_utf8(body).unwrap()).len() > 3);
 }
 
 #[tokio::test]
