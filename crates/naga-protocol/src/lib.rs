@@ -34,6 +34,7 @@
 mod chat;
 mod config;
 mod error;
+mod models;
 mod operation;
 mod retry;
 mod sse;
@@ -43,6 +44,7 @@ pub use error::{
     ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
     snippet,
 };
+pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
     parse_response,
