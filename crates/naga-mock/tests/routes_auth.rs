@@ -184,3 +184,38 @@ async fn async_server_stops_on_drop() {
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn catalogue_decodes_with_the_sdk_model_types() {
+    use naga_protocol::{ListModels, parse_response};
+    let server = MockServer::start().await;
+    let reply = send(client().get(format!("{}/models", server.base_url()))).await.unwrap();
+    let status = http::StatusCode::from_u16(reply.status.as_u16()).unwrap();
+    let list = parse_response::<ListModels>(status, &http::HeaderMap::new(), &reply.body).unwrap();
+    assert_eq!(list.data.len(), naga_mock::default_models().len());
+    let free = list.iter().find(|m| m.is_free()).unwrap();
+    assert_eq!(free.pricing.as_ref().unwrap().per_input_token, Some(0.0));
+    assert!(list.data.iter().all(|m| m.extra.is_empty()), "mock sends fields the SDK lacks");
+}
+
+#[test]
+fn drop_cuts_stalled_requests_quickly() {
+    let server = MockServer::start_blocking();
+    let base = server.base_url();
+    let client_thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let req = client()
+                .post(format!("{base}/chat/completions"))
+                .header("authorization", "Bearer k")
+                .header("x-mock-stall-ms", "60000")
+                .json(&reference());
+            send(req).await.is_err()
+        })
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    drop(server);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(client_thread.join().unwrap(), "the stalled request should fail, not succeed");
+}
