@@ -283,3 +283,30 @@ async fn reference_answer_snapshot() {
     assert_eq!(sse_data(&raw).len(), raw.matches("\n\n").count());
     insta::assert_snapshot!("reference_sse", raw);
 }
+
+#[tokio::test]
+async fn generated_json_matches_assorted_schemas() {
+    let server = MockServer::start().await;
+    let schemas = [
+        json!({"type": "object", "properties": {"n": {"type": "integer", "exclusiveMinimum": 5, "exclusiveMaximum": 7}}, "required": ["n"]}),
+        json!({"allOf": [{"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+            {"type": "object", "properties": {"b": {"type": "boolean"}}, "required": ["b"]}]}),
+        json!({"type": "array", "items": {"type": ["integer", "null"], "minimum": -3, "maximum": -1}, "minItems": 4}),
+        json!({"definitions": {"p": {"type": "string", "maxLength": 2}}, "type": "object",
+            "properties": {"p": {"$ref": "#/definitions/p"}, "q": {"oneOf": [{"type": "null"}, {"type": "number", "minimum": 1e9}]}},
+            "required": ["p", "q"], "additionalProperties": false}),
+        json!({"type": "object", "required": ["x"], "additionalProperties": {"type": "integer"}}),
+        json!({"type": "string", "format": "uuid", "minLength": 36}),
+        json!(true),
+    ];
+    for schema in schemas {
+        let mut body = reference();
+        body["response_format"] =
+            json!({"type": "json_schema", "json_schema": {"name": "S", "schema": schema}});
+        let (plain, streamed) = both(&server, &body, &[]).await;
+        assert_eq!(plain, streamed);
+        let content: Value =
+            serde_json::from_str(message(&plain)["content"].as_str().unwrap()).unwrap();
+        assert_valid(&schema, &content);
+    }
+}
