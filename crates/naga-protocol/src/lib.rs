@@ -35,9 +35,12 @@ mod chat;
 mod config;
 mod error;
 mod lenient;
+mod models;
 mod operation;
 mod retry;
+mod schemas;
 mod sse;
+mod structured;
 
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
@@ -51,12 +54,18 @@ pub use chat::{
 pub use chat::{ChatAccumulator, ChatStream, PartialCompletion};
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
-    ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
-    snippet,
+    ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
+    parse_api_error, request_id, snippet,
 };
+pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
     parse_response,
 };
 pub use retry::RetryAfter;
+pub use schemas::{schema_file_text, schema_of, wire_schemas};
 pub use sse::{Event, SseParser};
+pub use structured::{
+    ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
+    parse_json_content, schema_name, strict_schema, strict_schema_for,
+};
