@@ -47,4 +47,6 @@ pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
     parse_response,
 };
-pub use retry::RetryAfter;
+pub use retry::{
+    Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
+};
