@@ -37,6 +37,7 @@ mod error;
 mod operation;
 mod retry;
 mod sse;
+mod transport;
 
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
@@ -50,3 +51,4 @@ pub use operation::{
 pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
 };
+pub use transport::{Response, TimeoutKind, attempt_timeout};

@@ -83,7 +83,8 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// Longest server-requested wait honoured (longer ones are capped). Default 60 s.
     pub max_retry_after: Duration,
-    /// No retry starts later than this after the first attempt began. Default 120 s.
+    /// Budget for the whole call across attempts: no retry starts that would begin later, and
+    /// transports end an attempt still running when it passes. Default 600 s.
     pub total_deadline: Option<Duration>,
 }
 
@@ -94,7 +95,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
-            total_deadline: Some(Duration::from_secs(120)),
+            total_deadline: Some(Duration::from_secs(600)),
         }
     }
 }

@@ -1,0 +1,125 @@
+//! Small pure pieces shared by every transport, so their loops stay identical and tiny.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+
+use crate::error::request_id;
+
+/// A parsed value together with the response status and headers it came from.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// A request id from the headers, when the server sent one.
+    pub request_id: Option<String>,
+    /// The parsed body.
+    pub value: T,
+}
+
+impl<T> Response<T> {
+    /// Bundles a value with the status and headers it was read from.
+    pub fn new(status: StatusCode, headers: HeaderMap, value: T) -> Self {
+        Response { status, request_id: request_id(&headers), headers, value }
+    }
+
+    /// Replaces the value, keeping the status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            value: f(self.value),
+        }
+    }
+
+    /// The value alone.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// Which time limit a transport hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection (DNS, TCP, TLS) took too long.
+    Connect,
+    /// A non-streaming request did not complete in time.
+    Request,
+    /// A stream went quiet: no byte arrived for the idle timeout.
+    StreamIdle,
+    /// The total deadline across all attempts passed.
+    Deadline,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Request => "request",
+            TimeoutKind::StreamIdle => "stream idle",
+            TimeoutKind::Deadline => "total deadline",
+        })
+    }
+}
+
+/// The time limit for one attempt that starts `elapsed` after the first one: the request
+/// timeout, or what is left of the total deadline when that is shorter (then the kind is
+/// [`TimeoutKind::Deadline`]). `None` when neither limit is set.
+///
+/// ```
+/// use std::time::Duration;
+/// use naga_protocol::{attempt_timeout, TimeoutKind};
+/// let secs = Duration::from_secs;
+/// assert_eq!(attempt_timeout(Some(secs(60)), Some(secs(100)), secs(70)),
+///            Some((secs(30), TimeoutKind::Deadline)));
+/// assert_eq!(attempt_timeout(Some(secs(60)), None, secs(70)), Some((secs(60), TimeoutKind::Request)));
+/// ```
+pub fn attempt_timeout(
+    request_timeout: Option<Duration>,
+    total_deadline: Option<Duration>,
+    elapsed: Duration,
+) -> Option<(Duration, TimeoutKind)> {
+    let remaining = total_deadline.map(|deadline| deadline.saturating_sub(elapsed));
+    match (request_timeout, remaining) {
+        (Some(request), Some(left)) if left < request => Some((left, TimeoutKind::Deadline)),
+        (Some(request), _) => Some((request, TimeoutKind::Request)),
+        (None, Some(left)) => Some((left, TimeoutKind::Deadline)),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempt_timeout_picks_the_binding_limit() {
+        let s = Duration::from_secs;
+        let table = [
+            (None, None, s(5), None),
+            (Some(s(10)), None, s(5), Some((s(10), TimeoutKind::Request))),
+            (None, Some(s(10)), s(4), Some((s(6), TimeoutKind::Deadline))),
+            (Some(s(10)), Some(s(30)), s(4), Some((s(10), TimeoutKind::Request))),
+            (Some(s(10)), Some(s(12)), s(4), Some((s(8), TimeoutKind::Deadline))),
+            (Some(s(10)), Some(s(12)), s(40), Some((Duration::ZERO, TimeoutKind::Deadline))),
+        ];
+        for (request, deadline, elapsed, expected) in table {
+            assert_eq!(attempt_timeout(request, deadline, elapsed), expected);
+        }
+    }
+
+    #[test]
+    fn response_reads_the_request_id() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", http::HeaderValue::from_static("req-9"));
+        let response = Response::new(StatusCode::OK, headers, 3).map(|n| n * 2);
+        assert_eq!(response.request_id.as_deref(), Some("req-9"));
+        assert_eq!(response.into_value(), 6);
+    }
+}
