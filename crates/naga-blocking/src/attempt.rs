@@ -22,6 +22,7 @@ pub(crate) struct Limits {
     connect: Option<Duration>,
     attempt: Option<(Duration, TimeoutKind)>,
     idle: Option<Duration>,
+    streaming: bool,
 }
 
 impl Limits {
@@ -32,6 +33,7 @@ impl Limits {
             connect: client.timeouts.connect,
             attempt: attempt_timeout(request, deadline, elapsed),
             idle: if streaming { client.timeouts.stream_idle } else { None },
+            streaming,
         }
     }
 }
@@ -111,13 +113,18 @@ fn run_once(
         headers.extend(request.headers().clone());
     }
     let copy = builder.body(request.body().as_ref()).map_err(|e| Error::Io(Box::new(e)))?;
+    // A stream is bounded by the attempt limit only until its headers arrive; after that
+    // only by the idle timeout, so a long answer is never cut.
     let attempt_limit = limits.attempt.map(|(after, _)| after);
+    let (global, recv_response) =
+        if limits.streaming { (None, attempt_limit) } else { (attempt_limit, None) };
     let configured = client
         .agent
         .configure_request(copy)
         .http_status_as_error(false)
         .timeout_connect(limits.connect)
-        .timeout_global(attempt_limit)
+        .timeout_global(global)
+        .timeout_recv_response(recv_response)
         .timeout_per_read(limits.idle)
         .build();
     client.agent.run(configured).map_err(|err| map_error(err, limits, true))
