@@ -34,11 +34,21 @@
 mod chat;
 mod config;
 mod error;
+mod lenient;
 mod operation;
 mod retry;
 mod sse;
 mod transport;
 
+pub use chat::{
+    AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
+    CompletionTokensDetails, Content, ContentPart, Delta, DeltaContent, FileInput, FinishReason,
+    FunctionCall, FunctionCallDelta, FunctionDefinition, FunctionName, ImageConfig, ImageDetail,
+    ImageUrl, InputAudio, JsonSchemaFormat, Message, NamedToolChoice, OutputPart,
+    PromptTokensDetails, ReasoningEffort, ResponseFormat, ResponseMessage, Role, Stop,
+    StreamOptions, TextPart, ThinkingPart, Tool, ToolCall, ToolCallDelta, ToolChoice,
+    ToolChoiceMode, ToolType, Usage, WebSearchOptions,
+};
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
     ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
@@ -52,3 +62,4 @@ pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
 };
 pub use transport::{Response, TimeoutKind, attempt_timeout};
+pub use sse::{Event, SseParser};

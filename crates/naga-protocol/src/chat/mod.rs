@@ -1,1 +1,30 @@
 //! Chat completions: request, response and chunk types, validation, streaming, accumulation.
+
+mod builder;
+mod chunk;
+mod content;
+mod format;
+mod message;
+mod operation;
+mod request;
+mod response;
+mod tool;
+mod validate;
+
+pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};
+pub use content::{DeltaContent, OutputPart, TextPart, ThinkingPart};
+pub use format::{JsonSchemaFormat, ResponseFormat};
+pub use message::{
+    AudioFormat, Content, ContentPart, FileInput, ImageDetail, ImageUrl, InputAudio, Message, Role,
+};
+pub use request::{
+    ChatRequest, ImageConfig, ReasoningEffort, Stop, StreamOptions, WebSearchOptions,
+};
+pub use response::{
+    ChatCompletion, Choice, CompletionTokensDetails, FinishReason, PromptTokensDetails,
+    ResponseMessage, Usage,
+};
+pub use tool::{
+    FunctionCall, FunctionDefinition, FunctionName, NamedToolChoice, Tool, ToolCall, ToolChoice,
+    ToolChoiceMode, ToolType,
+};

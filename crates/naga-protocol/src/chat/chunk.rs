@@ -1,0 +1,165 @@
+//! Streamed chunks (`chat.completion.chunk`), tolerant of what real providers send.
+
+use std::borrow::Cow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::content::DeltaContent;
+use super::message::Role;
+use super::response::{FinishReason, Usage};
+use super::tool::ToolType;
+use crate::lenient::{
+    is_empty_map, lenient_text, lenient_u32, lenient_u32_or_zero, lenient_u64, null_as_default,
+    object_or_default, object_or_none,
+};
+
+/// One streamed chunk. Placeholder chunks (`choices: []`, empty ids) and usage trailers
+/// decode like any other.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ChatCompletionChunk {
+    /// Completion id (format not guaranteed; empty on placeholder chunks).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub id: String,
+    /// `chat.completion.chunk`.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub object: String,
+    /// Unix seconds; missing or fractional values are tolerated.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub created: Option<u64>,
+    /// The model that answers.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub model: String,
+    /// Per-choice deltas; empty on usage trailers and placeholders.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub choices: Vec<ChunkChoice>,
+    /// Token counts (on the last chunk or a trailer).
+    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// Backend configuration fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_fingerprint: Option<String>,
+    /// Fields this SDK does not know (e.g. `obfuscation`, `x_groq`), kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// One choice's part of a chunk.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ChunkChoice {
+    /// Which choice this updates.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub index: u32,
+    /// What is new; empty when absent (e.g. Azure content-filter chunks).
+    #[serde(default, deserialize_with = "object_or_default")]
+    pub delta: Delta,
+    /// Set on the choice's last chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<FinishReason>,
+    /// Token log probabilities, loosely typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logprobs: Option<Value>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// What a chunk adds to a choice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Delta {
+    /// Usually only on the first chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// A text fragment, or parts (Mistral); see [`DeltaContent::text`] and
+    /// [`DeltaContent::thinking`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<DeltaContent>,
+    /// A refusal fragment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+    /// Tool-call fragments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCallDelta>>,
+    /// Reasoning fragment (DeepSeek, xAI, Naga).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// Reasoning fragment under its Cerebras name; same meaning as `reasoning_content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
+    /// Reasoning items to accumulate and echo back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_details: Option<Vec<Value>>,
+    /// Web-search citations, loosely typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<Value>>,
+    /// Generated images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Value>>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+impl Delta {
+    /// The answer text of this delta (thinking parts left out); `None` without content.
+    pub fn text(&self) -> Option<Cow<'_, str>> {
+        self.content.as_ref().map(DeltaContent::text)
+    }
+
+    /// The reasoning of this delta from `reasoning_content`, `reasoning` and Mistral
+    /// `thinking` parts, joined; `None` when there is none (empty strings count as none).
+    pub fn reasoning_text(&self) -> Option<Cow<'_, str>> {
+        let thinking = self.content.as_ref().map(DeltaContent::thinking);
+        let pieces = [
+            self.reasoning_content.as_deref().map(Cow::Borrowed),
+            self.reasoning.as_deref().map(Cow::Borrowed),
+            thinking,
+        ];
+        let mut found = pieces.into_iter().flatten().filter(|piece| !piece.is_empty());
+        let first = found.next()?;
+        Some(found.fold(first, |mut joined, piece| {
+            joined.to_mut().push_str(&piece);
+            joined
+        }))
+    }
+
+    /// The tool-call fragments (empty when there are none).
+    pub fn tool_calls(&self) -> &[ToolCallDelta] {
+        self.tool_calls.as_deref().unwrap_or_default()
+    }
+}
+
+/// A fragment of a tool call. Merge fragments by `index` (or by `id` when `index` is absent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ToolCallDelta {
+    /// Which call this extends.
+    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    /// Call id, on the call's first fragment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Always `function` when present.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ToolType>,
+    /// Name and argument fragments.
+    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    pub function: Option<FunctionCallDelta>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// A fragment of a function call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FunctionCallDelta {
+    /// The name; may be `""` on later fragments (never overwrite a known name with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An arguments fragment to append (an object is kept as its JSON text).
+    #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<String>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}

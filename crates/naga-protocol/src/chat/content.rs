@@ -1,0 +1,128 @@
+//! Content the model sends: a string, or (Mistral) an array of `text` and `thinking` parts.
+
+use std::borrow::Cow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::lenient::{is_empty_map, null_as_default};
+
+/// Streamed content: a string fragment, or parts (Mistral sends
+/// `[{"type":"thinking","thinking":[{"type":"text","text":..}]}, {"type":"text","text":..}]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DeltaContent {
+    /// A text fragment.
+    Text(String),
+    /// Typed parts.
+    Parts(Vec<OutputPart>),
+    /// Any other JSON value, kept verbatim.
+    Other(Value),
+}
+
+impl DeltaContent {
+    /// The answer text: the string, or the `text` parts joined. Thinking is left out.
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            DeltaContent::Text(text) => Cow::Borrowed(text),
+            DeltaContent::Parts(parts) => join(parts.iter().filter_map(OutputPart::as_text)),
+            DeltaContent::Other(_) => Cow::Borrowed(""),
+        }
+    }
+
+    /// The thinking text of `thinking` parts, joined (empty when there is none).
+    pub fn thinking(&self) -> Cow<'_, str> {
+        match self {
+            DeltaContent::Parts(parts) => join(parts.iter().flat_map(OutputPart::thinking_texts)),
+            _ => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// One part of model output content, discriminated by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutputPart {
+    /// Answer text.
+    Text(TextPart),
+    /// Reasoning, as nested parts.
+    Thinking(ThinkingPart),
+    /// A part type this SDK does not know, kept verbatim (including its `type`).
+    #[serde(untagged)]
+    Other(Map<String, Value>),
+}
+
+impl OutputPart {
+    /// The text of a `text` part.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            OutputPart::Text(part) => Some(&part.text),
+            _ => None,
+        }
+    }
+
+    /// The texts inside a `thinking` part (nothing for other parts).
+    pub fn thinking_texts(&self) -> impl Iterator<Item = &str> {
+        let inner: &[OutputPart] = match self {
+            OutputPart::Thinking(part) => &part.thinking,
+            _ => &[],
+        };
+        inner.iter().filter_map(OutputPart::as_text)
+    }
+}
+
+/// A `text` part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TextPart {
+    /// The text.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub text: String,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// A `thinking` part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ThinkingPart {
+    /// The reasoning, as `text` parts.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub thinking: Vec<OutputPart>,
+    /// Whether this thinking block is complete (Mistral).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<bool>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+fn join<'a>(mut texts: impl Iterator<Item = &'a str>) -> Cow<'a, str> {
+    let Some(first) = texts.next() else { return Cow::Borrowed("") };
+    match texts.next() {
+        None => Cow::Borrowed(first),
+        Some(second) => {
+            let mut joined = String::from(first);
+            joined.push_str(second);
+            texts.for_each(|text| joined.push_str(text));
+            Cow::Owned(joined)
+        }
+    }
+}
+
+/// Message text: a string is kept, an array of parts is joined from its `text` parts, `null`
+/// reads as `None`, any other value is kept as its JSON text.
+pub(crate) fn lenient_message_text<'de, D: Deserializer<'de>>(
+    de: D,
+) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::Null => None,
+        Value::String(text) => Some(text),
+        Value::Array(items) => {
+            let content =
+                DeltaContent::deserialize(Value::Array(items)).map_err(serde::de::Error::custom)?;
+            Some(content.text().into_owned())
+        }
+        other => Some(other.to_string()),
+    })
+}

@@ -1,0 +1,236 @@
+//! The non-streaming answer: completion, choices, the assistant message, usage.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::content::lenient_message_text;
+use super::message::{Content, Message, Role};
+use super::tool::ToolCall;
+use crate::lenient::{
+    is_empty_map, lenient_u32_or_zero, lenient_u64, null_as_default, object_or_default,
+    object_or_none, string_enum,
+};
+
+string_enum! {
+    /// Why the model stopped.
+    pub enum FinishReason {
+        /// A natural stop or a stop sequence.
+        Stop = "stop",
+        /// The token limit was reached.
+        Length = "length",
+        /// The model called tools.
+        ToolCalls = "tool_calls",
+        /// Content was filtered.
+        ContentFilter = "content_filter",
+        /// Legacy single function call.
+        FunctionCall = "function_call",
+    }
+}
+
+/// A chat completion (`object: "chat.completion"`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ChatCompletion {
+    /// Completion id (format not guaranteed).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub id: String,
+    /// `chat.completion`.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub object: String,
+    /// Unix seconds; missing or fractional values are tolerated.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub created: Option<u64>,
+    /// The model that answered.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub model: String,
+    /// The answers (usually one).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub choices: Vec<Choice>,
+    /// Token counts.
+    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// Backend configuration fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_fingerprint: Option<String>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+impl ChatCompletion {
+    /// The first choice, if any.
+    pub fn first_choice(&self) -> Option<&Choice> {
+        self.choices.first()
+    }
+
+    /// The text of the first choice's message.
+    pub fn text(&self) -> Option<&str> {
+        self.first_choice().and_then(|choice| choice.message.content.as_deref())
+    }
+
+    /// The tool calls of the first choice's message (empty when there are none).
+    pub fn tool_calls(&self) -> &[ToolCall] {
+        self.first_choice().map_or(&[], |choice| choice.message.tool_calls())
+    }
+
+    /// The first choice's finish reason.
+    pub fn finish_reason(&self) -> Option<&FinishReason> {
+        self.first_choice().and_then(|choice| choice.finish_reason.as_ref())
+    }
+}
+
+/// One answer of a completion.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Choice {
+    /// Position among the choices.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub index: u32,
+    /// The assistant's message.
+    #[serde(default, deserialize_with = "object_or_default")]
+    pub message: ResponseMessage,
+    /// Why the model stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<FinishReason>,
+    /// Token log probabilities, loosely typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logprobs: Option<Value>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// The assistant message of a choice. Every field may be absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResponseMessage {
+    /// Normally `assistant`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// The text. Content sent as an array of parts is joined from its text parts.
+    #[serde(
+        default,
+        deserialize_with = "lenient_message_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub content: Option<String>,
+    /// A refusal message instead of content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+    /// Tool calls the model made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<Vec<ToolCall>>,
+    /// Web-search citations, loosely typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<Value>>,
+    /// Reasoning as one string (older form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_content: Option<String>,
+    /// Reasoning items; echo them back unchanged in a tool loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_details: Option<Vec<Value>>,
+    /// Generated images: `{type: "image_url", image_url: {url}}` objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Value>>,
+    /// Normally absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Normally absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call_id: Option<String>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+impl ResponseMessage {
+    /// The tool calls (empty when there are none).
+    pub fn tool_calls(&self) -> &[ToolCall] {
+        self.tool_calls.as_deref().unwrap_or_default()
+    }
+
+    /// The URLs of generated images (usually `data:` URLs).
+    pub fn image_urls(&self) -> impl Iterator<Item = &str> {
+        self.images.iter().flatten().filter_map(|image| {
+            image.get("image_url").and_then(|url| url.get("url")).and_then(Value::as_str)
+        })
+    }
+
+    /// The message to append to the conversation: role, content, tool calls and reasoning
+    /// details unchanged, ready for the tool results that follow.
+    pub fn to_message(&self) -> Message {
+        Message::from(self.clone())
+    }
+}
+
+impl From<ResponseMessage> for Message {
+    fn from(message: ResponseMessage) -> Self {
+        Message {
+            role: message.role.unwrap_or(Role::Assistant),
+            content: message.content.map(Content::Text),
+            name: message.name,
+            tool_calls: message.tool_calls,
+            tool_call_id: message.tool_call_id,
+            reasoning_details: message.reasoning_details,
+            extra: Map::new(),
+        }
+    }
+}
+
+/// Token counts of a request. Missing counts read as 0.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Usage {
+    /// Input tokens.
+    #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
+    pub prompt_tokens: u64,
+    /// Output tokens (some providers leave reasoning tokens out).
+    #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
+    pub completion_tokens: u64,
+    /// Total tokens as reported (not always the sum of the other two).
+    #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
+    pub total_tokens: u64,
+    /// Input token breakdown.
+    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    pub prompt_tokens_details: Option<PromptTokensDetails>,
+    /// Output token breakdown.
+    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    pub completion_tokens_details: Option<CompletionTokensDetails>,
+    /// Fields this SDK does not know (e.g. provider timings, cache counts), kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// Input token breakdown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PromptTokensDetails {
+    /// Tokens served from the prompt cache.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub cached_tokens: Option<u64>,
+    /// Audio input tokens.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub audio_tokens: Option<u64>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// Output token breakdown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CompletionTokensDetails {
+    /// Reasoning tokens.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub reasoning_tokens: Option<u64>,
+    /// Image output tokens.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub image_tokens: Option<u64>,
+    /// Audio output tokens.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub audio_tokens: Option<u64>,
+    /// Predicted tokens that were used.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub accepted_prediction_tokens: Option<u64>,
+    /// Predicted tokens that were not used.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub rejected_prediction_tokens: Option<u64>,
+    /// Fields this SDK does not know, kept.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}

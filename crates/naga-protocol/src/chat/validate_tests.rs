@@ -1,0 +1,187 @@
+use super::*;
+use crate::chat::format::JsonSchemaFormat;
+use crate::chat::message::{AudioFormat, ContentPart};
+use crate::chat::request::StreamOptions;
+use crate::chat::tool::Tool;
+use serde_json::json;
+
+fn base() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("hi")])
+}
+
+/// The field named by the validation error.
+fn field_of(request: &ChatRequest) -> String {
+    match request.validate() {
+        Err(Error::InvalidRequest { field, .. }) => field.into_owned(),
+        other => panic!("expected an invalid-request error, got {other:?}"),
+    }
+}
+
+fn tool(name: &str) -> Tool {
+    Tool::function(name, "test tool", json!({"type": "object"}))
+}
+
+#[test]
+fn a_plain_request_is_valid() {
+    assert_eq!(base().validate(), Ok(()));
+}
+
+#[test]
+fn model_must_not_be_empty() {
+    assert_eq!(field_of(&ChatRequest::new(" ", [Message::user("hi")])), "model");
+}
+
+#[test]
+fn messages_must_not_be_empty() {
+    assert_eq!(field_of(&ChatRequest::new("m", [])), "messages");
+}
+
+#[test]
+fn temperature_range_and_nan() {
+    assert_eq!(field_of(&base().temperature(2.01)), "temperature");
+    assert_eq!(field_of(&base().temperature(-0.1)), "temperature");
+    assert_eq!(field_of(&base().temperature(f64::NAN)), "temperature");
+    assert_eq!(base().temperature(0.0).validate(), Ok(()));
+    assert_eq!(base().temperature(2.0).validate(), Ok(()));
+}
+
+#[test]
+fn top_p_range() {
+    assert_eq!(field_of(&base().top_p(1.5)), "top_p");
+    assert_eq!(field_of(&base().top_p(f64::NAN)), "top_p");
+    assert_eq!(base().top_p(1.0).validate(), Ok(()));
+}
+
+#[test]
+fn presence_penalty_range() {
+    assert_eq!(field_of(&base().presence_penalty(-2.5)), "presence_penalty");
+    assert_eq!(field_of(&base().presence_penalty(f64::INFINITY)), "presence_penalty");
+    assert_eq!(base().presence_penalty(-2.0).validate(), Ok(()));
+}
+
+#[test]
+fn frequency_penalty_range() {
+    assert_eq!(field_of(&base().frequency_penalty(2.5)), "frequency_penalty");
+    assert_eq!(field_of(&base().frequency_penalty(f64::NAN)), "frequency_penalty");
+    assert_eq!(base().frequency_penalty(2.0).validate(), Ok(()));
+}
+
+#[test]
+fn max_completion_tokens_at_least_one() {
+    assert_eq!(field_of(&base().max_completion_tokens(0)), "max_completion_tokens");
+    assert_eq!(base().max_completion_tokens(1).validate(), Ok(()));
+}
+
+#[test]
+fn logit_bias_must_be_finite() {
+    let request = base().logit_bias([("50256".to_owned(), f64::NAN)]);
+    assert_eq!(field_of(&request), "logit_bias.50256");
+    assert_eq!(base().logit_bias([("50256".to_owned(), -100.0)]).validate(), Ok(()));
+}
+
+#[test]
+fn tool_messages_need_a_tool_call_id() {
+    let mut missing = Message::tool("", "42");
+    assert_eq!(field_of(&base().message(missing.clone())), "messages[1].tool_call_id");
+    missing.tool_call_id = None;
+    assert_eq!(field_of(&base().message(missing)), "messages[1].tool_call_id");
+    assert_eq!(base().message(Message::tool("call_1", "42")).validate(), Ok(()));
+}
+
+#[test]
+fn tool_call_id_on_other_roles_is_allowed() {
+    let mut user = Message::user("hi");
+    user.tool_call_id = Some("call_1".into());
+    assert_eq!(ChatRequest::new("m", [user]).validate(), Ok(()));
+}
+
+#[test]
+fn stream_options_need_stream_true() {
+    let options = StreamOptions { include_usage: Some(true) };
+    let err = base().stream_options(options.clone()).validate().unwrap_err();
+    assert!(err.to_string().contains("only allowed when `stream` is true"), "{err}");
+    assert_eq!(field_of(&base().stream(false).stream_options(options.clone())), "stream_options");
+    assert_eq!(base().stream(true).stream_options(options).validate(), Ok(()));
+    assert_eq!(base().stream_with_usage().validate(), Ok(()));
+}
+
+#[test]
+fn json_schema_name_rules() {
+    let with_name = |name: &str| {
+        base().response_format(ResponseFormat::JsonSchema {
+            json_schema: JsonSchemaFormat {
+                name: name.into(),
+                description: None,
+                schema: Some(json!({"type": "object"})),
+                strict: None,
+            },
+        })
+    };
+    for bad in ["", "has space", "dot.name", &"x".repeat(65)] {
+        assert_eq!(field_of(&with_name(bad)), "response_format.json_schema.name", "{bad:?}");
+    }
+    assert_eq!(with_name(&"a-Z_9".repeat(12)).validate(), Ok(()));
+}
+
+#[test]
+fn tool_function_name_rules() {
+    let request = base().tools([tool("ok_name"), tool("bad name")]);
+    assert_eq!(field_of(&request), "tools[1].function.name");
+    assert_eq!(field_of(&base().tools([tool(&"n".repeat(65))])), "tools[0].function.name");
+    assert_eq!(base().tools([tool(&"n".repeat(64))]).validate(), Ok(()));
+}
+
+#[test]
+fn tool_choice_must_name_a_declared_tool() {
+    let request = base().tools([tool("lookup_weather")]).tool_choice(ToolChoice::function("other"));
+    assert_eq!(field_of(&request), "tool_choice.function.name");
+    assert_eq!(
+        field_of(&base().tool_choice(ToolChoice::function("x"))),
+        "tool_choice.function.name"
+    );
+    let good =
+        base().tools([tool("lookup_weather")]).tool_choice(ToolChoice::function("lookup_weather"));
+    assert_eq!(good.validate(), Ok(()));
+    assert_eq!(base().tool_choice(ToolChoice::required()).validate(), Ok(()));
+}
+
+#[test]
+fn input_audio_must_not_be_a_data_uri() {
+    let part = ContentPart::input_audio("data:audio/wav;base64,AAAA", AudioFormat::Wav);
+    let request = base().message(Message::user_parts([ContentPart::text("listen"), part]));
+    assert_eq!(field_of(&request), "messages[1].content[1].input_audio.data");
+    let raw = ContentPart::input_audio("UklGRg==", AudioFormat::Mp3);
+    assert_eq!(base().message(Message::user_parts([raw])).validate(), Ok(()));
+}
+
+#[test]
+fn image_url_must_be_http_or_data() {
+    let bad = Message::user_parts([ContentPart::image_url("ftp://example.com/a.png")]);
+    assert_eq!(field_of(&ChatRequest::new("m", [bad])), "messages[0].content[0].image_url.url");
+    for good in [
+        ContentPart::image_url("https://example.com/a.png"),
+        ContentPart::image_url("HTTP://example.com/a.png"),
+        ContentPart::image_data("image/png", "iVBORw0KGgo="),
+    ] {
+        assert_eq!(ChatRequest::new("m", [Message::user_parts([good])]).validate(), Ok(()));
+    }
+}
+
+#[test]
+fn content_parts_must_not_be_empty() {
+    let request = ChatRequest::new("m", [Message::user_parts([])]);
+    assert_eq!(field_of(&request), "messages[0].content");
+}
+
+#[test]
+fn stop_lists_are_not_limited() {
+    let request = base().stop(["a", "b", "c", "d", "e", "f"]);
+    assert_eq!(request.validate(), Ok(()));
+}
+
+#[test]
+fn extra_must_not_repeat_a_typed_field() {
+    let request = base().extra_field("temperature", json!(1));
+    assert_eq!(field_of(&request), "extra.temperature");
+    assert_eq!(base().extra_field("seed", json!(1)).validate(), Ok(()));
+}

@@ -1,1 +1,0 @@
-//! Server-sent events framing (WHATWG EventSource rules), sans-IO.

@@ -1,0 +1,148 @@
+//! Field logic: what each complete line does to the event being built.
+
+use std::ops::Range;
+
+use memchr::memchr;
+
+use super::{Event, SseParser, Step};
+use crate::error::StreamError;
+
+impl SseParser {
+    /// Applies one complete line (without its terminator) at `line`.
+    pub(super) fn take_line(&mut self, line: Range<usize>) -> Option<Step> {
+        if self.skipping {
+            let blank = line.is_empty() && !self.mid_line;
+            self.mid_line = false;
+            self.keep = self.line_start;
+            if blank {
+                self.skipping = false;
+                self.reset_event();
+            }
+            return None;
+        }
+        if line.is_empty() {
+            return self.dispatch();
+        }
+        if line.end.saturating_sub(self.keep) > self.max_event_size {
+            return Some(self.oversize());
+        }
+        self.take_field(line);
+        if self.pending.data_lines == 0 && self.pending.event_type.is_none() {
+            self.keep = self.line_start;
+        }
+        None
+    }
+
+    /// A blank line: hand out the event if it has data, else start over.
+    fn dispatch(&mut self) -> Option<Step> {
+        if self.pending.data_lines == 0 && !self.pending.invalid_utf8 {
+            self.reset_event();
+            return None;
+        }
+        self.dispatched = true;
+        Some(Step::Dispatch)
+    }
+
+    /// Splits `name:value` (one space after the colon dropped) and applies the field.
+    fn take_field(&mut self, line: Range<usize>) {
+        let bytes = self.bytes(line.clone());
+        let (name_len, value_start) = match memchr(b':', bytes) {
+            Some(0) => return, // comment
+            Some(colon) => {
+                let space = usize::from(bytes.get(colon + 1) == Some(&b' '));
+                (colon, line.start + colon + 1 + space)
+            }
+            None => (bytes.len(), line.end),
+        };
+        let apply: fn(&mut Self, Range<usize>) = match bytes.get(..name_len).unwrap_or_default() {
+            b"data" => Self::push_data,
+            b"event" => Self::set_event_type,
+            b"id" => Self::set_id,
+            b"retry" => Self::set_retry,
+            _ => return, // unknown fields are ignored
+        };
+        apply(self, value_start..line.end);
+    }
+
+    /// `event`: the type of the event being built (last one wins).
+    fn set_event_type(&mut self, value: Range<usize>) {
+        self.pending.event_type = Some(value);
+    }
+
+    /// Records a data line; from the second one on, data is joined in the scratch string.
+    fn push_data(&mut self, value: Range<usize>) {
+        match self.pending.data_lines {
+            0 => self.pending.first_data = value,
+            1 => {
+                self.scratch.clear();
+                self.append_data(self.pending.first_data.clone());
+                self.scratch.push('\n');
+                self.append_data(value);
+            }
+            _ => {
+                self.scratch.push('\n');
+                self.append_data(value);
+            }
+        }
+        self.pending.data_lines = self.pending.data_lines.saturating_add(1);
+    }
+
+    fn append_data(&mut self, value: Range<usize>) {
+        let bytes = self.buf.get(value).unwrap_or_default();
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.scratch.push_str(text),
+            Err(_) => self.pending.invalid_utf8 = true,
+        }
+    }
+
+    /// `id`: becomes the last event id unless it contains NUL.
+    fn set_id(&mut self, value: Range<usize>) {
+        let bytes = self.buf.get(value).unwrap_or_default();
+        if memchr(0, bytes).is_some() {
+            return;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(id) => {
+                self.last_event_id.clear();
+                self.last_event_id.push_str(id);
+            }
+            Err(_) => self.pending.invalid_utf8 = true,
+        }
+    }
+
+    /// `retry`: only ASCII digits (that fit in a `u64`) count; anything else is ignored.
+    fn set_retry(&mut self, value: Range<usize>) {
+        let bytes = self.bytes(value);
+        if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+            return;
+        }
+        let millis = bytes
+            .iter()
+            .try_fold(0u64, |acc, digit| acc.checked_mul(10)?.checked_add(u64::from(digit - b'0')));
+        if let Some(millis) = millis {
+            self.pending.retry = Some(millis);
+            self.reconnection_time = Some(millis);
+        }
+    }
+
+    /// The dispatched event, borrowing the buffer (single data line) or the scratch string.
+    pub(super) fn build_event(&self) -> Result<Event<'_>, StreamError> {
+        let pending = &self.pending;
+        let invalid = || StreamError::InvalidUtf8 { offset: pending.offset };
+        if pending.invalid_utf8 {
+            return Err(invalid());
+        }
+        let data = match pending.data_lines {
+            0 => "",
+            1 => std::str::from_utf8(self.bytes(pending.first_data.clone()))
+                .map_err(|_| invalid())?,
+            _ => &self.scratch,
+        };
+        let event = match &pending.event_type {
+            Some(range) => std::str::from_utf8(self.bytes(range.clone())).map_err(|_| invalid())?,
+            None => "",
+        };
+        let event = if event.is_empty() { "message" } else { event };
+        Ok(Event { event, data, id: &self.last_event_id, retry: pending.retry })
+    }
+}

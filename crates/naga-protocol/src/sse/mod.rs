@@ -1,0 +1,247 @@
+//! Server-sent events framing (WHATWG EventSource rules), sans-IO.
+//!
+//! Lines end in LF, CR or CRLF (also split across feeds); a UTF-8 BOM is dropped at stream
+//! start only; `:` lines are comments; `data`, `event`, `id` and `retry` are the known fields.
+//! See [`SseParser`] for the call order and the cost model.
+
+mod field;
+mod scan;
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::error::StreamError;
+
+/// An incremental, allocation-free (once warm) parser of a `text/event-stream` body.
+///
+/// Call order: [`feed`](Self::feed) the bytes as they arrive, then call
+/// [`next_event`](Self::next_event) until it returns `None`; repeat. At end of input call
+/// [`finish`](Self::finish) once and drain `next_event` again. An incomplete event at the
+/// end (no blank line after it) is discarded, as the WHATWG rules say; `finish` tells you
+/// whether that happened.
+///
+/// Each [`Event`] borrows the parser, so it must be used (or copied) before the next call.
+/// An event that grows past the size limit yields [`StreamError::EventTooLarge`] once and
+/// its remaining bytes are skipped without being buffered; an event with invalid UTF-8
+/// yields [`StreamError::InvalidUtf8`]. Parsing resumes with the next event in both cases.
+///
+/// Cost: every byte is examined once by the line scanner (see
+/// [`bytes_scanned`](Self::bytes_scanned)), whatever the chunking; consumed bytes are
+/// dropped lazily and the buffer is compacted rarely. A single-line `data` is handed out
+/// straight from the input buffer; multi-line data is joined in a reused scratch string.
+///
+/// ```
+/// use naga_protocol::SseParser;
+///
+/// let mut parser = SseParser::new();
+/// let mut seen = Vec::new();
+/// for chunk in [&b"data: hel"[..], b"lo\r\n\r\nevent: end\ndata: [DONE]\n\n", b"data: cut"] {
+///     parser.feed(chunk);
+///     while let Some(event) = parser.next_event() {
+///         let event = event?;
+///         seen.push(format!("{}={}", event.event, event.data));
+///     }
+/// }
+/// let discarded = parser.finish();
+/// while let Some(event) = parser.next_event() {
+///     seen.push(event?.data.to_owned());
+/// }
+/// assert_eq!(seen, ["message=hello", "end=[DONE]"]);
+/// assert!(discarded, "`data: cut` had no blank line after it");
+/// # Ok::<(), naga_protocol::StreamError>(())
+/// ```
+pub struct SseParser {
+    /// Fed bytes; everything before `keep` is no longer needed.
+    buf: Vec<u8>,
+    /// First byte the current event (or the current line) still needs.
+    keep: usize,
+    /// Start of the line being scanned.
+    line_start: usize,
+    /// Where the line-end search resumes; bytes before it were already examined.
+    scan: usize,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    /// Total bytes examined by the line scanner.
+    scanned: u64,
+    max_event_size: usize,
+    /// The last line ended in CR at the end of the buffer: a leading LF belongs to it.
+    skip_lf: bool,
+    /// The BOM check at stream start is done.
+    bom_done: bool,
+    /// Skipping the rest of an oversized event, up to its blank line.
+    skipping: bool,
+    /// While skipping, part of the current line was already dropped (so it is not blank).
+    mid_line: bool,
+    /// `finish` was called.
+    finished: bool,
+    /// Bytes were fed after `finish`; reported once.
+    after_end: bool,
+    /// An event (or its error) was handed out; reset the event state at the next call.
+    dispatched: bool,
+    pending: Pending,
+    /// Joined multi-line data, reused across events.
+    scratch: String,
+    last_event_id: String,
+    reconnection_time: Option<u64>,
+}
+
+/// The fields of the event being parsed; ranges index [`SseParser::buf`].
+#[derive(Debug, Default)]
+struct Pending {
+    /// Stream offset of the event's first line.
+    offset: u64,
+    event_type: Option<Range<usize>>,
+    first_data: Range<usize>,
+    data_lines: usize,
+    retry: Option<u64>,
+    invalid_utf8: bool,
+}
+
+/// One dispatched server-sent event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event<'a> {
+    /// The event type; `"message"` when the event had no (or an empty) `event` field.
+    pub event: &'a str,
+    /// The `data` lines joined with `\n`.
+    pub data: &'a str,
+    /// The last event id seen on the stream so far (ids persist across events).
+    pub id: &'a str,
+    /// The valid `retry` value (milliseconds) carried by this event, if any.
+    pub retry: Option<u64>,
+}
+
+/// What one parsing step produced.
+enum Step {
+    /// A complete event is ready in the parser's state.
+    Dispatch,
+    /// The current event failed.
+    Fail(StreamError),
+}
+
+impl SseParser {
+    /// Default bound on one event's size: 8 MiB (tool-call arguments can be large).
+    pub const DEFAULT_MAX_EVENT_SIZE: usize = 8 * 1024 * 1024;
+
+    /// A parser with [`Self::DEFAULT_MAX_EVENT_SIZE`].
+    pub fn new() -> Self {
+        Self::with_max_event_size(Self::DEFAULT_MAX_EVENT_SIZE)
+    }
+
+    /// A parser that rejects events whose lines add up to more than `limit` bytes.
+    pub fn with_max_event_size(limit: usize) -> Self {
+        SseParser {
+            buf: Vec::new(),
+            keep: 0,
+            line_start: 0,
+            scan: 0,
+            base: 0,
+            scanned: 0,
+            max_event_size: limit,
+            skip_lf: false,
+            bom_done: false,
+            skipping: false,
+            mid_line: false,
+            finished: false,
+            after_end: false,
+            dispatched: false,
+            pending: Pending::default(),
+            scratch: String::new(),
+            last_event_id: String::new(),
+            reconnection_time: None,
+        }
+    }
+
+    /// Appends received bytes. Bytes fed after [`finish`](Self::finish) are dropped and
+    /// reported once as [`StreamError::DataAfterEnd`].
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.release();
+        if self.finished {
+            self.after_end |= !bytes.is_empty();
+            return;
+        }
+        self.compact();
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The next complete event, an error for a broken event, or `None` when more input is
+    /// needed (or, after [`finish`](Self::finish), when the stream is exhausted).
+    #[must_use]
+    pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
+        self.release();
+        match self.advance()? {
+            Step::Dispatch => Some(self.build_event()),
+            Step::Fail(err) => Some(Err(err)),
+        }
+    }
+
+    /// Marks the end of input. Complete events still buffered are returned by later
+    /// [`next_event`](Self::next_event) calls; the unterminated tail is discarded. Returns
+    /// `true` if that tail held an incomplete event (field lines without their blank line).
+    pub fn finish(&mut self) -> bool {
+        self.release();
+        if self.finished {
+            return false;
+        }
+        self.finished = true;
+        self.ends_mid_event()
+    }
+
+    /// Total bytes examined by the line scanner; never more than about once per input byte.
+    pub fn bytes_scanned(&self) -> u64 {
+        self.scanned
+    }
+
+    /// The last event id seen (`""` until an `id` field arrives).
+    pub fn last_event_id(&self) -> &str {
+        &self.last_event_id
+    }
+
+    /// The last valid `retry` value in milliseconds, if any.
+    pub fn reconnection_time(&self) -> Option<u64> {
+        self.reconnection_time
+    }
+
+    /// Resets the event state after an event was handed out (its borrow has ended).
+    fn release(&mut self) {
+        if std::mem::take(&mut self.dispatched) {
+            self.reset_event();
+        }
+    }
+
+    /// Starts a fresh event at the current line.
+    fn reset_event(&mut self) {
+        self.pending = Pending { offset: self.offset_of(self.line_start), ..Pending::default() };
+        self.keep = self.line_start;
+    }
+
+    fn offset_of(&self, pos: usize) -> u64 {
+        self.base.saturating_add(pos as u64)
+    }
+
+    fn bytes(&self, range: Range<usize>) -> &[u8] {
+        self.buf.get(range).unwrap_or_default()
+    }
+}
+
+impl Default for SseParser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for SseParser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SseParser")
+            .field("buffered", &self.buf.len().saturating_sub(self.keep))
+            .field("stream_offset", &self.offset_of(self.scan))
+            .field("max_event_size", &self.max_event_size)
+            .field("last_event_id", &self.last_event_id)
+            .field("reconnection_time", &self.reconnection_time)
+            .field("skipping", &self.skipping)
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,170 @@
+//! The line scanner: finds line ends once per byte, and manages the buffer.
+
+use memchr::memchr2;
+
+use super::{SseParser, Step};
+use crate::error::StreamError;
+
+/// The UTF-8 byte order mark, dropped at stream start only.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl SseParser {
+    /// Runs lines through the field logic until an event or error is ready, or input ends.
+    pub(super) fn advance(&mut self) -> Option<Step> {
+        if !self.bom_done && !self.strip_bom() {
+            return None;
+        }
+        loop {
+            let Some(end) = self.find_line_end() else {
+                return self.partial_line();
+            };
+            let line = self.line_start..end;
+            self.consume_line(end);
+            if let Some(step) = self.take_line(line) {
+                return Some(step);
+            }
+        }
+    }
+
+    /// Drops a BOM at stream start; `false` while a split BOM may still be arriving.
+    fn strip_bom(&mut self) -> bool {
+        let head = self.bytes(self.line_start..self.buf.len());
+        if head.len() < BOM.len() && BOM.starts_with(head) && !self.finished {
+            return false;
+        }
+        let has_bom = head.starts_with(BOM);
+        self.bom_done = true;
+        if has_bom {
+            self.line_start += BOM.len();
+            self.scan = self.line_start;
+            self.keep = self.line_start;
+            self.scanned += BOM.len() as u64;
+            self.pending.offset = self.offset_of(self.line_start);
+        }
+        true
+    }
+
+    /// The index of the next CR or LF, searching only bytes not examined before.
+    fn find_line_end(&mut self) -> Option<usize> {
+        if self.skip_lf && self.scan < self.buf.len() {
+            self.skip_lf = false;
+            self.scanned += 1;
+            if self.buf.get(self.scan) == Some(&b'\n') {
+                // An event that starts after the CR starts after the LF instead.
+                if self.keep == self.scan {
+                    self.keep += 1;
+                }
+                if self.pending.offset == self.offset_of(self.scan) {
+                    self.pending.offset += 1;
+                }
+                self.scan += 1;
+                self.line_start = self.scan;
+            }
+        }
+        let rest = self.bytes(self.scan..self.buf.len());
+        match memchr2(b'\n', b'\r', rest) {
+            Some(i) => {
+                self.scanned += i as u64 + 1;
+                Some(self.scan + i)
+            }
+            None => {
+                self.scanned += rest.len() as u64;
+                self.scan = self.buf.len();
+                None
+            }
+        }
+    }
+
+    /// Moves past the line ending at `end` (a CR, an LF, or a CRLF pair).
+    fn consume_line(&mut self, end: usize) {
+        let mut next = end + 1;
+        if self.buf.get(end) == Some(&b'\r') {
+            match self.buf.get(next) {
+                Some(b'\n') => {
+                    next += 1;
+                    self.scanned += 1;
+                }
+                Some(_) => {}
+                None => self.skip_lf = true,
+            }
+        }
+        self.line_start = next;
+        self.scan = next;
+    }
+
+    /// No line end in the buffer: bound the partial line, or finish the stream.
+    fn partial_line(&mut self) -> Option<Step> {
+        let len = self.buf.len();
+        if self.skipping {
+            self.mid_line |= len > self.line_start;
+            self.line_start = len;
+            self.keep = len;
+        } else if len > self.line_start && len.saturating_sub(self.keep) > self.max_event_size {
+            return Some(self.oversize());
+        }
+        if !self.finished {
+            return None;
+        }
+        self.line_start = len;
+        self.scan = len;
+        self.skipping = false;
+        self.mid_line = false;
+        self.skip_lf = false;
+        self.reset_event();
+        std::mem::take(&mut self.after_end).then_some(Step::Fail(StreamError::DataAfterEnd))
+    }
+
+    /// Fails the current event as too large and skips the rest of it.
+    pub(super) fn oversize(&mut self) -> Step {
+        self.reset_event();
+        self.skipping = true;
+        Step::Fail(StreamError::EventTooLarge { limit: self.max_event_size })
+    }
+
+    /// Drops the bytes before `keep` when that moves no more bytes than it frees.
+    pub(super) fn compact(&mut self) {
+        let dead = self.keep;
+        let live = self.buf.len().saturating_sub(dead);
+        if dead == 0 || live > dead {
+            return;
+        }
+        self.buf.drain(..dead);
+        self.base = self.base.saturating_add(dead as u64);
+        self.keep = 0;
+        self.line_start = self.line_start.saturating_sub(dead);
+        self.scan = self.scan.saturating_sub(dead);
+        let shift = |r: &mut std::ops::Range<usize>| {
+            *r = r.start.saturating_sub(dead)..r.end.saturating_sub(dead);
+        };
+        shift(&mut self.pending.first_data);
+        if let Some(range) = &mut self.pending.event_type {
+            shift(range);
+        }
+    }
+
+    /// Whether the bytes not yet handed out end inside an event that has field lines.
+    ///
+    /// Normally the caller drained [`SseParser::next_event`] first and this only looks at
+    /// the current state and the partial line; otherwise it walks the undrained lines.
+    pub(super) fn ends_mid_event(&self) -> bool {
+        let mut open = !self.skipping && self.pending.data_lines > 0;
+        let mut skipping = self.skipping;
+        let mut mid_line = self.mid_line;
+        let mut rest = self.bytes(self.line_start..self.buf.len());
+        if self.skip_lf {
+            rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+        }
+        while let Some(i) = memchr2(b'\n', b'\r', rest) {
+            let (line, tail) = rest.split_at(i);
+            let width = if tail.starts_with(b"\r\n") { 2 } else { 1 };
+            rest = tail.get(width..).unwrap_or_default();
+            if line.is_empty() && !mid_line {
+                (open, skipping) = (false, false);
+            } else if !skipping && (line == b"data" || line.starts_with(b"data:")) {
+                open = true;
+            }
+            mid_line = false;
+        }
+        open || (!skipping && !rest.is_empty() && !rest.starts_with(b":"))
+    }
+}
