@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use naga_protocol::{
-    Config, Operation, Response, RetryPolicy, StreamingOperation, build_request, parse_response,
+    ChatCompletion, ChatRequest, Config, Operation, Response, RetryPolicy, StreamingOperation,
+    build_request, parse_response,
 };
 
 use crate::attempt::execute;
@@ -59,6 +60,12 @@ impl Client {
     /// The configuration requests are built from.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Sends a chat completion request and returns the whole answer (any `stream` flag on
+    /// `request` is cleared).
+    pub fn chat(&self, request: &ChatRequest) -> Result<ChatCompletion> {
+        self.send(request.as_non_streaming().as_ref())
     }
 
     /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`].

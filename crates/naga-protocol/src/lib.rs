@@ -61,5 +61,5 @@ pub use operation::{
 pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
 };
-pub use transport::{Response, TimeoutKind, attempt_timeout};
 pub use sse::{Event, SseParser};
+pub use transport::{Response, TimeoutKind, attempt_timeout};

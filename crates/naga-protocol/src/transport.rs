@@ -1,11 +1,38 @@
 //! Small pure pieces shared by every transport, so their loops stay identical and tiny.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
 
+use crate::chat::ChatRequest;
 use crate::error::request_id;
+
+impl ChatRequest {
+    /// This request for a single JSON answer: `stream` and `stream_options` cleared (borrowed
+    /// when there is nothing to clear). Transports' `chat` methods send this.
+    pub fn as_non_streaming(&self) -> Cow<'_, ChatRequest> {
+        if self.stream.is_none() && self.stream_options.is_none() {
+            return Cow::Borrowed(self);
+        }
+        let mut request = self.clone();
+        request.stream = None;
+        request.stream_options = None;
+        Cow::Owned(request)
+    }
+
+    /// This request for a streamed answer: `stream` set (borrowed when already set).
+    /// Transports' `chat_stream` methods send this.
+    pub fn as_streaming(&self) -> Cow<'_, ChatRequest> {
+        if self.stream == Some(true) {
+            return Cow::Borrowed(self);
+        }
+        let mut request = self.clone();
+        request.stream = Some(true);
+        Cow::Owned(request)
+    }
+}
 
 /// A parsed value together with the response status and headers it came from.
 #[derive(Debug, Clone)]
@@ -112,6 +139,21 @@ mod tests {
         for (request, deadline, elapsed, expected) in table {
             assert_eq!(attempt_timeout(request, deadline, elapsed), expected);
         }
+    }
+
+    #[test]
+    fn chat_requests_are_shaped_for_each_call() {
+        use crate::{Message, Operation};
+        let plain = ChatRequest::new("m", [Message::user("hi")]);
+        assert!(matches!(plain.as_non_streaming(), Cow::Borrowed(_)));
+        let streaming = plain.as_streaming();
+        assert!(streaming.is_streaming());
+        assert!(matches!(streaming.as_streaming(), Cow::Borrowed(_)));
+        let with_usage = plain.clone().stream_with_usage();
+        let back = with_usage.as_non_streaming();
+        assert!(!back.is_streaming());
+        assert_eq!(back.body().unwrap(), plain.body().unwrap());
+        assert_eq!(with_usage.as_streaming().stream_options, with_usage.stream_options);
     }
 
     #[test]
