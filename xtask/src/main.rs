@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => run(Command::new("bash").arg(".ci/run")),
+        Some("schemas") => schemas(args.get(1).map(String::as_str)),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     };
@@ -23,6 +24,39 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]>";
+
+/// Writes every wire schema to `schemas/`, or with `--check` fails when a file differs.
+fn schemas(flag: Option<&str>) -> Result<(), String> {
+    let check = match flag {
+        None => false,
+        Some("--check") => true,
+        Some(other) => return Err(format!("unknown flag `{other}`\n{USAGE}")),
+    };
+    let dir = workspace_root().join("schemas");
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    let mut stale = Vec::new();
+    for (stem, schema) in naga_protocol::wire_schemas() {
+        let path = dir.join(format!("{stem}.json"));
+        let text = naga_protocol::schema_file_text(&schema);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == text {
+            continue;
+        }
+        if check {
+            stale.push(path.display().to_string());
+        } else {
+            std::fs::write(&path, text)
+                .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+    }
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("schemas out of date (run `cargo xtask schemas`): {}", stale.join(", ")))
+    }
+}
 
 /// The workspace root (the parent of this crate's manifest directory).
 fn workspace_root() -> PathBuf {

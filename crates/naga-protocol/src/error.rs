@@ -217,7 +217,7 @@ impl From<StreamError> for Error {
 pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
     let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok().and_then(|e| e.error);
     let (error_type, message) = match envelope {
-        Some(ErrorBody { error_type, message }) => {
+        Some(ErrorObject { error_type, message, .. }) => {
             let message = message.unwrap_or_else(|| describe_body(status, body));
             (error_type, message)
         }
@@ -234,21 +234,35 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
     }))
 }
 
-/// The error envelope of Naga's error bodies and error frames.
-#[derive(serde::Deserialize)]
-pub(crate) struct ErrorEnvelope {
+/// Naga's error body: `{"error": {"type": "...", "message": "..."}}`, also sent as an error
+/// frame inside a stream. Read leniently: any field may be missing or of another type.
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct ErrorResponse {
+    /// The error itself.
     #[serde(default)]
-    pub(crate) error: Option<ErrorBody>,
+    pub error: Option<ErrorObject>,
 }
 
-/// The `error` object inside [`ErrorEnvelope`]; every field optional and loosely typed.
-#[derive(serde::Deserialize)]
-pub(crate) struct ErrorBody {
+/// The `error` object of an [`ErrorResponse`].
+#[derive(
+    Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct ErrorObject {
+    /// Machine-readable category, e.g. `invalid_request_error`.
     #[serde(rename = "type", default, deserialize_with = "lenient_string")]
-    pub(crate) error_type: Option<String>,
+    pub error_type: Option<String>,
+    /// Human-readable description.
     #[serde(default, deserialize_with = "lenient_string")]
-    pub(crate) message: Option<String>,
+    pub message: Option<String>,
+    /// Fields this SDK does not know (e.g. `code`, `param`, `metadata`), kept.
+    #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+/// The crate-internal name of [`ErrorResponse`].
+pub(crate) type ErrorEnvelope = ErrorResponse;
 
 /// Accepts a string, a number or anything else (turned into its JSON text) for a text field.
 fn lenient_string<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
@@ -297,7 +311,7 @@ pub(crate) fn snippet_around(bytes: &[u8], offset: usize) -> String {
 }
 
 /// Converts serde_json's 1-based line and column into a byte offset.
-fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(input: &[u8], line: usize, column: usize) -> usize {
     if line <= 1 {
         return column.saturating_sub(1).min(input.len());
     }

@@ -37,7 +37,9 @@ mod error;
 mod lenient;
 mod operation;
 mod retry;
+mod schemas;
 mod sse;
+mod structured;
 mod transport;
 
 pub use chat::{
@@ -51,8 +53,8 @@ pub use chat::{
 };
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
 pub use error::{
-    ApiError, ApiErrorKind, Error, MAX_SNIPPET_BYTES, StreamError, parse_api_error, request_id,
-    snippet,
+    ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
+    parse_api_error, request_id, snippet,
 };
 pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
@@ -61,5 +63,10 @@ pub use operation::{
 pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
 };
+pub use schemas::{schema_file_text, schema_of, wire_schemas};
 pub use sse::{Event, SseParser};
+pub use structured::{
+    ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
+    parse_json_content, schema_name, strict_schema, strict_schema_for,
+};
 pub use transport::{Response, TimeoutKind, attempt_timeout};

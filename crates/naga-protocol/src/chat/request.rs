@@ -41,8 +41,10 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatRequest {
     /// Bare Naga model id, e.g. `gpt-4o-mini`.
+    #[schemars(length(min = 1))]
     pub model: String,
     /// The conversation so far (at least one message).
+    #[schemars(length(min = 1))]
     pub messages: Vec<Message>,
     /// Tools the model may call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,9 +56,11 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
     /// Sampling temperature, 0..=2.
+    #[schemars(range(min = 0.0, max = 2.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// Nucleus sampling mass, 0..=1.
+    #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Stream the answer as server-sent events.
@@ -69,15 +73,18 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<Stop>,
     /// Maximum output tokens, at least 1.
+    #[schemars(range(min = 1))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_completion_tokens: Option<u32>,
     /// Reasoning effort for reasoning models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_effort: Option<ReasoningEffort>,
     /// Penalty for tokens already present, -2..=2.
+    #[schemars(range(min = -2.0, max = 2.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presence_penalty: Option<f64>,
     /// Penalty by token frequency, -2..=2.
+    #[schemars(range(min = -2.0, max = 2.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f64>,
     /// Token id (as a string) to bias; provider dependent.

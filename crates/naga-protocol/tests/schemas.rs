@@ -1,0 +1,116 @@
+//! The committed JSON Schemas in `schemas/` accept the documents of the reference page and
+//! reject invalid requests, and they match what the code generates.
+
+use serde_json::{Value, json};
+
+fn committed(stem: &str) -> Value {
+    let path = format!("{}/../../schemas/{stem}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn validator(stem: &str) -> jsonschema::Validator {
+    jsonschema::validator_for(&committed(stem)).unwrap()
+}
+
+/// The request body of the reference page's curl example.
+fn reference_request() -> Value {
+    json!({
+        "model": "gpt-4o-mini",
+        "messages": [{ "role": "user", "content": "Write a two-line summary of Tokyo." }]
+    })
+}
+
+/// The response example of the reference page with its placeholders made concrete.
+fn reference_response() -> Value {
+    json!({
+        "id": "chatcmpl-123",
+        "created": 1_758_384_822,
+        "model": "gpt-4o-mini",
+        "choices": [{
+            "message": {
+                "role": "assistant",
+                "content": "Tokyo is Japan's capital.\nIt never sleeps.",
+                "refusal": "none",
+                "tool_calls": [{
+                    "function": { "name": "lookup_weather", "arguments": "" },
+                    "id": "call_1",
+                    "type": "function"
+                }],
+                "annotations": [{}],
+                "reasoning_content": "The user wants two lines.",
+                "reasoning_details": [{}],
+                "images": [{}],
+                "name": "assistant",
+                "tool_call_id": "call_0"
+            },
+            "index": 0,
+            "finish_reason": "stop",
+            "logprobs": {}
+        }],
+        "object": "chat.completion",
+        "usage": {
+            "prompt_tokens": 14,
+            "completion_tokens": 21,
+            "total_tokens": 35,
+            "prompt_tokens_details": { "cached_tokens": 0 },
+            "completion_tokens_details": { "image_tokens": 0 }
+        }
+    })
+}
+
+#[test]
+fn committed_schemas_match_the_code() {
+    for (stem, schema) in naga_protocol::wire_schemas() {
+        let generated: Value = serde_json::to_value(&schema).unwrap();
+        assert_eq!(
+            committed(stem),
+            generated,
+            "schemas/{stem}.json is stale: run `cargo xtask schemas`"
+        );
+    }
+}
+
+#[test]
+fn reference_request_is_valid() {
+    let errors: Vec<String> = validator("chat_request")
+        .iter_errors(&reference_request())
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn reference_response_is_valid() {
+    let errors: Vec<String> = validator("chat_completion")
+        .iter_errors(&reference_response())
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn temperature_above_two_is_invalid() {
+    let mut request = reference_request();
+    request["temperature"] = json!(3);
+    assert!(!validator("chat_request").is_valid(&request));
+}
+
+#[test]
+fn empty_messages_are_invalid() {
+    let mut request = reference_request();
+    request["messages"] = json!([]);
+    assert!(!validator("chat_request").is_valid(&request));
+}
+
+#[test]
+fn missing_model_is_invalid() {
+    let request = json!({ "messages": [{ "role": "user", "content": "Hi" }] });
+    assert!(!validator("chat_request").is_valid(&request));
+}
+
+#[test]
+fn error_body_is_valid() {
+    let body = json!({ "error": { "type": "invalid_request_error", "message": "bad" } });
+    assert!(validator("error_response").is_valid(&body));
+}
