@@ -3,9 +3,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use naga_protocol::{
-    Decision, GiveUpReason, Outcome, TimeoutKind, attempt_timeout, parse_api_error,
-};
+use naga_protocol::{AttemptLimits, Decision, GiveUpReason, Outcome, TimeoutKind, parse_api_error};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -15,47 +13,21 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest non-streaming success body accepted.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
-/// The limits of one attempt, kept to name a timeout that fires later, in the body.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    connect: Option<Duration>,
-    attempt: Option<(Duration, TimeoutKind)>,
-    pub(crate) idle: Option<Duration>,
-    streaming: bool,
-}
-
-impl Limits {
-    fn for_attempt(client: &Client, streaming: bool, elapsed: Duration) -> Self {
-        let deadline = client.retry.total_deadline;
-        let request = if streaming { None } else { client.timeouts.request };
-        Limits {
-            connect: client.timeouts.connect,
-            attempt: attempt_timeout(request, deadline, elapsed),
-            idle: if streaming { client.timeouts.stream_idle } else { None },
-            streaming,
-        }
-    }
-
-    /// How long a stream may wait for its headers: the idle timeout or the deadline.
-    fn header_wait(&self) -> Option<(Duration, TimeoutKind)> {
-        let idle = self.idle.map(|idle| (idle, TimeoutKind::StreamIdle));
-        match (idle, self.attempt) {
-            (Some(idle), Some(attempt)) => Some(if attempt.0 < idle.0 { attempt } else { idle }),
-            (idle, attempt) => idle.or(attempt),
-        }
-    }
-}
-
 /// Sends `request` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
 pub(crate) async fn execute(
     client: &Client,
     request: http::Request<Bytes>,
     streaming: bool,
-) -> Result<(reqwest::Response, Limits)> {
+) -> Result<(reqwest::Response, AttemptLimits)> {
     let start = Instant::now();
     for attempt in 1.. {
-        let limits = Limits::for_attempt(client, streaming, start.elapsed());
+        let limits = AttemptLimits::new(
+            &client.timeouts,
+            client.retry.total_deadline,
+            streaming,
+            start.elapsed(),
+        );
         let path = request.uri().path();
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
         let (error, decision) = match run_once(client, &request, &limits).await {
@@ -112,7 +84,7 @@ fn is_before_response(error: &Error) -> bool {
 async fn run_once(
     client: &Client,
     request: &http::Request<Bytes>,
-    limits: &Limits,
+    limits: &AttemptLimits,
 ) -> Result<reqwest::Response> {
     let mut builder = client
         .http
@@ -136,7 +108,10 @@ async fn run_once(
 }
 
 /// Reads a whole success body under the attempt's limits.
-pub(crate) async fn read_body(mut response: reqwest::Response, limits: &Limits) -> Result<Vec<u8>> {
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limits: &AttemptLimits,
+) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| map_error(e, limits, false))? {
         if body.len() + chunk.len() > MAX_BODY {
@@ -162,13 +137,17 @@ async fn read_error(mut response: reqwest::Response) -> Vec<u8> {
 }
 
 /// Maps a reqwest error to ours; failures before the response are connect failures.
-pub(crate) fn map_error(err: reqwest::Error, limits: &Limits, before_response: bool) -> Error {
+pub(crate) fn map_error(
+    err: reqwest::Error,
+    limits: &AttemptLimits,
+    before_response: bool,
+) -> Error {
     if err.is_timeout() {
-        return match (err.is_connect(), limits.attempt) {
-            (true, _) => timeout(TimeoutKind::Connect, limits.connect),
-            (false, Some((after, kind))) => Error::Timeout { kind, after },
-            (false, None) => timeout(TimeoutKind::Request, None),
-        };
+        if err.is_connect() {
+            return timeout(TimeoutKind::Connect, limits.connect);
+        }
+        let (kind, after) = limits.attempt_or_request();
+        return Error::Timeout { kind, after };
     }
     if is_tls(&err) {
         return Error::Tls(Box::new(err));

@@ -5,27 +5,12 @@ use std::time::Duration;
 
 use naga_protocol::{
     ChatCompletion, ChatRequest, Config, Operation, Response, RetryPolicy, StreamingOperation,
-    build_request, parse_response,
+    Timeouts, build_request, parse_response,
 };
 
 use crate::attempt::{execute, read_body};
 use crate::error::{Error, Result};
 use crate::stream::ItemStream;
-
-/// Default limit for establishing a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default limit for a whole non-streaming request, body included.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
-/// Default limit for silence on a stream (before the headers and between bytes).
-pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Time limits of one client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Timeouts {
-    pub(crate) connect: Option<Duration>,
-    pub(crate) request: Option<Duration>,
-    pub(crate) stream_idle: Option<Duration>,
-}
 
 /// An async NagaAI client. Cheap to clone: clones share one connection pool.
 ///
@@ -106,7 +91,7 @@ impl Client {
 }
 
 /// Builds a [`Client`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
     config: Config,
     timeouts: Timeouts,
@@ -114,25 +99,16 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        ClientBuilder {
-            config: Config::default(),
-            timeouts: Timeouts {
-                connect: Some(DEFAULT_CONNECT_TIMEOUT),
-                request: Some(DEFAULT_REQUEST_TIMEOUT),
-                stream_idle: Some(DEFAULT_STREAM_IDLE_TIMEOUT),
-            },
-            retry: RetryPolicy::default(),
-            http: None,
-        }
-    }
-}
-
 impl ClientBuilder {
     /// Where to send requests and with which key.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
+        self
+    }
+
+    /// All time limits at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 

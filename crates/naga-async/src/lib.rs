@@ -20,10 +20,7 @@ mod client;
 mod error;
 mod stream;
 
-pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_STREAM_IDLE_TIMEOUT,
-};
+pub use client::{Client, ClientBuilder};
 pub use error::{BoxError, Error, Result};
-pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind};
+pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
 pub use stream::ItemStream;

@@ -7,10 +7,10 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use http_body::Body as _;
-use naga_protocol::{StreamDecoder, TimeoutKind};
+use naga_protocol::{AttemptLimits, StreamDecoder, TimeoutKind};
 use tokio::time::{Instant, Sleep};
 
-use crate::attempt::{Limits, map_error};
+use crate::attempt::map_error;
 use crate::error::{Error, Result};
 
 /// The items of a streamed response, decoded as bytes arrive.
@@ -21,14 +21,14 @@ use crate::error::{Error, Result};
 pub struct ItemStream<D> {
     body: reqwest::Body,
     decoder: D,
-    limits: Limits,
+    limits: AttemptLimits,
     idle: Option<Pin<Box<Sleep>>>,
     finished: bool,
     items: usize,
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
-    pub(crate) fn new(body: reqwest::Body, decoder: D, limits: Limits) -> Self {
+    pub(crate) fn new(body: reqwest::Body, decoder: D, limits: AttemptLimits) -> Self {
         let idle = limits.idle.map(|after| Box::pin(tokio::time::sleep(after)));
         ItemStream { body, decoder, limits, idle, finished: false, items: 0 }
     }

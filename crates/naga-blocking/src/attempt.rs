@@ -4,9 +4,7 @@ use std::io::Read;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use naga_protocol::{
-    Decision, GiveUpReason, Outcome, TimeoutKind, attempt_timeout, parse_api_error,
-};
+use naga_protocol::{AttemptLimits, Decision, GiveUpReason, Outcome, TimeoutKind, parse_api_error};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -16,38 +14,21 @@ const MAX_ERROR_BODY: u64 = 64 * 1024;
 /// Longest non-streaming success body accepted.
 const MAX_BODY: u64 = 64 * 1024 * 1024;
 
-/// The limits of one attempt, kept to name a timeout that fires later, in the body.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    connect: Option<Duration>,
-    attempt: Option<(Duration, TimeoutKind)>,
-    idle: Option<Duration>,
-    streaming: bool,
-}
-
-impl Limits {
-    fn for_attempt(client: &Client, streaming: bool, elapsed: Duration) -> Self {
-        let deadline = client.retry.total_deadline;
-        let request = if streaming { None } else { client.timeouts.request };
-        Limits {
-            connect: client.timeouts.connect,
-            attempt: attempt_timeout(request, deadline, elapsed),
-            idle: if streaming { client.timeouts.stream_idle } else { None },
-            streaming,
-        }
-    }
-}
-
 /// Sends `request` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
 pub(crate) fn execute(
     client: &Client,
     request: http::Request<Bytes>,
     streaming: bool,
-) -> Result<(http::Response<ureq::Body>, Limits)> {
+) -> Result<(http::Response<ureq::Body>, AttemptLimits)> {
     let start = Instant::now();
     for attempt in 1.. {
-        let limits = Limits::for_attempt(client, streaming, start.elapsed());
+        let limits = AttemptLimits::new(
+            &client.timeouts,
+            client.retry.total_deadline,
+            streaming,
+            start.elapsed(),
+        );
         let path = request.uri().path();
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
         let (error, decision) = match run_once(client, &request, &limits) {
@@ -103,7 +84,7 @@ fn is_before_response(error: &Error) -> bool {
 fn run_once(
     client: &Client,
     request: &http::Request<Bytes>,
-    limits: &Limits,
+    limits: &AttemptLimits,
 ) -> Result<http::Response<ureq::Body>> {
     let mut builder = http::Request::builder()
         .method(request.method().clone())
@@ -131,7 +112,7 @@ fn run_once(
 }
 
 /// Reads a whole success body under the attempt's limits.
-pub(crate) fn read_body(body: ureq::Body, limits: Limits) -> Result<Vec<u8>> {
+pub(crate) fn read_body(body: ureq::Body, limits: AttemptLimits) -> Result<Vec<u8>> {
     body.into_with_config().limit(MAX_BODY).read_to_vec().map_err(|e| map_error(e, &limits, false))
 }
 
@@ -143,17 +124,17 @@ fn read_error(body: ureq::Body) -> Vec<u8> {
 }
 
 /// Maps a ureq error to ours; I/O errors before the response are connect failures.
-pub(crate) fn map_error(err: ureq::Error, limits: &Limits, before_response: bool) -> Error {
+pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_response: bool) -> Error {
     use ureq::Timeout as T;
     match err {
         ureq::Error::Timeout(T::Connect | T::Resolve) => {
             timeout(TimeoutKind::Connect, limits.connect)
         }
         ureq::Error::Timeout(T::PerRead) => timeout(TimeoutKind::StreamIdle, limits.idle),
-        ureq::Error::Timeout(_) => match limits.attempt {
-            Some((after, kind)) => Error::Timeout { kind, after },
-            None => timeout(TimeoutKind::Request, None),
-        },
+        ureq::Error::Timeout(_) => {
+            let (kind, after) = limits.attempt_or_request();
+            Error::Timeout { kind, after }
+        }
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
             Error::Tls(Box::new(err))
         }

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::io::Read;
 
-use naga_protocol::StreamDecoder;
+use naga_protocol::{AttemptLimits, StreamDecoder};
 
-use crate::attempt::{Limits, map_error};
+use crate::attempt::map_error;
 use crate::error::{Error, Result};
 
 /// Bytes read from the socket per call.
@@ -18,14 +18,18 @@ const READ_CHUNK: usize = 16 * 1024;
 pub struct ItemStream<D> {
     reader: ureq::BodyReader<'static>,
     decoder: D,
-    limits: Limits,
+    limits: AttemptLimits,
     buffer: Box<[u8]>,
     finished: bool,
     items: usize,
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
-    pub(crate) fn new(reader: ureq::BodyReader<'static>, decoder: D, limits: Limits) -> Self {
+    pub(crate) fn new(
+        reader: ureq::BodyReader<'static>,
+        decoder: D,
+        limits: AttemptLimits,
+    ) -> Self {
         let buffer = vec![0; READ_CHUNK].into_boxed_slice();
         ItemStream { reader, decoder, limits, buffer, finished: false, items: 0 }
     }

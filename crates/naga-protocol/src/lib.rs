@@ -69,4 +69,7 @@ pub use structured::{
     ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
     parse_json_content, schema_name, strict_schema, strict_schema_for,
 };
-pub use transport::{Response, TimeoutKind, attempt_timeout};
+pub use transport::{
+    AttemptLimits, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STREAM_IDLE_TIMEOUT,
+    Response, TimeoutKind, Timeouts, attempt_timeout,
+};

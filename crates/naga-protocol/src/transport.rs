@@ -95,6 +95,85 @@ impl fmt::Display for TimeoutKind {
     }
 }
 
+/// Default limit for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for a whole non-streaming request, body included.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+/// Default limit for silence on a stream (before its headers and between bytes).
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The time limits of a client; `None` means no limit. The total deadline lives in
+/// [`RetryPolicy::total_deadline`](crate::RetryPolicy::total_deadline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Establishing a connection (DNS, TCP, TLS).
+    pub connect: Option<Duration>,
+    /// A whole non-streaming attempt, body included.
+    pub request: Option<Duration>,
+    /// Silence on a stream: waiting for its headers, and between bytes.
+    pub stream_idle: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Some(DEFAULT_CONNECT_TIMEOUT),
+            request: Some(DEFAULT_REQUEST_TIMEOUT),
+            stream_idle: Some(DEFAULT_STREAM_IDLE_TIMEOUT),
+        }
+    }
+}
+
+/// The time limits of one attempt, computed before it starts and kept to name a timeout
+/// that fires later (e.g. while a body is read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AttemptLimits {
+    /// Limit for establishing the connection.
+    pub connect: Option<Duration>,
+    /// Non-streaming: the limit for the whole attempt. Streaming: the deadline's limit on
+    /// waiting for the headers (a started stream is bounded only by `idle`).
+    pub attempt: Option<(Duration, TimeoutKind)>,
+    /// Streaming only: the limit for silence.
+    pub idle: Option<Duration>,
+    /// Whether the response is a stream.
+    pub streaming: bool,
+}
+
+impl AttemptLimits {
+    /// The limits of an attempt starting `elapsed` after the first one.
+    pub fn new(
+        timeouts: &Timeouts,
+        total_deadline: Option<Duration>,
+        streaming: bool,
+        elapsed: Duration,
+    ) -> Self {
+        let request = if streaming { None } else { timeouts.request };
+        AttemptLimits {
+            connect: timeouts.connect,
+            attempt: attempt_timeout(request, total_deadline, elapsed),
+            idle: if streaming { timeouts.stream_idle } else { None },
+            streaming,
+        }
+    }
+
+    /// How long a stream may wait for its headers: the idle timeout, or what is left of the
+    /// deadline when that is shorter.
+    pub fn header_wait(&self) -> Option<(Duration, TimeoutKind)> {
+        let idle = self.idle.map(|idle| (idle, TimeoutKind::StreamIdle));
+        match (idle, self.attempt) {
+            (Some(idle), Some(attempt)) => Some(if attempt.0 < idle.0 { attempt } else { idle }),
+            (idle, attempt) => idle.or(attempt),
+        }
+    }
+
+    /// The kind and limit to report for a timeout that is not a connect or idle timeout.
+    pub fn attempt_or_request(&self) -> (TimeoutKind, Duration) {
+        self.attempt.map_or((TimeoutKind::Request, Duration::ZERO), |(after, kind)| (kind, after))
+    }
+}
+
 /// The time limit for one attempt that starts `elapsed` after the first one: the request
 /// timeout, or what is left of the total deadline when that is shorter (then the kind is
 /// [`TimeoutKind::Deadline`]). `None` when neither limit is set.
@@ -154,6 +233,24 @@ mod tests {
         assert!(!back.is_streaming());
         assert_eq!(back.body().unwrap(), plain.body().unwrap());
         assert_eq!(with_usage.as_streaming().stream_options, with_usage.stream_options);
+    }
+
+    #[test]
+    fn attempt_limits_split_streaming_and_non_streaming() {
+        let s = Duration::from_secs;
+        let timeouts = Timeouts::default();
+        let plain = AttemptLimits::new(&timeouts, Some(s(650)), false, s(100));
+        assert_eq!(plain.attempt, Some((s(550), TimeoutKind::Deadline)));
+        assert_eq!(
+            (plain.idle, plain.header_wait()),
+            (None, Some((s(550), TimeoutKind::Deadline)))
+        );
+        let stream = AttemptLimits::new(&timeouts, Some(s(650)), true, s(100));
+        assert_eq!(stream.header_wait(), Some((s(120), TimeoutKind::StreamIdle)));
+        let late = AttemptLimits::new(&timeouts, Some(s(650)), true, s(600));
+        assert_eq!(late.header_wait(), Some((s(50), TimeoutKind::Deadline)));
+        let none = AttemptLimits::new(&timeouts, None, true, s(600));
+        assert_eq!(none.attempt_or_request(), (TimeoutKind::Request, Duration::ZERO));
     }
 
     #[test]
