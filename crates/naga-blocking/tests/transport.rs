@@ -155,3 +155,49 @@ fn clients_are_clone_send_sync() {
     fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
     assert_error::<Error>();
 }
+
+#[test]
+fn total_deadline_bounds_a_non_streaming_attempt() {
+    let server = Server::start(vec![Reply::Stall(String::new(), Duration::from_secs(5))]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .total_deadline(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.send(&Echo).unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Deadline), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn total_deadline_stops_retries_that_would_pass_it() {
+    let slow = json(503, "retry-after: 30\r\n", "{}");
+    let server = Server::start(vec![slow]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .total_deadline(Some(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let err = client.send(&Echo).unwrap_err();
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn a_started_stream_is_not_cut_by_the_total_deadline() {
+    let events = "data: a\n\n";
+    let head = format!("{}{events}", sse_head());
+    let pieces = [head, "data: b\n\n".into(), "data: END\n\n".into()];
+    let server = Server::start(vec![Reply::Slow(pieces.to_vec(), Duration::from_millis(150))]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .total_deadline(Some(Duration::from_millis(200)))
+        .stream_idle_timeout(Some(Duration::from_secs(2)))
+        .build()
+        .unwrap();
+    let items: Vec<String> = client.stream(&Lines).unwrap().map(Result::unwrap).collect();
+    assert_eq!(items, ["a", "b"]);
+}

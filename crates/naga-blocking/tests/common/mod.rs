@@ -19,6 +19,8 @@ pub enum Reply {
     Raw(String),
     /// Write these bytes, then stay silent for this long before closing.
     Stall(String, Duration),
+    /// Write each piece, pausing this long before every piece after the first.
+    Slow(Vec<String>, Duration),
 }
 
 /// A JSON response with this status, extra header lines and body.
@@ -90,6 +92,15 @@ fn serve(mut stream: TcpStream, reply: Reply, seen: &Mutex<Vec<String>>) {
             let _ = stream.write_all(bytes.as_bytes());
             let _ = stream.flush();
             std::thread::sleep(pause);
+        }
+        Reply::Slow(pieces, pause) => {
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    std::thread::sleep(pause);
+                }
+                let _ = stream.write_all(piece.as_bytes());
+                let _ = stream.flush();
+            }
         }
     }
 }
