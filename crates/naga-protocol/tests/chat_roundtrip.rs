@@ -13,7 +13,7 @@ fn round_trip(request: &ChatRequest) -> ChatRequest {
 }
 
 fn every_field() -> ChatRequest {
-    let weather = Tool::function(
+    let weather = Tool::function_value(
         "lookup_weather",
         "Look up current weather for a city.",
         json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}),
@@ -43,7 +43,7 @@ fn every_field() -> ChatRequest {
     )
     .tools([weather])
     .tool_choice(ToolChoice::function("lookup_weather"))
-    .response_format(ResponseFormat::json_schema("CalendarEvent", json!({"type": "object"})))
+    .response_format(ResponseFormat::json_schema_value("CalendarEvent", json!({"type": "object"})))
     .temperature(0.2)
     .top_p(0.9)
     .stream_with_usage()

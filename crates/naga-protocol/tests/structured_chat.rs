@@ -41,7 +41,7 @@ fn answer(content: Value, refusal: Value, finish_reason: &str) -> ChatCompletion
 
 #[test]
 fn response_format_from_a_type_is_strict_and_named() {
-    let format = ResponseFormat::json_schema_of::<Weather>().unwrap();
+    let format = ResponseFormat::json_schema::<Weather>().unwrap();
     let wire = serde_json::to_value(&format).unwrap();
     assert_eq!(wire["type"], "json_schema");
     assert_eq!(wire["json_schema"]["name"], "Weather");
@@ -59,13 +59,13 @@ fn response_format_from_a_type_is_strict_and_named() {
 
 #[test]
 fn response_format_of_a_non_object_is_an_error() {
-    let err = ResponseFormat::json_schema_of::<Vec<Weather>>().unwrap_err();
+    let err = ResponseFormat::json_schema::<Vec<Weather>>().unwrap_err();
     assert!(matches!(err, StructuredError::RootNotObject { .. }), "{err:?}");
 }
 
 #[test]
 fn tool_from_a_type_is_strict() {
-    let tool = Tool::function_of::<LookupWeather>("lookup_weather", "Look up weather.").unwrap();
+    let tool = Tool::function::<LookupWeather>("lookup_weather", "Look up weather.").unwrap();
     let wire = serde_json::to_value(&tool).unwrap();
     let expected = json!({
         "type": "function",

@@ -24,7 +24,7 @@ pub enum ResponseFormat {
 
 impl ResponseFormat {
     /// JSON matching `schema`, with strict mode on.
-    pub fn json_schema(name: impl Into<String>, schema: Value) -> Self {
+    pub fn json_schema_value(name: impl Into<String>, schema: Value) -> Self {
         ResponseFormat::JsonSchema {
             json_schema: JsonSchemaFormat {
                 name: name.into(),

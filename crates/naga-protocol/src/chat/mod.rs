@@ -1,5 +1,6 @@
 //! Chat completions: request, response and chunk types, validation, streaming, accumulation.
 
+mod accumulator;
 mod builder;
 mod chunk;
 mod content;
@@ -8,9 +9,11 @@ mod message;
 mod operation;
 mod request;
 mod response;
+mod stream;
 mod tool;
 mod validate;
 
+pub use accumulator::{ChatAccumulator, PartialCompletion};
 pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};
 pub use content::{DeltaContent, OutputPart, TextPart, ThinkingPart};
 pub use format::{JsonSchemaFormat, ResponseFormat};
@@ -24,6 +27,7 @@ pub use response::{
     ChatCompletion, Choice, CompletionTokensDetails, FinishReason, PromptTokensDetails,
     ResponseMessage, Usage,
 };
+pub use stream::ChatStream;
 pub use tool::{
     FunctionCall, FunctionDefinition, FunctionName, NamedToolChoice, Tool, ToolCall, ToolChoice,
     ToolChoiceMode, ToolType,

@@ -28,7 +28,7 @@ pub struct Tool {
 
 impl Tool {
     /// A function tool with a JSON Schema for its arguments.
-    pub fn function(
+    pub fn function_value(
         name: impl Into<String>,
         description: impl Into<String>,
         parameters: Value,

@@ -18,7 +18,7 @@ fn field_of(request: &ChatRequest) -> String {
 }
 
 fn tool(name: &str) -> Tool {
-    Tool::function(name, "test tool", json!({"type": "object"}))
+    Tool::function_value(name, "test tool", json!({"type": "object"}))
 }
 
 #[test]

@@ -20,14 +20,14 @@ impl ResponseFormat {
     /// #[derive(schemars::JsonSchema, serde::Deserialize)]
     /// struct Place { city: String, country: String }
     ///
-    /// let format = ResponseFormat::json_schema_of::<Place>()?.named("place");
+    /// let format = ResponseFormat::json_schema::<Place>()?.named("place");
     /// let wire = serde_json::to_value(&format)?;
     /// assert_eq!(wire["json_schema"]["name"], "place");
     /// assert_eq!(wire["json_schema"]["strict"], true);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn json_schema_of<T: JsonSchema + ?Sized>() -> Result<Self, StructuredError> {
-        Ok(ResponseFormat::json_schema(schema_name::<T>(), strict_schema::<T>()?))
+    pub fn json_schema<T: JsonSchema + ?Sized>() -> Result<Self, StructuredError> {
+        Ok(ResponseFormat::json_schema_value(schema_name::<T>(), strict_schema::<T>()?))
     }
 
     /// Replaces the schema name (a `json_schema` format only; others are returned as is).
@@ -53,11 +53,11 @@ impl Tool {
     /// A function tool whose arguments are shaped like `Args`: the strict schema of `Args`
     /// as `parameters`, with `strict: true`. Read the model's arguments back with
     /// [`ToolCall::arguments`].
-    pub fn function_of<Args: JsonSchema + ?Sized>(
+    pub fn function<Args: JsonSchema + ?Sized>(
         name: impl Into<String>,
         description: impl Into<String>,
     ) -> Result<Self, StructuredError> {
-        Ok(Tool::function(name, description, strict_schema::<Args>()?).strict(true))
+        Ok(Tool::function_value(name, description, strict_schema::<Args>()?).strict(true))
     }
 }
 
@@ -75,7 +75,7 @@ impl ChatCompletion {
     /// }
     ///
     /// let request = ChatRequest::new("gpt-4o-mini", [Message::user("Where is the Charles Bridge?")])
-    ///     .response_format(ResponseFormat::json_schema_of::<Place>()?);
+    ///     .response_format(ResponseFormat::json_schema::<Place>()?);
     /// // ... send it, then parse the answer:
     /// let completion: ChatCompletion = serde_json::from_str(r#"{"choices":[{"index":0,
     ///     "finish_reason":"stop","message":{"role":"assistant",

@@ -9,8 +9,8 @@
 //!    message's `refusal` and the choice's `finish_reason`) back into the type, or says
 //!    precisely why it cannot with a [`ParseError`].
 //!
-//! On the chat types the same is one call each: `ResponseFormat::json_schema_of::<T>()`,
-//! `Tool::function_of::<Args>(name, description)`, `ChatCompletion::parse::<T>()` (and on
+//! On the chat types the same is one call each: `ResponseFormat::json_schema::<T>()`,
+//! `Tool::function::<Args>(name, description)`, `ChatCompletion::parse::<T>()` (and on
 //! `Choice` / `ResponseMessage`), `ToolCall::arguments::<Args>()`, and
 //! `ChatRequest::push_tool_results` to continue a tool loop.
 //!

@@ -1,0 +1,214 @@
+//! `ChatStream`: server-sent events of a streamed chat completion -> chunks.
+
+use http::HeaderMap;
+
+use super::chunk::ChatCompletionChunk;
+use super::request::ChatRequest;
+use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
+use crate::operation::{StreamDecoder, StreamingOperation};
+use crate::sse::SseParser;
+
+/// What a chunk decoding error names.
+const WHAT: &str = "chat completion chunk";
+
+/// Decodes the body of a streamed chat completion into [`ChatCompletionChunk`]s.
+///
+/// The stream ends cleanly on `data: [DONE]` (later bytes are ignored), or at end of body
+/// after a chunk with a `finish_reason` or a `usage` trailer (Naga does not promise
+/// `[DONE]`). A frame with a top-level `error` object becomes [`Error::Api`] (status `None`)
+/// and ends the stream. A frame that is not a chunk yields [`Error::Decode`], and a broken
+/// event (too large, invalid UTF-8) yields [`Error::Stream`]; decoding continues after both.
+/// Any other end of body (including one in the middle of an event) yields exactly one
+/// [`StreamError::Truncated`]: a cut stream is never a silent success.
+///
+/// ```
+/// use naga_protocol::ChatStream;
+///
+/// let mut stream = ChatStream::new();
+/// stream.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+/// stream.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+/// let mut text = String::new();
+/// stream.finish();
+/// while let Some(chunk) = stream.next_chunk() {
+///     let chunk = chunk?;
+///     text.extend(chunk.choices.iter().filter_map(|c| c.delta.text()));
+/// }
+/// assert_eq!(text, "Hi");
+/// # Ok::<(), naga_protocol::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct ChatStream {
+    parser: SseParser,
+    /// Events (and broken events) handed out by the parser so far.
+    events: usize,
+    /// `[DONE]` or an error frame arrived, or the stream was drained after `finish`.
+    done: bool,
+    /// A chunk with a `finish_reason` or `usage` arrived: EOF from now on is clean.
+    terminal: bool,
+    /// `finish` was called.
+    finished: bool,
+    /// The parser discarded an incomplete event at end of body.
+    cut: bool,
+}
+
+/// What one event's data turned out to be, when it was not a chunk.
+enum Frame {
+    /// Nothing to hand out (an empty `data:`).
+    Skip,
+    /// `[DONE]`.
+    Done,
+    /// An error frame: the stream is over.
+    Api(Error),
+    /// Not a chunk; the stream goes on.
+    Broken(Error),
+}
+
+impl ChatStream {
+    /// A decoder with the default event size limit ([`SseParser::DEFAULT_MAX_EVENT_SIZE`]).
+    pub fn new() -> Self {
+        Self::with_max_event_size(SseParser::DEFAULT_MAX_EVENT_SIZE)
+    }
+
+    /// A decoder that rejects events larger than `limit` bytes.
+    pub fn with_max_event_size(limit: usize) -> Self {
+        ChatStream {
+            parser: SseParser::with_max_event_size(limit),
+            events: 0,
+            done: false,
+            terminal: false,
+            finished: false,
+            cut: false,
+        }
+    }
+
+    /// Appends response bytes; ignored once the stream is done.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if !self.done {
+            self.parser.feed(bytes);
+        }
+    }
+
+    /// The next chunk, an error for a broken or error frame, or `None` when more bytes are
+    /// needed (or the stream is over).
+    pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
+        while !self.done {
+            let frame = match self.parser.next_event() {
+                None => return self.end(),
+                Some(Ok(event)) => decode_frame(event.data),
+                Some(Err(err)) => Err(Frame::Broken(Error::Stream(err))),
+            };
+            self.events = self.events.saturating_add(1);
+            match frame {
+                Ok(chunk) => {
+                    self.terminal |= is_terminal(&chunk);
+                    return Some(Ok(chunk));
+                }
+                Err(Frame::Skip) => {}
+                Err(Frame::Done) => self.done = true,
+                Err(Frame::Api(err)) => {
+                    self.done = true;
+                    return Some(Err(err));
+                }
+                Err(Frame::Broken(err)) => return Some(Err(err)),
+            }
+        }
+        None
+    }
+
+    /// Marks the end of the body; drain [`next_chunk`](Self::next_chunk) afterwards.
+    pub fn finish(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.cut = self.parser.finish();
+        }
+    }
+
+    /// Whether no more chunks will follow: `[DONE]` or an error frame arrived, or the
+    /// finished stream was drained.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// How many events arrived so far (including empty and broken ones and `[DONE]`).
+    pub fn events_seen(&self) -> usize {
+        self.events
+    }
+
+    /// Called when the parser has nothing more: at end of body, the truncation verdict.
+    fn end(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
+        if !self.finished || self.done {
+            return None;
+        }
+        self.done = true;
+        let clean = self.terminal && !self.cut;
+        (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+    }
+}
+
+impl Default for ChatStream {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StreamDecoder for ChatStream {
+    type Item = ChatCompletionChunk;
+
+    fn feed(&mut self, bytes: &[u8]) {
+        ChatStream::feed(self, bytes);
+    }
+
+    fn next_item(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
+        self.next_chunk()
+    }
+
+    fn finish(&mut self) {
+        ChatStream::finish(self);
+    }
+
+    fn is_done(&self) -> bool {
+        ChatStream::is_done(self)
+    }
+}
+
+impl StreamingOperation for ChatRequest {
+    type Decoder = ChatStream;
+
+    fn decoder(&self) -> ChatStream {
+        ChatStream::new()
+    }
+}
+
+/// Reads one event's data: `[DONE]`, an error frame, or a chunk (decoded once).
+fn decode_frame(data: &str) -> Result<ChatCompletionChunk, Frame> {
+    let trimmed = data.trim();
+    if trimmed.is_empty() {
+        return Err(Frame::Skip);
+    }
+    if trimmed == "[DONE]" {
+        return Err(Frame::Done);
+    }
+    match serde_json::from_str::<ChatCompletionChunk>(data) {
+        Ok(chunk) if chunk.extra.get("error").is_some_and(serde_json::Value::is_object) => {
+            Err(Frame::Api(stream_api_error(data)))
+        }
+        Ok(chunk) => Ok(chunk),
+        // Rare path: an error frame whose other fields do not fit a chunk.
+        Err(_) if is_error_envelope(data) => Err(Frame::Api(stream_api_error(data))),
+        Err(err) => Err(Frame::Broken(Error::decode(WHAT, data.as_bytes(), &err))),
+    }
+}
+
+fn is_error_envelope(data: &str) -> bool {
+    serde_json::from_str::<ErrorEnvelope>(data).is_ok_and(|envelope| envelope.error.is_some())
+}
+
+/// The error frame as [`Error::Api`] without an HTTP status.
+fn stream_api_error(data: &str) -> Error {
+    parse_api_error(None, &HeaderMap::new(), data.as_bytes())
+}
+
+/// A chunk after which the end of the body is a clean end.
+fn is_terminal(chunk: &ChatCompletionChunk) -> bool {
+    chunk.usage.is_some() || chunk.choices.iter().any(|choice| choice.finish_reason.is_some())
+}
