@@ -12,7 +12,7 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// API key (default: NAGA_API_KEY).
-    #[arg(long, global = true, value_name = "KEY", hide_env_values = true)]
+    #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
     /// Answer from the built-in emulator instead of the network (no key needed).
     #[arg(long, global = true)]

@@ -38,14 +38,17 @@ fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
     let mut prompt = String::new();
     io::stdin().read_to_string(&mut prompt)?;
     if prompt.trim().is_empty() {
-        return Err(Failure::Other("no prompt: pass one as an argument or on standard input".into()));
+        return Err(Failure::Other(
+            "no prompt: pass one as an argument or on standard input".into(),
+        ));
     }
     Ok(prompt)
 }
 
 fn build_request(args: &ChatArgs, prompt: String) -> ChatRequest {
     let system = args.system.as_deref().map(Message::system);
-    let mut request = ChatRequest::new(&args.model, system.into_iter().chain([Message::user(prompt)]));
+    let mut request =
+        ChatRequest::new(&args.model, system.into_iter().chain([Message::user(prompt)]));
     if let Some(temperature) = args.temperature {
         request = request.temperature(temperature);
     }
@@ -56,7 +59,11 @@ fn build_request(args: &ChatArgs, prompt: String) -> ChatRequest {
 }
 
 /// Streams the answer, printing text fragments as they arrive when `echo` is set.
-fn stream_answer(client: &Client, request: &ChatRequest, echo: bool) -> Result<ChatCompletion, Failure> {
+fn stream_answer(
+    client: &Client,
+    request: &ChatRequest,
+    echo: bool,
+) -> Result<ChatCompletion, Failure> {
     let mut accumulator = ChatAccumulator::new();
     let mut stdout = io::stdout().lock();
     for chunk in client.stream(request)? {

@@ -22,10 +22,12 @@ pub(crate) fn run(client: &Client, args: &ModelsArgs) -> Result<(), Failure> {
 /// A fixed-width table: id, context window, input and output price per million tokens.
 fn table(models: &[Model]) -> String {
     let width = models.iter().map(|m| m.id.len()).max().unwrap_or(0).max(2);
-    let mut out = format!("{:<width$}  {:>10}  {:>12}  {:>12}\n", "ID", "CONTEXT", "INPUT $/M", "OUTPUT $/M");
+    let mut out =
+        format!("{:<width$}  {:>10}  {:>12}  {:>12}\n", "ID", "CONTEXT", "INPUT $/M", "OUTPUT $/M");
     for model in models {
         let pricing = model.pricing.as_ref();
-        let per_million = |price: Option<f64>| price.map_or("-".to_owned(), |p| format!("{:.2}", p * 1e6));
+        let per_million =
+            |price: Option<f64>| price.map_or("-".to_owned(), |p| format!("{:.2}", p * 1e6));
         out.push_str(&format!(
             "{:<width$}  {:>10}  {:>12}  {:>12}\n",
             model.id,
