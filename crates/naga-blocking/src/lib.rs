@@ -15,10 +15,12 @@
 //! ```
 
 mod attempt;
+mod chat;
 mod client;
 mod error;
 mod stream;
 
+pub use chat::{ChatChunks, PartialCompletion};
 pub use client::{Client, ClientBuilder};
 pub use error::{BoxError, Error, Result};
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
