@@ -20,7 +20,8 @@ fn same_everywhere(server: &MockServer, case: &str, request: &ChatRequest) -> Ch
     let setup = Setup::new(server.base_url());
     let plain = both(Some(server), &setup, &format!("{case}-chat"), |t| t.chat(request));
     let with_usage = request.clone().stream_with_usage();
-    let streamed = both(Some(server), &setup, &format!("{case}-stream"), |t| t.chat_stream(&with_usage));
+    let streamed =
+        both(Some(server), &setup, &format!("{case}-stream"), |t| t.chat_stream(&with_usage));
     let (plain, streamed) = (plain.agreed(), streamed.agreed());
     assert_eq!((plain.requests, streamed.requests), (1, 1), "{case}");
     assert_eq!(streamed.outcome.completion(), plain.outcome.completion(), "{case}");
@@ -46,7 +47,8 @@ fn stream_with_usage_trailer_equals_the_completion() {
     let req = request("Summarise the history of Edo in three words.");
     let setup = Setup::new(server.base_url());
     let plain = both(Some(&server), &setup, "usage-chat", |t| t.chat(&req));
-    let streamed = both(Some(&server), &setup, "usage", |t| t.chat_stream(&req.clone().stream_with_usage()));
+    let streamed =
+        both(Some(&server), &setup, "usage", |t| t.chat_stream(&req.clone().stream_with_usage()));
     let streamed = streamed.agreed();
     let completion = streamed.outcome.completion();
     assert_eq!(completion, plain.agreed().outcome.completion());
@@ -60,7 +62,8 @@ fn stream_with_usage_trailer_equals_the_completion() {
 fn stream_without_done_still_succeeds() {
     let server = MockServer::start_blocking();
     let req = request("No terminator please.");
-    let plain = both(Some(&server), &Setup::new(server.base_url()), "nodone-chat", |t| t.chat(&req));
+    let plain =
+        both(Some(&server), &Setup::new(server.base_url()), "nodone-chat", |t| t.chat(&req));
     let setup = Setup::new(server.base_url()).header("x-mock-no-done", "1");
     let streamed = req.clone().stream_with_usage();
     let runs = both(Some(&server), &setup, "nodone", |t| t.chat_stream(&streamed));
@@ -87,7 +90,9 @@ fn weather_tool() -> Tool {
 #[test]
 fn tools_with_required_choice_accumulate_to_parsable_arguments() {
     let server = MockServer::start_blocking();
-    let req = request("Will it rain in Osaka?").tools([weather_tool()]).tool_choice(ToolChoice::required());
+    let req = request("Will it rain in Osaka?")
+        .tools([weather_tool()])
+        .tool_choice(ToolChoice::required());
     let completion = same_everywhere(&server, "tools", &req);
     assert_eq!(completion.finish_reason(), Some(&FinishReason::ToolCalls));
     let calls = completion.tool_calls();
@@ -117,7 +122,8 @@ fn json_schema_format_streams_valid_json() {
         "required": ["name", "population"],
         "additionalProperties": false
     });
-    let req = request("Describe Tokyo.").response_format(ResponseFormat::json_schema_value("city", schema));
+    let req = request("Describe Tokyo.")
+        .response_format(ResponseFormat::json_schema_value("city", schema));
     let completion = same_everywhere(&server, "schema", &req);
     let value: serde_json::Value = serde_json::from_str(completion.text().unwrap()).unwrap();
     assert!(value["name"].is_string() && value["population"].is_i64(), "{value}");
@@ -129,7 +135,8 @@ fn stop_sequence_cuts_both_ways_alike() {
     let full = same_everywhere(&server, "stop-full", &request("Tell me about Kyoto."));
     let words: Vec<&str> = full.text().unwrap().split_whitespace().collect();
     let stop = words[3].to_owned();
-    let cut = same_everywhere(&server, "stop", &request("Tell me about Kyoto.").stop(stop.as_str()));
+    let cut =
+        same_everywhere(&server, "stop", &request("Tell me about Kyoto.").stop(stop.as_str()));
     let text = cut.text().unwrap();
     assert!(!text.contains(&stop) && full.text().unwrap().starts_with(text), "{text:?} / {stop:?}");
     assert_eq!(cut.finish_reason(), Some(&FinishReason::Stop));
