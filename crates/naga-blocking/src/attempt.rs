@@ -22,7 +22,9 @@ pub(crate) fn execute(
     streaming: bool,
 ) -> Result<(http::Response<ureq::Body>, AttemptLimits)> {
     let start = Instant::now();
-    for attempt in 1.. {
+    let mut attempt = 0_u32;
+    loop {
+        attempt = attempt.saturating_add(1);
         let limits = AttemptLimits::new(
             &client.timeouts,
             client.retry.total_deadline,
@@ -56,7 +58,6 @@ pub(crate) fn execute(
             Decision::GiveUp(reason) => return Err(give_up(error, reason, attempt)),
         }
     }
-    unreachable!("the retry loop only ends by returning")
 }
 
 fn decide(client: &Client, attempt: u32, outcome: Outcome<'_>, start: Instant) -> Decision {

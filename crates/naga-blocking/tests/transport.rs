@@ -152,6 +152,8 @@ fn request_timeout_is_typed_and_not_retried() {
 fn clients_are_clone_send_sync() {
     fn assert_traits<T: Clone + Send + Sync + 'static>() {}
     assert_traits::<Client>();
+    fn assert_send<T: Send + 'static>() {}
+    assert_send::<naga_blocking::ItemStream<common::LineDecoder>>();
     fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
     assert_error::<Error>();
 }
