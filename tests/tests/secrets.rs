@@ -62,7 +62,8 @@ fn debug_and_display_never_show_the_key() {
     let unauthorized = blocking.client.chat(&request()).unwrap_err();
     assert_eq!(unauthorized.status().map(|s| s.as_u16()), Some(401));
     assert_no_key("blocking 401", &format!("{unauthorized} {unauthorized:?}"));
-    let unauthorized = asynchronous.runtime.block_on(asynchronous.client.chat(&request())).unwrap_err();
+    let unauthorized =
+        asynchronous.runtime.block_on(asynchronous.client.chat(&request())).unwrap_err();
     assert_eq!(unauthorized.status().map(|s| s.as_u16()), Some(401));
     assert_no_key("async 401", &format!("{unauthorized} {unauthorized:?}"));
 
@@ -112,7 +113,6 @@ fn trace_output_never_shows_the_key() {
         logged.lines().partition(|line| line.contains(" ureq_proto::util: "));
     assert_no_key("tracing output", &rest.join("\n"));
     let dump = wire_dump.join("\n");
-    let pieces = TEST_KEY.as_bytes().windows(8).filter_map(|w| std::str::from_utf8(w).ok());
-    assert!(pieces.into_iter().any(|piece| dump.contains(piece)), "ureq-proto no longer dumps it");
-}");
+    let mut pieces = TEST_KEY.as_bytes().windows(8).filter_map(|w| std::str::from_utf8(w).ok());
+    assert!(pieces.any(|piece| dump.contains(piece)), "ureq-proto no longer dumps it");
 }
