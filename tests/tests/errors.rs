@@ -1,7 +1,7 @@
 //! Error statuses: the same typed API error through both transports, and exactly as many
 //! requests as the retry rules allow.
 
-use naga_conformance::{Failure, Outcome, Runs, Setup, Transport, both};
+use naga_conformance::{Async, Blocking, Failure, Outcome, Runs, Setup, Transport, both};
 use naga_mock::MockServer;
 use naga_protocol::{ApiErrorKind, ChatRequest, Message};
 
@@ -81,4 +81,23 @@ fn html_error_page_gives_a_readable_api_error() {
         let text = run.outcome.error_text.as_deref().unwrap();
         assert!(text.contains("gave up after 3 attempts") && text.contains("502"), "{text}");
     }
+}
+
+#[test]
+fn html_error_keeps_a_bounded_body_snippet_in_both_transports() {
+    let server = MockServer::start_blocking();
+    let mut setup = Setup::new(server.base_url()).header("x-mock-html-error", 502);
+    setup.retry = naga_protocol::RetryPolicy::never();
+    let blocking = Blocking::new(&setup).client.chat(&request()).unwrap_err();
+    let transport = Async::new(&setup);
+    let asynchronous = transport.runtime.block_on(transport.client.chat(&request())).unwrap_err();
+    let snippets = [blocking.protocol(), asynchronous.protocol()]
+        .map(|err| err.and_then(naga_protocol::Error::api).unwrap().body_snippet.clone());
+    assert_eq!(snippets[0], snippets[1]);
+    assert!(
+        snippets[0].starts_with("<!DOCTYPE html>")
+            && snippets[0].contains("<h1>502 Bad Gateway</h1>")
+    );
+    assert!(snippets[0].len() <= naga_protocol::MAX_SNIPPET_BYTES);
+    assert_eq!(server.request_count(naga_conformance::CHAT_PATH), 2, "never retried: one each");
 }
