@@ -15,9 +15,9 @@ use crate::error::{Error, Result};
 
 /// The items of a streamed response, decoded as bytes arrive.
 ///
-/// Yields `Err` for a broken event, an error frame, a truncated stream, a failed read or an
-/// idle timeout (no byte for the client's stream idle timeout); after a read failure or the
-/// end of the body it yields `None`. The request is never sent again.
+/// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
+/// before the terminal event is a truncation) or an idle timeout (no byte for the client's
+/// stream idle timeout); after a read failure or the end of the body it yields `None`. The request is never sent again.
 pub struct ItemStream<D> {
     body: reqwest::Body,
     decoder: D,
@@ -55,10 +55,20 @@ impl<D: StreamDecoder> ItemStream<D> {
                 }
                 Poll::Ready(None)
             }
-            Poll::Ready(Some(Err(err))) => {
-                self.finish("read failed");
-                Poll::Ready(Some(map_error(err, &self.limits, false)))
-            }
+            Poll::Ready(Some(Err(err))) => match map_error(err, &self.limits, false) {
+                // A connection cut mid-stream ends the body: the decoder says whether that is
+                // a truncation (no terminal event yet) or a clean end.
+                Error::Io(err) => {
+                    tracing::debug!(error = %err, "naga stream connection lost");
+                    self.decoder.finish();
+                    self.finish("connection lost");
+                    Poll::Ready(None)
+                }
+                error => {
+                    self.finish("read failed");
+                    Poll::Ready(Some(error))
+                }
+            },
             Poll::Ready(None) => {
                 self.decoder.finish();
                 self.finish("end of body");

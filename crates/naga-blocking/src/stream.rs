@@ -13,8 +13,9 @@ const READ_CHUNK: usize = 16 * 1024;
 
 /// The items of a streamed response, decoded as bytes arrive.
 ///
-/// Yields `Err` for a broken event, an error frame, a truncated stream or a failed read; after
-/// a read failure or the end of the body it yields `None`. The request is never sent again.
+/// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
+/// before the terminal event is a truncation) or a read timeout; after a read failure or the
+/// end of the body it yields `None`. The request is never sent again.
 pub struct ItemStream<D> {
     reader: ureq::BodyReader<'static>,
     decoder: D,
@@ -52,10 +53,20 @@ impl<D: StreamDecoder> ItemStream<D> {
                 Ok(())
             }
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => Ok(()),
-            Err(err) => {
-                self.finish("read failed");
-                Err(map_error(ureq::Error::from(err), &self.limits, false))
-            }
+            Err(err) => match map_error(ureq::Error::from(err), &self.limits, false) {
+                // A connection cut mid-stream ends the body: the decoder says whether that is
+                // a truncation (no terminal event yet) or a clean end.
+                Error::Io(err) => {
+                    tracing::debug!(error = %err, "naga stream connection lost");
+                    self.decoder.finish();
+                    self.finish("connection lost");
+                    Ok(())
+                }
+                error => {
+                    self.finish("read failed");
+                    Err(error)
+                }
+            },
         }
     }
 
