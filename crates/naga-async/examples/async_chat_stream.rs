@@ -1,5 +1,5 @@
 //! A streamed chat completion, printed as it arrives:
-//! `NAGA_API_KEY=... cargo run -p naga-async --example chat_stream`.
+//! `NAGA_API_KEY=... cargo run -p naga-async --example async_chat_stream`.
 //! `NAGA_BASE_URL` points it at another server (e.g. a local mock).
 
 use std::io::Write;
