@@ -1,0 +1,116 @@
+//! The peer: eventsource-stream framing and async-openai's per-event decoding, driven
+//! synchronously (the byte source is always ready, so no runtime is needed).
+
+use std::convert::Infallible;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use async_openai::types::chat::CreateChatCompletionStreamResponse;
+use eventsource_stream::{Event, EventStream};
+use futures_util::{Stream, stream};
+use naga_bench::ours::Tally;
+
+/// Drives eventsource-stream over `chunks`, calling `on_event` for each event until it
+/// returns `false`.
+fn each_event(
+    chunks: &[&[u8]],
+    tally: &mut Tally,
+    mut on_event: impl FnMut(Event, &mut Tally) -> bool,
+) {
+    let source = stream::iter(chunks.iter().map(|chunk| Ok::<&[u8], Infallible>(chunk)));
+    let mut events = pin!(EventStream::new(source));
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        match events.as_mut().poll_next(&mut cx) {
+            Poll::Ready(Some(Ok(event))) => {
+                if !on_event(event, tally) {
+                    break;
+                }
+            }
+            Poll::Ready(Some(Err(_))) => tally.errors += 1,
+            Poll::Ready(None) | Poll::Pending => break,
+        }
+    }
+}
+
+/// SSE framing with eventsource-stream.
+pub(crate) fn frame(chunks: &[&[u8]]) -> Tally {
+    let mut tally = Tally::default();
+    each_event(chunks, &mut tally, |event, tally| {
+        tally.items += 1;
+        tally.bytes += event.data.len();
+        true
+    });
+    tally
+}
+
+/// What async-openai does per event: stop at `[DONE]`, skip `keepalive` events,
+/// `serde_json::from_str` the data into its chunk type.
+pub(crate) fn decode(chunks: &[&[u8]]) -> Tally {
+    let mut tally = Tally::default();
+    each_event(chunks, &mut tally, |event, tally| {
+        if event.data == "[DONE]" {
+            return false;
+        }
+        if event.event == "keepalive" {
+            return true;
+        }
+        match serde_json::from_str::<CreateChatCompletionStreamResponse>(&event.data) {
+            Ok(chunk) => add_chunk(tally, &chunk),
+            Err(_) => tally.errors += 1,
+        }
+        true
+    });
+    tally
+}
+
+/// async-openai's JSON-only cost: `serde_json::from_str` on prepared data strings.
+pub(crate) fn decode_json_only(datas: &[String]) -> Tally {
+    let mut tally = Tally::default();
+    for data in datas {
+        match serde_json::from_str::<CreateChatCompletionStreamResponse>(data) {
+            Ok(chunk) => add_chunk(&mut tally, &chunk),
+            Err(_) => tally.errors += 1,
+        }
+    }
+    tally
+}
+
+fn add_chunk(tally: &mut Tally, chunk: &CreateChatCompletionStreamResponse) {
+    tally.items += 1;
+    for choice in &chunk.choices {
+        tally.bytes += choice.delta.content.as_deref().map_or(0, str::len);
+        for call in choice.delta.tool_calls.iter().flatten() {
+            let arguments = call.function.as_ref().and_then(|f| f.arguments.as_deref());
+            tally.bytes += arguments.map_or(0, str::len);
+        }
+    }
+}
+
+/// `n` times: the example request with async-openai's builders, serialized to JSON.
+pub(crate) fn builds(n: usize) -> Tally {
+    use async_openai::types::chat::{
+        ChatCompletionRequestUserMessageArgs, CreateChatCompletionRequestArgs,
+    };
+    let mut tally = Tally::default();
+    for _ in 0..n {
+        let message = ChatCompletionRequestUserMessageArgs::default()
+            .content("Write a two-line summary of Tokyo.")
+            .build();
+        let request = message.map_err(|_| ()).and_then(|message| {
+            CreateChatCompletionRequestArgs::default()
+                .model("gpt-4o-mini")
+                .messages([message.into()])
+                .build()
+                .map_err(|_| ())
+        });
+        match request.map(|request| serde_json::to_vec(&request)) {
+            Ok(Ok(body)) => {
+                tally.items += 1;
+                tally.bytes += body.len();
+            }
+            _ => tally.errors += 1,
+        }
+    }
+    tally
+}
