@@ -110,6 +110,27 @@ pub(crate) fn decoding(corpora: &[Corpus], rows: &mut Vec<Row>) {
                 }),
             });
         }
+        rows.push(json_row(corpus));
+    }
+}
+
+/// What limits figure 2: the JSON-only cost of our chunk type against async-openai's.
+fn json_row(corpus: &Corpus) -> Row {
+    let input = chunking::split(corpus, Chunking::PerEvent);
+    let datas = ours::chunk_datas(&input.chunks);
+    let mut contenders = [
+        Contender::new("ours json-only", || ours::decode_json_only(&datas)),
+        Contender::new("async-openai json-only", || peer::decode_json_only(&datas)),
+    ];
+    let [us, them] = race(&mut contenders, BUDGET)[..] else { return Row::default() };
+    Row {
+        figure: "2 json".into(),
+        case: format!("{}: JSON only, our chunk type vs async-openai's", corpus.name),
+        ours: rate(us.per_second(datas.len())),
+        peer: rate(them.per_second(datas.len())),
+        vs_peer: times(them.median.as_secs_f64() / us.median.as_secs_f64()),
+        verdict: "report".into(),
+        ..Row::default()
     }
 }
 

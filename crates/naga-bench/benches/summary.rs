@@ -22,5 +22,27 @@ fn main() {
     if wanted("build") {
         protocol::request_build(&mut rows);
     }
+    print_machine();
     print("naga-rs vs async-openai", ["ours", "peer", "reference"], &rows);
+}
+
+/// The machine line BENCHMARKS.md records: cores, CPU model, compiler, date.
+fn print_machine() {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
+        let line = info.lines().find(|line| line.starts_with("model name"))?.to_owned();
+        Some(line.split_once(':')?.1.trim().to_owned())
+    });
+    let output = |program: &str, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .output()
+            .ok()
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let rustc = output("rustc", &["-V"]);
+    let date = output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let cpu = cpu.unwrap_or_default();
+    println!("\nmachine: nproc {cores}, CPU {cpu}, {rustc}, {date}");
 }

@@ -184,8 +184,10 @@ pub fn tool_calls() -> Corpus {
     let mut rng = Rng::new(0x7001_CA11);
     let mut corpus = Corpus::new("tool calls");
     corpus.push_data(&chunk_json(r#"{"role":"assistant","content":null}"#, "null"));
-    let fragments_per_call = (CHUNKS - 5) / 2;
-    for (index, name) in [(0, "get_weather"), (1, "plan_trip")] {
+    let first = (CHUNKS - 5) / 2;
+    for (index, name, fragments_per_call) in
+        [(0, "get_weather", first), (1, "plan_trip", CHUNKS - 5 - first)]
+    {
         corpus.push_data(&chunk_json(&tool_start(index, name), "null"));
         let text = arguments_text(&mut rng, fragments_per_call / 10);
         let mut fragments = escaped_fragments(&mut rng, &text);
