@@ -3,12 +3,20 @@
 //! Ratios compare contenders timed in the same run, interleaved, by median pass time.
 
 mod common;
+mod memory;
 mod protocol;
 
 use naga_bench::corpus;
 use naga_bench::table::{Row, print};
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, case] = args.as_slice()
+        && flag == "--child"
+    {
+        memory::child(case);
+        return;
+    }
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let wanted = |figure: &str| filter.as_deref().is_none_or(|f| figure.contains(f));
     let corpora = corpus::all();
@@ -21,6 +29,9 @@ fn main() {
     }
     if wanted("build") {
         protocol::request_build(&mut rows);
+    }
+    if wanted("memory") {
+        memory::peak_rss(&mut rows);
     }
     print_machine();
     print("naga-rs vs async-openai", ["ours", "peer", "reference"], &rows);

@@ -115,8 +115,16 @@ fn usage_json(completion_tokens: usize) -> String {
 
 /// A content delta of 1..=3 random tokens.
 fn content_delta(rng: &mut Rng) -> String {
-    let mut text = String::new();
+    content_delta_for(rng, 0)
+}
+
+/// A content delta of 1..=3 random tokens, or of tokens up to about `len` bytes.
+pub fn content_delta_for(rng: &mut Rng, len: usize) -> String {
+    let mut text = String::with_capacity(len + 64);
     for _ in 0..=rng.below(3) {
+        text.push_str(rng.pick(TOKENS));
+    }
+    while text.len() + 64 < len {
         text.push_str(rng.pick(TOKENS));
     }
     format!(r#"{{"content":"{text}"}}"#)
@@ -237,11 +245,7 @@ pub fn edge() -> Corpus {
 
 /// A content delta whose JSON is about 1 MiB (so its `data:` line is too).
 fn big_delta(rng: &mut Rng) -> String {
-    let mut text = String::with_capacity(1 << 20);
-    while text.len() < (1 << 20) - 64 {
-        text.push_str(rng.pick(TOKENS));
-    }
-    format!(r#"{{"content":"{text}"}}"#)
+    content_delta_for(rng, 1 << 20)
 }
 
 /// All three corpora.

@@ -5,6 +5,7 @@
 //! (async-openai, eventsource-stream) are dev-dependencies used only by `benches/`.
 //! `cargo xtask bench` runs `benches/summary.rs`, which prints one table of ratios.
 
+pub mod big_stream;
 pub mod chunking;
 pub mod corpus;
 pub mod ours;

@@ -114,3 +114,28 @@ pub(crate) fn builds(n: usize) -> Tally {
     }
     tally
 }
+
+/// async-openai's stream over `reads`: drop each chunk, or append its content to a
+/// `String` (async-openai has no accumulator). Returns the content bytes seen.
+pub(crate) fn stream_content(reads: impl Iterator<Item = Vec<u8>>, accumulate: bool) -> u64 {
+    let source = stream::iter(reads.map(Ok::<Vec<u8>, Infallible>));
+    let mut events = pin!(EventStream::new(source));
+    let mut cx = Context::from_waker(Waker::noop());
+    let (mut text, mut seen) = (String::new(), 0u64);
+    while let Poll::Ready(Some(Ok(event))) = events.as_mut().poll_next(&mut cx) {
+        if event.data == "[DONE]" {
+            break;
+        }
+        let Ok(chunk) = serde_json::from_str::<CreateChatCompletionStreamResponse>(&event.data)
+        else {
+            continue;
+        };
+        for content in chunk.choices.iter().filter_map(|c| c.delta.content.as_deref()) {
+            seen += content.len() as u64;
+            if accumulate {
+                text.push_str(content);
+            }
+        }
+    }
+    if accumulate { text.len() as u64 } else { seen }
+}
