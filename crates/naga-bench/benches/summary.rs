@@ -3,6 +3,7 @@
 //! Ratios compare contenders timed in the same run, interleaved, by median pass time.
 
 mod common;
+mod e2e;
 mod memory;
 mod protocol;
 
@@ -29,6 +30,19 @@ fn main() {
     }
     if wanted("build") {
         protocol::request_build(&mut rows);
+    }
+    if wanted("e2e") || wanted("request") {
+        match e2e::Setup::start() {
+            Some(setup) => {
+                if wanted("e2e") {
+                    e2e::streaming(&setup, &mut rows);
+                }
+                if wanted("request") {
+                    e2e::requests(&setup, &mut rows);
+                }
+            }
+            None => eprintln!("WARNING: could not start naga-mock; figures 3 and 4 skipped"),
+        }
     }
     if wanted("memory") {
         memory::peak_rss(&mut rows);

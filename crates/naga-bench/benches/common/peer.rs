@@ -139,3 +139,52 @@ pub(crate) fn stream_content(reads: impl Iterator<Item = Vec<u8>>, accumulate: b
     }
     if accumulate { text.len() as u64 } else { seen }
 }
+
+/// An async-openai client pointed at `base_url`, asking the mock for `chunks` chunks.
+pub(crate) fn openai_client(
+    base_url: &str,
+    chunks: usize,
+) -> async_openai::Client<async_openai::config::OpenAIConfig> {
+    let config =
+        async_openai::config::OpenAIConfig::new().with_api_base(base_url).with_api_key("ng-bench");
+    let config = match config.clone().with_header("x-mock-chunks", chunks.to_string()) {
+        Ok(with_header) => with_header,
+        Err(_) => config,
+    };
+    async_openai::Client::with_config(config).with_http_client(reqwest::Client::new())
+}
+
+/// One streamed completion of the example request (with usage) through async-openai.
+pub(crate) async fn openai_stream(
+    client: &async_openai::Client<async_openai::config::OpenAIConfig>,
+) -> usize {
+    use async_openai::types::chat::{
+        ChatCompletionRequestUserMessageArgs, ChatCompletionStreamOptions,
+        CreateChatCompletionRequestArgs,
+    };
+    use futures_util::StreamExt;
+    let Ok(message) = ChatCompletionRequestUserMessageArgs::default()
+        .content("Write a two-line summary of Tokyo.")
+        .build()
+    else {
+        return 0;
+    };
+    let Ok(request) = CreateChatCompletionRequestArgs::default()
+        .model("gpt-4o-mini")
+        .messages([message.into()])
+        .stream(true)
+        .stream_options(ChatCompletionStreamOptions {
+            include_usage: Some(true),
+            ..Default::default()
+        })
+        .build()
+    else {
+        return 0;
+    };
+    let Ok(mut stream) = client.chat().create_stream(request).await else { return 0 };
+    let mut items = 0;
+    while let Some(chunk) = stream.next().await {
+        items += usize::from(chunk.is_ok());
+    }
+    items
+}
