@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => run(Command::new("bash").arg(".ci/run")),
         Some("schemas") => schemas(args.get(1).map(String::as_str)),
+        Some("bench") => bench(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     };
@@ -56,6 +57,20 @@ fn schemas(flag: Option<&str>) -> Result<(), String> {
     } else {
         Err(format!("schemas out of date (run `cargo xtask schemas`): {}", stale.join(", ")))
     }
+}
+
+/// Runs the benchmark summary (crates/naga-bench) and prints its one table of ratios.
+/// Extra arguments filter figures (e.g. `cargo xtask bench framing`); `--detailed` also
+/// runs the divan benches.
+fn bench(args: &[String]) -> Result<(), String> {
+    let detailed = args.iter().any(|arg| arg == "--detailed");
+    let filters = args.iter().filter(|arg| *arg != "--detailed");
+    if detailed {
+        run(Command::new("cargo").args(["bench", "-p", "naga-bench", "--bench", "sse"]))?;
+    }
+    run(Command::new("cargo")
+        .args(["bench", "-p", "naga-bench", "--bench", "summary", "--"])
+        .args(filters))
 }
 
 /// The workspace root (the parent of this crate's manifest directory).

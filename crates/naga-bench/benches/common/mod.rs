@@ -1,0 +1,5 @@
+//! Code shared by the bench targets (the peers are dev-dependencies, so they live here).
+// Each bench target uses a different subset of these helpers.
+#![allow(dead_code)]
+
+pub(crate) mod peer;

@@ -1,0 +1,227 @@
+//! Figures 3 and 4: end to end over loopback against naga-mock.
+//!
+//! The mock runs on its own tokio runtime (one worker thread); each client runs on the
+//! bench thread (naga-async and async-openai on a current-thread runtime, so their tasks
+//! stay on this thread), and client CPU time is this thread's run time from
+//! `/proc/thread-self/schedstat`.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use naga_bench::table::{Row, rate, times, verdict};
+use naga_mock::MockServer;
+use naga_protocol::{ChatRequest, Config, Message};
+use tokio::runtime::Runtime;
+
+/// Content chunks per streamed answer (`x-mock-chunks`).
+const CHUNKS: usize = 10_000;
+/// Interleaved rounds for the streaming figure.
+const STREAM_ROUNDS: usize = 7;
+/// Requests per pass and interleaved rounds for the non-streaming figure.
+const REQUESTS: usize = 200;
+const REQUEST_ROUNDS: usize = 7;
+
+/// Wall and client-thread CPU time of one pass, and the chunks it saw.
+#[derive(Clone, Copy)]
+struct Pass {
+    wall: Duration,
+    cpu: Duration,
+    items: usize,
+}
+
+/// Everything the clients need: the mock, its runtime and a client runtime.
+pub(crate) struct Setup {
+    _server_rt: Runtime,
+    server: MockServer,
+    rt: Runtime,
+}
+
+impl Setup {
+    pub(crate) fn start() -> Option<Setup> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let server_rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .ok()?;
+        let server = server_rt.block_on(MockServer::start());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+        Some(Setup { _server_rt: server_rt, server, rt })
+    }
+
+    fn config(&self, chunks: Option<usize>) -> Option<Config> {
+        let config = Config::new("ng-bench").ok()?.with_base_url(&self.server.base_url()).ok()?;
+        match chunks {
+            Some(n) => config.with_header("x-mock-chunks", &n.to_string()).ok(),
+            None => Some(config),
+        }
+    }
+}
+
+fn tokyo() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")])
+}
+
+/// This thread's CPU time so far.
+fn thread_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let nanos = stat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    Duration::from_nanos(nanos)
+}
+
+fn measure(run: &mut dyn FnMut() -> usize) -> Pass {
+    let (start, cpu) = (Instant::now(), thread_cpu());
+    let items = run();
+    Pass { wall: start.elapsed(), cpu: thread_cpu().saturating_sub(cpu), items }
+}
+
+/// Runs every contender once (warm-up), then `rounds` interleaved passes; medians.
+fn rounds(contenders: &mut [&mut dyn FnMut() -> usize], rounds: usize) -> Vec<Pass> {
+    let mut passes: Vec<Vec<Pass>> = contenders.iter_mut().map(|run| vec![measure(*run)]).collect();
+    passes.iter_mut().for_each(Vec::clear);
+    for _ in 0..rounds {
+        for (run, seen) in contenders.iter_mut().zip(&mut passes) {
+            seen.push(measure(*run));
+        }
+    }
+    passes.into_iter().map(median).collect()
+}
+
+fn median(mut passes: Vec<Pass>) -> Pass {
+    let items = passes.first().map_or(0, |p| p.items);
+    passes.sort_by_key(|p| p.wall);
+    let wall = passes.get(passes.len() / 2).map_or(Duration::ZERO, |p| p.wall);
+    passes.sort_by_key(|p| p.cpu);
+    let cpu = passes.get(passes.len() / 2).map_or(Duration::ZERO, |p| p.cpu);
+    Pass { wall, cpu, items }
+}
+
+/// Figure 3: a 10,000-chunk stream with naga-async, async-openai and naga-blocking.
+pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
+    let Some(config) = setup.config(Some(CHUNKS)) else { return };
+    let request = tokyo().stream_with_usage();
+    let (Ok(ours), Ok(blocking)) =
+        (naga_async::Client::new(config.clone()), naga_blocking::Client::new(config))
+    else {
+        return;
+    };
+    let peer = crate::common::peer::openai_client(&setup.server.base_url(), CHUNKS);
+    let mut run_ours = || setup.rt.block_on(async_stream(&ours, &request));
+    let mut run_peer = || setup.rt.block_on(crate::common::peer::openai_stream(&peer));
+    let mut run_blocking = || blocking_stream(&blocking, &request);
+    let passes = rounds(&mut [&mut run_ours, &mut run_peer, &mut run_blocking], STREAM_ROUNDS);
+    let [us, them, sync] = passes[..] else { return };
+    let speedup = them.wall.as_secs_f64() / us.wall.as_secs_f64();
+    let per = |p: Pass| {
+        format!(
+            "{} ({:.2} µs CPU/ev)",
+            rate(p.items as f64 / p.wall.as_secs_f64()),
+            p.cpu.as_secs_f64() * 1e6 / p.items.max(1) as f64
+        )
+    };
+    rows.push(Row {
+        figure: "3 e2e".into(),
+        case: format!("{CHUNKS}-chunk stream over loopback (ours = naga-async, ref = naga-blocking; items {}/{}/{})", us.items, them.items, sync.items),
+        ours: per(us),
+        peer: per(them),
+        reference: per(sync),
+        vs_peer: format!("{} wall, {} CPU", times(speedup), times(them.cpu.as_secs_f64() / us.cpu.as_secs_f64())),
+        vs_reference: times(us.wall.as_secs_f64() / sync.wall.as_secs_f64()),
+        verdict: verdict(speedup >= 1.5, || format!("{speedup:.2}x < 1.5x")),
+    });
+}
+
+async fn async_stream(client: &naga_async::Client, request: &ChatRequest) -> usize {
+    let Ok(mut chunks) = client.chat_stream(request).await else { return 0 };
+    let mut items = 0;
+    while let Some(chunk) = chunks.next().await {
+        items += usize::from(chunk.is_ok());
+    }
+    items
+}
+
+fn blocking_stream(client: &naga_blocking::Client, request: &ChatRequest) -> usize {
+    let Ok(chunks) = client.chat_stream(request) else { return 0 };
+    chunks.filter(Result::is_ok).count()
+}
+
+/// Figure 4: non-streaming request overhead against the raw HTTP clients.
+pub(crate) fn requests(setup: &Setup, rows: &mut Vec<Row>) {
+    let Some(config) = setup.config(None) else { return };
+    let request = tokyo();
+    let Ok(http) = naga_protocol::build_request(&config, &request) else { return };
+    let (Ok(ours), Ok(blocking)) =
+        (naga_async::Client::new(config.clone()), naga_blocking::Client::new(config))
+    else {
+        return;
+    };
+    let raw_async = reqwest::Client::new();
+    let raw_blocking = ureq::Agent::new_with_defaults();
+    let mut run_ours = || {
+        setup.rt.block_on(async {
+            let mut ok = 0;
+            for _ in 0..REQUESTS {
+                ok += usize::from(ours.chat(&request).await.is_ok());
+            }
+            ok
+        })
+    };
+    let mut run_reqwest = || {
+        setup.rt.block_on(async {
+            let mut ok = 0;
+            for _ in 0..REQUESTS {
+                ok += usize::from(raw_reqwest(&raw_async, &http).await);
+            }
+            ok
+        })
+    };
+    let mut run_blocking = || (0..REQUESTS).filter(|_| blocking.chat(&request).is_ok()).count();
+    let mut run_ureq = || (0..REQUESTS).filter(|_| raw_ureq(&raw_blocking, &http)).count();
+    let passes = rounds(
+        &mut [&mut run_ours, &mut run_reqwest, &mut run_blocking, &mut run_ureq],
+        REQUEST_ROUNDS,
+    );
+    let [us, reqwest, sync, ureq] = passes[..] else { return };
+    for (name, ours, raw, raw_name) in [
+        ("naga-async vs reqwest", us, reqwest, "reqwest"),
+        ("naga-blocking vs ureq", sync, ureq, "ureq"),
+    ] {
+        let overhead = ours.wall.as_secs_f64() / raw.wall.as_secs_f64();
+        let per = |p: Pass| {
+            format!("{} req/s", rate(p.items as f64 / p.wall.as_secs_f64()).trim_end_matches("/s"))
+        };
+        rows.push(Row {
+            figure: "4 request".into(),
+            case: format!("non-streaming chat, {name} (ref = raw {raw_name}, same bytes)"),
+            ours: per(ours),
+            reference: per(raw),
+            vs_reference: times(overhead),
+            verdict: verdict(overhead <= 1.05, || format!("{overhead:.2}x > 1.05x")),
+            ..Row::default()
+        });
+    }
+}
+
+/// The same request bytes and headers with a bare reqwest client; reads the whole body.
+async fn raw_reqwest(client: &reqwest::Client, http: &http::Request<bytes::Bytes>) -> bool {
+    let mut builder = client.post(http.uri().to_string()).body(http.body().clone());
+    for (name, value) in http.headers() {
+        builder = builder.header(name, value);
+    }
+    match builder.send().await {
+        Ok(response) => response.bytes().await.is_ok_and(|body| !body.is_empty()),
+        Err(_) => false,
+    }
+}
+
+/// The same request bytes and headers with a bare ureq agent; reads the whole body.
+fn raw_ureq(agent: &ureq::Agent, http: &http::Request<bytes::Bytes>) -> bool {
+    let mut builder = agent.post(http.uri().to_string());
+    for (name, value) in http.headers() {
+        builder = builder.header(name, value);
+    }
+    match builder.send(&http.body()[..]) {
+        Ok(mut response) => response.body_mut().read_to_vec().is_ok_and(|body| !body.is_empty()),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,117 @@
+//! Our contenders (and the memchr lower bound): plain functions over prepared reads.
+
+use memchr::memchr2_iter;
+use naga_protocol::{ChatCompletionChunk, ChatStream, SseParser};
+
+/// What a contender saw, so work cannot be optimised away and contenders can be compared.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Events (framing) or chunks (decoding) handed out.
+    pub items: usize,
+    /// Data bytes (framing) or content + argument bytes (decoding) seen.
+    pub bytes: usize,
+    /// Errors handed out.
+    pub errors: usize,
+}
+
+impl Tally {
+    /// Counts one decoded chunk: its content and tool-call argument text.
+    pub fn add_chunk(&mut self, chunk: &ChatCompletionChunk) {
+        self.items += 1;
+        for choice in &chunk.choices {
+            self.bytes += choice.delta.text().map_or(0, |text| text.len());
+            for call in choice.delta.tool_calls() {
+                let arguments = call.function.as_ref().and_then(|f| f.arguments.as_deref());
+                self.bytes += arguments.map_or(0, str::len);
+            }
+        }
+    }
+}
+
+/// SSE framing with [`SseParser`]: feed each read, drain every event.
+pub fn frame(parser: &mut SseParser, chunks: &[&[u8]]) -> Tally {
+    let mut tally = Tally::default();
+    for chunk in chunks {
+        parser.feed(chunk);
+        while let Some(event) = parser.next_event() {
+            match event {
+                Ok(event) => {
+                    tally.items += 1;
+                    tally.bytes += event.data.len();
+                }
+                Err(_) => tally.errors += 1,
+            }
+        }
+    }
+    tally
+}
+
+/// The lower bound for framing: find every line end with memchr and count blank lines
+/// (CRLF counted once). Extracts no fields, so blank lines after comments count too.
+pub fn frame_memchr(chunks: &[&[u8]]) -> Tally {
+    let mut tally = Tally::default();
+    let (mut offset, mut line_start, mut cr_at) = (0usize, 0usize, usize::MAX);
+    for chunk in chunks {
+        for i in memchr2_iter(b'\n', b'\r', chunk) {
+            let at = offset + i;
+            let is_lf = chunk.get(i) == Some(&b'\n');
+            if is_lf && cr_at.wrapping_add(1) == at {
+                line_start = at + 1;
+                continue;
+            }
+            if at == line_start {
+                tally.items += 1;
+            }
+            line_start = at + 1;
+            cr_at = if is_lf { usize::MAX } else { at };
+        }
+        offset += chunk.len();
+    }
+    tally.bytes = offset;
+    tally
+}
+
+/// Framing and typed decoding with [`ChatStream`], as our transports do it.
+pub fn decode(chunks: &[&[u8]]) -> Tally {
+    let mut stream = ChatStream::new();
+    let mut tally = Tally::default();
+    for chunk in chunks {
+        stream.feed(chunk);
+        while let Some(item) = stream.next_chunk() {
+            match item {
+                Ok(chunk) => tally.add_chunk(&chunk),
+                Err(_) => tally.errors += 1,
+            }
+        }
+    }
+    tally
+}
+
+/// The JSON-only cost of our chunk type: `serde_json::from_str` on each prepared data string.
+pub fn decode_json_only(datas: &[String]) -> Tally {
+    let mut tally = Tally::default();
+    for data in datas {
+        match serde_json::from_str::<ChatCompletionChunk>(data) {
+            Ok(chunk) => tally.add_chunk(&chunk),
+            Err(_) => tally.errors += 1,
+        }
+    }
+    tally
+}
+
+/// The data of every chunk event in `chunks` (not `[DONE]`), extracted before timing.
+pub fn chunk_datas(chunks: &[&[u8]]) -> Vec<String> {
+    let mut parser = SseParser::new();
+    let mut datas = Vec::new();
+    for chunk in chunks {
+        parser.feed(chunk);
+        while let Some(event) = parser.next_event() {
+            if let Ok(event) = event
+                && event.data != "[DONE]"
+            {
+                datas.push(event.data.to_owned());
+            }
+        }
+    }
+    datas
+}
