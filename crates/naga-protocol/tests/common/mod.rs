@@ -4,7 +4,7 @@ use naga_protocol::{SseParser, StreamError};
 
 /// An owned copy of what `next_event` returned.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub(crate) enum Item {
     /// A dispatched event.
     Event { event: String, data: String, id: String, retry: Option<u64> },
     /// A failed event.
@@ -13,13 +13,13 @@ pub enum Item {
 
 /// What a whole run produced: the items, and `finish`'s answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    pub items: Vec<Item>,
-    pub discarded: bool,
+pub(crate) struct Run {
+    pub(crate) items: Vec<Item>,
+    pub(crate) discarded: bool,
 }
 
 /// Feeds `chunks` in order, draining after each, then finishes and drains again.
-pub fn run<'a>(parser: &mut SseParser, chunks: impl IntoIterator<Item = &'a [u8]>) -> Run {
+pub(crate) fn run<'a>(parser: &mut SseParser, chunks: impl IntoIterator<Item = &'a [u8]>) -> Run {
     let mut items = Vec::new();
     for chunk in chunks {
         parser.feed(chunk);
@@ -31,7 +31,7 @@ pub fn run<'a>(parser: &mut SseParser, chunks: impl IntoIterator<Item = &'a [u8]
 }
 
 /// Collects every pending item.
-pub fn drain(parser: &mut SseParser, items: &mut Vec<Item>) {
+pub(crate) fn drain(parser: &mut SseParser, items: &mut Vec<Item>) {
     while let Some(item) = parser.next_event() {
         items.push(match item {
             Ok(e) => Item::Event {
@@ -46,7 +46,7 @@ pub fn drain(parser: &mut SseParser, items: &mut Vec<Item>) {
 }
 
 /// Splits `input` at the given (unsorted, possibly out of range) offsets.
-pub fn split_at<'a>(input: &'a [u8], offsets: &[usize]) -> Vec<&'a [u8]> {
+pub(crate) fn split_at<'a>(input: &'a [u8], offsets: &[usize]) -> Vec<&'a [u8]> {
     let mut cuts: Vec<usize> = offsets.iter().map(|&at| at.min(input.len())).collect();
     cuts.sort_unstable();
     let mut chunks = Vec::new();
