@@ -21,8 +21,9 @@ use crate::error::StreamError;
 /// whether that happened.
 ///
 /// Each [`Event`] borrows the parser, so it must be used (or copied) before the next call.
-/// An event that grows past the size limit yields [`StreamError::EventTooLarge`] once and
-/// its remaining bytes are skipped without being buffered; an event with invalid UTF-8
+/// An event whose lines (line breaks and comments between its fields included) grow past the
+/// size limit yields [`StreamError::EventTooLarge`] once and its remaining bytes, up to its
+/// blank line, are skipped without being buffered; an event with invalid UTF-8
 /// yields [`StreamError::InvalidUtf8`]. Parsing resumes with the next event in both cases.
 ///
 /// Cost: every byte is examined once by the line scanner (see
@@ -127,7 +128,8 @@ impl SseParser {
         Self::with_max_event_size(Self::DEFAULT_MAX_EVENT_SIZE)
     }
 
-    /// A parser that rejects events whose lines add up to more than `limit` bytes.
+    /// A parser that rejects events (or single lines, comments included) longer than `limit`
+    /// bytes; memory use stays near `limit` plus the largest chunk fed.
     pub fn with_max_event_size(limit: usize) -> Self {
         SseParser {
             buf: Vec::new(),
