@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use ureq::unversioned::transport::DefaultConnector;
+
 use naga_protocol::{
     ChatCompletion, ChatRequest, Config, Operation, Response, RetryPolicy, StreamingOperation,
     Timeouts, build_request, parse_response,
@@ -9,6 +11,7 @@ use naga_protocol::{
 
 use crate::attempt::execute;
 use crate::error::{Error, Result};
+use crate::resolver::InlineIpResolver;
 use crate::stream::ItemStream;
 
 /// A blocking NagaAI client. Cheap to clone: clones share one connection pool.
@@ -149,11 +152,15 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let agent = self.agent.unwrap_or_else(|| {
-            ureq::Agent::config_builder()
+            let config = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_connect(self.timeouts.connect)
-                .build()
-                .new_agent()
+                .build();
+            ureq::Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                InlineIpResolver::default(),
+            )
         });
         Ok(Client { config: self.config, agent, timeouts: self.timeouts, retry: self.retry })
     }

@@ -18,6 +18,7 @@ mod attempt;
 mod chat;
 mod client;
 mod error;
+mod resolver;
 mod stream;
 
 pub use chat::{ChatChunks, PartialCompletion};
