@@ -104,5 +104,5 @@ mod validate_messages;
 
 pub use faults::Faults;
 pub use models::default_models;
-pub use record::RecordedRequest;
+pub use record::{MAX_RECORDED_REQUESTS, RecordedRequest};
 pub use server::{DEFAULT_MAX_BODY_BYTES, MockServer, MockServerBuilder};
