@@ -2,15 +2,19 @@
 //!
 //! - `ci`: everything `.ci/run` runs, in the same order (it runs `.ci/run` itself).
 //! - `schemas [--check]`: writes (or checks) the JSON Schemas in `schemas/`.
+//! - `fuzz [--seconds N] [--target NAME]`: seeds and runs the libFuzzer targets in `fuzz/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod fuzz;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => run(Command::new("bash").arg(".ci/run")),
         Some("schemas") => schemas(args.get(1).map(String::as_str)),
+        Some("fuzz") => fuzz::fuzz(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     };
@@ -23,7 +27,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]>";
+const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]|fuzz [--seconds N] [--target NAME]>";
 
 /// Writes every wire schema to `schemas/`, or with `--check` fails when a file differs.
 fn schemas(flag: Option<&str>) -> Result<(), String> {

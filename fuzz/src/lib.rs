@@ -1,0 +1,5 @@
+//! Checks run by the fuzz targets in `fuzz_targets/`, kept in plain functions so that the
+//! SDK's normal test suite replays `fuzz/regressions/` through the very same code
+//! (`crates/naga-protocol/tests/fuzz_regressions.rs` includes `checks.rs` by path).
+
+pub mod checks;
