@@ -2,7 +2,9 @@
 //! fuzz targets run (`fuzz/src/checks.rs`, included here by path), so a bug the fuzzer
 //! found stays fixed in the normal test suite, without cargo-fuzz.
 
-#[allow(unreachable_pub, dead_code, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+#[allow(unreachable_pub, dead_code)]
 #[path = "../../../fuzz/src/checks.rs"]
 mod checks;
 
