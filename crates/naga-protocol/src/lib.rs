@@ -35,6 +35,7 @@ mod chat;
 mod config;
 mod error;
 mod lenient;
+mod models;
 mod operation;
 mod retry;
 mod schemas;
@@ -56,6 +57,7 @@ pub use error::{
     ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
     parse_api_error, request_id, snippet,
 };
+pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
     parse_response,

@@ -2,7 +2,7 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::{ChatCompletion, ChatCompletionChunk, ChatRequest, ErrorResponse};
+use crate::{ChatCompletion, ChatCompletionChunk, ChatRequest, ErrorResponse, Model, ModelList};
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
 ///
@@ -13,6 +13,8 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("chat_completion", schema_of::<ChatCompletion>()),
         ("chat_completion_chunk", schema_of::<ChatCompletionChunk>()),
         ("error_response", schema_of::<ErrorResponse>()),
+        ("model", schema_of::<Model>()),
+        ("model_list", schema_of::<ModelList>()),
     ]
 }
 

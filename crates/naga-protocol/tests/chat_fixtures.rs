@@ -3,23 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use std::path::PathBuf;
+mod streams;
 
 use naga_protocol::{ChatCompletionChunk, DeltaContent, FinishReason};
-
-/// `shared/fixtures/provider-streams` in the nearest ancestor of this crate that has it (CI
-/// keeps `shared/` beside the repository; worktrees sit one level deeper). `NAGA_SHARED_DIR`
-/// overrides the search. A missing directory fails the test: it never passes vacuously.
-fn fixture_dir() -> PathBuf {
-    const SUBDIR: &str = "fixtures/provider-streams";
-    if let Some(shared) = std::env::var_os("NAGA_SHARED_DIR") {
-        return PathBuf::from(shared).join(SUBDIR);
-    }
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found =
-        manifest.ancestors().map(|dir| dir.join("shared").join(SUBDIR)).find(|d| d.is_dir());
-    found.unwrap_or_else(|| panic!("no shared/{SUBDIR} above {}", manifest.display()))
-}
+use streams::fixture_dir;
 
 fn decode_file(name: &str) -> Vec<ChatCompletionChunk> {
     let text = std::fs::read_to_string(fixture_dir().join(name)).unwrap();

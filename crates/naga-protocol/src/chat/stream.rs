@@ -189,7 +189,7 @@ fn decode_frame(data: &str) -> Result<ChatCompletionChunk, Frame> {
         return Err(Frame::Done);
     }
     match serde_json::from_str::<ChatCompletionChunk>(data) {
-        Ok(chunk) if chunk.extra.get("error").is_some_and(serde_json::Value::is_object) => {
+        Ok(chunk) if chunk.extra.get("error").is_some_and(is_error_value) => {
             Err(Frame::Api(stream_api_error(data)))
         }
         Ok(chunk) => Ok(chunk),
@@ -197,6 +197,12 @@ fn decode_frame(data: &str) -> Result<ChatCompletionChunk, Frame> {
         Err(_) if is_error_envelope(data) => Err(Frame::Api(stream_api_error(data))),
         Err(err) => Err(Frame::Broken(Error::decode(WHAT, data.as_bytes(), &err))),
     }
+}
+
+/// A top-level `error` that makes a frame an error frame: Naga's object, or (tolerated) a
+/// bare message string. `null` and other values do not.
+fn is_error_value(error: &serde_json::Value) -> bool {
+    error.is_object() || error.is_string()
 }
 
 fn is_error_envelope(data: &str) -> bool {

@@ -1,0 +1,118 @@
+//! The synthetic answer to a valid chat request: deterministic, derived only from the request.
+//!
+//! Token counting: a "token" is one whitespace-separated word. `prompt_tokens` is 4 per message
+//! plus the words of every text in it; `completion_tokens` is the words of the reasoning and the
+//! content, plus 1 + the words of the arguments per tool call. `max_completion_tokens` limits
+//! the content only (not reasoning, not tool calls).
+
+use serde_json::{Map, Value, json};
+
+use crate::content::{apply_limits, base_content, lengthen, reasoning_text, split_chunks, words};
+use crate::seed::fnv1a;
+use crate::tools::{ToolCall, tool_calls};
+
+/// Everything both renderings (JSON and SSE) are built from, so they cannot disagree.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub(crate) id: String,
+    pub(crate) created: u64,
+    pub(crate) model: String,
+    pub(crate) reasoning_chunks: Vec<String>,
+    pub(crate) content_chunks: Option<Vec<String>>,
+    pub(crate) tool_calls: Vec<ToolCall>,
+    pub(crate) finish_reason: &'static str,
+    pub(crate) usage: Value,
+}
+
+impl Answer {
+    /// The full reasoning text, if any.
+    pub(crate) fn reasoning(&self) -> Option<String> {
+        (!self.reasoning_chunks.is_empty()).then(|| self.reasoning_chunks.concat())
+    }
+
+    /// The full content, `None` for tool calls.
+    pub(crate) fn content(&self) -> Option<String> {
+        self.content_chunks.as_ref().map(|c| c.concat())
+    }
+}
+
+/// Builds the answer to a validated request; `chunks` is the `x-mock-chunks` count.
+pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> Answer {
+    let messages = req.get("messages").cloned().unwrap_or(Value::Null);
+    let seed = fnv1a(messages.to_string().as_bytes());
+    let model = req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let calls = tool_calls(req, seed);
+    let reasoning = reasoning_text(req, &calls);
+    let (content, finish_reason) = if calls.is_empty() {
+        let mut text = base_content(req, seed);
+        lengthen(&mut text, chunks.unwrap_or(0), is_json_format(req));
+        let (text, finish) = apply_limits(req, text);
+        (Some(text), finish)
+    } else {
+        (None, "tool_calls")
+    };
+    let usage = usage(req, reasoning.as_deref(), content.as_deref(), &calls);
+    Answer {
+        id: format!("chatcmpl-mock-{:016x}", seed ^ fnv1a(model.as_bytes())),
+        created: 1_767_225_600 + seed % 86_400,
+        model,
+        reasoning_chunks: reasoning.map(|r| split_chunks(&r, None)).unwrap_or_default(),
+        content_chunks: content.map(|c| split_chunks(&c, chunks)),
+        tool_calls: calls,
+        finish_reason,
+        usage,
+    }
+}
+
+/// Whether `response_format` asks for JSON.
+pub(crate) fn is_json_format(req: &Map<String, Value>) -> bool {
+    let kind = req.get("response_format").and_then(|f| f.get("type")).and_then(Value::as_str);
+    matches!(kind, Some("json_object" | "json_schema"))
+}
+
+fn usage(
+    req: &Map<String, Value>,
+    reasoning: Option<&str>,
+    content: Option<&str>,
+    calls: &[ToolCall],
+) -> Value {
+    let prompt = prompt_tokens(req);
+    let call_tokens: usize = calls.iter().map(|c| 1 + words(&c.arguments)).sum();
+    let completion = reasoning.map_or(0, words) + content.map_or(0, words) + call_tokens;
+    json!({
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": { "cached_tokens": 0 },
+        "completion_tokens_details": { "image_tokens": 0 }
+    })
+}
+
+fn prompt_tokens(req: &Map<String, Value>) -> usize {
+    let messages = req.get("messages").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    messages.iter().map(|m| 4 + words(&message_text(m))).sum()
+}
+
+/// The text of a message: its string content, or its text parts joined by newlines.
+pub(crate) fn message_text(message: &Value) -> String {
+    match message.get("content") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .filter_map(|p| p.get("text").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// The last message whose role is `role`.
+pub(crate) fn last_with_role<'a>(req: &'a Map<String, Value>, role: &str) -> Option<&'a Value> {
+    let messages = req.get("messages")?.as_array()?;
+    messages.iter().rev().find(|m| m.get("role").and_then(Value::as_str) == Some(role))
+}
+
+/// The role of the last message.
+pub(crate) fn last_role(req: &Map<String, Value>) -> Option<&str> {
+    req.get("messages")?.as_array()?.last()?.get("role")?.as_str()
+}

@@ -1,0 +1,62 @@
+//! The response body: either complete bytes or frames pushed by a producer task, which can
+//! end cleanly or abort the connection.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use hyper::body::{Body, Frame, SizeHint};
+use tokio::sync::mpsc;
+
+/// The error that aborts a streamed body (hyper then closes the connection without the
+/// terminating chunk).
+pub(crate) type AbortError = std::io::Error;
+
+/// A response body.
+#[derive(Debug)]
+pub(crate) enum MockBody {
+    /// All bytes at once (taken on the first poll).
+    Full(Option<Bytes>),
+    /// Frames from a producer; an `Err` aborts the connection.
+    Channel(mpsc::Receiver<Result<Bytes, AbortError>>),
+}
+
+impl MockBody {
+    /// A complete body.
+    pub(crate) fn full(bytes: Bytes) -> Self {
+        MockBody::Full(Some(bytes))
+    }
+
+    /// A streamed body and the sender that feeds it.
+    pub(crate) fn channel() -> (mpsc::Sender<Result<Bytes, AbortError>>, Self) {
+        let (tx, rx) = mpsc::channel(16);
+        (tx, MockBody::Channel(rx))
+    }
+}
+
+impl Body for MockBody {
+    type Data = Bytes;
+    type Error = AbortError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, AbortError>>> {
+        match self.get_mut() {
+            MockBody::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            MockBody::Channel(rx) => rx.poll_recv(cx).map(|item| item.map(|r| r.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, MockBody::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            MockBody::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
+            MockBody::Full(None) => SizeHint::with_exact(0),
+            MockBody::Channel(_) => SizeHint::default(),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Naga's error responses: `{"error":{"type":..., "message":...}}`, and the HTML page a proxy
+//! would send.
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::{Response, StatusCode};
+use serde_json::json;
+
+use crate::body::MockBody;
+
+/// The `error.type` Naga uses for `status` (§1.5 of the API digest).
+pub(crate) fn error_type(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "authentication_error",
+        402 => "insufficient_quota",
+        403 => "inappropriate_content",
+        404 => "not_found_error",
+        405 => "method_not_allowed",
+        413 => "request_too_large",
+        415 => "unsupported_media_type",
+        429 => "rate_limit_exceeded",
+        500..=599 => "server_error",
+        _ => "invalid_request_error",
+    }
+}
+
+/// The JSON error body for `status` with `message`.
+pub(crate) fn error_json(status: StatusCode, message: &str) -> Bytes {
+    let body = json!({ "error": { "type": error_type(status), "message": message } });
+    Bytes::from(body.to_string())
+}
+
+/// A JSON error response.
+pub(crate) fn error_response(status: StatusCode, message: &str) -> Response<MockBody> {
+    json_response(status, error_json(status, message))
+}
+
+/// A 400 `invalid_request_error` response.
+pub(crate) fn invalid_request(message: &str) -> Response<MockBody> {
+    error_response(StatusCode::BAD_REQUEST, message)
+}
+
+/// A JSON response with `body`.
+pub(crate) fn json_response(status: StatusCode, body: Bytes) -> Response<MockBody> {
+    let mut response = Response::new(MockBody::full(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// An HTML error page, as a reverse proxy in front of the gateway would send.
+pub(crate) fn html_response(status: StatusCode) -> Response<MockBody> {
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>{code} {reason}</title></head>\n<body><center><h1>{code} {reason}</h1></center>\n<hr><center>naga-mock (emulated proxy)</center></body></html>\n",
+        code = status.as_u16()
+    );
+    let mut response = Response::new(MockBody::full(Bytes::from(page)));
+    *response.status_mut() = status;
+    let html = HeaderValue::from_static("text/html; charset=utf-8");
+    response.headers_mut().insert(CONTENT_TYPE, html);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_json_has_naga_shape() {
+        let body = error_json(StatusCode::UNAUTHORIZED, "no key");
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(value, json!({"error": {"type": "authentication_error", "message": "no key"}}));
+    }
+
+    #[test]
+    fn types_follow_the_status_table() {
+        assert_eq!(error_type(StatusCode::TOO_MANY_REQUESTS), "rate_limit_exceeded");
+        assert_eq!(error_type(StatusCode::SERVICE_UNAVAILABLE), "server_error");
+        assert_eq!(error_type(StatusCode::PAYMENT_REQUIRED), "insufficient_quota");
+        assert_eq!(error_type(StatusCode::BAD_REQUEST), "invalid_request_error");
+    }
+}

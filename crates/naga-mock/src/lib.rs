@@ -1,0 +1,108 @@
+//! naga-mock: a local emulator of the NagaAI API, for tests and offline use.
+//!
+//! A real HTTP/1.1 server on loopback (hyper) that speaks the subset of the Naga API the SDK
+//! covers, the way Naga does: same paths, statuses and error bodies
+//! (`{"error":{"type":...,"message":...}}`). It is the test oracle for the SDK, so it shares
+//! none of the SDK's types: requests are validated as raw JSON against the API description.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let server = naga_mock::MockServer::start().await;
+//! let base_url = server.base_url(); // "http://127.0.0.1:PORT/v1"
+//! // ... point any OpenAI-compatible client at base_url with any non-empty key ...
+//! assert_eq!(server.request_count("/v1/chat/completions"), 0);
+//! # }
+//! ```
+//!
+//! # Endpoints
+//!
+//! * `POST /v1/chat/completions`: JSON, or SSE when `"stream": true`. Needs
+//!   `Authorization: Bearer <key>` or `x-api-key: <key>` (any non-empty key unless
+//!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
+//!   otherwise), a body under the limit (413 otherwise, default 4 MiB).
+//! * `GET /v1/models`: the catalogue (auth optional).
+//! * Any other path: 404 `not_found_error`; a wrong method: 405.
+//!
+//! # Validation (400 `invalid_request_error`, the message names the field)
+//!
+//! Body JSON object; `model` non-empty string; `messages` non-empty array of objects with a
+//! role in `system|user|assistant|tool`, content (string or parts; may be null only on an
+//! assistant message with `tool_calls`), `tool_call_id` on tool messages; `temperature`
+//! 0..=2, `top_p` 0..=1, penalties -2..=2, `max_completion_tokens` integer >= 1,
+//! `reasoning_effort` in `none|minimal|low|medium|high|xhigh`, `response_format.type` in
+//! `text|json_object|json_schema`, `tool_choice` naming a declared function,
+//! `stream_options` only with `stream: true`. Unknown fields are accepted.
+//!
+//! # Answers
+//!
+//! Deterministic: a pure function of the request (a hash of `messages`), marked as emulated
+//! (text starts with `[naga-mock]` and contains `Tōkyō — 東京 🗼`). The streamed chunks
+//! accumulate to exactly the non-streaming completion (same id, created, model, content,
+//! reasoning, tool calls, finish_reason, usage).
+//!
+//! * Tokens are whitespace-separated words; `max_completion_tokens` cuts the content (not
+//!   reasoning or tool calls) with `finish_reason: "length"`; `stop` cuts at the first stop
+//!   sequence (`finish_reason: "stop"`).
+//! * `reasoning_effort` other than `none`: `reasoning_content` and
+//!   `reasoning_details: [{"type":"reasoning.summary","summary":...}]` come first.
+//! * Tools: a named `tool_choice` calls that function; `required` (or `auto`/absent) calls
+//!   the tools whose names appear in the last user message (`required` falls back to the first
+//!   tool); `parallel_tool_calls: false` keeps one call. Arguments are valid against the
+//!   tool's `parameters` schema and stream as several fragments keyed by `index`; content is
+//!   null and `finish_reason` is `tool_calls`. When the conversation ends with tool results
+//!   the answer is text.
+//! * `response_format` `json_schema`: content is JSON valid against the schema;
+//!   `json_object`: a JSON object.
+//! * SSE: `data: <json>\n\n` per chunk, the first carrying `delta.role`, a final chunk with
+//!   `finish_reason`, the `choices: []` usage trailer when `stream_options.include_usage`, then
+//!   `data: [DONE]\n\n` (unless `x-mock-no-done`).
+//!
+//! # Faults on demand
+//!
+//! Selected per request by header (so any client can trigger them), or for every request with
+//! [`MockServerBuilder::faults`]; headers override the defaults. Bad values get a 400 naming
+//! the header. Events are counted from the first (role) chunk; "after N events" means N data
+//! frames were sent first.
+//!
+//! | header | effect |
+//! |---|---|
+//! | `x-mock-status: 503` | answer with that status (400..=599) and Naga's error body |
+//! | `x-mock-retry-after: 1` | add `Retry-After: 1` to fault answers (any text, e.g. an HTTP date) |
+//! | `x-mock-retry-after-ms: 250` | add `retry-after-ms: 250` to fault answers |
+//! | `x-mock-fail-times: N` | fail the first N attempts (per `x-mock-fail-key` value, else per path + identical body), then answer normally |
+//! | `x-mock-fail-status: 429` | the status of those failures (default 503) |
+//! | `x-mock-drop-after-events: N` | abort the connection after N SSE events (no terminating chunk) |
+//! | `x-mock-stall-ms: N` | sleep N ms before the response headers |
+//! | `x-mock-stall-after-events: N` | with `x-mock-stall-ms`: sleep mid-stream after N events instead |
+//! | `x-mock-error-after-events: N` | send `data: {"error":{"type":"server_error",...}}` after N events, then close |
+//! | `x-mock-malformed-after-events: N` | send a non-JSON data frame after N events, then continue |
+//! | `x-mock-invalid-utf8-after-events: N` | send a frame with invalid UTF-8 after N events, then continue |
+//! | `x-mock-html-error: 502` | answer with an HTML page (`text/html`) and that status |
+//! | `x-mock-oversized-event-bytes: N` | pad the second event's JSON with spaces to an N-byte data line |
+//! | `x-mock-no-done: 1` | omit `data: [DONE]` |
+//! | `x-mock-chunks: N` | split the content into N chunks (lengthening the text if needed) |
+//!
+//! Fault answers (`x-mock-status`, `x-mock-fail-times`, `x-mock-html-error`) come before the
+//! auth and validation checks; every request, faulty or not, is recorded.
+
+mod answer;
+mod body;
+mod content;
+mod error_body;
+mod faults;
+mod models;
+mod record;
+mod render;
+mod schema_gen;
+mod seed;
+mod server;
+mod service;
+mod stream;
+mod tools;
+mod validate;
+mod validate_messages;
+
+pub use faults::Faults;
+pub use models::default_models;
+pub use record::RecordedRequest;
+pub use server::{DEFAULT_MAX_BODY_BYTES, MockServer, MockServerBuilder};

@@ -1,0 +1,141 @@
+//! The fixed model catalogue served by `GET /v1/models`, in Naga's rich format (§3.10).
+
+use serde_json::{Value, json};
+
+/// When the catalogue was "published" (fixed, so answers are reproducible).
+const CREATED: u64 = 1_735_689_600;
+
+/// The default catalogue: several realistic models, one of them `:free`.
+pub fn default_models() -> Vec<Value> {
+    vec![
+        model(
+            "gpt-4o-mini",
+            "openai",
+            "GPT-4o mini",
+            128_000,
+            (0.000_000_15, 0.000_000_6),
+            &["text", "image", "file"],
+            &["gpt-4o-mini-2024-07-18"],
+        ),
+        model(
+            "gpt-4.1-mini",
+            "openai",
+            "GPT-4.1 mini",
+            1_047_576,
+            (0.000_000_4, 0.000_001_6),
+            &["text", "image", "file"],
+            &[],
+        ),
+        model(
+            "claude-sonnet-4.5",
+            "anthropic",
+            "Claude Sonnet 4.5",
+            200_000,
+            (0.000_003, 0.000_015),
+            &["text", "image", "file"],
+            &["claude-sonnet-4.5-20250929"],
+        ),
+        model(
+            "gemini-2.5-flash",
+            "google",
+            "Gemini 2.5 Flash",
+            1_048_576,
+            (0.000_000_3, 0.000_002_5),
+            &["text", "image", "file", "audio"],
+            &[],
+        ),
+        model(
+            "llama-3.3-70b-instruct:free",
+            "meta",
+            "Llama 3.3 70B Instruct (free)",
+            131_072,
+            (0.0, 0.0),
+            &["text"],
+            &[],
+        ),
+    ]
+}
+
+fn model(
+    id: &str,
+    owner: &str,
+    display: &str,
+    context: u64,
+    (input, output): (f64, f64),
+    modalities: &[&str],
+    aliases: &[&str],
+) -> Value {
+    let params = supported_parameters(id);
+    json!({
+        "id": id,
+        "object": "model",
+        "created": CREATED,
+        "owned_by": owner,
+        "display_name": display,
+        "description": format!("{display}, as listed by naga-mock (emulated catalogue)."),
+        "context_window": context,
+        "max_output_images": null,
+        "supported_endpoints": ["chat.completions", "responses"],
+        "pricing": {
+            "per_input_token": input,
+            "per_cached_input_token": if input > 0.0 { json!(input / 10.0) } else { Value::Null },
+            "per_output_token": output,
+            "per_audio_token": null,
+            "per_output_image_token": null,
+            "per_input_text_token": null,
+            "per_input_image_token": null,
+            "per_token": null
+        },
+        "architecture": { "input_modalities": modalities, "output_modalities": ["text"] },
+        "aliases": aliases,
+        "deprecates_at": null,
+        "supported_parameters": params,
+        "supported_parameters_by_endpoint": {
+            "chat.completions": params,
+            "responses": ["max_output_tokens", "temperature", "top_p", "tools", "reasoning"]
+        }
+    })
+}
+
+fn supported_parameters(id: &str) -> Vec<&'static str> {
+    let mut params = vec![
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "stop",
+        "presence_penalty",
+        "frequency_penalty",
+        "response_format",
+        "stream",
+        "stream_options",
+    ];
+    if !id.ends_with(":free") {
+        params.extend(["tools", "tool_choice", "parallel_tool_calls"]);
+    }
+    if id.starts_with("claude") || id.starts_with("gemini") {
+        params.push("reasoning_effort");
+    }
+    params
+}
+
+/// The `GET /v1/models` body for `models`.
+pub(crate) fn models_body(models: &[Value]) -> Value {
+    json!({ "object": "list", "data": models })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_has_a_free_model_and_rich_fields() {
+        let models = default_models();
+        assert!(models.len() >= 4);
+        assert!(models.iter().any(|m| m["id"].as_str().unwrap().ends_with(":free")));
+        for m in &models {
+            assert_eq!(m["object"], "model");
+            assert!(m["pricing"]["per_output_token"].is_number());
+            assert!(m["architecture"]["input_modalities"].is_array());
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Generates a JSON value that is valid against a JSON Schema (the practical subset used by
+//! tools and structured outputs): `type` (or a list of types), `object` with `properties`,
+//! `required` and `additionalProperties`, `string` (with `minLength`/`maxLength`, common
+//! `format`s), `number`/`integer` (with `minimum`/`maximum` and their exclusive forms),
+//! `boolean`, `null`, `array` (with `items`, `minItems`/`maxItems`), `enum`, `const`,
+//! `anyOf`/`oneOf` (picks a non-null branch), `allOf` (merged objects) and `$ref` to
+//! `#/$defs/...` or `#/definitions/...`. `pattern` is not honoured. Recursion is cut at a
+//! fixed depth.
+
+use serde_json::{Map, Number, Value, json};
+
+use crate::seed::Rng;
+
+const MAX_DEPTH: usize = 12;
+/// Most values generated for one schema (self-referencing schemas would otherwise explode).
+const MAX_NODES: usize = 5_000;
+const MAX_MIN_LENGTH: usize = 256;
+const WORDS: [&str; 8] =
+    ["Tōkyō", "東京", "harbour", "lantern", "maple", "river", "🗼 tower", "north"];
+
+/// A value valid against `schema`, chosen deterministically from `seed`.
+pub(crate) fn generate(schema: &Value, seed: u64) -> Value {
+    let mut generator = Generator { root: schema, rng: Rng::new(seed), budget: MAX_NODES };
+    generator.value(schema, 0)
+}
+
+struct Generator<'a> {
+    root: &'a Value,
+    rng: Rng,
+    budget: usize,
+}
+
+impl<'a> Generator<'a> {
+    fn value(&mut self, schema: &'a Value, depth: usize) -> Value {
+        let Value::Object(s) = schema else {
+            return if schema == &Value::Bool(false) { Value::Null } else { json!("naga-mock") };
+        };
+        if depth > MAX_DEPTH || self.budget == 0 {
+            return Value::Null;
+        }
+        self.budget -= 1;
+        if let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+            return self.value(target, depth + 1);
+        }
+        if let Some(c) = s.get("const") {
+            return c.clone();
+        }
+        if let Some(Value::Array(options)) = s.get("enum") {
+            return self.rng.pick(options).cloned().unwrap_or(Value::Null);
+        }
+        if let Some(branch) = self.branch(s) {
+            return self.value(branch, depth + 1);
+        }
+        if let Some(Value::Array(parts)) = s.get("allOf") {
+            return self.all_of(parts, depth);
+        }
+        match schema_type(s) {
+            "object" => self.object(s, depth),
+            "array" => self.array(s, depth),
+            "string" => self.string(s),
+            "integer" => self.integer(s),
+            "number" => self.number(s),
+            "boolean" => Value::Bool(self.rng.below(2) == 1),
+            "null" => Value::Null,
+            _ => json!("naga-mock"),
+        }
+    }
+
+    fn resolve(&self, reference: &str) -> Option<&'a Value> {
+        let pointer = reference.strip_prefix('#')?;
+        self.root.pointer(pointer)
+    }
+
+    /// An `anyOf`/`oneOf` branch, preferring the first non-null one.
+    fn branch(&self, s: &'a Map<String, Value>) -> Option<&'a Value> {
+        let options = s.get("anyOf").or_else(|| s.get("oneOf"))?.as_array()?;
+        let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+        options.iter().find(|v| !is_null(v)).or_else(|| options.first())
+    }
+
+    fn all_of(&mut self, parts: &'a [Value], depth: usize) -> Value {
+        let mut merged = Map::new();
+        for part in parts {
+            if let Value::Object(obj) = self.value(part, depth + 1) {
+                merged.extend(obj);
+            }
+        }
+        Value::Object(merged)
+    }
+
+    fn object(&mut self, s: &'a Map<String, Value>, depth: usize) -> Value {
+        let mut out = Map::new();
+        if let Some(Value::Object(props)) = s.get("properties") {
+            for (name, prop) in props {
+                out.insert(name.clone(), self.value(prop, depth + 1));
+            }
+        }
+        if let Some(Value::Array(required)) = s.get("required") {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !out.contains_key(name) {
+                    let extra = s.get("additionalProperties").filter(|v| v.is_object());
+                    let value =
+                        extra.map_or_else(|| json!("naga-mock"), |e| self.value(e, depth + 1));
+                    out.insert(name.to_owned(), value);
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn array(&mut self, s: &'a Map<String, Value>, depth: usize) -> Value {
+        let min = bound(s, "minItems").unwrap_or(0);
+        let max = bound(s, "maxItems").unwrap_or(u64::MAX);
+        let len = 2u64.clamp(min, max.max(min)).min(64);
+        let items = s.get("items").unwrap_or(&Value::Bool(true));
+        (0..len).map(|_| self.value(items, depth + 1)).collect()
+    }
+
+    fn string(&mut self, s: &Map<String, Value>) -> Value {
+        let text = match s.get("format").and_then(Value::as_str) {
+            Some("date-time") => "2026-01-02T03:04:05Z".to_owned(),
+            Some("date") => "2026-01-02".to_owned(),
+            Some("time") => "03:04:05Z".to_owned(),
+            Some("email") => "mock@example.com".to_owned(),
+            Some("uri" | "url") => "https://example.com/naga-mock".to_owned(),
+            Some("uuid") => "123e4567-e89b-42d3-a456-426614174000".to_owned(),
+            _ => self.rng.pick(&WORDS).copied().unwrap_or("naga-mock").to_owned(),
+        };
+        let min =
+            usize::try_from(bound(s, "minLength").unwrap_or(0)).unwrap_or(0).min(MAX_MIN_LENGTH);
+        let max = usize::try_from(bound(s, "maxLength").unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
+        let mut chars: Vec<char> = text.chars().take(max).collect();
+        while chars.len() < min {
+            chars.push('x');
+        }
+        Value::String(chars.into_iter().collect())
+    }
+
+    fn integer(&mut self, s: &Map<String, Value>) -> Value {
+        let (lo, hi) = range(s, 0.0, 100.0);
+        let lo = (lo.ceil() as i64).saturating_add(i64::from(excl(s, "exclusiveMinimum", lo)));
+        let hi = (hi.floor() as i64).saturating_sub(i64::from(excl(s, "exclusiveMaximum", hi)));
+        let span = u64::try_from(hi.saturating_sub(lo)).unwrap_or(0).saturating_add(1);
+        let offset = i64::try_from(self.rng.next_u64() % span.max(1)).unwrap_or(0);
+        json!(lo.saturating_add(offset))
+    }
+
+    fn number(&mut self, s: &Map<String, Value>) -> Value {
+        let (lo, hi) = range(s, 0.0, 100.0);
+        let unit = (self.rng.next_u64() % 1000) as f64 / 1000.0;
+        let x = lo + (hi - lo) * (0.25 + unit / 2.0);
+        let x = if x >= lo && x <= hi { x } else { lo };
+        Number::from_f64(x).map_or(json!(0), Value::Number)
+    }
+}
+
+/// The type to generate: the first non-null entry of `type`, or inferred from keywords.
+fn schema_type(s: &Map<String, Value>) -> &str {
+    match s.get("type") {
+        Some(Value::String(t)) => t,
+        Some(Value::Array(types)) => {
+            let mut names = types.iter().filter_map(Value::as_str);
+            let first_non_null = names.clone().find(|t| *t != "null");
+            first_non_null.or_else(|| names.next()).unwrap_or("string")
+        }
+        _ if s.contains_key("properties") => "object",
+        _ if s.contains_key("items") => "array",
+        _ => "string",
+    }
+}
+
+fn bound(s: &Map<String, Value>, key: &str) -> Option<u64> {
+    s.get(key).and_then(Value::as_u64)
+}
+
+/// `[minimum, maximum]` from the inclusive and numeric exclusive keywords, with defaults.
+fn range(s: &Map<String, Value>, lo: f64, hi: f64) -> (f64, f64) {
+    let num = |k: &str| s.get(k).and_then(Value::as_f64);
+    let min = num("minimum").or_else(|| num("exclusiveMinimum"));
+    let max = num("maximum").or_else(|| num("exclusiveMaximum"));
+    let (lo, hi) = match (min, max) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(a), None) => (a, a + (hi - lo)),
+        (None, Some(b)) => (b - (hi - lo), b),
+        (None, None) => (lo, hi),
+    };
+    if hi < lo { (lo, lo) } else { (lo, hi) }
+}
+
+/// Whether `key` is an exclusive bound equal to `at` (so the integer must step inside it).
+fn excl(s: &Map<String, Value>, key: &str, at: f64) -> bool {
+    s.get(key).and_then(Value::as_f64).is_some_and(|v| v == at && v.fract() == 0.0)
+}

@@ -1,0 +1,263 @@
+//! The server: options, start (on the current runtime or on its own thread), shutdown on drop.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinSet;
+
+use crate::faults::{FailCounter, Faults};
+use crate::models::default_models;
+use crate::record::{RecordedRequest, Recorder};
+use crate::service::handle;
+
+/// Default request body limit: 4 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// How long shutdown waits for open connections before cutting them.
+const GRACE: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) required_api_key: Option<String>,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) models: Vec<Value>,
+    pub(crate) faults: Faults,
+}
+
+/// Shared by every connection.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) options: Options,
+    pub(crate) recorder: Recorder,
+    pub(crate) fails: FailCounter,
+}
+
+/// Options for a [`MockServer`].
+#[derive(Debug, Clone)]
+pub struct MockServerBuilder {
+    options: Options,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        let options = Options {
+            required_api_key: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            models: default_models(),
+            faults: Faults::default(),
+        };
+        MockServerBuilder { options }
+    }
+}
+
+impl MockServerBuilder {
+    /// Accept only this API key (by default any non-empty key is accepted).
+    pub fn required_api_key(mut self, key: impl Into<String>) -> Self {
+        self.options.required_api_key = Some(key.into());
+        self
+    }
+
+    /// The largest accepted request body; larger bodies get 413 (default 4 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.options.max_body_bytes = limit;
+        self
+    }
+
+    /// Replaces the model catalogue served by `GET /v1/models` (raw model objects).
+    pub fn models(mut self, models: Vec<Value>) -> Self {
+        self.options.models = models;
+        self
+    }
+
+    /// Faults applied to every request unless its `x-mock-*` headers override them.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.options.faults = faults;
+        self
+    }
+
+    /// Starts on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
+    pub async fn start(self) -> io::Result<MockServer> {
+        self.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Starts on `addr`, on the current tokio runtime.
+    pub async fn bind(self, addr: SocketAddr) -> io::Result<MockServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            options: self.options,
+            recorder: Recorder::default(),
+            fails: FailCounter::default(),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
+        Ok(MockServer { addr, state, stop: Some(stop), task: Some(task), thread: None })
+    }
+
+    /// Starts on `127.0.0.1` with an ephemeral port, on a thread with its own runtime (for
+    /// synchronous code). Dropping the server stops and joins that thread.
+    pub fn start_blocking(self) -> io::Result<MockServer> {
+        self.bind_blocking(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+
+    /// Starts on `addr`, on a thread with its own runtime.
+    pub fn bind_blocking(self, addr: SocketAddr) -> io::Result<MockServer> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let mut server = runtime.block_on(self.bind(addr))?;
+        let stop = server.stop.take();
+        let task = server.task.take();
+        let (stop_thread, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new().name("naga-mock".into()).spawn(move || {
+            runtime.block_on(async move {
+                let _ = stopped.await;
+                drop(stop);
+                if let Some(task) = task {
+                    let _ = task.await;
+                }
+            });
+        })?;
+        server.stop = Some(stop_thread);
+        server.thread = Some(thread);
+        Ok(server)
+    }
+
+    /// Serves on `addr` until Ctrl-C, then shuts down (for a CLI's `serve` command).
+    pub async fn run_until_ctrl_c(self, addr: SocketAddr) -> io::Result<()> {
+        let server = self.bind(addr).await?;
+        tokio::signal::ctrl_c().await?;
+        drop(server);
+        Ok(())
+    }
+}
+
+/// A running emulator. Dropping it stops accepting, gives open connections a second to
+/// finish, then cuts them.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Options for a server.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// Starts with default options on `127.0.0.1`, on the current tokio runtime.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound (use [`MockServerBuilder::start`] to handle that).
+    #[allow(
+        clippy::panic,
+        reason = "documented convenience for tests; the builder returns the error"
+    )]
+    pub async fn start() -> MockServer {
+        match MockServer::builder().start().await {
+            Ok(server) => server,
+            Err(err) => panic!("naga-mock: cannot bind a loopback port: {err}"),
+        }
+    }
+
+    /// Starts with default options on its own thread (for synchronous tests).
+    ///
+    /// # Panics
+    /// If no loopback port can be bound or the thread cannot start.
+    #[allow(
+        clippy::panic,
+        reason = "documented convenience for tests; the builder returns the error"
+    )]
+    pub fn start_blocking() -> MockServer {
+        match MockServer::builder().start_blocking() {
+            Ok(server) => server,
+            Err(err) => panic!("naga-mock: cannot start: {err}"),
+        }
+    }
+
+    /// Serves with default options on `addr` (e.g. `0.0.0.0:8080`), on the current runtime.
+    pub async fn serve(addr: SocketAddr) -> io::Result<MockServer> {
+        MockServer::builder().bind(addr).await
+    }
+
+    /// The base URL to give a client: `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far (credentials removed), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.recorder.requests()
+    }
+
+    /// How many requests were received for `path` (e.g. `/v1/chat/completions`).
+    pub fn request_count(&self, path: &str) -> usize {
+        self.state.recorder.count(path)
+    }
+
+    /// Request counts by path.
+    pub fn request_counts(&self) -> HashMap<String, usize> {
+        self.state.recorder.counts()
+    }
+
+    /// Forgets recorded requests and `x-mock-fail-times` attempt counts.
+    pub fn reset(&self) {
+        self.state.recorder.clear();
+        self.state.fails.clear();
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                let state = Arc::clone(&state);
+                let service = service_fn(move |req| handle(Arc::clone(&state), req));
+                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                connections.spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = &mut stopped => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+    connections.shutdown().await;
+}

@@ -1,0 +1,207 @@
+//! Request handling: routing, body limit, recording, faults, auth, then the endpoint.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+
+use crate::answer::build_answer;
+use crate::body::MockBody;
+use crate::error_body::{error_response, html_response, invalid_request, json_response};
+use crate::faults::Faults;
+use crate::models::models_body;
+use crate::render::{chunk_objects, completion_json};
+use crate::seed::fnv1a;
+use crate::server::State;
+use crate::stream::sse_response;
+use crate::validate::validate_chat;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Chat,
+    Models,
+}
+
+/// Answers one request. Never fails: every problem is an HTTP answer.
+pub(crate) async fn handle(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<MockBody>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let route = match path.as_str() {
+        "/v1/chat/completions" => Route::Chat,
+        "/v1/models" => Route::Models,
+        _ => {
+            state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
+            let message = format!("no route for {} {path}", parts.method);
+            return Ok(error_response(StatusCode::NOT_FOUND, &message));
+        }
+    };
+    let body = match read_body(&state, &parts.headers, body).await {
+        Ok(body) => body,
+        Err(response) => {
+            state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
+            return Ok(response);
+        }
+    };
+    state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
+    Ok(dispatch(&state, route, &parts.method, &parts.headers, &path, body).await)
+}
+
+async fn dispatch(
+    state: &State,
+    route: Route,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    body: Bytes,
+) -> Response<MockBody> {
+    let allowed = if route == Route::Chat { Method::POST } else { Method::GET };
+    if method != allowed {
+        let message = format!("method {method} is not allowed on {path}; use {allowed}");
+        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &message);
+        if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
+            response.headers_mut().insert(ALLOW, value);
+        }
+        return response;
+    }
+    let faults = match state.options.faults.merged(headers) {
+        Ok(faults) => faults,
+        Err(message) => return invalid_request(&message),
+    };
+    if let Some(response) = injected_failure(state, &faults, path, &body).await {
+        return response;
+    }
+    if let Err(message) = check_auth(state, headers, route == Route::Models) {
+        return error_response(StatusCode::UNAUTHORIZED, &message);
+    }
+    match route {
+        Route::Models => {
+            json_response(StatusCode::OK, models_body(&state.options.models).to_string().into())
+        }
+        Route::Chat => chat(headers, &body, faults),
+    }
+}
+
+/// Reads the body up to the configured limit; a larger body is a 413.
+async fn read_body(
+    state: &State,
+    headers: &HeaderMap,
+    body: Incoming,
+) -> Result<Bytes, Response<MockBody>> {
+    let limit = state.options.max_body_bytes;
+    let too_large = || {
+        let message = format!("request body exceeds the limit of {limit} bytes");
+        error_response(StatusCode::PAYLOAD_TOO_LARGE, &message)
+    };
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Err(too_large())
+        }
+        Err(_) => Err(invalid_request("could not read the request body")),
+    }
+}
+
+/// The stall, HTML page, forced status or first-N failure requested by the faults.
+async fn injected_failure(
+    state: &State,
+    faults: &Faults,
+    path: &str,
+    body: &[u8],
+) -> Option<Response<MockBody>> {
+    if let Some(ms) = faults.stall_before_headers() {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    if let Some(status) = faults.html_error.and_then(|s| StatusCode::from_u16(s).ok()) {
+        return Some(with_retry_headers(html_response(status), faults));
+    }
+    let forced = faults.status.and_then(|s| StatusCode::from_u16(s).ok());
+    if let Some(status) = forced {
+        let response = error_response(status, "naga-mock: injected failure (x-mock-status)");
+        return Some(with_retry_headers(response, faults));
+    }
+    let times = faults.fail_times.filter(|n| *n > 0)?;
+    let key = match &faults.fail_key {
+        Some(key) => format!("key:{key}"),
+        None => format!("body:{path}:{:016x}", fnv1a(body)),
+    };
+    if !state.fails.should_fail(key, times) {
+        return None;
+    }
+    let status = faults.fail_status.and_then(|s| StatusCode::from_u16(s).ok());
+    let status = status.unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let response = error_response(status, "naga-mock: injected failure (x-mock-fail-times)");
+    Some(with_retry_headers(response, faults))
+}
+
+fn with_retry_headers(mut response: Response<MockBody>, faults: &Faults) -> Response<MockBody> {
+    let headers = response.headers_mut();
+    if let Some(value) = faults.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        headers.insert("retry-after", value);
+    }
+    if let Some(ms) = faults.retry_after_ms {
+        headers.insert("retry-after-ms", HeaderValue::from(ms));
+    }
+    response
+}
+
+/// Naga's auth: `Authorization: Bearer <key>` or `x-api-key: <key>`; optional on `/models`
+/// (but a key that is sent must be well-formed and, if one is required, the right one).
+fn check_auth(state: &State, headers: &HeaderMap, optional: bool) -> Result<(), String> {
+    let key = if let Some(value) = headers.get(AUTHORIZATION) {
+        let text = value.to_str().map_err(|_| "malformed Authorization header".to_owned())?;
+        let (scheme, key) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+        if !scheme.eq_ignore_ascii_case("bearer") || key.trim().is_empty() {
+            return Err("malformed Authorization header; expected `Bearer <api key>`".to_owned());
+        }
+        key.trim()
+    } else if let Some(value) = headers.get("x-api-key") {
+        let key = value.to_str().map_err(|_| "malformed x-api-key header".to_owned())?.trim();
+        if key.is_empty() {
+            return Err("empty x-api-key header".to_owned());
+        }
+        key
+    } else if optional {
+        return Ok(());
+    } else {
+        return Err("missing API key: send `Authorization: Bearer <api key>`".to_owned());
+    };
+    match &state.options.required_api_key {
+        Some(required) if required != key => Err("invalid API key".to_owned()),
+        _ => Ok(()),
+    }
+}
+
+fn chat(headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
+    if let Some(content_type) = headers.get(CONTENT_TYPE) {
+        let mime = content_type.to_str().unwrap_or_default();
+        let mime = mime.split(';').next().unwrap_or_default().trim();
+        if !mime.eq_ignore_ascii_case("application/json") {
+            let message = format!("unsupported Content-Type `{mime}`; use application/json");
+            return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &message);
+        }
+    }
+    let req = match validate_chat(body) {
+        Ok(req) => req,
+        Err(message) => return invalid_request(&message),
+    };
+    let answer = build_answer(&req, faults.chunks);
+    if req.get("stream").and_then(|v| v.as_bool()) == Some(true) {
+        let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
+        let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
+        sse_response(chunk_objects(&answer, include_usage), faults)
+    } else {
+        json_response(StatusCode::OK, completion_json(&answer).to_string().into())
+    }
+}

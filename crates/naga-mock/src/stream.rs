@@ -1,0 +1,115 @@
+//! The SSE response: frames `data: <json>\n\n` pushed by a task that applies the stream faults.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::mpsc::Sender;
+
+use crate::body::{AbortError, MockBody};
+use crate::faults::Faults;
+
+type Tx = Sender<Result<Bytes, AbortError>>;
+
+/// A `text/event-stream` response carrying `chunks`, with `faults` applied.
+pub(crate) fn sse_response(chunks: Vec<Value>, faults: Faults) -> Response<MockBody> {
+    let (tx, body) = MockBody::channel();
+    tokio::spawn(produce(tx, chunks, faults));
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// What to do before sending event `i`.
+enum Step {
+    Continue,
+    Stop,
+}
+
+async fn produce(tx: Tx, chunks: Vec<Value>, faults: Faults) {
+    for (i, chunk) in chunks.iter().enumerate() {
+        if let Step::Stop = before_event(&tx, &faults, i).await {
+            return;
+        }
+        let mut data = chunk.to_string();
+        if i == 1 {
+            pad(&mut data, faults.oversized_event_bytes);
+        }
+        if tx.send(Ok(frame(data.as_bytes()))).await.is_err() {
+            return;
+        }
+    }
+    if let Step::Stop = before_event(&tx, &faults, chunks.len()).await {
+        return;
+    }
+    if !faults.no_done {
+        let _ = tx.send(Ok(Bytes::from_static(b"data: [DONE]\n\n"))).await;
+    }
+}
+
+/// Applies the faults due after `sent` events.
+async fn before_event(tx: &Tx, faults: &Faults, sent: usize) -> Step {
+    let due = |n: Option<usize>| n == Some(sent);
+    if due(faults.drop_after_events) {
+        flushed(tx).await;
+        let abort = AbortError::other("naga-mock: connection dropped on request");
+        let _ = tx.send(Err(abort)).await;
+        return Step::Stop;
+    }
+    if due(faults.stall_after_events) {
+        let stall = Duration::from_millis(faults.stall_ms.unwrap_or(0));
+        tokio::select! {
+            () = tokio::time::sleep(stall) => {}
+            () = tx.closed() => return Step::Stop,
+        }
+    }
+    if due(faults.error_after_events) {
+        let error = json!({ "error": { "type": "server_error",
+            "message": "naga-mock: emulated upstream provider failure" } });
+        let _ = tx.send(Ok(frame(error.to_string().as_bytes()))).await;
+        return Step::Stop;
+    }
+    if due(faults.malformed_after_events) && send(tx, frame(b"{\"id\": not json")).await {
+        return Step::Stop;
+    }
+    let invalid: &[u8] = b"{\"choices\":\"\xff\xfe naga-mock invalid utf-8\"}";
+    if due(faults.invalid_utf8_after_events) && send(tx, frame(invalid)).await {
+        return Step::Stop;
+    }
+    Step::Continue
+}
+
+/// Waits until hyper has taken every queued frame and had time to write them, so an abort
+/// does not discard events that were meant to arrive.
+async fn flushed(tx: &Tx) {
+    while tx.capacity() < tx.max_capacity() && !tx.is_closed() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+}
+
+/// Sends `bytes`; true when the receiver is gone.
+async fn send(tx: &Tx, bytes: Bytes) -> bool {
+    tx.send(Ok(bytes)).await.is_err()
+}
+
+fn frame(data: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() + 8);
+    out.extend_from_slice(b"data: ");
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
+}
+
+/// Pads JSON `data` with trailing spaces (still valid JSON) to `target` bytes.
+fn pad(data: &mut String, target: Option<usize>) {
+    if let Some(target) = target {
+        let missing = target.saturating_sub(data.len());
+        data.extend(std::iter::repeat_n(' ', missing));
+    }
+}

@@ -1,0 +1,179 @@
+//! Validation of `messages`, `tools` and `tool_choice`.
+
+use serde_json::{Map, Value};
+
+use crate::validate::{Invalid, kind};
+
+const ROLES: [&str; 4] = ["system", "user", "assistant", "tool"];
+
+/// Checks the `messages` array.
+pub(crate) fn validate_messages(messages: Option<&Value>) -> Result<(), Invalid> {
+    let messages = match messages {
+        None | Some(Value::Null) => return Err("`messages` is required".to_owned()),
+        Some(Value::Array(items)) => items,
+        Some(other) => return Err(format!("`messages` must be an array, got {}", kind(other))),
+    };
+    if messages.is_empty() {
+        return Err("`messages` must contain at least one message".to_owned());
+    }
+    messages.iter().enumerate().try_for_each(|(i, m)| validate_message(i, m))
+}
+
+fn validate_message(i: usize, message: &Value) -> Result<(), Invalid> {
+    let Value::Object(message) = message else {
+        return Err(format!("`messages[{i}]` must be an object, got {}", kind(message)));
+    };
+    let role = match message.get("role") {
+        Some(Value::String(role)) if ROLES.contains(&role.as_str()) => role.as_str(),
+        Some(Value::String(role)) => {
+            return Err(format!(
+                "`messages[{i}].role` has unknown role `{role}`; expected one of {}",
+                ROLES.join("|")
+            ));
+        }
+        None | Some(Value::Null) => return Err(format!("`messages[{i}].role` is required")),
+        Some(other) => {
+            return Err(format!("`messages[{i}].role` must be a string, got {}", kind(other)));
+        }
+    };
+    if let Some(name) = message.get("name").filter(|v| !v.is_null() && !v.is_string()) {
+        return Err(format!("`messages[{i}].name` must be a string, got {}", kind(name)));
+    }
+    let has_tool_calls = validate_tool_calls(i, role, message.get("tool_calls"))?;
+    validate_content(i, message.get("content"), role == "assistant" && has_tool_calls)?;
+    if role == "tool" {
+        match message.get("tool_call_id") {
+            Some(Value::String(id)) if !id.is_empty() => {}
+            _ => return Err(format!("`messages[{i}].tool_call_id` is required on tool messages")),
+        }
+    }
+    Ok(())
+}
+
+fn validate_content(i: usize, content: Option<&Value>, may_be_null: bool) -> Result<(), Invalid> {
+    match content {
+        None | Some(Value::Null) if may_be_null => Ok(()),
+        None | Some(Value::Null) => Err(format!("`messages[{i}].content` is required")),
+        Some(Value::String(_)) => Ok(()),
+        Some(Value::Array(parts)) => {
+            parts.iter().enumerate().try_for_each(|(j, part)| validate_part(i, j, part))
+        }
+        Some(other) => Err(format!(
+            "`messages[{i}].content` must be a string or an array of parts, got {}",
+            kind(other)
+        )),
+    }
+}
+
+fn validate_part(i: usize, j: usize, part: &Value) -> Result<(), Invalid> {
+    let at = format!("messages[{i}].content[{j}]");
+    let Value::Object(part) = part else { return Err(format!("`{at}` must be an object")) };
+    let ok = match part.get("type").and_then(Value::as_str) {
+        Some("text") => part.get("text").is_some_and(Value::is_string),
+        Some("image_url") => nested_str(part, "image_url", "url"),
+        Some("file") => part.get("file").is_some_and(Value::is_object),
+        Some("input_audio") => nested_str(part, "input_audio", "data"),
+        other => {
+            return Err(format!(
+                "`{at}.type` must be one of text|image_url|file|input_audio, got {}",
+                other.unwrap_or("nothing")
+            ));
+        }
+    };
+    if ok { Ok(()) } else { Err(format!("`{at}` is missing its payload for its type")) }
+}
+
+fn nested_str(part: &Map<String, Value>, outer: &str, inner: &str) -> bool {
+    part.get(outer).and_then(|o| o.get(inner)).is_some_and(Value::is_string)
+}
+
+fn validate_tool_calls(i: usize, role: &str, calls: Option<&Value>) -> Result<bool, Invalid> {
+    let calls = match calls {
+        None | Some(Value::Null) => return Ok(false),
+        Some(Value::Array(calls)) if role == "assistant" => calls,
+        Some(Value::Array(_)) => {
+            return Err(format!(
+                "`messages[{i}].tool_calls` is only allowed on assistant messages"
+            ));
+        }
+        Some(other) => {
+            return Err(format!(
+                "`messages[{i}].tool_calls` must be an array, got {}",
+                kind(other)
+            ));
+        }
+    };
+    for (j, call) in calls.iter().enumerate() {
+        let id_ok = call.get("id").is_some_and(Value::is_string);
+        let name_ok =
+            call.get("function").and_then(|f| f.get("name")).is_some_and(Value::is_string);
+        let args_ok =
+            call.get("function").and_then(|f| f.get("arguments")).is_none_or(Value::is_string);
+        if !(id_ok && name_ok && args_ok) {
+            return Err(format!(
+                "`messages[{i}].tool_calls[{j}]` needs a string `id`, `function.name` and `function.arguments`"
+            ));
+        }
+    }
+    Ok(!calls.is_empty())
+}
+
+/// Checks `tools` and `tool_choice` (a named function must be one of the tools).
+pub(crate) fn validate_tools(req: &Map<String, Value>) -> Result<(), Invalid> {
+    let names = tool_names(req.get("tools"))?;
+    match req.get("tool_choice") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if s == "none" || s == "auto" => Ok(()),
+        Some(Value::String(s)) if s == "required" && !names.is_empty() => Ok(()),
+        Some(Value::String(s)) if s == "required" => {
+            Err("`tool_choice` `required` needs a non-empty `tools`".to_owned())
+        }
+        Some(Value::Object(choice)) => {
+            let name = choice.get("function").and_then(|f| f.get("name")).and_then(Value::as_str);
+            match name {
+                Some(name) if names.contains(&name) => Ok(()),
+                Some(name) => {
+                    Err(format!("`tool_choice.function.name` names unknown function `{name}`"))
+                }
+                None => Err("`tool_choice.function.name` must be a string".to_owned()),
+            }
+        }
+        Some(other) => Err(format!(
+            "`tool_choice` must be none|auto|required or a function object, got {other}"
+        )),
+    }
+}
+
+fn tool_names(tools: Option<&Value>) -> Result<Vec<&str>, Invalid> {
+    let tools = match tools {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(tools)) => tools,
+        Some(other) => return Err(format!("`tools` must be an array, got {}", kind(other))),
+    };
+    let mut names = Vec::with_capacity(tools.len());
+    for (i, tool) in tools.iter().enumerate() {
+        if tool.get("type").and_then(Value::as_str) != Some("function") {
+            return Err(format!("`tools[{i}].type` must be `function`"));
+        }
+        let function = tool.get("function").and_then(Value::as_object);
+        let name = function.and_then(|f| f.get("name")).and_then(Value::as_str);
+        match name {
+            Some(n) if valid_function_name(n) => names.push(n),
+            _ => {
+                return Err(format!(
+                    "`tools[{i}].function.name` must match ^[a-zA-Z0-9_-]{{1,64}}$"
+                ));
+            }
+        }
+        match function.and_then(|f| f.get("parameters")) {
+            None | Some(Value::Null | Value::Object(_)) => {}
+            Some(_) => return Err(format!("`tools[{i}].function.parameters` must be an object")),
+        }
+    }
+    Ok(names)
+}
+
+fn valid_function_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}

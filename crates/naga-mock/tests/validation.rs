@@ -1,0 +1,144 @@
+//! Each validation rule: status 400, `invalid_request_error`, a message naming the field.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod common;
+
+use common::{post_chat, post_raw};
+use naga_mock::MockServer;
+use serde_json::{Value, json};
+
+fn user() -> Value {
+    json!([{"role": "user", "content": "hi"}])
+}
+
+/// `(body, text the message must contain)`.
+fn cases() -> Vec<(Value, &'static str)> {
+    let tools = json!([{"type": "function", "function": {"name": "lookup_weather",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]);
+    vec![
+        (json!([1, 2]), "JSON object"),
+        (json!({"messages": user()}), "`model`"),
+        (json!({"model": "", "messages": user()}), "`model`"),
+        (json!({"model": 5, "messages": user()}), "`model`"),
+        (json!({"model": "m"}), "`messages`"),
+        (json!({"model": "m", "messages": []}), "`messages`"),
+        (json!({"model": "m", "messages": "hi"}), "`messages`"),
+        (json!({"model": "m", "messages": ["hi"]}), "`messages[0]`"),
+        (
+            json!({"model": "m", "messages": [{"role": "wizard", "content": "x"}]}),
+            "`messages[0].role`",
+        ),
+        (json!({"model": "m", "messages": [{"content": "x"}]}), "`messages[0].role`"),
+        (json!({"model": "m", "messages": [{"role": "user"}]}), "`messages[0].content`"),
+        (
+            json!({"model": "m", "messages": [{"role": "assistant", "content": null}]}),
+            "`messages[0].content`",
+        ),
+        (
+            json!({"model": "m", "messages": [{"role": "user", "content": 7}]}),
+            "`messages[0].content`",
+        ),
+        (
+            json!({"model": "m", "messages": [{"role": "user", "content": [{"type": "video"}]}]}),
+            "`messages[0].content[0].type`",
+        ),
+        (
+            json!({"model": "m", "messages": [{"role": "user", "content": "a"}, {"role": "tool", "content": "r"}]}),
+            "`messages[1].tool_call_id`",
+        ),
+        (json!({"model": "m", "messages": user(), "temperature": 2.5}), "`temperature`"),
+        (json!({"model": "m", "messages": user(), "temperature": -0.1}), "`temperature`"),
+        (json!({"model": "m", "messages": user(), "temperature": "hot"}), "`temperature`"),
+        (json!({"model": "m", "messages": user(), "top_p": 1.5}), "`top_p`"),
+        (json!({"model": "m", "messages": user(), "presence_penalty": -3}), "`presence_penalty`"),
+        (
+            json!({"model": "m", "messages": user(), "frequency_penalty": 2.01}),
+            "`frequency_penalty`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "max_completion_tokens": 0}),
+            "`max_completion_tokens`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "max_completion_tokens": 1.5}),
+            "`max_completion_tokens`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "max_completion_tokens": "9"}),
+            "`max_completion_tokens`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "reasoning_effort": "extreme"}),
+            "`reasoning_effort`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "response_format": {"type": "xml"}}),
+            "`response_format.type`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "response_format": {"type": "json_schema"}}),
+            "`response_format.json_schema`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "tools": tools, "tool_choice": {"type": "function", "function": {"name": "nope"}}}),
+            "`tool_choice.function.name`",
+        ),
+        (json!({"model": "m", "messages": user(), "tool_choice": "required"}), "`tool_choice`"),
+        (
+            json!({"model": "m", "messages": user(), "tools": [{"type": "function", "function": {"name": "bad name"}}]}),
+            "`tools[0].function.name`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "stream_options": {"include_usage": true}}),
+            "`stream_options`",
+        ),
+        (
+            json!({"model": "m", "messages": user(), "stream": false, "stream_options": {"include_usage": true}}),
+            "`stream_options`",
+        ),
+        (json!({"model": "m", "messages": user(), "stream": "yes"}), "`stream`"),
+        (json!({"model": "m", "messages": user(), "stop": [1]}), "`stop[0]`"),
+    ]
+}
+
+#[tokio::test]
+async fn each_rule_is_a_400_naming_the_field() {
+    let server = MockServer::start().await;
+    for (body, needle) in cases() {
+        let reply = post_chat(&server, &body, &[]).await;
+        let message = reply.error(400, "invalid_request_error");
+        assert!(message.contains(needle), "{body}: `{message}` does not mention {needle}");
+    }
+}
+
+#[tokio::test]
+async fn non_json_bodies_are_400() {
+    let server = MockServer::start().await;
+    for body in [&b"{"[..], b"", b"\xff\xfe", b"model=gpt"] {
+        let reply = post_raw(&server, body.to_vec(), &[("authorization", "Bearer k")], &[]).await;
+        assert!(reply.error(400, "invalid_request_error").contains("not valid JSON"));
+    }
+}
+
+#[tokio::test]
+async fn allowed_shapes_pass() {
+    let server = MockServer::start().await;
+    let bodies = [
+        json!({"model": "m", "messages": [
+            {"role": "system", "content": "be brief"},
+            {"role": "user", "content": [{"type": "text", "text": "look"},
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA=="}}]},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
+                "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}]}),
+        json!({"model": "m", "messages": user(), "temperature": 2, "top_p": 0, "presence_penalty": -2,
+            "frequency_penalty": 2, "max_completion_tokens": 1, "reasoning_effort": "xhigh",
+            "stop": ["a", "b"], "seed": 1, "unknown_field": {"kept": true}}),
+        json!({"model": "m", "messages": user(), "temperature": null, "stream": null, "stop": null}),
+    ];
+    for body in bodies {
+        let reply = post_chat(&server, &body, &[]).await;
+        assert_eq!(reply.status, 200, "{body}: {}", reply.text());
+    }
+}

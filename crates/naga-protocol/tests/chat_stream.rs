@@ -1,0 +1,281 @@
+//! `ChatStream` termination and recovery rules: `[DONE]`, end of body, error frames, broken
+//! frames.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod streams;
+
+use naga_protocol::{
+    ApiErrorKind, ChatAccumulator, ChatCompletionChunk, ChatRequest, ChatStream, Error, Message,
+    StreamDecoder, StreamError, StreamingOperation,
+};
+use streams::{run, run_whole, sse_body};
+
+const CONTENT: &str =
+    r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"Hel"}}]}"#;
+const CONTENT2: &str =
+    r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"lo"}}]}"#;
+const FINISH: &str =
+    r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#;
+const TRAILER: &str = r#"{"id":"c1","model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#;
+
+fn texts(items: &[Result<ChatCompletionChunk, Error>]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| match item {
+            Ok(chunk) => chunk.choices.iter().filter_map(|c| c.delta.text()).collect(),
+            Err(err) => format!("ERR {err}"),
+        })
+        .collect()
+}
+
+#[test]
+fn done_ends_the_stream_cleanly() {
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [sse_body(&[CONTENT], true).as_slice()]);
+    assert_eq!(texts(&items), ["Hel"]);
+    assert!(stream.is_done());
+    assert_eq!(stream.events_seen(), 2);
+}
+
+#[test]
+fn eof_after_a_finish_chunk_is_clean() {
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [sse_body(&[CONTENT, FINISH], false).as_slice()]);
+    assert_eq!(texts(&items), ["Hel", ""]);
+    assert!(items.iter().all(Result::is_ok));
+    assert!(stream.is_done());
+}
+
+#[test]
+fn eof_after_a_usage_trailer_is_clean() {
+    let items = run_whole(&sse_body(&[CONTENT, CONTENT2, TRAILER], false));
+    assert!(items.iter().all(Result::is_ok));
+    let completion = ChatAccumulator::accumulate(items).unwrap();
+    assert_eq!(completion.text(), Some("Hello"));
+    assert_eq!(completion.usage.unwrap().total_tokens, 5);
+}
+
+#[test]
+fn eof_mid_stream_is_one_truncation_error_and_keeps_the_partial_text() {
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [sse_body(&[CONTENT, CONTENT2], false).as_slice()]);
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[2], Err(Error::Stream(StreamError::Truncated { events: 2 })));
+    assert_eq!(stream.next_chunk(), None);
+    assert!(stream.is_done());
+    let mut acc = ChatAccumulator::new();
+    for item in items.iter().take(2) {
+        acc.push(item.as_ref().unwrap());
+    }
+    assert_eq!(acc.snapshot().text(), Some("Hello"));
+    let failed = ChatAccumulator::accumulate(items).unwrap_err();
+    assert_eq!(failed.partial.text(), Some("Hello"));
+    assert_eq!(failed.to_string(), "stream ended early after 2 events without a terminal event");
+}
+
+#[test]
+fn eof_inside_an_event_is_truncation() {
+    let mut body = sse_body(&[CONTENT], false);
+    body.extend_from_slice(br#"data: {"choices":[{"index":0,"delta":{"content":"lo"#);
+    let items = run_whole(&body);
+    assert_eq!(
+        texts(&items),
+        ["Hel", "ERR stream ended early after 1 events without a terminal event"]
+    );
+}
+
+#[test]
+fn an_event_cut_after_the_finish_chunk_is_still_truncation() {
+    // The cut event may be the usage trailer: its loss is reported, not hidden.
+    let mut body = sse_body(&[CONTENT, FINISH], false);
+    body.extend_from_slice(b"data: {\"choices\":[],\"usage\":{\"prompt_");
+    let items = run_whole(&body);
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[2], Err(Error::Stream(StreamError::Truncated { events: 2 })));
+}
+
+#[test]
+fn an_empty_body_is_truncation() {
+    let items = run_whole(b"");
+    assert_eq!(items, [Err(Error::Stream(StreamError::Truncated { events: 0 }))]);
+}
+
+#[test]
+fn an_error_frame_becomes_an_api_error_and_ends_the_stream() {
+    let frame = r#"{"error":{"type":"server_error","message":"Upstream provider failed"}}"#;
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [sse_body(&[CONTENT, frame, CONTENT2, FINISH], false).as_slice()]);
+    assert_eq!(items.len(), 2);
+    let err = items[1].as_ref().unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!(api.kind, ApiErrorKind::Server);
+    assert_eq!(api.message, "Upstream provider failed");
+    assert_eq!(api.error_type.as_deref(), Some("server_error"));
+    assert_eq!(err.status(), None);
+    assert_eq!(err.to_string(), "API error in stream (server_error): Upstream provider failed");
+    assert!(stream.is_done());
+    stream.feed(b"data: [DONE]\n\n");
+    assert_eq!(stream.next_chunk(), None);
+    let failed = ChatAccumulator::accumulate(items).unwrap_err();
+    assert_eq!(failed.partial.text(), Some("Hel"));
+}
+
+#[test]
+fn error_frames_with_other_fields_are_still_errors() {
+    for frame in [
+        r#"{"id":"x","choices":[],"error":{"type":"rate_limit_exceeded","message":"slow"}}"#,
+        r#"{"choices":"not a list","error":{"type":"rate_limit_exceeded","message":"slow"}}"#,
+    ] {
+        let items = run_whole(&sse_body(&[frame, CONTENT], false));
+        assert_eq!(items.len(), 1, "{frame}");
+        assert_eq!(items[0].as_ref().unwrap_err().api_kind(), Some(ApiErrorKind::RateLimited));
+    }
+}
+
+#[test]
+fn a_bare_string_error_is_an_error_frame() {
+    let items = run_whole(&sse_body(&[CONTENT, r#"{"error":"upstream timed out"}"#], false));
+    assert_eq!(items.len(), 2);
+    let api = items[1].as_ref().unwrap_err().api().unwrap();
+    assert_eq!((api.status, api.kind), (None, ApiErrorKind::Other));
+    assert!(api.message.contains("upstream timed out"), "{}", api.message);
+}
+
+#[test]
+fn a_null_error_field_is_not_an_error_frame() {
+    let frame = r#"{"error":null,"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":"stop"}]}"#;
+    assert_eq!(texts(&run_whole(&sse_body(&[frame], false))), ["Hel"]);
+}
+
+#[test]
+fn a_malformed_frame_is_a_decode_error_and_the_stream_goes_on() {
+    let items = run_whole(&sse_body(&[CONTENT, "{not json", CONTENT2, FINISH], false));
+    assert_eq!(items.len(), 4);
+    assert!(matches!(
+        &items[1],
+        Err(Error::Decode { what: "chat completion chunk", offset: 1, .. })
+    ));
+    assert_eq!(texts(&items)[2..], ["lo", ""]);
+}
+
+#[test]
+fn an_invalid_utf8_frame_is_a_stream_error_and_the_stream_goes_on() {
+    let mut body = sse_body(&[CONTENT], false);
+    let offset = body.len() as u64;
+    body.extend_from_slice(b"data: {\"x\":\"\xff\xfe\"}\n\n");
+    body.extend_from_slice(&sse_body(&[CONTENT2, FINISH], false));
+    let items = run_whole(&body);
+    assert_eq!(items[1], Err(Error::Stream(StreamError::InvalidUtf8 { offset })));
+    assert_eq!(texts(&items), ["Hel", texts(&items)[1].as_str(), "lo", ""]);
+    assert_eq!(items.len(), 4);
+}
+
+#[test]
+fn an_oversized_event_is_reported_and_the_stream_recovers() {
+    let big =
+        format!(r#"{{"choices":[{{"index":0,"delta":{{"content":"{}"}}}}]}}"#, "x".repeat(500));
+    let mut stream = ChatStream::with_max_event_size(256);
+    let items =
+        run(&mut stream, [sse_body(&[CONTENT, big.as_str(), CONTENT2, FINISH], false).as_slice()]);
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[1], Err(Error::Stream(StreamError::EventTooLarge { limit: 256 })));
+    assert_eq!(texts(&items)[2..], ["lo", ""]);
+}
+
+#[test]
+fn bytes_after_done_are_ignored() {
+    let mut stream = ChatStream::new();
+    let mut body = sse_body(&[CONTENT], true);
+    body.extend_from_slice(b"data: {broken\n\ndata: cut mid-ev");
+    let items = run(&mut stream, [body.as_slice()]);
+    assert_eq!(texts(&items), ["Hel"]);
+    stream.feed(b"data: more\n\n");
+    assert_eq!(stream.next_chunk(), None);
+    assert!(stream.is_done());
+}
+
+#[test]
+fn comments_and_empty_data_events_are_skipped() {
+    let mut body = b": keep-alive\n\ndata:\n\ndata: \n\n".to_vec();
+    body.extend_from_slice(&sse_body(&[CONTENT, FINISH], false));
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [body.as_slice()]);
+    assert_eq!(texts(&items), ["Hel", ""]);
+    assert_eq!(stream.events_seen(), 4, "two empty data events, two chunks");
+}
+
+#[test]
+fn data_without_a_space_and_crlf_framing_decode() {
+    let body = format!("data:{CONTENT}\r\n\r\ndata:{FINISH}\r\n\r\n");
+    assert_eq!(texts(&run_whole(body.as_bytes())), ["Hel", ""]);
+}
+
+#[test]
+fn chat_request_streams_through_the_generic_decoder() {
+    fn drive<D: StreamDecoder>(mut decoder: D, body: &[u8]) -> Vec<Result<D::Item, Error>> {
+        decoder.feed(body);
+        let mut items: Vec<_> = std::iter::from_fn(|| decoder.next_item()).collect();
+        decoder.finish();
+        items.extend(std::iter::from_fn(|| decoder.next_item()));
+        assert!(decoder.is_done());
+        items
+    }
+    let request = ChatRequest::new("m", [Message::user("hi")]).stream(true);
+    let items = drive(request.decoder(), &sse_body(&[CONTENT, CONTENT2, FINISH], true));
+    assert_eq!(ChatAccumulator::accumulate(items).unwrap().text(), Some("Hello"));
+    let cut = drive(request.decoder(), &sse_body(&[CONTENT], false));
+    assert_eq!(cut.last(), Some(&Err(Error::Stream(StreamError::Truncated { events: 1 }))));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A body mixing every kind of frame: chunks, a malformed frame, invalid UTF-8, a
+    /// comment, an empty event, an oversized event, then `[DONE]` and bytes after it.
+    fn mixed_body() -> Vec<u8> {
+        let mut body = b": hi\r\n\r\n".to_vec();
+        body.extend_from_slice(&sse_body(&[CONTENT, "{nope", CONTENT2], false));
+        body.extend_from_slice(b"data: \xff\n\ndata:\n\n");
+        body.extend_from_slice(format!("data: {}\n\n", "y".repeat(300)).as_bytes());
+        body.extend_from_slice(&sse_body(&[FINISH], true));
+        body.extend_from_slice(b"data: ignored\n\n");
+        body
+    }
+
+    proptest! {
+        #[test]
+        fn any_chunking_gives_the_same_items(cuts in proptest::collection::vec(0usize..700, 0..40)) {
+            let body = mixed_body();
+            let whole = run(&mut ChatStream::with_max_event_size(256), [body.as_slice()]);
+            let mut sorted = cuts;
+            sorted.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut start = 0;
+            for cut in sorted.into_iter().map(|cut| cut.min(body.len())) {
+                pieces.push(&body[start..cut]);
+                start = cut;
+            }
+            pieces.push(&body[start..]);
+            let split = run(&mut ChatStream::with_max_event_size(256), pieces);
+            prop_assert_eq!(split, whole);
+        }
+    }
+
+    #[test]
+    fn the_mixed_body_yields_what_it_holds() {
+        let items = run(&mut ChatStream::with_max_event_size(256), [mixed_body().as_slice()]);
+        let kinds: Vec<&str> = items
+            .iter()
+            .map(|item| match item {
+                Ok(_) => "chunk",
+                Err(Error::Decode { .. }) => "decode",
+                Err(Error::Stream(StreamError::InvalidUtf8 { .. })) => "utf8",
+                Err(Error::Stream(StreamError::EventTooLarge { .. })) => "too large",
+                Err(_) => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["chunk", "decode", "chunk", "utf8", "too large", "chunk"]);
+    }
+}
