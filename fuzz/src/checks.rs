@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, Error,
-    ErrorResponse, MAX_SNIPPET_BYTES, SseParser, StreamError, decode_json, parse_api_error,
-    parse_response,
+    ErrorResponse, ListModels, MAX_SNIPPET_BYTES, ModelList, SseParser, StreamError, decode_json,
+    parse_api_error, parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -262,7 +262,8 @@ pub fn response_input(data: &[u8]) -> (StatusCode, HeaderMap, &[u8]) {
     (status, headers, body)
 }
 
-/// Target `response`: every non-streaming body reader, for any status, headers and body.
+/// Target `response`: every non-streaming body reader (chat completion, model list, error
+/// body), for any status, headers and body.
 pub fn response(data: &[u8]) {
     let (status, headers, body) = response_input(data);
     let parsed = parse_response::<ChatRequest>(status, &headers, body);
@@ -279,6 +280,13 @@ pub fn response(data: &[u8]) {
         Err(other) => panic!("parse_response returned {other:?}"),
     }
     check_error(parsed.as_ref().err(), body.len());
+    let models = parse_response::<ListModels>(status, &headers, body);
+    if let Ok(list) = &models {
+        let text = serde_json::to_vec(list).ok();
+        let again = text.as_deref().map(|text| decode_json::<ModelList>("model list", text));
+        assert!(matches!(again, Some(Ok(_))), "a parsed model list re-encodes and decodes");
+    }
+    check_error(models.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

@@ -32,6 +32,7 @@ pub(crate) fn write(target: &str, fixtures: &Path, corpus: &Path) -> Result<usiz
     let seeds = match target {
         "sse" | "chat_stream" => stream_seeds(&streams),
         "response" => response_seeds(&streams),
+        "mock_request" => request_seeds(),
         other => return Err(format!("no seeds for target `{other}`")),
     };
     std::fs::create_dir_all(corpus).map_err(|err| format!("{}: {err}", corpus.display()))?;
@@ -152,7 +153,27 @@ fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     for (name, status, headers, body) in errors {
         seeds.push((name.to_owned(), response(status, headers, body)));
     }
+    seeds.push(("models".to_owned(), response(200, "", MODELS)));
     seeds
+}
+
+/// A `GET /v1/models` body in the shape the emulator serves.
+const MODELS: &str = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1700000000,"owned_by":"openai","display_name":"GPT-4o mini","context_window":128000,"max_output_images":null,"supported_endpoints":["chat.completions"],"pricing":{"per_input_token":1.5e-7,"per_cached_input_token":null,"per_output_token":6e-7},"architecture":{"input_modalities":["text","image"],"output_modalities":["text"]},"aliases":["gpt-4o-mini-2024-07-18"]}]}"#;
+
+/// Chat request bodies for the emulator: one per feature it answers, and invalid ones.
+fn request_seeds() -> Vec<(String, Vec<u8>)> {
+    let tool = r#"{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"required":["city"]}}}"#;
+    let user = r#"{"role":"user","content":"get_weather for Paris, then a long story"}"#;
+    let bodies = [
+        ("plain", format!(r#"{{"model":"m","messages":[{user}]}}"#)),
+        ("stream-usage", format!(r#"{{"model":"m","stream":true,"stream_options":{{"include_usage":true}},"stop":["e"],"max_completion_tokens":5,"messages":[{user}]}}"#)),
+        ("tools", format!(r#"{{"model":"m","stream":true,"tools":[{tool}],"tool_choice":"required","parallel_tool_calls":false,"messages":[{user}]}}"#)),
+        ("tool-result", format!(r#"{{"model":"m","messages":[{user},{{"role":"assistant","content":null,"tool_calls":[{{"id":"c1","type":"function","function":{{"name":"get_weather","arguments":"{{}}"}}}}]}},{{"role":"tool","tool_call_id":"c1","content":"sunny"}}]}}"#)),
+        ("json-schema", format!(r##"{{"model":"m","stream":true,"reasoning_effort":"high","response_format":{{"type":"json_schema","json_schema":{{"name":"w","schema":{{"type":"object","properties":{{"t":{{"anyOf":[{{"type":"number"}},{{"$ref":"#/$defs/a"}}]}}}},"$defs":{{"a":{{"enum":["x",1]}}}}}}}}}},"messages":[{user}]}}"##)),
+        ("parts", r#"{"model":"m","temperature":2,"top_p":0,"messages":[{"role":"system","content":"s"},{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]}"#.to_owned()),
+        ("invalid", r#"{"model":1,"messages":[{"role":"robot"}],"temperature":3}"#.to_owned()),
+    ];
+    bodies.into_iter().map(|(name, body)| (format!("request-{name}"), body.into_bytes())).collect()
 }
 
 /// A `response` input for `status` (100..=599), a header block and a body.
