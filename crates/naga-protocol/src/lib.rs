@@ -41,6 +41,7 @@ mod retry;
 mod schemas;
 mod sse;
 mod structured;
+mod transport;
 
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
@@ -62,10 +63,16 @@ pub use operation::{
     Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
     parse_response,
 };
-pub use retry::RetryAfter;
+pub use retry::{
+    Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
+};
 pub use schemas::{schema_file_text, schema_of, wire_schemas};
 pub use sse::{Event, SseParser};
 pub use structured::{
     ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
     parse_json_content, schema_name, strict_schema, strict_schema_for,
+};
+pub use transport::{
+    AttemptLimits, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STREAM_IDLE_TIMEOUT,
+    Response, TimeoutKind, Timeouts, attempt_timeout,
 };

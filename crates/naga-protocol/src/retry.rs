@@ -1,8 +1,12 @@
 //! When to try a request again: a pure decision from inputs the transport supplies.
+//!
+//! [`RetryPolicy::decide`] reads no clock and draws no random numbers: the transport passes the
+//! attempt count, the elapsed time, the wall-clock `now` (only to resolve an HTTP-date
+//! `Retry-After`) and a jitter value it drew itself, then sleeps for the returned delay.
 
 use std::time::{Duration, SystemTime};
 
-use http::HeaderMap;
+use http::{HeaderMap, StatusCode};
 
 /// A server's request to wait before retrying, from `retry-after-ms` or `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,3 +47,193 @@ fn parse_non_negative(text: &str) -> Option<f64> {
     let value: f64 = text.parse().ok()?;
     (value.is_finite() && (0.0..=ONE_DAY_SECS).contains(&value)).then_some(value)
 }
+
+/// How and how long to retry a request that failed in a retryable way.
+///
+/// Retried: statuses 429, 500, 502, 503, 504, and failures before any response byte arrived
+/// ([`Outcome::ConnectFailed`]). Never retried: any other status (400, 401, 402, 403, 404, ...)
+/// and failures after response bytes arrived ([`Outcome::ResponseStarted`]), so a streamed
+/// request is never silently sent twice.
+///
+/// The delay is the server's `retry-after-ms` / `Retry-After` when present (no jitter; a wait
+/// longer than [`max_retry_after`](Self::max_retry_after) is shortened to that cap, and the
+/// request is still retried only if the capped wait fits the deadline), otherwise exponential
+/// backoff `initial_backoff * 2^(attempt - 1)`, capped at [`max_backoff`](Self::max_backoff)
+/// and shortened by up to 25% by the caller's jitter.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use http::{HeaderMap, StatusCode};
+/// use naga_protocol::{Decision, Outcome, RetryPolicy};
+///
+/// let policy = RetryPolicy::default();
+/// let headers = HeaderMap::new();
+/// let outcome = Outcome::Response { status: StatusCode::SERVICE_UNAVAILABLE, headers: &headers };
+/// let decision = policy.decide(1, outcome, Duration::ZERO, SystemTime::UNIX_EPOCH, 0.0);
+/// assert_eq!(decision, Decision::Retry(Duration::from_millis(500)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 disables retrying). Default 2.
+    pub max_retries: u32,
+    /// Backoff before the first retry. Default 0.5 s.
+    pub initial_backoff: Duration,
+    /// Longest computed backoff. Default 8 s.
+    pub max_backoff: Duration,
+    /// Longest server-requested wait honoured (longer ones are capped). Default 60 s.
+    pub max_retry_after: Duration,
+    /// Budget for the whole call across attempts: no retry starts that would begin later, and
+    /// transports end an attempt still running when it passes. Default 600 s.
+    pub total_deadline: Option<Duration>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            total_deadline: Some(Duration::from_secs(600)),
+        }
+    }
+}
+
+/// What happened to one attempt, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// The server answered with this status and these headers.
+    Response {
+        /// The response status.
+        status: StatusCode,
+        /// The response headers (read for `retry-after-ms` / `Retry-After`).
+        headers: &'a HeaderMap,
+    },
+    /// The attempt failed before any response byte arrived (DNS, connect, TLS, send).
+    ConnectFailed,
+    /// The attempt failed after response bytes arrived; never retried.
+    ResponseStarted,
+}
+
+/// The verdict of [`RetryPolicy::decide`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Decision {
+    /// Sleep this long, then send the request again.
+    Retry(Duration),
+    /// Stop: return the attempt's result to the caller.
+    GiveUp(GiveUpReason),
+}
+
+/// Why [`RetryPolicy::decide`] said not to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GiveUpReason {
+    /// The attempt succeeded.
+    Success,
+    /// The failure is not one that a retry can fix (or response bytes already arrived).
+    NotRetryable,
+    /// The failure was retryable but the retry budget is spent.
+    RetriesExhausted {
+        /// Attempts made in total.
+        attempts: u32,
+    },
+    /// Waiting for the next retry would pass the total deadline.
+    DeadlineExceeded,
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+    }
+
+    /// Sets [`max_retries`](Self::max_retries).
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the initial and the maximum computed backoff.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
+    /// Sets [`max_retry_after`](Self::max_retry_after).
+    pub fn with_max_retry_after(mut self, cap: Duration) -> Self {
+        self.max_retry_after = cap;
+        self
+    }
+
+    /// Sets [`total_deadline`](Self::total_deadline).
+    pub fn with_total_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.total_deadline = deadline;
+        self
+    }
+
+    /// Decides whether to retry after attempt number `attempt` (1-based: attempts made so far)
+    /// ended in `outcome`, `elapsed` after the first attempt began. `now` is only used to
+    /// resolve an HTTP-date `Retry-After`; `jitter` is a caller-drawn value in `[0, 1)`
+    /// (values outside are clamped, NaN counts as 0).
+    pub fn decide(
+        &self,
+        attempt: u32,
+        outcome: Outcome<'_>,
+        elapsed: Duration,
+        now: SystemTime,
+        jitter: f64,
+    ) -> Decision {
+        let attempt = attempt.max(1);
+        let server_wait = match outcome {
+            Outcome::Response { status, .. } if status.is_success() => {
+                return Decision::GiveUp(GiveUpReason::Success);
+            }
+            Outcome::Response { status, headers } if is_retryable_status(status) => {
+                RetryAfter::from_headers(headers).map(|wait| wait.delay_from(now))
+            }
+            Outcome::ConnectFailed => None,
+            Outcome::Response { .. } | Outcome::ResponseStarted => {
+                return Decision::GiveUp(GiveUpReason::NotRetryable);
+            }
+        };
+        if attempt > self.max_retries {
+            return Decision::GiveUp(GiveUpReason::RetriesExhausted { attempts: attempt });
+        }
+        let delay = match server_wait {
+            Some(wait) => wait.min(self.max_retry_after),
+            None => self.backoff(attempt, jitter),
+        };
+        match self.total_deadline {
+            Some(deadline) if elapsed.saturating_add(delay) > deadline => {
+                Decision::GiveUp(GiveUpReason::DeadlineExceeded)
+            }
+            _ => Decision::Retry(delay),
+        }
+    }
+
+    /// The computed backoff before retry number `attempt` (1-based), after jitter.
+    pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
+        let doublings = attempt.saturating_sub(1).min(31);
+        let base = self.initial_backoff.saturating_mul(1 << doublings).min(self.max_backoff);
+        let jitter = if jitter.is_nan() { 0.0 } else { jitter.clamp(0.0, 1.0) };
+        base.mul_f64(1.0 - 0.25 * jitter)
+    }
+}
+
+/// Whether a response status is worth retrying: 429, 500, 502, 503, 504.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// Maps 64 random bits (drawn by the transport) to a jitter value in `[0, 1)`.
+pub fn jitter_from_bits(bits: u64) -> f64 {
+    // The top 53 bits fill an f64 mantissa exactly.
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+#[path = "retry_tests.rs"]
+mod tests;

@@ -32,6 +32,9 @@ impl Reply {
 }
 
 pub fn client() -> reqwest::Client {
+    // naga-async turns on reqwest's `rustls-no-provider` for the whole workspace build, so a
+    // plain reqwest client needs a process-wide crypto provider (ring, as everywhere else).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().no_proxy().build().expect("client")
 }
 

@@ -1,0 +1,176 @@
+//! The retry loop: send, classify (protocol), maybe sleep and send again.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use naga_protocol::{AttemptLimits, Decision, GiveUpReason, Outcome, TimeoutKind, parse_api_error};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+
+/// Longest error body read to build an API error.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Longest non-streaming success body accepted.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Sends `request` until it gets a success status or the retry policy gives up. Returns the
+/// response with its body unread.
+pub(crate) async fn execute(
+    client: &Client,
+    request: http::Request<Bytes>,
+    streaming: bool,
+) -> Result<(reqwest::Response, AttemptLimits)> {
+    let start = Instant::now();
+    let mut attempt = 0_u32;
+    loop {
+        attempt = attempt.saturating_add(1);
+        let limits = AttemptLimits::new(
+            &client.timeouts,
+            client.retry.total_deadline,
+            streaming,
+            start.elapsed(),
+        );
+        let path = request.uri().path();
+        tracing::debug!(method = %request.method(), path, attempt, "naga request");
+        let (error, decision) = match run_once(client, &request, &limits).await {
+            Ok(response) if response.status().is_success() => return Ok((response, limits)),
+            Ok(response) => {
+                let (status, headers) = (response.status(), response.headers().clone());
+                let body = read_error(response).await;
+                let error = parse_api_error(Some(status), &headers, &body);
+                let outcome = Outcome::Response { status, headers: &headers };
+                (Error::Protocol(error), decide(client, attempt, outcome, start))
+            }
+            Err(error) => {
+                let outcome = if is_before_response(&error) {
+                    Outcome::ConnectFailed
+                } else {
+                    Outcome::ResponseStarted
+                };
+                (error, decide(client, attempt, outcome, start))
+            }
+        };
+        match decision {
+            Decision::Retry(delay) => {
+                tracing::info!(attempt, delay_ms = delay.as_millis() as u64, reason = %error, "naga retry");
+                tokio::time::sleep(delay).await;
+            }
+            Decision::GiveUp(reason) => return Err(give_up(error, reason, attempt)),
+        }
+    }
+}
+
+fn decide(client: &Client, attempt: u32, outcome: Outcome<'_>, start: Instant) -> Decision {
+    client.retry.decide(attempt, outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
+}
+
+fn give_up(error: Error, reason: GiveUpReason, attempts: u32) -> Error {
+    match reason {
+        GiveUpReason::RetriesExhausted { .. } | GiveUpReason::DeadlineExceeded => {
+            Error::GaveUp { attempts, last: Box::new(error) }
+        }
+        _ => error,
+    }
+}
+
+fn is_before_response(error: &Error) -> bool {
+    match error {
+        Error::Connect(_) => true,
+        Error::Timeout { kind, .. } => *kind == TimeoutKind::Connect,
+        _ => false,
+    }
+}
+
+/// One attempt: copy the request, set this attempt's limits, send, wait for the headers.
+async fn run_once(
+    client: &Client,
+    request: &http::Request<Bytes>,
+    limits: &AttemptLimits,
+) -> Result<reqwest::Response> {
+    let mut builder = client
+        .http
+        .request(request.method().clone(), request.uri().to_string())
+        .headers(request.headers().clone())
+        .body(request.body().clone());
+    if !limits.streaming {
+        if let Some((after, _)) = limits.attempt {
+            builder = builder.timeout(after);
+        }
+        return builder.send().await.map_err(|err| map_error(err, limits, true));
+    }
+    let send = builder.send();
+    match limits.header_wait() {
+        Some((after, kind)) => match tokio::time::timeout(after, send).await {
+            Ok(result) => result.map_err(|err| map_error(err, limits, true)),
+            Err(_) => Err(Error::Timeout { kind, after }),
+        },
+        None => send.await.map_err(|err| map_error(err, limits, true)),
+    }
+}
+
+/// Reads a whole success body under the attempt's limits.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limits: &AttemptLimits,
+) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| map_error(e, limits, false))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            let err = format!("response body exceeds {MAX_BODY} bytes");
+            return Err(Error::Io(err.into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error body; a failed read keeps what arrived.
+async fn read_error(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = MAX_ERROR_BODY.saturating_sub(body.len());
+        body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        if body.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    body
+}
+
+/// Maps a reqwest error to ours; failures before the response are connect failures.
+pub(crate) fn map_error(
+    err: reqwest::Error,
+    limits: &AttemptLimits,
+    before_response: bool,
+) -> Error {
+    if err.is_timeout() {
+        if err.is_connect() {
+            return timeout(TimeoutKind::Connect, limits.connect);
+        }
+        let (kind, after) = limits.attempt_or_request();
+        return Error::Timeout { kind, after };
+    }
+    if is_tls(&err) {
+        return Error::Tls(Box::new(err));
+    }
+    if err.is_connect() || (before_response && err.is_request()) {
+        return Error::Connect(Box::new(err));
+    }
+    Error::Io(Box::new(err))
+}
+
+/// Whether a rustls error is somewhere in the source chain.
+fn is_tls(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        if current.is::<rustls::Error>() {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
+fn timeout(kind: TimeoutKind, after: Option<Duration>) -> Error {
+    Error::Timeout { kind, after: after.unwrap_or_default() }
+}

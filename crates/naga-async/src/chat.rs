@@ -1,0 +1,81 @@
+//! Chat conveniences: a streamed chat completion, and its chunks added up into one answer.
+
+use std::pin::Pin;
+
+use futures_core::Stream;
+use naga_protocol::{
+    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
+};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::stream::ItemStream;
+
+/// The chunks of a streamed chat completion, as they arrive.
+pub type ChatChunks = ItemStream<ChatStream>;
+
+/// A streamed chat completion that failed: the error, and what arrived before it.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct PartialCompletion {
+    /// Why the stream stopped.
+    #[source]
+    pub error: Error,
+    /// The completion added up from the chunks received before the error.
+    pub partial: Box<ChatCompletion>,
+}
+
+impl Client {
+    /// Streams a chat completion (`stream` is set on a copy of `request` when needed).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use naga_async::Client;
+    /// # use naga_protocol::{ChatRequest, Message};
+    /// let client = Client::from_env()?;
+    /// let request = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]);
+    /// let chunks = client.chat_stream(&request).await?;
+    /// let completion = chunks
+    ///     .into_completion_with(|chunk| {
+    ///         chunk.choices.iter().filter_map(|c| c.delta.text()).for_each(|t| print!("{t}"));
+    ///     })
+    ///     .await?;
+    /// println!("\n{:?}", completion.usage);
+    /// # Ok(()) }
+    /// ```
+    pub async fn chat_stream(&self, request: &ChatRequest) -> Result<ChatChunks> {
+        self.stream(request.as_streaming().as_ref()).await
+    }
+}
+
+impl ItemStream<ChatStream> {
+    /// Reads the rest of the stream and returns the whole completion, the same value a
+    /// non-streaming call returns; on failure, the error with what arrived before it.
+    pub async fn into_completion(self) -> Result<ChatCompletion, PartialCompletion> {
+        self.into_completion_with(|_| {}).await
+    }
+
+    /// Like [`into_completion`](Self::into_completion), showing each chunk to `on_chunk`
+    /// first (e.g. to print text as it arrives).
+    pub async fn into_completion_with(
+        mut self,
+        mut on_chunk: impl FnMut(&ChatCompletionChunk),
+    ) -> Result<ChatCompletion, PartialCompletion> {
+        let mut accumulator = ChatAccumulator::new();
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            match chunk {
+                Ok(chunk) => {
+                    on_chunk(&chunk);
+                    accumulator.push(&chunk);
+                }
+                Err(error) => {
+                    return Err(PartialCompletion {
+                        error,
+                        partial: Box::new(accumulator.finish()),
+                    });
+                }
+            }
+        }
+        Ok(accumulator.finish())
+    }
+}

@@ -1,0 +1,177 @@
+//! The client: configuration, timeouts, retry policy and one connection pool.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use naga_protocol::{
+    ChatCompletion, ChatRequest, Config, Operation, Response, RetryPolicy, StreamingOperation,
+    Timeouts, build_request, parse_response,
+};
+
+use crate::attempt::{execute, read_body};
+use crate::error::{Error, Result};
+use crate::stream::ItemStream;
+
+/// An async NagaAI client. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), naga_async::Error> {
+/// let client = naga_async::Client::from_env()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub(crate) config: Config,
+    pub(crate) http: reqwest::Client,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Client {
+    /// A client for `config` with default timeouts and retry policy.
+    pub fn new(config: Config) -> Result<Self> {
+        Client::builder().config(config).build()
+    }
+
+    /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Client::new(Config::from_env()?)
+    }
+
+    /// A builder for timeouts, retries and a custom [`reqwest::Client`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The configuration requests are built from.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sends a chat completion request and returns the whole answer (any `stream` flag on
+    /// `request` is cleared).
+    pub async fn chat(&self, request: &ChatRequest) -> Result<ChatCompletion> {
+        self.send(request.as_non_streaming().as_ref()).await
+    }
+
+    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`].
+    pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
+        self.send_with_meta(op).await.map(Response::into_value)
+    }
+
+    /// Like [`send`](Self::send), keeping the status, headers and request id.
+    pub async fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
+        let request = build_request(&self.config, op)?;
+        let (response, limits) = execute(self, request, false).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = read_body(response, &limits).await?;
+        let value = parse_response::<O>(status, &headers, &bytes)?;
+        Ok(Response::new(status, headers, value))
+    }
+
+    /// Sends a streaming `op` and returns a [`Stream`](futures_core::Stream) of its items as
+    /// they arrive. Retries happen only before any response byte arrived; a started stream is
+    /// never sent again.
+    pub async fn stream<O: StreamingOperation>(&self, op: &O) -> Result<ItemStream<O::Decoder>> {
+        self.stream_with_meta(op).await.map(Response::into_value)
+    }
+
+    /// Like [`stream`](Self::stream), keeping the status, headers and request id.
+    pub async fn stream_with_meta<O: StreamingOperation>(
+        &self,
+        op: &O,
+    ) -> Result<Response<ItemStream<O::Decoder>>> {
+        let request = build_request(&self.config, op)?;
+        let (response, limits) = execute(self, request, true).await?;
+        let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+        let items = ItemStream::new(body, op.decoder(), limits);
+        Ok(Response::new(parts.status, parts.headers, items))
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    config: Config,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// Where to send requests and with which key.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// All time limits at once.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Limit for establishing a connection (DNS, TCP, TLS); `None` waits forever. Ignored
+    /// with a custom [`reqwest::Client`], which keeps its own.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeouts.connect = timeout;
+        self
+    }
+
+    /// Limit for a whole non-streaming attempt, body included; `None` waits forever.
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeouts.request = timeout;
+        self
+    }
+
+    /// Limit for silence on a stream: waiting for its headers and between bytes.
+    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeouts.stream_idle = timeout;
+        self
+    }
+
+    /// Budget for a whole call across retries (sets the retry policy's deadline).
+    pub fn total_deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.retry = self.retry.with_total_deadline(deadline);
+        self
+    }
+
+    /// When to retry; replaces the total deadline too.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Uses this client (and its pool, proxy and TLS settings) instead of a new one.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the client; fails only if the TLS setup does.
+    pub fn build(self) -> Result<Client, Error> {
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http(self.timeouts.connect)?,
+        };
+        Ok(Client { config: self.config, http, timeouts: self.timeouts, retry: self.retry })
+    }
+}
+
+/// A reqwest client on rustls with the ring provider and the webpki roots.
+fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|err| Error::Tls(Box::new(err)))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let mut builder = reqwest::Client::builder().tls_backend_preconfigured(tls);
+    if let Some(connect) = connect {
+        builder = builder.connect_timeout(connect);
+    }
+    builder.build().map_err(|err| Error::Tls(Box::new(err)))
+}

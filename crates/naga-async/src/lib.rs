@@ -1,0 +1,28 @@
+//! An async client for the NagaAI API, on [`reqwest`] and tokio.
+//!
+//! A thin loop over [`naga_protocol`]: build the request (protocol), send it (reqwest),
+//! classify the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the
+//! body or decode the stream (protocol). This crate adds only the connection pool, TLS
+//! (rustls with the ring provider), time limits and the clock. Streams are decoded inline as
+//! body frames arrive: no spawned task, no channel.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), naga_async::Error> {
+//! use naga_async::Client;
+//! use naga_protocol::Config;
+//!
+//! let client = Client::new(Config::from_env()?)?;
+//! # let _ = client; Ok(()) }
+//! ```
+
+mod attempt;
+mod chat;
+mod client;
+mod error;
+mod stream;
+
+pub use chat::{ChatChunks, PartialCompletion};
+pub use client::{Client, ClientBuilder};
+pub use error::{BoxError, Error, Result};
+pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
+pub use stream::ItemStream;

@@ -1,0 +1,123 @@
+//! A streamed response as a `Stream`: body frames fed inline to the decoder, no task, no
+//! channel.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use http_body::Body as _;
+use naga_protocol::{AttemptLimits, StreamDecoder, TimeoutKind};
+use tokio::time::{Instant, Sleep};
+
+use crate::attempt::map_error;
+use crate::error::{Error, Result};
+
+/// The items of a streamed response, decoded as bytes arrive.
+///
+/// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
+/// before the terminal event is a truncation) or an idle timeout (no byte for the client's
+/// stream idle timeout); after a read failure or the end of the body it yields `None`. The request is never sent again.
+pub struct ItemStream<D> {
+    body: reqwest::Body,
+    decoder: D,
+    limits: AttemptLimits,
+    idle: Option<Pin<Box<Sleep>>>,
+    finished: bool,
+    items: usize,
+}
+
+impl<D: StreamDecoder> ItemStream<D> {
+    pub(crate) fn new(body: reqwest::Body, decoder: D, limits: AttemptLimits) -> Self {
+        let idle = limits.idle.map(|after| Box::pin(tokio::time::sleep(after)));
+        ItemStream { body, decoder, limits, idle, finished: false, items: 0 }
+    }
+
+    /// The decoder, e.g. to inspect what it accumulated.
+    pub fn decoder(&self) -> &D {
+        &self.decoder
+    }
+
+    fn finish(&mut self, how: &'static str) {
+        self.finished = true;
+        tracing::debug!(items = self.items, how, "naga stream ended");
+    }
+
+    /// Polls the body once: feeds data, marks the end, or reports a failure or idle timeout.
+    fn poll_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Error>> {
+        match Pin::new(&mut self.body).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    self.decoder.feed(&data);
+                }
+                if let (Some(sleep), Some(after)) = (self.idle.as_mut(), self.limits.idle) {
+                    sleep.as_mut().reset(Instant::now() + after);
+                }
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(Err(err))) => match map_error(err, &self.limits, false) {
+                // A connection cut mid-stream ends the body: the decoder says whether that is
+                // a truncation (no terminal event yet) or a clean end.
+                Error::Io(err) => {
+                    tracing::debug!(error = %err, "naga stream connection lost");
+                    self.decoder.finish();
+                    self.finish("connection lost");
+                    Poll::Ready(None)
+                }
+                error => {
+                    self.finish("read failed");
+                    Poll::Ready(Some(error))
+                }
+            },
+            Poll::Ready(None) => {
+                self.decoder.finish();
+                self.finish("end of body");
+                Poll::Ready(None)
+            }
+            Poll::Pending => self.poll_idle(cx),
+        }
+    }
+
+    fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<Option<Error>> {
+        let (Some(sleep), Some(after)) = (self.idle.as_mut(), self.limits.idle) else {
+            return Poll::Pending;
+        };
+        if sleep.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        self.finish("idle timeout");
+        Poll::Ready(Some(Error::Timeout { kind: TimeoutKind::StreamIdle, after }))
+    }
+}
+
+impl<D: StreamDecoder + Unpin> Stream for ItemStream<D> {
+    type Item = Result<D::Item>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.decoder.next_item() {
+                this.items += 1;
+                return Poll::Ready(Some(item.map_err(Error::Protocol)));
+            }
+            if this.finished {
+                return Poll::Ready(None);
+            }
+            if this.decoder.is_done() {
+                this.finish("terminal event");
+                return Poll::Ready(None);
+            }
+            match this.poll_body(cx) {
+                Poll::Ready(Some(err)) => return Poll::Ready(Some(Err(err))),
+                Poll::Ready(None) => {}
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl<D> fmt::Debug for ItemStream<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream").field("finished", &self.finished).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,209 @@
+//! The async client against a canned loopback server: values, error kinds, request counts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Echo, Lines, Reply, Server, json, refused_url, sse_head};
+use futures_util::StreamExt;
+use naga_async::{Client, Config, Error, RetryPolicy, TimeoutKind};
+use naga_protocol::ApiErrorKind;
+
+const KEY: &str = "ng-secret-test-key";
+
+fn client(url: &str) -> Client {
+    let retry = RetryPolicy::default()
+        .with_backoff(Duration::from_millis(5), Duration::from_millis(20))
+        .with_max_retries(2);
+    Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(url).unwrap())
+        .retry_policy(retry)
+        .stream_idle_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn success_returns_the_parsed_value_and_meta() {
+    let server = Server::start(vec![json(200, "x-request-id: req-1\r\n", r#"{"pong":2}"#)]);
+    let response = client(&server.url).send_with_meta(&Echo).await.unwrap();
+    assert_eq!(response.value, serde_json::json!({"pong": 2}));
+    assert_eq!(response.status, 200);
+    assert_eq!(response.request_id.as_deref(), Some("req-1"));
+    assert_eq!(server.count(), 1);
+    let seen = server.bodies.lock().unwrap()[0].clone();
+    assert!(seen.starts_with("POST /v1/echo HTTP/1.1"), "{seen}");
+    assert!(seen.to_ascii_lowercase().contains(&format!("authorization: bearer {KEY}")));
+    assert!(seen.ends_with(r#"{"ping":1}"#));
+}
+
+#[tokio::test]
+async fn unauthorized_is_sent_exactly_once() {
+    let body = r#"{"error":{"type":"authentication_error","message":"bad key"}}"#;
+    let server = Server::start(vec![json(401, "", body)]);
+    let err = client(&server.url).send(&Echo).await.unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::UNAUTHORIZED));
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::Authentication));
+    assert!(!err.is_retryable());
+    assert_eq!(err.attempts(), None);
+    assert_eq!(server.count(), 1);
+    assert!(!format!("{err} {err:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn rate_limit_with_retry_after_zero_then_success() {
+    let limited = json(429, "retry-after: 0\r\n", r#"{"error":{"type":"rate_limit_exceeded"}}"#);
+    let server = Server::start(vec![limited, json(200, "", "[1,2]")]);
+    let value = client(&server.url).send(&Echo).await.unwrap();
+    assert_eq!(value, serde_json::json!([1, 2]));
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn service_unavailable_exhausts_retries() {
+    let server = Server::start(vec![json(503, "", r#"{"error":{"message":"no provider"}}"#)]);
+    let err = client(&server.url).send(&Echo).await.unwrap_err();
+    assert_eq!(server.count(), 3);
+    assert_eq!(err.attempts(), Some(3));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::Server));
+    assert!(err.to_string().starts_with("gave up after 3 attempts: API error 503"), "{err}");
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_retried_connect_error() {
+    let started = Instant::now();
+    let err = client(&refused_url()).send(&Echo).await.unwrap_err();
+    assert_eq!(err.attempts(), Some(3));
+    let Error::GaveUp { last, .. } = &err else { panic!("{err:?}") };
+    assert!(matches!(**last, Error::Connect(_)), "{last:?}");
+    assert!(err.is_retryable());
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(11), "backoff was slept: {elapsed:?}");
+}
+
+#[tokio::test]
+async fn stream_yields_items_and_meta() {
+    let body = format!("{}data: a\n\ndata: b\n\ndata: END\n\n", sse_head());
+    let server = Server::start(vec![Reply::Raw(body)]);
+    let response = client(&server.url).stream_with_meta(&Lines).await.unwrap();
+    assert_eq!(response.request_id.as_deref(), Some("req-s"));
+    let items: Vec<String> = response.value.map(Result::unwrap).collect().await;
+    assert_eq!(items, ["a", "b"]);
+    assert_eq!(server.count(), 1);
+    let seen = server.bodies.lock().unwrap()[0].to_ascii_lowercase();
+    assert!(seen.contains("accept: text/event-stream"), "{seen}");
+}
+
+#[tokio::test]
+async fn stalled_stream_hits_the_idle_timeout() {
+    let head = format!("{}data: a\n\n", sse_head());
+    let server = Server::start(vec![Reply::Stall(head, Duration::from_secs(5))]);
+    let started = Instant::now();
+    let mut items = client(&server.url).stream(&Lines).await.unwrap();
+    assert_eq!(items.next().await.unwrap().unwrap(), "a");
+    let err = items.next().await.unwrap().unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::StreamIdle), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(300 + 1500), "{:?}", started.elapsed());
+    assert!(items.next().await.is_none());
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn stalled_stream_headers_hit_the_idle_timeout_without_retry() {
+    let server = Server::start(vec![Reply::Stall(String::new(), Duration::from_secs(5))]);
+    let err = client(&server.url).stream(&Lines).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::StreamIdle), "{err:?}");
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn dropped_stream_is_an_error_and_never_resent() {
+    let server = Server::start(vec![Reply::Raw(sse_head())]);
+    let mut items = client(&server.url).stream(&Lines).await.unwrap();
+    let err = items.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::Protocol(naga_protocol::Error::Stream(_))), "{err:?}");
+    assert!(items.next().await.is_none());
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn stream_error_status_is_retried_before_any_byte_of_success() {
+    let ok = format!("{}data: x\n\ndata: END\n\n", sse_head());
+    let server = Server::start(vec![json(500, "retry-after-ms: 1\r\n", "{}"), Reply::Raw(ok)]);
+    let items: Vec<_> = client(&server.url).stream(&Lines).await.unwrap().collect().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn request_timeout_is_typed_and_not_retried() {
+    let server = Server::start(vec![Reply::Stall(String::new(), Duration::from_secs(5))]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .request_timeout(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let err = client.send(&Echo).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Request), "{err:?}");
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn clients_and_streams_are_send_sync() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    fn assert_send<T: Send + 'static>() {}
+    fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+    assert_traits::<Client>();
+    assert_send::<naga_async::ItemStream<common::LineDecoder>>();
+    assert_error::<Error>();
+}
+
+#[tokio::test]
+async fn total_deadline_bounds_a_non_streaming_attempt() {
+    let server = Server::start(vec![Reply::Stall(String::new(), Duration::from_secs(5))]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .total_deadline(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.send(&Echo).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Deadline), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn total_deadline_stops_retries_that_would_pass_it() {
+    let slow = json(503, "retry-after: 30\r\n", "{}");
+    let server = Server::start(vec![slow]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .total_deadline(Some(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let err = client.send(&Echo).await.unwrap_err();
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn a_started_stream_is_not_cut_by_the_total_deadline() {
+    let events = "data: a\n\n";
+    let head = format!("{}{events}", sse_head());
+    let pieces = [head, "data: b\n\n".into(), "data: END\n\n".into()];
+    let server = Server::start(vec![Reply::Slow(pieces.to_vec(), Duration::from_millis(150))]);
+    let client = Client::builder()
+        .config(Config::new(KEY).unwrap().with_base_url(&server.url).unwrap())
+        .total_deadline(Some(Duration::from_millis(200)))
+        .stream_idle_timeout(Some(Duration::from_secs(2)))
+        .build()
+        .unwrap();
+    let items: Vec<String> =
+        client.stream(&Lines).await.unwrap().map(Result::unwrap).collect().await;
+    assert_eq!(items, ["a", "b"]);
+}

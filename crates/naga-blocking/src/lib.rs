@@ -1,0 +1,27 @@
+//! A blocking client for the NagaAI API, on [`ureq`].
+//!
+//! A thin loop over [`naga_protocol`]: build the request (protocol), send it (ureq), classify
+//! the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the body or
+//! decode the stream (protocol). This crate adds only the connection pool, TLS (rustls with
+//! the ring provider), time limits and the clock.
+//!
+//! ```no_run
+//! use naga_blocking::Client;
+//! use naga_protocol::Config;
+//!
+//! let client = Client::new(Config::from_env()?)?;
+//! # let _ = client;
+//! # Ok::<(), naga_blocking::Error>(())
+//! ```
+
+mod attempt;
+mod chat;
+mod client;
+mod error;
+mod stream;
+
+pub use chat::{ChatChunks, PartialCompletion};
+pub use client::{Client, ClientBuilder};
+pub use error::{BoxError, Error, Result};
+pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
+pub use stream::ItemStream;

@@ -1,0 +1,96 @@
+//! The chat convenience methods against a canned loopback server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod common;
+
+use common::{Server, json};
+use naga_blocking::{Client, Config};
+use naga_protocol::{ChatRequest, FinishReason, Message};
+
+const COMPLETION: &str = r#"{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini",
+  "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Tokyo is big.\nAnd old."}}],
+  "usage":{"prompt_tokens":9,"completion_tokens":7,"total_tokens":16}}"#;
+
+#[test]
+fn chat_sends_a_non_streaming_request_and_parses_the_completion() {
+    let server = Server::start(vec![json(200, "", COMPLETION)]);
+    let config = Config::new("ng-key").unwrap().with_base_url(&server.url).unwrap();
+    let client = Client::new(config).unwrap();
+    let request =
+        ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")])
+            .stream_with_usage();
+    let completion = client.chat(&request).unwrap();
+    assert_eq!(completion.text(), Some("Tokyo is big.\nAnd old."));
+    assert_eq!(completion.choices[0].finish_reason, Some(FinishReason::Stop));
+    let seen = server.bodies.lock().unwrap()[0].clone();
+    assert!(seen.starts_with("POST /v1/chat/completions "), "{seen}");
+    assert!(seen.to_ascii_lowercase().contains("accept: application/json"), "{seen}");
+    let body = seen.split("\r\n\r\n").nth(1).unwrap();
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["model"], "gpt-4o-mini");
+    assert!(body.get("stream").is_none() && body.get("stream_options").is_none(), "{body}");
+}
+
+const CHUNK_1: &str = r#"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Tokyo "}}]}"#;
+const CHUNK_2: &str = r#"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"is big."},"finish_reason":"stop"}]}"#;
+
+fn stream_server(events: &[&str]) -> Server {
+    let body: String = events.iter().map(|e| format!("{e}\n\n")).collect();
+    Server::start(vec![common::Reply::Raw(format!("{}{body}", common::sse_head()))])
+}
+
+fn chat_client(server: &Server) -> Client {
+    Client::new(Config::new("ng-key").unwrap().with_base_url(&server.url).unwrap()).unwrap()
+}
+
+fn tokyo() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")])
+}
+
+#[test]
+fn chat_stream_adds_up_to_the_completion() {
+    let server = stream_server(&[CHUNK_1, CHUNK_2, "data: [DONE]"]);
+    let mut seen = Vec::new();
+    let completion = chat_client(&server)
+        .chat_stream(&tokyo())
+        .unwrap()
+        .into_completion_with(|chunk| {
+            seen.push(chunk.choices[0].delta.text().unwrap().into_owned())
+        })
+        .unwrap();
+    assert_eq!(seen, ["Tokyo ", "is big."]);
+    assert_eq!(completion.text(), Some("Tokyo is big."));
+    assert_eq!(completion.choices[0].finish_reason, Some(FinishReason::Stop));
+    let sent = server.bodies.lock().unwrap()[0].clone();
+    let body: serde_json::Value =
+        serde_json::from_str(sent.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body["stream"], true);
+}
+
+#[test]
+fn a_cut_chat_stream_keeps_the_partial_completion() {
+    let server = stream_server(&[CHUNK_1]);
+    let failure =
+        chat_client(&server).chat_stream(&tokyo()).unwrap().into_completion().unwrap_err();
+    assert!(
+        matches!(failure.error, naga_blocking::Error::Protocol(naga_protocol::Error::Stream(_))),
+        "{:?}",
+        failure.error
+    );
+    assert_eq!(failure.partial.text(), Some("Tokyo "));
+    assert_eq!(server.count(), 1);
+}
+
+#[test]
+fn an_error_frame_is_a_typed_api_error_with_the_partial_completion() {
+    let frame = r#"data: {"error":{"type":"server_error","message":"Upstream provider failed"}}"#;
+    let server = stream_server(&[CHUNK_1, frame]);
+    let failure =
+        chat_client(&server).chat_stream(&tokyo()).unwrap().into_completion().unwrap_err();
+    assert_eq!(failure.error.api_kind(), Some(naga_protocol::ApiErrorKind::Server));
+    assert_eq!(failure.error.status(), None);
+    assert!(failure.to_string().contains("Upstream provider failed"), "{failure}");
+    assert_eq!(failure.partial.text(), Some("Tokyo "));
+    assert_eq!(server.count(), 1);
+}

@@ -1,0 +1,120 @@
+//! `naga chat`: send a prompt, print the answer as it arrives.
+
+use std::io::{self, Read, Write};
+use std::time::{Duration, Instant};
+
+use naga_blocking::Client;
+use naga_protocol::{ChatAccumulator, ChatCompletion, ChatRequest, Message, Usage};
+
+use crate::args::ChatArgs;
+use crate::failure::Failure;
+
+/// Runs the command: stream (or wait for) the answer, then report usage and timing on stderr.
+pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
+    let request = build_request(args, read_prompt(args)?);
+    let started = Instant::now();
+    let completion = if args.no_stream {
+        let completion = client.chat(&request)?;
+        if !args.json {
+            print_text(completion.text().unwrap_or_default())?;
+        }
+        completion
+    } else {
+        stream_answer(client, &request.stream_with_usage(), !args.json)?
+    };
+    if args.json {
+        let json = serde_json::to_string_pretty(&completion)
+            .map_err(|err| Failure::Other(format!("cannot print the completion: {err}")))?;
+        print_text(&json)?;
+    }
+    report(&completion, started.elapsed());
+    Ok(())
+}
+
+fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
+    if let Some(prompt) = &args.prompt {
+        return Ok(prompt.clone());
+    }
+    let mut prompt = String::new();
+    io::stdin().read_to_string(&mut prompt)?;
+    if prompt.trim().is_empty() {
+        return Err(Failure::Other(
+            "no prompt: pass one as an argument or on standard input".into(),
+        ));
+    }
+    Ok(prompt)
+}
+
+fn build_request(args: &ChatArgs, prompt: String) -> ChatRequest {
+    let system = args.system.as_deref().map(Message::system);
+    let mut request =
+        ChatRequest::new(&args.model, system.into_iter().chain([Message::user(prompt)]));
+    if let Some(temperature) = args.temperature {
+        request = request.temperature(temperature);
+    }
+    if let Some(max_tokens) = args.max_tokens {
+        request = request.max_completion_tokens(max_tokens);
+    }
+    request
+}
+
+/// Streams the answer, printing text fragments as they arrive when `echo` is set.
+fn stream_answer(
+    client: &Client,
+    request: &ChatRequest,
+    echo: bool,
+) -> Result<ChatCompletion, Failure> {
+    let mut accumulator = ChatAccumulator::new();
+    let mut stdout = io::stdout().lock();
+    for chunk in client.stream(request)? {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(err) => {
+                if echo {
+                    writeln!(stdout)?;
+                }
+                return Err(err.into());
+            }
+        };
+        if echo {
+            for choice in chunk.choices.iter().filter(|choice| choice.index == 0) {
+                if let Some(text) = choice.delta.text() {
+                    stdout.write_all(text.as_bytes())?;
+                    stdout.flush()?;
+                }
+            }
+        }
+        accumulator.push(&chunk);
+    }
+    if echo {
+        writeln!(stdout)?;
+    }
+    Ok(accumulator.finish())
+}
+
+fn print_text(text: &str) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{text}")?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Usage and timing, on stderr so stdout stays the answer alone.
+fn report(completion: &ChatCompletion, elapsed: Duration) {
+    let finish = completion.finish_reason().map(|reason| format!(", finish: {reason}"));
+    let tokens = completion.usage.as_ref().map(describe_usage).unwrap_or_default();
+    eprintln!(
+        "[{} in {:.2} s{}{}]",
+        completion.model,
+        elapsed.as_secs_f64(),
+        tokens,
+        finish.unwrap_or_default()
+    );
+}
+
+fn describe_usage(usage: &Usage) -> String {
+    format!(
+        ", tokens: {} prompt + {} completion = {}",
+        usage.prompt_tokens, usage.completion_tokens, usage.total_tokens
+    )
+}

@@ -1,0 +1,63 @@
+//! What the command reports when it fails: one line a person can act on.
+
+use std::fmt;
+
+use naga_protocol::ApiErrorKind;
+
+/// A failed command.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// No API key anywhere.
+    NoKey,
+    /// A flag or variable holds an unusable value.
+    Config(naga_protocol::Error),
+    /// The request failed.
+    Client(naga_blocking::Error),
+    /// Reading the prompt or writing the answer failed.
+    Io(std::io::Error),
+    /// Anything else, already phrased.
+    Other(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::NoKey => f.write_str(
+                "no API key: set NAGA_API_KEY, pass --api-key, or use --emulator to try it offline",
+            ),
+            Failure::Config(err) => write!(f, "{err}"),
+            Failure::Client(err) => describe_client_error(f, err),
+            Failure::Io(err) => write!(f, "{err}"),
+            Failure::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+fn describe_client_error(f: &mut fmt::Formatter<'_>, err: &naga_blocking::Error) -> fmt::Result {
+    match err.api_kind() {
+        Some(ApiErrorKind::Authentication) => {
+            write!(f, "the API key was rejected (check NAGA_API_KEY): {}", one_line(err))
+        }
+        Some(ApiErrorKind::InsufficientQuota) => {
+            write!(f, "not enough credits: {}", one_line(err))
+        }
+        _ => f.write_str(&one_line(err)),
+    }
+}
+
+/// The error's text folded onto one line.
+fn one_line(err: &dyn fmt::Display) -> String {
+    err.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl From<naga_blocking::Error> for Failure {
+    fn from(err: naga_blocking::Error) -> Self {
+        Failure::Client(err)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(err: std::io::Error) -> Self {
+        Failure::Io(err)
+    }
+}

@@ -1,0 +1,70 @@
+//! `naga`: chat with NagaAI models, list them, or run the local emulator.
+//!
+//! ```text
+//! naga [--base-url URL] [--api-key KEY] [--emulator] <chat|models|serve>
+//! ```
+//!
+//! Errors are one line on stderr and a non-zero exit status.
+
+mod args;
+mod chat;
+mod failure;
+mod models;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use naga_blocking::Client;
+use naga_mock::MockServer;
+use naga_protocol::Config;
+
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("naga: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Serve(args) = &cli.command {
+        return serve::run(args);
+    }
+    // Kept alive until the command is done: dropping it stops the emulator.
+    let emulator = cli.emulator.then(MockServer::start_blocking);
+    let client = connect(&cli, emulator.as_ref())?;
+    match &cli.command {
+        Command::Chat(args) => chat::run(&client, args),
+        Command::Models(args) => models::run(&client, args),
+        Command::Serve(_) => Ok(()),
+    }
+}
+
+/// Builds the client from the flags, the environment, or the in-process emulator.
+fn connect(cli: &Cli, emulator: Option<&MockServer>) -> Result<Client, Failure> {
+    let mut config = Config::from_env().map_err(Failure::Config)?;
+    if let Some(server) = emulator {
+        config = config.with_base_url(&server.base_url()).map_err(Failure::Config)?;
+        if config.api_key().is_none() {
+            config = config.with_api_key("naga-emulator").map_err(Failure::Config)?;
+        }
+    }
+    if let Some(url) = &cli.base_url {
+        config = config.with_base_url(url).map_err(Failure::Config)?;
+    }
+    if let Some(key) = &cli.api_key {
+        config = config.with_api_key(key).map_err(Failure::Config)?;
+    }
+    let needs_key = matches!(cli.command, Command::Chat(_));
+    if needs_key && config.api_key().is_none() {
+        return Err(Failure::NoKey);
+    }
+    Client::new(config).map_err(Failure::Client)
+}

@@ -1,0 +1,24 @@
+//! `naga serve`: run the emulator until interrupted.
+
+use std::io::Write;
+
+use naga_mock::MockServer;
+
+use crate::args::ServeArgs;
+use crate::failure::Failure;
+
+/// Starts the emulator on `--addr`, prints its base URL as the first line, then serves until
+/// the process is interrupted.
+pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
+    let server = MockServer::builder()
+        .bind_blocking(args.addr)
+        .map_err(|err| Failure::Other(format!("cannot listen on {}: {err}", args.addr)))?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", server.base_url())?;
+    stdout.flush()?;
+    drop(stdout);
+    eprintln!("naga emulator listening; press Ctrl-C to stop");
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,191 @@
+//! The `naga` binary, driven as a user would: arguments in, stdout / stderr / exit code out.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+
+use naga_mock::{Faults, MockServer};
+
+const PROMPT: &str = "Write a two-line summary of Tokyo.";
+
+/// The binary with a clean environment (no key or base URL from the developer's shell).
+fn naga() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_naga"));
+    command.env_remove("NAGA_API_KEY").env_remove("NAGA_BASE_URL").stdin(Stdio::null());
+    command
+}
+
+fn run(command: &mut Command) -> (Output, String, String) {
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    (output, stdout, stderr)
+}
+
+#[test]
+fn emulator_chat_streams_the_answer_and_reports_usage() {
+    let (output, stdout, stderr) = run(naga().args(["--emulator", "chat", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("[naga-mock]"), "{stdout}");
+    assert!(stdout.contains("東京"), "{stdout}");
+    assert!(stderr.contains("tokens:"), "{stderr}");
+    assert!(stderr.contains("finish: stop"), "{stderr}");
+}
+
+#[test]
+fn streamed_and_waited_answers_are_the_same_text() {
+    let (_, streamed, _) = run(naga().args(["--emulator", "chat", PROMPT]));
+    let (output, waited, stderr) = run(naga().args(["--emulator", "chat", "--no-stream", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(streamed, waited);
+}
+
+#[test]
+fn json_prints_the_final_completion() {
+    let (_, text, _) = run(naga().args(["--emulator", "chat", "--no-stream", PROMPT]));
+    let (output, stdout, stderr) = run(naga().args(["--emulator", "chat", "--json", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    let completion: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(completion["object"], "chat.completion");
+    assert_eq!(completion["choices"][0]["message"]["content"].as_str().unwrap(), text.trim_end());
+    assert!(completion["usage"]["total_tokens"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn max_tokens_cuts_the_answer() {
+    let (output, stdout, stderr) =
+        run(naga().args(["--emulator", "chat", "--max-tokens", "3", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout.split_whitespace().count(), 3, "{stdout}");
+    assert!(stderr.contains("finish: length"), "{stderr}");
+}
+
+#[test]
+fn prompt_is_read_from_stdin_when_absent() {
+    let mut child = naga()
+        .args(["--emulator", "chat", "--no-stream"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(PROMPT.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let (_, expected, _) = run(naga().args(["--emulator", "chat", "--no-stream", PROMPT]));
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+}
+
+#[test]
+fn missing_key_is_one_clear_line() {
+    let (output, stdout, stderr) = run(naga().args(["chat", PROMPT]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("NAGA_API_KEY") && stderr.contains("--emulator"), "{stderr}");
+}
+
+#[test]
+fn rejected_key_is_reported_without_the_key() {
+    let server = MockServer::builder().required_api_key("ng-right").start_blocking().unwrap();
+    let (output, _, stderr) = run(naga().args([
+        "--base-url",
+        &server.base_url(),
+        "--api-key",
+        "ng-wrong-secret",
+        "chat",
+        PROMPT,
+    ]));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("API key was rejected"), "{stderr}");
+    assert!(!stderr.contains("ng-wrong-secret"), "{stderr}");
+    assert_eq!(server.request_count("/v1/chat/completions"), 1);
+}
+
+#[test]
+fn key_and_base_url_come_from_the_environment() {
+    let server = MockServer::builder().required_api_key("ng-env").start_blocking().unwrap();
+    let (output, stdout, stderr) = run(naga()
+        .env("NAGA_API_KEY", "ng-env")
+        .env("NAGA_BASE_URL", server.base_url())
+        .args(["chat", "--no-stream", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("[naga-mock]"));
+}
+
+#[test]
+fn error_frame_mid_stream_keeps_the_partial_answer_and_fails() {
+    let faults = Faults { error_after_events: Some(3), ..Faults::default() };
+    let server = MockServer::builder().faults(faults).start_blocking().unwrap();
+    let (output, stdout, stderr) =
+        run(naga().args(["--base-url", &server.base_url(), "--api-key", "k", "chat", PROMPT]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout.starts_with("[naga-mock]"), "partial answer printed: {stdout}");
+    assert!(stderr.contains("server_error"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn server_errors_are_retried_then_reported() {
+    let faults = Faults { status: Some(503), retry_after: Some("0".into()), ..Faults::default() };
+    let server = MockServer::builder().faults(faults).start_blocking().unwrap();
+    let (output, _, stderr) = run(naga().args([
+        "--base-url",
+        &server.base_url(),
+        "--api-key",
+        "k",
+        "chat",
+        "--no-stream",
+        PROMPT,
+    ]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("503"), "{stderr}");
+    assert!(stderr.contains("3 attempts"), "{stderr}");
+    assert_eq!(server.request_count("/v1/chat/completions"), 3);
+}
+
+#[test]
+fn models_table_lists_ids_and_prices() {
+    let (output, stdout, stderr) = run(naga().args(["--emulator", "models"]));
+    assert!(output.status.success(), "{stderr}");
+    let mut lines = stdout.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("ID") && header.contains("CONTEXT"), "{header}");
+    assert!(lines.clone().count() >= 3, "{stdout}");
+    assert!(stdout.contains("gpt-4o-mini"), "{stdout}");
+    assert!(lines.any(|line| line.contains(":free")), "{stdout}");
+}
+
+#[test]
+fn models_json_is_the_list() {
+    let (output, stdout, stderr) = run(naga().args(["--emulator", "models", "--json"]));
+    assert!(output.status.success(), "{stderr}");
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(list["data"].as_array().unwrap().iter().any(|m| m["id"] == "gpt-4o-mini"));
+}
+
+#[test]
+fn serve_prints_its_base_url_first_and_answers() {
+    let mut child = naga()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let base = first.trim().to_owned();
+    let authority = base.strip_prefix("http://").unwrap().strip_suffix("/v1").unwrap();
+    let mut stream = TcpStream::connect(authority).unwrap();
+    write!(stream, "GET /v1/models HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("gpt-4o-mini"));
+}

@@ -1,0 +1,264 @@
+//! Small pure pieces shared by every transport, so their loops stay identical and tiny.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+
+use crate::chat::ChatRequest;
+use crate::error::request_id;
+
+impl ChatRequest {
+    /// This request for a single JSON answer: `stream` and `stream_options` cleared (borrowed
+    /// when there is nothing to clear). Transports' `chat` methods send this.
+    pub fn as_non_streaming(&self) -> Cow<'_, ChatRequest> {
+        if self.stream.is_none() && self.stream_options.is_none() {
+            return Cow::Borrowed(self);
+        }
+        let mut request = self.clone();
+        request.stream = None;
+        request.stream_options = None;
+        Cow::Owned(request)
+    }
+
+    /// This request for a streamed answer: `stream` set (borrowed when already set).
+    /// Transports' `chat_stream` methods send this.
+    pub fn as_streaming(&self) -> Cow<'_, ChatRequest> {
+        if self.stream == Some(true) {
+            return Cow::Borrowed(self);
+        }
+        let mut request = self.clone();
+        request.stream = Some(true);
+        Cow::Owned(request)
+    }
+}
+
+/// A parsed value together with the response status and headers it came from.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// A request id from the headers, when the server sent one.
+    pub request_id: Option<String>,
+    /// The parsed body.
+    pub value: T,
+}
+
+impl<T> Response<T> {
+    /// Bundles a value with the status and headers it was read from.
+    pub fn new(status: StatusCode, headers: HeaderMap, value: T) -> Self {
+        Response { status, request_id: request_id(&headers), headers, value }
+    }
+
+    /// Replaces the value, keeping the status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            value: f(self.value),
+        }
+    }
+
+    /// The value alone.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// Which time limit a transport hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the connection (DNS, TCP, TLS) took too long.
+    Connect,
+    /// A non-streaming request did not complete in time.
+    Request,
+    /// A stream went quiet: no byte arrived for the idle timeout.
+    StreamIdle,
+    /// The total deadline across all attempts passed.
+    Deadline,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Request => "request",
+            TimeoutKind::StreamIdle => "stream idle",
+            TimeoutKind::Deadline => "total deadline",
+        })
+    }
+}
+
+/// Default limit for establishing a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for a whole non-streaming request, body included.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
+/// Default limit for silence on a stream (before its headers and between bytes).
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The time limits of a client; `None` means no limit. The total deadline lives in
+/// [`RetryPolicy::total_deadline`](crate::RetryPolicy::total_deadline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Establishing a connection (DNS, TCP, TLS).
+    pub connect: Option<Duration>,
+    /// A whole non-streaming attempt, body included.
+    pub request: Option<Duration>,
+    /// Silence on a stream: waiting for its headers, and between bytes.
+    pub stream_idle: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Some(DEFAULT_CONNECT_TIMEOUT),
+            request: Some(DEFAULT_REQUEST_TIMEOUT),
+            stream_idle: Some(DEFAULT_STREAM_IDLE_TIMEOUT),
+        }
+    }
+}
+
+/// The time limits of one attempt, computed before it starts and kept to name a timeout
+/// that fires later (e.g. while a body is read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AttemptLimits {
+    /// Limit for establishing the connection.
+    pub connect: Option<Duration>,
+    /// Non-streaming: the limit for the whole attempt. Streaming: the deadline's limit on
+    /// waiting for the headers (a started stream is bounded only by `idle`).
+    pub attempt: Option<(Duration, TimeoutKind)>,
+    /// Streaming only: the limit for silence.
+    pub idle: Option<Duration>,
+    /// Whether the response is a stream.
+    pub streaming: bool,
+}
+
+impl AttemptLimits {
+    /// The limits of an attempt starting `elapsed` after the first one.
+    pub fn new(
+        timeouts: &Timeouts,
+        total_deadline: Option<Duration>,
+        streaming: bool,
+        elapsed: Duration,
+    ) -> Self {
+        let request = if streaming { None } else { timeouts.request };
+        AttemptLimits {
+            connect: timeouts.connect,
+            attempt: attempt_timeout(request, total_deadline, elapsed),
+            idle: if streaming { timeouts.stream_idle } else { None },
+            streaming,
+        }
+    }
+
+    /// How long a stream may wait for its headers: the idle timeout, or what is left of the
+    /// deadline when that is shorter.
+    pub fn header_wait(&self) -> Option<(Duration, TimeoutKind)> {
+        let idle = self.idle.map(|idle| (idle, TimeoutKind::StreamIdle));
+        match (idle, self.attempt) {
+            (Some(idle), Some(attempt)) => Some(if attempt.0 < idle.0 { attempt } else { idle }),
+            (idle, attempt) => idle.or(attempt),
+        }
+    }
+
+    /// The kind and limit to report for a timeout that is not a connect or idle timeout.
+    pub fn attempt_or_request(&self) -> (TimeoutKind, Duration) {
+        self.attempt.map_or((TimeoutKind::Request, Duration::ZERO), |(after, kind)| (kind, after))
+    }
+}
+
+/// The time limit for one attempt that starts `elapsed` after the first one: the request
+/// timeout, or what is left of the total deadline when that is shorter (then the kind is
+/// [`TimeoutKind::Deadline`]). `None` when neither limit is set.
+///
+/// ```
+/// use std::time::Duration;
+/// use naga_protocol::{attempt_timeout, TimeoutKind};
+/// let secs = Duration::from_secs;
+/// assert_eq!(attempt_timeout(Some(secs(60)), Some(secs(100)), secs(70)),
+///            Some((secs(30), TimeoutKind::Deadline)));
+/// assert_eq!(attempt_timeout(Some(secs(60)), None, secs(70)), Some((secs(60), TimeoutKind::Request)));
+/// ```
+pub fn attempt_timeout(
+    request_timeout: Option<Duration>,
+    total_deadline: Option<Duration>,
+    elapsed: Duration,
+) -> Option<(Duration, TimeoutKind)> {
+    let remaining = total_deadline.map(|deadline| deadline.saturating_sub(elapsed));
+    match (request_timeout, remaining) {
+        (Some(request), Some(left)) if left < request => Some((left, TimeoutKind::Deadline)),
+        (Some(request), _) => Some((request, TimeoutKind::Request)),
+        (None, Some(left)) => Some((left, TimeoutKind::Deadline)),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempt_timeout_picks_the_binding_limit() {
+        let s = Duration::from_secs;
+        let table = [
+            (None, None, s(5), None),
+            (Some(s(10)), None, s(5), Some((s(10), TimeoutKind::Request))),
+            (None, Some(s(10)), s(4), Some((s(6), TimeoutKind::Deadline))),
+            (Some(s(10)), Some(s(30)), s(4), Some((s(10), TimeoutKind::Request))),
+            (Some(s(10)), Some(s(12)), s(4), Some((s(8), TimeoutKind::Deadline))),
+            (Some(s(10)), Some(s(12)), s(40), Some((Duration::ZERO, TimeoutKind::Deadline))),
+        ];
+        for (request, deadline, elapsed, expected) in table {
+            assert_eq!(attempt_timeout(request, deadline, elapsed), expected);
+        }
+    }
+
+    #[test]
+    fn chat_requests_are_shaped_for_each_call() {
+        use crate::{Message, Operation};
+        let plain = ChatRequest::new("m", [Message::user("hi")]);
+        assert!(matches!(plain.as_non_streaming(), Cow::Borrowed(_)));
+        let streaming = plain.as_streaming();
+        assert!(streaming.is_streaming());
+        assert!(matches!(streaming.as_streaming(), Cow::Borrowed(_)));
+        let with_usage = plain.clone().stream_with_usage();
+        let back = with_usage.as_non_streaming();
+        assert!(!back.is_streaming());
+        assert_eq!(back.body().unwrap(), plain.body().unwrap());
+        assert_eq!(with_usage.as_streaming().stream_options, with_usage.stream_options);
+    }
+
+    #[test]
+    fn attempt_limits_split_streaming_and_non_streaming() {
+        let s = Duration::from_secs;
+        let timeouts = Timeouts::default();
+        let plain = AttemptLimits::new(&timeouts, Some(s(650)), false, s(100));
+        assert_eq!(plain.attempt, Some((s(550), TimeoutKind::Deadline)));
+        assert_eq!(
+            (plain.idle, plain.header_wait()),
+            (None, Some((s(550), TimeoutKind::Deadline)))
+        );
+        let stream = AttemptLimits::new(&timeouts, Some(s(650)), true, s(100));
+        assert_eq!(stream.header_wait(), Some((s(120), TimeoutKind::StreamIdle)));
+        let late = AttemptLimits::new(&timeouts, Some(s(650)), true, s(600));
+        assert_eq!(late.header_wait(), Some((s(50), TimeoutKind::Deadline)));
+        let none = AttemptLimits::new(&timeouts, None, true, s(600));
+        assert_eq!(none.attempt_or_request(), (TimeoutKind::Request, Duration::ZERO));
+    }
+
+    #[test]
+    fn response_reads_the_request_id() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", http::HeaderValue::from_static("req-9"));
+        let response = Response::new(StatusCode::OK, headers, 3).map(|n| n * 2);
+        assert_eq!(response.request_id.as_deref(), Some("req-9"));
+        assert_eq!(response.into_value(), 6);
+    }
+}

@@ -1,0 +1,124 @@
+//! Config: validated when set, secrets never printed, used as given by `build_request`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+use http::header::{AUTHORIZATION, USER_AGENT};
+use naga_protocol::{
+    ChatRequest, Config, DEFAULT_BASE_URL, Error, ListModels, Message, build_request,
+};
+
+const KEY: &str = "ng-very-secret-key-123";
+
+fn field_of(err: Error) -> String {
+    match err {
+        Error::InvalidRequest { field, .. } => field.into_owned(),
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+}
+
+fn chat() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("Hi")])
+}
+
+#[test]
+fn defaults_to_the_public_endpoint_and_user_agent() {
+    let config = Config::default();
+    assert_eq!(config.base_url(), DEFAULT_BASE_URL);
+    assert_eq!(config.user_agent(), concat!("naga-rs/", env!("CARGO_PKG_VERSION")));
+    assert!(config.api_key().is_none());
+}
+
+#[test]
+fn base_url_tolerates_a_trailing_slash() {
+    let config = Config::new(KEY).unwrap().with_base_url("http://127.0.0.1:8080/v1/").unwrap();
+    assert_eq!(config.base_url(), "http://127.0.0.1:8080/v1");
+    let request = build_request(&config, &chat()).unwrap();
+    assert_eq!(request.uri(), "http://127.0.0.1:8080/v1/chat/completions");
+}
+
+#[test]
+fn base_url_must_be_http_with_a_host() {
+    for bad in ["ftp://example.com/v1", "example.com/v1", "not a url", "http://h/v1?x=1", ""] {
+        let err = Config::default().with_base_url(bad).unwrap_err();
+        assert_eq!(field_of(err), "base_url", "{bad:?}");
+    }
+}
+
+#[test]
+fn keys_with_line_breaks_or_controls_are_rejected_when_set() {
+    for bad in ["ng-key\r\nX-Injected: 1", "ng-key\nmore", "ng\tkey", "ng key", "", "  ", "ng-ключ"]
+    {
+        let err = Config::default().with_api_key(bad).unwrap_err();
+        assert_eq!(field_of(err), "api_key", "{bad:?}");
+        let err = Config::default().with_provisioning_key(bad).unwrap_err();
+        assert_eq!(field_of(err), "provisioning_key", "{bad:?}");
+    }
+}
+
+#[test]
+fn surrounding_whitespace_of_a_key_is_trimmed() {
+    let config = Config::new(&format!("  {KEY}\n")).unwrap();
+    assert_eq!(config.api_key().unwrap().expose(), KEY);
+}
+
+#[test]
+fn header_values_with_line_breaks_are_rejected_when_set() {
+    let err = Config::default().with_header("x-team", "a\r\nx-evil: 1").unwrap_err();
+    assert_eq!(field_of(err), "default_headers");
+    let err = Config::default().with_header("bad name", "v").unwrap_err();
+    assert_eq!(field_of(err), "default_headers");
+    let err = Config::default().with_user_agent("agent\n").unwrap_err();
+    assert_eq!(field_of(err), "user_agent");
+}
+
+#[test]
+fn default_headers_and_key_reach_the_request() {
+    let config = Config::new(KEY).unwrap().with_header("x-team", "search").unwrap();
+    let request = build_request(&config, &chat()).unwrap();
+    assert_eq!(request.headers()["x-team"], "search");
+    assert_eq!(request.headers()[AUTHORIZATION], format!("Bearer {KEY}").as_str());
+    assert!(request.headers()[AUTHORIZATION].is_sensitive());
+    assert_eq!(request.headers()[USER_AGENT], config.user_agent());
+}
+
+#[test]
+fn secrets_never_print() {
+    let config = Config::new(KEY).unwrap().with_provisioning_key("ng-prov-secret").unwrap();
+    let secret = config.api_key().unwrap();
+    assert_eq!(format!("{secret}"), "***");
+    assert_eq!(format!("{secret:?}"), "***");
+    assert_eq!(secret.expose(), KEY);
+    let printed = format!("{config:?} {:?}", build_request(&config, &chat()).unwrap());
+    assert!(!printed.contains(KEY) && !printed.contains("ng-prov-secret"), "{printed}");
+}
+
+#[test]
+fn from_lookup_reads_key_and_base_url() {
+    let vars = |name: &str| match name {
+        "NAGA_API_KEY" => Some(KEY.to_owned()),
+        "NAGA_BASE_URL" => Some("http://localhost:9/v1/".to_owned()),
+        _ => None,
+    };
+    let config = Config::from_lookup(vars).unwrap();
+    assert_eq!(config.base_url(), "http://localhost:9/v1");
+    assert_eq!(config.api_key().unwrap().expose(), KEY);
+}
+
+#[test]
+fn from_lookup_ignores_empty_variables_and_rejects_bad_ones() {
+    let empty = Config::from_lookup(|_| Some(String::new())).unwrap();
+    assert!(empty.api_key().is_none());
+    assert_eq!(empty.base_url(), DEFAULT_BASE_URL);
+    let bad = Config::from_lookup(|name| (name == "NAGA_BASE_URL").then(|| "gopher://x".into()));
+    assert_eq!(field_of(bad.unwrap_err()), "base_url");
+}
+
+#[test]
+fn chat_needs_a_key_but_the_model_list_does_not() {
+    let config = Config::default();
+    assert_eq!(field_of(build_request(&config, &chat()).unwrap_err()), "api_key");
+    let request = build_request(&config, &ListModels).unwrap();
+    assert_eq!(request.method(), "GET");
+    assert!(request.headers().get(AUTHORIZATION).is_none());
+    assert!(request.body().is_empty());
+}

@@ -1,0 +1,140 @@
+//! One test per error kind: what the server sends becomes a typed error with its data.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, HeaderValue, StatusCode};
+use naga_protocol::{
+    ApiError, ApiErrorKind, ChatRequest, Error, MAX_SNIPPET_BYTES, Message, RetryAfter,
+    parse_api_error, parse_response,
+};
+
+fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let status = StatusCode::from_u16(status).unwrap();
+    match parse_response::<ChatRequest>(status, headers, body).unwrap_err() {
+        Error::Api(api) => *api,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+fn naga_body(kind: &str, message: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"error": {"type": kind, "message": message}})).unwrap()
+}
+
+#[test]
+fn invalid_request_names_the_field() {
+    let request = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]).temperature(3.0);
+    match request.validate().unwrap_err() {
+        Error::InvalidRequest { field, reason } => {
+            assert_eq!(field, "temperature");
+            assert!(reason.contains('2'), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn each_documented_status_has_its_kind() {
+    let table = [
+        (400, "invalid_request_error", ApiErrorKind::InvalidRequest),
+        (401, "authentication_error", ApiErrorKind::Authentication),
+        (402, "insufficient_quota", ApiErrorKind::InsufficientQuota),
+        (403, "inappropriate_content", ApiErrorKind::PermissionDenied),
+        (404, "not_found_error", ApiErrorKind::NotFound),
+        (410, "gone", ApiErrorKind::NotFound),
+        (422, "invalid_request_error", ApiErrorKind::InvalidRequest),
+        (429, "rate_limit_exceeded", ApiErrorKind::RateLimited),
+        (500, "server_error", ApiErrorKind::Server),
+        (503, "server_error", ApiErrorKind::Server),
+        (418, "teapot", ApiErrorKind::Other),
+    ];
+    for (status, kind, expected) in table {
+        let api = api_error(status, &HeaderMap::new(), &naga_body(kind, "why"));
+        assert_eq!(api.kind, expected, "{status}");
+        assert_eq!(api.status, Some(StatusCode::from_u16(status).unwrap()));
+        assert_eq!(api.error_type.as_deref(), Some(kind));
+        assert_eq!(api.message, "why");
+    }
+}
+
+#[test]
+fn in_stream_errors_are_classified_by_type() {
+    let body = naga_body("rate_limit_exceeded", "slow down");
+    let api = parse_api_error(None, &HeaderMap::new(), &body);
+    assert_eq!(api.api_kind(), Some(ApiErrorKind::RateLimited));
+    assert_eq!(api.status(), None);
+    assert!(api.to_string().contains("in stream") && api.to_string().contains("slow down"));
+}
+
+#[test]
+fn retry_after_and_request_id_come_from_headers() {
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", HeaderValue::from_static("7"));
+    headers.insert("x-request-id", HeaderValue::from_static("req_42"));
+    let api = api_error(429, &headers, &naga_body("rate_limit_exceeded", "later"));
+    assert_eq!(api.retry_after, Some(RetryAfter::Delay(Duration::from_secs(7))));
+    assert_eq!(api.request_id.as_deref(), Some("req_42"));
+    assert!(Error::Api(Box::new(api)).to_string().contains("req_42"));
+
+    headers.insert("retry-after-ms", HeaderValue::from_static("1500"));
+    let api = api_error(429, &headers, b"{}");
+    assert_eq!(api.retry_after, Some(RetryAfter::Delay(Duration::from_millis(1500))));
+
+    let mut dated = HeaderMap::new();
+    dated.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+    let when = api_error(503, &dated, b"").retry_after.unwrap();
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_470);
+    assert_eq!(when.delay_from(now), Duration::from_secs(10));
+}
+
+#[test]
+fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
+    let page = format!("<html><body><h1>502 Bad Gateway</h1>{}</body></html>", "x".repeat(10_000));
+    let api = api_error(502, &HeaderMap::new(), page.as_bytes());
+    assert_eq!(api.kind, ApiErrorKind::Server);
+    assert_eq!(api.error_type, None);
+    assert!(api.message.contains("Bad Gateway"), "{}", api.message);
+    assert!(api.body_snippet.starts_with("<html>"));
+    assert!(api.body_snippet.len() <= MAX_SNIPPET_BYTES);
+    assert!(api.message.len() <= MAX_SNIPPET_BYTES + 64);
+}
+
+#[test]
+fn empty_and_non_utf8_bodies_still_give_an_api_error() {
+    let api = api_error(503, &HeaderMap::new(), b"");
+    assert!(api.message.contains("empty body"), "{}", api.message);
+    let api = api_error(500, &HeaderMap::new(), b"\xff\xfe oops");
+    assert!(api.message.contains("oops"), "{}", api.message);
+}
+
+#[test]
+fn error_fields_of_other_types_are_tolerated() {
+    let api = api_error(
+        400,
+        &HeaderMap::new(),
+        br#"{"error":{"type":400,"message":{"m":1},"code":"x"}}"#,
+    );
+    assert_eq!(api.error_type.as_deref(), Some("400"));
+    assert_eq!(api.message, r#"{"m":1}"#);
+}
+
+#[test]
+fn undecodable_success_body_is_a_decode_error_with_offset() {
+    let body = b"{\n  \"id\": \"c1\",\n  \"choices\": [oops]\n}";
+    match parse_response::<ChatRequest>(StatusCode::OK, &HeaderMap::new(), body).unwrap_err() {
+        Error::Decode { what, offset, snippet, .. } => {
+            assert_eq!(what, "chat completion");
+            assert_eq!(&body[offset..offset + 4], b"oops");
+            assert!(snippet.contains("oops"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn html_with_a_success_status_is_a_decode_error() {
+    let err = parse_response::<ChatRequest>(StatusCode::OK, &HeaderMap::new(), b"<html>hi</html>")
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { offset: 0, .. }), "{err:?}");
+}

@@ -1,0 +1,86 @@
+//! [`both`]: one call through both transports, with the requests the server saw.
+
+use naga_mock::MockServer;
+
+use crate::setup::Setup;
+use crate::transport::{Async, Blocking, SETTLE, Transport};
+
+/// The path the emulator records chat requests under.
+pub const CHAT_PATH: &str = "/v1/chat/completions";
+
+/// One transport's run of a case.
+#[derive(Debug, Clone)]
+pub struct Run<T> {
+    /// `"blocking"` or `"async"`.
+    pub transport: &'static str,
+    /// What the call produced.
+    pub outcome: T,
+    /// Chat requests the server received during the call (0 without a server).
+    pub requests: usize,
+}
+
+/// Both transports' runs of a case, blocking first.
+#[derive(Debug, Clone)]
+pub struct Runs<T> {
+    /// `[blocking, async]`.
+    pub runs: [Run<T>; 2],
+}
+
+impl<T: PartialEq + std::fmt::Debug> Runs<T> {
+    /// Asserts both transports produced the same outcome and the server saw the same number
+    /// of requests; returns the blocking run (equal to the async one).
+    #[track_caller]
+    pub fn agreed(&self) -> &Run<T> {
+        let [blocking, asynchronous] = &self.runs;
+        assert_eq!(blocking.outcome, asynchronous.outcome, "transports disagree on the outcome");
+        assert_eq!(blocking.requests, asynchronous.requests, "transports disagree on requests");
+        blocking
+    }
+}
+
+impl<T> Runs<T> {
+    /// Each run, for per-transport checks (timings).
+    pub fn each(&self) -> impl Iterator<Item = &Run<T>> {
+        self.runs.iter()
+    }
+}
+
+/// Runs `call` on a blocking then an async client built from `setup` plus a unique
+/// `x-mock-fail-key` (`<case>-<transport>`), counting the chat requests `server` received.
+pub fn both<T>(
+    server: Option<&MockServer>,
+    setup: &Setup,
+    case: &str,
+    call: impl Fn(&dyn Transport) -> T,
+) -> Runs<T> {
+    let blocking = Blocking::new(&keyed(setup, case, "blocking"));
+    let asynchronous = Async::new(&keyed(setup, case, "async"));
+    let first = run_one(server, &blocking, &call);
+    let second = run_one(server, &asynchronous, &call);
+    Runs { runs: [first, second] }
+}
+
+fn keyed(setup: &Setup, case: &str, transport: &str) -> Setup {
+    setup.clone().header("x-mock-fail-key", format!("{case}-{transport}"))
+}
+
+fn run_one<T>(
+    server: Option<&MockServer>,
+    transport: &dyn Transport,
+    call: &impl Fn(&dyn Transport) -> T,
+) -> Run<T> {
+    let count = || server.map_or(0, |s| s.request_count(CHAT_PATH));
+    let before = count();
+    let outcome = call(transport);
+    std::thread::sleep(SETTLE);
+    Run { transport: transport.name(), outcome, requests: count() - before }
+}
+
+/// A loopback URL nobody listens on: bind a port, note it, close it.
+pub fn refused_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap_or_else(|err| panic!("cannot bind loopback: {err}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or_else(|err| panic!("{err}"));
+    drop(listener);
+    format!("http://127.0.0.1:{port}/v1")
+}

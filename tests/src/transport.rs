@@ -1,0 +1,161 @@
+//! The [`Transport`] adapter: the same three calls on the blocking and the async client.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use naga_protocol::{ChatCompletion, ChatRequest};
+
+use crate::failure::{Failure, TransportError};
+use crate::outcome::{Items, MAX_ITEMS, Outcome};
+use crate::setup::{LimitedChat, Setup};
+
+/// One client, driven synchronously whatever its kind.
+pub trait Transport {
+    /// `"blocking"` or `"async"`.
+    fn name(&self) -> &'static str;
+    /// `Client::chat`.
+    fn chat(&self, request: &ChatRequest) -> Outcome;
+    /// `Client::chat_stream`, accumulated with `into_completion`.
+    fn chat_stream(&self, request: &ChatRequest) -> Outcome;
+    /// `Client::stream` of a [`LimitedChat`], every item read (errors included) to the end.
+    fn stream_items(&self, request: &ChatRequest, max_event_size: usize) -> Items;
+}
+
+/// `naga_blocking::Client` behind [`Transport`].
+#[derive(Debug, Clone)]
+pub struct Blocking {
+    /// The client.
+    pub client: naga_blocking::Client,
+}
+
+impl Blocking {
+    /// A blocking client for `setup`.
+    pub fn new(setup: &Setup) -> Self {
+        let client = naga_blocking::Client::builder()
+            .config(setup.config())
+            .timeouts(setup.timeouts)
+            .retry_policy(setup.retry)
+            .build()
+            .unwrap_or_else(|err| panic!("blocking client: {err}"));
+        Blocking { client }
+    }
+}
+
+/// `naga_async::Client` behind [`Transport`], on its own multi-thread tokio runtime.
+#[derive(Debug)]
+pub struct Async {
+    /// The client.
+    pub client: naga_async::Client,
+    /// The runtime calls run on.
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl Async {
+    /// An async client for `setup`, with a two-worker runtime.
+    pub fn new(setup: &Setup) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|err| panic!("runtime: {err}"));
+        let client = naga_async::Client::builder()
+            .config(setup.config())
+            .timeouts(setup.timeouts)
+            .retry_policy(setup.retry)
+            .build()
+            .unwrap_or_else(|err| panic!("async client: {err}"));
+        Async { client, runtime }
+    }
+}
+
+/// An outcome from a timed result.
+fn outcome<E: TransportError>(
+    result: Result<ChatCompletion, E>,
+    partial: Option<ChatCompletion>,
+    start: Instant,
+) -> Outcome {
+    let elapsed = start.elapsed();
+    let error_text = result.as_ref().err().map(ToString::to_string);
+    Outcome { result: result.map_err(|err| Failure::of(&err)), partial, elapsed, error_text }
+}
+
+fn items(items: Vec<Result<naga_protocol::ChatCompletionChunk, Failure>>, start: Instant) -> Items {
+    Items { items, open_error: None, elapsed: start.elapsed() }
+}
+
+fn open_failed(failure: Failure, start: Instant) -> Items {
+    Items { items: Vec::new(), open_error: Some(failure), elapsed: start.elapsed() }
+}
+
+impl Transport for Blocking {
+    fn name(&self) -> &'static str {
+        "blocking"
+    }
+
+    fn chat(&self, request: &ChatRequest) -> Outcome {
+        let start = Instant::now();
+        outcome(self.client.chat(request), None, start)
+    }
+
+    fn chat_stream(&self, request: &ChatRequest) -> Outcome {
+        let start = Instant::now();
+        match self.client.chat_stream(request) {
+            Err(err) => outcome(Err(err), None, start),
+            Ok(chunks) => match chunks.into_completion() {
+                Ok(done) => outcome::<naga_blocking::Error>(Ok(done), None, start),
+                Err(partial) => outcome(Err(partial.error), Some(*partial.partial), start),
+            },
+        }
+    }
+
+    fn stream_items(&self, request: &ChatRequest, max_event_size: usize) -> Items {
+        let start = Instant::now();
+        match self.client.stream(&LimitedChat::new(request, max_event_size)) {
+            Err(err) => open_failed(Failure::of(&err), start),
+            Ok(stream) => {
+                let read = stream.take(MAX_ITEMS).map(|item| item.map_err(|e| Failure::of(&e)));
+                items(read.collect(), start)
+            }
+        }
+    }
+}
+
+impl Transport for Async {
+    fn name(&self) -> &'static str {
+        "async"
+    }
+
+    fn chat(&self, request: &ChatRequest) -> Outcome {
+        let start = Instant::now();
+        outcome(self.runtime.block_on(self.client.chat(request)), None, start)
+    }
+
+    fn chat_stream(&self, request: &ChatRequest) -> Outcome {
+        let start = Instant::now();
+        self.runtime.block_on(async {
+            match self.client.chat_stream(request).await {
+                Err(err) => outcome(Err(err), None, start),
+                Ok(chunks) => match chunks.into_completion().await {
+                    Ok(done) => outcome::<naga_async::Error>(Ok(done), None, start),
+                    Err(partial) => outcome(Err(partial.error), Some(*partial.partial), start),
+                },
+            }
+        })
+    }
+
+    fn stream_items(&self, request: &ChatRequest, max_event_size: usize) -> Items {
+        let start = Instant::now();
+        self.runtime.block_on(async {
+            match self.client.stream(&LimitedChat::new(request, max_event_size)).await {
+                Err(err) => open_failed(Failure::of(&err), start),
+                Ok(stream) => {
+                    let read = stream.take(MAX_ITEMS).map(|item| item.map_err(|e| Failure::of(&e)));
+                    items(read.collect().await, start)
+                }
+            }
+        })
+    }
+}
+
+/// A short pause that lets a server finish logging a request before it is counted.
+pub(crate) const SETTLE: Duration = Duration::from_millis(20);

@@ -1,0 +1,176 @@
+//! Retries: what is retried, how often, how long it waits, and what is reported at the end.
+
+use std::time::Duration;
+
+use naga_conformance::{Failure, Setup, Transport, both, refused_url};
+use naga_mock::MockServer;
+use naga_protocol::{ApiErrorKind, ChatCompletion, ChatRequest, Message, TimeoutKind};
+
+fn request() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("How tall is Tokyo Tower?")])
+}
+
+/// The answer without faults, for comparison.
+fn expected(server: &MockServer, stream: bool) -> ChatCompletion {
+    let setup = Setup::new(server.base_url());
+    let req = request();
+    let runs = both(Some(server), &setup, "expected", |t: &dyn Transport| {
+        if stream { t.chat_stream(&req) } else { t.chat(&req) }
+    });
+    runs.agreed().outcome.completion().clone()
+}
+
+#[test]
+fn rate_limit_waits_for_retry_after_then_succeeds() {
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(server.base_url())
+        .header("x-mock-fail-times", 1)
+        .header("x-mock-fail-status", 429)
+        .header("x-mock-retry-after", 1);
+    for stream in [false, true] {
+        let req = request();
+        let case = format!("429-{stream}");
+        let runs = both(Some(&server), &setup, &case, |t| {
+            if stream { t.chat_stream(&req) } else { t.chat(&req) }
+        });
+        let run = runs.agreed();
+        assert_eq!(run.requests, 2, "one 429, one success");
+        assert_eq!(run.outcome.completion(), &expected(&server, stream));
+        for run in runs.each() {
+            let elapsed = run.outcome.elapsed;
+            assert!(
+                elapsed >= Duration::from_secs(1),
+                "{}: Retry-After ignored: {elapsed:?}",
+                run.transport
+            );
+            assert!(elapsed < Duration::from_secs(3), "{}: {elapsed:?}", run.transport);
+        }
+    }
+}
+
+#[test]
+fn server_errors_are_retried_with_backoff_then_succeed() {
+    let server = MockServer::start_blocking();
+    for status in [500, 502, 503, 504] {
+        for stream in [false, true] {
+            let setup = Setup::new(server.base_url())
+                .header("x-mock-fail-times", 1)
+                .header("x-mock-fail-status", status);
+            let req = request();
+            let case = format!("{status}-{stream}");
+            let runs = both(Some(&server), &setup, &case, |t| {
+                if stream { t.chat_stream(&req) } else { t.chat(&req) }
+            });
+            let run = runs.agreed();
+            assert_eq!(run.requests, 2, "{status}: one failure, one success");
+            assert_eq!(run.outcome.completion(), &expected(&server, stream), "{status}");
+            for run in runs.each() {
+                // Backoff is 10 ms shortened by at most 25% jitter.
+                let elapsed = run.outcome.elapsed;
+                assert!(elapsed >= Duration::from_millis(7), "{}: no backoff", run.transport);
+                assert!(elapsed < Duration::from_secs(2), "{}: {elapsed:?}", run.transport);
+            }
+        }
+    }
+}
+
+#[test]
+fn exhausted_retries_name_the_attempts() {
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(server.base_url()).header("x-mock-status", 503);
+    for stream in [false, true] {
+        let req = request();
+        let runs = both(Some(&server), &setup, &format!("503-{stream}"), |t| {
+            if stream { t.chat_stream(&req) } else { t.chat(&req) }
+        });
+        let run = runs.agreed();
+        assert_eq!(run.requests, 3, "1 attempt + 2 retries by default");
+        let failure = run.outcome.failure();
+        assert_eq!(failure.attempts(), 3);
+        assert!(matches!(
+            failure.last(),
+            Failure::Api { kind: ApiErrorKind::Server, status: Some(503), .. }
+        ));
+        let text = run.outcome.error_text.as_deref().unwrap();
+        assert!(text.starts_with("gave up after 3 attempts: API error 503"), "{text}");
+    }
+}
+
+#[test]
+fn connection_refused_is_retried_then_a_connect_error() {
+    let setup = Setup::new(refused_url());
+    for stream in [false, true] {
+        let req = request();
+        let runs =
+            both(
+                None,
+                &setup,
+                "refused",
+                |t| {
+                    if stream { t.chat_stream(&req) } else { t.chat(&req) }
+                },
+            );
+        let run = runs.agreed();
+        assert_eq!(
+            run.outcome.failure(),
+            &Failure::GaveUp { attempts: 3, last: Box::new(Failure::Connect) }
+        );
+        let text = run.outcome.error_text.as_deref().unwrap();
+        assert!(text.starts_with("gave up after 3 attempts: could not connect"), "{text}");
+        for run in runs.each() {
+            assert!(
+                run.outcome.elapsed < Duration::from_secs(2),
+                "{}: {:?}",
+                run.transport,
+                run.outcome.elapsed
+            );
+        }
+    }
+}
+
+#[test]
+fn total_deadline_stops_retrying_in_time() {
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(server.base_url())
+        .header("x-mock-status", 503)
+        .header("x-mock-retry-after", 1)
+        .deadline(Duration::from_millis(1200));
+    for stream in [false, true] {
+        let req = request();
+        let runs = both(Some(&server), &setup, &format!("deadline-{stream}"), |t| {
+            if stream { t.chat_stream(&req) } else { t.chat(&req) }
+        });
+        let run = runs.agreed();
+        // Attempt 1 at 0 s, attempt 2 after Retry-After at 1 s; a third at 2 s would pass 1.2 s.
+        assert_eq!(run.requests, 2);
+        let failure = run.outcome.failure();
+        assert_eq!(failure.attempts(), 2);
+        assert!(matches!(failure.last(), Failure::Api { status: Some(503), .. }), "{failure:?}");
+        for run in runs.each() {
+            let elapsed = run.outcome.elapsed;
+            assert!(elapsed >= Duration::from_secs(1), "{}: {elapsed:?}", run.transport);
+            assert!(elapsed < Duration::from_millis(1500), "{}: {elapsed:?}", run.transport);
+        }
+    }
+}
+
+#[test]
+fn total_deadline_ends_a_slow_attempt() {
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(server.base_url())
+        .header("x-mock-stall-ms", 3000)
+        .deadline(Duration::from_millis(400));
+    let req = request();
+    let runs = both(Some(&server), &setup, "deadline-stall", |t| t.chat(&req));
+    let run = runs.agreed();
+    assert_eq!(run.requests, 1);
+    assert_eq!(run.outcome.failure().last(), &Failure::Timeout(TimeoutKind::Deadline));
+    for run in runs.each() {
+        let elapsed = run.outcome.elapsed;
+        assert!(
+            elapsed >= Duration::from_millis(400) && elapsed < Duration::from_millis(900),
+            "{}: {elapsed:?}",
+            run.transport
+        );
+    }
+}

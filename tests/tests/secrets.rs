@@ -1,0 +1,115 @@
+//! The API key never shows: not in `Debug`/`Display` of the config, the clients, errors or
+//! built requests, and not in anything logged through `tracing` (or `log`) at any level.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use naga_conformance::{Async, Blocking, Setup, TEST_KEY, Transport, refused_url};
+use naga_mock::MockServer;
+use naga_protocol::{ChatRequest, Message, build_request};
+
+/// Logged wire dumps split text into 16-byte rows, so every 8-byte piece of the key is looked
+/// for: a 34-byte key cut into rows always leaves a piece of 8 bytes or more in one row.
+#[track_caller]
+fn assert_no_key(what: &str, text: &str) {
+    let key = TEST_KEY.as_bytes();
+    for piece in key.windows(8) {
+        let piece = std::str::from_utf8(piece).unwrap();
+        let line = text.lines().find(|line| line.contains(piece));
+        assert!(line.is_none(), "{what} shows a piece of the key ({piece}): {line:?}");
+    }
+}
+
+fn request() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("Is the key safe?")])
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[test]
+fn debug_and_display_never_show_the_key() {
+    let server = MockServer::builder().required_api_key("ng-another-key").start_blocking().unwrap();
+    let setup = Setup::new(server.base_url());
+    let config = setup.config();
+    assert_eq!(config.api_key().unwrap().expose(), TEST_KEY, "the key is really set");
+    assert_no_key("Config", &format!("{config:?}"));
+    let secret = config.api_key().unwrap();
+    assert_no_key("Secret", &format!("{secret:?} {secret}"));
+    let built = build_request(&config, &request()).unwrap();
+    assert_no_key("built request", &format!("{built:?}"));
+    let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
+    assert_no_key("blocking client", &format!("{:?}", blocking.client));
+    assert_no_key("async client", &format!("{:?}", asynchronous.client));
+
+    let unauthorized = blocking.client.chat(&request()).unwrap_err();
+    assert_eq!(unauthorized.status().map(|s| s.as_u16()), Some(401));
+    assert_no_key("blocking 401", &format!("{unauthorized} {unauthorized:?}"));
+    let unauthorized =
+        asynchronous.runtime.block_on(asynchronous.client.chat(&request())).unwrap_err();
+    assert_eq!(unauthorized.status().map(|s| s.as_u16()), Some(401));
+    assert_no_key("async 401", &format!("{unauthorized} {unauthorized:?}"));
+
+    let refused = Setup::new(refused_url());
+    let connect = Blocking::new(&refused).client.chat(&request()).unwrap_err();
+    assert!(connect.is_retryable() && connect.attempts() == Some(3), "{connect:?}");
+    assert_no_key("blocking connect error", &format!("{connect} {connect:?}"));
+    let transport = Async::new(&refused);
+    let connect = transport.runtime.block_on(transport.client.chat(&request())).unwrap_err();
+    assert!(connect.is_retryable() && connect.attempts() == Some(3), "{connect:?}");
+    assert_no_key("async connect error", &format!("{connect} {connect:?}"));
+}
+
+#[test]
+fn trace_output_never_shows_the_key() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .unwrap();
+    let server = MockServer::start_blocking();
+    // One retry (503 then success) and a 401, through both transports, plain and streamed.
+    let setup = Setup::new(server.base_url()).header("x-mock-fail-times", 1);
+    let keyed = |name: &str| setup.clone().header("x-mock-fail-key", name);
+    let transports: [Box<dyn Transport>; 2] =
+        [Box::new(Blocking::new(&keyed("blocking"))), Box::new(Async::new(&keyed("async")))];
+    for transport in &transports {
+        let req = request();
+        assert!(transport.chat(&req).result.is_ok());
+        assert!(transport.chat_stream(&req.clone().stream_with_usage()).result.is_ok());
+        let denied = Setup::new(server.base_url()).header("x-mock-status", 401);
+        let outcome = match transport.name() {
+            "blocking" => Blocking::new(&denied).chat(&req),
+            _ => Async::new(&denied).chat(&req),
+        };
+        assert_no_key("401 outcome", outcome.error_text.as_deref().unwrap());
+    }
+    let logged = capture.text();
+    assert!(logged.contains("naga request") && logged.contains("naga retry"), "{logged}");
+    assert!(logged.contains(" TRACE ") && logged.contains("naga stream ended"), "{logged}");
+    // ureq-proto hex-dumps the bytes ureq writes at `log` TRACE; naga-blocking's default
+    // `redact-wire-trace` feature compiles that level out, so the dump never carries the key.
+    assert!(!logged.contains(" ureq_proto::util: "), "ureq's wire dump is compiled out");
+    assert_no_key("tracing output", &logged);
+}
