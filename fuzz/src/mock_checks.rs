@@ -23,7 +23,7 @@ pub fn mock_request(data: &[u8]) {
         }
         (StatusCode::OK, true) => {
             let streamed = read_stream(&answer.body);
-            let (request, include_usage) = without_stream(data);
+            let Some((request, include_usage)) = without_stream(data) else { return };
             let plain = naga_mock::answer_chat(&request);
             assert_eq!((plain.status, plain.streaming), (StatusCode::OK, false), "same body");
             let mut expected = read_completion(&plain.body);
@@ -64,11 +64,16 @@ fn read_stream(body: &[u8]) -> ChatCompletion {
 }
 
 /// The request (valid JSON object, as it was accepted) without `stream`/`stream_options`,
-/// and whether the usage trailer was asked for.
-fn without_stream(data: &[u8]) -> (Vec<u8>, bool) {
-    let mut request: Map<String, Value> = serde_json::from_slice(data).unwrap_or_default();
+/// and whether the usage trailer was asked for. `None` when re-encoding changes what the
+/// emulator reads: its answer is seeded by the text of the parsed `messages`, and a number
+/// such as `3333333333333333333333333333333333333330` does not survive serde_json's
+/// (not correctly rounded) float parsing of its re-encoded form `3.333333333333333e39`.
+fn without_stream(data: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let mut request: Map<String, Value> = serde_json::from_slice(data).ok()?;
     request.remove("stream");
     let options = request.remove("stream_options");
     let include_usage = options.and_then(|o| o.get("include_usage")?.as_bool()).unwrap_or(false);
-    (serde_json::to_vec(&request).unwrap_or_default(), include_usage)
+    let bytes = serde_json::to_vec(&request).ok()?;
+    let reread: Map<String, Value> = serde_json::from_slice(&bytes).ok()?;
+    (reread == request).then_some((bytes, include_usage))
 }
