@@ -1,5 +1,7 @@
 //! The chat convenience methods against a canned loopback server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use common::{Server, json};

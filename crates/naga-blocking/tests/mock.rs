@@ -1,5 +1,7 @@
 //! The blocking client against the naga-mock emulator's faults.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use std::time::Duration;
 
 use naga_blocking::{Client, Config, Error, RetryPolicy, TimeoutKind};

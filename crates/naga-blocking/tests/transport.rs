@@ -1,5 +1,7 @@
 //! The blocking client against a canned loopback server: values, error kinds, request counts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use std::time::{Duration, Instant};

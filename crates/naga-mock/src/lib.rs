@@ -91,6 +91,7 @@ mod content;
 mod error_body;
 mod faults;
 mod models;
+mod offline;
 mod record;
 mod render;
 mod schema_gen;
@@ -104,5 +105,6 @@ mod validate_messages;
 
 pub use faults::Faults;
 pub use models::default_models;
+pub use offline::{ChatAnswer, answer_chat};
 pub use record::{MAX_RECORDED_REQUESTS, RecordedRequest};
 pub use server::{DEFAULT_MAX_BODY_BYTES, MockServer, MockServerBuilder};

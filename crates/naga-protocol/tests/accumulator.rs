@@ -1,5 +1,7 @@
 //! `ChatAccumulator`: chunks add up to the completion a non-streaming call returns.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod streams;
 
 use naga_protocol::{
