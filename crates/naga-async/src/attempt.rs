@@ -24,19 +24,16 @@ pub(crate) async fn execute(
         let limits = attempts.start(start.elapsed());
         let (path, attempt) = (request.uri().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
-        let (error, decision) = match run_once(client, &request, &limits).await {
+        let (decision, error) = match run_once(client, &request, &limits).await {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
             Ok(response) => {
                 let (status, headers) = (response.status(), response.headers().clone());
                 let body = read_error(response).await;
                 let error = parse_api_error(Some(status), &headers, &body);
                 let outcome = Outcome::Response { status, headers: &headers };
-                (Error::Protocol(error), decide(&attempts, outcome, start))
+                (decide(&attempts, outcome, start), Error::Protocol(error))
             }
-            Err(error) => {
-                let decision = decide(&attempts, error.outcome(), start);
-                (error, decision)
-            }
+            Err(error) => (decide(&attempts, error.outcome(), start), error),
         };
         match decision {
             Decision::Retry(delay) => {

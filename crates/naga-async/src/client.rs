@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use naga_protocol::{
-    ChatCompletion, ChatRequest, ClientSettings, Config, Operation, Response, StreamingOperation,
+    ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
     build_request, parse_response,
 };
 
@@ -26,24 +26,11 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `config` with default timeouts and retry policy.
-    pub fn new(config: Config) -> Result<Self> {
-        Client::builder().config(config).build()
-    }
-
-    /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
-    pub fn from_env() -> Result<Self> {
-        Client::new(Config::from_env()?)
-    }
+    naga_protocol::client_constructors!();
 
     /// A builder for timeouts, retries and a custom [`reqwest::Client`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The configuration requests are built from.
-    pub fn config(&self) -> &Config {
-        &self.settings.config
     }
 
     /// Sends a chat completion request and returns the whole answer (any `stream` flag on
@@ -52,7 +39,7 @@ impl Client {
         self.send(request.as_non_streaming().as_ref()).await
     }
 
-    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`].
+    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`](crate::RetryPolicy).
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
         self.send_with_meta(op).await.map(Response::into_value)
     }

@@ -25,18 +25,15 @@ pub(crate) fn execute(
         let limits = attempts.start(start.elapsed());
         let (path, attempt) = (request.uri().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
-        let (error, decision) = match run_once(client, &request, &limits) {
+        let (decision, error) = match run_once(client, &request, &limits) {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 let error = parse_api_error(Some(parts.status), &parts.headers, &read_error(body));
                 let outcome = Outcome::Response { status: parts.status, headers: &parts.headers };
-                (Error::Protocol(error), decide(&attempts, outcome, start))
+                (decide(&attempts, outcome, start), Error::Protocol(error))
             }
-            Err(error) => {
-                let decision = decide(&attempts, error.outcome(), start);
-                (error, decision)
-            }
+            Err(error) => (decide(&attempts, error.outcome(), start), error),
         };
         match decision {
             Decision::Retry(delay) => {

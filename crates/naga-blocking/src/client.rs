@@ -1,7 +1,7 @@
 //! The client: configuration, timeouts, retry policy and one connection pool.
 
 use naga_protocol::{
-    ChatCompletion, ChatRequest, ClientSettings, Config, Operation, Response, StreamingOperation,
+    ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
     build_request, parse_response,
 };
 
@@ -23,24 +23,11 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `config` with default timeouts and retry policy.
-    pub fn new(config: Config) -> Result<Self> {
-        Client::builder().config(config).build()
-    }
-
-    /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
-    pub fn from_env() -> Result<Self> {
-        Client::new(Config::from_env()?)
-    }
+    naga_protocol::client_constructors!();
 
     /// A builder for timeouts, retries and a custom [`ureq::Agent`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The configuration requests are built from.
-    pub fn config(&self) -> &Config {
-        &self.settings.config
     }
 
     /// Sends a chat completion request and returns the whole answer (any `stream` flag on
@@ -49,7 +36,7 @@ impl Client {
         self.send(request.as_non_streaming().as_ref())
     }
 
-    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`].
+    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`](crate::RetryPolicy).
     pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
         self.send_with_meta(op).map(Response::into_value)
     }

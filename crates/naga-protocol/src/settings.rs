@@ -91,6 +91,31 @@ macro_rules! client_settings_setters {
     };
 }
 
+/// The constructors and accessor every transport's `Client` has, written once: expands (in
+/// `impl Client`) to `new`, `from_env` and `config`. Needs `Self::builder()` with the
+/// [`client_settings_setters!`] and a `build() -> Result<Client, Error>`, a `settings` field,
+/// and the crate's `Error` (convertible from the protocol's) and `Result` in scope.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! client_constructors {
+    () => {
+        /// A client for `config` with default timeouts and retry policy.
+        pub fn new(config: $crate::Config) -> Result<Self> {
+            Self::builder().config(config).build()
+        }
+
+        /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
+        pub fn from_env() -> Result<Self> {
+            Self::new($crate::Config::from_env()?)
+        }
+
+        /// The configuration requests are built from.
+        pub fn config(&self) -> &$crate::Config {
+            &self.settings.config
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     // The setters are `pub` as in a transport's builder; here they sit in a private module.
