@@ -46,7 +46,19 @@ impl ClientSettings {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_settings_setters {
+    ($field:ident) => {
+        $crate::client_settings_setters!(@setters $field);
+
+        /// All the settings every transport shares at once: config, time limits, retries.
+        pub fn settings(mut self, settings: $crate::ClientSettings) -> Self {
+            self.$field = settings;
+            self
+        }
+    };
     ($($field:ident).*) => {
+        $crate::client_settings_setters!(@setters $($field).*);
+    };
+    (@setters $($field:ident).*) => {
         /// Where to send requests and with which key.
         pub fn config(mut self, config: $crate::Config) -> Self {
             self $(.$field)* .config = config;
@@ -150,7 +162,7 @@ mod tests {
         assert_eq!(built.timeouts, expected);
         assert_eq!(built.retry, retry.with_total_deadline(Some(s(9))));
         assert_eq!(built.config, config);
-        let reset = Builder { settings: built }.timeouts(Timeouts::default()).settings;
+        let reset = Builder::default().settings(built).timeouts(Timeouts::default()).settings;
         assert_eq!(reset.timeouts, Timeouts::default());
         assert_eq!(reset.retry.max_retries, 0);
     }

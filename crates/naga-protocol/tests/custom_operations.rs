@@ -1,10 +1,10 @@
 //! The test operations the transports' tests share: requests built from them, and the line
 //! decoder's items, end and truncation.
 
-mod operations;
+mod transport_kit;
 
 use naga_protocol::{Config, Error, StreamDecoder, StreamError, StreamingOperation, build_request};
-use operations::{Echo, Lines};
+use transport_kit::{Echo, Lines};
 
 fn drain(decoder: &mut impl StreamDecoder<Item = String>) -> Vec<Result<String, Error>> {
     std::iter::from_fn(|| decoder.next_item()).collect()
