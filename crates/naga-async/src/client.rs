@@ -39,7 +39,8 @@ impl Client {
         self.send(request.as_non_streaming().as_ref()).await
     }
 
-    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`](crate::RetryPolicy).
+    /// Sends `op` and parses the answer, retrying per the client's
+    /// [`RetryPolicy`](crate::RetryPolicy).
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
         self.send_with_meta(op).await.map(Response::into_value)
     }
