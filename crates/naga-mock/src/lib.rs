@@ -14,6 +14,9 @@
 //! # }
 //! ```
 //!
+//! For replies the emulator would never give (a stream cut at a chosen byte, odd headers), the
+//! [`canned`] module serves scripted raw HTTP responses instead.
+//!
 //! # Endpoints
 //!
 //! * `POST /v1/chat/completions`: JSON, or SSE when `"stream": true`. Needs
@@ -87,6 +90,7 @@
 
 mod answer;
 mod body;
+pub mod canned;
 mod content;
 mod error_body;
 mod faults;
