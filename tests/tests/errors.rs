@@ -1,6 +1,8 @@
 //! Error statuses: the same typed API error through both transports, and exactly as many
 //! requests as the retry rules allow.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use naga_conformance::{Async, Blocking, Failure, Outcome, Runs, Setup, Transport, both};
 use naga_mock::MockServer;
 use naga_protocol::{ApiErrorKind, ChatRequest, Message};

@@ -1,6 +1,8 @@
 //! Load: many concurrent calls through one client of each kind against one emulator, all
 //! with the right answer, in bounded time.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

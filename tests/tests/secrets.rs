@@ -1,6 +1,8 @@
 //! The API key never shows: not in `Debug`/`Display` of the config, the clients, errors or
 //! built requests, and not in anything logged through `tracing` (or `log`) at any level.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

@@ -2,9 +2,13 @@
 //!
 //! - `ci`: everything `.ci/run` runs, in the same order (it runs `.ci/run` itself).
 //! - `schemas [--check]`: writes (or checks) the JSON Schemas in `schemas/`.
+//! - `bench [FIGURE] [--detailed]`: the benchmarks side by side with the peers, one table.
+//! - `fuzz [--seconds N] [--target NAME]`: seeds and runs the libFuzzer targets in `fuzz/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod fuzz;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,6 +16,7 @@ fn main() -> ExitCode {
         Some("ci") => run(Command::new("bash").arg(".ci/run")),
         Some("schemas") => schemas(args.get(1).map(String::as_str)),
         Some("bench") => bench(args.get(1..).unwrap_or_default()),
+        Some("fuzz") => fuzz::fuzz(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     };
@@ -24,7 +29,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]>";
+const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]|bench [FIGURE] [--detailed]|fuzz [--seconds N] [--target NAME]>";
 
 /// Writes every wire schema to `schemas/`, or with `--check` fails when a file differs.
 fn schemas(flag: Option<&str>) -> Result<(), String> {

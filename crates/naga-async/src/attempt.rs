@@ -1,17 +1,15 @@
 //! The retry loop: send, classify (protocol), maybe sleep and send again.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use naga_protocol::{AttemptLimits, Decision, GiveUpReason, Outcome, TimeoutKind, parse_api_error};
+use naga_protocol::{
+    AttemptLimits, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Outcome,
+    parse_api_error,
+};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-
-/// Longest error body read to build an API error.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-/// Longest non-streaming success body accepted.
-const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Sends `request` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
@@ -21,64 +19,35 @@ pub(crate) async fn execute(
     streaming: bool,
 ) -> Result<(reqwest::Response, AttemptLimits)> {
     let start = Instant::now();
-    let mut attempt = 0_u32;
+    let mut attempts = Attempts::new(&client.settings, streaming);
     loop {
-        attempt = attempt.saturating_add(1);
-        let limits = AttemptLimits::new(
-            &client.timeouts,
-            client.retry.total_deadline,
-            streaming,
-            start.elapsed(),
-        );
-        let path = request.uri().path();
+        let limits = attempts.start(start.elapsed());
+        let (path, attempt) = (request.uri().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
-        let (error, decision) = match run_once(client, &request, &limits).await {
+        let (decision, error) = match run_once(client, &request, &limits).await {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
             Ok(response) => {
                 let (status, headers) = (response.status(), response.headers().clone());
                 let body = read_error(response).await;
                 let error = parse_api_error(Some(status), &headers, &body);
                 let outcome = Outcome::Response { status, headers: &headers };
-                (Error::Protocol(error), decide(client, attempt, outcome, start))
+                (decide(&attempts, outcome, start), Error::Protocol(error))
             }
-            Err(error) => {
-                let outcome = if is_before_response(&error) {
-                    Outcome::ConnectFailed
-                } else {
-                    Outcome::ResponseStarted
-                };
-                (error, decide(client, attempt, outcome, start))
-            }
+            Err(error) => (decide(&attempts, error.outcome(), start), error),
         };
         match decision {
             Decision::Retry(delay) => {
                 tracing::info!(attempt, delay_ms = delay.as_millis() as u64, reason = %error, "naga retry");
                 tokio::time::sleep(delay).await;
             }
-            Decision::GiveUp(reason) => return Err(give_up(error, reason, attempt)),
+            Decision::GiveUp(reason) => return Err(error.given_up(reason, attempt)),
         }
     }
 }
 
-fn decide(client: &Client, attempt: u32, outcome: Outcome<'_>, start: Instant) -> Decision {
-    client.retry.decide(attempt, outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
-}
-
-fn give_up(error: Error, reason: GiveUpReason, attempts: u32) -> Error {
-    match reason {
-        GiveUpReason::RetriesExhausted { .. } | GiveUpReason::DeadlineExceeded => {
-            Error::GaveUp { attempts, last: Box::new(error) }
-        }
-        _ => error,
-    }
-}
-
-fn is_before_response(error: &Error) -> bool {
-    match error {
-        Error::Connect(_) => true,
-        Error::Timeout { kind, .. } => *kind == TimeoutKind::Connect,
-        _ => false,
-    }
+/// The retry policy's verdict, with this loop's clock and jitter.
+fn decide(attempts: &Attempts<'_>, outcome: Outcome<'_>, start: Instant) -> Decision {
+    attempts.decide(outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
 }
 
 /// One attempt: copy the request, set this attempt's limits, send, wait for the headers.
@@ -115,8 +84,8 @@ pub(crate) async fn read_body(
 ) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| map_error(e, limits, false))? {
-        if body.len() + chunk.len() > MAX_BODY {
-            let err = format!("response body exceeds {MAX_BODY} bytes");
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            let err = format!("response body exceeds {MAX_BODY_BYTES} bytes");
             return Err(Error::Io(err.into()));
         }
         body.extend_from_slice(&chunk);
@@ -124,13 +93,13 @@ pub(crate) async fn read_body(
     Ok(body)
 }
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of an error body; a failed read keeps what arrived.
+/// Reads at most [`MAX_ERROR_BODY_BYTES`] of an error body; a failed read keeps what arrived.
 async fn read_error(mut response: reqwest::Response) -> Vec<u8> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
-        let room = MAX_ERROR_BODY.saturating_sub(body.len());
+        let room = MAX_ERROR_BODY_BYTES.saturating_sub(body.len());
         body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
-        if body.len() >= MAX_ERROR_BODY {
+        if body.len() >= MAX_ERROR_BODY_BYTES {
             break;
         }
     }
@@ -145,10 +114,9 @@ pub(crate) fn map_error(
 ) -> Error {
     if err.is_timeout() {
         if err.is_connect() {
-            return timeout(TimeoutKind::Connect, limits.connect);
+            return Error::timed_out(limits.connect_timeout());
         }
-        let (kind, after) = limits.attempt_or_request();
-        return Error::Timeout { kind, after };
+        return Error::timed_out(limits.attempt_or_request());
     }
     if is_tls(&err) {
         return Error::Tls(Box::new(err));
@@ -169,8 +137,4 @@ fn is_tls(err: &reqwest::Error) -> bool {
         source = current.source();
     }
     false
-}
-
-fn timeout(kind: TimeoutKind, after: Option<Duration>) -> Error {
-    Error::Timeout { kind, after: after.unwrap_or_default() }
 }

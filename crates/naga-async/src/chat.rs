@@ -8,22 +8,11 @@ use naga_protocol::{
 };
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{PartialCompletion, Result};
 use crate::stream::ItemStream;
 
 /// The chunks of a streamed chat completion, as they arrive.
 pub type ChatChunks = ItemStream<ChatStream>;
-
-/// A streamed chat completion that failed: the error, and what arrived before it.
-#[derive(Debug, thiserror::Error)]
-#[error("{error}")]
-pub struct PartialCompletion {
-    /// Why the stream stopped.
-    #[source]
-    pub error: Error,
-    /// The completion added up from the chunks received before the error.
-    pub partial: Box<ChatCompletion>,
-}
 
 impl Client {
     /// Streams a chat completion (`stream` is set on a copy of `request` when needed).
@@ -63,17 +52,8 @@ impl ItemStream<ChatStream> {
     ) -> Result<ChatCompletion, PartialCompletion> {
         let mut accumulator = ChatAccumulator::new();
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            match chunk {
-                Ok(chunk) => {
-                    on_chunk(&chunk);
-                    accumulator.push(&chunk);
-                }
-                Err(error) => {
-                    return Err(PartialCompletion {
-                        error,
-                        partial: Box::new(accumulator.finish()),
-                    });
-                }
+            if let Err(error) = accumulator.push_item(chunk, &mut on_chunk) {
+                return Err(PartialCompletion::new(error, accumulator));
             }
         }
         Ok(accumulator.finish())

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use naga_protocol::{
-    ChatCompletion, ChatRequest, Config, Operation, Response, RetryPolicy, StreamingOperation,
-    Timeouts, build_request, parse_response,
+    ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
+    build_request, parse_response,
 };
 
 use crate::attempt::{execute, read_body};
@@ -21,31 +21,16 @@ use crate::stream::ItemStream;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) config: Config,
+    pub(crate) settings: ClientSettings,
     pub(crate) http: reqwest::Client,
-    pub(crate) timeouts: Timeouts,
-    pub(crate) retry: RetryPolicy,
 }
 
 impl Client {
-    /// A client for `config` with default timeouts and retry policy.
-    pub fn new(config: Config) -> Result<Self> {
-        Client::builder().config(config).build()
-    }
-
-    /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
-    pub fn from_env() -> Result<Self> {
-        Client::new(Config::from_env()?)
-    }
+    naga_protocol::client_constructors!();
 
     /// A builder for timeouts, retries and a custom [`reqwest::Client`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The configuration requests are built from.
-    pub fn config(&self) -> &Config {
-        &self.config
     }
 
     /// Sends a chat completion request and returns the whole answer (any `stream` flag on
@@ -54,14 +39,15 @@ impl Client {
         self.send(request.as_non_streaming().as_ref()).await
     }
 
-    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`].
+    /// Sends `op` and parses the answer, retrying per the client's
+    /// [`RetryPolicy`](crate::RetryPolicy).
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
         self.send_with_meta(op).await.map(Response::into_value)
     }
 
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub async fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
-        let request = build_request(&self.config, op)?;
+        let request = build_request(&self.settings.config, op)?;
         let (response, limits) = execute(self, request, false).await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -82,7 +68,7 @@ impl Client {
         &self,
         op: &O,
     ) -> Result<Response<ItemStream<O::Decoder>>> {
-        let request = build_request(&self.config, op)?;
+        let request = build_request(&self.settings.config, op)?;
         let (response, limits) = execute(self, request, true).await?;
         let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
         let items = ItemStream::new(body, op.decoder(), limits);
@@ -93,57 +79,15 @@ impl Client {
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    config: Config,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
+    settings: ClientSettings,
     http: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
-    /// Where to send requests and with which key.
-    pub fn config(mut self, config: Config) -> Self {
-        self.config = config;
-        self
-    }
+    naga_protocol::client_settings_setters!(settings);
 
-    /// All time limits at once.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Limit for establishing a connection (DNS, TCP, TLS); `None` waits forever. Ignored
-    /// with a custom [`reqwest::Client`], which keeps its own.
-    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.connect = timeout;
-        self
-    }
-
-    /// Limit for a whole non-streaming attempt, body included; `None` waits forever.
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.request = timeout;
-        self
-    }
-
-    /// Limit for silence on a stream: waiting for its headers and between bytes.
-    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.stream_idle = timeout;
-        self
-    }
-
-    /// Budget for a whole call across retries (sets the retry policy's deadline).
-    pub fn total_deadline(mut self, deadline: Option<Duration>) -> Self {
-        self.retry = self.retry.with_total_deadline(deadline);
-        self
-    }
-
-    /// When to retry; replaces the total deadline too.
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Uses this client (and its pool, proxy and TLS settings) instead of a new one.
+    /// Uses this client (and its pool, proxy and TLS settings) instead of a new one; its own
+    /// connect timeout applies, not [`connect_timeout`](Self::connect_timeout).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -153,9 +97,9 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let http = match self.http {
             Some(http) => http,
-            None => default_http(self.timeouts.connect)?,
+            None => default_http(self.settings.timeouts.connect)?,
         };
-        Ok(Client { config: self.config, http, timeouts: self.timeouts, retry: self.retry })
+        Ok(Client { settings: self.settings, http })
     }
 }
 

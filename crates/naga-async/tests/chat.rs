@@ -1,14 +1,12 @@
 //! The chat convenience methods against a canned loopback server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
-use common::{Server, json};
+use common::{CHUNK_1, CHUNK_2, COMPLETION, Server, json, plain_settings, sse, tokyo};
 use naga_async::{Client, Config};
 use naga_protocol::{ChatRequest, FinishReason, Message};
-
-const COMPLETION: &str = r#"{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini",
-  "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Tokyo is big.\nAnd old."}}],
-  "usage":{"prompt_tokens":9,"completion_tokens":7,"total_tokens":16}}"#;
 
 #[tokio::test]
 async fn chat_sends_a_non_streaming_request_and_parses_the_completion() {
@@ -30,20 +28,12 @@ async fn chat_sends_a_non_streaming_request_and_parses_the_completion() {
     assert!(body.get("stream").is_none() && body.get("stream_options").is_none(), "{body}");
 }
 
-const CHUNK_1: &str = r#"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Tokyo "}}]}"#;
-const CHUNK_2: &str = r#"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"is big."},"finish_reason":"stop"}]}"#;
-
 fn stream_server(events: &[&str]) -> Server {
-    let body: String = events.iter().map(|e| format!("{e}\n\n")).collect();
-    Server::start(vec![common::Reply::Raw(format!("{}{body}", common::sse_head()))])
+    Server::start(vec![sse(events)])
 }
 
 fn chat_client(server: &Server) -> Client {
-    Client::new(Config::new("ng-key").unwrap().with_base_url(&server.url).unwrap()).unwrap()
-}
-
-fn tokyo() -> ChatRequest {
-    ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")])
+    Client::builder().settings(plain_settings(&server.url)).build().unwrap()
 }
 
 #[tokio::test]

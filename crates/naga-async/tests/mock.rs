@@ -1,29 +1,15 @@
 //! The async client against the naga-mock emulator's faults.
 
-use std::time::Duration;
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use naga_async::{Client, Config, Error, RetryPolicy, TimeoutKind};
+mod common;
+
+use common::{mock_settings, tokyo};
+use naga_async::{Client, Error, TimeoutKind};
 use naga_mock::MockServer;
-use naga_protocol::{ChatRequest, Message};
 
 fn client(server: &MockServer, faults: &[(&str, &str)]) -> Client {
-    let mut config = Config::new("ng-test").unwrap().with_base_url(&server.base_url()).unwrap();
-    for (name, value) in faults {
-        config = config.with_header(name, value).unwrap();
-    }
-    Client::builder()
-        .config(config)
-        .retry_policy(
-            RetryPolicy::default()
-                .with_backoff(Duration::from_millis(5), Duration::from_millis(10)),
-        )
-        .stream_idle_timeout(Some(Duration::from_millis(300)))
-        .build()
-        .unwrap()
-}
-
-fn tokyo() -> ChatRequest {
-    ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")])
+    Client::builder().settings(mock_settings(&server.base_url(), faults)).build().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,26 +1,18 @@
 //! The async client against a canned loopback server: values, error kinds, request counts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Echo, Lines, Reply, Server, json, refused_url, sse_head};
+use common::{Echo, KEY, Lines, Reply, Server, canned_settings, json, refused_url, sse_head};
 use futures_util::StreamExt;
-use naga_async::{Client, Config, Error, RetryPolicy, TimeoutKind};
+use naga_async::{Client, Config, Error, TimeoutKind};
 use naga_protocol::ApiErrorKind;
 
-const KEY: &str = "ng-secret-test-key";
-
 fn client(url: &str) -> Client {
-    let retry = RetryPolicy::default()
-        .with_backoff(Duration::from_millis(5), Duration::from_millis(20))
-        .with_max_retries(2);
-    Client::builder()
-        .config(Config::new(KEY).unwrap().with_base_url(url).unwrap())
-        .retry_policy(retry)
-        .stream_idle_timeout(Some(Duration::from_millis(300)))
-        .build()
-        .unwrap()
+    Client::builder().settings(canned_settings(url)).build().unwrap()
 }
 
 #[tokio::test]

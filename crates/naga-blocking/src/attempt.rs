@@ -1,18 +1,16 @@
 //! The retry loop: send, classify (protocol), maybe sleep and send again.
 
 use std::io::Read;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use naga_protocol::{AttemptLimits, Decision, GiveUpReason, Outcome, TimeoutKind, parse_api_error};
+use naga_protocol::{
+    AttemptLimits, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Outcome,
+    parse_api_error,
+};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-
-/// Longest error body read to build an API error.
-const MAX_ERROR_BODY: u64 = 64 * 1024;
-/// Longest non-streaming success body accepted.
-const MAX_BODY: u64 = 64 * 1024 * 1024;
 
 /// Sends `request` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
@@ -22,63 +20,34 @@ pub(crate) fn execute(
     streaming: bool,
 ) -> Result<(http::Response<ureq::Body>, AttemptLimits)> {
     let start = Instant::now();
-    let mut attempt = 0_u32;
+    let mut attempts = Attempts::new(&client.settings, streaming);
     loop {
-        attempt = attempt.saturating_add(1);
-        let limits = AttemptLimits::new(
-            &client.timeouts,
-            client.retry.total_deadline,
-            streaming,
-            start.elapsed(),
-        );
-        let path = request.uri().path();
+        let limits = attempts.start(start.elapsed());
+        let (path, attempt) = (request.uri().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
-        let (error, decision) = match run_once(client, &request, &limits) {
+        let (decision, error) = match run_once(client, &request, &limits) {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 let error = parse_api_error(Some(parts.status), &parts.headers, &read_error(body));
                 let outcome = Outcome::Response { status: parts.status, headers: &parts.headers };
-                (Error::Protocol(error), decide(client, attempt, outcome, start))
+                (decide(&attempts, outcome, start), Error::Protocol(error))
             }
-            Err(error) => {
-                let outcome = if is_before_response(&error) {
-                    Outcome::ConnectFailed
-                } else {
-                    Outcome::ResponseStarted
-                };
-                (error, decide(client, attempt, outcome, start))
-            }
+            Err(error) => (decide(&attempts, error.outcome(), start), error),
         };
         match decision {
             Decision::Retry(delay) => {
                 tracing::info!(attempt, delay_ms = delay.as_millis() as u64, reason = %error, "naga retry");
                 std::thread::sleep(delay);
             }
-            Decision::GiveUp(reason) => return Err(give_up(error, reason, attempt)),
+            Decision::GiveUp(reason) => return Err(error.given_up(reason, attempt)),
         }
     }
 }
 
-fn decide(client: &Client, attempt: u32, outcome: Outcome<'_>, start: Instant) -> Decision {
-    client.retry.decide(attempt, outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
-}
-
-fn give_up(error: Error, reason: GiveUpReason, attempts: u32) -> Error {
-    match reason {
-        GiveUpReason::RetriesExhausted { .. } | GiveUpReason::DeadlineExceeded => {
-            Error::GaveUp { attempts, last: Box::new(error) }
-        }
-        _ => error,
-    }
-}
-
-fn is_before_response(error: &Error) -> bool {
-    match error {
-        Error::Connect(_) => true,
-        Error::Timeout { kind, .. } => *kind == TimeoutKind::Connect,
-        _ => false,
-    }
+/// The retry policy's verdict, with this loop's clock and jitter.
+fn decide(attempts: &Attempts<'_>, outcome: Outcome<'_>, start: Instant) -> Decision {
+    attempts.decide(outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
 }
 
 /// One attempt: copy the request, set this attempt's limits, send, wait for the headers.
@@ -112,15 +81,16 @@ fn run_once(
     client.agent.run(configured).map_err(|err| map_error(err, limits, true))
 }
 
-/// Reads a whole success body under the attempt's limits.
+/// Reads a whole success body (at most [`MAX_BODY_BYTES`]) under the attempt's limits.
 pub(crate) fn read_body(body: ureq::Body, limits: AttemptLimits) -> Result<Vec<u8>> {
-    body.into_with_config().limit(MAX_BODY).read_to_vec().map_err(|e| map_error(e, &limits, false))
+    let limit = MAX_BODY_BYTES as u64;
+    body.into_with_config().limit(limit).read_to_vec().map_err(|e| map_error(e, &limits, false))
 }
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of an error body; a failed read keeps what arrived.
+/// Reads at most [`MAX_ERROR_BODY_BYTES`] of an error body; a failed read keeps what arrived.
 fn read_error(body: ureq::Body) -> Vec<u8> {
     let mut bytes = Vec::new();
-    let _ = body.into_reader().take(MAX_ERROR_BODY).read_to_end(&mut bytes);
+    let _ = body.into_reader().take(MAX_ERROR_BODY_BYTES as u64).read_to_end(&mut bytes);
     bytes
 }
 
@@ -128,14 +98,9 @@ fn read_error(body: ureq::Body) -> Vec<u8> {
 pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_response: bool) -> Error {
     use ureq::Timeout as T;
     match err {
-        ureq::Error::Timeout(T::Connect | T::Resolve) => {
-            timeout(TimeoutKind::Connect, limits.connect)
-        }
-        ureq::Error::Timeout(T::PerRead) => timeout(TimeoutKind::StreamIdle, limits.idle),
-        ureq::Error::Timeout(_) => {
-            let (kind, after) = limits.attempt_or_request();
-            Error::Timeout { kind, after }
-        }
+        ureq::Error::Timeout(T::Connect | T::Resolve) => Error::timed_out(limits.connect_timeout()),
+        ureq::Error::Timeout(T::PerRead) => Error::timed_out(limits.idle_timeout()),
+        ureq::Error::Timeout(_) => Error::timed_out(limits.attempt_or_request()),
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
             Error::Tls(Box::new(err))
         }
@@ -143,8 +108,4 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_respons
         ureq::Error::Io(_) if before_response => Error::Connect(Box::new(err)),
         other => Error::Io(Box::new(other)),
     }
-}
-
-fn timeout(kind: TimeoutKind, after: Option<Duration>) -> Error {
-    Error::Timeout { kind, after: after.unwrap_or_default() }
 }

@@ -1,13 +1,10 @@
 //! The client: configuration, timeouts, retry policy and one connection pool.
 
-use std::time::Duration;
-
-use ureq::unversioned::transport::DefaultConnector;
-
 use naga_protocol::{
-    ChatCompletion, ChatRequest, Config, Operation, Response, RetryPolicy, StreamingOperation,
-    Timeouts, build_request, parse_response,
+    ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
+    build_request, parse_response,
 };
+use ureq::unversioned::transport::DefaultConnector;
 
 use crate::attempt::execute;
 use crate::error::{Error, Result};
@@ -23,31 +20,16 @@ use crate::stream::ItemStream;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) config: Config,
+    pub(crate) settings: ClientSettings,
     pub(crate) agent: ureq::Agent,
-    pub(crate) timeouts: Timeouts,
-    pub(crate) retry: RetryPolicy,
 }
 
 impl Client {
-    /// A client for `config` with default timeouts and retry policy.
-    pub fn new(config: Config) -> Result<Self> {
-        Client::builder().config(config).build()
-    }
-
-    /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
-    pub fn from_env() -> Result<Self> {
-        Client::new(Config::from_env()?)
-    }
+    naga_protocol::client_constructors!();
 
     /// A builder for timeouts, retries and a custom [`ureq::Agent`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
-    }
-
-    /// The configuration requests are built from.
-    pub fn config(&self) -> &Config {
-        &self.config
     }
 
     /// Sends a chat completion request and returns the whole answer (any `stream` flag on
@@ -56,14 +38,15 @@ impl Client {
         self.send(request.as_non_streaming().as_ref())
     }
 
-    /// Sends `op` and parses the answer, retrying per the client's [`RetryPolicy`].
+    /// Sends `op` and parses the answer, retrying per the client's
+    /// [`RetryPolicy`](crate::RetryPolicy).
     pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
         self.send_with_meta(op).map(Response::into_value)
     }
 
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
-        let request = build_request(&self.config, op)?;
+        let request = build_request(&self.settings.config, op)?;
         let (response, limit) = execute(self, request, false)?;
         let (parts, body) = response.into_parts();
         let bytes = crate::attempt::read_body(body, limit)?;
@@ -82,7 +65,7 @@ impl Client {
         &self,
         op: &O,
     ) -> Result<Response<ItemStream<O::Decoder>>> {
-        let request = build_request(&self.config, op)?;
+        let request = build_request(&self.settings.config, op)?;
         let (response, limit) = execute(self, request, true)?;
         let (parts, body) = response.into_parts();
         let items = ItemStream::new(body.into_reader(), op.decoder(), limit);
@@ -93,54 +76,12 @@ impl Client {
 /// Builds a [`Client`].
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    config: Config,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
+    settings: ClientSettings,
     agent: Option<ureq::Agent>,
 }
 
 impl ClientBuilder {
-    /// Where to send requests and with which key.
-    pub fn config(mut self, config: Config) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// All time limits at once.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Limit for establishing a connection (DNS, TCP, TLS); `None` waits forever.
-    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.connect = timeout;
-        self
-    }
-
-    /// Limit for a whole non-streaming attempt, body included; `None` waits forever.
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.request = timeout;
-        self
-    }
-
-    /// Limit for silence on a stream: waiting for its headers and between bytes.
-    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeouts.stream_idle = timeout;
-        self
-    }
-
-    /// Budget for a whole call across retries (sets the retry policy's deadline).
-    pub fn total_deadline(mut self, deadline: Option<Duration>) -> Self {
-        self.retry = self.retry.with_total_deadline(deadline);
-        self
-    }
-
-    /// When to retry; replaces the total deadline too.
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
+    naga_protocol::client_settings_setters!(settings);
 
     /// Uses this agent (and its pool, proxy and TLS settings) instead of a new one. Status
     /// handling and time limits are still set per request by the client.
@@ -154,7 +95,7 @@ impl ClientBuilder {
         let agent = self.agent.unwrap_or_else(|| {
             let config = ureq::Agent::config_builder()
                 .http_status_as_error(false)
-                .timeout_connect(self.timeouts.connect)
+                .timeout_connect(self.settings.timeouts.connect)
                 .build();
             ureq::Agent::with_parts(
                 config,
@@ -162,6 +103,6 @@ impl ClientBuilder {
                 InlineIpResolver::default(),
             )
         });
-        Ok(Client { config: self.config, agent, timeouts: self.timeouts, retry: self.retry })
+        Ok(Client { settings: self.settings, agent })
     }
 }

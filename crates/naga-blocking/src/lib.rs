@@ -21,8 +21,8 @@ mod error;
 mod resolver;
 mod stream;
 
-pub use chat::{ChatChunks, PartialCompletion};
+pub use chat::ChatChunks;
 pub use client::{Client, ClientBuilder};
-pub use error::{BoxError, Error, Result};
+pub use error::{BoxError, Error, PartialCompletion, Result};
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
 pub use stream::ItemStream;

@@ -1,5 +1,7 @@
 //! The `naga` binary, driven as a user would: arguments in, stdout / stderr / exit code out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};

@@ -14,6 +14,9 @@
 //! # }
 //! ```
 //!
+//! For replies the emulator would never give (a stream cut at a chosen byte, odd headers), the
+//! [`canned`] module serves scripted raw HTTP responses instead.
+//!
 //! # Endpoints
 //!
 //! * `POST /v1/chat/completions`: JSON, or SSE when `"stream": true`. Needs
@@ -87,10 +90,12 @@
 
 mod answer;
 mod body;
+pub mod canned;
 mod content;
 mod error_body;
 mod faults;
 mod models;
+mod offline;
 mod record;
 mod render;
 mod schema_gen;
@@ -104,5 +109,6 @@ mod validate_messages;
 
 pub use faults::Faults;
 pub use models::default_models;
-pub use record::RecordedRequest;
+pub use offline::{ChatAnswer, answer_chat};
+pub use record::{MAX_RECORDED_REQUESTS, RecordedRequest};
 pub use server::{DEFAULT_MAX_BODY_BYTES, MockServer, MockServerBuilder};

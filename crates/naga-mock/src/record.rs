@@ -1,6 +1,6 @@
 //! What the server received: every request, minus credentials.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
@@ -35,9 +35,17 @@ pub(crate) struct Recorder {
     inner: Mutex<RecorderState>,
 }
 
+/// Newest requests kept in full; older ones are dropped (their counts stay), so a long-running
+/// emulator under load keeps bounded memory.
+pub const MAX_RECORDED_REQUESTS: usize = 1024;
+
+/// Distinct paths counted; requests to further new paths (e.g. a scan of random 404 paths)
+/// are not counted, so the count map stays bounded too.
+const MAX_COUNTED_PATHS: usize = 256;
+
 #[derive(Debug, Default)]
 struct RecorderState {
-    requests: Vec<RecordedRequest>,
+    requests: VecDeque<RecordedRequest>,
     counts: HashMap<String, usize>,
 }
 
@@ -54,13 +62,20 @@ impl Recorder {
         let request =
             RecordedRequest { method: method.clone(), path: path.to_owned(), headers, body };
         let mut state = self.lock();
-        *state.counts.entry(path.to_owned()).or_default() += 1;
-        state.requests.push(request);
+        if let Some(count) = state.counts.get_mut(path) {
+            *count += 1;
+        } else if state.counts.len() < MAX_COUNTED_PATHS {
+            state.counts.insert(path.to_owned(), 1);
+        }
+        if state.requests.len() == MAX_RECORDED_REQUESTS {
+            state.requests.pop_front();
+        }
+        state.requests.push_back(request);
     }
 
-    /// A copy of every recorded request, oldest first.
+    /// A copy of the recorded requests (the newest [`MAX_RECORDED_REQUESTS`]), oldest first.
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().requests.clone()
+        self.lock().requests.iter().cloned().collect()
     }
 
     /// How many requests were received for `path`.
@@ -78,5 +93,38 @@ impl Recorder {
         let mut state = self.lock();
         state.requests.clear();
         state.counts.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(recorder: &Recorder, path: &str, n: usize) {
+        let body = Bytes::from(n.to_string());
+        recorder.record(&Method::POST, path, &HeaderMap::new(), body);
+    }
+
+    #[test]
+    fn keeps_the_newest_requests_and_every_count() {
+        let recorder = Recorder::default();
+        for n in 0..MAX_RECORDED_REQUESTS + 6 {
+            record(&recorder, "/v1/chat/completions", n);
+        }
+        let kept = recorder.requests();
+        assert_eq!(kept.len(), MAX_RECORDED_REQUESTS);
+        assert_eq!(kept[0].body, Bytes::from("6"));
+        assert_eq!(recorder.count("/v1/chat/completions"), MAX_RECORDED_REQUESTS + 6);
+    }
+
+    #[test]
+    fn counts_a_bounded_number_of_distinct_paths() {
+        let recorder = Recorder::default();
+        for n in 0..MAX_COUNTED_PATHS + 50 {
+            record(&recorder, &format!("/scan/{n}"), n);
+        }
+        record(&recorder, "/scan/0", 0);
+        assert_eq!(recorder.counts().len(), MAX_COUNTED_PATHS);
+        assert_eq!(recorder.count("/scan/0"), 2);
     }
 }

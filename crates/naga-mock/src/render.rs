@@ -63,8 +63,10 @@ pub(crate) fn chunk_objects(answer: &Answer, include_usage: bool) -> Vec<Value> 
     chunks.push(chunk(answer, json!({}), Some(answer.finish_reason)));
     if include_usage {
         let mut trailer = chunk(answer, json!({}), None);
-        trailer["choices"] = json!([]);
-        trailer["usage"] = answer.usage.clone();
+        if let Some(fields) = trailer.as_object_mut() {
+            fields.insert("choices".to_owned(), json!([]));
+            fields.insert("usage".to_owned(), answer.usage.clone());
+        }
         chunks.push(trailer);
     }
     chunks

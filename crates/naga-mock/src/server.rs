@@ -161,6 +161,10 @@ impl MockServer {
     ///
     /// # Panics
     /// If no loopback port can be bound (use [`MockServerBuilder::start`] to handle that).
+    #[allow(
+        clippy::panic,
+        reason = "documented convenience for tests; the builder returns the error"
+    )]
     pub async fn start() -> MockServer {
         match MockServer::builder().start().await {
             Ok(server) => server,
@@ -172,6 +176,10 @@ impl MockServer {
     ///
     /// # Panics
     /// If no loopback port can be bound or the thread cannot start.
+    #[allow(
+        clippy::panic,
+        reason = "documented convenience for tests; the builder returns the error"
+    )]
     pub fn start_blocking() -> MockServer {
         match MockServer::builder().start_blocking() {
             Ok(server) => server,

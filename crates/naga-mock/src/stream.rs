@@ -98,7 +98,7 @@ async fn send(tx: &Tx, bytes: Bytes) -> bool {
     tx.send(Ok(bytes)).await.is_err()
 }
 
-fn frame(data: &[u8]) -> Bytes {
+pub(crate) fn frame(data: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(data.len() + 8);
     out.extend_from_slice(b"data: ");
     out.extend_from_slice(data);

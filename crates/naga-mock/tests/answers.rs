@@ -1,5 +1,7 @@
 //! The emulated answers: determinism, stream == non-stream, limits, reasoning, tools, JSON.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use common::{both, post_chat, reference, sse_chunks, sse_data};

@@ -1,5 +1,7 @@
 //! Each fault header, and faults set as server defaults.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! Random bytes and random JSON never make the mock answer 5xx or drop the connection.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use naga_mock::MockServer;

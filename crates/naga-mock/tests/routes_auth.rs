@@ -1,5 +1,7 @@
 //! Routing, auth, content type, body limit, recording, and start/stop.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use common::{client, post_chat, post_raw, raw_http, reference, send};

@@ -1,5 +1,7 @@
 //! Each validation rule: status 400, `invalid_request_error`, a message naming the field.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use common::{post_chat, post_raw};

@@ -298,8 +298,8 @@ fn describe_body(status: Option<StatusCode>, body: &[u8]) -> String {
 
 /// A bounded, lossy UTF-8 excerpt of the start of `bytes`.
 pub fn snippet(bytes: &[u8]) -> String {
-    let end = bytes.len().min(MAX_SNIPPET_BYTES);
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+    let head = bytes.get(..MAX_SNIPPET_BYTES).unwrap_or(bytes);
+    String::from_utf8_lossy(head).into_owned()
 }
 
 /// A bounded excerpt of `bytes` centred on `offset`.
@@ -307,7 +307,7 @@ pub(crate) fn snippet_around(bytes: &[u8], offset: usize) -> String {
     let half = MAX_SNIPPET_BYTES / 4;
     let start = offset.saturating_sub(half).min(bytes.len());
     let end = offset.saturating_add(half).min(bytes.len());
-    String::from_utf8_lossy(&bytes[start..end]).into_owned()
+    String::from_utf8_lossy(bytes.get(start..end).unwrap_or_default()).into_owned()
 }
 
 /// Converts serde_json's 1-based line and column into a byte offset.

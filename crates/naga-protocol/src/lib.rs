@@ -39,9 +39,12 @@ mod models;
 mod operation;
 mod retry;
 mod schemas;
+mod settings;
 mod sse;
 mod structured;
 mod transport;
+#[doc(hidden)]
+pub mod transport_error;
 
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
@@ -67,12 +70,14 @@ pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,
 };
 pub use schemas::{schema_file_text, schema_of, wire_schemas};
+pub use settings::ClientSettings;
 pub use sse::{Event, SseParser};
 pub use structured::{
     ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
     parse_json_content, schema_name, strict_schema, strict_schema_for,
 };
 pub use transport::{
-    AttemptLimits, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_STREAM_IDLE_TIMEOUT,
-    Response, TimeoutKind, Timeouts, attempt_timeout,
+    AttemptLimits, Attempts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_STREAM_IDLE_TIMEOUT, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Response, TimeoutKind,
+    Timeouts, attempt_timeout,
 };

@@ -2,12 +2,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
 use crate::chat::ChatRequest;
 use crate::error::request_id;
+use crate::retry::{Decision, Outcome};
+use crate::settings::ClientSettings;
 
 impl ChatRequest {
     /// This request for a single JSON answer: `stream` and `stream_options` cleared (borrowed
@@ -172,6 +174,72 @@ impl AttemptLimits {
     pub fn attempt_or_request(&self) -> (TimeoutKind, Duration) {
         self.attempt.map_or((TimeoutKind::Request, Duration::ZERO), |(after, kind)| (kind, after))
     }
+
+    /// The kind and limit to report for a connect timeout.
+    pub fn connect_timeout(&self) -> (TimeoutKind, Duration) {
+        (TimeoutKind::Connect, self.connect.unwrap_or_default())
+    }
+
+    /// The kind and limit to report for a stream that went quiet.
+    pub fn idle_timeout(&self) -> (TimeoutKind, Duration) {
+        (TimeoutKind::StreamIdle, self.idle.unwrap_or_default())
+    }
+}
+
+/// Longest error body a transport reads to build an API error; the rest is not read.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// Longest non-streaming success body a transport accepts.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The attempts of one call: numbers them, gives each its limits, and asks the retry policy
+/// what to do after a failure. A transport's retry loop keeps the clock and the jitter source.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use naga_protocol::{Attempts, ClientSettings, Decision, Outcome};
+/// let settings = ClientSettings::default();
+/// let mut attempts = Attempts::new(&settings, false);
+/// let limits = attempts.start(Duration::ZERO);
+/// assert_eq!((attempts.count(), limits.streaming), (1, false));
+/// let decision = attempts.decide(Outcome::ConnectFailed, Duration::ZERO, SystemTime::UNIX_EPOCH, 0.5);
+/// assert!(matches!(decision, Decision::Retry(_)));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Attempts<'a> {
+    settings: &'a ClientSettings,
+    streaming: bool,
+    count: u32,
+}
+
+impl<'a> Attempts<'a> {
+    /// No attempt made yet of a call (streaming or not) under `settings`.
+    pub fn new(settings: &'a ClientSettings, streaming: bool) -> Self {
+        Attempts { settings, streaming, count: 0 }
+    }
+
+    /// Starts the next attempt, `elapsed` after the first one began: returns its limits.
+    pub fn start(&mut self, elapsed: Duration) -> AttemptLimits {
+        self.count = self.count.saturating_add(1);
+        self.settings.attempt_limits(self.streaming, elapsed)
+    }
+
+    /// Attempts started so far (the number of the current one).
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// What to do after the current attempt ended with `outcome`: the retry policy's verdict
+    /// for this attempt number, given the time since the first attempt, the wall clock (for an
+    /// HTTP-date `Retry-After`) and a jitter value in `0.0..1.0`.
+    pub fn decide(
+        &self,
+        outcome: Outcome<'_>,
+        elapsed: Duration,
+        now: SystemTime,
+        jitter: f64,
+    ) -> Decision {
+        self.settings.retry.decide(self.count, outcome, elapsed, now, jitter)
+    }
 }
 
 /// The time limit for one attempt that starts `elapsed` after the first one: the request
@@ -251,6 +319,39 @@ mod tests {
         assert_eq!(late.header_wait(), Some((s(50), TimeoutKind::Deadline)));
         let none = AttemptLimits::new(&timeouts, None, true, s(600));
         assert_eq!(none.attempt_or_request(), (TimeoutKind::Request, Duration::ZERO));
+    }
+
+    #[test]
+    fn attempts_are_numbered_limited_and_judged_by_the_policy() {
+        let s = Duration::from_secs;
+        let mut settings = ClientSettings::default().total_deadline(Some(s(100)));
+        settings.retry = settings.retry.with_max_retries(1);
+        let mut attempts = Attempts::new(&settings, true);
+        assert_eq!(attempts.count(), 0);
+        let first = attempts.start(Duration::ZERO);
+        assert_eq!((attempts.count(), first.streaming), (1, true));
+        let epoch = SystemTime::UNIX_EPOCH;
+        let retry = attempts.decide(Outcome::ConnectFailed, s(1), epoch, 0.0);
+        assert!(matches!(retry, Decision::Retry(_)), "{retry:?}");
+        let started = attempts.decide(Outcome::ResponseStarted, s(1), epoch, 0.0);
+        assert!(matches!(started, Decision::GiveUp(_)), "{started:?}");
+        let second = attempts.start(s(95));
+        assert_eq!(
+            (attempts.count(), second.header_wait()),
+            (2, Some((s(5), TimeoutKind::Deadline)))
+        );
+        let spent = attempts.decide(Outcome::ConnectFailed, s(96), epoch, 0.0);
+        assert!(matches!(spent, Decision::GiveUp(_)), "{spent:?}");
+    }
+
+    #[test]
+    fn limits_name_connect_and_idle_timeouts() {
+        let limits = AttemptLimits::new(&Timeouts::default(), None, true, Duration::ZERO);
+        assert_eq!(limits.connect_timeout(), (TimeoutKind::Connect, DEFAULT_CONNECT_TIMEOUT));
+        assert_eq!(limits.idle_timeout(), (TimeoutKind::StreamIdle, DEFAULT_STREAM_IDLE_TIMEOUT));
+        let none = Timeouts { connect: None, request: None, stream_idle: None };
+        let unlimited = AttemptLimits::new(&none, None, true, Duration::ZERO);
+        assert_eq!(unlimited.connect_timeout(), (TimeoutKind::Connect, Duration::ZERO));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `ChatAccumulator`: chunks add up to the completion a non-streaming call returns.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod streams;
 
 use naga_protocol::{
@@ -375,4 +377,16 @@ fn a_tool_only_answer_streamed_with_empty_content_equals_its_null_content_comple
         ),
     ]);
     assert_eq!(streamed, expected);
+}
+
+#[test]
+fn push_item_shows_and_adds_chunks_and_hands_back_errors() {
+    let mut acc = ChatAccumulator::new();
+    let mut seen = Vec::new();
+    let mut show = |chunk: &ChatCompletionChunk| seen.push(chunk.choices.len());
+    let ok: Result<_, &str> = Ok(delta(json!({"content": "Hel"})));
+    assert_eq!(acc.push_item(ok, &mut show), Ok(()));
+    assert_eq!(acc.push_item(Err("cut"), &mut show), Err("cut"));
+    assert_eq!(seen, [1]);
+    assert_eq!(acc.text(), Some("Hel"));
 }

@@ -1,6 +1,8 @@
 //! Every line of every recorded provider stream decodes as a `ChatCompletionChunk`, and the
 //! decoded values match what the files contain.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod streams;
 
 use naga_protocol::{ChatCompletionChunk, DeltaContent, FinishReason};

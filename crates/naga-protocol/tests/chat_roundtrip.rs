@@ -1,6 +1,8 @@
 //! Requests survive serialize -> deserialize unchanged, and write exactly the wire shapes of
 //! the API description.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use naga_protocol::{
     AudioFormat, ChatRequest, ContentPart, ImageConfig, ImageDetail, Message, ReasoningEffort,
     ResponseFormat, Role, Stop, StreamOptions, Tool, ToolCall, ToolChoice, WebSearchOptions,

@@ -1,5 +1,7 @@
 //! JSON Schemas generate for the public wire types and describe the wire names.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use naga_protocol::{ChatCompletion, ChatCompletionChunk, ChatRequest};
 use schemars::schema_for;
 use serde_json::Value;

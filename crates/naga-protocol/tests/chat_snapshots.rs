@@ -1,5 +1,7 @@
 //! Snapshots of the reference page's example: the built HTTP request and the parsed response.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use http::{HeaderMap, StatusCode};
 use naga_protocol::{
     ChatCompletion, ChatRequest, Config, FinishReason, Message, Role, build_request, parse_response,

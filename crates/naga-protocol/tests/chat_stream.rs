@@ -1,6 +1,8 @@
 //! `ChatStream` termination and recovery rules: `[DONE]`, end of body, error frames, broken
 //! frames.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod streams;
 
 use naga_protocol::{

@@ -1,6 +1,8 @@
 //! `ChatStream` and `ChatAccumulator` over every recorded provider stream: whole, byte by
 //! byte and in random pieces, with and without `[DONE]`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod streams;
 
 use naga_protocol::{

@@ -1,5 +1,7 @@
 //! Config: validated when set, secrets never printed, used as given by `build_request`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use http::header::{AUTHORIZATION, USER_AGENT};
 use naga_protocol::{
     ChatRequest, Config, DEFAULT_BASE_URL, Error, ListModels, Message, build_request,

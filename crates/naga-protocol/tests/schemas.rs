@@ -1,6 +1,8 @@
 //! The committed JSON Schemas in `schemas/` accept the documents of the reference page and
 //! reject invalid requests, and they match what the code generates.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use serde_json::{Value, json};
 
 fn committed(stem: &str) -> Value {

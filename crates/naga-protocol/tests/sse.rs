@@ -1,5 +1,7 @@
 //! The SSE fixture table, each stream run whole, byte by byte and split at every offset.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use common::{Item, Run, run, split_at};

@@ -1,5 +1,7 @@
 //! SSE properties: any chunking gives the same events, and no byte is scanned twice.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 mod common;
 
 use common::{Item, run, split_at};

@@ -1,5 +1,7 @@
 //! Typed structured outputs and tools on the chat types, against hand-written completions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use naga_protocol::{
     ChatCompletion, ChatRequest, Message, ParseError, ResponseFormat, StructuredError, Tool,
     ToolCall,

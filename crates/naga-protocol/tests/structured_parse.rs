@@ -1,5 +1,7 @@
 //! Parsing a model's JSON content into a Rust type, one test per error kind.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use naga_protocol::{ParseError, parse_json_content};
 use serde::Deserialize;
 

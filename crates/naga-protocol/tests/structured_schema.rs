@@ -1,5 +1,7 @@
 //! Strict-mode schemas generated from Rust types.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 

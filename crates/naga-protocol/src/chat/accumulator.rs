@@ -86,6 +86,20 @@ impl ChatAccumulator {
         }
     }
 
+    /// Adds one item of a stream of chunks: a chunk is shown to `on_chunk`, then added; an
+    /// error comes back as is (the caller keeps what was added so far). Transports'
+    /// `into_completion_with` loops call this.
+    pub fn push_item<E>(
+        &mut self,
+        item: Result<ChatCompletionChunk, E>,
+        on_chunk: &mut impl FnMut(&ChatCompletionChunk),
+    ) -> Result<(), E> {
+        let chunk = item?;
+        on_chunk(&chunk);
+        self.push(&chunk);
+        Ok(())
+    }
+
     /// The completion so far (choices sorted by index).
     pub fn snapshot(&self) -> ChatCompletion {
         self.clone().finish()

@@ -48,8 +48,8 @@ impl SseParser {
     fn find_line_end(&mut self) -> Option<usize> {
         if self.skip_lf && self.scan < self.buf.len() {
             self.skip_lf = false;
-            self.scanned += 1;
             if self.buf.get(self.scan) == Some(&b'\n') {
+                self.scanned += 1;
                 // An event that starts after the CR starts after the LF instead.
                 if self.keep == self.scan {
                     self.keep += 1;
@@ -61,6 +61,7 @@ impl SseParser {
                 self.line_start = self.scan;
             }
         }
+        // A byte after the CR that is not an LF is counted by the search below, not twice.
         let rest = self.bytes(self.scan..self.buf.len());
         match memchr2(b'\n', b'\r', rest) {
             Some(i) => {

@@ -54,3 +54,20 @@ fn a_long_event_split_in_small_chunks_keeps_its_start() {
     }
     assert_eq!(parser.offset_of(parser.scan), stream.len() as u64);
 }
+
+/// Found by the `sse` fuzz target (`fuzz/regressions/sse/cr-then-byte-in-next-feed`): a CR
+/// at the end of one feed and a non-LF byte at the start of the next counted that byte twice.
+#[test]
+fn a_byte_after_a_split_cr_is_scanned_once() {
+    let mut parser = SseParser::new();
+    for chunk in [&b"data: a\r"[..], b"x\n", b"\r", b"\n"] {
+        parser.feed(chunk);
+        while parser.next_event().is_some() {}
+    }
+    assert_eq!(parser.bytes_scanned(), 12);
+    let mut whole = SseParser::new();
+    whole.feed(b"data: a\rx\n\r\n");
+    let event = whole.next_event().unwrap().unwrap();
+    assert_eq!(event.data, "a");
+    assert_eq!(whole.bytes_scanned(), 12);
+}

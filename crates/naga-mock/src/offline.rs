@@ -1,0 +1,53 @@
+//! The chat endpoint's answer computed without a server, for fuzzing and property tests.
+
+use http::StatusCode;
+
+use crate::answer::build_answer;
+use crate::error_body::error_json;
+use crate::render::{chunk_objects, completion_json};
+use crate::stream::frame;
+use crate::validate::validate_chat;
+
+/// What `POST /v1/chat/completions` answers for a request body sent with a valid key,
+/// `Content-Type: application/json` and no faults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatAnswer {
+    /// `200 OK` for a valid request, `400 Bad Request` (`invalid_request_error`) otherwise.
+    pub status: StatusCode,
+    /// The completion or error JSON; for `"stream": true`, the SSE body (`data: <json>\n\n`
+    /// per chunk, then `data: [DONE]\n\n`).
+    pub body: Vec<u8>,
+    /// Whether `body` is an SSE stream.
+    pub streaming: bool,
+}
+
+/// Validates `body` as a chat request and builds the answer the server would send: the same
+/// validation and answer code as the server, without I/O.
+///
+/// ```
+/// let answer = naga_mock::answer_chat(br#"{"model":"m","messages":[{"role":"user","content":"Hi"}]}"#);
+/// assert_eq!(answer.status, 200);
+/// assert_eq!(naga_mock::answer_chat(b"{}").status, 400);
+/// ```
+pub fn answer_chat(body: &[u8]) -> ChatAnswer {
+    let req = match validate_chat(body) {
+        Ok(req) => req,
+        Err(message) => {
+            let body = error_json(StatusCode::BAD_REQUEST, &message).to_vec();
+            return ChatAnswer { status: StatusCode::BAD_REQUEST, body, streaming: false };
+        }
+    };
+    let answer = build_answer(&req, None);
+    if req.get("stream").and_then(|v| v.as_bool()) != Some(true) {
+        let body = completion_json(&answer).to_string().into_bytes();
+        return ChatAnswer { status: StatusCode::OK, body, streaming: false };
+    }
+    let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
+    let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
+    let mut body = Vec::new();
+    for chunk in chunk_objects(&answer, include_usage) {
+        body.extend_from_slice(&frame(chunk.to_string().as_bytes()));
+    }
+    body.extend_from_slice(b"data: [DONE]\n\n");
+    ChatAnswer { status: StatusCode::OK, body, streaming: true }
+}

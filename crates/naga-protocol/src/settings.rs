@@ -1,0 +1,178 @@
+//! What every transport's client is configured with, and the builder setters for it.
+
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::retry::RetryPolicy;
+use crate::transport::{AttemptLimits, Timeouts};
+
+/// The settings every transport's client shares: where to send, time limits and retries.
+/// A transport's `ClientBuilder` holds one and adds only its HTTP library's own handle.
+///
+/// ```
+/// use std::time::Duration;
+/// use naga_protocol::{ClientSettings, Config};
+/// let settings = ClientSettings::default()
+///     .config(Config::new("ng-example")?)
+///     .stream_idle_timeout(Some(Duration::from_secs(30)))
+///     .total_deadline(Some(Duration::from_secs(90)));
+/// assert_eq!(settings.timeouts.stream_idle, Some(Duration::from_secs(30)));
+/// assert_eq!(settings.retry.total_deadline, Some(Duration::from_secs(90)));
+/// # Ok::<(), naga_protocol::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ClientSettings {
+    /// Where to send requests and with which key.
+    pub config: Config,
+    /// The time limits of each attempt.
+    pub timeouts: Timeouts,
+    /// When to retry, and the total deadline across attempts.
+    pub retry: RetryPolicy,
+}
+
+impl ClientSettings {
+    crate::client_settings_setters!();
+
+    /// The limits of an attempt starting `elapsed` after the first one.
+    pub fn attempt_limits(&self, streaming: bool, elapsed: Duration) -> AttemptLimits {
+        AttemptLimits::new(&self.timeouts, self.retry.total_deadline, streaming, elapsed)
+    }
+}
+
+/// The setters of [`ClientSettings`], written once: expands (in an `impl` block) to by-value
+/// builder methods on the settings reached through the given field path. A transport's
+/// builder invokes it as `naga_protocol::client_settings_setters!(settings);`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! client_settings_setters {
+    ($field:ident) => {
+        $crate::client_settings_setters!(@setters $field);
+
+        /// All the settings every transport shares at once: config, time limits, retries.
+        pub fn settings(mut self, settings: $crate::ClientSettings) -> Self {
+            self.$field = settings;
+            self
+        }
+    };
+    ($($field:ident).*) => {
+        $crate::client_settings_setters!(@setters $($field).*);
+    };
+    (@setters $($field:ident).*) => {
+        /// Where to send requests and with which key.
+        pub fn config(mut self, config: $crate::Config) -> Self {
+            self $(.$field)* .config = config;
+            self
+        }
+
+        /// All time limits at once.
+        pub fn timeouts(mut self, timeouts: $crate::Timeouts) -> Self {
+            self $(.$field)* .timeouts = timeouts;
+            self
+        }
+
+        /// Limit for establishing a connection (DNS, TCP, TLS); `None` waits forever.
+        pub fn connect_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self $(.$field)* .timeouts.connect = timeout;
+            self
+        }
+
+        /// Limit for a whole non-streaming attempt, body included; `None` waits forever.
+        pub fn request_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self $(.$field)* .timeouts.request = timeout;
+            self
+        }
+
+        /// Limit for silence on a stream: waiting for its headers and between bytes.
+        pub fn stream_idle_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+            self $(.$field)* .timeouts.stream_idle = timeout;
+            self
+        }
+
+        /// Budget for a whole call across retries (sets the retry policy's deadline).
+        pub fn total_deadline(mut self, deadline: Option<::std::time::Duration>) -> Self {
+            self $(.$field)* .retry = self $(.$field)* .retry.with_total_deadline(deadline);
+            self
+        }
+
+        /// When to retry; replaces the total deadline too.
+        pub fn retry_policy(mut self, retry: $crate::RetryPolicy) -> Self {
+            self $(.$field)* .retry = retry;
+            self
+        }
+    };
+}
+
+/// The constructors and accessor every transport's `Client` has, written once: expands (in
+/// `impl Client`) to `new`, `from_env` and `config`. Needs `Self::builder()` with the
+/// [`client_settings_setters!`] and a `build() -> Result<Client, Error>`, a `settings` field,
+/// and the crate's `Error` (convertible from the protocol's) and `Result` in scope.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! client_constructors {
+    () => {
+        /// A client for `config` with default timeouts and retry policy.
+        pub fn new(config: $crate::Config) -> Result<Self> {
+            Self::builder().config(config).build()
+        }
+
+        /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
+        pub fn from_env() -> Result<Self> {
+            Self::new($crate::Config::from_env()?)
+        }
+
+        /// The configuration requests are built from.
+        pub fn config(&self) -> &$crate::Config {
+            &self.settings.config
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    // The setters are `pub` as in a transport's builder; here they sit in a private module.
+    #![allow(unreachable_pub)]
+
+    use super::*;
+
+    /// A builder wrapping the settings, the way a transport's does.
+    #[derive(Debug, Default)]
+    struct Builder {
+        settings: ClientSettings,
+    }
+
+    impl Builder {
+        crate::client_settings_setters!(settings);
+    }
+
+    #[test]
+    fn setters_reach_the_wrapped_settings() {
+        let s = Duration::from_secs;
+        let retry = RetryPolicy::never();
+        let config = Config::new("ng-test").unwrap();
+        let built = Builder::default()
+            .config(config.clone())
+            .connect_timeout(Some(s(1)))
+            .request_timeout(None)
+            .stream_idle_timeout(Some(s(3)))
+            .retry_policy(retry)
+            .total_deadline(Some(s(9)))
+            .settings;
+        let expected = Timeouts { connect: Some(s(1)), request: None, stream_idle: Some(s(3)) };
+        assert_eq!(built.timeouts, expected);
+        assert_eq!(built.retry, retry.with_total_deadline(Some(s(9))));
+        assert_eq!(built.config, config);
+        let reset = Builder::default().settings(built).timeouts(Timeouts::default()).settings;
+        assert_eq!(reset.timeouts, Timeouts::default());
+        assert_eq!(reset.retry.max_retries, 0);
+    }
+
+    #[test]
+    fn attempt_limits_use_the_deadline_of_the_retry_policy() {
+        let s = Duration::from_secs;
+        let settings = ClientSettings::default().total_deadline(Some(s(100)));
+        let limits = settings.attempt_limits(false, s(30));
+        assert_eq!(limits.attempt, Some((s(70), crate::TimeoutKind::Deadline)));
+        assert_eq!(limits.connect, Timeouts::default().connect);
+    }
+}

@@ -1,0 +1,186 @@
+//! Seed corpora for the fuzz targets, made from `shared/fixtures/provider-streams`.
+//!
+//! The input layouts are those of `fuzz/src/checks.rs`: stream targets take one header byte
+//! (low 3 bits: how many chunk-size bytes follow; bit 3: small event size limit) before the
+//! body; `response` takes status (2 bytes, `100 + u16 % 500`), a header-block length byte,
+//! the header block (`retry-after` and request id, `\n`-separated), then the body.
+
+use std::path::{Path, PathBuf};
+
+use naga_protocol::{ChatAccumulator, ChatCompletionChunk};
+
+/// Events kept from the start and from the end of a long fixture: small seeds keep the
+/// fuzzer fast, and the middle of a long stream repeats the same shapes.
+const HEAD_EVENTS: usize = 12;
+const TAIL_EVENTS: usize = 4;
+
+/// `shared/fixtures/provider-streams`: `NAGA_SHARED_DIR`, else the nearest ancestor's `shared/`.
+pub(crate) fn fixture_dir(root: &Path) -> Result<PathBuf, String> {
+    const SUBDIR: &str = "fixtures/provider-streams";
+    if let Some(shared) = std::env::var_os("NAGA_SHARED_DIR") {
+        return Ok(PathBuf::from(shared).join(SUBDIR));
+    }
+    root.ancestors()
+        .map(|dir| dir.join("shared").join(SUBDIR))
+        .find(|dir| dir.is_dir())
+        .ok_or_else(|| format!("no shared/{SUBDIR} above {}", root.display()))
+}
+
+/// Writes the seeds of `target` into `corpus` (kept files are left alone); returns the count.
+pub(crate) fn write(target: &str, fixtures: &Path, corpus: &Path) -> Result<usize, String> {
+    let streams = read_fixtures(fixtures)?;
+    let seeds = match target {
+        "sse" | "chat_stream" => stream_seeds(&streams),
+        "response" => response_seeds(&streams),
+        "mock_request" => request_seeds(),
+        other => return Err(format!("no seeds for target `{other}`")),
+    };
+    std::fs::create_dir_all(corpus).map_err(|err| format!("{}: {err}", corpus.display()))?;
+    for (name, bytes) in &seeds {
+        let path = corpus.join(format!("seed-{name}"));
+        if std::fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+            std::fs::write(&path, bytes).map_err(|err| format!("{}: {err}", path.display()))?;
+        }
+    }
+    Ok(seeds.len())
+}
+
+/// Each fixture as (file stem, its non-empty lines shortened to head + tail).
+fn read_fixtures(dir: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|err| format!("{}: {err}", dir.display()))?;
+    let mut streams = Vec::new();
+    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        if path.extension().is_none_or(|ext| ext != "jsonl") {
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let lines: Vec<String> =
+            text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
+        let tail = lines.len().saturating_sub(TAIL_EVENTS).max(HEAD_EVENTS);
+        let kept = lines.iter().take(HEAD_EVENTS).chain(lines.iter().skip(tail)).cloned();
+        streams.push((stem.to_owned(), kept.collect()));
+    }
+    streams.sort();
+    Ok(streams)
+}
+
+/// SSE bodies: whole with `[DONE]` and LF, split into odd chunks with CRLF and no `[DONE]`,
+/// cut mid-event with a small size limit; plus hand-made frames (fields, errors, BOM).
+fn stream_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
+    let mut seeds = Vec::new();
+    for (stem, lines) in streams {
+        let framed: String = lines.iter().map(|line| format!("data: {line}\n\n")).collect();
+        seeds.push((format!("{stem}-done"), header(0, &[], format!("{framed}data: [DONE]\n\n"))));
+        seeds.push((
+            format!("{stem}-crlf-split"),
+            header(3, &[1, 13, 200], framed.replace('\n', "\r\n")),
+        ));
+        let cut = framed.get(..framed.len() * 2 / 3).unwrap_or_default().to_owned();
+        seeds.push((
+            format!("{stem}-cut-limit"),
+            header(0x0f | 0xf0, &[0, 64, 5, 9, 255, 2, 31], cut),
+        ));
+    }
+    let handmade = [
+        (
+            "fields",
+            "\u{feff}: hi\nevent: chunk\nid: 7\nretry: 1500\ndata: {\"choices\":[]}\ndata\n\nretry: x\r\r",
+        ),
+        (
+            "error-frame",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"type\":\"server_error\",\"message\":\"boom\",\"code\":502}}\n\n",
+        ),
+        ("error-envelope-only", "data: {\"error\":{\"message\":429}}\n\n"),
+        ("not-json", "data: <html>\n\ndata: {\"choices\":{}}\n\ndata:\n\n"),
+        (
+            "usage-trailer",
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}\n\n",
+        ),
+    ];
+    seeds.extend(
+        handmade.into_iter().map(|(name, body)| (name.to_owned(), header(0, &[], body.to_owned()))),
+    );
+    seeds
+}
+
+/// A stream target input: header byte, chunk sizes, body.
+fn header(head: u8, sizes: &[u8], body: String) -> Vec<u8> {
+    let mut bytes = vec![head | u8::try_from(sizes.len()).unwrap_or(0)];
+    bytes.extend_from_slice(sizes);
+    bytes.extend_from_slice(body.as_bytes());
+    bytes
+}
+
+/// Response bodies: each fixture accumulated into the completion a non-streaming call
+/// returns, and error bodies with their statuses and headers.
+fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
+    let mut seeds = Vec::new();
+    for (stem, lines) in streams {
+        let mut acc = ChatAccumulator::new();
+        for line in lines {
+            if let Ok(chunk) = serde_json::from_str::<ChatCompletionChunk>(line) {
+                acc.push(&chunk);
+            }
+        }
+        if let Ok(body) = serde_json::to_string(&acc.finish()) {
+            seeds.push((format!("{stem}-completion"), response(200, "", &body)));
+        }
+    }
+    let errors = [
+        (
+            "rate-limit",
+            429,
+            "120\nreq-1",
+            r#"{"error":{"type":"rate_limit_exceeded","message":"slow down"}}"#,
+        ),
+        (
+            "auth",
+            401,
+            "",
+            r#"{"error":{"type":"invalid_api_key","message":"bad key","code":null}}"#,
+        ),
+        (
+            "overloaded",
+            503,
+            "Wed, 21 Oct 2015 07:28:00 GMT\nabc",
+            r#"{"error":{"message":{"nested":1}}}"#,
+        ),
+        ("proxy-html", 502, "", "<html><body>Bad gateway</body></html>"),
+        ("empty", 500, "", ""),
+    ];
+    for (name, status, headers, body) in errors {
+        seeds.push((name.to_owned(), response(status, headers, body)));
+    }
+    seeds.push(("models".to_owned(), response(200, "", MODELS)));
+    seeds
+}
+
+/// A `GET /v1/models` body in the shape the emulator serves.
+const MODELS: &str = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1700000000,"owned_by":"openai","display_name":"GPT-4o mini","context_window":128000,"max_output_images":null,"supported_endpoints":["chat.completions"],"pricing":{"per_input_token":1.5e-7,"per_cached_input_token":null,"per_output_token":6e-7},"architecture":{"input_modalities":["text","image"],"output_modalities":["text"]},"aliases":["gpt-4o-mini-2024-07-18"]}]}"#;
+
+/// Chat request bodies for the emulator: one per feature it answers, and invalid ones.
+fn request_seeds() -> Vec<(String, Vec<u8>)> {
+    let tool = r#"{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"array","items":{"type":"integer","minimum":1},"minItems":1}},"required":["city"]}}}"#;
+    let user = r#"{"role":"user","content":"get_weather for Paris, then a long story"}"#;
+    let bodies = [
+        ("plain", format!(r#"{{"model":"m","messages":[{user}]}}"#)),
+        ("stream-usage", format!(r#"{{"model":"m","stream":true,"stream_options":{{"include_usage":true}},"stop":["e"],"max_completion_tokens":5,"messages":[{user}]}}"#)),
+        ("tools", format!(r#"{{"model":"m","stream":true,"tools":[{tool}],"tool_choice":"required","parallel_tool_calls":false,"messages":[{user}]}}"#)),
+        ("tool-result", format!(r#"{{"model":"m","messages":[{user},{{"role":"assistant","content":null,"tool_calls":[{{"id":"c1","type":"function","function":{{"name":"get_weather","arguments":"{{}}"}}}}]}},{{"role":"tool","tool_call_id":"c1","content":"sunny"}}]}}"#)),
+        ("json-schema", format!(r##"{{"model":"m","stream":true,"reasoning_effort":"high","response_format":{{"type":"json_schema","json_schema":{{"name":"w","schema":{{"type":"object","properties":{{"t":{{"anyOf":[{{"type":"number"}},{{"$ref":"#/$defs/a"}}]}}}},"$defs":{{"a":{{"enum":["x",1]}}}}}}}}}},"messages":[{user}]}}"##)),
+        ("parts", r#"{"model":"m","temperature":2,"top_p":0,"messages":[{"role":"system","content":"s"},{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}]}"#.to_owned()),
+        ("invalid", r#"{"model":1,"messages":[{"role":"robot"}],"temperature":3}"#.to_owned()),
+    ];
+    bodies.into_iter().map(|(name, body)| (format!("request-{name}"), body.into_bytes())).collect()
+}
+
+/// A `response` input for `status` (100..=599), a header block and a body.
+fn response(status: u16, headers: &str, body: &str) -> Vec<u8> {
+    let mut bytes = status.saturating_sub(100).to_le_bytes().to_vec();
+    bytes.push(u8::try_from(headers.len()).unwrap_or(0) & 0x3f);
+    bytes.extend_from_slice(headers.as_bytes());
+    bytes.extend_from_slice(body.as_bytes());
+    bytes
+}
