@@ -105,7 +105,9 @@ pub(crate) use tolerant_deserialize;
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::chat::{ChatCompletion, ChatCompletionChunk, Delta, FinishReason, Usage};
+    use crate::chat::{
+        ChatCompletion, ChatCompletionChunk, Delta, DeltaContent, FinishReason, Usage,
+    };
 
     fn chunk(json: &str) -> ChatCompletionChunk {
         serde_json::from_str(json).unwrap()
@@ -150,6 +152,18 @@ mod tests {
         assert_eq!(usage.prompt_tokens, 3);
         assert_eq!(usage.prompt_tokens_details.as_ref().unwrap().cached_tokens, Some(1));
         assert_eq!(from_text.extra["q"], json!([]));
+    }
+
+    #[test]
+    fn delta_content_reads_like_an_untagged_enum() {
+        let content = |json: &str| serde_json::from_str::<DeltaContent>(json).unwrap();
+        assert_eq!(content(r#""a\"b""#), DeltaContent::Text("a\"b".into()));
+        let parts = content(r#"[{"type":"text","text":"x"}]"#);
+        assert!(matches!(&parts, DeltaContent::Parts(p) if p.len() == 1), "{parts:?}");
+        assert_eq!(content("[1]"), DeltaContent::Other(json!([1])));
+        assert_eq!(content(r#"{"a":1}"#), DeltaContent::Other(json!({"a": 1})));
+        assert_eq!(content("2.5"), DeltaContent::Other(json!(2.5)));
+        assert_eq!(content("null"), DeltaContent::Other(Value::Null));
     }
 
     #[test]
