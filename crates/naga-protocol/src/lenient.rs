@@ -3,8 +3,12 @@
 //! Servers add enum values, send `null` where a value was expected, or `{}`/`""` where an
 //! object was expected. None of that may turn a good answer into an error.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// Declares an open string enum: known values as unit variants plus `Other(String)`, which
@@ -101,17 +105,76 @@ where
 }
 
 /// An optional object: `null`, `""`, or any non-object value reads as `None`; an object is
-/// decoded as `T` (whose own fields are tolerant).
+/// decoded as `T` (whose own fields are tolerant), straight from the input.
 pub(crate) fn object_or_none<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
 {
-    match Value::deserialize(de)? {
-        value @ Value::Object(_) => {
-            T::deserialize(value).map(Some).map_err(serde::de::Error::custom)
-        }
-        _ => Ok(None),
+    de.deserialize_any(ObjectOrNone(PhantomData))
+}
+
+/// Decodes an object as `T`; reads and drops anything else.
+struct ObjectOrNone<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOrNone<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, or any value read as absent")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<T>, D::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Option<T>, E> {
+        Ok(None)
     }
 }
 
@@ -119,7 +182,7 @@ where
 pub(crate) fn object_or_default<'de, D, T>(de: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: DeserializeOwned + Default,
+    T: Deserialize<'de> + Default,
 {
     Ok(object_or_none(de)?.unwrap_or_default())
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::content::DeltaContent;
+use super::decode::tolerant_deserialize;
 use super::message::Role;
 use super::response::{FinishReason, Usage};
 use super::tool::ToolType;
@@ -17,7 +18,7 @@ use crate::lenient::{
 
 /// One streamed chunk. Placeholder chunks (`choices: []`, empty ids) and usage trailers
 /// decode like any other.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChatCompletionChunk {
     /// Completion id (format not guaranteed; empty on placeholder chunks).
     #[serde(default, deserialize_with = "null_as_default")]
@@ -46,7 +47,7 @@ pub struct ChatCompletionChunk {
 }
 
 /// One choice's part of a chunk.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChunkChoice {
     /// Which choice this updates.
     #[serde(default, deserialize_with = "lenient_u32_or_zero")]
@@ -66,7 +67,7 @@ pub struct ChunkChoice {
 }
 
 /// What a chunk adds to a choice.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Delta {
     /// Usually only on the first chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,7 +132,7 @@ impl Delta {
 }
 
 /// A fragment of a tool call. Merge fragments by `index` (or by `id` when `index` is absent).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ToolCallDelta {
     /// Which call this extends.
     #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
@@ -151,7 +152,7 @@ pub struct ToolCallDelta {
 }
 
 /// A fragment of a function call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct FunctionCallDelta {
     /// The name; may be `""` on later fragments (never overwrite a known name with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,3 +164,44 @@ pub struct FunctionCallDelta {
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
+
+tolerant_deserialize!(ChatCompletionChunk {
+    "id" => id: String = null_as_default,
+    "object" => object: String = null_as_default,
+    "created" => created: Option<u64> = lenient_u64,
+    "model" => model: String = null_as_default,
+    "choices" => choices: Vec<ChunkChoice> = null_as_default,
+    "usage" => usage: Option<Usage> = object_or_none,
+    "system_fingerprint" => system_fingerprint: Option<String> = Deserialize::deserialize,
+});
+
+tolerant_deserialize!(ChunkChoice {
+    "index" => index: u32 = lenient_u32_or_zero,
+    "delta" => delta: Delta = object_or_default,
+    "finish_reason" => finish_reason: Option<FinishReason> = Deserialize::deserialize,
+    "logprobs" => logprobs: Option<Value> = Deserialize::deserialize,
+});
+
+tolerant_deserialize!(Delta {
+    "role" => role: Option<Role> = Deserialize::deserialize,
+    "content" => content: Option<DeltaContent> = Deserialize::deserialize,
+    "refusal" => refusal: Option<String> = Deserialize::deserialize,
+    "tool_calls" => tool_calls: Option<Vec<ToolCallDelta>> = Deserialize::deserialize,
+    "reasoning_content" => reasoning_content: Option<String> = Deserialize::deserialize,
+    "reasoning" => reasoning: Option<String> = Deserialize::deserialize,
+    "reasoning_details" => reasoning_details: Option<Vec<Value>> = Deserialize::deserialize,
+    "annotations" => annotations: Option<Vec<Value>> = Deserialize::deserialize,
+    "images" => images: Option<Vec<Value>> = Deserialize::deserialize,
+});
+
+tolerant_deserialize!(ToolCallDelta {
+    "index" => index: Option<u32> = lenient_u32,
+    "id" => id: Option<String> = Deserialize::deserialize,
+    "type" => kind: Option<ToolType> = Deserialize::deserialize,
+    "function" => function: Option<FunctionCallDelta> = object_or_none,
+});
+
+tolerant_deserialize!(FunctionCallDelta {
+    "name" => name: Option<String> = Deserialize::deserialize,
+    "arguments" => arguments: Option<String> = lenient_text,
+});

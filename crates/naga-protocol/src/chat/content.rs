@@ -1,8 +1,11 @@
 //! Content the model sends: a string, or (Mistral) an array of `text` and `thinking` parts.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use schemars::JsonSchema;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{Error, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -10,7 +13,7 @@ use crate::lenient::{is_empty_map, null_as_default};
 
 /// Streamed content: a string fragment, or parts (Mistral sends
 /// `[{"type":"thinking","thinking":[{"type":"text","text":..}]}, {"type":"text","text":..}]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum DeltaContent {
     /// A text fragment.
@@ -37,6 +40,81 @@ impl DeltaContent {
             DeltaContent::Parts(parts) => join(parts.iter().flat_map(OutputPart::thinking_texts)),
             _ => Cow::Borrowed(""),
         }
+    }
+}
+
+// Decodes like `#[serde(untagged)]` (text, else parts, else any value) but reads a string
+// straight into `Text`; only arrays and other values take the detour through a `Value`.
+impl<'de> Deserialize<'de> for DeltaContent {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(DeltaContentVisitor)
+    }
+}
+
+impl DeltaContent {
+    /// Parts when the value reads as parts, else the value kept verbatim.
+    fn from_value(value: Value) -> Self {
+        match value {
+            Value::String(text) => DeltaContent::Text(text),
+            other => match Vec::<OutputPart>::deserialize(&other) {
+                Ok(parts) => DeltaContent::Parts(parts),
+                Err(_) => DeltaContent::Other(other),
+            },
+        }
+    }
+}
+
+struct DeltaContentVisitor;
+
+impl<'de> Visitor<'de> for DeltaContentVisitor {
+    type Value = DeltaContent;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("content text, parts, or any JSON value")
+    }
+
+    fn visit_str<E: Error>(self, text: &str) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: Error>(self, text: String) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Text(text))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<DeltaContent, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(DeltaContent::from_value)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DeltaContent, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(DeltaContent::from_value)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<DeltaContent, D::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Other(Value::Null))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Other(Value::Null))
+    }
+
+    fn visit_bool<E: Error>(self, value: bool) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Other(Value::Bool(value)))
+    }
+
+    fn visit_i64<E: Error>(self, value: i64) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Other(Value::from(value)))
+    }
+
+    fn visit_u64<E: Error>(self, value: u64) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Other(Value::from(value)))
+    }
+
+    fn visit_f64<E: Error>(self, value: f64) -> Result<DeltaContent, E> {
+        Ok(DeltaContent::Other(Value::from(value)))
     }
 }
 

@@ -4,6 +4,7 @@ mod accumulator;
 mod builder;
 mod chunk;
 mod content;
+mod decode;
 mod format;
 mod message;
 mod operation;

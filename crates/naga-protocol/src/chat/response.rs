@@ -5,11 +5,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::content::lenient_message_text;
+use super::decode::tolerant_deserialize;
 use super::message::{Content, Message, Role};
 use super::tool::ToolCall;
 use crate::lenient::{
-    is_empty_map, lenient_u32_or_zero, lenient_u64, null_as_default, object_or_default,
-    object_or_none, string_enum,
+    is_empty_map, lenient_u32_or_zero, lenient_u64, lenient_u64_or_zero, null_as_default,
+    object_or_default, object_or_none, string_enum,
 };
 
 string_enum! {
@@ -29,7 +30,7 @@ string_enum! {
 }
 
 /// A chat completion (`object: "chat.completion"`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChatCompletion {
     /// Completion id (format not guaranteed).
     #[serde(default, deserialize_with = "null_as_default")]
@@ -80,7 +81,7 @@ impl ChatCompletion {
 }
 
 /// One answer of a completion.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Choice {
     /// Position among the choices.
     #[serde(default, deserialize_with = "lenient_u32_or_zero")]
@@ -100,7 +101,7 @@ pub struct Choice {
 }
 
 /// The assistant message of a choice. Every field may be absent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ResponseMessage {
     /// Normally `assistant`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,7 +177,7 @@ impl From<ResponseMessage> for Message {
 }
 
 /// Token counts of a request. Missing counts read as 0.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Usage {
     /// Input tokens.
     #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
@@ -199,7 +200,7 @@ pub struct Usage {
 }
 
 /// Input token breakdown.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct PromptTokensDetails {
     /// Tokens served from the prompt cache.
     #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
@@ -213,7 +214,7 @@ pub struct PromptTokensDetails {
 }
 
 /// Output token breakdown.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct CompletionTokensDetails {
     /// Reasoning tokens.
     #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
@@ -234,3 +235,55 @@ pub struct CompletionTokensDetails {
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
+
+tolerant_deserialize!(ChatCompletion {
+    "id" => id: String = null_as_default,
+    "object" => object: String = null_as_default,
+    "created" => created: Option<u64> = lenient_u64,
+    "model" => model: String = null_as_default,
+    "choices" => choices: Vec<Choice> = null_as_default,
+    "usage" => usage: Option<Usage> = object_or_none,
+    "system_fingerprint" => system_fingerprint: Option<String> = Deserialize::deserialize,
+});
+
+tolerant_deserialize!(Choice {
+    "index" => index: u32 = lenient_u32_or_zero,
+    "message" => message: ResponseMessage = object_or_default,
+    "finish_reason" => finish_reason: Option<FinishReason> = Deserialize::deserialize,
+    "logprobs" => logprobs: Option<Value> = Deserialize::deserialize,
+});
+
+tolerant_deserialize!(ResponseMessage {
+    "role" => role: Option<Role> = Deserialize::deserialize,
+    "content" => content: Option<String> = lenient_message_text,
+    "refusal" => refusal: Option<String> = Deserialize::deserialize,
+    "tool_calls" => tool_calls: Option<Vec<ToolCall>> = Deserialize::deserialize,
+    "annotations" => annotations: Option<Vec<Value>> = Deserialize::deserialize,
+    "reasoning_content" => reasoning_content: Option<String> = Deserialize::deserialize,
+    "reasoning_details" => reasoning_details: Option<Vec<Value>> = Deserialize::deserialize,
+    "images" => images: Option<Vec<Value>> = Deserialize::deserialize,
+    "name" => name: Option<String> = Deserialize::deserialize,
+    "tool_call_id" => tool_call_id: Option<String> = Deserialize::deserialize,
+});
+
+tolerant_deserialize!(Usage {
+    "prompt_tokens" => prompt_tokens: u64 = lenient_u64_or_zero,
+    "completion_tokens" => completion_tokens: u64 = lenient_u64_or_zero,
+    "total_tokens" => total_tokens: u64 = lenient_u64_or_zero,
+    "prompt_tokens_details" => prompt_tokens_details: Option<PromptTokensDetails> = object_or_none,
+    "completion_tokens_details" =>
+        completion_tokens_details: Option<CompletionTokensDetails> = object_or_none,
+});
+
+tolerant_deserialize!(PromptTokensDetails {
+    "cached_tokens" => cached_tokens: Option<u64> = lenient_u64,
+    "audio_tokens" => audio_tokens: Option<u64> = lenient_u64,
+});
+
+tolerant_deserialize!(CompletionTokensDetails {
+    "reasoning_tokens" => reasoning_tokens: Option<u64> = lenient_u64,
+    "image_tokens" => image_tokens: Option<u64> = lenient_u64,
+    "audio_tokens" => audio_tokens: Option<u64> = lenient_u64,
+    "accepted_prediction_tokens" => accepted_prediction_tokens: Option<u64> = lenient_u64,
+    "rejected_prediction_tokens" => rejected_prediction_tokens: Option<u64> = lenient_u64,
+});
