@@ -1,6 +1,8 @@
-//! `cargo xtask fuzz [--seconds N] [--target NAME]...`: installs cargo-fuzz if needed, seeds
-//! the corpora from the provider-stream fixtures, then runs each libFuzzer target for N
-//! seconds, one after the other. Any crash, timeout or memory blow-up fails the command.
+//! `cargo xtask fuzz [--seconds N] [--seed S] [--target NAME]...`: installs cargo-fuzz if
+//! needed, seeds the corpora from the provider-stream fixtures, then runs each libFuzzer
+//! target for N seconds, one after the other. Any crash, timeout or memory blow-up fails the
+//! command. `--seed` fixes libFuzzer's random seed, so a failure is replayed by the same
+//! command (CI passes one; without it every run explores differently).
 
 use std::path::Path;
 use std::process::Command;
@@ -19,6 +21,7 @@ const DEFAULT_SECONDS: u64 = 60;
 #[derive(Debug)]
 struct Plan {
     seconds: u64,
+    seed: Option<u64>,
     targets: Vec<String>,
 }
 
@@ -37,7 +40,8 @@ pub(crate) fn fuzz(args: &[String]) -> Result<(), String> {
         println!("fuzz: running `{target}` for {} s", plan.seconds);
         run(fuzz_command(&root)
             .args(["run", target, "--sanitizer", "none", "--", "-print_final_stats=1"])
-            .args(libfuzzer_flags(plan.seconds)))
+            .args(libfuzzer_flags(plan.seconds))
+            .args(plan.seed.map(|seed| format!("-seed={seed}"))))
         .map_err(|err| {
             format!("fuzz target `{target}` failed (see fuzz/artifacts/{target}/): {err}")
         })?;
@@ -63,13 +67,16 @@ fn libfuzzer_flags(seconds: u64) -> [String; 4] {
 }
 
 fn parse_args(args: &[String]) -> Result<Plan, String> {
-    let mut plan = Plan { seconds: DEFAULT_SECONDS, targets: Vec::new() };
+    let mut plan = Plan { seconds: DEFAULT_SECONDS, seed: None, targets: Vec::new() };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("`{flag}` needs a value"))?;
         match flag.as_str() {
             "--seconds" => {
                 plan.seconds = value.parse().map_err(|_| format!("bad --seconds `{value}`"))?;
+            }
+            "--seed" => {
+                plan.seed = Some(value.parse().map_err(|_| format!("bad --seed `{value}`"))?);
             }
             "--target" if TARGETS.contains(&value.as_str()) => plan.targets.push(value.clone()),
             "--target" => return Err(format!("unknown target `{value}` (one of {TARGETS:?})")),

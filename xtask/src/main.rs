@@ -3,7 +3,7 @@
 //! - `ci`: everything `.ci/run` runs, in the same order (it runs `.ci/run` itself).
 //! - `schemas [--check]`: writes (or checks) the JSON Schemas in `schemas/`.
 //! - `bench [FIGURE] [--detailed]`: the benchmarks side by side with the peers, one table.
-//! - `fuzz [--seconds N] [--target NAME]`: seeds and runs the libFuzzer targets in `fuzz/`.
+//! - `fuzz [--seconds N] [--seed S] [--target NAME]`: seeds and runs the libFuzzer targets in `fuzz/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]|bench [FIGURE] [--detailed]|fuzz [--seconds N] [--target NAME]>";
+const USAGE: &str = "usage: cargo xtask <ci|schemas [--check]|bench [FIGURE] [--detailed]|fuzz [--seconds N] [--seed S] [--target NAME]>";
 
 /// Writes every wire schema to `schemas/`, or with `--check` fails when a file differs.
 fn schemas(flag: Option<&str>) -> Result<(), String> {

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 #[test]
 fn kept_fuzz_inputs_pass() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/mock_request");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let entries = std::fs::read_dir(&dir).unwrap();
     for path in entries.map(|entry| entry.unwrap().path()) {
         eprintln!("replaying {}", path.display());
         mock_checks::mock_request(&std::fs::read(&path).unwrap());
