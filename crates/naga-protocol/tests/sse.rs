@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Item, Run, run, split_at};
+use common::{Feeding, Item, Run, run, run_reads, split_at};
 use naga_protocol::{SseParser, StreamError};
 
 /// One fixture: a stream and everything the parser must report for it.
@@ -169,9 +169,15 @@ fn all_cases() -> Vec<Case> {
 
 fn check(case: &Case, how: &str, chunks: Vec<&[u8]>) {
     let mut parser = SseParser::with_max_event_size(case.max);
-    let got = run(&mut parser, chunks);
+    let got = run(&mut parser, chunks.iter().copied());
     let want = Run { items: case.items.clone(), discarded: case.discarded };
     assert_eq!(got, want, "case `{}` fed {how}", case.name);
+    for feeding in [Feeding::Bytes, Feeding::Mixed, Feeding::Batched] {
+        let mut reads = SseParser::with_max_event_size(case.max);
+        let got = run_reads(&mut reads, chunks.iter().copied(), feeding);
+        assert_eq!(got, want, "case `{}` fed {how} as {feeding:?}", case.name);
+        assert_eq!(reads.bytes_scanned(), parser.bytes_scanned(), "`{}` {how}", case.name);
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Item, run, split_at};
+use common::{Feeding, Item, run, run_reads, split_at};
 use naga_protocol::{SseParser, StreamError};
 use proptest::prelude::*;
 
@@ -50,6 +50,16 @@ fn runs_alike(input: &[u8], cuts: &[usize], max: usize) -> Result<(), TestCaseEr
     let bytes = run(&mut SseParser::with_max_event_size(max), input.chunks(1));
     prop_assert_eq!(&bytes, &whole);
     prop_assert!(parser.bytes_scanned() <= 2 * input.len() as u64 + 64);
+    for how in [Feeding::Bytes, Feeding::Mixed, Feeding::Batched] {
+        for chunks in [split_at(input, cuts), input.chunks(1).collect()] {
+            let mut reads = SseParser::with_max_event_size(max);
+            let got = run_reads(&mut reads, chunks.iter().copied(), how);
+            prop_assert_eq!(&got, &whole, "{:?}", how);
+            let mut copied = SseParser::with_max_event_size(max);
+            run(&mut copied, chunks.iter().copied());
+            prop_assert_eq!(reads.bytes_scanned(), copied.bytes_scanned(), "{:?}", how);
+        }
+    }
     Ok(())
 }
 
@@ -167,7 +177,10 @@ proptest! {
     ) {
         let want = reference(&input);
         let got = run(&mut SseParser::new(), split_at(input.as_bytes(), &cuts));
-        prop_assert_eq!(got, want);
+        prop_assert_eq!(&got, &want);
+        let chunks = split_at(input.as_bytes(), &cuts);
+        let reads = run_reads(&mut SseParser::new(), chunks, Feeding::Bytes);
+        prop_assert_eq!(reads, want);
     }
 }
 

@@ -88,7 +88,7 @@ impl SseParser {
     }
 
     fn append_data(&mut self, value: Range<usize>) {
-        let bytes = self.buf.get(value).unwrap_or_default();
+        let bytes = window!(self).get(value).unwrap_or_default();
         match std::str::from_utf8(bytes) {
             Ok(text) => self.scratch.push_str(text),
             Err(_) => self.pending.invalid_utf8 = true,
@@ -97,7 +97,7 @@ impl SseParser {
 
     /// `id`: becomes the last event id unless it contains NUL.
     fn set_id(&mut self, value: Range<usize>) {
-        let bytes = self.buf.get(value).unwrap_or_default();
+        let bytes = window!(self).get(value).unwrap_or_default();
         if memchr(0, bytes).is_some() {
             return;
         }

@@ -4,11 +4,22 @@
 //! start only; `:` lines are comments; `data`, `event`, `id` and `retry` are the known fields.
 //! See [`SseParser`] for the call order and the cost model.
 
+/// The bytes positions index: the current read, or the own buffer. A macro (not a method)
+/// so that it borrows only those two fields.
+macro_rules! window {
+    ($parser:expr) => {
+        if $parser.in_read { &$parser.read[..] } else { &$parser.own[..] }
+    };
+}
+
 mod field;
 mod scan;
+mod window;
 
 use std::fmt;
 use std::ops::Range;
+
+use bytes::Bytes;
 
 use crate::error::StreamError;
 
@@ -27,9 +38,12 @@ use crate::error::StreamError;
 /// yields [`StreamError::InvalidUtf8`]. Parsing resumes with the next event in both cases.
 ///
 /// Cost: every byte is examined once by the line scanner (see
-/// [`bytes_scanned`](Self::bytes_scanned)), whatever the chunking; consumed bytes are
-/// dropped lazily and the buffer is compacted rarely. A single-line `data` is handed out
-/// straight from the input buffer; multi-line data is joined in a reused scratch string.
+/// [`bytes_scanned`](Self::bytes_scanned)), whatever the chunking. Reads given to
+/// [`feed_bytes`](Self::feed_bytes) are scanned in place: only the part of an event that
+/// spans two reads is copied into the parser's own buffer (and a read that ends mid-line
+/// and holds no line end). [`feed`](Self::feed) copies every byte. A single-line `data` is
+/// handed out straight from the read (or the own buffer); multi-line data is joined in a
+/// reused scratch string. UTF-8 is checked once, on what is handed out.
 ///
 /// ```
 /// use naga_protocol::SseParser;
@@ -52,15 +66,22 @@ use crate::error::StreamError;
 /// # Ok::<(), naga_protocol::StreamError>(())
 /// ```
 pub struct SseParser {
-    /// Fed bytes; everything before `keep` is no longer needed.
-    buf: Vec<u8>,
+    /// Copied bytes: the tail of an event that spans reads, or everything `feed` was given.
+    own: Vec<u8>,
+    /// The current read given to `feed_bytes`; the window while `in_read`, else the bytes
+    /// after `pulled` are still to be brought into `own`.
+    read: Bytes,
+    /// Positions index `read` (not `own`).
+    in_read: bool,
+    /// Bytes of `read` already copied into `own` (while not `in_read`).
+    pulled: usize,
     /// First byte the current event (or the current line) still needs.
     keep: usize,
     /// Start of the line being scanned.
     line_start: usize,
     /// Where the line-end search resumes; bytes before it were already examined.
     scan: usize,
-    /// Stream offset of `buf[0]`.
+    /// Stream offset of the window's first byte.
     base: u64,
     /// Total bytes examined by the line scanner.
     scanned: u64,
@@ -86,7 +107,7 @@ pub struct SseParser {
     reconnection_time: Option<u64>,
 }
 
-/// The fields of the event being parsed; ranges index [`SseParser::buf`].
+/// The fields of the event being parsed; ranges index the window (`own` or `read`).
 #[derive(Debug, Default)]
 struct Pending {
     /// Stream offset of the event's first line.
@@ -132,7 +153,10 @@ impl SseParser {
     /// bytes; memory use stays near `limit` plus the largest chunk fed.
     pub fn with_max_event_size(limit: usize) -> Self {
         SseParser {
-            buf: Vec::new(),
+            own: Vec::new(),
+            read: Bytes::new(),
+            in_read: false,
+            pulled: 0,
             keep: 0,
             line_start: 0,
             scan: 0,
@@ -161,8 +185,21 @@ impl SseParser {
             self.after_end |= !bytes.is_empty();
             return;
         }
-        self.compact();
-        self.buf.extend_from_slice(bytes);
+        self.push_copy(bytes);
+    }
+
+    /// Appends a received read without copying it: the parser keeps the (reference-counted)
+    /// `Bytes` and events borrow from it; only the part of an event that spans into the next
+    /// read is copied. Same events, errors and [`bytes_scanned`](Self::bytes_scanned) as
+    /// [`feed`](Self::feed). The read is released once drained (`next_event` returned
+    /// `None`), so a caller can reuse its buffer.
+    pub fn feed_bytes(&mut self, bytes: Bytes) {
+        self.release();
+        if self.finished {
+            self.after_end |= !bytes.is_empty();
+            return;
+        }
+        self.push_read(bytes);
     }
 
     /// The next complete event, an error for a broken event, or `None` when more input is
@@ -170,7 +207,11 @@ impl SseParser {
     #[must_use]
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
         self.release();
-        match self.advance()? {
+        let Some(step) = self.advance() else {
+            self.park();
+            return None;
+        };
+        match step {
             Step::Dispatch => Some(self.build_event()),
             Step::Fail(err) => Some(Err(err)),
         }
@@ -184,6 +225,7 @@ impl SseParser {
         if self.finished {
             return false;
         }
+        self.absorb();
         self.finished = true;
         self.ends_mid_event()
     }
@@ -221,7 +263,7 @@ impl SseParser {
     }
 
     fn bytes(&self, range: Range<usize>) -> &[u8] {
-        self.buf.get(range).unwrap_or_default()
+        window!(self).get(range).unwrap_or_default()
     }
 }
 
@@ -234,7 +276,7 @@ impl Default for SseParser {
 impl fmt::Debug for SseParser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SseParser")
-            .field("buffered", &self.buf.len().saturating_sub(self.keep))
+            .field("buffered", &self.buffered())
             .field("stream_offset", &self.offset_of(self.scan))
             .field("max_event_size", &self.max_event_size)
             .field("last_event_id", &self.last_event_id)

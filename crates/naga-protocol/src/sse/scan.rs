@@ -1,4 +1,4 @@
-//! The line scanner: finds line ends once per byte, and manages the buffer.
+//! The line scanner: finds line ends once per byte.
 
 use memchr::memchr2;
 
@@ -28,7 +28,10 @@ impl SseParser {
 
     /// Drops a BOM at stream start; `false` while a split BOM may still be arriving.
     fn strip_bom(&mut self) -> bool {
-        let head = self.bytes(self.line_start..self.buf.len());
+        if !self.in_read && self.len().saturating_sub(self.line_start) < BOM.len() {
+            self.absorb(); // a BOM split across reads: join them (once per stream)
+        }
+        let head = self.bytes(self.line_start..self.len());
         if head.len() < BOM.len() && BOM.starts_with(head) && !self.finished {
             return false;
         }
@@ -44,43 +47,54 @@ impl SseParser {
         true
     }
 
-    /// The index of the next CR or LF, searching only bytes not examined before.
+    /// The index of the next CR or LF, searching only bytes not examined before (pulling
+    /// more of the current read into the window when it is exhausted).
     fn find_line_end(&mut self) -> Option<usize> {
-        if self.skip_lf && self.scan < self.buf.len() {
-            self.skip_lf = false;
-            if self.buf.get(self.scan) == Some(&b'\n') {
-                self.scanned += 1;
-                // An event that starts after the CR starts after the LF instead.
-                if self.keep == self.scan {
-                    self.keep += 1;
+        loop {
+            if self.skip_lf && self.scan < self.len() {
+                self.skip_split_lf();
+            }
+            // A byte after the CR that is not an LF is counted by the search below, not twice.
+            let rest = self.bytes(self.scan..self.len());
+            match memchr2(b'\n', b'\r', rest) {
+                Some(i) => {
+                    self.scanned += i as u64 + 1;
+                    return Some(self.scan + i);
                 }
-                if self.pending.offset == self.offset_of(self.scan) {
-                    self.pending.offset += 1;
+                None => {
+                    self.scanned += rest.len() as u64;
+                    self.scan = self.len();
                 }
-                self.scan += 1;
-                self.line_start = self.scan;
+            }
+            if !self.pull() {
+                return None;
             }
         }
-        // A byte after the CR that is not an LF is counted by the search below, not twice.
-        let rest = self.bytes(self.scan..self.buf.len());
-        match memchr2(b'\n', b'\r', rest) {
-            Some(i) => {
-                self.scanned += i as u64 + 1;
-                Some(self.scan + i)
+    }
+
+    /// The last line ended in CR at the end of the bytes: a leading LF belongs to it.
+    fn skip_split_lf(&mut self) {
+        self.skip_lf = false;
+        if window!(self).get(self.scan) == Some(&b'\n') {
+            self.scanned += 1;
+            // An event that starts after the CR starts after the LF instead.
+            if self.keep == self.scan {
+                self.keep += 1;
             }
-            None => {
-                self.scanned += rest.len() as u64;
-                self.scan = self.buf.len();
-                None
+            if self.pending.offset == self.offset_of(self.scan) {
+                self.pending.offset += 1;
             }
+            self.scan += 1;
+            self.line_start = self.scan;
         }
     }
 
     /// Moves past the line ending at `end` (a CR, an LF, or a CRLF pair).
     fn consume_line(&mut self, end: usize) {
         let mut next = end + 1;
-        if self.buf.get(end) == Some(&b'\r') {
-            match self.buf.get(next) {
+        let window = window!(self);
+        if window.get(end) == Some(&b'\r') {
+            match window.get(next) {
                 Some(b'\n') => {
                     next += 1;
                     self.scanned += 1;
@@ -95,7 +109,7 @@ impl SseParser {
 
     /// No line end in the buffer: bound the partial line, or finish the stream.
     fn partial_line(&mut self) -> Option<Step> {
-        let len = self.buf.len();
+        let len = self.len();
         if self.skipping {
             self.mid_line |= len > self.line_start;
             self.line_start = len;
@@ -122,27 +136,6 @@ impl SseParser {
         Step::Fail(StreamError::EventTooLarge { limit: self.max_event_size })
     }
 
-    /// Drops the bytes before `keep` when that moves no more bytes than it frees.
-    pub(super) fn compact(&mut self) {
-        let dead = self.keep;
-        let live = self.buf.len().saturating_sub(dead);
-        if dead == 0 || live > dead {
-            return;
-        }
-        self.buf.drain(..dead);
-        self.base = self.base.saturating_add(dead as u64);
-        self.keep = 0;
-        self.line_start = self.line_start.saturating_sub(dead);
-        self.scan = self.scan.saturating_sub(dead);
-        let shift = |r: &mut std::ops::Range<usize>| {
-            *r = r.start.saturating_sub(dead)..r.end.saturating_sub(dead);
-        };
-        shift(&mut self.pending.first_data);
-        if let Some(range) = &mut self.pending.event_type {
-            shift(range);
-        }
-    }
-
     /// Whether the bytes not yet handed out end inside an event that has field lines.
     ///
     /// Normally the caller drained [`SseParser::next_event`] first and this only looks at
@@ -151,7 +144,7 @@ impl SseParser {
         let mut open = !self.skipping && self.pending.data_lines > 0;
         let mut skipping = self.skipping;
         let mut mid_line = self.mid_line;
-        let mut rest = self.bytes(self.line_start..self.buf.len());
+        let mut rest = self.bytes(self.line_start..self.len());
         if self.skip_lf {
             rest = rest.strip_prefix(b"\n").unwrap_or(rest);
         }

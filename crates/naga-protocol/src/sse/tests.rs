@@ -13,7 +13,7 @@ fn consumed_events_are_dropped_from_the_buffer() {
         assert!(parser.next_event().is_none());
     }
     parser.feed(b"");
-    assert!(parser.buf.len() < 64, "buffer holds {} bytes", parser.buf.len());
+    assert!(parser.own.len() < 64, "buffer holds {} bytes", parser.own.len());
     assert_eq!(parser.base, 15_000);
 }
 
@@ -27,7 +27,7 @@ fn an_oversized_line_is_skipped_without_buffering_it() {
     for _ in 0..25_600 {
         // 100 MiB in total
         parser.feed(&chunk);
-        peak = peak.max(parser.buf.len());
+        peak = peak.max(parser.own.len());
         while let Some(item) = parser.next_event() {
             assert_eq!(item, Err(StreamError::EventTooLarge { limit: 1024 }));
             errors += 1;
@@ -70,4 +70,47 @@ fn a_byte_after_a_split_cr_is_scanned_once() {
     let event = whole.next_event().unwrap().unwrap();
     assert_eq!(event.data, "a");
     assert_eq!(whole.bytes_scanned(), 12);
+}
+
+/// `feed_bytes` hands out data straight from the read, copies only the part of an event
+/// that spans reads, and lets go of a read once drained.
+#[test]
+fn reads_are_scanned_in_place_and_released_when_drained() {
+    let stream = bytes::Bytes::from_static(b"data: one\n\ndata: two\n\ndata: thr");
+    let mut parser = SseParser::new();
+    parser.feed_bytes(stream.clone());
+    let range = stream.as_ptr_range();
+    let one = parser.next_event().unwrap().unwrap();
+    assert_eq!(one.data, "one");
+    assert!(range.contains(&one.data.as_ptr()), "`one` is borrowed from the read");
+    assert_eq!(parser.next_event().unwrap().unwrap().data, "two");
+    assert!(parser.next_event().is_none());
+    assert!(!parser.in_read && parser.read.is_empty(), "the drained read is released");
+    assert_eq!(parser.own, b"data: thr", "only the unfinished tail was copied");
+
+    let shared = bytes::Bytes::from(b"ee\n\ndata: four\n\n".to_vec());
+    parser.feed_bytes(shared.slice(..));
+    assert_eq!(parser.next_event().unwrap().unwrap().data, "three");
+    let four = parser.next_event().unwrap().unwrap();
+    assert_eq!(four.data, "four");
+    assert!(shared.as_ptr_range().contains(&four.data.as_ptr()), "`four` is not copied");
+    assert_eq!(parser.own, b"", "the read became the window once the tail was done");
+    assert!(parser.next_event().is_none());
+    assert!(shared.is_unique(), "the parser holds no reference to a drained read");
+    assert_eq!(parser.bytes_scanned(), 47);
+}
+
+/// A small read in the middle of a line is appended (the fast path) and scanned once.
+#[test]
+fn small_reads_mid_line_are_appended() {
+    let mut parser = SseParser::new();
+    let input = b"data: abc\r\n\r\n";
+    for byte in input.chunks(1) {
+        parser.feed_bytes(bytes::Bytes::copy_from_slice(byte));
+        if let Some(event) = parser.next_event() {
+            assert_eq!(event.unwrap().data, "abc");
+        }
+    }
+    assert_eq!(parser.bytes_scanned(), input.len() as u64);
+    assert_eq!(parser.offset_of(parser.scan), input.len() as u64);
 }

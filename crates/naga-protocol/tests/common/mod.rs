@@ -1,5 +1,6 @@
 //! Shared helpers for the SSE tests: run a parser over chunks and collect owned results.
 
+use bytes::Bytes;
 use naga_protocol::{SseParser, StreamError};
 
 /// An owned copy of what `next_event` returned.
@@ -25,6 +26,45 @@ pub(crate) fn run<'a>(parser: &mut SseParser, chunks: impl IntoIterator<Item = &
         parser.feed(chunk);
         drain(parser, &mut items);
     }
+    let discarded = parser.finish();
+    drain(parser, &mut items);
+    Run { items, discarded }
+}
+
+/// How [`run_reads`] hands reads to the parser.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Feeding {
+    /// Every read through `feed_bytes`, draining after each.
+    Bytes,
+    /// `feed_bytes` and `feed` alternately, draining after each.
+    Mixed,
+    /// `feed_bytes`, draining only after every third read (and before `finish`).
+    Batched,
+}
+
+/// Like [`run`], with the reads handed over as `Bytes` (sliced from one shared buffer, as
+/// a transport's reads are) according to `how`.
+pub(crate) fn run_reads<'a>(
+    parser: &mut SseParser,
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    how: Feeding,
+) -> Run {
+    let chunks: Vec<&[u8]> = chunks.into_iter().collect();
+    let shared = Bytes::from(chunks.concat());
+    let mut items = Vec::new();
+    let mut start = 0;
+    for (i, chunk) in chunks.iter().enumerate() {
+        let read = shared.slice(start..start + chunk.len());
+        start += chunk.len();
+        match how {
+            Feeding::Mixed if i % 2 == 1 => parser.feed(&read),
+            _ => parser.feed_bytes(read),
+        }
+        if !matches!(how, Feeding::Batched) || i % 3 == 2 {
+            drain(parser, &mut items);
+        }
+    }
+    drain(parser, &mut items);
     let discarded = parser.finish();
     drain(parser, &mut items);
     Run { items, discarded }

@@ -1,0 +1,187 @@
+//! Where the bytes live: the caller's current read (a `Bytes`, scanned in place) or the
+//! parser's own buffer (copied bytes: the tail of an event that spans reads, or whatever
+//! `feed` was given). Positions always index one of them, the window; an event never
+//! spans both, because the window moves to a read only when the own buffer holds nothing
+//! still needed.
+
+use bytes::Bytes;
+use memchr::memchr2;
+
+use super::SseParser;
+
+impl SseParser {
+    /// The window's length.
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        window!(self).len()
+    }
+
+    /// Bytes held that are still needed or not yet scanned.
+    pub(super) fn buffered(&self) -> usize {
+        let pending = if self.in_read { 0 } else { self.read.len().saturating_sub(self.pulled) };
+        self.len().saturating_sub(self.keep).saturating_add(pending)
+    }
+
+    /// `feed`: copies `bytes` into the own buffer.
+    pub(super) fn push_copy(&mut self, bytes: &[u8]) {
+        self.absorb();
+        self.compact();
+        self.own.extend_from_slice(bytes);
+    }
+
+    /// `feed_bytes`: a read that holds no line end and continues a line in the own buffer
+    /// is copied (that is the cheapest for the small reads it happens with); otherwise the
+    /// read becomes the window when nothing in the own buffer is still needed, or its bytes
+    /// are pulled into the own buffer line by line until that event is complete.
+    pub(super) fn push_read(&mut self, read: Bytes) {
+        if read.is_empty() {
+            return;
+        }
+        self.absorb();
+        if self.keep < self.own.len() {
+            if self.append_partial(&read) {
+                return;
+            }
+            self.compact();
+            self.read = read;
+            self.pulled = 0;
+        } else {
+            self.read = read;
+            self.pulled = 0;
+            self.enter_read();
+        }
+    }
+
+    /// The fast path for a small read in the middle of a line: no line end in it, the
+    /// line stays within the size limit. Scans it (once) and appends it; `false` if it
+    /// does not qualify (nothing changed then).
+    fn append_partial(&mut self, read: &[u8]) -> bool {
+        const SMALL: usize = 256;
+        let len = self.own.len();
+        let qualifies = read.len() <= SMALL
+            && self.scan == len
+            && self.bom_done
+            && !self.skip_lf
+            && !self.skipping
+            && len + read.len() - self.keep <= self.max_event_size;
+        if !qualifies || memchr2(b'\n', b'\r', read).is_some() {
+            return false;
+        }
+        self.own.extend_from_slice(read);
+        self.scanned += read.len() as u64;
+        self.scan = self.own.len();
+        true
+    }
+
+    /// Makes the current read the window from `pulled` on; the own buffer must hold
+    /// nothing still needed.
+    fn enter_read(&mut self) {
+        let from = self.pulled;
+        self.base = self.offset_of(self.own.len()).saturating_sub(from as u64);
+        self.own.clear();
+        self.keep = from;
+        self.line_start = from;
+        self.scan = from;
+        self.in_read = true;
+    }
+
+    /// The window is exhausted: brings in more of the current read (the rest of the line
+    /// being scanned, or the read itself as the window). `false` when there is no more.
+    pub(super) fn pull(&mut self) -> bool {
+        if self.in_read || self.pulled >= self.read.len() {
+            return false;
+        }
+        if self.skipping {
+            // The partial line of an oversized event is dropped, not copied.
+            self.mid_line |= self.own.len() > self.line_start;
+            self.line_start = self.own.len();
+            self.keep = self.own.len();
+        }
+        if self.keep >= self.own.len() {
+            self.enter_read();
+            return true;
+        }
+        let rest = self.read.get(self.pulled..).unwrap_or_default();
+        // After a split CR only its possible LF is brought in; the scanner decides.
+        let (take, found) = if self.skip_lf {
+            (1, true)
+        } else {
+            match memchr2(b'\n', b'\r', rest) {
+                Some(i) => (i + 1, true),
+                None => (rest.len(), false),
+            }
+        };
+        let piece = rest.get(..take).unwrap_or_default();
+        self.own.extend_from_slice(piece);
+        self.pulled += take;
+        // The bytes before the line end were examined here; the scanner sees the end itself.
+        let examined = if found { take - 1 } else { take };
+        self.scanned += examined as u64;
+        self.scan += examined;
+        true
+    }
+
+    /// Nothing is left to scan: keeps only the needed tail of the window and releases the
+    /// read, so the caller's buffer can be reused.
+    pub(super) fn park(&mut self) {
+        if self.in_read {
+            self.carry();
+        } else if self.pulled >= self.read.len() && !self.read.is_empty() {
+            self.read = Bytes::new();
+            self.pulled = 0;
+        }
+    }
+
+    /// Moves every byte held (the needed tail and unscanned bytes) into the own buffer.
+    pub(super) fn absorb(&mut self) {
+        if self.in_read {
+            self.carry();
+        }
+        if let Some(rest) = self.read.get(self.pulled..)
+            && !rest.is_empty()
+        {
+            self.own.extend_from_slice(rest);
+        }
+        self.read = Bytes::new();
+        self.pulled = 0;
+    }
+
+    /// The window is the read: copies its bytes from `keep` on into the own buffer (which
+    /// holds nothing needed) and makes that the window.
+    fn carry(&mut self) {
+        let keep = self.keep;
+        self.own.clear();
+        self.own.extend_from_slice(self.read.get(keep..).unwrap_or_default());
+        self.in_read = false;
+        self.read = Bytes::new();
+        self.pulled = 0;
+        self.shift(keep);
+    }
+
+    /// Drops the own buffer's bytes before `keep` when that moves no more bytes than it
+    /// frees.
+    pub(super) fn compact(&mut self) {
+        let dead = self.keep;
+        let live = self.own.len().saturating_sub(dead);
+        if self.in_read || dead == 0 || live > dead {
+            return;
+        }
+        self.own.drain(..dead);
+        self.shift(dead);
+    }
+
+    /// The window lost its first `dead` bytes: moves the positions and ranges down.
+    fn shift(&mut self, dead: usize) {
+        self.base = self.base.saturating_add(dead as u64);
+        self.keep = self.keep.saturating_sub(dead);
+        self.line_start = self.line_start.saturating_sub(dead);
+        self.scan = self.scan.saturating_sub(dead);
+        let shift = |r: &mut std::ops::Range<usize>| {
+            *r = r.start.saturating_sub(dead)..r.end.saturating_sub(dead);
+        };
+        shift(&mut self.pending.first_data);
+        if let Some(range) = &mut self.pending.event_type {
+            shift(range);
+        }
+    }
+}
