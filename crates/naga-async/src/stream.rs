@@ -48,7 +48,7 @@ impl<D: StreamDecoder> ItemStream<D> {
         match Pin::new(&mut self.body).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Ok(data) = frame.into_data() {
-                    self.decoder.feed(&data);
+                    self.decoder.feed_bytes(data);
                 }
                 if let (Some(sleep), Some(after)) = (self.idle.as_mut(), self.limits.idle) {
                     sleep.as_mut().reset(Instant::now() + after);

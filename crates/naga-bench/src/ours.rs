@@ -1,5 +1,6 @@
 //! Our contenders (and the memchr lower bound): plain functions over prepared reads.
 
+use bytes::Bytes;
 use memchr::memchr2_iter;
 use naga_protocol::{ChatCompletionChunk, ChatStream, SseParser};
 
@@ -28,22 +29,53 @@ impl Tally {
     }
 }
 
-/// SSE framing with [`SseParser`]: feed each read, drain every event.
-pub fn frame(parser: &mut SseParser, chunks: &[&[u8]]) -> Tally {
+/// The reads as the `Bytes` a transport hands over (reqwest's body frames), prepared before
+/// timing. The bytes are leaked once, so handing a read over costs no reference count, as
+/// handing over a `&[u8]` costs the other contenders nothing.
+pub fn as_reads(chunks: &[&[u8]]) -> Vec<Bytes> {
+    let whole: &'static [u8] = Box::leak(chunks.concat().into_boxed_slice());
+    let mut start = 0;
+    let mut reads = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let end = start + chunk.len();
+        reads.push(Bytes::from_static(whole.get(start..end).unwrap_or_default()));
+        start = end;
+    }
+    reads
+}
+
+/// SSE framing with [`SseParser`] as the async transport does it: `feed_bytes` each read
+/// (no copy), drain every event.
+pub fn frame(parser: &mut SseParser, reads: &[Bytes]) -> Tally {
+    let mut tally = Tally::default();
+    for read in reads {
+        parser.feed_bytes(read.clone());
+        drain(parser, &mut tally);
+    }
+    tally
+}
+
+/// SSE framing through the copying `feed` (as the blocking transport, which reads into its
+/// own buffer, does it).
+pub fn frame_copied(parser: &mut SseParser, chunks: &[&[u8]]) -> Tally {
     let mut tally = Tally::default();
     for chunk in chunks {
         parser.feed(chunk);
-        while let Some(event) = parser.next_event() {
-            match event {
-                Ok(event) => {
-                    tally.items += 1;
-                    tally.bytes += event.data.len();
-                }
-                Err(_) => tally.errors += 1,
-            }
-        }
+        drain(parser, &mut tally);
     }
     tally
+}
+
+fn drain(parser: &mut SseParser, tally: &mut Tally) {
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok(event) => {
+                tally.items += 1;
+                tally.bytes += event.data.len();
+            }
+            Err(_) => tally.errors += 1,
+        }
+    }
 }
 
 /// The lower bound for framing: find every line end with memchr and count blank lines
@@ -71,12 +103,12 @@ pub fn frame_memchr(chunks: &[&[u8]]) -> Tally {
     tally
 }
 
-/// Framing and typed decoding with [`ChatStream`], as our transports do it.
-pub fn decode(chunks: &[&[u8]]) -> Tally {
+/// Framing and typed decoding with [`ChatStream`], as the async transport does it.
+pub fn decode(reads: &[Bytes]) -> Tally {
     let mut stream = ChatStream::new();
     let mut tally = Tally::default();
-    for chunk in chunks {
-        stream.feed(chunk);
+    for read in reads {
+        stream.feed_bytes(read.clone());
         while let Some(item) = stream.next_chunk() {
             match item {
                 Ok(chunk) => tally.add_chunk(&chunk),

@@ -26,13 +26,13 @@ fn the_corpora_are_deterministic_and_well_formed() {
 #[test]
 fn every_chunking_gives_the_same_events_and_scans_each_byte_about_once() {
     for corpus in corpus::all() {
-        let whole = ours::frame(&mut SseParser::new(), &[&corpus.bytes]);
+        let whole = ours::frame_copied(&mut SseParser::new(), &[&corpus.bytes]);
         assert_eq!((whole.items, whole.errors), (corpus.events, 0), "{}", corpus.name);
         for chunking in Chunking::ALL {
             let input = chunking::split(&corpus, chunking);
             assert_eq!(input.chunks.concat(), corpus.bytes[..input.bytes], "{}", corpus.name);
             let mut parser = SseParser::new();
-            let tally = ours::frame(&mut parser, &input.chunks);
+            let tally = ours::frame(&mut parser, &ours::as_reads(&input.chunks));
             let case = format!("{} / {}", corpus.name, chunking.name());
             assert_eq!(tally.items, input.events, "{case}");
             if chunking != Chunking::OneByte {
@@ -44,6 +44,10 @@ fn every_chunking_gives_the_same_events_and_scans_each_byte_about_once() {
                 "{case}: {} > {limit}",
                 parser.bytes_scanned()
             );
+            let mut copying = SseParser::new();
+            let copied = ours::frame_copied(&mut copying, &input.chunks);
+            assert_eq!(copied, tally, "{case}: feed and feed_bytes give the same events");
+            assert_eq!(copying.bytes_scanned(), parser.bytes_scanned(), "{case}");
         }
     }
 }
@@ -52,7 +56,7 @@ fn every_chunking_gives_the_same_events_and_scans_each_byte_about_once() {
 fn chat_stream_decodes_every_chunk_of_every_corpus() {
     for corpus in corpus::all() {
         let input = chunking::split(&corpus, Chunking::Upto4096);
-        let tally = ours::decode(&input.chunks);
+        let tally = ours::decode(&ours::as_reads(&input.chunks));
         assert_eq!((tally.items, tally.errors), (corpus.events - 1, 0), "{}", corpus.name);
         let json = ours::decode_json_only(&ours::chunk_datas(&input.chunks));
         assert_eq!(tally, json, "{}", corpus.name);

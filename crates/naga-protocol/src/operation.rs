@@ -71,6 +71,13 @@ pub trait StreamDecoder {
     /// Appends response bytes.
     fn feed(&mut self, bytes: &[u8]);
 
+    /// Appends a response read handed over as `Bytes` (what async HTTP clients produce).
+    /// Decoders that can keep the read without copying it override this; the default
+    /// copies it through [`feed`](StreamDecoder::feed).
+    fn feed_bytes(&mut self, bytes: Bytes) {
+        self.feed(&bytes);
+    }
+
     /// The next complete item, or an error for a broken event; `None` when more bytes are
     /// needed (or the stream is over).
     fn next_item(&mut self) -> Option<Result<Self::Item, Error>>;

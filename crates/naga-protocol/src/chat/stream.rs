@@ -1,5 +1,6 @@
 //! `ChatStream`: server-sent events of a streamed chat completion -> chunks.
 
+use bytes::Bytes;
 use http::HeaderMap;
 
 use super::chunk::ChatCompletionChunk;
@@ -88,6 +89,14 @@ impl ChatStream {
         }
     }
 
+    /// Appends a response read without copying it (see [`SseParser::feed_bytes`]); ignored
+    /// once the stream is done.
+    pub fn feed_bytes(&mut self, bytes: Bytes) {
+        if !self.done {
+            self.parser.feed_bytes(bytes);
+        }
+    }
+
     /// The next chunk, an error for a broken or error frame, or `None` when more bytes are
     /// needed (or the stream is over).
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
@@ -156,6 +165,10 @@ impl StreamDecoder for ChatStream {
 
     fn feed(&mut self, bytes: &[u8]) {
         ChatStream::feed(self, bytes);
+    }
+
+    fn feed_bytes(&mut self, bytes: Bytes) {
+        ChatStream::feed_bytes(self, bytes);
     }
 
     fn next_item(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
