@@ -46,6 +46,11 @@ impl SseParser {
     /// Splits `name:value` (one space after the colon dropped) and applies the field.
     fn take_field(&mut self, line: Range<usize>) {
         let bytes = self.bytes(line.clone());
+        if let Some(value) = bytes.strip_prefix(b"data:") {
+            // The common line, without searching for the colon.
+            let space = usize::from(value.first() == Some(&b' '));
+            return self.push_data(line.start + 5 + space..line.end);
+        }
         let (name_len, value_start) = match memchr(b':', bytes) {
             Some(0) => return, // comment
             Some(colon) => {
@@ -134,8 +139,7 @@ impl SseParser {
         }
         let data = match pending.data_lines {
             0 => "",
-            1 => utf8(self.bytes(pending.first_data.clone()))
-                .map_err(|_| invalid())?,
+            1 => utf8(self.bytes(pending.first_data.clone())).map_err(|_| invalid())?,
             _ => &self.scratch,
         };
         let event = match &pending.event_type {

@@ -5,6 +5,15 @@ use memchr::memchr2;
 use super::{SseParser, Step};
 use crate::error::StreamError;
 
+/// The index of the first CR or LF in `bytes`; short inputs (tiny reads) skip the call.
+#[inline]
+pub(super) fn find_eol(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() < 8 {
+        return bytes.iter().position(|&b| b == b'\n' || b == b'\r');
+    }
+    memchr2(b'\n', b'\r', bytes)
+}
+
 /// The UTF-8 byte order mark, dropped at stream start only.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -55,15 +64,16 @@ impl SseParser {
                 self.skip_split_lf();
             }
             // A byte after the CR that is not an LF is counted by the search below, not twice.
-            let rest = self.bytes(self.scan..self.len());
-            match memchr2(b'\n', b'\r', rest) {
+            let window = window!(self);
+            let rest = window.get(self.scan..).unwrap_or_default();
+            match find_eol(rest) {
                 Some(i) => {
                     self.scanned += i as u64 + 1;
                     return Some(self.scan + i);
                 }
                 None => {
                     self.scanned += rest.len() as u64;
-                    self.scan = self.len();
+                    self.scan = window.len();
                 }
             }
             if !self.pull() {

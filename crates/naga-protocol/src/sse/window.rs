@@ -4,10 +4,9 @@
 //! spans both, because the window moves to a read only when the own buffer holds nothing
 //! still needed.
 
-use bytes::Bytes;
-use memchr::memchr2;
-
 use super::SseParser;
+use super::scan::find_eol;
+use bytes::Bytes;
 
 impl SseParser {
     /// The window's length.
@@ -64,7 +63,7 @@ impl SseParser {
             && !self.skip_lf
             && !self.skipping
             && len + read.len() - self.keep <= self.max_event_size;
-        if !qualifies || memchr2(b'\n', b'\r', read).is_some() {
+        if !qualifies || find_eol(read).is_some() {
             return false;
         }
         self.own.extend_from_slice(read);
@@ -106,7 +105,7 @@ impl SseParser {
         let (take, found) = if self.skip_lf {
             (1, true)
         } else {
-            match memchr2(b'\n', b'\r', rest) {
+            match find_eol(rest) {
                 Some(i) => (i + 1, true),
                 None => (rest.len(), false),
             }
