@@ -100,6 +100,9 @@ pub struct SseParser {
     after_end: bool,
     /// An event (or its error) was handed out; reset the event state at the next call.
     dispatched: bool,
+    /// The last read was appended already scanned and holds no line end: the next
+    /// `next_event` has nothing to do.
+    idle: bool,
     pending: Pending,
     /// Joined multi-line data, reused across events.
     scratch: String,
@@ -170,6 +173,7 @@ impl SseParser {
             finished: false,
             after_end: false,
             dispatched: false,
+            idle: false,
             pending: Pending::default(),
             scratch: String::new(),
             last_event_id: String::new(),
@@ -180,6 +184,7 @@ impl SseParser {
     /// Appends received bytes. Bytes fed after [`finish`](Self::finish) are dropped and
     /// reported once as [`StreamError::DataAfterEnd`].
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.idle = false;
         self.release();
         if self.finished {
             self.after_end |= !bytes.is_empty();
@@ -194,6 +199,7 @@ impl SseParser {
     /// [`feed`](Self::feed). The read is released once drained (`next_event` returned
     /// `None`), so a caller can reuse its buffer.
     pub fn feed_bytes(&mut self, bytes: Bytes) {
+        self.idle = false;
         self.release();
         if self.finished {
             self.after_end |= !bytes.is_empty();
@@ -206,6 +212,9 @@ impl SseParser {
     /// needed (or, after [`finish`](Self::finish), when the stream is exhausted).
     #[must_use]
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
+        if std::mem::take(&mut self.idle) {
+            return None;
+        }
         self.release();
         let Some(step) = self.advance() else {
             self.park();
@@ -221,6 +230,7 @@ impl SseParser {
     /// [`next_event`](Self::next_event) calls; the unterminated tail is discarded. Returns
     /// `true` if that tail held an incomplete event (field lines without their blank line).
     pub fn finish(&mut self) -> bool {
+        self.idle = false;
         self.release();
         if self.finished {
             return false;

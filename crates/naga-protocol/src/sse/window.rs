@@ -52,8 +52,9 @@ impl SseParser {
     }
 
     /// The fast path for a small read in the middle of a line: no line end in it, the
-    /// line stays within the size limit. Scans it (once) and appends it; `false` if it
-    /// does not qualify (nothing changed then).
+    /// line stays within the size limit. Scans it (once) and appends it, and marks the
+    /// parser idle (the next `next_event` has nothing to find); `false` if it does not
+    /// qualify (nothing changed then).
     fn append_partial(&mut self, read: &[u8]) -> bool {
         const SMALL: usize = 256;
         let len = self.own.len();
@@ -66,9 +67,13 @@ impl SseParser {
         if !qualifies || find_eol(read).is_some() {
             return false;
         }
-        self.own.extend_from_slice(read);
+        match read {
+            [byte] => self.own.push(*byte),
+            _ => self.own.extend_from_slice(read),
+        }
         self.scanned += read.len() as u64;
         self.scan = self.own.len();
+        self.idle = true;
         true
     }
 
