@@ -28,17 +28,20 @@ impl SseParser {
         self.own.extend_from_slice(bytes);
     }
 
-    /// `feed_bytes`: a read that holds no line end and continues a line in the own buffer
-    /// is copied (that is the cheapest for the small reads it happens with); otherwise the
-    /// read becomes the window when nothing in the own buffer is still needed, or its bytes
-    /// are pulled into the own buffer line by line until that event is complete.
+    /// `feed_bytes`: a small read that continues an event in the own buffer is copied
+    /// (cheaper than switching windows for the few bytes it holds); otherwise the read
+    /// becomes the window when nothing in the own buffer is still needed, or its bytes are
+    /// pulled into the own buffer line by line until that event is complete.
     pub(super) fn push_read(&mut self, read: Bytes) {
+        /// Reads up to this size that continue an event are copied.
+        const SMALL: usize = 256;
         if read.is_empty() {
             return;
         }
         self.absorb();
         if self.keep < self.own.len() {
-            if self.append_partial(&read) {
+            if read.len() <= SMALL {
+                self.append_small(&read);
                 return;
             }
             self.compact();
@@ -51,30 +54,33 @@ impl SseParser {
         }
     }
 
-    /// The fast path for a small read in the middle of a line: no line end in it, the
-    /// line stays within the size limit. Scans it (once) and appends it, and marks the
-    /// parser idle (the next `next_event` has nothing to find); `false` if it does not
-    /// qualify (nothing changed then).
-    fn append_partial(&mut self, read: &[u8]) -> bool {
-        const SMALL: usize = 256;
-        let len = self.own.len();
-        let qualifies = read.len() <= SMALL
-            && self.scan == len
-            && self.bom_done
-            && !self.skip_lf
-            && !self.skipping
-            && len + read.len() - self.keep <= self.max_event_size;
-        if !qualifies || find_eol(read).is_some() {
-            return false;
-        }
+    /// Copies a small read into the own buffer. When everything before it was scanned, it
+    /// is searched here (once): up to its first line end, or whole if it has none and the
+    /// line stays within the size limit, which leaves the parser idle (the next
+    /// `next_event` has nothing to find).
+    fn append_small(&mut self, read: &[u8]) {
+        self.compact();
+        let quiet = self.scan == self.own.len() && self.bom_done && !self.skip_lf && !self.skipping;
         match read {
             [byte] => self.own.push(*byte),
             _ => self.own.extend_from_slice(read),
         }
-        self.scanned += read.len() as u64;
-        self.scan = self.own.len();
-        self.idle = true;
-        true
+        if !quiet {
+            return;
+        }
+        match find_eol(read) {
+            // The scanner resumes at the line end and counts it.
+            Some(i) => {
+                self.scanned += i as u64;
+                self.scan += i;
+            }
+            None if self.own.len() - self.keep <= self.max_event_size => {
+                self.scanned += read.len() as u64;
+                self.scan = self.own.len();
+                self.idle = true;
+            }
+            None => {} // the scanner reports the oversized line
+        }
     }
 
     /// Makes the current read the window from `pulled` on; the own buffer must hold
