@@ -147,11 +147,10 @@ impl SseParser {
         if self.in_read {
             self.carry();
         }
-        if let Some(rest) = self.read.get(self.pulled..)
-            && !rest.is_empty()
-        {
-            self.own.extend_from_slice(rest);
+        if self.read.is_empty() {
+            return; // (the common case: a drained parser holds no read)
         }
+        self.own.extend_from_slice(self.read.get(self.pulled..).unwrap_or_default());
         self.read = Bytes::new();
         self.pulled = 0;
     }
