@@ -134,7 +134,14 @@ impl SseParser {
     /// Nothing is left to scan: keeps only the needed tail of the window and releases the
     /// read, so the caller's buffer can be reused.
     pub(super) fn park(&mut self) {
-        if self.in_read {
+        if self.in_read && self.keep >= self.read.len() {
+            // Nothing in the read is needed (so `line_start` and `scan` are at its end too).
+            self.base = self.offset_of(self.read.len());
+            (self.keep, self.line_start, self.scan) = (0, 0, 0);
+            self.own.clear();
+            self.in_read = false;
+            self.read = Bytes::new();
+        } else if self.in_read {
             self.carry();
         } else if self.pulled >= self.read.len() && !self.read.is_empty() {
             self.read = Bytes::new();
