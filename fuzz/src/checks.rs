@@ -2,7 +2,7 @@
 //!
 //! Every function here is also run by the SDK's normal test suite on the inputs kept in
 //! `fuzz/regressions/<target>/` (this file is included there by path), so it depends on
-//! nothing but `naga-protocol`, `http` and `serde_json`.
+//! nothing but `naga-protocol`, `bytes`, `http` and `serde_json`.
 //!
 //! Input layout shared by the stream targets: byte 0 picks how many of the following bytes
 //! (0..=7) are chunk sizes and whether a small event size limit is used; the rest is the
@@ -11,6 +11,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, Error,
@@ -98,12 +99,17 @@ fn drain_sse(parser: &mut SseParser, items: &mut Vec<SseItem>) {
     }
 }
 
-/// Feeds `chunks` to a parser with `limit`, draining after every chunk, then finishes.
-pub fn run_sse(limit: usize, chunks: &[&[u8]]) -> (SseRun, u64) {
+/// Feeds `chunks` to a parser with `limit` (copied with `feed`, or as `Bytes` reads with
+/// `feed_bytes`), draining after every chunk, then finishes.
+pub fn run_sse(limit: usize, chunks: &[&[u8]], as_bytes: bool) -> (SseRun, u64) {
     let mut parser = SseParser::with_max_event_size(limit);
     let mut items = Vec::new();
     for chunk in chunks {
-        parser.feed(chunk);
+        if as_bytes {
+            parser.feed_bytes(Bytes::copy_from_slice(chunk));
+        } else {
+            parser.feed(chunk);
+        }
         drain_sse(&mut parser, &mut items);
     }
     let discarded = parser.finish();
@@ -121,13 +127,16 @@ pub fn run_sse(limit: usize, chunks: &[&[u8]]) -> (SseRun, u64) {
     (run, parser.bytes_scanned())
 }
 
-/// Target `sse`: split feeding equals whole feeding; fields hold no line breaks; each
-/// byte is scanned at most once.
+/// Target `sse`: split feeding equals whole feeding, with `feed` and with `feed_bytes`;
+/// fields hold no line breaks; each byte is scanned at most once.
 pub fn sse(data: &[u8]) {
     let input = StreamInput::parse(data);
-    let (whole, scanned) = run_sse(input.limit, &[input.body]);
-    let (split, split_scanned) = run_sse(input.limit, &input.chunks());
+    let (whole, scanned) = run_sse(input.limit, &[input.body], false);
+    let (split, split_scanned) = run_sse(input.limit, &input.chunks(), false);
     assert_eq!(whole, split, "split feeding changed the events");
+    let (reads, reads_scanned) = run_sse(input.limit, &input.chunks(), true);
+    assert_eq!(whole, reads, "feeding `Bytes` reads changed the events");
+    assert_eq!(split_scanned, reads_scanned, "`feed_bytes` scanned differently");
     let len = input.body.len() as u64;
     assert!(scanned <= len && split_scanned <= len, "scanned {scanned}/{split_scanned} of {len}");
     for item in &whole.items {
