@@ -197,7 +197,24 @@ impl SseParser {
     /// `Bytes` and events borrow from it; only the part of an event that spans into the next
     /// read is copied. Same events, errors and [`bytes_scanned`](Self::bytes_scanned) as
     /// [`feed`](Self::feed). The read is released once drained (`next_event` returned
-    /// `None`), so a caller can reuse its buffer.
+    /// `None`), so a caller can reuse its buffer. Reads of up to 256 bytes that continue an
+    /// event are copied (cheaper than switching to them).
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use naga_protocol::SseParser;
+    ///
+    /// let body = Bytes::from_static(b"data: one\n\ndata: t");
+    /// let mut parser = SseParser::new();
+    /// parser.feed_bytes(body.clone());
+    /// let one = parser.next_event().unwrap()?;
+    /// assert_eq!(one.data, "one");
+    /// assert!(body.as_ptr_range().contains(&one.data.as_ptr()), "borrowed, not copied");
+    /// assert!(parser.next_event().is_none()); // `data: t` is kept (copied) for the next read
+    /// parser.feed_bytes(Bytes::from_static(b"wo\n\n"));
+    /// assert_eq!(parser.next_event().unwrap()?.data, "two");
+    /// # Ok::<(), naga_protocol::StreamError>(())
+    /// ```
     pub fn feed_bytes(&mut self, bytes: Bytes) {
         self.idle = false;
         self.release();
