@@ -123,6 +123,19 @@ pub(crate) fn models_body(models: &[Value]) -> Value {
     json!({ "object": "list", "data": models })
 }
 
+/// Whether `id` is the `id` or one of the `aliases` of a model in `models`.
+pub(crate) fn is_listed(models: &[Value], id: &str) -> bool {
+    models.iter().any(|m| {
+        m.get("id").and_then(Value::as_str) == Some(id)
+            || m.get("aliases").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x == id))
+    })
+}
+
+/// The 404 message for a model that is not in the catalogue.
+pub(crate) fn unknown_model_message(id: &str) -> String {
+    format!("model `{id}` does not exist; GET /v1/models lists the available model ids")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +150,14 @@ mod tests {
             assert!(m["pricing"]["per_output_token"].is_number());
             assert!(m["architecture"]["input_modalities"].is_array());
         }
+    }
+
+    #[test]
+    fn ids_and_aliases_are_listed() {
+        let models = default_models();
+        assert!(is_listed(&models, "gpt-4o-mini"));
+        assert!(is_listed(&models, "claude-sonnet-4.5-20250929"));
+        assert!(!is_listed(&models, "gpt-4o"));
+        assert!(!is_listed(&models, ""));
     }
 }

@@ -9,12 +9,13 @@ use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderVal
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
+use serde_json::Value;
 
 use crate::answer::build_answer;
 use crate::body::MockBody;
 use crate::error_body::{error_response, html_response, invalid_request, json_response};
 use crate::faults::Faults;
-use crate::models::models_body;
+use crate::models::{is_listed, models_body, unknown_model_message};
 use crate::render::{chunk_objects, completion_json};
 use crate::seed::fnv1a;
 use crate::server::State;
@@ -85,7 +86,7 @@ async fn dispatch(
         Route::Models => {
             json_response(StatusCode::OK, models_body(&state.options.models).to_string().into())
         }
-        Route::Chat => chat(headers, &body, faults),
+        Route::Chat => chat(&state.options.models, headers, &body, faults),
     }
 }
 
@@ -183,7 +184,7 @@ fn check_auth(state: &State, headers: &HeaderMap, optional: bool) -> Result<(), 
     }
 }
 
-fn chat(headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
+fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
     if let Some(content_type) = headers.get(CONTENT_TYPE) {
         let mime = content_type.to_str().unwrap_or_default();
         let mime = mime.split(';').next().unwrap_or_default().trim();
@@ -196,6 +197,10 @@ fn chat(headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> 
         Ok(req) => req,
         Err(message) => return invalid_request(&message),
     };
+    let model = req.get("model").and_then(Value::as_str).unwrap_or_default();
+    if !is_listed(models, model) {
+        return error_response(StatusCode::NOT_FOUND, &unknown_model_message(model));
+    }
     let answer = build_answer(&req, faults.chunks);
     if req.get("stream").and_then(|v| v.as_bool()) == Some(true) {
         let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));

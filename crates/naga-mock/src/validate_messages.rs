@@ -4,7 +4,9 @@ use serde_json::{Map, Value};
 
 use crate::validate::{Invalid, kind};
 
-const ROLES: [&str; 4] = ["system", "user", "assistant", "tool"];
+/// Naga documents `system|user|assistant|tool`; `developer` (OpenAI's newer name for
+/// `system`, sent by the OpenAI SDKs and many apps) is accepted like OpenAI does.
+const ROLES: [&str; 5] = ["system", "developer", "user", "assistant", "tool"];
 
 /// Checks the `messages` array.
 pub(crate) fn validate_messages(messages: Option<&Value>) -> Result<(), Invalid> {

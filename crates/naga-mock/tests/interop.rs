@@ -1,0 +1,150 @@
+//! What real OpenAI-compatible clients send and expect (found by driving the emulator with the
+//! official `openai` Python and Node SDKs, `scripts/interop/`): `developer` messages, unknown
+//! models, SSE headers, keep-alive across requests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod common;
+
+use common::{post_chat, reference};
+use naga_mock::MockServer;
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+#[tokio::test]
+async fn developer_messages_are_accepted_like_system() {
+    let server = MockServer::start().await;
+    let body = json!({"model": "gpt-4o-mini", "messages": [
+        {"role": "developer", "content": "Be terse."},
+        {"role": "user", "content": "Say hello"}]});
+    let reply = post_chat(&server, &body, &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let completion = reply.json();
+    let content = completion["choices"][0]["message"]["content"].as_str().unwrap();
+    assert!(content.starts_with("[naga-mock]"), "{content}");
+    // 4 tokens per message plus the words: 4 + 2 + 4 + 2.
+    assert_eq!(completion["usage"]["prompt_tokens"], 12);
+}
+
+#[tokio::test]
+async fn unknown_roles_are_still_rejected() {
+    let server = MockServer::start().await;
+    let body = json!({"model": "gpt-4o-mini", "messages": [{"role": "function", "content": "x"}]});
+    let message = post_chat(&server, &body, &[]).await.error(400, "invalid_request_error");
+    assert_eq!(
+        message,
+        "`messages[0].role` has unknown role `function`; expected one of system|developer|user|assistant|tool"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_model_is_a_404_with_naga_error_body() {
+    let server = MockServer::start().await;
+    for stream in [false, true] {
+        let body = json!({"model": "no-such-model", "stream": stream,
+            "messages": [{"role": "user", "content": "hi"}]});
+        let reply = post_chat(&server, &body, &[]).await;
+        assert_eq!(reply.status, 404);
+        assert_eq!(reply.headers["content-type"], "application/json");
+        assert_eq!(
+            reply.text(),
+            r#"{"error":{"type":"not_found_error","message":"model `no-such-model` does not exist; GET /v1/models lists the available model ids"}}"#
+        );
+    }
+}
+
+#[tokio::test]
+async fn aliases_are_served_and_echoed() {
+    let server = MockServer::start().await;
+    let body = json!({"model": "claude-sonnet-4.5-20250929",
+        "messages": [{"role": "user", "content": "hi"}]});
+    let reply = post_chat(&server, &body, &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["model"], "claude-sonnet-4.5-20250929");
+}
+
+#[tokio::test]
+async fn validation_comes_before_the_model_lookup() {
+    let server = MockServer::start().await;
+    let body = json!({"model": "no-such-model", "messages": [], "temperature": 1});
+    let message = post_chat(&server, &body, &[]).await.error(400, "invalid_request_error");
+    assert!(message.contains("`messages`"), "{message}");
+}
+
+#[tokio::test]
+async fn a_custom_catalogue_decides_which_models_exist() {
+    let models = vec![json!({"id": "only-one", "object": "model", "aliases": ["the-one"]})];
+    let server = MockServer::builder().models(models).start().await.unwrap();
+    for (model, status) in [("only-one", 200), ("the-one", 200), ("gpt-4o-mini", 404)] {
+        let body = json!({"model": model, "messages": [{"role": "user", "content": "hi"}]});
+        assert_eq!(post_chat(&server, &body, &[]).await.status, status, "{model}");
+    }
+}
+
+/// Reads one response (head and body, by content-length or chunked) from `reader`.
+async fn read_response<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> (String, Vec<u8>) {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).await.unwrap();
+        head.push_str(&line);
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+    }
+    let lower = head.to_ascii_lowercase();
+    let mut body = Vec::new();
+    if let Some(len) = lower.split("content-length: ").nth(1) {
+        let len: usize = len.split("\r\n").next().unwrap().parse().unwrap();
+        body.resize(len, 0);
+        reader.read_exact(&mut body).await.unwrap();
+        return (head, body);
+    }
+    assert!(lower.contains("transfer-encoding: chunked"), "{head}");
+    loop {
+        let mut size = String::new();
+        reader.read_line(&mut size).await.unwrap();
+        let size = usize::from_str_radix(size.trim_end(), 16).unwrap();
+        let mut chunk = vec![0; size + 2];
+        reader.read_exact(&mut chunk).await.unwrap();
+        if size == 0 {
+            return (head, body);
+        }
+        body.extend_from_slice(&chunk[..size]);
+    }
+}
+
+fn request(body: &serde_json::Value) -> Vec<u8> {
+    let body = body.to_string();
+    let head = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer k\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    [head.into_bytes(), body.into_bytes()].concat()
+}
+
+#[tokio::test]
+async fn one_connection_serves_json_stream_and_error_in_turn() {
+    let server = MockServer::start().await;
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let mut streamed = reference();
+    streamed["stream"] = json!(true);
+    let unknown = json!({"model": "nope", "messages": [{"role": "user", "content": "hi"}]});
+    for (body, status) in
+        [(reference(), "200"), (streamed, "200"), (unknown, "404"), (reference(), "200")]
+    {
+        write.write_all(&request(&body)).await.unwrap();
+        let (head, bytes) = read_response(&mut reader).await;
+        assert!(head.starts_with(&format!("HTTP/1.1 {status} ")), "{head}");
+        assert!(!head.to_ascii_lowercase().contains("connection: close"), "{head}");
+        if body["stream"] == true {
+            let lower = head.to_ascii_lowercase();
+            assert!(lower.contains("content-type: text/event-stream\r\n"), "{head}");
+            assert!(lower.contains("cache-control: no-cache\r\n"), "{head}");
+            assert!(!lower.contains("content-length"), "{head}");
+            assert!(bytes.starts_with(b"data: {") && bytes.ends_with(b"\n\ndata: [DONE]\n\n"));
+        }
+    }
+}
