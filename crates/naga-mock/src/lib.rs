@@ -101,6 +101,7 @@ mod error_body;
 mod faults;
 mod models;
 mod offline;
+mod ordered;
 mod record;
 mod render;
 mod schema_gen;

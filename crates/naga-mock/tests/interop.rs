@@ -148,3 +148,57 @@ async fn one_connection_serves_json_stream_and_error_in_turn() {
         }
     }
 }
+
+#[tokio::test]
+async fn completion_bytes_follow_the_documented_key_order() {
+    let server = MockServer::start().await;
+    let text = post_chat(&server, &reference(), &[]).await.text();
+    let head = r#"{"id":"chatcmpl-mock-bcc05aa7ec0e3295","object":"chat.completion","created":1767301713,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"[naga-mock] Emulated reply"#;
+    assert!(text.starts_with(head), "{text}");
+    let tail = r#"answer."},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":31,"total_tokens":41,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"image_tokens":0}}}"#;
+    assert!(text.ends_with(tail), "{text}");
+}
+
+#[tokio::test]
+async fn tool_call_and_reasoning_bytes_follow_the_documented_key_order() {
+    let server = MockServer::start().await;
+    let tools = json!([{"type": "function", "function": {"name": "get_time",
+        "parameters": {"type": "object", "properties": {}, "additionalProperties": false}}}]);
+    let body = json!({"model": "gpt-4o-mini", "tools": tools, "tool_choice": "required",
+        "reasoning_effort": "low", "messages": [{"role": "user", "content": "now?"}]});
+    let text = post_chat(&server, &body, &[]).await.text();
+    let message = r#""message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_"#;
+    assert!(text.contains(message), "{text}");
+    let call = r#"","type":"function","function":{"name":"get_time","arguments":"{}"}}],"reasoning_content":"[naga-mock] Reasoning"#;
+    assert!(text.contains(call), "{text}");
+    assert!(text.contains(r#""reasoning_details":[{"type":"reasoning.summary","summary":"#));
+    let mut streamed = body.clone();
+    streamed["stream"] = json!(true);
+    let sse = post_chat(&server, &streamed, &[]).await.text();
+    let head = r#"{"tool_calls":[{"index":0,"id":"call_"#;
+    assert!(sse.contains(head), "{sse}");
+    let rest = r#"","type":"function","function":{"name":"get_time","arguments":""}}]}"#;
+    assert!(sse.contains(rest), "{sse}");
+    // `{}` streams as two fragments.
+    assert!(sse.contains(r#"{"tool_calls":[{"index":0,"function":{"arguments":"{"}}]}"#));
+    assert!(sse.contains(r#"{"tool_calls":[{"index":0,"function":{"arguments":"}"}}]}"#));
+}
+
+#[tokio::test]
+async fn error_frames_and_bodies_put_type_before_message() {
+    let server = MockServer::start().await;
+    let mut body = reference();
+    body["stream"] = json!(true);
+    let sse = post_chat(&server, &body, &[("x-mock-error-after-events", "1")]).await.text();
+    let frames: Vec<&str> = sse.split_terminator("\n\n").collect();
+    assert_eq!(frames.len(), 2, "{sse}");
+    assert_eq!(
+        frames[1],
+        r#"data: {"error":{"type":"server_error","message":"naga-mock: emulated upstream provider failure"}}"#
+    );
+    let forced = post_chat(&server, &reference(), &[("x-mock-status", "429")]).await.text();
+    assert_eq!(
+        forced,
+        r#"{"error":{"type":"rate_limit_exceeded","message":"naga-mock: injected failure (x-mock-status)"}}"#
+    );
+}
