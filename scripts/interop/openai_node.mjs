@@ -64,6 +64,19 @@ await check("stream helper with a named tool", async () => {
   expect(typeof args.city === "string", args);
 });
 
+await check("runTools: automatic tool loop ends with text", async () => {
+  const calls = [];
+  const runner = client.chat.completions.runTools({
+    model,
+    messages: [{ role: "user", content: "What is the weather? use get_weather" }],
+    tools: [{ type: "function", function: {
+      name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } },
+      function: (args) => { calls.push(args); return "12C"; }, parse: JSON.parse } }],
+  });
+  const content = await runner.finalContent();
+  expect(calls.length >= 1 && typeof content === "string" && content.length > 0, [calls, content]);
+});
+
 await check("developer role accepted", async () => {
   const c = await client.chat.completions.create({
     model, messages: [{ role: "developer", content: "Be terse." }, ...messages],

@@ -174,6 +174,18 @@ def _():
     expect(c2.choices[0].message.content, c2)
 
 
+@check("tool loop: the response message object appended as-is")
+def _():
+    first = [{"role": "user", "content": "weather? use get_weather"}]
+    c = client().chat.completions.create(model=MODEL, messages=first, tools=tool_spec())
+    msg = c.choices[0].message
+    history = first + [msg] + [
+        {"role": "tool", "tool_call_id": call.id, "content": "12C"} for call in msg.tool_calls
+    ]
+    c2 = client().chat.completions.create(model=MODEL, messages=history, tools=tool_spec())
+    expect(c2.choices[0].finish_reason == "stop", c2)
+
+
 @check("reasoning_effort, stop, max_completion_tokens")
 def _():
     c = client().chat.completions.create(
