@@ -23,7 +23,7 @@
 //!   `Authorization: Bearer <key>` or `x-api-key: <key>` (any non-empty key unless
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
 //!   otherwise), a body under the limit (413 otherwise, default 4 MiB).
-//! * `GET /v1/models`: the catalogue (auth optional).
+//! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
 //! # Validation (400 `invalid_request_error`, the message names the field)

@@ -202,3 +202,29 @@ async fn error_frames_and_bodies_put_type_before_message() {
         r#"{"error":{"type":"rate_limit_exceeded","message":"naga-mock: injected failure (x-mock-status)"}}"#
     );
 }
+
+#[tokio::test]
+async fn head_of_models_is_the_get_head_without_body() {
+    let server = MockServer::start().await;
+    let get = common::raw_http(
+        server.addr(),
+        b"GET /v1/models HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    let head = common::raw_http(
+        server.addr(),
+        b"HEAD /v1/models HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    let (get_head, get_body) = get.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(head.contains(&format!("content-length: {}\r\n", get_body.len())), "{head}");
+    assert!(head.ends_with("\r\n\r\n"), "a HEAD answer has no body: {head}");
+    assert!(get_head.contains("content-type: application/json"));
+    let post = common::raw_http(
+        server.addr(),
+        b"HEAD /v1/chat/completions HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(post.starts_with("HTTP/1.1 405"), "{post}");
+}
