@@ -18,7 +18,28 @@ pub(crate) fn validate_messages(messages: Option<&Value>) -> Result<(), Invalid>
     if messages.is_empty() {
         return Err("`messages` must contain at least one message".to_owned());
     }
-    messages.iter().enumerate().try_for_each(|(i, m)| validate_message(i, m))
+    messages.iter().enumerate().try_for_each(|(i, m)| validate_message(i, m))?;
+    validate_tool_results(messages)
+}
+
+/// Every `tool` message answers a call of an earlier assistant message (§2.2: its
+/// `tool_call_id` "must match the assistant `tool_calls[].id`").
+fn validate_tool_results(messages: &[Value]) -> Result<(), Invalid> {
+    let mut called: Vec<&str> = Vec::new();
+    for (i, message) in messages.iter().enumerate() {
+        let calls = message.get("tool_calls").and_then(Value::as_array).into_iter().flatten();
+        called.extend(calls.filter_map(|c| c.get("id").and_then(Value::as_str)));
+        if message.get("role").and_then(Value::as_str) != Some("tool") {
+            continue;
+        }
+        let id = message.get("tool_call_id").and_then(Value::as_str).unwrap_or_default();
+        if !called.contains(&id) {
+            return Err(format!(
+                "`messages[{i}].tool_call_id` `{id}` does not match the `id` of any earlier assistant `tool_calls` entry"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn validate_message(i: usize, message: &Value) -> Result<(), Invalid> {

@@ -228,3 +228,22 @@ async fn head_of_models_is_the_get_head_without_body() {
     .await;
     assert!(post.starts_with("HTTP/1.1 405"), "{post}");
 }
+
+#[tokio::test]
+async fn tool_results_must_answer_an_earlier_call() {
+    let server = MockServer::start().await;
+    let call = json!({"role": "assistant", "content": null, "tool_calls": [{"id": "call_1",
+        "type": "function", "function": {"name": "f", "arguments": "{}"}}]});
+    let orphan = json!({"model": "gpt-4o-mini", "messages": [
+        {"role": "user", "content": "hi"}, call,
+        {"role": "tool", "tool_call_id": "call_2", "content": "r"}]});
+    let message = post_chat(&server, &orphan, &[]).await.error(400, "invalid_request_error");
+    assert_eq!(
+        message,
+        "`messages[2].tool_call_id` `call_2` does not match the `id` of any earlier assistant `tool_calls` entry"
+    );
+    let answered = json!({"model": "gpt-4o-mini", "messages": [
+        {"role": "user", "content": "hi"}, call,
+        {"role": "tool", "tool_call_id": "call_1", "content": "r"}]});
+    assert_eq!(post_chat(&server, &answered, &[]).await.status, 200);
+}
