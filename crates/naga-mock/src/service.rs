@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -99,9 +99,13 @@ async fn read_body(
     body: Incoming,
 ) -> Result<Bytes, Response<MockBody>> {
     let limit = state.options.max_body_bytes;
+    // The rest of the body is never read, so the connection cannot carry another request:
+    // say so (`connection: close`) instead of letting the client's next request hit a reset.
     let too_large = || {
         let message = format!("request body exceeds the limit of {limit} bytes");
-        error_response(StatusCode::PAYLOAD_TOO_LARGE, &message)
+        let mut response = error_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+        response
     };
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {

@@ -247,3 +247,23 @@ async fn tool_results_must_answer_an_earlier_call() {
         {"role": "tool", "tool_call_id": "call_1", "content": "r"}]});
     assert_eq!(post_chat(&server, &answered, &[]).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_413_says_connection_close_since_the_body_is_left_unread() {
+    let server = MockServer::builder().max_body_bytes(64).start().await.unwrap();
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let head = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer k\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n";
+    write.write_all(head.as_bytes()).await.unwrap();
+    let (head, body) = read_response(&mut reader).await;
+    assert!(head.starts_with("HTTP/1.1 413 "), "{head}");
+    assert!(head.to_ascii_lowercase().contains("connection: close\r\n"), "{head}");
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        r#"{"error":{"type":"request_too_large","message":"request body exceeds the limit of 64 bytes"}}"#
+    );
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).await.unwrap();
+    assert!(rest.is_empty(), "the server closed after the 413");
+}
