@@ -7,6 +7,9 @@ Not part of CI (CI installs no Python packages). See README.md "Interop checks".
     cargo run -p naga-cli -- serve --addr 127.0.0.1:8080 &
     /tmp/naga-venv/bin/python scripts/interop/openai_python.py http://127.0.0.1:8080/v1
 
+With `naga serve --require-key KEY`, pass KEY as the second argument: the client then uses it,
+and a wrong key must raise AuthenticationError too.
+
 Every check prints PASS or FAIL with the client's own error; the exit status is the number of
 failures (0 = the SDK and the emulator agree).
 """
@@ -26,11 +29,12 @@ from pydantic import BaseModel, ValidationError
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
 MODEL = "gpt-4o-mini"
 MSGS = [{"role": "user", "content": "Say hello"}]
+REQUIRED_KEY = sys.argv[2] if len(sys.argv) > 2 else None
 FAILURES: List[str] = []
 
 
 def client(**kw) -> openai.OpenAI:
-    kw.setdefault("api_key", "ng-interop")
+    kw.setdefault("api_key", REQUIRED_KEY or "ng-interop")
     return openai.OpenAI(base_url=BASE, **kw)
 
 
@@ -235,6 +239,21 @@ def _():
     raise AssertionError("no error raised")
 
 
+@check("wrong key (naga serve --require-key) -> AuthenticationError")
+def _():
+    if REQUIRED_KEY is None:
+        print("  (skipped: no required key given)")
+        return
+    try:
+        client(api_key=REQUIRED_KEY + "-wrong", max_retries=0).chat.completions.create(
+            model=MODEL, messages=MSGS
+        )
+    except openai.AuthenticationError as err:
+        expect("invalid API key" in err.message, err.message)
+        return
+    raise AssertionError("no error raised")
+
+
 @check("400 validation -> BadRequestError")
 def _():
     try:
@@ -309,7 +328,7 @@ def _():
 def _():
     body = {"model": MODEL, "messages": MSGS, "stream": True}
     with httpx.stream("POST", BASE + "/chat/completions", json=body,
-                      headers={"authorization": "Bearer k"}) as r:
+                      headers={"authorization": f"Bearer {REQUIRED_KEY or 'k'}"}) as r:
         expect(r.headers["content-type"].startswith("text/event-stream"), r.headers)
         expect("content-length" not in r.headers, r.headers)
         expect(r.headers.get("cache-control") == "no-cache", r.headers)
@@ -322,7 +341,7 @@ def _():
     u = urlparse(BASE)
     body = json.dumps({"model": MODEL, "messages": MSGS}).encode()
     req = (f"POST {u.path}/chat/completions HTTP/1.1\r\nHost: {u.netloc}\r\n"
-           f"Authorization: Bearer k\r\nContent-Type: application/json\r\n"
+           f"Authorization: Bearer {REQUIRED_KEY or 'k'}\r\nContent-Type: application/json\r\n"
            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     with socket.create_connection((u.hostname, u.port)) as s:
         f = s.makefile("rb")
