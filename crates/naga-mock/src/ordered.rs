@@ -98,6 +98,45 @@ impl Display for Json {
     }
 }
 
+/// `value` as compact JSON whose object keys come in `order` first (in that order), then the
+/// others sorted; for documents built as a `Value` (the model catalogue).
+pub(crate) fn to_string_in_order(value: &Value, order: &[&str]) -> String {
+    let mut out = String::new();
+    write_in_order(value, order, &mut out);
+    out
+}
+
+fn write_in_order(value: &Value, order: &[&str], out: &mut String) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_in_order(item, order, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let rank = |key: &str| order.iter().position(|k| *k == key).unwrap_or(order.len());
+            let mut fields: Vec<(&String, &Value)> = map.iter().collect();
+            fields.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+            out.push('{');
+            for (i, (key, item)) in fields.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_in_order(item, order, out);
+            }
+            out.push('}');
+        }
+        leaf => out.push_str(&leaf.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +153,12 @@ mod tests {
         assert_eq!(text, r#"{"type":"a\"b","message":[{"a":null,"z":1},7],"extra":null}"#);
         let reparsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(reparsed["message"][1], 7);
+    }
+
+    #[test]
+    fn preferred_keys_come_first_then_the_rest_sorted() {
+        let value = json!({"z": 1, "data": [{"b": 2, "id": "x", "a\"": 3}], "object": "list"});
+        let text = to_string_in_order(&value, &["object", "data", "id"]);
+        assert_eq!(text, r#"{"object":"list","data":[{"id":"x","a\"":3,"b":2}],"z":1}"#);
     }
 }

@@ -85,9 +85,7 @@ async fn dispatch(
         return error_response(StatusCode::UNAUTHORIZED, &message);
     }
     match route {
-        Route::Models => {
-            json_response(StatusCode::OK, models_body(&state.options.models).to_string().into())
-        }
+        Route::Models => json_response(StatusCode::OK, models_body(&state.options.models).into()),
         Route::Chat => chat(&state.options.models, headers, &body, faults),
     }
 }

@@ -267,3 +267,17 @@ async fn a_413_says_connection_close_since_the_body_is_left_unread() {
     reader.read_to_end(&mut rest).await.unwrap();
     assert!(rest.is_empty(), "the server closed after the 413");
 }
+
+#[tokio::test]
+async fn the_model_list_follows_the_documented_key_order() {
+    let server = MockServer::start().await;
+    let reply =
+        common::send(common::client().get(format!("{}/models", server.base_url()))).await.unwrap();
+    let text = reply.text();
+    let head = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1735689600,"owned_by":"openai","display_name":"GPT-4o mini","description":"#;
+    assert!(text.starts_with(head), "{text}");
+    let pricing = r#""pricing":{"per_input_token":1.5e-7,"per_cached_input_token":1.5e-8,"per_output_token":6e-7,"per_audio_token":null,"#;
+    assert!(text.contains(pricing), "{text}");
+    let tail = r#""architecture":{"input_modalities":["text","image","file"],"output_modalities":["text"]},"aliases":["gpt-4o-mini-2024-07-18"],"deprecates_at":null,"supported_parameters":["#;
+    assert!(text.contains(tail), "{text}");
+}
