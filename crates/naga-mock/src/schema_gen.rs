@@ -4,14 +4,21 @@
 //! `format`s), `number`/`integer` (with `minimum`/`maximum` and their exclusive forms),
 //! `boolean`, `null`, `array` (with `items`, `minItems`/`maxItems`), `enum`, `const`,
 //! `anyOf`/`oneOf` (picks a non-null branch), `allOf` (merged objects) and `$ref` to
-//! `#/$defs/...` or `#/definitions/...`. `pattern` is not honoured. Recursion is cut at a
-//! fixed depth.
+//! `#/$defs/...` or `#/definitions/...`. `pattern` is not honoured.
+//!
+//! Recursive schemas (a `Person` whose `boss` is `Person | null`, as pydantic and the OpenAI
+//! SDKs emit them) wind down past [`SOFT_DEPTH`]: the `null` branch of a union or type list,
+//! the fewest array items, and only required properties, so the value stays valid instead of
+//! being cut off with `null`s at the hard limit.
 
 use serde_json::{Map, Number, Value, json};
 
 use crate::seed::Rng;
 
-const MAX_DEPTH: usize = 12;
+/// Depth after which the generator takes the smallest valid choices.
+const SOFT_DEPTH: usize = 6;
+/// Depth at which generation stops (`null`, possibly invalid: only for schemas that cannot end).
+const MAX_DEPTH: usize = 24;
 /// Most values generated for one schema (self-referencing schemas would otherwise explode).
 const MAX_NODES: usize = 5_000;
 const MAX_MIN_LENGTH: usize = 256;
@@ -48,13 +55,13 @@ impl<'a> Generator<'a> {
         if let Some(Value::Array(options)) = s.get("enum") {
             return self.rng.pick(options).cloned().unwrap_or(Value::Null);
         }
-        if let Some(branch) = self.branch(s) {
+        if let Some(branch) = branch(s, depth > SOFT_DEPTH) {
             return self.value(branch, depth + 1);
         }
         if let Some(Value::Array(parts)) = s.get("allOf") {
             return self.all_of(parts, depth);
         }
-        match schema_type(s) {
+        match schema_type(s, depth > SOFT_DEPTH) {
             "object" => self.object(s, depth),
             "array" => self.array(s, depth),
             "string" => self.string(s),
@@ -71,13 +78,6 @@ impl<'a> Generator<'a> {
         self.root.pointer(pointer)
     }
 
-    /// An `anyOf`/`oneOf` branch, preferring the first non-null one.
-    fn branch(&self, s: &'a Map<String, Value>) -> Option<&'a Value> {
-        let options = s.get("anyOf").or_else(|| s.get("oneOf"))?.as_array()?;
-        let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
-        options.iter().find(|v| !is_null(v)).or_else(|| options.first())
-    }
-
     fn all_of(&mut self, parts: &'a [Value], depth: usize) -> Value {
         let mut merged = Map::new();
         for part in parts {
@@ -90,19 +90,22 @@ impl<'a> Generator<'a> {
 
     fn object(&mut self, s: &'a Map<String, Value>, depth: usize) -> Value {
         let mut out = Map::new();
+        let required: Vec<&str> = match s.get("required") {
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
         if let Some(Value::Object(props)) = s.get("properties") {
             for (name, prop) in props {
-                out.insert(name.clone(), self.value(prop, depth + 1));
+                if depth <= SOFT_DEPTH || required.contains(&name.as_str()) {
+                    out.insert(name.clone(), self.value(prop, depth + 1));
+                }
             }
         }
-        if let Some(Value::Array(required)) = s.get("required") {
-            for name in required.iter().filter_map(Value::as_str) {
-                if !out.contains_key(name) {
-                    let extra = s.get("additionalProperties").filter(|v| v.is_object());
-                    let value =
-                        extra.map_or_else(|| json!("naga-mock"), |e| self.value(e, depth + 1));
-                    out.insert(name.to_owned(), value);
-                }
+        for name in required {
+            if !out.contains_key(name) {
+                let extra = s.get("additionalProperties").filter(|v| v.is_object());
+                let value = extra.map_or_else(|| json!("naga-mock"), |e| self.value(e, depth + 1));
+                out.insert(name.to_owned(), value);
             }
         }
         Value::Object(out)
@@ -111,7 +114,8 @@ impl<'a> Generator<'a> {
     fn array(&mut self, s: &'a Map<String, Value>, depth: usize) -> Value {
         let min = bound(s, "minItems").unwrap_or(0);
         let max = bound(s, "maxItems").unwrap_or(u64::MAX);
-        let len = 2u64.clamp(min, max.max(min)).min(64);
+        let wanted = if depth > SOFT_DEPTH { 0 } else { 2 };
+        let len = wanted.clamp(min, max.max(min)).min(64);
         let items = s.get("items").unwrap_or(&Value::Bool(true));
         (0..len).map(|_| self.value(items, depth + 1)).collect()
     }
@@ -154,12 +158,24 @@ impl<'a> Generator<'a> {
     }
 }
 
-/// The type to generate: the first non-null entry of `type`, or inferred from keywords.
-fn schema_type(s: &Map<String, Value>) -> &str {
+/// An `anyOf`/`oneOf` branch: the first non-null one, or when `winding_down` a null one.
+fn branch(s: &Map<String, Value>, winding_down: bool) -> Option<&Value> {
+    let options = s.get("anyOf").or_else(|| s.get("oneOf"))?.as_array()?;
+    let is_null = |v: &&Value| v.get("type").and_then(Value::as_str) == Some("null");
+    let null = options.iter().find(is_null).filter(|_| winding_down);
+    null.or_else(|| options.iter().find(|v| !is_null(v))).or_else(|| options.first())
+}
+
+/// The type to generate: the first non-null entry of `type` (`null` when `winding_down` and
+/// allowed), or inferred from keywords.
+fn schema_type(s: &Map<String, Value>, winding_down: bool) -> &str {
     match s.get("type") {
         Some(Value::String(t)) => t,
         Some(Value::Array(types)) => {
             let mut names = types.iter().filter_map(Value::as_str);
+            if winding_down && names.clone().any(|t| t == "null") {
+                return "null";
+            }
             let first_non_null = names.clone().find(|t| *t != "null");
             first_non_null.or_else(|| names.next()).unwrap_or("string")
         }

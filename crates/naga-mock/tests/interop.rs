@@ -281,3 +281,36 @@ async fn the_model_list_follows_the_documented_key_order() {
     let tail = r#""architecture":{"input_modalities":["text","image","file"],"output_modalities":["text"]},"aliases":["gpt-4o-mini-2024-07-18"],"deprecates_at":null,"supported_parameters":["#;
     assert!(text.contains(tail), "{text}");
 }
+
+/// `openai.lib._pydantic.to_strict_json_schema` of a recursive pydantic model
+/// (`boss: Optional["Person"]`, unions, enums, dates, nested lists), as the Python SDK's
+/// `parse(response_format=Person)` and `pydantic_function_tool(Person)` send it.
+const PERSON_SCHEMA: &str = r##"{"$defs":{"Addr":{"properties":{"street":{"title":"Street","type":"string"},"zip":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Zip"}},"required":["street","zip"],"title":"Addr","type":"object","additionalProperties":false},"Cat":{"properties":{"kind":{"const":"cat","title":"Kind","type":"string"},"lives":{"maximum":9,"minimum":1,"title":"Lives","type":"integer"}},"required":["kind","lives"],"title":"Cat","type":"object","additionalProperties":false},"Color":{"enum":["red","green"],"title":"Color","type":"string"},"Dog":{"properties":{"kind":{"const":"dog","title":"Kind","type":"string"},"good":{"title":"Good","type":"boolean"}},"required":["kind","good"],"title":"Dog","type":"object","additionalProperties":false},"Person":{"properties":{"name":{"maxLength":20,"minLength":2,"title":"Name","type":"string"},"age":{"maximum":150,"minimum":0,"title":"Age","type":"integer"},"score":{"title":"Score","type":"number"},"color":{"$ref":"#/$defs/Color"},"when":{"format":"date-time","title":"When","type":"string"},"day":{"format":"date","title":"Day","type":"string"},"addrs":{"items":{"$ref":"#/$defs/Addr"},"maxItems":3,"minItems":1,"title":"Addrs","type":"array"},"pet":{"anyOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}],"title":"Pet"},"nick":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Nick"},"tags":{"items":{"type":"string"},"title":"Tags","type":"array"},"boss":{"anyOf":[{"$ref":"#/$defs/Person"},{"type":"null"}]}},"required":["name","age","score","color","when","day","addrs","pet","nick","tags","boss"],"title":"Person","type":"object","additionalProperties":false}},"properties":{"name":{"maxLength":20,"minLength":2,"title":"Name","type":"string"},"age":{"maximum":150,"minimum":0,"title":"Age","type":"integer"},"score":{"title":"Score","type":"number"},"color":{"$ref":"#/$defs/Color"},"when":{"format":"date-time","title":"When","type":"string"},"day":{"format":"date","title":"Day","type":"string"},"addrs":{"items":{"$ref":"#/$defs/Addr"},"maxItems":3,"minItems":1,"title":"Addrs","type":"array"},"pet":{"anyOf":[{"$ref":"#/$defs/Cat"},{"$ref":"#/$defs/Dog"}],"title":"Pet"},"nick":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Nick"},"tags":{"items":{"type":"string"},"title":"Tags","type":"array"},"boss":{"anyOf":[{"$ref":"#/$defs/Person"},{"type":"null"}]}},"required":["name","age","score","color","when","day","addrs","pet","nick","tags","boss"],"title":"Person","type":"object","additionalProperties":false}"##;
+
+#[tokio::test]
+async fn recursive_pydantic_schemas_get_valid_json_at_every_depth() {
+    let server = MockServer::start().await;
+    let schema: serde_json::Value = serde_json::from_str(PERSON_SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let tool = json!([{"type": "function", "function": {"name": "Person", "strict": true,
+        "parameters": schema}}]);
+    for i in 0..12 {
+        let format = json!({"type": "json_schema",
+            "json_schema": {"name": "Person", "strict": true, "schema": schema}});
+        let body = json!({"model": "gpt-4o-mini", "response_format": format,
+            "messages": [{"role": "user", "content": format!("person {i}")}]});
+        let reply = post_chat(&server, &body, &[]).await.json();
+        let content = reply["choices"][0]["message"]["content"].as_str().unwrap();
+        let value: serde_json::Value = serde_json::from_str(content).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{value} invalid: {errors:?}");
+        assert!(value["boss"].is_object(), "the recursion is taken at least once: {value}");
+        let body = json!({"model": "gpt-4o-mini", "tools": tool, "tool_choice": "required",
+            "messages": [{"role": "user", "content": format!("use Person {i}")}]});
+        let reply = post_chat(&server, &body, &[]).await.json();
+        let call = &reply["choices"][0]["message"]["tool_calls"][0]["function"];
+        let arguments: serde_json::Value =
+            serde_json::from_str(call["arguments"].as_str().unwrap()).unwrap();
+        assert!(validator.is_valid(&arguments), "{arguments}");
+    }
+}
