@@ -103,6 +103,7 @@ mod faults;
 mod models;
 mod offline;
 mod ordered;
+mod pattern;
 mod record;
 mod render;
 mod schema_gen;

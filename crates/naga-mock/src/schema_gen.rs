@@ -4,7 +4,7 @@
 //! `format`s), `number`/`integer` (with `minimum`/`maximum` and their exclusive forms),
 //! `boolean`, `null`, `array` (with `items`, `minItems`/`maxItems`), `enum`, `const`,
 //! `anyOf`/`oneOf` (picks a non-null branch), `allOf` (merged objects) and `$ref` to
-//! `#/$defs/...` or `#/definitions/...`. `pattern` is not honoured.
+//! `#/$defs/...` or `#/definitions/...`, and string `pattern`s (see [`crate::pattern`]).
 //!
 //! Recursive schemas (a `Person` whose `boss` is `Person | null`, as pydantic and the OpenAI
 //! SDKs emit them) wind down past [`SOFT_DEPTH`]: the `null` branch of a union or type list,
@@ -121,6 +121,10 @@ impl<'a> Generator<'a> {
     }
 
     fn string(&mut self, s: &Map<String, Value>) -> Value {
+        let pattern = s.get("pattern").and_then(Value::as_str);
+        if let Some(text) = pattern.and_then(crate::pattern::matching) {
+            return Value::String(text);
+        }
         let text = match s.get("format").and_then(Value::as_str) {
             Some("date-time") => "2026-01-02T03:04:05Z".to_owned(),
             Some("date") => "2026-01-02".to_owned(),

@@ -314,3 +314,27 @@ async fn recursive_pydantic_schemas_get_valid_json_at_every_depth() {
         assert!(validator.is_valid(&arguments), "{arguments}");
     }
 }
+
+#[tokio::test]
+async fn string_patterns_are_honoured_in_structured_outputs_and_tool_arguments() {
+    let server = MockServer::start().await;
+    let schema = json!({"type": "object", "additionalProperties": false,
+        "required": ["phone", "code", "day", "email"],
+        "properties": {
+            "phone": {"type": "string", "pattern": "^\\+?\\d{1,3}[- ]\\d{3}-\\d{4}$"},
+            "code": {"type": "string", "pattern": "^[A-Z]{3}(-[0-9]{2,4})?$"},
+            "day": {"type": "string", "pattern": "^\\d{4}-(0[1-9]|1[0-2])-\\d{2}$"},
+            "email": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"}}});
+    let format = json!({"type": "json_schema", "json_schema": {"name": "Contact", "strict": true,
+        "schema": schema}});
+    let body = json!({"model": "gpt-4o-mini", "response_format": format,
+        "messages": [{"role": "user", "content": "a contact"}]});
+    let reply = post_chat(&server, &body, &[]).await.json();
+    let content = reply["choices"][0]["message"]["content"].as_str().unwrap();
+    assert_eq!(
+        content,
+        r#"{"code":"AAA-00","day":"0000-01-00","email":"a@a.aa","phone":"+0-000-0000"}"#
+    );
+    let value: serde_json::Value = serde_json::from_str(content).unwrap();
+    assert!(jsonschema::is_valid(&schema, &value), "{value}");
+}
