@@ -2,9 +2,10 @@
 //! tools and structured outputs): `type` (or a list of types), `object` with `properties`,
 //! `required` and `additionalProperties`, `string` (with `minLength`/`maxLength`, common
 //! `format`s), `number`/`integer` (with `minimum`/`maximum` and their exclusive forms),
-//! `boolean`, `null`, `array` (with `items`, `minItems`/`maxItems`), `enum`, `const`,
-//! `anyOf`/`oneOf` (picks a non-null branch), `allOf` (merged objects) and `$ref` to
-//! `#/$defs/...` or `#/definitions/...`, and string `pattern`s (see [`crate::pattern`]).
+//! `multipleOf`, `boolean`, `null`, `array` (with `prefixItems`, `items`, `minItems`/
+//! `maxItems`), `enum`, `const`, `anyOf`/`oneOf` (picks a non-null branch), `allOf` (merged
+//! objects), `$ref` to `#/$defs/...` or `#/definitions/...`, and string `pattern`s (see
+//! [`crate::pattern`]).
 //!
 //! Recursive schemas (a `Person` whose `boss` is `Person | null`, as pydantic and the OpenAI
 //! SDKs emit them) wind down past [`SOFT_DEPTH`]: the `null` branch of a union or type list,
@@ -111,13 +112,20 @@ impl<'a> Generator<'a> {
         Value::Object(out)
     }
 
+    /// Items from `prefixItems` (tuples) first, then from `items`.
     fn array(&mut self, s: &'a Map<String, Value>, depth: usize) -> Value {
         let min = bound(s, "minItems").unwrap_or(0);
         let max = bound(s, "maxItems").unwrap_or(u64::MAX);
-        let wanted = if depth > SOFT_DEPTH { 0 } else { 2 };
+        let prefix = s.get("prefixItems").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        let wanted = if depth > SOFT_DEPTH { 0 } else { 2u64.max(prefix.len() as u64) };
         let len = wanted.clamp(min, max.max(min)).min(64);
         let items = s.get("items").unwrap_or(&Value::Bool(true));
-        (0..len).map(|_| self.value(items, depth + 1)).collect()
+        (0..len)
+            .map(|i| {
+                let schema = usize::try_from(i).ok().and_then(|i| prefix.get(i)).unwrap_or(items);
+                self.value(schema, depth + 1)
+            })
+            .collect()
     }
 
     fn string(&mut self, s: &Map<String, Value>) -> Value {
@@ -132,6 +140,14 @@ impl<'a> Generator<'a> {
             Some("email") => "mock@example.com".to_owned(),
             Some("uri" | "url") => "https://example.com/naga-mock".to_owned(),
             Some("uuid") => "123e4567-e89b-42d3-a456-426614174000".to_owned(),
+            Some("duration") => "PT1H30M".to_owned(),
+            Some("ipv4") => "192.0.2.1".to_owned(),
+            Some("ipv6") => "2001:db8::1".to_owned(),
+            Some("hostname" | "idn-hostname") => "example.com".to_owned(),
+            Some("idn-email") => "mock@example.com".to_owned(),
+            Some("uri-reference" | "iri" | "iri-reference") => {
+                "https://example.com/naga-mock".to_owned()
+            }
             _ => self.rng.pick(&WORDS).copied().unwrap_or("naga-mock").to_owned(),
         };
         let min =
@@ -148,13 +164,32 @@ impl<'a> Generator<'a> {
         let (lo, hi) = range(s, 0.0, 100.0);
         let lo = (lo.ceil() as i64).saturating_add(i64::from(excl(s, "exclusiveMinimum", lo)));
         let hi = (hi.floor() as i64).saturating_sub(i64::from(excl(s, "exclusiveMaximum", hi)));
+        let step = multiple_of(s).filter(|m| m.fract() == 0.0);
+        if let Some(x) = step.and_then(|m| self.multiple(lo as f64, hi as f64, m)) {
+            return json!(x as i64);
+        }
         let span = u64::try_from(hi.saturating_sub(lo)).unwrap_or(0).saturating_add(1);
         let offset = i64::try_from(self.rng.next_u64() % span.max(1)).unwrap_or(0);
         json!(lo.saturating_add(offset))
     }
 
+    /// A multiple of `step` in `[lo, hi]`, if there is one.
+    fn multiple(&mut self, lo: f64, hi: f64, step: f64) -> Option<f64> {
+        let (first, last) = ((lo / step).ceil(), (hi / step).floor());
+        if !(first <= last && last - first < 1e15) {
+            return None;
+        }
+        let k = first + (self.rng.next_u64() % (last - first + 1.0) as u64) as f64;
+        Some(k * step)
+    }
+
     fn number(&mut self, s: &Map<String, Value>) -> Value {
         let (lo, hi) = range(s, 0.0, 100.0);
+        let strict = |x: f64| !(excl(s, "exclusiveMinimum", x) || excl(s, "exclusiveMaximum", x));
+        let step = multiple_of(s);
+        if let Some(x) = step.and_then(|m| self.multiple(lo, hi, m)).filter(|x| strict(*x)) {
+            return Number::from_f64(x).map_or(json!(0), Value::Number);
+        }
         let unit = (self.rng.next_u64() % 1000) as f64 / 1000.0;
         let x = lo + (hi - lo) * (0.25 + unit / 2.0);
         let x = if x >= lo && x <= hi { x } else { lo };
@@ -187,6 +222,11 @@ fn schema_type(s: &Map<String, Value>, winding_down: bool) -> &str {
         _ if s.contains_key("items") => "array",
         _ => "string",
     }
+}
+
+/// A positive `multipleOf`.
+fn multiple_of(s: &Map<String, Value>) -> Option<f64> {
+    s.get("multipleOf").and_then(Value::as_f64).filter(|m| *m > 0.0 && m.is_finite())
 }
 
 fn bound(s: &Map<String, Value>, key: &str) -> Option<u64> {

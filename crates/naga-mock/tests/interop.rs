@@ -338,3 +338,37 @@ async fn string_patterns_are_honoured_in_structured_outputs_and_tool_arguments()
     let value: serde_json::Value = serde_json::from_str(content).unwrap();
     assert!(jsonschema::is_valid(&schema, &value), "{value}");
 }
+
+#[tokio::test]
+async fn tuples_multiples_and_pydantic_formats_are_generated_validly() {
+    let server = MockServer::start().await;
+    // What pydantic emits for conint(multiple_of=5, ge=0, le=100), confloat(multiple_of=0.5),
+    // Tuple[int, str, bool], timedelta, IPv4Address and IPv6Address.
+    let schema = json!({"type": "object", "additionalProperties": false,
+        "required": ["mult", "half", "tup", "td", "ip4", "ip6"],
+        "properties": {
+            "mult": {"type": "integer", "multipleOf": 5, "minimum": 0, "maximum": 100},
+            "half": {"type": "number", "multipleOf": 0.5},
+            "tup": {"type": "array", "minItems": 3, "maxItems": 3, "prefixItems": [
+                {"type": "integer"}, {"type": "string"}, {"type": "boolean"}]},
+            "td": {"type": "string", "format": "duration"},
+            "ip4": {"type": "string", "format": "ipv4"},
+            "ip6": {"type": "string", "format": "ipv6"}}});
+    let format = json!({"type": "json_schema", "json_schema": {"name": "T", "schema": schema}});
+    for i in 0..8 {
+        let body = json!({"model": "gpt-4o-mini", "response_format": format,
+            "messages": [{"role": "user", "content": format!("t {i}")}]});
+        let reply = post_chat(&server, &body, &[]).await.json();
+        let content = reply["choices"][0]["message"]["content"].as_str().unwrap();
+        let value: serde_json::Value = serde_json::from_str(content).unwrap();
+        assert!(jsonschema::is_valid(&schema, &value), "{value}");
+        assert_eq!(value["mult"].as_i64().unwrap() % 5, 0, "{value}");
+        assert_eq!((value["half"].as_f64().unwrap() * 2.0).fract(), 0.0, "{value}");
+        let tup = value["tup"].as_array().unwrap();
+        assert!(tup[0].is_i64() && tup[1].is_string() && tup[2].is_boolean(), "{value}");
+        assert_eq!(
+            (&value["td"], &value["ip4"], &value["ip6"]),
+            (&json!("PT1H30M"), &json!("192.0.2.1"), &json!("2001:db8::1"))
+        );
+    }
+}
