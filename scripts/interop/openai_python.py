@@ -14,17 +14,21 @@ Every check prints PASS or FAIL with the client's own error; the exit status is 
 failures (0 = the SDK and the emulator agree).
 """
 
+import datetime
+import decimal
+import ipaddress
 import json
 import socket
+import uuid
 import sys
 import time
 import traceback
-from typing import List, Literal
+from typing import Dict, List, Literal, Optional, Set, Tuple, Union
 from urllib.parse import urlparse
 
 import httpx
 import openai
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, HttpUrl, conint, confloat, create_model
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
 MODEL = "gpt-4o-mini"
@@ -125,6 +129,61 @@ def _():
     ) as stream:
         final = stream.get_final_completion()
     expect(isinstance(final.choices[0].message.parsed, Event), final)
+
+
+class Addr(BaseModel):
+    street: str
+    zip: Optional[str]
+
+
+class Cat(BaseModel):
+    kind: Literal["cat"]
+    lives: int = Field(ge=1, le=9)
+
+
+class Dog(BaseModel):
+    kind: Literal["dog"]
+    good: bool
+
+
+class Person(BaseModel):
+    """Recursive, with unions, dates, bounded lists and a pattern."""
+
+    name: str = Field(min_length=2, max_length=20)
+    code: str = Field(pattern=r"^[A-Z]{3}-\d{2}$")
+    when: datetime.datetime
+    addrs: List[Addr] = Field(min_length=1, max_length=3)
+    pet: Union[Cat, Dog]
+    boss: Optional["Person"]
+
+
+@check("structured output: recursive pydantic model with unions and patterns")
+def _():
+    for i in range(5):
+        c = client().beta.chat.completions.parse(
+            model=MODEL, messages=[{"role": "user", "content": f"person {i}"}],
+            response_format=Person,
+        )
+        expect(isinstance(c.choices[0].message.parsed, Person), c)
+
+
+TYPES = {
+    "multiple": conint(multiple_of=5, ge=0, le=100), "half": confloat(multiple_of=0.5),
+    "tuple": Tuple[int, str, bool], "dict": Dict[str, int], "set": Set[int],
+    "duration": datetime.timedelta, "time": datetime.time, "uuid": uuid.UUID,
+    "decimal": decimal.Decimal, "ipv4": ipaddress.IPv4Address,
+    "ipv6": ipaddress.IPv6Address, "url": HttpUrl, "bytes": bytes,
+}
+
+
+@check("structured output: one pydantic field type at a time")
+def _():
+    for name, kind in TYPES.items():
+        model = create_model(f"Only_{name}", value=(kind, ...))
+        c = client().beta.chat.completions.parse(
+            model=MODEL, messages=[{"role": "user", "content": name}], response_format=model
+        )
+        expect(isinstance(c.choices[0].message.parsed, model), (name, c))
 
 
 def tool_spec():
