@@ -22,7 +22,8 @@
 //! * `POST /v1/chat/completions`: JSON, or SSE when `"stream": true`. Needs
 //!   `Authorization: Bearer <key>` or `x-api-key: <key>` (any non-empty key unless
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
-//!   otherwise), a body under the limit (413 otherwise, default 4 MiB).
+//!   otherwise), a body under the limit (413 with `connection: close` otherwise, default
+//!   4 MiB).
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
@@ -48,6 +49,12 @@
 //! (text starts with `[naga-mock]` and contains `Tōkyō — 東京 🗼`). The streamed chunks
 //! accumulate to exactly the non-streaming completion (same id, created, model, content,
 //! reasoning, tool calls, finish_reason, usage).
+//!
+//! Bodies keep the documented key order, as byte-comparing clients see it: a completion is
+//! `{"id","object","created","model","choices":[{"index","message","finish_reason"}],"usage"}`,
+//! a chunk `{"id","object","created","model","choices":[{"index","delta","finish_reason"}]}`
+//! (the usage trailer adds `"usage"` after `"choices":[]`), an error
+//! `{"error":{"type","message"}}`, the model list `{"object","data":[{"id","object",...}]}`.
 //!
 //! * Tokens are whitespace-separated words; `max_completion_tokens` cuts the content (not
 //!   reasoning or tool calls) with `finish_reason: "length"`; `stop` cuts at the first stop
