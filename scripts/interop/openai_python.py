@@ -354,6 +354,18 @@ def _():
     expect(seen[1] - seen[0] >= 0.95 and seen[2] - seen[1] >= 0.95, seen)
 
 
+@check("streaming request retried after a 503, then streams")
+def _():
+    c, seen = counting_client(max_retries=2)
+    stream = c.chat.completions.create(
+        model=MODEL, messages=MSGS, stream=True,
+        extra_headers={"x-mock-fail-times": "1", "x-mock-retry-after-ms": "50",
+                       "x-mock-fail-key": f"interop-stream-{time.time()}"},
+    )
+    text = "".join(ch.choices[0].delta.content or "" for ch in stream if ch.choices)
+    expect(len(seen) == 2 and text.startswith("[naga-mock]"), (seen, text))
+
+
 @check("503 persistent -> InternalServerError after retries")
 def _():
     c, seen = counting_client(max_retries=1)
