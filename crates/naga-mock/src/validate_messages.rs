@@ -103,7 +103,30 @@ fn validate_part(i: usize, j: usize, part: &Value) -> Result<(), Invalid> {
             ));
         }
     };
-    if ok { Ok(()) } else { Err(format!("`{at}` is missing its payload for its type")) }
+    if !ok {
+        return Err(format!("`{at}` is missing its payload for its type"));
+    }
+    validate_part_options(&at, part)
+}
+
+/// The documented values inside a part (§2.2): `image_url.detail` in `low|high|auto`;
+/// `input_audio.data` raw base64 (not a `data:` URL) and `input_audio.format` in `wav|mp3`.
+fn validate_part_options(at: &str, part: &Map<String, Value>) -> Result<(), Invalid> {
+    let field = |outer: &str, inner: &str| part.get(outer).and_then(|o| o.get(inner)).cloned();
+    let one_of = |name: &str, value: Option<Value>, allowed: &[&str]| match value {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(()),
+        Some(other) => {
+            Err(format!("`{at}.{name}` must be one of {}, got {other}", allowed.join("|")))
+        }
+    };
+    one_of("image_url.detail", field("image_url", "detail"), &["low", "high", "auto"])?;
+    one_of("input_audio.format", field("input_audio", "format"), &["wav", "mp3"])?;
+    let data = field("input_audio", "data");
+    if data.as_ref().and_then(Value::as_str).is_some_and(|d| d.starts_with("data:")) {
+        return Err(format!("`{at}.input_audio.data` must be raw base64, not a data: URL"));
+    }
+    Ok(())
 }
 
 fn nested_str(part: &Map<String, Value>, outer: &str, inner: &str) -> bool {

@@ -98,3 +98,38 @@ async fn tool_results_must_answer_an_earlier_call() {
         {"role": "tool", "tool_call_id": "call_1", "content": "r"}]});
     assert_eq!(post_chat(&server, &answered, &[]).await.status, 200);
 }
+
+#[tokio::test]
+async fn content_part_options_follow_the_documented_values() {
+    let server = MockServer::start().await;
+    let with_part = |part: serde_json::Value| {
+        json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "look"}, part]}]})
+    };
+    let cases = [
+        (
+            json!({"type": "image_url", "image_url": {"url": "https://x/a.png", "detail": "ultra"}}),
+            r#"`messages[0].content[1].image_url.detail` must be one of low|high|auto, got "ultra""#,
+        ),
+        (
+            json!({"type": "input_audio", "input_audio": {"data": "data:audio/wav;base64,AA==", "format": "wav"}}),
+            "`messages[0].content[1].input_audio.data` must be raw base64, not a data: URL",
+        ),
+        (
+            json!({"type": "input_audio", "input_audio": {"data": "AA==", "format": "ogg"}}),
+            r#"`messages[0].content[1].input_audio.format` must be one of wav|mp3, got "ogg""#,
+        ),
+    ];
+    for (part, expected) in cases {
+        let message =
+            post_chat(&server, &with_part(part), &[]).await.error(400, "invalid_request_error");
+        assert_eq!(message, expected);
+    }
+    for part in [
+        json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,AA==", "detail": "low"}}),
+        json!({"type": "input_audio", "input_audio": {"data": "AA==", "format": "mp3"}}),
+        json!({"type": "file", "file": {"filename": "a.pdf", "file_data": "data:application/pdf;base64,AA=="}}),
+    ] {
+        assert_eq!(post_chat(&server, &with_part(part), &[]).await.status, 200);
+    }
+}
