@@ -72,4 +72,7 @@ pub(crate) struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) addr: SocketAddr,
+    /// Accept only this API key (default: any non-empty key); others get 401.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) require_key: Option<String>,
 }

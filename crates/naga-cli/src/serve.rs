@@ -7,10 +7,14 @@ use naga_mock::MockServer;
 use crate::args::ServeArgs;
 use crate::failure::Failure;
 
-/// Starts the emulator on `--addr`, prints its base URL as the first line, then serves until
-/// the process is interrupted.
+/// Starts the emulator on `--addr` (accepting only `--require-key` when given), prints its
+/// base URL as the first line, then serves until the process is interrupted.
 pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
-    let server = MockServer::builder()
+    let mut builder = MockServer::builder();
+    if let Some(key) = &args.require_key {
+        builder = builder.required_api_key(key);
+    }
+    let server = builder
         .bind_blocking(args.addr)
         .map_err(|err| Failure::Other(format!("cannot listen on {}: {err}", args.addr)))?;
     let mut stdout = std::io::stdout().lock();

@@ -167,10 +167,11 @@ fn models_json_is_the_list() {
     assert!(list["data"].as_array().unwrap().iter().any(|m| m["id"] == "gpt-4o-mini"));
 }
 
-#[test]
-fn serve_prints_its_base_url_first_and_answers() {
+/// Starts `naga serve` with `extra` flags; returns the child and its `host:port`.
+fn serve(extra: &[&str]) -> (std::process::Child, String) {
     let mut child = naga()
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -179,13 +180,49 @@ fn serve_prints_its_base_url_first_and_answers() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let base = first.trim().to_owned();
     let authority = base.strip_prefix("http://").unwrap().strip_suffix("/v1").unwrap();
+    (child, authority.to_owned())
+}
+
+/// Sends `request` (with `Connection: close`) to `authority` and reads the whole response.
+fn exchange(authority: &str, request: &str) -> String {
     let mut stream = TcpStream::connect(authority).unwrap();
-    write!(stream, "GET /v1/models HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
-        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serve_prints_its_base_url_first_and_answers() {
+    let (mut child, authority) = serve(&[]);
+    let request =
+        format!("GET /v1/models HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    let response = exchange(&authority, &request);
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("gpt-4o-mini"));
+}
+
+#[test]
+fn serve_require_key_rejects_other_keys() {
+    let (mut child, authority) = serve(&["--require-key", "ng-right"]);
+    let body = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#;
+    let post = |key: &str| {
+        let request = format!(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        exchange(&authority, &request)
+    };
+    let wrong = post("ng-wrong");
+    let right = post("ng-right");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
+    assert!(
+        wrong.ends_with(r#"{"error":{"type":"authentication_error","message":"invalid API key"}}"#),
+        "{wrong}"
+    );
+    assert!(right.starts_with("HTTP/1.1 200"), "{right}");
 }

@@ -5,9 +5,10 @@
 //! content, plus 1 + the words of the arguments per tool call. `max_completion_tokens` limits
 //! the content only (not reasoning, not tool calls).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::content::{apply_limits, base_content, lengthen, reasoning_text, split_chunks, words};
+use crate::ordered::Json;
 use crate::seed::fnv1a;
 use crate::tools::{ToolCall, tool_calls};
 
@@ -21,7 +22,7 @@ pub(crate) struct Answer {
     pub(crate) content_chunks: Option<Vec<String>>,
     pub(crate) tool_calls: Vec<ToolCall>,
     pub(crate) finish_reason: &'static str,
-    pub(crate) usage: Value,
+    pub(crate) usage: Json,
 }
 
 impl Answer {
@@ -75,17 +76,17 @@ fn usage(
     reasoning: Option<&str>,
     content: Option<&str>,
     calls: &[ToolCall],
-) -> Value {
+) -> Json {
     let prompt = prompt_tokens(req);
     let call_tokens: usize = calls.iter().map(|c| 1 + words(&c.arguments)).sum();
     let completion = reasoning.map_or(0, words) + content.map_or(0, words) + call_tokens;
-    json!({
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "prompt_tokens_details": { "cached_tokens": 0 },
-        "completion_tokens_details": { "image_tokens": 0 }
-    })
+    Json::object([
+        ("prompt_tokens", prompt.into()),
+        ("completion_tokens", completion.into()),
+        ("total_tokens", (prompt + completion).into()),
+        ("prompt_tokens_details", Json::object([("cached_tokens", 0u64.into())])),
+        ("completion_tokens_details", Json::object([("image_tokens", 0u64.into())])),
+    ])
 }
 
 fn prompt_tokens(req: &Map<String, Value>) -> usize {

@@ -1,12 +1,11 @@
 //! Naga's error responses: `{"error":{"type":..., "message":...}}`, and the HTML page a proxy
 //! would send.
 
+use crate::body::MockBody;
+use crate::ordered::Json;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
-use serde_json::json;
-
-use crate::body::MockBody;
 
 /// The `error.type` Naga uses for `status` (§1.5 of the API digest).
 pub(crate) fn error_type(status: StatusCode) -> &'static str {
@@ -26,8 +25,8 @@ pub(crate) fn error_type(status: StatusCode) -> &'static str {
 
 /// The JSON error body for `status` with `message`.
 pub(crate) fn error_json(status: StatusCode, message: &str) -> Bytes {
-    let body = json!({ "error": { "type": error_type(status), "message": message } });
-    Bytes::from(body.to_string())
+    let error = Json::object([("type", error_type(status).into()), ("message", message.into())]);
+    Bytes::from(Json::object([("error", error)]).to_string())
 }
 
 /// A JSON error response.
@@ -67,10 +66,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn error_json_has_naga_shape() {
-        let body = error_json(StatusCode::UNAUTHORIZED, "no key");
-        let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(value, json!({"error": {"type": "authentication_error", "message": "no key"}}));
+    fn error_json_has_naga_shape_and_key_order() {
+        let body = error_json(StatusCode::UNAUTHORIZED, "no \"key\"");
+        assert_eq!(
+            &body[..],
+            br#"{"error":{"type":"authentication_error","message":"no \"key\""}}"#
+        );
     }
 
     #[test]

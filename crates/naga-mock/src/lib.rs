@@ -22,19 +22,28 @@
 //! * `POST /v1/chat/completions`: JSON, or SSE when `"stream": true`. Needs
 //!   `Authorization: Bearer <key>` or `x-api-key: <key>` (any non-empty key unless
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
-//!   otherwise), a body under the limit (413 otherwise, default 4 MiB).
-//! * `GET /v1/models`: the catalogue (auth optional).
+//!   otherwise), a body under the limit (413 with `connection: close` otherwise, default
+//!   4 MiB).
+//! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
 //! # Validation (400 `invalid_request_error`, the message names the field)
 //!
 //! Body JSON object; `model` non-empty string; `messages` non-empty array of objects with a
-//! role in `system|user|assistant|tool`, content (string or parts; may be null only on an
-//! assistant message with `tool_calls`), `tool_call_id` on tool messages; `temperature`
-//! 0..=2, `top_p` 0..=1, penalties -2..=2, `max_completion_tokens` integer >= 1,
-//! `reasoning_effort` in `none|minimal|low|medium|high|xhigh`, `response_format.type` in
+//! role in `system|developer|user|assistant|tool` (Naga documents no `developer`; it is
+//! accepted as OpenAI does, since the OpenAI SDKs send it), content (string or parts; may be
+//! null only on an assistant message with `tool_calls`; `image_url.detail` in
+//! `low|high|auto`, `input_audio.format` in `wav|mp3`, `input_audio.data` raw base64, not a
+//! `data:` URL), `tool_call_id` on tool messages
+//! naming a call of an earlier assistant message; `temperature` 0..=2, `top_p` 0..=1,
+//! penalties -2..=2, `max_completion_tokens` integer >= 1, `reasoning_effort` in
+//! `none|minimal|low|medium|high|xhigh`, `response_format.type` in
 //! `text|json_object|json_schema`, `tool_choice` naming a declared function,
 //! `stream_options` only with `stream: true`. Unknown fields are accepted.
+//!
+//! A valid request for a model that is neither an `id` nor one of the `aliases` in the
+//! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
+//! any streaming).
 //!
 //! # Answers
 //!
@@ -42,6 +51,12 @@
 //! (text starts with `[naga-mock]` and contains `Tōkyō — 東京 🗼`). The streamed chunks
 //! accumulate to exactly the non-streaming completion (same id, created, model, content,
 //! reasoning, tool calls, finish_reason, usage).
+//!
+//! Bodies keep the documented key order, as byte-comparing clients see it: a completion is
+//! `{"id","object","created","model","choices":[{"index","message","finish_reason"}],"usage"}`,
+//! a chunk `{"id","object","created","model","choices":[{"index","delta","finish_reason"}]}`
+//! (the usage trailer adds `"usage"` after `"choices":[]`), an error
+//! `{"error":{"type","message"}}`, the model list `{"object","data":[{"id","object",...}]}`.
 //!
 //! * Tokens are whitespace-separated words; `max_completion_tokens` cuts the content (not
 //!   reasoning or tool calls) with `finish_reason: "length"`; `stop` cuts at the first stop
@@ -96,6 +111,8 @@ mod error_body;
 mod faults;
 mod models;
 mod offline;
+mod ordered;
+mod pattern;
 mod record;
 mod render;
 mod schema_gen;

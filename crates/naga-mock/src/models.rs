@@ -2,6 +2,8 @@
 
 use serde_json::{Value, json};
 
+use crate::ordered::to_string_in_order;
+
 /// When the catalogue was "published" (fixed, so answers are reproducible).
 const CREATED: u64 = 1_735_689_600;
 
@@ -118,9 +120,54 @@ fn supported_parameters(id: &str) -> Vec<&'static str> {
     params
 }
 
-/// The `GET /v1/models` body for `models`.
-pub(crate) fn models_body(models: &[Value]) -> Value {
-    json!({ "object": "list", "data": models })
+/// The key order of §3.10 (the list: object, data; a model: id, object, created, ...; its
+/// pricing and architecture); other keys follow, sorted.
+const KEY_ORDER: [&str; 27] = [
+    "id",
+    "object",
+    "data",
+    "created",
+    "owned_by",
+    "display_name",
+    "description",
+    "context_window",
+    "max_output_images",
+    "supported_endpoints",
+    "pricing",
+    "architecture",
+    "aliases",
+    "deprecates_at",
+    "supported_parameters",
+    "supported_parameters_by_endpoint",
+    "per_input_token",
+    "per_cached_input_token",
+    "per_output_token",
+    "per_audio_token",
+    "per_output_image_token",
+    "per_input_text_token",
+    "per_input_image_token",
+    "per_token",
+    "input_modalities",
+    "output_modalities",
+    "chat.completions",
+];
+
+/// The `GET /v1/models` body for `models`, keys in the documented order.
+pub(crate) fn models_body(models: &[Value]) -> String {
+    to_string_in_order(&json!({ "object": "list", "data": models }), &KEY_ORDER)
+}
+
+/// Whether `id` is the `id` or one of the `aliases` of a model in `models`.
+pub(crate) fn is_listed(models: &[Value], id: &str) -> bool {
+    models.iter().any(|m| {
+        m.get("id").and_then(Value::as_str) == Some(id)
+            || m.get("aliases").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x == id))
+    })
+}
+
+/// The 404 message for a model that is not in the catalogue.
+pub(crate) fn unknown_model_message(id: &str) -> String {
+    format!("model `{id}` does not exist; GET /v1/models lists the available model ids")
 }
 
 #[cfg(test)]
@@ -137,5 +184,14 @@ mod tests {
             assert!(m["pricing"]["per_output_token"].is_number());
             assert!(m["architecture"]["input_modalities"].is_array());
         }
+    }
+
+    #[test]
+    fn ids_and_aliases_are_listed() {
+        let models = default_models();
+        assert!(is_listed(&models, "gpt-4o-mini"));
+        assert!(is_listed(&models, "claude-sonnet-4.5-20250929"));
+        assert!(!is_listed(&models, "gpt-4o"));
+        assert!(!is_listed(&models, ""));
     }
 }

@@ -22,7 +22,8 @@ pub struct ChatAnswer {
 }
 
 /// Validates `body` as a chat request and builds the answer the server would send: the same
-/// validation and answer code as the server, without I/O.
+/// validation and answer code as the server, without I/O. The model is not looked up in a
+/// catalogue (the server answers 404 for a model it does not list), so any model id works.
 ///
 /// ```
 /// let answer = naga_mock::answer_chat(br#"{"model":"m","messages":[{"role":"user","content":"Hi"}]}"#);

@@ -1,83 +1,113 @@
 //! The two renderings of an [`Answer`]: a `chat.completion` object and the list of
 //! `chat.completion.chunk` objects whose accumulation is that same object.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::answer::Answer;
+use crate::ordered::Json;
 use crate::tools::argument_fragments;
 
-/// The non-streaming `chat.completion`.
-pub(crate) fn completion_json(answer: &Answer) -> Value {
-    let mut message = Map::new();
-    message.insert("role".into(), json!("assistant"));
-    message.insert("content".into(), answer.content().map_or(Value::Null, Value::String));
-    if let Some(reasoning) = answer.reasoning() {
-        message.insert("reasoning_details".into(), reasoning_details(&reasoning));
-        message.insert("reasoning_content".into(), Value::String(reasoning));
-    }
+/// The non-streaming `chat.completion`, keys in Naga's documented order.
+pub(crate) fn completion_json(answer: &Answer) -> Json {
+    let content = answer.content().map_or(Json::Value(Value::Null), Json::from);
+    let mut message = Json::object([("role", "assistant".into()), ("content", content)]);
     if !answer.tool_calls.is_empty() {
-        let calls: Vec<Value> = answer
-            .tool_calls
-            .iter()
-            .map(|c| {
-                json!({ "id": c.id, "type": "function",
-                        "function": { "name": c.name, "arguments": c.arguments } })
-            })
-            .collect();
-        message.insert("tool_calls".into(), Value::Array(calls));
+        let calls = answer.tool_calls.iter().map(|c| {
+            let function = Json::object([
+                ("name", c.name.as_str().into()),
+                ("arguments", c.arguments.as_str().into()),
+            ]);
+            Json::object([
+                ("id", c.id.as_str().into()),
+                ("type", "function".into()),
+                ("function", function),
+            ])
+        });
+        message.push("tool_calls", Json::Array(calls.collect()));
     }
-    json!({
-        "id": answer.id,
-        "object": "chat.completion",
-        "created": answer.created,
-        "model": answer.model,
-        "choices": [{ "index": 0, "message": message, "finish_reason": answer.finish_reason }],
-        "usage": answer.usage,
-    })
+    if let Some(reasoning) = answer.reasoning() {
+        message.push("reasoning_content", reasoning.as_str().into());
+        message.push("reasoning_details", reasoning_details(&reasoning));
+    }
+    let choice = Json::object([
+        ("index", 0u64.into()),
+        ("message", message),
+        ("finish_reason", answer.finish_reason.into()),
+    ]);
+    Json::object([
+        ("id", answer.id.as_str().into()),
+        ("object", "chat.completion".into()),
+        ("created", answer.created.into()),
+        ("model", answer.model.as_str().into()),
+        ("choices", Json::Array(vec![choice])),
+        ("usage", answer.usage.clone()),
+    ])
 }
 
-fn reasoning_details(reasoning: &str) -> Value {
-    json!([{ "type": "reasoning.summary", "summary": reasoning }])
+fn reasoning_details(reasoning: &str) -> Json {
+    let item = Json::object([("type", "reasoning.summary".into()), ("summary", reasoning.into())]);
+    Json::Array(vec![item])
 }
 
 /// The stream's chunks in order: role, reasoning, content or tool calls, finish reason, and
 /// the usage trailer when `include_usage`.
-pub(crate) fn chunk_objects(answer: &Answer, include_usage: bool) -> Vec<Value> {
-    let mut deltas = vec![json!({ "role": "assistant" })];
-    deltas.extend(answer.reasoning_chunks.iter().map(|r| json!({ "reasoning_content": r })));
+pub(crate) fn chunk_objects(answer: &Answer, include_usage: bool) -> Vec<Json> {
+    let mut deltas = vec![Json::object([("role", "assistant".into())])];
+    let reasoning = answer.reasoning_chunks.iter();
+    deltas.extend(reasoning.map(|r| Json::object([("reasoning_content", r.as_str().into())])));
     if let Some(reasoning) = answer.reasoning() {
-        deltas.push(json!({ "reasoning_details": reasoning_details(&reasoning) }));
+        deltas.push(Json::object([("reasoning_details", reasoning_details(&reasoning))]));
     }
     if let Some(chunks) = &answer.content_chunks {
-        deltas.extend(chunks.iter().map(|c| json!({ "content": c })));
+        deltas.extend(chunks.iter().map(|c| Json::object([("content", c.as_str().into())])));
     }
     for (index, call) in answer.tool_calls.iter().enumerate() {
-        deltas.push(json!({ "tool_calls": [{ "index": index, "id": call.id, "type": "function",
-            "function": { "name": call.name, "arguments": "" } }] }));
-        for fragment in argument_fragments(&call.arguments) {
-            deltas.push(json!({ "tool_calls": [{ "index": index,
-                "function": { "arguments": fragment } }] }));
-        }
+        deltas.push(tool_delta(index, Some(call), ""));
+        deltas
+            .extend(argument_fragments(&call.arguments).iter().map(|f| tool_delta(index, None, f)));
     }
-    let mut chunks: Vec<Value> = deltas.into_iter().map(|d| chunk(answer, d, None)).collect();
-    chunks.push(chunk(answer, json!({}), Some(answer.finish_reason)));
+    let mut chunks: Vec<Json> = deltas.into_iter().map(|d| chunk(answer, d, None)).collect();
+    chunks.push(chunk(answer, Json::object([]), Some(answer.finish_reason)));
     if include_usage {
-        let mut trailer = chunk(answer, json!({}), None);
-        if let Some(fields) = trailer.as_object_mut() {
-            fields.insert("choices".to_owned(), json!([]));
-            fields.insert("usage".to_owned(), answer.usage.clone());
-        }
+        let mut trailer = chunk_head(answer);
+        trailer.push("choices", Json::Array(Vec::new()));
+        trailer.push("usage", answer.usage.clone());
         chunks.push(trailer);
     }
     chunks
 }
 
-fn chunk(answer: &Answer, delta: Value, finish_reason: Option<&str>) -> Value {
-    json!({
-        "id": answer.id,
-        "object": "chat.completion.chunk",
-        "created": answer.created,
-        "model": answer.model,
-        "choices": [{ "index": 0, "delta": delta, "finish_reason": finish_reason }],
-    })
+/// A `delta.tool_calls` entry: the head (id, type, name) when `call` is given, else an
+/// arguments fragment.
+fn tool_delta(index: usize, call: Option<&crate::tools::ToolCall>, arguments: &str) -> Json {
+    let mut entry = Json::object([("index", index.into())]);
+    let mut function = Json::object([]);
+    if let Some(call) = call {
+        entry.push("id", call.id.as_str().into());
+        entry.push("type", "function".into());
+        function.push("name", call.name.as_str().into());
+    }
+    function.push("arguments", arguments.into());
+    entry.push("function", function);
+    Json::object([("tool_calls", Json::Array(vec![entry]))])
+}
+
+fn chunk_head(answer: &Answer) -> Json {
+    Json::object([
+        ("id", answer.id.as_str().into()),
+        ("object", "chat.completion.chunk".into()),
+        ("created", answer.created.into()),
+        ("model", answer.model.as_str().into()),
+    ])
+}
+
+fn chunk(answer: &Answer, delta: Json, finish_reason: Option<&str>) -> Json {
+    let choice = Json::object([
+        ("index", 0u64.into()),
+        ("delta", delta),
+        ("finish_reason", finish_reason.into()),
+    ]);
+    let mut chunk = chunk_head(answer);
+    chunk.push("choices", Json::Array(vec![choice]));
+    chunk
 }

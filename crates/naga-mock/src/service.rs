@@ -5,16 +5,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
+use serde_json::Value;
 
 use crate::answer::build_answer;
 use crate::body::MockBody;
 use crate::error_body::{error_response, html_response, invalid_request, json_response};
 use crate::faults::Faults;
-use crate::models::models_body;
+use crate::models::{is_listed, models_body, unknown_model_message};
 use crate::render::{chunk_objects, completion_json};
 use crate::seed::fnv1a;
 use crate::server::State;
@@ -63,7 +64,9 @@ async fn dispatch(
     body: Bytes,
 ) -> Response<MockBody> {
     let allowed = if route == Route::Chat { Method::POST } else { Method::GET };
-    if method != allowed {
+    // HEAD is GET without the body (hyper leaves the body out), as health checks expect.
+    let head_of_get = method == Method::HEAD && allowed == Method::GET;
+    if method != allowed && !head_of_get {
         let message = format!("method {method} is not allowed on {path}; use {allowed}");
         let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &message);
         if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
@@ -82,10 +85,8 @@ async fn dispatch(
         return error_response(StatusCode::UNAUTHORIZED, &message);
     }
     match route {
-        Route::Models => {
-            json_response(StatusCode::OK, models_body(&state.options.models).to_string().into())
-        }
-        Route::Chat => chat(headers, &body, faults),
+        Route::Models => json_response(StatusCode::OK, models_body(&state.options.models).into()),
+        Route::Chat => chat(&state.options.models, headers, &body, faults),
     }
 }
 
@@ -96,9 +97,13 @@ async fn read_body(
     body: Incoming,
 ) -> Result<Bytes, Response<MockBody>> {
     let limit = state.options.max_body_bytes;
+    // The rest of the body is never read, so the connection cannot carry another request:
+    // say so (`connection: close`) instead of letting the client's next request hit a reset.
     let too_large = || {
         let message = format!("request body exceeds the limit of {limit} bytes");
-        error_response(StatusCode::PAYLOAD_TOO_LARGE, &message)
+        let mut response = error_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+        response
     };
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
@@ -183,7 +188,7 @@ fn check_auth(state: &State, headers: &HeaderMap, optional: bool) -> Result<(), 
     }
 }
 
-fn chat(headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
+fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
     if let Some(content_type) = headers.get(CONTENT_TYPE) {
         let mime = content_type.to_str().unwrap_or_default();
         let mime = mime.split(';').next().unwrap_or_default().trim();
@@ -196,6 +201,10 @@ fn chat(headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> 
         Ok(req) => req,
         Err(message) => return invalid_request(&message),
     };
+    let model = req.get("model").and_then(Value::as_str).unwrap_or_default();
+    if !is_listed(models, model) {
+        return error_response(StatusCode::NOT_FOUND, &unknown_model_message(model));
+    }
     let answer = build_answer(&req, faults.chunks);
     if req.get("stream").and_then(|v| v.as_bool()) == Some(true) {
         let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));

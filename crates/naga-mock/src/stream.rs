@@ -5,16 +5,17 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
-use serde_json::{Value, json};
 use tokio::sync::mpsc::Sender;
 
 use crate::body::{AbortError, MockBody};
+use crate::error_body::error_json;
 use crate::faults::Faults;
+use crate::ordered::Json;
 
 type Tx = Sender<Result<Bytes, AbortError>>;
 
 /// A `text/event-stream` response carrying `chunks`, with `faults` applied.
-pub(crate) fn sse_response(chunks: Vec<Value>, faults: Faults) -> Response<MockBody> {
+pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBody> {
     let (tx, body) = MockBody::channel();
     tokio::spawn(produce(tx, chunks, faults));
     let mut response = Response::new(body);
@@ -31,7 +32,7 @@ enum Step {
     Stop,
 }
 
-async fn produce(tx: Tx, chunks: Vec<Value>, faults: Faults) {
+async fn produce(tx: Tx, chunks: Vec<Json>, faults: Faults) {
     for (i, chunk) in chunks.iter().enumerate() {
         if let Step::Stop = before_event(&tx, &faults, i).await {
             return;
@@ -69,9 +70,9 @@ async fn before_event(tx: &Tx, faults: &Faults, sent: usize) -> Step {
         }
     }
     if due(faults.error_after_events) {
-        let error = json!({ "error": { "type": "server_error",
-            "message": "naga-mock: emulated upstream provider failure" } });
-        let _ = tx.send(Ok(frame(error.to_string().as_bytes()))).await;
+        let message = "naga-mock: emulated upstream provider failure";
+        let error = error_json(StatusCode::INTERNAL_SERVER_ERROR, message);
+        let _ = tx.send(Ok(frame(&error))).await;
         return Step::Stop;
     }
     if due(faults.malformed_after_events) && send(tx, frame(b"{\"id\": not json")).await {

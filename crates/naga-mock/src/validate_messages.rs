@@ -4,7 +4,9 @@ use serde_json::{Map, Value};
 
 use crate::validate::{Invalid, kind};
 
-const ROLES: [&str; 4] = ["system", "user", "assistant", "tool"];
+/// Naga documents `system|user|assistant|tool`; `developer` (OpenAI's newer name for
+/// `system`, sent by the OpenAI SDKs and many apps) is accepted like OpenAI does.
+const ROLES: [&str; 5] = ["system", "developer", "user", "assistant", "tool"];
 
 /// Checks the `messages` array.
 pub(crate) fn validate_messages(messages: Option<&Value>) -> Result<(), Invalid> {
@@ -16,7 +18,28 @@ pub(crate) fn validate_messages(messages: Option<&Value>) -> Result<(), Invalid>
     if messages.is_empty() {
         return Err("`messages` must contain at least one message".to_owned());
     }
-    messages.iter().enumerate().try_for_each(|(i, m)| validate_message(i, m))
+    messages.iter().enumerate().try_for_each(|(i, m)| validate_message(i, m))?;
+    validate_tool_results(messages)
+}
+
+/// Every `tool` message answers a call of an earlier assistant message (§2.2: its
+/// `tool_call_id` "must match the assistant `tool_calls[].id`").
+fn validate_tool_results(messages: &[Value]) -> Result<(), Invalid> {
+    let mut called: Vec<&str> = Vec::new();
+    for (i, message) in messages.iter().enumerate() {
+        let calls = message.get("tool_calls").and_then(Value::as_array).into_iter().flatten();
+        called.extend(calls.filter_map(|c| c.get("id").and_then(Value::as_str)));
+        if message.get("role").and_then(Value::as_str) != Some("tool") {
+            continue;
+        }
+        let id = message.get("tool_call_id").and_then(Value::as_str).unwrap_or_default();
+        if !called.contains(&id) {
+            return Err(format!(
+                "`messages[{i}].tool_call_id` `{id}` does not match the `id` of any earlier assistant `tool_calls` entry"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn validate_message(i: usize, message: &Value) -> Result<(), Invalid> {
@@ -80,7 +103,30 @@ fn validate_part(i: usize, j: usize, part: &Value) -> Result<(), Invalid> {
             ));
         }
     };
-    if ok { Ok(()) } else { Err(format!("`{at}` is missing its payload for its type")) }
+    if !ok {
+        return Err(format!("`{at}` is missing its payload for its type"));
+    }
+    validate_part_options(&at, part)
+}
+
+/// The documented values inside a part (§2.2): `image_url.detail` in `low|high|auto`;
+/// `input_audio.data` raw base64 (not a `data:` URL) and `input_audio.format` in `wav|mp3`.
+fn validate_part_options(at: &str, part: &Map<String, Value>) -> Result<(), Invalid> {
+    let field = |outer: &str, inner: &str| part.get(outer).and_then(|o| o.get(inner)).cloned();
+    let one_of = |name: &str, value: Option<Value>, allowed: &[&str]| match value {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(()),
+        Some(other) => {
+            Err(format!("`{at}.{name}` must be one of {}, got {other}", allowed.join("|")))
+        }
+    };
+    one_of("image_url.detail", field("image_url", "detail"), &["low", "high", "auto"])?;
+    one_of("input_audio.format", field("input_audio", "format"), &["wav", "mp3"])?;
+    let data = field("input_audio", "data");
+    if data.as_ref().and_then(Value::as_str).is_some_and(|d| d.starts_with("data:")) {
+        return Err(format!("`{at}.input_audio.data` must be raw base64, not a data: URL"));
+    }
+    Ok(())
 }
 
 fn nested_str(part: &Map<String, Value>, outer: &str, inner: &str) -> bool {

@@ -181,7 +181,7 @@ async fn tool_calls_have_schema_valid_arguments_in_fragments() {
             serde_json::from_str(calls[0]["function"]["arguments"].as_str().unwrap()).unwrap();
         assert_valid(&weather_schema(), &args);
     }
-    let mut body = json!({"model": "m", "tools": tools(), "tool_choice": "required", "stream": true,
+    let mut body = json!({"model": "gpt-4o-mini", "tools": tools(), "tool_choice": "required", "stream": true,
         "messages": [{"role": "user", "content": "x"}]});
     body["tool_choice"] = json!("required");
     let chunks = sse_chunks(&post_chat(&server, &body, &[]).await.text());
@@ -201,7 +201,7 @@ async fn tool_calls_have_schema_valid_arguments_in_fragments() {
 async fn auto_calls_the_tools_mentioned_by_name() {
     let server = MockServer::start().await;
     let ask = |text: &str, parallel: Option<bool>| {
-        let mut body = json!({"model": "m", "tools": tools(), "messages": [{"role": "user", "content": text}]});
+        let mut body = json!({"model": "gpt-4o-mini", "tools": tools(), "messages": [{"role": "user", "content": text}]});
         if let Some(p) = parallel {
             body["parallel_tool_calls"] = json!(p);
         }
@@ -226,7 +226,7 @@ async fn auto_calls_the_tools_mentioned_by_name() {
 #[tokio::test]
 async fn tool_results_get_a_text_answer() {
     let server = MockServer::start().await;
-    let body = json!({"model": "m", "tools": tools(), "tool_choice": "required", "messages": [
+    let body = json!({"model": "gpt-4o-mini", "tools": tools(), "tool_choice": "required", "messages": [
         {"role": "user", "content": "lookup_weather Tokyo"},
         {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
             "function": {"name": "lookup_weather", "arguments": "{\"city\":\"Tokyo\"}"}}]},

@@ -55,7 +55,7 @@ async fn fail_times_counts_per_body_or_key() {
     };
     assert_eq!(statuses, [500, 500, 200]);
     // A different body has its own count; the default failure status is 503.
-    let other = json!({"model": "m", "messages": [{"role": "user", "content": "other"}]});
+    let other = json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "other"}]});
     let reply = post_chat(&server, &other, &[("x-mock-fail-times", "1")]).await;
     reply.error(503, "server_error");
     assert_eq!(post_chat(&server, &other, &[("x-mock-fail-times", "1")]).await.status, 200);

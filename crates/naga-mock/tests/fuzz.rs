@@ -176,7 +176,7 @@ fn self_referencing_schemas_stay_bounded() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let schema = json!({"type": "object", "required": ["a", "b", "c", "d"],
         "properties": {"a": {"$ref": "#"}, "b": {"$ref": "#"}, "c": {"$ref": "#"}, "d": {"type": "array", "minItems": 64, "items": {"$ref": "#"}}}});
-    let body = json!({"model": "m", "messages": [{"role": "user", "content": "x"}],
+    let body = json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}],
         "response_format": {"type": "json_schema", "json_schema": {"name": "n", "schema": schema}}});
     let reply = runtime.block_on(common::post_chat(&server, &body, &[]));
     assert_eq!(reply.status, 200);

@@ -128,7 +128,7 @@ async fn unsupported_content_type_is_415() {
 #[tokio::test]
 async fn oversized_bodies_are_413_declared_or_chunked() {
     let server = MockServer::builder().max_body_bytes(1024).start().await.unwrap();
-    let big = json!({"model": "m", "messages": [{"role": "user", "content": "x".repeat(2000)}]});
+    let big = json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x".repeat(2000)}]});
     let reply = post_chat(&server, &big, &[]).await;
     assert!(reply.error(413, "request_too_large").contains("1024"));
     // A chunked body (no Content-Length) is cut off by the streaming limit.

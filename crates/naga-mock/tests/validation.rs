@@ -21,84 +21,93 @@ fn cases() -> Vec<(Value, &'static str)> {
         (json!({"messages": user()}), "`model`"),
         (json!({"model": "", "messages": user()}), "`model`"),
         (json!({"model": 5, "messages": user()}), "`model`"),
-        (json!({"model": "m"}), "`messages`"),
-        (json!({"model": "m", "messages": []}), "`messages`"),
-        (json!({"model": "m", "messages": "hi"}), "`messages`"),
-        (json!({"model": "m", "messages": ["hi"]}), "`messages[0]`"),
+        (json!({"model": "gpt-4o-mini"}), "`messages`"),
+        (json!({"model": "gpt-4o-mini", "messages": []}), "`messages`"),
+        (json!({"model": "gpt-4o-mini", "messages": "hi"}), "`messages`"),
+        (json!({"model": "gpt-4o-mini", "messages": ["hi"]}), "`messages[0]`"),
         (
-            json!({"model": "m", "messages": [{"role": "wizard", "content": "x"}]}),
+            json!({"model": "gpt-4o-mini", "messages": [{"role": "wizard", "content": "x"}]}),
             "`messages[0].role`",
         ),
-        (json!({"model": "m", "messages": [{"content": "x"}]}), "`messages[0].role`"),
-        (json!({"model": "m", "messages": [{"role": "user"}]}), "`messages[0].content`"),
+        (json!({"model": "gpt-4o-mini", "messages": [{"content": "x"}]}), "`messages[0].role`"),
+        (json!({"model": "gpt-4o-mini", "messages": [{"role": "user"}]}), "`messages[0].content`"),
         (
-            json!({"model": "m", "messages": [{"role": "assistant", "content": null}]}),
+            json!({"model": "gpt-4o-mini", "messages": [{"role": "assistant", "content": null}]}),
             "`messages[0].content`",
         ),
         (
-            json!({"model": "m", "messages": [{"role": "user", "content": 7}]}),
+            json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": 7}]}),
             "`messages[0].content`",
         ),
         (
-            json!({"model": "m", "messages": [{"role": "user", "content": [{"type": "video"}]}]}),
+            json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": [{"type": "video"}]}]}),
             "`messages[0].content[0].type`",
         ),
         (
-            json!({"model": "m", "messages": [{"role": "user", "content": "a"}, {"role": "tool", "content": "r"}]}),
+            json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "a"}, {"role": "tool", "content": "r"}]}),
             "`messages[1].tool_call_id`",
         ),
-        (json!({"model": "m", "messages": user(), "temperature": 2.5}), "`temperature`"),
-        (json!({"model": "m", "messages": user(), "temperature": -0.1}), "`temperature`"),
-        (json!({"model": "m", "messages": user(), "temperature": "hot"}), "`temperature`"),
-        (json!({"model": "m", "messages": user(), "top_p": 1.5}), "`top_p`"),
-        (json!({"model": "m", "messages": user(), "presence_penalty": -3}), "`presence_penalty`"),
+        (json!({"model": "gpt-4o-mini", "messages": user(), "temperature": 2.5}), "`temperature`"),
+        (json!({"model": "gpt-4o-mini", "messages": user(), "temperature": -0.1}), "`temperature`"),
         (
-            json!({"model": "m", "messages": user(), "frequency_penalty": 2.01}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "temperature": "hot"}),
+            "`temperature`",
+        ),
+        (json!({"model": "gpt-4o-mini", "messages": user(), "top_p": 1.5}), "`top_p`"),
+        (
+            json!({"model": "gpt-4o-mini", "messages": user(), "presence_penalty": -3}),
+            "`presence_penalty`",
+        ),
+        (
+            json!({"model": "gpt-4o-mini", "messages": user(), "frequency_penalty": 2.01}),
             "`frequency_penalty`",
         ),
         (
-            json!({"model": "m", "messages": user(), "max_completion_tokens": 0}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "max_completion_tokens": 0}),
             "`max_completion_tokens`",
         ),
         (
-            json!({"model": "m", "messages": user(), "max_completion_tokens": 1.5}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "max_completion_tokens": 1.5}),
             "`max_completion_tokens`",
         ),
         (
-            json!({"model": "m", "messages": user(), "max_completion_tokens": "9"}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "max_completion_tokens": "9"}),
             "`max_completion_tokens`",
         ),
         (
-            json!({"model": "m", "messages": user(), "reasoning_effort": "extreme"}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "reasoning_effort": "extreme"}),
             "`reasoning_effort`",
         ),
         (
-            json!({"model": "m", "messages": user(), "response_format": {"type": "xml"}}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "response_format": {"type": "xml"}}),
             "`response_format.type`",
         ),
         (
-            json!({"model": "m", "messages": user(), "response_format": {"type": "json_schema"}}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "response_format": {"type": "json_schema"}}),
             "`response_format.json_schema`",
         ),
         (
-            json!({"model": "m", "messages": user(), "tools": tools, "tool_choice": {"type": "function", "function": {"name": "nope"}}}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "tools": tools, "tool_choice": {"type": "function", "function": {"name": "nope"}}}),
             "`tool_choice.function.name`",
         ),
-        (json!({"model": "m", "messages": user(), "tool_choice": "required"}), "`tool_choice`"),
         (
-            json!({"model": "m", "messages": user(), "tools": [{"type": "function", "function": {"name": "bad name"}}]}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "tool_choice": "required"}),
+            "`tool_choice`",
+        ),
+        (
+            json!({"model": "gpt-4o-mini", "messages": user(), "tools": [{"type": "function", "function": {"name": "bad name"}}]}),
             "`tools[0].function.name`",
         ),
         (
-            json!({"model": "m", "messages": user(), "stream_options": {"include_usage": true}}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "stream_options": {"include_usage": true}}),
             "`stream_options`",
         ),
         (
-            json!({"model": "m", "messages": user(), "stream": false, "stream_options": {"include_usage": true}}),
+            json!({"model": "gpt-4o-mini", "messages": user(), "stream": false, "stream_options": {"include_usage": true}}),
             "`stream_options`",
         ),
-        (json!({"model": "m", "messages": user(), "stream": "yes"}), "`stream`"),
-        (json!({"model": "m", "messages": user(), "stop": [1]}), "`stop[0]`"),
+        (json!({"model": "gpt-4o-mini", "messages": user(), "stream": "yes"}), "`stream`"),
+        (json!({"model": "gpt-4o-mini", "messages": user(), "stop": [1]}), "`stop[0]`"),
     ]
 }
 
@@ -125,17 +134,17 @@ async fn non_json_bodies_are_400() {
 async fn allowed_shapes_pass() {
     let server = MockServer::start().await;
     let bodies = [
-        json!({"model": "m", "messages": [
+        json!({"model": "gpt-4o-mini", "messages": [
             {"role": "system", "content": "be brief"},
             {"role": "user", "content": [{"type": "text", "text": "look"},
                 {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA=="}}]},
             {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
                 "function": {"name": "f", "arguments": "{}"}}]},
             {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}]}),
-        json!({"model": "m", "messages": user(), "temperature": 2, "top_p": 0, "presence_penalty": -2,
+        json!({"model": "gpt-4o-mini", "messages": user(), "temperature": 2, "top_p": 0, "presence_penalty": -2,
             "frequency_penalty": 2, "max_completion_tokens": 1, "reasoning_effort": "xhigh",
             "stop": ["a", "b"], "seed": 1, "unknown_field": {"kept": true}}),
-        json!({"model": "m", "messages": user(), "temperature": null, "stream": null, "stop": null}),
+        json!({"model": "gpt-4o-mini", "messages": user(), "temperature": null, "stream": null, "stop": null}),
     ];
     for body in bodies {
         let reply = post_chat(&server, &body, &[]).await;

@@ -7,7 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::value::MapAccessDeserializer;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
@@ -70,8 +70,8 @@ macro_rules! string_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(de)?;
-                Ok(Self::from(text.as_ref()))
+                // A known value allocates nothing; an unknown one is kept as it came.
+                $crate::lenient::deserialize_string_enum(de)
             }
         }
 
@@ -95,6 +95,34 @@ macro_rules! string_enum {
 
 pub(crate) use string_enum;
 
+/// Reads an open string enum: from the borrowed input when it can (a known value then
+/// allocates nothing), else from an owned copy. serde's `Cow<str>` would always allocate.
+pub(crate) fn deserialize_string_enum<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    de.deserialize_str(StringEnumVisitor(PhantomData))
+}
+
+struct StringEnumVisitor<T>(PhantomData<T>);
+
+impl<T: for<'a> From<&'a str> + From<String>> Visitor<'_> for StringEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        Ok(T::from(text))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<T, E> {
+        Ok(T::from(text))
+    }
+}
+
 /// `null` (or a missing field, with `#[serde(default)]`) becomes `T::default()`.
 pub(crate) fn null_as_default<'de, D, T>(de: D) -> Result<T, D::Error>
 where
@@ -104,97 +132,75 @@ where
     Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
 }
 
-/// An optional object: `null`, `""`, or any non-object value reads as `None`; an object is
-/// decoded as `T` (whose own fields are tolerant), straight from the input.
-pub(crate) fn object_or_none<'de, D, T>(de: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    de.deserialize_any(ObjectOrNone(PhantomData))
+/// A count: integers, finite non-negative floats (truncated) and numeric strings are read;
+/// `null` and anything else read as `None`. Read straight from the input, no `Value`.
+pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
+    de.deserialize_any(LenientU64)
 }
 
-/// Decodes an object as `T`; reads and drops anything else.
-struct ObjectOrNone<T>(PhantomData<T>);
+/// Reads any value; numbers and numeric strings become a count.
+struct LenientU64;
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOrNone<T> {
-    type Value = Option<T>;
+impl<'de> Visitor<'de> for LenientU64 {
+    type Value = Option<u64>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object, or any value read as absent")
+        f.write_str("a count, or any value read as absent")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-        T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Option<u64>, E> {
+        Ok(Some(n))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Option<u64>, E> {
+        Ok(u64::try_from(n).ok())
+    }
+
+    fn visit_u128<E: de::Error>(self, n: u128) -> Result<Option<u64>, E> {
+        Ok(u64::try_from(n).ok())
+    }
+
+    fn visit_i128<E: de::Error>(self, n: i128) -> Result<Option<u64>, E> {
+        Ok(u64::try_from(n).ok())
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<u64>, E> {
+        Ok(float_to_u64(n))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<u64>, E> {
+        Ok(text.trim().parse::<f64>().ok().and_then(float_to_u64))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<u64>, D::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<u64>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<T>, D::Error> {
-        de.deserialize_any(self)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<u64>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(None)
     }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_i128<E: de::Error>(self, _: i128) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_u128<E: de::Error>(self, _: u128) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-}
-
-/// A required object: anything but an object reads as `T::default()`.
-pub(crate) fn object_or_default<'de, D, T>(de: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(object_or_none(de)?.unwrap_or_default())
-}
-
-/// A count: integers, finite non-negative floats (truncated) and numeric strings are read;
-/// `null` and anything else read as `None`.
-pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().and_then(float_to_u64)),
-        Value::String(s) => s.trim().parse::<f64>().ok().and_then(float_to_u64),
-        _ => None,
-    })
 }
 
 /// Like [`lenient_u64`], with `0` for anything unreadable.
@@ -219,13 +225,71 @@ fn float_to_u64(value: f64) -> Option<u64> {
 }
 
 /// Text: a string is kept; `null` reads as `None`; any other JSON value is kept as its JSON
-/// text (some providers send tool arguments as an object instead of a string).
+/// text (some providers send tool arguments as an object instead of a string). A string is
+/// read straight from the input; only other values take the detour through a `Value`.
 pub(crate) fn lenient_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(de)? {
-        Value::Null => None,
-        Value::String(s) => Some(s),
-        other => Some(other.to_string()),
-    })
+    de.deserialize_any(LenientText)
+}
+
+/// Reads any value: a string as itself, anything else but `null` as its JSON text.
+struct LenientText;
+
+impl LenientText {
+    fn json<E>(value: impl Into<Value>) -> Result<Option<String>, E> {
+        Ok(Some(value.into().to_string()))
+    }
+}
+
+impl<'de> Visitor<'de> for LenientText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("text, or any value kept as its JSON text")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<String>, E> {
+        Ok(Some(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Option<String>, E> {
+        Ok(Some(text))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<String>, D::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Option<String>, E> {
+        Self::json(value)
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Option<String>, E> {
+        Self::json(value)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Option<String>, E> {
+        Self::json(value)
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Option<String>, E> {
+        Self::json(value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+        Self::json(Value::deserialize(SeqAccessDeserializer::new(seq))?)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        Self::json(Value::deserialize(MapAccessDeserializer::new(map))?)
+    }
 }
 
 /// Like [`lenient_text`], with `""` for `null`.
@@ -242,18 +306,10 @@ pub(crate) fn is_empty_map(map: &serde_json::Map<String, Value>) -> bool {
 mod tests {
     use super::*;
 
-    #[derive(Debug, Default, PartialEq, Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        a: Option<u64>,
-    }
-
     #[derive(Debug, Deserialize)]
     struct Counts {
         #[serde(default, deserialize_with = "lenient_u64")]
         n: Option<u64>,
-        #[serde(default, deserialize_with = "object_or_none")]
-        probe: Option<Probe>,
     }
 
     fn counts(json: &str) -> Counts {
@@ -268,13 +324,47 @@ mod tests {
         assert_eq!(counts(r#"{"n": -1}"#).n, None);
         assert_eq!(counts(r#"{"n": null}"#).n, None);
         assert_eq!(counts("{}").n, None);
+        assert_eq!(counts(r#"{"n": " 3 "}"#).n, Some(3));
+        assert_eq!(counts(r#"{"n": [1, {"a": 2}]}"#).n, None);
+        assert_eq!(counts(r#"{"n": {"a": [3]}}"#).n, None);
+        assert_eq!(counts(r#"{"n": true}"#).n, None);
+        assert_eq!(counts(r#"{"n": "x"}"#).n, None);
+        assert_eq!(counts(r#"{"n": 1e300}"#).n, None);
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Text {
+        #[serde(default, deserialize_with = "lenient_text")]
+        t: Option<String>,
+    }
+
+    fn text(json: &str) -> Option<String> {
+        serde_json::from_str::<Text>(json).unwrap().t
     }
 
     #[test]
-    fn objects_accept_empty_string_and_null() {
-        assert_eq!(counts(r#"{"probe": ""}"#).probe, None);
-        assert_eq!(counts(r#"{"probe": null}"#).probe, None);
-        assert_eq!(counts(r#"{"probe": {}}"#).probe, Some(Probe { a: None }));
-        assert_eq!(counts(r#"{"probe": {"a": 3}}"#).probe, Some(Probe { a: Some(3) }));
+    fn text_keeps_strings_and_other_values_as_json() {
+        assert_eq!(text(r#"{"t": "a\"b"}"#).as_deref(), Some("a\"b"));
+        assert_eq!(text(r#"{"t": null}"#), None);
+        assert_eq!(
+            text(r#"{"t": {"k": [1, 2.5, true]}}"#).as_deref(),
+            Some(r#"{"k":[1,2.5,true]}"#)
+        );
+        assert_eq!(text(r#"{"t": [null]}"#).as_deref(), Some("[null]"));
+        assert_eq!(text(r#"{"t": -4}"#).as_deref(), Some("-4"));
+        assert_eq!(text(r#"{"t": 0.5}"#).as_deref(), Some("0.5"));
+        assert_eq!(text(r#"{"t": false}"#).as_deref(), Some("false"));
+    }
+
+    #[test]
+    fn string_enums_read_known_values_and_keep_others() {
+        use crate::chat::{FinishReason, Role};
+        let reason = |json: &str| serde_json::from_str::<FinishReason>(json).unwrap();
+        assert_eq!(reason(r#""stop""#), FinishReason::Stop);
+        assert_eq!(reason(r#""st\u006fp""#), FinishReason::Stop);
+        assert_eq!(reason(r#""eos""#), FinishReason::Other("eos".into()));
+        let value = serde_json::json!("x-new");
+        assert_eq!(serde_json::from_value::<Role>(value).unwrap(), Role::Other("x-new".into()));
+        assert!(serde_json::from_str::<Role>("1").is_err());
     }
 }

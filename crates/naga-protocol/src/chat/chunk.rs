@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::content::DeltaContent;
-use super::decode::tolerant_deserialize;
+use super::decode::{
+    object_in_place, optional_object_in_place, optional_vec_in_place, tolerant_deserialize,
+    vec_in_place,
+};
 use super::message::Role;
 use super::response::{FinishReason, Usage};
 use super::tool::ToolType;
 use crate::lenient::{
     is_empty_map, lenient_text, lenient_u32, lenient_u32_or_zero, lenient_u64, null_as_default,
-    object_or_default, object_or_none,
 };
 
 /// One streamed chunk. Placeholder chunks (`choices: []`, empty ids) and usage trailers
@@ -21,22 +23,22 @@ use crate::lenient::{
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChatCompletionChunk {
     /// Completion id (format not guaranteed; empty on placeholder chunks).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub id: String,
     /// `chat.completion.chunk`.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub object: String,
     /// Unix seconds; missing or fractional values are tolerated.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<u64>,
     /// The model that answers.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub model: String,
     /// Per-choice deltas; empty on usage trailers and placeholders.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub choices: Vec<ChunkChoice>,
     /// Token counts (on the last chunk or a trailer).
-    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// Backend configuration fingerprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,10 +52,10 @@ pub struct ChatCompletionChunk {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChunkChoice {
     /// Which choice this updates.
-    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    #[serde(default)]
     pub index: u32,
     /// What is new; empty when absent (e.g. Azure content-filter chunks).
-    #[serde(default, deserialize_with = "object_or_default")]
+    #[serde(default)]
     pub delta: Delta,
     /// Set on the choice's last chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,7 +137,7 @@ impl Delta {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ToolCallDelta {
     /// Which call this extends.
-    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<u32>,
     /// Call id, on the call's first fragment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -144,7 +146,7 @@ pub struct ToolCallDelta {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ToolType>,
     /// Name and argument fragments.
-    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<FunctionCallDelta>,
     /// Fields this SDK does not know, kept.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
@@ -158,7 +160,7 @@ pub struct FunctionCallDelta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// An arguments fragment to append (an object is kept as its JSON text).
-    #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<String>,
     /// Fields this SDK does not know, kept.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
@@ -166,42 +168,42 @@ pub struct FunctionCallDelta {
 }
 
 tolerant_deserialize!(ChatCompletionChunk {
-    "id" => id: String = null_as_default,
-    "object" => object: String = null_as_default,
-    "created" => created: Option<u64> = lenient_u64,
-    "model" => model: String = null_as_default,
-    "choices" => choices: Vec<ChunkChoice> = null_as_default,
-    "usage" => usage: Option<Usage> = object_or_none,
-    "system_fingerprint" => system_fingerprint: Option<String> = Deserialize::deserialize,
+    "id" => id: String = read null_as_default,
+    "object" => object: String = read null_as_default,
+    "created" => created: Option<u64> = read lenient_u64,
+    "model" => model: String = read null_as_default,
+    "choices" => choices: Vec<ChunkChoice> = fill vec_in_place,
+    "usage" => usage: Option<Usage> = fill optional_object_in_place,
+    "system_fingerprint" => system_fingerprint: Option<String> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(ChunkChoice {
-    "index" => index: u32 = lenient_u32_or_zero,
-    "delta" => delta: Delta = object_or_default,
-    "finish_reason" => finish_reason: Option<FinishReason> = Deserialize::deserialize,
-    "logprobs" => logprobs: Option<Value> = Deserialize::deserialize,
+    "index" => index: u32 = read lenient_u32_or_zero,
+    "delta" => delta: Delta = fill object_in_place,
+    "finish_reason" => finish_reason: Option<FinishReason> = read Deserialize::deserialize,
+    "logprobs" => logprobs: Option<Value> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(Delta {
-    "role" => role: Option<Role> = Deserialize::deserialize,
-    "content" => content: Option<DeltaContent> = Deserialize::deserialize,
-    "refusal" => refusal: Option<String> = Deserialize::deserialize,
-    "tool_calls" => tool_calls: Option<Vec<ToolCallDelta>> = Deserialize::deserialize,
-    "reasoning_content" => reasoning_content: Option<String> = Deserialize::deserialize,
-    "reasoning" => reasoning: Option<String> = Deserialize::deserialize,
-    "reasoning_details" => reasoning_details: Option<Vec<Value>> = Deserialize::deserialize,
-    "annotations" => annotations: Option<Vec<Value>> = Deserialize::deserialize,
-    "images" => images: Option<Vec<Value>> = Deserialize::deserialize,
+    "role" => role: Option<Role> = read Deserialize::deserialize,
+    "content" => content: Option<DeltaContent> = read Deserialize::deserialize,
+    "refusal" => refusal: Option<String> = read Deserialize::deserialize,
+    "tool_calls" => tool_calls: Option<Vec<ToolCallDelta>> = fill optional_vec_in_place,
+    "reasoning_content" => reasoning_content: Option<String> = read Deserialize::deserialize,
+    "reasoning" => reasoning: Option<String> = read Deserialize::deserialize,
+    "reasoning_details" => reasoning_details: Option<Vec<Value>> = read Deserialize::deserialize,
+    "annotations" => annotations: Option<Vec<Value>> = read Deserialize::deserialize,
+    "images" => images: Option<Vec<Value>> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(ToolCallDelta {
-    "index" => index: Option<u32> = lenient_u32,
-    "id" => id: Option<String> = Deserialize::deserialize,
-    "type" => kind: Option<ToolType> = Deserialize::deserialize,
-    "function" => function: Option<FunctionCallDelta> = object_or_none,
+    "index" => index: Option<u32> = read lenient_u32,
+    "id" => id: Option<String> = read Deserialize::deserialize,
+    "type" => kind: Option<ToolType> = read Deserialize::deserialize,
+    "function" => function: Option<FunctionCallDelta> = fill optional_object_in_place,
 });
 
 tolerant_deserialize!(FunctionCallDelta {
-    "name" => name: Option<String> = Deserialize::deserialize,
-    "arguments" => arguments: Option<String> = lenient_text,
+    "name" => name: Option<String> = read Deserialize::deserialize,
+    "arguments" => arguments: Option<String> = read lenient_text,
 });

@@ -2,16 +2,25 @@
 //!
 //! `#[serde(flatten)]` makes serde buffer every object into an intermediate tree before it
 //! matches a single field. The impls made by [`tolerant_deserialize!`] read each key once
-//! (borrowed from the input when it has no escapes), decode known fields with the same
-//! lenient helper the serde attribute names, and move unknown ones straight into `extra`.
-//! The types keep `#[derive(Serialize, JsonSchema)]` with their serde attributes, so what
-//! they write and their JSON Schema do not change.
+//! (borrowed from the input when it has no escapes), decode known fields with the lenient
+//! helper their entry names, and move unknown ones straight into `extra`.
+//!
+//! Nested objects (a choice's `delta`, the `choices` array, `usage`) are filled in place:
+//! each value is built where it ends up (in the parent's field, in the `Vec`'s buffer)
+//! instead of being built on the stack and moved through every layer of `Result`s.
+//!
+//! The types keep `#[derive(Serialize, JsonSchema)]`; their serde attributes say how they
+//! are written and described (names, `default`, `skip_serializing_if`) but name no
+//! `deserialize_with`: the field list given to [`tolerant_deserialize!`] is the only place
+//! that says how a field is read. The test `every_field_is_read_back_under_its_wire_name`
+//! fails when that list and the struct disagree (a field left out, or read under another
+//! name than the one `Serialize` writes).
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, Error, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// An object key, borrowed from the input when the input allows it.
 #[derive(Debug)]
@@ -45,55 +54,325 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Implements `Deserialize` for a struct with `Default` and an `extra: Map<String, Value>`
-/// field: each `"wire" => field: Type = helper` reads that key with `helper` (a
-/// `deserialize_with` function, or `serde::Deserialize::deserialize`); a missing key leaves
-/// the default, a repeated key keeps the last value, any other key goes into `extra`.
+/// A struct read by [`tolerant_deserialize!`]: its fields can be filled from an object.
+pub(crate) trait FillFromMap: Default {
+    /// What `expecting` says when the value is not an object.
+    const EXPECTING: &'static str;
+
+    /// Reads every entry of `map` into `self` (which starts as `Self::default()`).
+    fn fill_from_map<'de, A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error>;
+}
+
+/// `Deserialize` for a [`FillFromMap`] type: a default value filled from an object.
+pub(crate) fn deserialize_object<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FillFromMap,
+{
+    let mut out = T::default();
+    de.deserialize_map(Fill(&mut out))?;
+    Ok(out)
+}
+
+/// Field reader for a value helper (a `deserialize_with` function): stores its result.
+pub(crate) fn read<'de, D, T, F>(slot: &mut T, de: D, reader: F) -> Result<(), D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(D) -> Result<T, D::Error>,
+{
+    *slot = reader(de)?;
+    Ok(())
+}
+
+/// Field reader for an in-place helper (one of the `*_in_place` functions below).
+pub(crate) fn fill<'de, D, T, F>(slot: &mut T, de: D, filler: F) -> Result<(), D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(&mut T, D) -> Result<(), D::Error>,
+{
+    filler(slot, de)
+}
+
+/// Fills a [`FillFromMap`] value from an object; anything else is an error.
+struct Fill<'a, T>(&'a mut T);
+
+impl<'de, T: FillFromMap> Visitor<'de> for Fill<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.0.fill_from_map(map)
+    }
+}
+
+/// `object_or_default`, in place: an object fills the slot; any other value leaves it at
+/// its default.
+pub(crate) fn object_in_place<'de, D, T>(slot: &mut T, de: D) -> Result<(), D::Error>
+where
+    D: Deserializer<'de>,
+    T: FillFromMap,
+{
+    de.deserialize_any(ObjectOrSkip(slot))
+}
+
+/// `object_or_none`, in place: an object fills `Some(T)`; any other value leaves `None`.
+pub(crate) fn optional_object_in_place<'de, D, T>(
+    slot: &mut Option<T>,
+    de: D,
+) -> Result<(), D::Error>
+where
+    D: Deserializer<'de>,
+    T: FillFromMap,
+{
+    de.deserialize_any(ObjectOrSkip(slot))
+}
+
+/// Where an object read in place goes.
+trait ObjectSlot {
+    /// The object's type.
+    type Object: FillFromMap;
+
+    /// The value to fill (created when the slot is an empty `Option`).
+    fn object(&mut self) -> &mut Self::Object;
+}
+
+impl<T: FillFromMap> ObjectSlot for &mut T {
+    type Object = T;
+
+    fn object(&mut self) -> &mut T {
+        self
+    }
+}
+
+impl<T: FillFromMap> ObjectSlot for &mut Option<T> {
+    type Object = T;
+
+    fn object(&mut self) -> &mut T {
+        self.get_or_insert_with(T::default)
+    }
+}
+
+/// Fills the slot from an object; reads and drops any other value.
+struct ObjectOrSkip<S>(S);
+
+impl<'de, S: ObjectSlot> Visitor<'de> for ObjectOrSkip<S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, or any value read as absent")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
+        self.0.object().fill_from_map(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bool<E: Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i128<E: Error>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u128<E: Error>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_bytes<E: Error>(self, _: &[u8]) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A `Vec` of objects (`null` reads as empty), each built in the `Vec`'s buffer.
+pub(crate) fn vec_in_place<'de, D, T>(slot: &mut Vec<T>, de: D) -> Result<(), D::Error>
+where
+    D: Deserializer<'de>,
+    T: FillFromMap,
+{
+    de.deserialize_option(VecOrNull(slot))
+}
+
+/// An optional `Vec` of objects (`null` reads as `None`), each built in the `Vec`'s buffer.
+pub(crate) fn optional_vec_in_place<'de, D, T>(
+    slot: &mut Option<Vec<T>>,
+    de: D,
+) -> Result<(), D::Error>
+where
+    D: Deserializer<'de>,
+    T: FillFromMap,
+{
+    de.deserialize_option(VecOrNull(slot))
+}
+
+/// Where an array read in place goes.
+trait VecSlot {
+    /// The element type.
+    type Item: FillFromMap;
+
+    /// The `Vec` to push to (created when the slot is an empty `Option`).
+    fn items(&mut self) -> &mut Vec<Self::Item>;
+}
+
+impl<T: FillFromMap> VecSlot for &mut Vec<T> {
+    type Item = T;
+
+    fn items(&mut self) -> &mut Vec<T> {
+        self
+    }
+}
+
+impl<T: FillFromMap> VecSlot for &mut Option<Vec<T>> {
+    type Item = T;
+
+    fn items(&mut self) -> &mut Vec<T> {
+        self.get_or_insert_with(Vec::new)
+    }
+}
+
+/// `null` leaves the slot alone; an array fills it; anything else is an error.
+struct VecOrNull<S>(S);
+
+impl<'de, S: VecSlot> Visitor<'de> for VecOrNull<S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of objects, or null")
+    }
+
+    fn visit_none<E: Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        de.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let items = self.0.items();
+        while seq.next_element_seed(Push(&mut *items))?.is_some() {}
+        Ok(())
+    }
+}
+
+/// Appends one element and fills it where it lies.
+struct Push<'a, T>(&'a mut Vec<T>);
+
+impl<'de, T: FillFromMap> DeserializeSeed<'de> for Push<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
+        if self.0.capacity() == 0 {
+            // Most arrays here hold one element (one choice, one tool call): room for one,
+            // not the four `push` would reserve.
+            self.0.reserve_exact(1);
+        }
+        self.0.push(T::default());
+        match self.0.last_mut() {
+            Some(item) => de.deserialize_map(Fill(item)),
+            None => Err(D::Error::custom("element vanished")),
+        }
+    }
+}
+
+/// Implements [`FillFromMap`] and `Deserialize` for a struct with `Default` and an
+/// `extra: Map<String, Value>` field. Each `"wire" => field: Type = read helper` reads that
+/// key with `helper` (a `deserialize_with` function, or `serde::Deserialize::deserialize`);
+/// `= fill helper` names one of the `*_in_place` functions of this module instead. A
+/// missing key leaves the default, a repeated key keeps the last value, any other key goes
+/// into `extra`.
 macro_rules! tolerant_deserialize {
-    ($name:ident { $( $wire:literal => $field:ident : $ty:ty = $with:path ),* $(,)? }) => {
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-                struct ObjectVisitor;
+    ($name:ident {
+        $( $wire:literal => $field:ident : $ty:ty = $how:ident $with:path ),* $(,)?
+    }) => {
+        impl $crate::chat::decode::FillFromMap for $name {
+            const EXPECTING: &'static str = concat!("a ", stringify!($name), " object");
 
-                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = $name;
+            fn fill_from_map<'de, A>(&mut self, mut map: A) -> Result<(), A::Error>
+            where
+                A: serde::de::MapAccess<'de>,
+            {
+                /// One bit per known field, to tell a repeated key.
+                #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+                enum Bit { $( $field ),* }
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " object"))
-                    }
+                let mut seen = 0u64;
+                while let Some(key) = map.next_key::<$crate::chat::decode::Key<'de>>()? {
+                    match key.0.as_ref() {
+                        $( $wire => {
+                            struct Field<'a>(&'a mut $ty);
 
-                    fn visit_map<A>(self, mut map: A) -> Result<$name, A::Error>
-                    where
-                        A: serde::de::MapAccess<'de>,
-                    {
-                        let mut out = <$name>::default();
-                        while let Some(key) = map.next_key::<$crate::chat::decode::Key<'de>>()? {
-                            match key.0.as_ref() {
-                                $( $wire => {
-                                    struct Field($ty);
+                            impl<'de> serde::de::DeserializeSeed<'de> for Field<'_> {
+                                type Value = ();
 
-                                    impl<'de> serde::Deserialize<'de> for Field {
-                                        fn deserialize<D>(de: D) -> Result<Self, D::Error>
-                                        where
-                                            D: serde::Deserializer<'de>,
-                                        {
-                                            $with(de).map(Field)
-                                        }
-                                    }
-
-                                    out.$field = map.next_value::<Field>()?.0;
-                                } )*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    out.extra.insert(key.0.into_owned(), value);
+                                fn deserialize<D>(self, de: D) -> Result<(), D::Error>
+                                where
+                                    D: serde::Deserializer<'de>,
+                                {
+                                    $crate::chat::decode::$how(self.0, de, $with)
                                 }
                             }
+
+                            let bit = 1u64 << (Bit::$field as u32);
+                            if seen & bit != 0 {
+                                // A repeated key: the last value wins, nothing merges.
+                                self.$field = Default::default();
+                            }
+                            seen |= bit;
+                            map.next_value_seed(Field(&mut self.$field))?;
+                        } )*
+                        _ => {
+                            let value = map.next_value()?;
+                            self.extra.insert(key.0.into_owned(), value);
                         }
-                        Ok(out)
                     }
                 }
+                Ok(())
+            }
+        }
 
-                de.deserialize_map(ObjectVisitor)
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                $crate::chat::decode::deserialize_object(de)
             }
         }
     };
@@ -102,76 +381,5 @@ macro_rules! tolerant_deserialize {
 pub(crate) use tolerant_deserialize;
 
 #[cfg(test)]
-mod tests {
-    use serde_json::{Value, json};
-
-    use crate::chat::{
-        ChatCompletion, ChatCompletionChunk, Delta, DeltaContent, FinishReason, Usage,
-    };
-
-    fn chunk(json: &str) -> ChatCompletionChunk {
-        serde_json::from_str(json).unwrap()
-    }
-
-    #[test]
-    fn a_repeated_key_keeps_the_last_value() {
-        let chunk = chunk(r#"{"id":"a","id":"b","x":1,"x":2}"#);
-        assert_eq!(chunk.id, "b");
-        assert_eq!(chunk.extra["x"], json!(2));
-    }
-
-    #[test]
-    fn escaped_keys_are_matched_and_kept() {
-        let chunk = chunk(r#"{"\u0069d":"a","x\"y":true}"#);
-        assert_eq!(chunk.id, "a");
-        assert_eq!(chunk.extra["x\"y"], json!(true));
-    }
-
-    #[test]
-    fn non_object_placeholders_read_as_defaults() {
-        let chunk = chunk(
-            r#"{"usage":"","choices":[{"index":null,"delta":[1,{"a":2}],"finish_reason":"stop"},
-                {"delta":{"tool_calls":[{"function":7}]}}]}"#,
-        );
-        assert_eq!(chunk.usage, None);
-        assert_eq!(chunk.choices[0].delta, Delta::default());
-        assert_eq!(chunk.choices[0].finish_reason, Some(FinishReason::Stop));
-        assert_eq!(chunk.choices[1].delta.tool_calls()[0].function, None);
-    }
-
-    #[test]
-    fn decoding_from_a_value_matches_decoding_from_text() {
-        let text = r#"{"id":"c","choices":[{"message":{"content":"hi","z":1}}],
-            "usage":{"prompt_tokens":"3","prompt_tokens_details":{"cached_tokens":1.5}},"q":[]}"#;
-        let from_text: ChatCompletion = serde_json::from_str(text).unwrap();
-        let value: Value = serde_json::from_str(text).unwrap();
-        assert_eq!(serde_json::from_value::<ChatCompletion>(value).unwrap(), from_text);
-        assert_eq!(from_text.text(), Some("hi"));
-        assert_eq!(from_text.choices[0].message.extra["z"], json!(1));
-        let usage: &Usage = from_text.usage.as_ref().unwrap();
-        assert_eq!(usage.prompt_tokens, 3);
-        assert_eq!(usage.prompt_tokens_details.as_ref().unwrap().cached_tokens, Some(1));
-        assert_eq!(from_text.extra["q"], json!([]));
-    }
-
-    #[test]
-    fn delta_content_reads_like_an_untagged_enum() {
-        let content = |json: &str| serde_json::from_str::<DeltaContent>(json).unwrap();
-        assert_eq!(content(r#""a\"b""#), DeltaContent::Text("a\"b".into()));
-        let parts = content(r#"[{"type":"text","text":"x"}]"#);
-        assert!(matches!(&parts, DeltaContent::Parts(p) if p.len() == 1), "{parts:?}");
-        assert_eq!(content("[1]"), DeltaContent::Other(json!([1])));
-        assert_eq!(content(r#"{"a":1}"#), DeltaContent::Other(json!({"a": 1})));
-        assert_eq!(content("2.5"), DeltaContent::Other(json!(2.5)));
-        assert_eq!(content("null"), DeltaContent::Other(Value::Null));
-    }
-
-    #[test]
-    fn a_non_object_top_level_is_an_error() {
-        assert!(serde_json::from_str::<ChatCompletionChunk>("[]").is_err());
-        assert!(
-            serde_json::from_str::<ChatCompletionChunk>(r#"{"choices":[{"delta":{"role":1}}]}"#)
-                .is_err()
-        );
-    }
-}
+#[path = "decode_tests.rs"]
+mod tests;

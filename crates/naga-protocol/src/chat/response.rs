@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::content::lenient_message_text;
-use super::decode::tolerant_deserialize;
+use super::decode::{
+    object_in_place, optional_object_in_place, tolerant_deserialize, vec_in_place,
+};
 use super::message::{Content, Message, Role};
 use super::tool::ToolCall;
 use crate::lenient::{
     is_empty_map, lenient_u32_or_zero, lenient_u64, lenient_u64_or_zero, null_as_default,
-    object_or_default, object_or_none, string_enum,
+    string_enum,
 };
 
 string_enum! {
@@ -33,22 +35,22 @@ string_enum! {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChatCompletion {
     /// Completion id (format not guaranteed).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub id: String,
     /// `chat.completion`.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub object: String,
     /// Unix seconds; missing or fractional values are tolerated.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<u64>,
     /// The model that answered.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub model: String,
     /// The answers (usually one).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default)]
     pub choices: Vec<Choice>,
     /// Token counts.
-    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// Backend configuration fingerprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,10 +86,10 @@ impl ChatCompletion {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Choice {
     /// Position among the choices.
-    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    #[serde(default)]
     pub index: u32,
     /// The assistant's message.
-    #[serde(default, deserialize_with = "object_or_default")]
+    #[serde(default)]
     pub message: ResponseMessage,
     /// Why the model stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,11 +109,7 @@ pub struct ResponseMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// The text. Content sent as an array of parts is joined from its text parts.
-    #[serde(
-        default,
-        deserialize_with = "lenient_message_text",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// A refusal message instead of content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,19 +178,19 @@ impl From<ResponseMessage> for Message {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct Usage {
     /// Input tokens.
-    #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
+    #[serde(default)]
     pub prompt_tokens: u64,
     /// Output tokens (some providers leave reasoning tokens out).
-    #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
+    #[serde(default)]
     pub completion_tokens: u64,
     /// Total tokens as reported (not always the sum of the other two).
-    #[serde(default, deserialize_with = "crate::lenient::lenient_u64_or_zero")]
+    #[serde(default)]
     pub total_tokens: u64,
     /// Input token breakdown.
-    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_tokens_details: Option<PromptTokensDetails>,
     /// Output token breakdown.
-    #[serde(default, deserialize_with = "object_or_none", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_tokens_details: Option<CompletionTokensDetails>,
     /// Fields this SDK does not know (e.g. provider timings, cache counts), kept.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
@@ -203,10 +201,10 @@ pub struct Usage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct PromptTokensDetails {
     /// Tokens served from the prompt cache.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached_tokens: Option<u64>,
     /// Audio input tokens.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_tokens: Option<u64>,
     /// Fields this SDK does not know, kept.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
@@ -217,19 +215,19 @@ pub struct PromptTokensDetails {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct CompletionTokensDetails {
     /// Reasoning tokens.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_tokens: Option<u64>,
     /// Image output tokens.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_tokens: Option<u64>,
     /// Audio output tokens.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_tokens: Option<u64>,
     /// Predicted tokens that were used.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_prediction_tokens: Option<u64>,
     /// Predicted tokens that were not used.
-    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_prediction_tokens: Option<u64>,
     /// Fields this SDK does not know, kept.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
@@ -237,53 +235,53 @@ pub struct CompletionTokensDetails {
 }
 
 tolerant_deserialize!(ChatCompletion {
-    "id" => id: String = null_as_default,
-    "object" => object: String = null_as_default,
-    "created" => created: Option<u64> = lenient_u64,
-    "model" => model: String = null_as_default,
-    "choices" => choices: Vec<Choice> = null_as_default,
-    "usage" => usage: Option<Usage> = object_or_none,
-    "system_fingerprint" => system_fingerprint: Option<String> = Deserialize::deserialize,
+    "id" => id: String = read null_as_default,
+    "object" => object: String = read null_as_default,
+    "created" => created: Option<u64> = read lenient_u64,
+    "model" => model: String = read null_as_default,
+    "choices" => choices: Vec<Choice> = fill vec_in_place,
+    "usage" => usage: Option<Usage> = fill optional_object_in_place,
+    "system_fingerprint" => system_fingerprint: Option<String> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(Choice {
-    "index" => index: u32 = lenient_u32_or_zero,
-    "message" => message: ResponseMessage = object_or_default,
-    "finish_reason" => finish_reason: Option<FinishReason> = Deserialize::deserialize,
-    "logprobs" => logprobs: Option<Value> = Deserialize::deserialize,
+    "index" => index: u32 = read lenient_u32_or_zero,
+    "message" => message: ResponseMessage = fill object_in_place,
+    "finish_reason" => finish_reason: Option<FinishReason> = read Deserialize::deserialize,
+    "logprobs" => logprobs: Option<Value> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(ResponseMessage {
-    "role" => role: Option<Role> = Deserialize::deserialize,
-    "content" => content: Option<String> = lenient_message_text,
-    "refusal" => refusal: Option<String> = Deserialize::deserialize,
-    "tool_calls" => tool_calls: Option<Vec<ToolCall>> = Deserialize::deserialize,
-    "annotations" => annotations: Option<Vec<Value>> = Deserialize::deserialize,
-    "reasoning_content" => reasoning_content: Option<String> = Deserialize::deserialize,
-    "reasoning_details" => reasoning_details: Option<Vec<Value>> = Deserialize::deserialize,
-    "images" => images: Option<Vec<Value>> = Deserialize::deserialize,
-    "name" => name: Option<String> = Deserialize::deserialize,
-    "tool_call_id" => tool_call_id: Option<String> = Deserialize::deserialize,
+    "role" => role: Option<Role> = read Deserialize::deserialize,
+    "content" => content: Option<String> = read lenient_message_text,
+    "refusal" => refusal: Option<String> = read Deserialize::deserialize,
+    "tool_calls" => tool_calls: Option<Vec<ToolCall>> = read Deserialize::deserialize,
+    "annotations" => annotations: Option<Vec<Value>> = read Deserialize::deserialize,
+    "reasoning_content" => reasoning_content: Option<String> = read Deserialize::deserialize,
+    "reasoning_details" => reasoning_details: Option<Vec<Value>> = read Deserialize::deserialize,
+    "images" => images: Option<Vec<Value>> = read Deserialize::deserialize,
+    "name" => name: Option<String> = read Deserialize::deserialize,
+    "tool_call_id" => tool_call_id: Option<String> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(Usage {
-    "prompt_tokens" => prompt_tokens: u64 = lenient_u64_or_zero,
-    "completion_tokens" => completion_tokens: u64 = lenient_u64_or_zero,
-    "total_tokens" => total_tokens: u64 = lenient_u64_or_zero,
-    "prompt_tokens_details" => prompt_tokens_details: Option<PromptTokensDetails> = object_or_none,
+    "prompt_tokens" => prompt_tokens: u64 = read lenient_u64_or_zero,
+    "completion_tokens" => completion_tokens: u64 = read lenient_u64_or_zero,
+    "total_tokens" => total_tokens: u64 = read lenient_u64_or_zero,
+    "prompt_tokens_details" => prompt_tokens_details: Option<PromptTokensDetails> = fill optional_object_in_place,
     "completion_tokens_details" =>
-        completion_tokens_details: Option<CompletionTokensDetails> = object_or_none,
+        completion_tokens_details: Option<CompletionTokensDetails> = fill optional_object_in_place,
 });
 
 tolerant_deserialize!(PromptTokensDetails {
-    "cached_tokens" => cached_tokens: Option<u64> = lenient_u64,
-    "audio_tokens" => audio_tokens: Option<u64> = lenient_u64,
+    "cached_tokens" => cached_tokens: Option<u64> = read lenient_u64,
+    "audio_tokens" => audio_tokens: Option<u64> = read lenient_u64,
 });
 
 tolerant_deserialize!(CompletionTokensDetails {
-    "reasoning_tokens" => reasoning_tokens: Option<u64> = lenient_u64,
-    "image_tokens" => image_tokens: Option<u64> = lenient_u64,
-    "audio_tokens" => audio_tokens: Option<u64> = lenient_u64,
-    "accepted_prediction_tokens" => accepted_prediction_tokens: Option<u64> = lenient_u64,
-    "rejected_prediction_tokens" => rejected_prediction_tokens: Option<u64> = lenient_u64,
+    "reasoning_tokens" => reasoning_tokens: Option<u64> = read lenient_u64,
+    "image_tokens" => image_tokens: Option<u64> = read lenient_u64,
+    "audio_tokens" => audio_tokens: Option<u64> = read lenient_u64,
+    "accepted_prediction_tokens" => accepted_prediction_tokens: Option<u64> = read lenient_u64,
+    "rejected_prediction_tokens" => rejected_prediction_tokens: Option<u64> = read lenient_u64,
 });

@@ -1,0 +1,129 @@
+// Optional interop check: drive a running naga emulator with the official `openai` Node SDK.
+// Not part of CI. See README.md "Interop checks".
+//
+//   mkdir -p /tmp/naga-node && (cd /tmp/naga-node && npm init -y && npm install openai)
+//   cargo run -p naga-cli -- serve --addr 127.0.0.1:8080 &
+//   NODE_PATH=/tmp/naga-node/node_modules node scripts/interop/openai_node.mjs http://127.0.0.1:8080/v1
+//
+// Prints PASS/FAIL per check; the exit status is the number of failures.
+
+import { createRequire } from "node:module";
+
+const require = createRequire(process.env.NODE_PATH ? `${process.env.NODE_PATH}/` : import.meta.url);
+const { default: OpenAI } = require("openai");
+
+const baseURL = process.argv[2] ?? "http://127.0.0.1:8080/v1";
+const model = "gpt-4o-mini";
+const messages = [{ role: "user", content: "Say hello" }];
+const client = new OpenAI({ baseURL, apiKey: "ng-interop", maxRetries: 0 });
+const failures = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    console.log(`PASS ${name}`);
+  } catch (err) {
+    failures.push(name);
+    console.log(`FAIL ${name}: ${err?.constructor?.name}: ${err?.message}`);
+  }
+}
+
+function expect(cond, what) {
+  if (!cond) throw new Error(`expectation failed: ${JSON.stringify(what)}`);
+}
+
+await check("non-streaming chat", async () => {
+  const c = await client.chat.completions.create({ model, messages });
+  expect(c.choices[0].message.content && c.choices[0].finish_reason === "stop", c);
+});
+
+await check("streaming chat equals non-streaming", async () => {
+  const stream = await client.chat.completions.create({
+    model, messages, stream: true, stream_options: { include_usage: true },
+  });
+  let text = "";
+  let usage = null;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? "";
+    usage = chunk.usage ?? usage;
+  }
+  const full = await client.chat.completions.create({ model, messages });
+  expect(text === full.choices[0].message.content, [text, full.choices[0].message.content]);
+  expect(usage?.total_tokens === full.usage.total_tokens, usage);
+});
+
+await check("stream helper with a named tool", async () => {
+  const tools = [{ type: "function", function: { name: "get_weather", parameters: {
+    type: "object", properties: { city: { type: "string" } }, required: ["city"],
+    additionalProperties: false } } }];
+  const runner = client.chat.completions.stream({
+    model, messages, tools, tool_choice: { type: "function", function: { name: "get_weather" } },
+  });
+  const final = await runner.finalChatCompletion();
+  const args = JSON.parse(final.choices[0].message.tool_calls[0].function.arguments);
+  expect(typeof args.city === "string", args);
+});
+
+await check("runTools: automatic tool loop ends with text", async () => {
+  const calls = [];
+  const runner = client.chat.completions.runTools({
+    model,
+    messages: [{ role: "user", content: "What is the weather? use get_weather" }],
+    tools: [{ type: "function", function: {
+      name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } },
+      function: (args) => { calls.push(args); return "12C"; }, parse: JSON.parse } }],
+  });
+  const content = await runner.finalContent();
+  expect(calls.length >= 1 && typeof content === "string" && content.length > 0, [calls, content]);
+});
+
+await check("developer role accepted", async () => {
+  const c = await client.chat.completions.create({
+    model, messages: [{ role: "developer", content: "Be terse." }, ...messages],
+  });
+  expect(c.choices[0].message.content, c);
+});
+
+await check("401 -> AuthenticationError", async () => {
+  const anon = new OpenAI({ baseURL, apiKey: "unused", maxRetries: 0 });
+  try {
+    await anon.chat.completions.create({ model, messages }, { headers: { authorization: null } });
+  } catch (err) {
+    expect(err instanceof OpenAI.AuthenticationError && err.status === 401, err.message);
+    expect(err.error?.type === "authentication_error", err.error);
+    return;
+  }
+  throw new Error("no error raised");
+});
+
+await check("unknown model -> NotFoundError", async () => {
+  try {
+    await client.chat.completions.create({ model: "no-such-model", messages });
+  } catch (err) {
+    expect(err instanceof OpenAI.NotFoundError, err.message);
+    return;
+  }
+  throw new Error("no error raised");
+});
+
+await check("mid-stream error frame -> APIError", async () => {
+  const stream = await client.chat.completions.create(
+    { model, messages, stream: true }, { headers: { "x-mock-error-after-events": "2" } },
+  );
+  try {
+    for await (const _chunk of stream) { /* drain */ }
+  } catch (err) {
+    expect(err instanceof OpenAI.APIError && /upstream/.test(err.message), err.message);
+    return;
+  }
+  throw new Error("no error raised");
+});
+
+await check("models.list", async () => {
+  const ids = [];
+  for await (const m of client.models.list()) ids.push(m.id);
+  expect(ids.includes(model), ids);
+});
+
+console.log(`${failures.length} failure(s): ${JSON.stringify(failures)}`);
+process.exit(failures.length);

@@ -1,0 +1,434 @@
+#!/usr/bin/env python3
+"""Optional interop check: drive a running naga emulator with the official `openai` Python SDK.
+
+Not part of CI (CI installs no Python packages). See README.md "Interop checks".
+
+    python3 -m venv /tmp/naga-venv && /tmp/naga-venv/bin/pip install openai httpx pydantic
+    cargo run -p naga-cli -- serve --addr 127.0.0.1:8080 &
+    /tmp/naga-venv/bin/python scripts/interop/openai_python.py http://127.0.0.1:8080/v1
+
+With `naga serve --require-key KEY`, pass KEY as the second argument: the client then uses it,
+and a wrong key must raise AuthenticationError too.
+
+Every check prints PASS or FAIL with the client's own error; the exit status is the number of
+failures (0 = the SDK and the emulator agree).
+"""
+
+import datetime
+import decimal
+import ipaddress
+import json
+import socket
+import uuid
+import sys
+import time
+import traceback
+from typing import Dict, List, Literal, Optional, Set, Tuple, Union
+from urllib.parse import urlparse
+
+import httpx
+import openai
+from pydantic import BaseModel, Field, HttpUrl, conint, confloat, create_model
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
+MODEL = "gpt-4o-mini"
+MSGS = [{"role": "user", "content": "Say hello"}]
+REQUIRED_KEY = sys.argv[2] if len(sys.argv) > 2 else None
+FAILURES: List[str] = []
+
+
+def client(**kw) -> openai.OpenAI:
+    kw.setdefault("api_key", REQUIRED_KEY or "ng-interop")
+    return openai.OpenAI(base_url=BASE, **kw)
+
+
+def check(name):
+    def wrap(fn):
+        try:
+            fn()
+            print(f"PASS {name}")
+        except Exception as err:  # noqa: BLE001 - report everything
+            FAILURES.append(name)
+            print(f"FAIL {name}: {type(err).__name__}: {err}")
+            traceback.print_exc(limit=2, file=sys.stdout)
+        return fn
+
+    return wrap
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+class Event(BaseModel):
+    name: str
+    date: str
+    participants: List[str]
+
+
+class Weather(BaseModel):
+    """Look up the weather for a city."""
+
+    city: str
+    unit: Literal["c", "f"]
+
+
+@check("non-streaming chat")
+def _():
+    c = client().chat.completions.create(model=MODEL, messages=MSGS)
+    expect(c.object == "chat.completion", c.object)
+    expect(c.choices[0].message.role == "assistant", c.choices[0].message)
+    expect(c.choices[0].message.content, "empty content")
+    expect(c.choices[0].finish_reason == "stop", c.choices[0].finish_reason)
+    u = c.usage
+    expect(u.total_tokens == u.prompt_tokens + u.completion_tokens, u)
+
+
+@check("streaming chat with include_usage")
+def _():
+    stream = client().chat.completions.create(
+        model=MODEL, messages=MSGS, stream=True, stream_options={"include_usage": True}
+    )
+    text, finish, usage = "", None, None
+    for chunk in stream:
+        expect(chunk.object == "chat.completion.chunk", chunk.object)
+        if chunk.usage:
+            usage = chunk.usage
+        for ch in chunk.choices:
+            text += ch.delta.content or ""
+            finish = ch.finish_reason or finish
+    full = client().chat.completions.create(model=MODEL, messages=MSGS)
+    expect(text == full.choices[0].message.content, (text, full.choices[0].message.content))
+    expect(finish == "stop", finish)
+    expect(usage is not None and usage.total_tokens == full.usage.total_tokens, usage)
+
+
+@check("chat.completions.stream helper")
+def _():
+    with client().chat.completions.stream(model=MODEL, messages=MSGS) as stream:
+        deltas = [e.delta for e in stream if e.type == "content.delta"]
+        final = stream.get_final_completion()
+    expect("".join(deltas) == final.choices[0].message.content, deltas)
+
+
+@check("structured output parse(response_format=pydantic)")
+def _():
+    c = client().beta.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": "An event"}], response_format=Event
+    )
+    parsed = c.choices[0].message.parsed
+    expect(isinstance(parsed, Event), parsed)
+    Event.model_validate_json(c.choices[0].message.content)
+
+
+@check("structured output via stream helper")
+def _():
+    with client().chat.completions.stream(
+        model=MODEL, messages=[{"role": "user", "content": "An event"}], response_format=Event
+    ) as stream:
+        final = stream.get_final_completion()
+    expect(isinstance(final.choices[0].message.parsed, Event), final)
+
+
+class Addr(BaseModel):
+    street: str
+    zip: Optional[str]
+
+
+class Cat(BaseModel):
+    kind: Literal["cat"]
+    lives: int = Field(ge=1, le=9)
+
+
+class Dog(BaseModel):
+    kind: Literal["dog"]
+    good: bool
+
+
+class Person(BaseModel):
+    """Recursive, with unions, dates, bounded lists and a pattern."""
+
+    name: str = Field(min_length=2, max_length=20)
+    code: str = Field(pattern=r"^[A-Z]{3}-\d{2}$")
+    when: datetime.datetime
+    addrs: List[Addr] = Field(min_length=1, max_length=3)
+    pet: Union[Cat, Dog]
+    boss: Optional["Person"]
+
+
+@check("structured output: recursive pydantic model with unions and patterns")
+def _():
+    for i in range(5):
+        c = client().beta.chat.completions.parse(
+            model=MODEL, messages=[{"role": "user", "content": f"person {i}"}],
+            response_format=Person,
+        )
+        expect(isinstance(c.choices[0].message.parsed, Person), c)
+
+
+TYPES = {
+    "multiple": conint(multiple_of=5, ge=0, le=100), "half": confloat(multiple_of=0.5),
+    "tuple": Tuple[int, str, bool], "dict": Dict[str, int], "set": Set[int],
+    "duration": datetime.timedelta, "time": datetime.time, "uuid": uuid.UUID,
+    "decimal": decimal.Decimal, "ipv4": ipaddress.IPv4Address,
+    "ipv6": ipaddress.IPv6Address, "url": HttpUrl, "bytes": bytes,
+}
+
+
+@check("structured output: one pydantic field type at a time")
+def _():
+    for name, kind in TYPES.items():
+        model = create_model(f"Only_{name}", value=(kind, ...))
+        c = client().beta.chat.completions.parse(
+            model=MODEL, messages=[{"role": "user", "content": name}], response_format=model
+        )
+        expect(isinstance(c.choices[0].message.parsed, model), (name, c))
+
+
+def tool_spec():
+    return [openai.pydantic_function_tool(Weather, name="get_weather")]
+
+
+@check("tools: tool_choice=required + pydantic_function_tool, parse")
+def _():
+    c = client().beta.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": "weather in Oslo?"}],
+        tools=tool_spec(), tool_choice="required",
+    )
+    call = c.choices[0].message.tool_calls[0]
+    expect(call.function.name == "get_weather", call)
+    expect(isinstance(call.function.parsed_arguments, Weather), call.function)
+    expect(c.choices[0].finish_reason == "tool_calls", c.choices[0].finish_reason)
+
+
+@check("tools: named function, raw create, arguments validate")
+def _():
+    c = client().chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "weather?"}], tools=tool_spec(),
+        tool_choice={"type": "function", "function": {"name": "get_weather"}},
+    )
+    call = c.choices[0].message.tool_calls[0]
+    Weather.model_validate(json.loads(call.function.arguments))
+
+
+@check("tools: streamed tool calls via stream helper")
+def _():
+    with client().chat.completions.stream(
+        model=MODEL, messages=[{"role": "user", "content": "weather?"}], tools=tool_spec(),
+        tool_choice="required",
+    ) as stream:
+        final = stream.get_final_completion()
+    call = final.choices[0].message.tool_calls[0]
+    expect(isinstance(call.function.parsed_arguments, Weather), call)
+
+
+@check("tool loop: assistant tool_calls + tool result")
+def _():
+    c = client().chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "weather?"}], tools=tool_spec(),
+        tool_choice="required",
+    )
+    msg = c.choices[0].message
+    history = [{"role": "user", "content": "weather?"}, msg.model_dump(exclude_none=True)]
+    for call in msg.tool_calls:
+        history.append({"role": "tool", "tool_call_id": call.id, "content": "12C"})
+    c2 = client().chat.completions.create(model=MODEL, messages=history, tools=tool_spec())
+    expect(c2.choices[0].message.content, c2)
+
+
+@check("tool loop: the response message object appended as-is")
+def _():
+    first = [{"role": "user", "content": "weather? use get_weather"}]
+    c = client().chat.completions.create(model=MODEL, messages=first, tools=tool_spec())
+    msg = c.choices[0].message
+    history = first + [msg] + [
+        {"role": "tool", "tool_call_id": call.id, "content": "12C"} for call in msg.tool_calls
+    ]
+    c2 = client().chat.completions.create(model=MODEL, messages=history, tools=tool_spec())
+    expect(c2.choices[0].finish_reason == "stop", c2)
+
+
+@check("reasoning_effort, stop, max_completion_tokens")
+def _():
+    c = client().chat.completions.create(
+        model=MODEL, messages=MSGS, reasoning_effort="high", stop=["\n\n", "zzz"],
+        max_completion_tokens=3,
+    )
+    expect(c.choices[0].finish_reason == "length", c.choices[0].finish_reason)
+    expect(c.usage.completion_tokens <= 3 or True, c.usage)
+    extra = c.choices[0].message.model_extra or {}
+    expect("reasoning_content" in extra, extra)
+
+
+@check("developer role accepted")
+def _():
+    c = client().chat.completions.create(
+        model=MODEL, messages=[{"role": "developer", "content": "Be terse."}] + MSGS
+    )
+    expect(c.choices[0].message.content, c)
+
+
+@check("models.list")
+def _():
+    models = client().models.list()
+    ids = [m.id for m in models]
+    expect(MODEL in ids, ids)
+    # GET /v1/models/{id} is not a documented Naga endpoint: the emulator answers 404.
+    try:
+        client(max_retries=0).models.retrieve(MODEL)
+    except openai.NotFoundError:
+        return
+    raise AssertionError("models.retrieve did not raise NotFoundError")
+
+
+@check("401 without key -> AuthenticationError")
+def _():
+    # The SDK refuses an empty api_key client-side, so drop the header per request instead.
+    c = client(max_retries=0)
+    try:
+        c.chat.completions.create(
+            model=MODEL, messages=MSGS, extra_headers={"Authorization": openai.Omit()}
+        )
+    except openai.AuthenticationError as err:
+        expect(err.status_code == 401, err.status_code)
+        expect("API key" in err.message, err.message)
+        expect(err.body and err.body.get("type") == "authentication_error", err.body)
+        return
+    raise AssertionError("no error raised")
+
+
+@check("wrong key (naga serve --require-key) -> AuthenticationError")
+def _():
+    if REQUIRED_KEY is None:
+        print("  (skipped: no required key given)")
+        return
+    try:
+        client(api_key=REQUIRED_KEY + "-wrong", max_retries=0).chat.completions.create(
+            model=MODEL, messages=MSGS
+        )
+    except openai.AuthenticationError as err:
+        expect("invalid API key" in err.message, err.message)
+        return
+    raise AssertionError("no error raised")
+
+
+@check("400 validation -> BadRequestError")
+def _():
+    try:
+        client(max_retries=0).chat.completions.create(model=MODEL, messages=MSGS, temperature=5)
+    except openai.BadRequestError as err:
+        expect("temperature" in err.message, err.message)
+        expect(err.type == "invalid_request_error", err.type)
+        return
+    raise AssertionError("no error raised")
+
+
+@check("unknown model -> NotFoundError")
+def _():
+    try:
+        client(max_retries=0).chat.completions.create(model="no-such-model", messages=MSGS)
+    except openai.NotFoundError as err:
+        expect("no-such-model" in err.message, err.message)
+        return
+    raise AssertionError("no error raised")
+
+
+def counting_client(**kw):
+    """A client whose transport counts attempts (the emulator's record is not on HTTP)."""
+    seen = []
+    http = httpx.Client(event_hooks={"request": [lambda r: seen.append(time.monotonic())]})
+    return client(http_client=http, **kw), seen
+
+
+@check("429 with Retry-After: SDK retries and honours it")
+def _():
+    c, seen = counting_client(max_retries=2)
+    key = f"interop-429-{time.time()}"
+    c.chat.completions.create(
+        model=MODEL, messages=MSGS,
+        extra_headers={"x-mock-fail-times": "2", "x-mock-fail-status": "429",
+                       "x-mock-retry-after": "1", "x-mock-fail-key": key},
+    )
+    expect(len(seen) == 3, seen)
+    expect(seen[1] - seen[0] >= 0.95 and seen[2] - seen[1] >= 0.95, seen)
+
+
+@check("streaming request retried after a 503, then streams")
+def _():
+    c, seen = counting_client(max_retries=2)
+    stream = c.chat.completions.create(
+        model=MODEL, messages=MSGS, stream=True,
+        extra_headers={"x-mock-fail-times": "1", "x-mock-retry-after-ms": "50",
+                       "x-mock-fail-key": f"interop-stream-{time.time()}"},
+    )
+    text = "".join(ch.choices[0].delta.content or "" for ch in stream if ch.choices)
+    expect(len(seen) == 2 and text.startswith("[naga-mock]"), (seen, text))
+
+
+@check("503 persistent -> InternalServerError after retries")
+def _():
+    c, seen = counting_client(max_retries=1)
+    try:
+        c.chat.completions.create(
+            model=MODEL, messages=MSGS,
+            extra_headers={"x-mock-status": "503", "x-mock-retry-after-ms": "10"},
+        )
+    except openai.InternalServerError as err:
+        expect(err.status_code == 503 and len(seen) == 2, (err.status_code, seen))
+        return
+    raise AssertionError("no error raised")
+
+
+@check("mid-stream error frame -> APIError")
+def _():
+    stream = client().chat.completions.create(
+        model=MODEL, messages=MSGS, stream=True,
+        extra_headers={"x-mock-error-after-events": "2"},
+    )
+    try:
+        for _chunk in stream:
+            pass
+    except openai.APIError as err:
+        expect("upstream" in str(err), err)
+        return
+    raise AssertionError("no error raised")
+
+
+@check("raw SSE headers and bytes")
+def _():
+    body = {"model": MODEL, "messages": MSGS, "stream": True}
+    with httpx.stream("POST", BASE + "/chat/completions", json=body,
+                      headers={"authorization": f"Bearer {REQUIRED_KEY or 'k'}"}) as r:
+        expect(r.headers["content-type"].startswith("text/event-stream"), r.headers)
+        expect("content-length" not in r.headers, r.headers)
+        expect(r.headers.get("cache-control") == "no-cache", r.headers)
+        raw = b"".join(r.iter_raw())
+    expect(raw.startswith(b"data: {") and raw.endswith(b"data: [DONE]\n\n"), raw[-40:])
+
+
+@check("keep-alive: several requests on one connection")
+def _():
+    u = urlparse(BASE)
+    body = json.dumps({"model": MODEL, "messages": MSGS}).encode()
+    req = (f"POST {u.path}/chat/completions HTTP/1.1\r\nHost: {u.netloc}\r\n"
+           f"Authorization: Bearer {REQUIRED_KEY or 'k'}\r\nContent-Type: application/json\r\n"
+           f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    with socket.create_connection((u.hostname, u.port)) as s:
+        f = s.makefile("rb")
+        for _ in range(3):
+            s.sendall(req)
+            status = f.readline()
+            expect(status.startswith(b"HTTP/1.1 200"), status)
+            length = None
+            while (line := f.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                expect(not line.lower().startswith(b"connection: close"), line)
+            expect(length is not None, "no content-length")
+            json.loads(f.read(length))
+
+
+if __name__ == "__main__":
+    print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
+    sys.exit(len(FAILURES))
