@@ -1,14 +1,8 @@
-//! [`Setup`]: one description of a client, built into either transport; [`LimitedChat`].
+//! [`Setup`]: one description of a client, built into either transport.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::Method;
-use naga_protocol::{
-    Auth, ChatCompletion, ChatRequest, ChatStream, Config, Operation, RetryPolicy,
-    StreamingOperation, Timeouts,
-};
+use naga_protocol::{Config, RetryPolicy, SseParser, Timeouts};
 
 /// The API key every case uses; the secrets test searches for every 8-byte piece of it, so
 /// it is random-looking (no piece occurs in ordinary text).
@@ -25,6 +19,8 @@ pub struct Setup {
     pub timeouts: Timeouts,
     /// Retry policy (fast backoff by default).
     pub retry: RetryPolicy,
+    /// The largest stream event the client accepts.
+    pub max_event_size: usize,
 }
 
 impl Setup {
@@ -38,7 +34,8 @@ impl Setup {
         let retry = RetryPolicy::default()
             .with_backoff(Duration::from_millis(10), Duration::from_millis(40))
             .with_total_deadline(Some(Duration::from_secs(20)));
-        Setup { base_url: base_url.into(), headers: Vec::new(), timeouts, retry }
+        let max_event_size = SseParser::DEFAULT_MAX_EVENT_SIZE;
+        Setup { base_url: base_url.into(), headers: Vec::new(), timeouts, retry, max_event_size }
     }
 
     /// Adds a header to every request.
@@ -62,6 +59,13 @@ impl Setup {
         self
     }
 
+    /// Sets the largest stream event the client accepts (its `max_event_size` setting).
+    #[must_use]
+    pub fn max_event_size(mut self, limit: usize) -> Self {
+        self.max_event_size = limit;
+        self
+    }
+
     /// Sets the total deadline across retries.
     #[must_use]
     pub fn deadline(mut self, deadline: Duration) -> Self {
@@ -78,56 +82,5 @@ impl Setup {
             config = config.with_header(name, value).unwrap_or_else(|err| panic!("{err}"));
         }
         config
-    }
-}
-
-/// A streamed chat request decoded with a chosen maximum event size (the clients do not
-/// expose one; the protocol's decoder does, through [`StreamingOperation`]).
-#[derive(Debug, Clone)]
-pub struct LimitedChat<'a> {
-    /// The request (sent with `stream: true`).
-    pub request: Cow<'a, ChatRequest>,
-    /// The largest event accepted, in bytes.
-    pub max_event_size: usize,
-}
-
-impl<'a> LimitedChat<'a> {
-    /// `request` streamed with events limited to `max_event_size` bytes.
-    pub fn new(request: &'a ChatRequest, max_event_size: usize) -> Self {
-        LimitedChat { request: request.as_streaming(), max_event_size }
-    }
-}
-
-impl Operation for LimitedChat<'_> {
-    type Output = ChatCompletion;
-
-    const NAME: &'static str = <ChatRequest as Operation>::NAME;
-
-    fn method(&self) -> Method {
-        self.request.method()
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        self.request.path()
-    }
-
-    fn body(&self) -> Result<Option<Bytes>, naga_protocol::Error> {
-        self.request.body()
-    }
-
-    fn auth(&self) -> Auth {
-        self.request.auth()
-    }
-
-    fn is_streaming(&self) -> bool {
-        true
-    }
-}
-
-impl StreamingOperation for LimitedChat<'_> {
-    type Decoder = ChatStream;
-
-    fn decoder(&self) -> ChatStream {
-        ChatStream::with_max_event_size(self.max_event_size)
     }
 }

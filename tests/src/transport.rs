@@ -7,7 +7,7 @@ use naga_protocol::{ChatCompletion, ChatRequest};
 
 use crate::failure::{Failure, TransportError};
 use crate::outcome::{Items, MAX_ITEMS, Outcome};
-use crate::setup::{LimitedChat, Setup};
+use crate::setup::Setup;
 
 /// One client, driven synchronously whatever its kind.
 pub trait Transport {
@@ -17,8 +17,9 @@ pub trait Transport {
     fn chat(&self, request: &ChatRequest) -> Outcome;
     /// `Client::chat_stream`, accumulated with `into_completion`.
     fn chat_stream(&self, request: &ChatRequest) -> Outcome;
-    /// `Client::stream` of a [`LimitedChat`], every item read (errors included) to the end.
-    fn stream_items(&self, request: &ChatRequest, max_event_size: usize) -> Items;
+    /// `Client::stream` of `request` (sent with `stream: true`), every item read (errors
+    /// included) to the end.
+    fn stream_items(&self, request: &ChatRequest) -> Items;
 }
 
 /// `naga_blocking::Client` behind [`Transport`].
@@ -35,6 +36,7 @@ impl Blocking {
             .config(setup.config())
             .timeouts(setup.timeouts)
             .retry_policy(setup.retry)
+            .max_event_size(setup.max_event_size)
             .build()
             .unwrap_or_else(|err| panic!("blocking client: {err}"));
         Blocking { client }
@@ -62,6 +64,7 @@ impl Async {
             .config(setup.config())
             .timeouts(setup.timeouts)
             .retry_policy(setup.retry)
+            .max_event_size(setup.max_event_size)
             .build()
             .unwrap_or_else(|err| panic!("async client: {err}"));
         Async { client, runtime }
@@ -108,9 +111,9 @@ impl Transport for Blocking {
         }
     }
 
-    fn stream_items(&self, request: &ChatRequest, max_event_size: usize) -> Items {
+    fn stream_items(&self, request: &ChatRequest) -> Items {
         let start = Instant::now();
-        match self.client.stream(&LimitedChat::new(request, max_event_size)) {
+        match self.client.stream(&*request.as_streaming()) {
             Err(err) => open_failed(Failure::of(&err), start),
             Ok(stream) => {
                 let read = stream.take(MAX_ITEMS).map(|item| item.map_err(|e| Failure::of(&e)));
@@ -143,10 +146,10 @@ impl Transport for Async {
         })
     }
 
-    fn stream_items(&self, request: &ChatRequest, max_event_size: usize) -> Items {
+    fn stream_items(&self, request: &ChatRequest) -> Items {
         let start = Instant::now();
         self.runtime.block_on(async {
-            match self.client.stream(&LimitedChat::new(request, max_event_size)).await {
+            match self.client.stream(&*request.as_streaming()).await {
                 Err(err) => open_failed(Failure::of(&err), start),
                 Ok(stream) => {
                     let read = stream.take(MAX_ITEMS).map(|item| item.map_err(|e| Failure::of(&e)));

@@ -126,9 +126,12 @@ fn items_with(
     fault: (&str, usize),
     max_event_size: usize,
 ) -> Items {
-    let setup = Setup::new(server.base_url()).header("x-mock-chunks", 8).header(fault.0, fault.1);
+    let setup = Setup::new(server.base_url())
+        .header("x-mock-chunks", 8)
+        .header(fault.0, fault.1)
+        .max_event_size(max_event_size);
     let req = request();
-    let runs = both(Some(server), &setup, case, |t| t.stream_items(&req, max_event_size));
+    let runs = both(Some(server), &setup, case, |t| t.stream_items(&req));
     let run = runs.agreed();
     assert_eq!(run.requests, 1, "{case}");
     assert_eq!(run.outcome.open_error, None, "{case}");

@@ -71,7 +71,11 @@ impl Client {
         let request = build_request(&self.settings.config, op)?;
         let (response, limits) = execute(self, request, true).await?;
         let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
-        let items = ItemStream::new(body, op.decoder(), limits);
+        let items = ItemStream::new(
+            body,
+            op.decoder_with_max_event_size(self.settings.max_event_size),
+            limits,
+        );
         Ok(Response::new(parts.status, parts.headers, items))
     }
 }

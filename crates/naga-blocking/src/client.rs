@@ -68,7 +68,11 @@ impl Client {
         let request = build_request(&self.settings.config, op)?;
         let (response, limit) = execute(self, request, true)?;
         let (parts, body) = response.into_parts();
-        let items = ItemStream::new(body.into_reader(), op.decoder(), limit);
+        let items = ItemStream::new(
+            body.into_reader(),
+            op.decoder_with_max_event_size(self.settings.max_event_size),
+            limit,
+        );
         Ok(Response::new(parts.status, parts.headers, items))
     }
 }

@@ -56,6 +56,14 @@ pub trait StreamingOperation: Operation {
 
     /// A fresh decoder for one response.
     fn decoder(&self) -> Self::Decoder;
+
+    /// A fresh decoder that rejects events larger than `limit` bytes; what clients call with
+    /// their `max_event_size` setting. The default ignores the limit and returns
+    /// [`decoder`](Self::decoder); SSE operations override it.
+    fn decoder_with_max_event_size(&self, limit: usize) -> Self::Decoder {
+        let _ = limit;
+        self.decoder()
+    }
 }
 
 /// A push-pull decoder of a streamed response body.

@@ -4,9 +4,11 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::retry::RetryPolicy;
+use crate::sse::SseParser;
 use crate::transport::{AttemptLimits, Timeouts};
 
-/// The settings every transport's client shares: where to send, time limits and retries.
+/// The settings every transport's client shares: where to send, time limits, retries and
+/// the largest stream event accepted.
 /// A transport's `ClientBuilder` holds one and adds only its HTTP library's own handle.
 ///
 /// ```
@@ -20,7 +22,7 @@ use crate::transport::{AttemptLimits, Timeouts};
 /// assert_eq!(settings.retry.total_deadline, Some(Duration::from_secs(90)));
 /// # Ok::<(), naga_protocol::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ClientSettings {
     /// Where to send requests and with which key.
@@ -29,6 +31,20 @@ pub struct ClientSettings {
     pub timeouts: Timeouts,
     /// When to retry, and the total deadline across attempts.
     pub retry: RetryPolicy,
+    /// The largest server-sent event a stream accepts, in bytes (larger ones yield
+    /// [`StreamError::EventTooLarge`](crate::StreamError::EventTooLarge) and are skipped).
+    pub max_event_size: usize,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            config: Config::default(),
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            max_event_size: SseParser::DEFAULT_MAX_EVENT_SIZE,
+        }
+    }
 }
 
 impl ClientSettings {
@@ -100,6 +116,14 @@ macro_rules! client_settings_setters {
             self $(.$field)* .retry = retry;
             self
         }
+
+        /// The largest stream event accepted, in bytes (default
+        /// [`SseParser::DEFAULT_MAX_EVENT_SIZE`]($crate::SseParser::DEFAULT_MAX_EVENT_SIZE));
+        /// a larger one is one `EventTooLarge` error, skipped without being buffered.
+        pub fn max_event_size(mut self, limit: usize) -> Self {
+            self $(.$field)* .max_event_size = limit;
+            self
+        }
     };
 }
 
@@ -157,11 +181,14 @@ mod tests {
             .stream_idle_timeout(Some(s(3)))
             .retry_policy(retry)
             .total_deadline(Some(s(9)))
+            .max_event_size(4096)
             .settings;
         let expected = Timeouts { connect: Some(s(1)), request: None, stream_idle: Some(s(3)) };
         assert_eq!(built.timeouts, expected);
         assert_eq!(built.retry, retry.with_total_deadline(Some(s(9))));
         assert_eq!(built.config, config);
+        assert_eq!(built.max_event_size, 4096);
+        assert_eq!(ClientSettings::default().max_event_size, SseParser::DEFAULT_MAX_EVENT_SIZE);
         let reset = Builder::default().settings(built).timeouts(Timeouts::default()).settings;
         assert_eq!(reset.timeouts, Timeouts::default());
         assert_eq!(reset.retry.max_retries, 0);

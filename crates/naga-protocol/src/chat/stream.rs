@@ -190,6 +190,10 @@ impl StreamingOperation for ChatRequest {
     fn decoder(&self) -> ChatStream {
         ChatStream::new()
     }
+
+    fn decoder_with_max_event_size(&self, limit: usize) -> ChatStream {
+        ChatStream::with_max_event_size(limit)
+    }
 }
 
 /// Reads one event's data: `[DONE]`, an error frame, or a chunk (decoded once).
