@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use naga_bench::table::{Row, rate, times, verdict};
-use naga_mock::MockServer;
-use naga_protocol::{ChatRequest, Config, Message};
-use tokio::runtime::Runtime;
+use naga_protocol::ChatRequest;
+
+pub(crate) use crate::common::loopback::Setup;
+use crate::common::loopback::{raw_reqwest, raw_ureq, tokyo};
 
 /// Content chunks per streamed answer (`x-mock-chunks`).
 const CHUNKS: usize = 10_000;
@@ -27,39 +28,6 @@ struct Pass {
     wall: Duration,
     cpu: Duration,
     items: usize,
-}
-
-/// Everything the clients need: the mock, its runtime and a client runtime.
-pub(crate) struct Setup {
-    _server_rt: Runtime,
-    server: MockServer,
-    rt: Runtime,
-}
-
-impl Setup {
-    pub(crate) fn start() -> Option<Setup> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let server_rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .ok()?;
-        let server = server_rt.block_on(MockServer::start());
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-        Some(Setup { _server_rt: server_rt, server, rt })
-    }
-
-    fn config(&self, chunks: Option<usize>) -> Option<Config> {
-        let config = Config::new("ng-bench").ok()?.with_base_url(&self.server.base_url()).ok()?;
-        match chunks {
-            Some(n) => config.with_header("x-mock-chunks", &n.to_string()).ok(),
-            None => Some(config),
-        }
-    }
-}
-
-fn tokyo() -> ChatRequest {
-    ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")])
 }
 
 /// This thread's CPU time so far.
@@ -199,29 +167,5 @@ pub(crate) fn requests(setup: &Setup, rows: &mut Vec<Row>) {
             verdict: verdict(overhead <= 1.05, || format!("{overhead:.2}x > 1.05x")),
             ..Row::default()
         });
-    }
-}
-
-/// The same request bytes and headers with a bare reqwest client; reads the whole body.
-async fn raw_reqwest(client: &reqwest::Client, http: &http::Request<bytes::Bytes>) -> bool {
-    let mut builder = client.post(http.uri().to_string()).body(http.body().clone());
-    for (name, value) in http.headers() {
-        builder = builder.header(name, value);
-    }
-    match builder.send().await {
-        Ok(response) => response.bytes().await.is_ok_and(|body| !body.is_empty()),
-        Err(_) => false,
-    }
-}
-
-/// The same request bytes and headers with a bare ureq agent; reads the whole body.
-fn raw_ureq(agent: &ureq::Agent, http: &http::Request<bytes::Bytes>) -> bool {
-    let mut builder = agent.post(http.uri().to_string());
-    for (name, value) in http.headers() {
-        builder = builder.header(name, value);
-    }
-    match builder.send(&http.body()[..]) {
-        Ok(mut response) => response.body_mut().read_to_vec().is_ok_and(|body| !body.is_empty()),
-        Err(_) => false,
     }
 }

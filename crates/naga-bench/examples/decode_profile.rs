@@ -7,7 +7,9 @@
 //! `stream` (`ChatStream`, one read per event) or `completion` (non-streaming answer);
 //! CORPUS `content`, `tool-calls` or `edge`.
 
-use async_openai::types::chat::CreateChatCompletionStreamResponse;
+#[path = "../benches/common/mod.rs"]
+mod common;
+
 use naga_bench::chunking::{Chunking, split};
 use naga_bench::corpus;
 use naga_bench::ours::{Tally, as_reads, chunk_datas, decode, decode_json_only};
@@ -32,7 +34,7 @@ fn main() {
     let mut tally = Tally::default();
     for _ in 0..passes {
         let pass = match mode {
-            "peer-json" => peer_json(&datas),
+            "peer-json" => common::peer::decode_json_only(&datas),
             "stream" => decode(&reads),
             "completion" => completion(datas.len()),
             _ => decode_json_only(&datas),
@@ -42,22 +44,6 @@ fn main() {
         tally.errors += pass.errors;
     }
     println!("{mode} {which} x{passes}: {tally:?}");
-}
-
-fn peer_json(datas: &[String]) -> Tally {
-    let mut tally = Tally::default();
-    for data in datas {
-        match serde_json::from_str::<CreateChatCompletionStreamResponse>(data) {
-            Ok(chunk) => {
-                tally.items += 1;
-                for choice in &chunk.choices {
-                    tally.bytes += choice.delta.content.as_ref().map_or(0, String::len);
-                }
-            }
-            Err(_) => tally.errors += 1,
-        }
-    }
-    tally
 }
 
 fn completion(count: usize) -> Tally {

@@ -5,30 +5,19 @@
 //! `stream_profile MODE COUNT` with MODE `async` (naga-async on a current-thread runtime)
 //! or `blocking` (naga-blocking).
 
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use common::loopback::{Setup, tokyo};
 use futures_util::StreamExt;
-use naga_mock::MockServer;
-use naga_protocol::{ChatRequest, Config, Message};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map_or("async", String::as_str);
-    let count = args.get(2).map_or("10000", String::as_str);
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let Ok(server_rt) =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()
-    else {
-        return;
-    };
-    let server = server_rt.block_on(MockServer::start());
-    let Some(config) = Config::new("ng-bench")
-        .ok()
-        .and_then(|c| c.with_base_url(&server.base_url()).ok())
-        .and_then(|c| c.with_header("x-mock-chunks", count).ok())
-    else {
-        return;
-    };
-    let request =
-        ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")]);
+    let count: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let Some(setup) = Setup::start() else { return };
+    let Some(config) = setup.config(Some(count)) else { return };
+    let request = tokyo();
     let items = match mode {
         "blocking" => {
             let Ok(client) = naga_blocking::Client::new(config) else { return };
@@ -36,11 +25,8 @@ fn main() {
             chunks.filter(Result::is_ok).count()
         }
         _ => {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                return;
-            };
             let Ok(client) = naga_async::Client::new(config) else { return };
-            rt.block_on(async {
+            setup.rt.block_on(async {
                 let Ok(mut chunks) = client.chat_stream(&request).await else { return 0 };
                 let mut items = 0;
                 while let Some(chunk) = chunks.next().await {

@@ -2,4 +2,5 @@
 // Each bench target uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub(crate) mod loopback;
 pub(crate) mod peer;
