@@ -108,8 +108,8 @@ impl<'de, T: FillFromMap> Visitor<'de> for Fill<'_, T> {
     }
 }
 
-/// `object_or_default`, in place: an object fills the slot; any other value leaves it at
-/// its default.
+/// An object fills the slot in place; any other value (`null`, `""`, an array, ...) is read
+/// and leaves the slot at its default.
 pub(crate) fn object_in_place<'de, D, T>(slot: &mut T, de: D) -> Result<(), D::Error>
 where
     D: Deserializer<'de>,
@@ -118,7 +118,7 @@ where
     de.deserialize_any(ObjectOrSkip(slot))
 }
 
-/// `object_or_none`, in place: an object fills `Some(T)`; any other value leaves `None`.
+/// An object fills `Some(T)` in place; any other value is read and leaves `None`.
 pub(crate) fn optional_object_in_place<'de, D, T>(
     slot: &mut Option<T>,
     de: D,

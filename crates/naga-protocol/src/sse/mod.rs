@@ -184,13 +184,9 @@ impl SseParser {
     /// Appends received bytes. Bytes fed after [`finish`](Self::finish) are dropped and
     /// reported once as [`StreamError::DataAfterEnd`].
     pub fn feed(&mut self, bytes: &[u8]) {
-        self.idle = false;
-        self.release();
-        if self.finished {
-            self.after_end |= !bytes.is_empty();
-            return;
+        if self.accepts_input(bytes.len()) {
+            self.push_copy(bytes);
         }
-        self.push_copy(bytes);
     }
 
     /// Appends a received read without copying it: the parser keeps the (reference-counted)
@@ -216,13 +212,19 @@ impl SseParser {
     /// # Ok::<(), naga_protocol::StreamError>(())
     /// ```
     pub fn feed_bytes(&mut self, bytes: Bytes) {
+        if self.accepts_input(bytes.len()) {
+            self.push_read(bytes);
+        }
+    }
+
+    /// What every feed does first: leaves the idle state and drops the handed-out event;
+    /// `false` after [`finish`](Self::finish), when `len` input bytes are refused (and
+    /// reported once as [`StreamError::DataAfterEnd`] if there are any).
+    fn accepts_input(&mut self, len: usize) -> bool {
         self.idle = false;
         self.release();
-        if self.finished {
-            self.after_end |= !bytes.is_empty();
-            return;
-        }
-        self.push_read(bytes);
+        self.after_end |= self.finished && len > 0;
+        !self.finished
     }
 
     /// The next complete event, an error for a broken event, or `None` when more input is
