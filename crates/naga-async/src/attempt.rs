@@ -10,6 +10,7 @@ use naga_protocol::{
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::origin::url_of;
 
 /// Sends `request` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
@@ -19,10 +20,11 @@ pub(crate) async fn execute(
     streaming: bool,
 ) -> Result<(reqwest::Response, AttemptLimits)> {
     let start = Instant::now();
+    let request = to_reqwest(client, request)?;
     let mut attempts = Attempts::new(&client.settings, streaming);
     loop {
         let limits = attempts.start(start.elapsed());
-        let (path, attempt) = (request.uri().path(), attempts.count());
+        let (path, attempt) = (request.url().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
         let (decision, error) = match run_once(client, &request, &limits).await {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
@@ -45,29 +47,37 @@ pub(crate) async fn execute(
     }
 }
 
+/// The request as reqwest takes it, built once per call: the headers and body are moved,
+/// and the URL reuses the client's parse of its base URL.
+fn to_reqwest(client: &Client, request: http::Request<Bytes>) -> Result<reqwest::Request> {
+    let (parts, body) = request.into_parts();
+    let url = url_of(client.origin.as_ref(), &parts.uri)?;
+    let mut request = reqwest::Request::new(parts.method, url);
+    *request.headers_mut() = parts.headers;
+    *request.body_mut() = Some(body.into());
+    Ok(request)
+}
+
 /// The retry policy's verdict, with this loop's clock and jitter.
 fn decide(attempts: &Attempts<'_>, outcome: Outcome<'_>, start: Instant) -> Decision {
     attempts.decide(outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
 }
 
-/// One attempt: copy the request, set this attempt's limits, send, wait for the headers.
+/// One attempt: copy the request (the body is shared), set this attempt's limits, send,
+/// wait for the headers.
 async fn run_once(
     client: &Client,
-    request: &http::Request<Bytes>,
+    request: &reqwest::Request,
     limits: &AttemptLimits,
 ) -> Result<reqwest::Response> {
-    let mut builder = client
-        .http
-        .request(request.method().clone(), request.uri().to_string())
-        .headers(request.headers().clone())
-        .body(request.body().clone());
+    let Some(mut request) = request.try_clone() else {
+        return Err(Error::Io("request body cannot be sent again".into()));
+    };
     if !limits.streaming {
-        if let Some((after, _)) = limits.attempt {
-            builder = builder.timeout(after);
-        }
-        return builder.send().await.map_err(|err| map_error(err, limits, true));
+        *request.timeout_mut() = limits.attempt.map(|(after, _)| after);
+        return client.http.execute(request).await.map_err(|err| map_error(err, limits, true));
     }
-    let send = builder.send();
+    let send = client.http.execute(request);
     match limits.header_wait() {
         Some((after, kind)) => match tokio::time::timeout(after, send).await {
             Ok(result) => result.map_err(|err| map_error(err, limits, true)),

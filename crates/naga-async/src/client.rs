@@ -10,6 +10,7 @@ use naga_protocol::{
 
 use crate::attempt::{execute, read_body};
 use crate::error::{Error, Result};
+use crate::origin::Origin;
 use crate::stream::ItemStream;
 
 /// An async NagaAI client. Cheap to clone: clones share one connection pool.
@@ -23,6 +24,9 @@ use crate::stream::ItemStream;
 pub struct Client {
     pub(crate) settings: ClientSettings,
     pub(crate) http: reqwest::Client,
+    /// The base URL parsed once (`None` if reqwest cannot parse it: each request then fails
+    /// the way a full parse does).
+    pub(crate) origin: Option<Origin>,
 }
 
 impl Client {
@@ -103,7 +107,8 @@ impl ClientBuilder {
             Some(http) => http,
             None => default_http(self.settings.timeouts.connect)?,
         };
-        Ok(Client { settings: self.settings, http })
+        let origin = Origin::new(self.settings.config.base_url());
+        Ok(Client { settings: self.settings, http, origin })
     }
 }
 

@@ -19,6 +19,7 @@ mod attempt;
 mod chat;
 mod client;
 mod error;
+mod origin;
 mod stream;
 
 pub use chat::ChatChunks;

@@ -4,11 +4,12 @@ use naga_protocol::{
     ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
     build_request, parse_response,
 };
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{Connector, DefaultConnector};
 
 use crate::attempt::execute;
 use crate::error::{Error, Result};
 use crate::resolver::InlineIpResolver;
+use crate::steady::SteadyTimeoutConnector;
 use crate::stream::ItemStream;
 
 /// A blocking NagaAI client. Cheap to clone: clones share one connection pool.
@@ -103,7 +104,7 @@ impl ClientBuilder {
                 .build();
             ureq::Agent::with_parts(
                 config,
-                DefaultConnector::default(),
+                DefaultConnector::default().chain(SteadyTimeoutConnector),
                 InlineIpResolver::default(),
             )
         });

@@ -19,6 +19,7 @@ mod chat;
 mod client;
 mod error;
 mod resolver;
+mod steady;
 mod stream;
 
 pub use chat::ChatChunks;

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode};
 
 use crate::retry::RetryAfter;
 
@@ -275,13 +275,19 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Stri
 }
 
 /// Header names that carry a request id, in order of preference.
-const REQUEST_ID_HEADERS: [&str; 4] = ["x-request-id", "request-id", "x-naga-request-id", "cf-ray"];
+/// Parsed once: looking a header up by `&str` parses the name on every call.
+static REQUEST_ID_HEADERS: [HeaderName; 4] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("request-id"),
+    HeaderName::from_static("x-naga-request-id"),
+    HeaderName::from_static("cf-ray"),
+];
 
 /// The first request-id header present with a printable value.
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS
         .iter()
-        .filter_map(|name| headers.get(*name))
+        .filter_map(|name| headers.get(name))
         .find_map(|value| value.to_str().ok())
         .map(str::to_owned)
 }

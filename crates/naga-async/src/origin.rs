@@ -1,0 +1,84 @@
+//! Request URLs for reqwest without parsing the whole URL again for every request.
+
+use reqwest::Url;
+
+use crate::error::{Error, Result};
+
+/// The client's base URL parsed once. reqwest wants a parsed [`Url`], and parsing one costs
+/// more than the rest of sending a small request on a pooled connection (the host goes
+/// through IDNA processing every time). A request to the base URL's scheme and authority
+/// reuses this parse and replaces only the path and query.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    scheme: String,
+    authority: String,
+    url: Url,
+}
+
+impl Origin {
+    /// The origin of `base_url`, when it parses as both an `http::Uri` and a `Url`.
+    pub(crate) fn new(base_url: &str) -> Option<Origin> {
+        let uri: http::Uri = base_url.parse().ok()?;
+        let url = Url::parse(base_url).ok()?;
+        let scheme = uri.scheme_str()?.to_owned();
+        Some(Origin { scheme, authority: uri.authority()?.as_str().to_owned(), url })
+    }
+
+    /// Whether `uri` has this origin's scheme and authority (spelled the same way).
+    fn holds(&self, uri: &http::Uri) -> bool {
+        uri.scheme_str() == Some(self.scheme.as_str())
+            && uri.authority().map(|a| a.as_str()) == Some(self.authority.as_str())
+    }
+}
+
+/// The [`Url`] of `uri`: the origin's parse with `uri`'s path and query when `uri` is
+/// under it, a full parse otherwise.
+pub(crate) fn url_of(origin: Option<&Origin>, uri: &http::Uri) -> Result<Url> {
+    match origin {
+        Some(origin) if origin.holds(uri) => {
+            let mut url = origin.url.clone();
+            url.set_path(uri.path());
+            url.set_query(uri.query());
+            Ok(url)
+        }
+        _ => Url::parse(&uri.to_string()).map_err(|err| Error::Io(Box::new(err))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reused parse equals a full parse of the same URI.
+    fn same_as_full_parse(base: &str, uri: &str) {
+        let origin = Origin::new(base).unwrap();
+        let uri: http::Uri = uri.parse().unwrap();
+        assert!(origin.holds(&uri), "{uri}");
+        let url = url_of(Some(&origin), &uri).unwrap();
+        assert_eq!(url, Url::parse(&uri.to_string()).unwrap());
+    }
+
+    #[test]
+    fn paths_and_queries_replace_the_base_path() {
+        same_as_full_parse("https://api.naga.ac/v1", "https://api.naga.ac/v1/chat/completions");
+        same_as_full_parse("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1/models?x=1&y=%20");
+        same_as_full_parse("http://[::1]:9/v1", "http://[::1]:9/v1/a/./b/../c");
+        same_as_full_parse(
+            "https://user:pw@Example.COM/v1",
+            "https://user:pw@Example.COM/v1/k%2Fy",
+        );
+    }
+
+    #[test]
+    fn another_origin_is_parsed_in_full() {
+        let origin = Origin::new("https://api.naga.ac/v1").unwrap();
+        for other in ["http://api.naga.ac/v1/x", "https://api.naga.ac:444/v1/x", "https://other/v1"]
+        {
+            let uri: http::Uri = other.parse().unwrap();
+            assert!(!origin.holds(&uri));
+            assert_eq!(url_of(Some(&origin), &uri).unwrap(), Url::parse(other).unwrap());
+        }
+        let uri: http::Uri = "https://api.naga.ac/v1/x".parse().unwrap();
+        assert_eq!(url_of(None, &uri).unwrap().as_str(), "https://api.naga.ac/v1/x");
+    }
+}
