@@ -7,9 +7,9 @@ use naga_protocol::{
 use ureq::unversioned::transport::{Connector, DefaultConnector};
 
 use crate::attempt::execute;
+use crate::connection::ConnectionConnector;
 use crate::error::{Error, Result};
 use crate::resolver::InlineIpResolver;
-use crate::steady::SteadyTimeoutConnector;
 use crate::stream::ItemStream;
 
 /// A blocking NagaAI client. Cheap to clone: clones share one connection pool.
@@ -104,7 +104,7 @@ impl ClientBuilder {
                 .build();
             ureq::Agent::with_parts(
                 config,
-                DefaultConnector::default().chain(SteadyTimeoutConnector),
+                DefaultConnector::default().chain(ConnectionConnector),
                 InlineIpResolver::default(),
             )
         });

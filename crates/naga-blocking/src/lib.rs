@@ -17,6 +17,7 @@
 mod attempt;
 mod chat;
 mod client;
+mod connection;
 mod error;
 mod resolver;
 mod steady;

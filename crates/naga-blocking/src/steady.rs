@@ -1,73 +1,24 @@
 //! Socket time limits that are set again only when they must change.
+//!
+//! A per-request limit (`timeout_global`, the deadline) is a point in time, so the time left
+//! differs at every read and write, and ureq's TCP transport calls `setsockopt` before each
+//! one whose limit differs from the last: three extra syscalls per request. [`steady`] hands
+//! the transport the limit it last set whenever that expires no earlier than asked and at
+//! most [`SLACK`] later, and rounds a new limit up by half the slack so the next requests can
+//! keep it too. A limit never expires early; a zero or absent limit is passed as it is.
 
-use ureq::Error;
+use ureq::unversioned::transport::NextTimeout;
 use ureq::unversioned::transport::time::Duration;
-use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 
 /// How much later than asked a socket time limit may expire. Linux keeps socket timeouts in
 /// scheduler ticks (1-10 ms) and rounds them up, so this adds no imprecision that was not
 /// there already.
 const SLACK: std::time::Duration = std::time::Duration::from_millis(1);
 
-/// Wraps the connection so ureq's socket time limits change only when they must.
-///
-/// A per-request limit (`timeout_global`, the deadline) is a point in time, so the time left
-/// differs at every read and write, and ureq's TCP transport calls `setsockopt` before each
-/// one: three extra syscalls per request. This wrapper hands the transport the limit it last
-/// set whenever that expires no earlier than asked and at most [`SLACK`] later, and rounds a
-/// new limit up by half the slack so the next requests can keep it too. A limit never
-/// expires early; a zero or absent limit is passed as it is.
-#[derive(Debug, Default)]
-pub(crate) struct SteadyTimeoutConnector;
-
-impl<In: Transport> Connector<In> for SteadyTimeoutConnector {
-    type Out = SteadyTimeouts<In>;
-
-    fn connect(
-        &self,
-        _details: &ConnectionDetails,
-        chained: Option<In>,
-    ) -> Result<Option<Self::Out>, Error> {
-        Ok(chained.map(|inner| SteadyTimeouts { inner, read: None, write: None }))
-    }
-}
-
-/// A connection whose read and write time limits are kept while they are close enough.
-#[derive(Debug)]
-pub(crate) struct SteadyTimeouts<T> {
-    inner: T,
-    read: Option<std::time::Duration>,
-    write: Option<std::time::Duration>,
-}
-
-impl<T: Transport> Transport for SteadyTimeouts<T> {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        self.inner.buffers()
-    }
-
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
-        let timeout = steady(timeout.for_write(), &mut self.write);
-        self.inner.transmit_output(amount, timeout)
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
-        let timeout = steady(timeout.for_read(), &mut self.read);
-        self.inner.await_input(timeout)
-    }
-
-    fn is_open(&mut self) -> bool {
-        self.inner.is_open()
-    }
-
-    fn is_tls(&self) -> bool {
-        self.inner.is_tls()
-    }
-}
-
 /// `timeout` with its limit replaced by `last` when that expires no earlier and at most
 /// [`SLACK`] later; otherwise with the limit rounded up by half the slack, remembered in
 /// `last`. Zero and absent limits pass unchanged.
-fn steady(timeout: NextTimeout, last: &mut Option<std::time::Duration>) -> NextTimeout {
+pub(crate) fn steady(timeout: NextTimeout, last: &mut Option<std::time::Duration>) -> NextTimeout {
     let Duration::Exact(asked) = timeout.after else { return timeout };
     if asked.is_zero() {
         return timeout;

@@ -1,0 +1,194 @@
+//! The connection naga-blocking's own agent puts over ureq's: steady socket time limits and
+//! one write for a small request.
+
+use ureq::Error;
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
+
+use crate::steady::steady;
+
+/// Wraps every connection of the agent in a [`Connection`].
+#[derive(Debug, Default)]
+pub(crate) struct ConnectionConnector;
+
+impl<In: Transport> Connector<In> for ConnectionConnector {
+    type Out = Connection<In>;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        Ok(chained.map(Connection::new))
+    }
+}
+
+/// A connection that sets socket time limits only when they must change (see
+/// [`steady`](crate::steady)) and holds back what ureq writes until it waits for the
+/// answer or the output buffer is full. ureq writes a request's head and body separately:
+/// two syscalls, and a server that often wakes up for the head alone and again for the body.
+/// Held back, a small request leaves in one write.
+#[derive(Debug)]
+pub(crate) struct Connection<T> {
+    inner: T,
+    /// Bytes ureq asked to transmit that are not written yet.
+    held: Vec<u8>,
+    read: Option<std::time::Duration>,
+    write: Option<std::time::Duration>,
+}
+
+impl<T: Transport> Connection<T> {
+    fn new(inner: T) -> Self {
+        Connection { inner, held: Vec::new(), read: None, write: None }
+    }
+
+    /// Writes the held bytes followed by the first `amount` bytes of the output buffer.
+    fn transmit(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        let timeout = steady(timeout.for_write(), &mut self.write);
+        let held = self.held.len();
+        let output = self.inner.buffers().output();
+        if held + amount <= output.len() {
+            output.copy_within(..amount, held);
+            put(output, &self.held)?;
+            self.held.clear();
+            return self.inner.transmit_output(held + amount, timeout);
+        }
+        // Too much for one buffer: the held bytes first, then the new ones.
+        let new = output.get(..amount).unwrap_or_default().to_vec();
+        if held > 0 {
+            put(output, &self.held)?;
+            self.held.clear();
+            self.inner.transmit_output(held, timeout)?;
+        }
+        put(self.inner.buffers().output(), &new)?;
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    /// Writes whatever is held, under the limit of the read that waits for the answer.
+    fn flush(&mut self, timeout: NextTimeout) -> Result<(), Error> {
+        if self.held.is_empty() { Ok(()) } else { self.transmit(0, timeout) }
+    }
+}
+
+impl<T: Transport> Transport for Connection<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        let room = self.inner.buffers().output().len();
+        if self.held.len() + amount > room {
+            return self.transmit(amount, timeout);
+        }
+        let output = self.inner.buffers().output();
+        self.held.extend_from_slice(output.get(..amount).unwrap_or_default());
+        Ok(())
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        self.flush(timeout)?;
+        if self.inner.buffers().can_use_input() {
+            return Ok(true);
+        }
+        self.await_input(timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        self.flush(timeout)?;
+        let timeout = steady(timeout.for_read(), &mut self.read);
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.held.is_empty() && self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+/// Copies `bytes` to the start of `output`.
+fn put(output: &mut [u8], bytes: &[u8]) -> Result<(), Error> {
+    let start = output.get_mut(..bytes.len()).ok_or_else(|| {
+        Error::Io(std::io::Error::other("held request bytes exceed the output buffer"))
+    })?;
+    start.copy_from_slice(bytes);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use ureq::unversioned::transport::LazyBuffers;
+
+    use super::*;
+
+    /// What a [`Recorder`] wrote, one entry a write.
+    type Writes = Arc<Mutex<Vec<Vec<u8>>>>;
+
+    /// Records each write; every read delivers `HTTP`.
+    #[derive(Debug)]
+    struct Recorder {
+        buffers: LazyBuffers,
+        writes: Writes,
+    }
+
+    impl Transport for Recorder {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+
+        fn transmit_output(&mut self, amount: usize, _: NextTimeout) -> Result<(), Error> {
+            let bytes = self.buffers.output()[..amount].to_vec();
+            self.writes.lock().unwrap().push(bytes);
+            Ok(())
+        }
+
+        fn await_input(&mut self, _: NextTimeout) -> Result<bool, Error> {
+            self.buffers.input_append_buf()[..4].copy_from_slice(b"HTTP");
+            self.buffers.input_appended(4);
+            Ok(true)
+        }
+
+        fn is_open(&mut self) -> bool {
+            true
+        }
+    }
+
+    fn connection(output_size: usize) -> (Connection<Recorder>, Writes) {
+        let writes = Arc::new(Mutex::new(Vec::new()));
+        let buffers = LazyBuffers::new(64, output_size);
+        (Connection::new(Recorder { buffers, writes: writes.clone() }), writes)
+    }
+
+    /// Has `connection` transmit `bytes` the way ureq does: through the output buffer.
+    fn send(connection: &mut Connection<Recorder>, bytes: &[u8]) {
+        connection.buffers().output()[..bytes.len()].copy_from_slice(bytes);
+        connection.transmit_output(bytes.len(), NextTimeout::default()).unwrap();
+    }
+
+    #[test]
+    fn head_and_body_leave_in_one_write_when_the_answer_is_awaited() {
+        let (mut connection, writes) = connection(64);
+        send(&mut connection, b"POST / HTTP/1.1\r\n\r\n");
+        send(&mut connection, b"{\"a\":1}");
+        assert!(writes.lock().unwrap().is_empty());
+        assert!(!connection.is_open(), "a connection holding bytes is not reused");
+        assert!(connection.maybe_await_input(NextTimeout::default()).unwrap());
+        assert_eq!(*writes.lock().unwrap(), [b"POST / HTTP/1.1\r\n\r\n{\"a\":1}".to_vec()]);
+        assert_eq!(connection.buffers().input(), b"HTTP");
+        assert!(connection.is_open());
+    }
+
+    #[test]
+    fn more_than_a_buffer_is_written_in_order() {
+        let (mut connection, writes) = connection(16);
+        send(&mut connection, b"head-0123");
+        send(&mut connection, b"body-abcdefgh");
+        send(&mut connection, b"tail");
+        connection.await_input(NextTimeout::default()).unwrap();
+        let expected: [&[u8]; 3] = [b"head-0123", b"body-abcdefgh", b"tail"];
+        assert_eq!(*writes.lock().unwrap(), expected);
+    }
+}
