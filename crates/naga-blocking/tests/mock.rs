@@ -52,3 +52,33 @@ fn a_stalled_stream_times_out() {
     assert_eq!(failure.error.timeout_kind(), Some(TimeoutKind::StreamIdle));
     assert_eq!(server.request_count("/v1/chat/completions"), 1);
 }
+
+/// The client keeps a socket time limit across requests while it is close to what is asked
+/// (no `setsockopt` per request): on a reused connection a slow answer inside the limit still
+/// arrives, and one past it still fails no earlier than the limit.
+#[test]
+fn time_limits_hold_on_a_reused_connection() {
+    use std::time::{Duration, Instant};
+    let server = MockServer::start_blocking();
+    let limited = |stall: &str, limit: u64| {
+        let settings = mock_settings(&server.base_url(), &[("x-mock-stall-ms", stall)]);
+        let settings = settings.request_timeout(Some(Duration::from_millis(limit)));
+        Client::builder().settings(settings).build().unwrap()
+    };
+    let inside = limited("150", 600);
+    for _ in 0..3 {
+        let started = Instant::now();
+        assert!(inside.chat(&tokyo()).unwrap().text().is_some_and(|t| t.contains("Tokyo")));
+        assert!(started.elapsed() >= Duration::from_millis(150));
+    }
+    let past = limited("600", 200);
+    let started = Instant::now();
+    let err = past.chat(&tokyo()).unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Request), "{err:?}");
+    assert!(
+        elapsed >= Duration::from_millis(200) && elapsed < Duration::from_millis(550),
+        "{elapsed:?}"
+    );
+    assert_eq!(server.request_count("/v1/chat/completions"), 4);
+}
