@@ -113,12 +113,14 @@ pub fn build_request<O: Operation + ?Sized>(
     op: &O,
 ) -> Result<Request<Bytes>, Error> {
     let body = op.body()?;
-    let uri = format!("{}{}", config.base_url(), op.path());
-    let mut builder = Request::builder().method(op.method()).uri(uri);
-    let headers = builder
-        .headers_mut()
-        .ok_or_else(|| Error::invalid("base_url", "does not form a valid request URL"))?;
-    headers.extend(config.default_headers().clone());
+    let invalid_url = || Error::invalid("base_url", "does not form a valid request URL");
+    let (base, path) = (config.base_url(), op.path());
+    let mut uri = String::with_capacity(base.len() + path.len());
+    uri.push_str(base);
+    uri.push_str(&path);
+    let uri = http::Uri::try_from(uri).map_err(|_| invalid_url())?;
+    // The default headers are the start of the map: cloned, not re-inserted one by one.
+    let mut headers = config.default_headers().clone();
     headers.insert(USER_AGENT, config.user_agent().clone());
     let accept = if op.is_streaming() { "text/event-stream" } else { "application/json" };
     headers.insert(ACCEPT, HeaderValue::from_static(accept));
@@ -128,9 +130,11 @@ pub fn build_request<O: Operation + ?Sized>(
     if let Some(secret) = auth_secret(config, op.auth())? {
         headers.insert(AUTHORIZATION, secret.bearer().clone());
     }
-    builder
-        .body(body.unwrap_or_default())
-        .map_err(|_| Error::invalid("base_url", "does not form a valid request URL"))
+    let mut request = Request::new(body.unwrap_or_default());
+    *request.method_mut() = op.method();
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    Ok(request)
 }
 
 fn auth_secret(config: &Config, auth: Auth) -> Result<Option<&crate::Secret>, Error> {
