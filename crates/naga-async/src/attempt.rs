@@ -28,8 +28,8 @@ pub(crate) async fn execute(
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
         let (decision, error) = match run_once(client, &request, &limits).await {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
-            Ok(response) => {
-                let (status, headers) = (response.status(), response.headers().clone());
+            Ok(mut response) => {
+                let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
                 let body = read_error(response).await;
                 let error = parse_api_error(Some(status), &headers, &body);
                 let outcome = Outcome::Response { status, headers: &headers };

@@ -52,9 +52,10 @@ impl Client {
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub async fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
         let request = build_request(&self.settings.config, op)?;
-        let (response, limits) = execute(self, request, false).await?;
+        let (mut response, limits) = execute(self, request, false).await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: reading the body does not look at them.
+        let headers = std::mem::take(response.headers_mut());
         let bytes = read_body(response, &limits).await?;
         let value = parse_response::<O>(status, &headers, &bytes)?;
         Ok(Response::new(status, headers, value))
