@@ -1,0 +1,216 @@
+//! A byte cursor over JSON text: whitespace, strings, plain integers, `null`, and raw value
+//! slices. Every method returns `None` on anything it does not read exactly like serde_json
+//! would; the caller then gives up the fast path.
+
+use std::borrow::Cow;
+
+/// Nesting (counted from the top-level value) beyond which the fast path gives up, well
+/// below serde_json's recursion limit of 128.
+pub(super) const MAX_DEPTH: usize = 100;
+
+/// A position in JSON text.
+#[derive(Debug)]
+pub(super) struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub(super) fn new(text: &'a str) -> Self {
+        Reader { text, bytes: text.as_bytes(), pos: 0 }
+    }
+
+    /// The next byte, without consuming it.
+    pub(super) fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Skips JSON whitespace (space, tab, LF, CR), then returns the next byte.
+    pub(super) fn peek_token(&mut self) -> Option<u8> {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+        self.peek()
+    }
+
+    /// Consumes `byte` (after whitespace) when it comes next.
+    pub(super) fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek_token() == Some(byte);
+        self.pos += usize::from(found);
+        found
+    }
+
+    /// Consumes the next byte (after whitespace).
+    pub(super) fn next_token(&mut self) -> Option<u8> {
+        let byte = self.peek_token()?;
+        self.pos += 1;
+        Some(byte)
+    }
+
+    /// Whether only whitespace is left.
+    pub(super) fn at_end(&mut self) -> bool {
+        self.peek_token().is_none()
+    }
+
+    /// Consumes `null` (after whitespace) when it comes next.
+    pub(super) fn eat_null(&mut self) -> bool {
+        let found = self.peek_token() == Some(b'n')
+            && self.bytes.get(self.pos..self.pos + 4) == Some(b"null".as_slice());
+        self.pos += if found { 4 } else { 0 };
+        found
+    }
+
+    /// A non-negative integer without sign, fraction, exponent or leading zero that fits a
+    /// `u64`; `None` for anything else (nothing is consumed then that matters: the fast path
+    /// is abandoned).
+    pub(super) fn uint(&mut self) -> Option<u64> {
+        let first = self.peek_token().filter(u8::is_ascii_digit)?;
+        self.pos += 1;
+        let mut value = u64::from(first - b'0');
+        while let Some(digit) = self.peek().filter(u8::is_ascii_digit) {
+            if value == 0 {
+                return None; // a leading zero
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'.' | b'e' | b'E') => None,
+            _ => Some(value),
+        }
+    }
+
+    /// A string (the next token must be `"`), borrowed when it has no escapes.
+    pub(super) fn string(&mut self) -> Option<Cow<'a, str>> {
+        if self.next_token()? != b'"' {
+            return None;
+        }
+        let mut owned: Option<String> = None;
+        loop {
+            let rest = self.bytes.get(self.pos..)?;
+            let len = memchr::memchr2(b'"', b'\\', rest)?;
+            let start = self.pos;
+            self.pos += len;
+            let piece = self.text.get(start..self.pos)?;
+            if piece.bytes().fold(false, |control, byte| control | (byte < 0x20)) {
+                return None;
+            }
+            let end = self.bytes.get(self.pos).copied();
+            self.pos += 1;
+            match (end, owned.as_mut()) {
+                (Some(b'"'), None) => return Some(Cow::Borrowed(piece)),
+                (Some(b'"'), Some(text)) => {
+                    text.push_str(piece);
+                    return owned.map(Cow::Owned);
+                }
+                _ => {
+                    let text = owned.get_or_insert_with(|| String::with_capacity(len + 16));
+                    text.push_str(piece);
+                    text.push(self.escape()?);
+                }
+            }
+        }
+    }
+
+    /// The character of an escape whose backslash was just consumed.
+    fn escape(&mut self) -> Option<char> {
+        let byte = self.peek()?;
+        self.pos += 1;
+        Some(match byte {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unicode_escape(),
+            _ => return None,
+        })
+    }
+
+    /// The character of `\uXXXX` (its `\u` consumed), joining a surrogate pair; a lone
+    /// surrogate is `None`.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let high = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&high) {
+            return char::from_u32(high); // `None` for a lone low surrogate
+        }
+        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u".as_slice()) {
+            return None;
+        }
+        self.pos += 2;
+        let low = self.hex4()?;
+        if !(0xDC00..0xE000).contains(&low) {
+            return None;
+        }
+        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    }
+
+    /// Four hex digits.
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.bytes.get(self.pos..self.pos + 4)?;
+        self.pos += 4;
+        digits
+            .iter()
+            .try_fold(0u32, |value, &digit| Some(value << 4 | char::from(digit).to_digit(16)?))
+    }
+
+    /// Skips one value of any kind and returns its text, found with an explicit depth
+    /// counter (`depth` is the nesting of the value's parent). The slice is not validated:
+    /// the caller parses it with serde_json. `None` when nesting would pass [`MAX_DEPTH`].
+    pub(super) fn raw_value(&mut self, depth: usize) -> Option<&'a str> {
+        self.peek_token()?;
+        let start = self.pos;
+        let mut open = 0usize;
+        loop {
+            match self.next_token()? {
+                b'"' => self.skip_string_body()?,
+                b'{' | b'[' => {
+                    open += 1;
+                    if depth + open > MAX_DEPTH {
+                        return None;
+                    }
+                }
+                b'}' | b']' => open = open.checked_sub(1)?,
+                b',' | b':' => {}
+                _ => self.skip_scalar(),
+            }
+            if open == 0 {
+                return self.text.get(start..self.pos);
+            }
+        }
+    }
+
+    /// Skips to just past the closing quote of a string whose opening quote was consumed.
+    fn skip_string_body(&mut self) -> Option<()> {
+        loop {
+            let rest = self.bytes.get(self.pos..)?;
+            self.pos += memchr::memchr2(b'"', b'\\', rest)?;
+            let end = self.peek()?;
+            self.pos += if end == b'"' { 1 } else { 2 };
+            if end == b'"' {
+                return Some(());
+            }
+        }
+    }
+
+    /// Skips the rest of a number or literal whose first byte was consumed.
+    fn skip_scalar(&mut self) {
+        while let Some(byte) = self.peek() {
+            if matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b',' | b':' | b'"')
+                || matches!(byte, b'[' | b']' | b'{' | b'}')
+            {
+                return;
+            }
+            self.pos += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;
