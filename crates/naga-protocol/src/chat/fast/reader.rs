@@ -63,23 +63,26 @@ impl<'a> Reader<'a> {
     }
 
     /// A non-negative integer without sign, fraction, exponent or leading zero that fits a
-    /// `u64`; `None` for anything else (nothing is consumed then that matters: the fast path
-    /// is abandoned).
+    /// `u64`; `None` for anything else.
     pub(super) fn uint(&mut self) -> Option<u64> {
-        let first = self.peek_token().filter(u8::is_ascii_digit)?;
-        self.pos += 1;
-        let mut value = u64::from(first - b'0');
-        while let Some(digit) = self.peek().filter(u8::is_ascii_digit) {
-            if value == 0 {
-                return None; // a leading zero
-            }
-            value = value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+        self.peek_token()?;
+        let start = self.pos;
+        let mut value = 0u64;
+        while let Some(digit) = self.peek().map(|byte| byte.wrapping_sub(b'0')).filter(|d| *d < 10)
+        {
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
             self.pos += 1;
         }
-        match self.peek() {
-            Some(b'.' | b'e' | b'E') => None,
-            _ => Some(value),
+        let digits = self.bytes.get(start..self.pos)?;
+        let leading_zero = digits.len() > 1 && digits.first() == Some(&b'0');
+        if digits.is_empty() || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+            return None;
         }
+        if digits.len() >= 20 {
+            // Up to 19 digits always fit a `u64`; 20 may not.
+            return self.text.get(start..self.pos)?.parse().ok();
+        }
+        Some(value)
     }
 
     /// A string (the next token must be `"`), borrowed when it has no escapes.
@@ -87,30 +90,31 @@ impl<'a> Reader<'a> {
         if self.next_token()? != b'"' {
             return None;
         }
-        let mut owned: Option<String> = None;
+        let start = self.pos;
+        let end = start + special_byte(self.bytes.get(start..)?)?;
+        self.pos = end + 1;
+        match self.bytes.get(end) {
+            Some(b'"') => self.text.get(start..end).map(Cow::Borrowed),
+            _ => self.escaped_string(start, end).map(Cow::Owned),
+        }
+    }
+
+    /// The rest of a string that starts at `start` and whose first special byte (at `end`)
+    /// is not its closing quote; the reader is just past that byte.
+    #[cold]
+    fn escaped_string(&mut self, start: usize, mut end: usize) -> Option<String> {
+        let mut text = String::with_capacity(end - start + 16);
+        let mut piece = start;
         loop {
-            let rest = self.bytes.get(self.pos..)?;
-            let len = memchr::memchr2(b'"', b'\\', rest)?;
-            let start = self.pos;
-            self.pos += len;
-            let piece = self.text.get(start..self.pos)?;
-            if piece.bytes().fold(false, |control, byte| control | (byte < 0x20)) {
-                return None;
+            text.push_str(self.text.get(piece..end)?);
+            match self.bytes.get(end)? {
+                b'"' => return Some(text),
+                b'\\' => text.push(self.escape()?),
+                _ => return None, // a control character
             }
-            let end = self.bytes.get(self.pos).copied();
-            self.pos += 1;
-            match (end, owned.as_mut()) {
-                (Some(b'"'), None) => return Some(Cow::Borrowed(piece)),
-                (Some(b'"'), Some(text)) => {
-                    text.push_str(piece);
-                    return owned.map(Cow::Owned);
-                }
-                _ => {
-                    let text = owned.get_or_insert_with(|| String::with_capacity(len + 16));
-                    text.push_str(piece);
-                    text.push(self.escape()?);
-                }
-            }
+            piece = self.pos;
+            end = piece + special_byte(self.bytes.get(piece..)?)?;
+            self.pos = end + 1;
         }
     }
 
@@ -209,6 +213,41 @@ impl<'a> Reader<'a> {
             self.pos += 1;
         }
     }
+}
+
+/// `0x01` in every byte.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// `0x80` in every byte.
+const HIGHS: u64 = ONES * 0x80;
+
+/// The index of the first `"`, `\` or control character (`< 0x20`) in `bytes`, eight bytes
+/// at a time.
+fn special_byte(bytes: &[u8]) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for word in &mut words {
+        let found = special_bytes(u64::from_le_bytes(word.try_into().ok()?));
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    // The last 0..=7 bytes, padded with spaces (not special) to one more word.
+    let mut last = [b' '; 8];
+    last.iter_mut().zip(words.remainder()).for_each(|(slot, byte)| *slot = *byte);
+    let found = special_bytes(u64::from_le_bytes(last));
+    (found != 0).then(|| offset + (found.trailing_zeros() / 8) as usize)
+}
+
+/// The high bit of each byte of `word` that is `"`, `\` or below `0x20`. Only the lowest
+/// set bit is exact (a borrow can flag a byte above a flagged one), which is all
+/// [`special_byte`] uses.
+fn special_bytes(word: u64) -> u64 {
+    let zero_byte = |value: u64| value.wrapping_sub(ONES) & !value & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    zero_byte(word ^ (ONES * u64::from(b'"')))
+        | zero_byte(word ^ (ONES * u64::from(b'\\')))
+        | below_space
 }
 
 #[cfg(test)]

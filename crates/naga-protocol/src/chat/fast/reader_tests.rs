@@ -104,3 +104,25 @@ fn raw_values_stop_at_the_depth_limit() {
     let wide = format!("[{}]", "[1],".repeat(1000) + "2");
     assert_eq!(raw(&wide, 1).map(|(value, _)| value.len()), Some(wide.len()));
 }
+
+#[test]
+fn special_bytes_are_found_at_every_position() {
+    for len in 0..40 {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for at in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = special;
+                if at + 1 < len {
+                    bytes[at + 1] = b'"'; // a second one after it must not win
+                }
+                assert_eq!(special_byte(&bytes), Some(at), "{len} {special} {at}");
+            }
+            assert_eq!(special_byte(&vec![b'a'; len]), None);
+        }
+    }
+    let text = "é東😀 !#[]\u{7f}~".repeat(3);
+    assert_eq!(special_byte(text.as_bytes()), None);
+    let mut high = vec![0xffu8, 0x80, 0xa0, 0x21, 0x20, 0x7f, 0x5b, 0x5d];
+    high.push(0x1f);
+    assert_eq!(special_byte(&high), Some(8));
+}
