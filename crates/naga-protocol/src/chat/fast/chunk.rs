@@ -1,14 +1,13 @@
 //! Fills a [`ChatCompletionChunk`] the way its `tolerant_deserialize!` field lists (in
 //! `chat/chunk.rs`) read it, for the shapes real providers send.
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
+use super::keys::{KnownKey, known_keys};
 use super::reader::Reader;
 use super::{
-    extra, first_time, object, objects, optional_count, optional_enum, optional_string, put,
-    serde_value, string_or_empty,
+    Key, extra, object, objects, optional_count, optional_enum, optional_string, serde_value,
+    string_or_empty,
 };
 use crate::chat::chunk::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta,
@@ -28,28 +27,31 @@ const FUNCTION: usize = 7;
 pub(crate) fn chunk(data: &str) -> Option<ChatCompletionChunk> {
     let mut reader = Reader::new(data);
     let mut out = ChatCompletionChunk::default();
-    let mut seen = 0;
-    object(&mut reader, |reader, key| chunk_field(reader, key, &mut out, &mut seen))?;
+    object(&mut reader, CHUNK_KEYS, |reader, key| chunk_field(reader, key, &mut out))?;
     reader.at_end().then_some(out)
 }
 
+/// The chunk's keys, in the order servers send them.
+const CHUNK_KEYS: &[KnownKey] =
+    known_keys!["id", "object", "created", "model", "system_fingerprint", "choices", "usage"];
+
 fn chunk_field<'a>(
     reader: &mut Reader<'a>,
-    key: Cow<'a, str>,
+    key: Key<'a>,
     out: &mut ChatCompletionChunk,
-    seen: &mut u32,
 ) -> Option<()> {
-    let bit = match key.as_ref() {
-        "id" => put(&mut out.id, string_or_empty(reader)?, 0),
-        "object" => put(&mut out.object, string_or_empty(reader)?, 1),
-        "created" => put(&mut out.created, optional_count(reader)?, 2),
-        "model" => put(&mut out.model, string_or_empty(reader)?, 3),
-        "choices" => choices(reader, &mut out.choices).map(|()| 4)?,
-        "usage" => put(&mut out.usage, usage(reader)?, 5),
-        "system_fingerprint" => put(&mut out.system_fingerprint, optional_string(reader)?, 6),
-        _ => return extra(reader, CHUNK, key, &mut out.extra),
-    };
-    first_time(seen, bit)
+    match key {
+        Key::Known(0) => out.id = string_or_empty(reader)?,
+        Key::Known(1) => out.object = string_or_empty(reader)?,
+        Key::Known(2) => out.created = optional_count(reader)?,
+        Key::Known(3) => out.model = string_or_empty(reader)?,
+        Key::Known(4) => out.system_fingerprint = optional_string(reader)?,
+        Key::Known(5) => choices(reader, &mut out.choices)?,
+        Key::Known(6) => out.usage = usage(reader)?,
+        Key::Known(_) => return None,
+        Key::Other(name) => return extra(reader, CHUNK, name, &mut out.extra),
+    }
+    Some(())
 }
 
 /// `usage`: `null` or an object (read by serde; it comes once per stream).
@@ -66,25 +68,23 @@ fn choices(reader: &mut Reader<'_>, items: &mut Vec<ChunkChoice>) -> Option<()> 
         return Some(());
     }
     objects(reader, items, |reader, choice| {
-        let mut seen = 0;
-        object(reader, |reader, key| choice_field(reader, key, choice, &mut seen))
+        object(reader, CHOICE_KEYS, |reader, key| choice_field(reader, key, choice))
     })
 }
 
-fn choice_field<'a>(
-    reader: &mut Reader<'a>,
-    key: Cow<'a, str>,
-    out: &mut ChunkChoice,
-    seen: &mut u32,
-) -> Option<()> {
-    let bit = match key.as_ref() {
-        "index" => put(&mut out.index, index_or_zero(reader)?, 0),
-        "delta" => delta(reader, &mut out.delta).map(|()| 1)?,
-        "finish_reason" => put(&mut out.finish_reason, optional_enum(reader)?, 2),
-        "logprobs" => put(&mut out.logprobs, optional_value(reader, CHOICE)?, 3),
-        _ => return extra(reader, CHOICE, key, &mut out.extra),
-    };
-    first_time(seen, bit)
+/// A choice's keys, in the order servers send them.
+const CHOICE_KEYS: &[KnownKey] = known_keys!["index", "delta", "logprobs", "finish_reason"];
+
+fn choice_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut ChunkChoice) -> Option<()> {
+    match key {
+        Key::Known(0) => out.index = index_or_zero(reader)?,
+        Key::Known(1) => delta(reader, &mut out.delta)?,
+        Key::Known(2) => out.logprobs = optional_value(reader, CHOICE)?,
+        Key::Known(3) => out.finish_reason = optional_enum(reader)?,
+        Key::Known(_) => return None,
+        Key::Other(name) => return extra(reader, CHOICE, name, &mut out.extra),
+    }
+    Some(())
 }
 
 /// `lenient_u32_or_zero` for a plain integer or `null`.
@@ -111,29 +111,37 @@ fn delta(reader: &mut Reader<'_>, out: &mut Delta) -> Option<()> {
     if reader.eat_null() {
         return Some(());
     }
-    let mut seen = 0;
-    object(reader, |reader, key| delta_field(reader, key, out, &mut seen))
+    object(reader, DELTA_KEYS, |reader, key| delta_field(reader, key, out))
 }
 
-fn delta_field<'a>(
-    reader: &mut Reader<'a>,
-    key: Cow<'a, str>,
-    out: &mut Delta,
-    seen: &mut u32,
-) -> Option<()> {
-    let bit = match key.as_ref() {
-        "role" => put(&mut out.role, optional_enum(reader)?, 0),
-        "content" => put(&mut out.content, content(reader)?, 1),
-        "refusal" => put(&mut out.refusal, optional_string(reader)?, 2),
-        "tool_calls" => tool_calls(reader, &mut out.tool_calls).map(|()| 3)?,
-        "reasoning_content" => put(&mut out.reasoning_content, optional_string(reader)?, 4),
-        "reasoning" => put(&mut out.reasoning, optional_string(reader)?, 5),
-        "reasoning_details" => put(&mut out.reasoning_details, values(reader)?, 6),
-        "annotations" => put(&mut out.annotations, values(reader)?, 7),
-        "images" => put(&mut out.images, values(reader)?, 8),
-        _ => return extra(reader, DELTA, key, &mut out.extra),
-    };
-    first_time(seen, bit)
+/// A delta's keys, in the order servers send them.
+const DELTA_KEYS: &[KnownKey] = known_keys![
+    "role",
+    "content",
+    "reasoning_content",
+    "refusal",
+    "tool_calls",
+    "reasoning",
+    "reasoning_details",
+    "annotations",
+    "images"
+];
+
+fn delta_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut Delta) -> Option<()> {
+    match key {
+        Key::Known(0) => out.role = optional_enum(reader)?,
+        Key::Known(1) => out.content = content(reader)?,
+        Key::Known(2) => out.reasoning_content = optional_string(reader)?,
+        Key::Known(3) => out.refusal = optional_string(reader)?,
+        Key::Known(4) => tool_calls(reader, &mut out.tool_calls)?,
+        Key::Known(5) => out.reasoning = optional_string(reader)?,
+        Key::Known(6) => out.reasoning_details = values(reader)?,
+        Key::Known(7) => out.annotations = values(reader)?,
+        Key::Known(8) => out.images = values(reader)?,
+        Key::Known(_) => return None,
+        Key::Other(name) => return extra(reader, DELTA, name, &mut out.extra),
+    }
+    Some(())
 }
 
 /// Delta content: a string as `Text`; parts and other values read by serde.
@@ -159,26 +167,31 @@ fn tool_calls(reader: &mut Reader<'_>, out: &mut Option<Vec<ToolCallDelta>>) -> 
         return Some(());
     }
     objects(reader, out.get_or_insert_with(Vec::new), |reader, call| {
-        let mut seen = 0;
-        object(reader, |reader, key| tool_call_field(reader, key, call, &mut seen))
+        object(reader, TOOL_CALL_KEYS, |reader, key| tool_call_field(reader, key, call))
     })
 }
 
+/// A tool call's keys, in the order servers send them.
+const TOOL_CALL_KEYS: &[KnownKey] = known_keys!["index", "id", "type", "function"];
+
 fn tool_call_field<'a>(
     reader: &mut Reader<'a>,
-    key: Cow<'a, str>,
+    key: Key<'a>,
     out: &mut ToolCallDelta,
-    seen: &mut u32,
 ) -> Option<()> {
-    let bit = match key.as_ref() {
-        "index" => put(&mut out.index, optional_index(reader)?, 0),
-        "id" => put(&mut out.id, optional_string(reader)?, 1),
-        "type" => put(&mut out.kind, optional_enum(reader)?, 2),
-        "function" => put(&mut out.function, function(reader)?, 3),
-        _ => return extra(reader, TOOL_CALL, key, &mut out.extra),
-    };
-    first_time(seen, bit)
+    match key {
+        Key::Known(0) => out.index = optional_index(reader)?,
+        Key::Known(1) => out.id = optional_string(reader)?,
+        Key::Known(2) => out.kind = optional_enum(reader)?,
+        Key::Known(3) => out.function = function(reader)?,
+        Key::Known(_) => return None,
+        Key::Other(name) => return extra(reader, TOOL_CALL, name, &mut out.extra),
+    }
+    Some(())
 }
+
+/// A function's keys.
+const FUNCTION_KEYS: &[KnownKey] = known_keys!["name", "arguments"];
 
 /// A tool call's `function`: `null` or an object.
 fn function(reader: &mut Reader<'_>) -> Option<Option<FunctionCallDelta>> {
@@ -186,14 +199,14 @@ fn function(reader: &mut Reader<'_>) -> Option<Option<FunctionCallDelta>> {
         return Some(None);
     }
     let mut out = FunctionCallDelta::default();
-    let mut seen = 0;
-    object(reader, |reader, key| {
-        let bit = match key.as_ref() {
-            "name" => put(&mut out.name, optional_string(reader)?, 0),
-            "arguments" => put(&mut out.arguments, arguments(reader)?, 1),
-            _ => return extra(reader, FUNCTION, key, &mut out.extra),
-        };
-        first_time(&mut seen, bit)
+    object(reader, FUNCTION_KEYS, |reader, key| {
+        match key {
+            Key::Known(0) => out.name = optional_string(reader)?,
+            Key::Known(1) => out.arguments = arguments(reader)?,
+            Key::Known(_) => return None,
+            Key::Other(name) => return extra(reader, FUNCTION, name, &mut out.extra),
+        }
+        Some(())
     })?;
     Some(Some(out))
 }

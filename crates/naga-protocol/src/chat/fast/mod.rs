@@ -9,6 +9,7 @@
 //! cut out as raw text and handed to the same serde types the macro uses.
 
 mod chunk;
+mod keys;
 mod reader;
 
 use std::borrow::Cow;
@@ -16,15 +17,27 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use keys::KnownKey;
 use reader::Reader;
 
 pub(crate) use chunk::chunk;
 
-/// Reads an object (the next token must be `{`), calling `field` with the reader placed
-/// at each value; `field` must consume the value.
+/// An object key: the index of a known one, or any other.
+#[derive(Debug)]
+enum Key<'a> {
+    /// `keys[index]` of the object.
+    Known(usize),
+    /// Any other key, decoded.
+    Other(Cow<'a, str>),
+}
+
+/// Reads an object (the next token must be `{`) whose known keys are `keys`,
+/// calling `field` with the reader placed at each value; `field` must consume the value.
+/// A repeated known key gives up (serde would reset the field to read it again).
 fn object<'a>(
     reader: &mut Reader<'a>,
-    mut field: impl FnMut(&mut Reader<'a>, Cow<'a, str>) -> Option<()>,
+    keys: &[KnownKey],
+    mut field: impl FnMut(&mut Reader<'a>, Key<'a>) -> Option<()>,
 ) -> Option<()> {
     if reader.next_token()? != b'{' {
         return None;
@@ -32,8 +45,16 @@ fn object<'a>(
     if reader.eat(b'}') {
         return Some(());
     }
+    let (mut seen, mut hint) = (0u64, 0);
     loop {
-        let key = reader.string()?;
+        let key = key(reader, keys, hint)?;
+        if let Key::Known(index) = key {
+            let bit = 1u64.checked_shl(u32::try_from(index).ok()?)?;
+            if seen & bit != 0 {
+                return None;
+            }
+            (seen, hint) = (seen | bit, index + 1);
+        }
         if !reader.eat(b':') {
             return None;
         }
@@ -43,6 +64,22 @@ fn object<'a>(
             b'}' => return Some(()),
             _ => return None,
         }
+    }
+}
+
+/// The next key: a known one written plainly, else any string (which may still name a
+/// known key through escapes).
+fn key<'a>(reader: &mut Reader<'a>, keys: &[KnownKey], hint: usize) -> Option<Key<'a>> {
+    if reader.peek_token()? != b'"' {
+        return None;
+    }
+    if let Some(index) = reader.known_key(keys, hint) {
+        return Some(Key::Known(index));
+    }
+    let name = reader.string()?;
+    match keys.iter().position(|key| key.name == name) {
+        Some(index) => Some(Key::Known(index)),
+        None => Some(Key::Other(name)),
     }
 }
 
@@ -71,22 +108,6 @@ fn objects<'a, T: Default>(
             _ => return None,
         }
     }
-}
-
-/// Marks field `bit` as seen; `None` when it was seen before (a repeated key).
-fn first_time(seen: &mut u32, bit: u32) -> Option<()> {
-    let mask = 1u32 << bit;
-    if *seen & mask != 0 {
-        return None;
-    }
-    *seen |= mask;
-    Some(())
-}
-
-/// Stores `value` in `slot`; returns the field's `bit` for [`first_time`].
-fn put<T>(slot: &mut T, value: T, bit: u32) -> u32 {
-    *slot = value;
-    bit
 }
 
 /// A string, or `null` as `None`.

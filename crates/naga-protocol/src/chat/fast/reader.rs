@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use super::keys::{self, KnownKey};
+
 /// Nesting (counted from the top-level value) beyond which the fast path gives up, well
 /// below serde_json's recursion limit of 128.
 pub(super) const MAX_DEPTH: usize = 100;
@@ -83,6 +85,14 @@ impl<'a> Reader<'a> {
             return self.text.get(start..self.pos)?.parse().ok();
         }
         Some(value)
+    }
+
+    /// Consumes the key that comes next when it is one of `keys` written plainly, and
+    /// returns its index; tries them from `hint` on.
+    pub(super) fn known_key(&mut self, keys: &[KnownKey], hint: usize) -> Option<usize> {
+        let (index, len) = keys::find(keys, self.bytes.get(self.pos..)?, hint)?;
+        self.pos += len;
+        Some(index)
     }
 
     /// A string (the next token must be `"`), borrowed when it has no escapes.
