@@ -69,6 +69,7 @@ fn object<'a>(
 
 /// The next key: a known one written plainly, else any string (which may still name a
 /// known key through escapes).
+#[inline]
 fn key<'a>(reader: &mut Reader<'a>, keys: &[KnownKey], hint: usize) -> Option<Key<'a>> {
     if reader.peek_token()? != b'"' {
         return None;

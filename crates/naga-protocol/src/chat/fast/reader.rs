@@ -96,6 +96,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string (the next token must be `"`), borrowed when it has no escapes.
+    #[inline]
     pub(super) fn string(&mut self) -> Option<Cow<'a, str>> {
         if self.next_token()? != b'"' {
             return None;
