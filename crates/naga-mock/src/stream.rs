@@ -1,4 +1,5 @@
-//! The SSE response: frames `data: <json>\n\n` pushed by a task that applies the stream faults.
+//! The SSE response: frames `data: <json>\n\n`, rendered one at a time as hyper asks for
+//! them; a producer task applies the mid-stream faults when any is set.
 
 use std::time::Duration;
 
@@ -16,8 +17,16 @@ type Tx = Sender<Result<Bytes, AbortError>>;
 
 /// A `text/event-stream` response carrying `chunks`, with `faults` applied.
 pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBody> {
-    let (tx, body) = MockBody::channel();
-    tokio::spawn(produce(tx, chunks, faults));
+    let frames = Frames::new(chunks, &faults);
+    let body = if faults.has_mid_stream_fault() {
+        let (tx, body) = MockBody::channel();
+        tokio::spawn(produce(tx, frames, faults));
+        body
+    } else {
+        // Nothing to inject between events: hyper pulls the frames itself (no task, no
+        // channel), as fast as the connection takes them.
+        MockBody::Frames(frames)
+    };
     let mut response = Response::new(body);
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
@@ -26,31 +35,63 @@ pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBo
     response
 }
 
+/// The events of one answer, rendered on demand: every chunk, then `data: [DONE]` unless
+/// `x-mock-no-done`. The second event (the first content chunk) carries the
+/// `x-mock-oversized-event-bytes` padding.
+#[derive(Debug)]
+pub(crate) struct Frames {
+    chunks: std::vec::IntoIter<Json>,
+    sent: usize,
+    pad_to: Option<usize>,
+    done: Option<Bytes>,
+}
+
+impl Frames {
+    fn new(chunks: Vec<Json>, faults: &Faults) -> Self {
+        let done = (!faults.no_done).then_some(Bytes::from_static(b"data: [DONE]\n\n"));
+        Frames { chunks: chunks.into_iter(), sent: 0, pad_to: faults.oversized_event_bytes, done }
+    }
+
+    /// How many chunks the answer has (the `[DONE]` frame follows the last).
+    fn len(&self) -> usize {
+        self.sent + self.chunks.len()
+    }
+}
+
+impl Iterator for Frames {
+    type Item = Bytes;
+
+    fn next(&mut self) -> Option<Bytes> {
+        let Some(chunk) = self.chunks.next() else {
+            return self.done.take();
+        };
+        let mut data = chunk.to_string();
+        if self.sent == 1 {
+            pad(&mut data, self.pad_to);
+        }
+        self.sent += 1;
+        Some(frame(data.as_bytes()))
+    }
+}
+
+/// Sends the frames with the mid-stream faults applied before each event (and before
+/// `[DONE]`, which counts as the event after the last chunk).
+async fn produce(tx: Tx, mut frames: Frames, faults: Faults) {
+    for i in 0..=frames.len() {
+        if let Step::Stop = before_event(&tx, &faults, i).await {
+            return;
+        }
+        let Some(bytes) = frames.next() else { return };
+        if tx.send(Ok(bytes)).await.is_err() {
+            return;
+        }
+    }
+}
+
 /// What to do before sending event `i`.
 enum Step {
     Continue,
     Stop,
-}
-
-async fn produce(tx: Tx, chunks: Vec<Json>, faults: Faults) {
-    for (i, chunk) in chunks.iter().enumerate() {
-        if let Step::Stop = before_event(&tx, &faults, i).await {
-            return;
-        }
-        let mut data = chunk.to_string();
-        if i == 1 {
-            pad(&mut data, faults.oversized_event_bytes);
-        }
-        if tx.send(Ok(frame(data.as_bytes()))).await.is_err() {
-            return;
-        }
-    }
-    if let Step::Stop = before_event(&tx, &faults, chunks.len()).await {
-        return;
-    }
-    if !faults.no_done {
-        let _ = tx.send(Ok(Bytes::from_static(b"data: [DONE]\n\n"))).await;
-    }
 }
 
 /// Applies the faults due after `sent` events.
