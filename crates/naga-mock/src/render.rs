@@ -66,10 +66,11 @@ pub(crate) fn chunk_objects(answer: &Answer, include_usage: bool) -> Vec<Json> {
         deltas
             .extend(argument_fragments(&call.arguments).iter().map(|f| tool_delta(index, None, f)));
     }
-    let mut chunks: Vec<Json> = deltas.into_iter().map(|d| chunk(answer, d, None)).collect();
-    chunks.push(chunk(answer, Json::object([]), Some(answer.finish_reason)));
+    let head = ChunkHead::new(answer);
+    let mut chunks: Vec<Json> = deltas.into_iter().map(|d| head.chunk(d, None)).collect();
+    chunks.push(head.chunk(Json::object([]), Some(answer.finish_reason)));
     if include_usage {
-        let mut trailer = chunk_head(answer);
+        let mut trailer = head.fields();
         trailer.push("choices", Json::Array(Vec::new()));
         trailer.push("usage", answer.usage.clone());
         chunks.push(trailer);
@@ -92,22 +93,53 @@ fn tool_delta(index: usize, call: Option<&crate::tools::ToolCall>, arguments: &s
     Json::object([("tool_calls", Json::Array(vec![entry]))])
 }
 
-fn chunk_head(answer: &Answer) -> Json {
-    Json::object([
-        ("id", answer.id.as_str().into()),
-        ("object", "chat.completion.chunk".into()),
-        ("created", answer.created.into()),
-        ("model", answer.model.as_str().into()),
-    ])
+/// The fields every chunk of one answer starts with, each rendered once.
+struct ChunkHead {
+    id: Json,
+    object: Json,
+    created: Json,
+    model: Json,
+    no_finish: Json,
 }
 
-fn chunk(answer: &Answer, delta: Json, finish_reason: Option<&str>) -> Json {
-    let choice = Json::object([
-        ("index", 0u64.into()),
-        ("delta", delta),
-        ("finish_reason", finish_reason.into()),
-    ]);
-    let mut chunk = chunk_head(answer);
-    chunk.push("choices", Json::Array(vec![choice]));
-    chunk
+impl ChunkHead {
+    fn new(answer: &Answer) -> Self {
+        ChunkHead {
+            id: Json::raw(&answer.id.as_str().into()),
+            object: Json::raw(&"chat.completion.chunk".into()),
+            created: Json::raw(&answer.created.into()),
+            model: Json::raw(&answer.model.as_str().into()),
+            no_finish: Json::raw(&Json::Value(Value::Null)),
+        }
+    }
+
+    /// `id`, `object`, `created`, `model` (the usage trailer's start).
+    fn fields(&self) -> Json {
+        Json::object([
+            ("id", Json::raw(&self.id)),
+            ("object", Json::raw(&self.object)),
+            ("created", Json::raw(&self.created)),
+            ("model", Json::raw(&self.model)),
+        ])
+    }
+
+    /// A chunk with one choice carrying `delta` and `finish_reason`.
+    fn chunk(&self, delta: Json, finish_reason: Option<&str>) -> Json {
+        let finish_reason = match finish_reason {
+            None => Json::raw(&self.no_finish),
+            reason => reason.into(),
+        };
+        let choice = Json::object([
+            ("index", 0u64.into()),
+            ("delta", delta),
+            ("finish_reason", finish_reason),
+        ]);
+        Json::object([
+            ("id", Json::raw(&self.id)),
+            ("object", Json::raw(&self.object)),
+            ("created", Json::raw(&self.created)),
+            ("model", Json::raw(&self.model)),
+            ("choices", Json::Array(vec![choice])),
+        ])
+    }
 }

@@ -211,6 +211,6 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
         let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
         sse_response(chunk_objects(&answer, include_usage), faults)
     } else {
-        json_response(StatusCode::OK, completion_json(&answer).to_string().into())
+        json_response(StatusCode::OK, completion_json(&answer).to_vec().into())
     }
 }

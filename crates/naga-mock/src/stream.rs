@@ -65,12 +65,9 @@ impl Iterator for Frames {
         let Some(chunk) = self.chunks.next() else {
             return self.done.take();
         };
-        let mut data = chunk.to_string();
-        if self.sent == 1 {
-            pad(&mut data, self.pad_to);
-        }
+        let pad_to = if self.sent == 1 { self.pad_to } else { None };
         self.sent += 1;
-        Some(frame(data.as_bytes()))
+        Some(json_frame(&chunk, pad_to))
     }
 }
 
@@ -140,7 +137,7 @@ async fn send(tx: &Tx, bytes: Bytes) -> bool {
     tx.send(Ok(bytes)).await.is_err()
 }
 
-pub(crate) fn frame(data: &[u8]) -> Bytes {
+fn frame(data: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(data.len() + 8);
     out.extend_from_slice(b"data: ");
     out.extend_from_slice(data);
@@ -148,10 +145,16 @@ pub(crate) fn frame(data: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// Pads JSON `data` with trailing spaces (still valid JSON) to `target` bytes.
-fn pad(data: &mut String, target: Option<usize>) {
-    if let Some(target) = target {
-        let missing = target.saturating_sub(data.len());
-        data.extend(std::iter::repeat_n(' ', missing));
+/// `data: <chunk>\n\n`, the JSON padded with trailing spaces (still valid JSON) to `pad_to`
+/// bytes when given.
+pub(crate) fn json_frame(chunk: &Json, pad_to: Option<usize>) -> Bytes {
+    let mut out = Vec::with_capacity(320);
+    out.extend_from_slice(b"data: ");
+    chunk.write_to(&mut out);
+    if let Some(target) = pad_to {
+        let missing = target.saturating_sub(out.len() - b"data: ".len());
+        out.resize(out.len() + missing, b' ');
     }
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }
