@@ -7,7 +7,6 @@
 
 use std::fmt::{self, Display};
 
-use bytes::Bytes;
 use serde_json::Value;
 
 /// A JSON value whose objects keep the order their fields were given in.
@@ -19,22 +18,12 @@ pub(crate) enum Json {
     Object(Vec<(&'static str, Json)>),
     /// An array.
     Array(Vec<Json>),
-    /// JSON text rendered once and written as is (a value repeated in every chunk).
-    Raw(Bytes),
 }
 
 impl Json {
     /// An object with `fields` in this order.
     pub(crate) fn object<const N: usize>(fields: [(&'static str, Json); N]) -> Json {
         Json::Object(fields.into())
-    }
-
-    /// `value` rendered once, for a value written many times.
-    pub(crate) fn raw(value: &Json) -> Json {
-        match value {
-            Json::Raw(bytes) => Json::Raw(bytes.clone()),
-            _ => Json::Raw(Bytes::from(value.to_vec())),
-        }
     }
 
     /// Appends a field to an object (does nothing on other values).
@@ -86,7 +75,6 @@ impl Json {
     pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
         match self {
             Json::Value(value) => write_leaf(value, out),
-            Json::Raw(bytes) => out.extend_from_slice(bytes),
             Json::Array(items) => {
                 out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
@@ -194,15 +182,6 @@ mod tests {
         assert_eq!(text, r#"{"type":"a\"b","message":[{"a":null,"z":1},7],"extra":null}"#);
         let reparsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(reparsed["message"][1], 7);
-    }
-
-    #[test]
-    fn a_raw_value_is_written_as_rendered() {
-        let value = Json::object([("id", "a\"\u{e9}\n".into()), ("n", 7u64.into())]);
-        let raw = Json::raw(&value);
-        assert!(matches!(raw, Json::Raw(_)));
-        let inside = Json::object([("x", raw), ("y", Json::Array(vec![]))]);
-        assert_eq!(inside.to_vec(), r#"{"x":{"id":"a\"é\n","n":7},"y":[]}"#.as_bytes());
     }
 
     #[test]

@@ -11,12 +11,12 @@ use tokio::sync::mpsc::Sender;
 use crate::body::{AbortError, MockBody};
 use crate::error_body::error_json;
 use crate::faults::Faults;
-use crate::ordered::Json;
+use crate::render::Chunks;
 
 type Tx = Sender<Result<Bytes, AbortError>>;
 
 /// A `text/event-stream` response carrying `chunks`, with `faults` applied.
-pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBody> {
+pub(crate) fn sse_response(chunks: Chunks, faults: Faults) -> Response<MockBody> {
     let frames = Frames::new(chunks, &faults);
     let body = if faults.has_mid_stream_fault() {
         let (tx, body) = MockBody::channel();
@@ -40,21 +40,21 @@ pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBo
 /// `x-mock-oversized-event-bytes` padding.
 #[derive(Debug)]
 pub(crate) struct Frames {
-    chunks: std::vec::IntoIter<Json>,
+    chunks: Chunks,
     sent: usize,
     pad_to: Option<usize>,
     done: Option<Bytes>,
 }
 
 impl Frames {
-    fn new(chunks: Vec<Json>, faults: &Faults) -> Self {
+    fn new(chunks: Chunks, faults: &Faults) -> Self {
         let done = (!faults.no_done).then_some(Bytes::from_static(b"data: [DONE]\n\n"));
-        Frames { chunks: chunks.into_iter(), sent: 0, pad_to: faults.oversized_event_bytes, done }
+        Frames { chunks, sent: 0, pad_to: faults.oversized_event_bytes, done }
     }
 
     /// How many chunks the answer has (the `[DONE]` frame follows the last).
     fn len(&self) -> usize {
-        self.sent + self.chunks.len()
+        self.chunks.len()
     }
 }
 
@@ -62,12 +62,13 @@ impl Iterator for Frames {
     type Item = Bytes;
 
     fn next(&mut self) -> Option<Bytes> {
-        let Some(chunk) = self.chunks.next() else {
+        if self.sent == self.chunks.len() {
             return self.done.take();
-        };
+        }
         let pad_to = if self.sent == 1 { self.pad_to } else { None };
+        let frame = chunk_frame(&self.chunks, self.sent, pad_to);
         self.sent += 1;
-        Some(json_frame(&chunk, pad_to))
+        Some(frame)
     }
 }
 
@@ -145,12 +146,12 @@ fn frame(data: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// `data: <chunk>\n\n`, the JSON padded with trailing spaces (still valid JSON) to `pad_to`
-/// bytes when given.
-pub(crate) fn json_frame(chunk: &Json, pad_to: Option<usize>) -> Bytes {
+/// `data: <chunk i>\n\n`, the JSON padded with trailing spaces (still valid JSON) to
+/// `pad_to` bytes when given.
+pub(crate) fn chunk_frame(chunks: &Chunks, i: usize, pad_to: Option<usize>) -> Bytes {
     let mut out = Vec::with_capacity(320);
     out.extend_from_slice(b"data: ");
-    chunk.write_to(&mut out);
+    chunks.write(i, &mut out);
     if let Some(target) = pad_to {
         let missing = target.saturating_sub(out.len() - b"data: ".len());
         out.resize(out.len() + missing, b' ');
