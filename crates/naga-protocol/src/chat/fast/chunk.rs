@@ -32,7 +32,7 @@ pub(crate) fn chunk(data: &str) -> Option<ChatCompletionChunk> {
 }
 
 /// The chunk's keys, in the order servers send them.
-const CHUNK_KEYS: &[KnownKey] =
+pub(super) const CHUNK_KEYS: &[KnownKey] =
     known_keys!["id", "object", "created", "model", "system_fingerprint", "choices", "usage"];
 
 fn chunk_field<'a>(
@@ -73,7 +73,8 @@ fn choices(reader: &mut Reader<'_>, items: &mut Vec<ChunkChoice>) -> Option<()> 
 }
 
 /// A choice's keys, in the order servers send them.
-const CHOICE_KEYS: &[KnownKey] = known_keys!["index", "delta", "logprobs", "finish_reason"];
+pub(super) const CHOICE_KEYS: &[KnownKey] =
+    known_keys!["index", "delta", "logprobs", "finish_reason"];
 
 fn choice_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut ChunkChoice) -> Option<()> {
     match key {
@@ -115,7 +116,7 @@ fn delta(reader: &mut Reader<'_>, out: &mut Delta) -> Option<()> {
 }
 
 /// A delta's keys, in the order servers send them.
-const DELTA_KEYS: &[KnownKey] = known_keys![
+pub(super) const DELTA_KEYS: &[KnownKey] = known_keys![
     "role",
     "content",
     "reasoning_content",
@@ -172,7 +173,7 @@ fn tool_calls(reader: &mut Reader<'_>, out: &mut Option<Vec<ToolCallDelta>>) -> 
 }
 
 /// A tool call's keys, in the order servers send them.
-const TOOL_CALL_KEYS: &[KnownKey] = known_keys!["index", "id", "type", "function"];
+pub(super) const TOOL_CALL_KEYS: &[KnownKey] = known_keys!["index", "id", "type", "function"];
 
 fn tool_call_field<'a>(
     reader: &mut Reader<'a>,
@@ -191,7 +192,7 @@ fn tool_call_field<'a>(
 }
 
 /// A function's keys.
-const FUNCTION_KEYS: &[KnownKey] = known_keys!["name", "arguments"];
+pub(super) const FUNCTION_KEYS: &[KnownKey] = known_keys!["name", "arguments"];
 
 /// A tool call's `function`: `null` or an object.
 fn function(reader: &mut Reader<'_>) -> Option<Option<FunctionCallDelta>> {

@@ -109,3 +109,32 @@ fn stops_well_before_serde_json_recursion_limit() {
     assert!(serde_json::from_str::<ChatCompletionChunk>(&nested(100)).is_ok());
     assert!(serde_json::from_str::<ChatCompletionChunk>(&nested(200)).is_err());
 }
+
+/// The wire names of `T`'s fields, from its JSON Schema (what `Serialize` writes and the
+/// `tolerant_deserialize!` list reads).
+fn wire_names<T: schemars::JsonSchema>() -> Vec<String> {
+    let schema = crate::schema_of::<T>();
+    let properties = schema.as_value()["properties"].as_object().unwrap();
+    let mut names: Vec<String> = properties.keys().cloned().collect();
+    names.sort();
+    names
+}
+
+fn known(keys: &[super::keys::KnownKey]) -> Vec<String> {
+    let mut names: Vec<String> = keys.iter().map(|key| key.name.to_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_fast_path_knows_every_field_of_every_chunk_type() {
+    use super::chunk::{CHOICE_KEYS, CHUNK_KEYS, DELTA_KEYS, FUNCTION_KEYS, TOOL_CALL_KEYS};
+    use crate::chat::{ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};
+    // A field added to a type (and its `tolerant_deserialize!` list) but not to the fast
+    // path would land in `extra` there: this fails first.
+    assert_eq!(known(CHUNK_KEYS), wire_names::<ChatCompletionChunk>());
+    assert_eq!(known(CHOICE_KEYS), wire_names::<ChunkChoice>());
+    assert_eq!(known(DELTA_KEYS), wire_names::<Delta>());
+    assert_eq!(known(TOOL_CALL_KEYS), wire_names::<ToolCallDelta>());
+    assert_eq!(known(FUNCTION_KEYS), wire_names::<FunctionCallDelta>());
+}
