@@ -231,6 +231,20 @@ pub fn chat_stream(data: &[u8]) {
     }
 }
 
+/// Target `chunk_json`: on one frame's text, `ChatCompletionChunk::from_json` (its fast path,
+/// then serde) gives exactly serde's value or error, and the fast path alone gives nothing
+/// or that same value (never a value where serde fails).
+pub fn chunk_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let serde = serde_json::from_str::<ChatCompletionChunk>(text);
+    if let Some(fast) = ChatCompletionChunk::from_json_fast_path(text) {
+        assert_eq!(Some(&fast), serde.as_ref().ok(), "the fast path differs from serde");
+    }
+    let public = ChatCompletionChunk::from_json(text);
+    assert_eq!(public.as_ref().ok(), serde.as_ref().ok(), "from_json differs from serde");
+    assert_eq!(public.is_err(), serde.is_err(), "from_json errs where serde does not, or back");
+}
+
 /// Bounds every error must respect whatever the input.
 fn check_error(err: Option<&Error>, input_len: usize) {
     let Some(err) = err else { return };

@@ -12,7 +12,8 @@ use crate::{run, workspace_root};
 mod seeds;
 
 /// Every target in `fuzz/fuzz_targets/`.
-pub(crate) const TARGETS: &[&str] = &["sse", "chat_stream", "response", "mock_request"];
+pub(crate) const TARGETS: &[&str] =
+    &["sse", "chat_stream", "chunk_json", "response", "mock_request"];
 
 /// Seconds per target when `--seconds` is not given.
 const DEFAULT_SECONDS: u64 = 60;

@@ -119,11 +119,12 @@ pub fn decode(reads: &[Bytes]) -> Tally {
     tally
 }
 
-/// The JSON-only cost of our chunk type: `serde_json::from_str` on each prepared data string.
+/// The JSON-only cost of our chunk type: [`ChatCompletionChunk::from_json`] (the decoder
+/// `ChatStream` uses) on each prepared data string.
 pub fn decode_json_only(datas: &[String]) -> Tally {
     let mut tally = Tally::default();
     for data in datas {
-        match serde_json::from_str::<ChatCompletionChunk>(data) {
+        match ChatCompletionChunk::from_json(data) {
             Ok(chunk) => tally.add_chunk(&chunk),
             Err(_) => tally.errors += 1,
         }

@@ -1,5 +1,5 @@
-//! The response body: either complete bytes or frames pushed by a producer task, which can
-//! end cleanly or abort the connection.
+//! The response body: complete bytes, SSE frames rendered as hyper asks for them, or frames
+//! pushed by a producer task, which can end cleanly or abort the connection.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -7,6 +7,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::sync::mpsc;
+
+use crate::stream::Frames;
 
 /// The error that aborts a streamed body (hyper then closes the connection without the
 /// terminating chunk).
@@ -17,6 +19,8 @@ pub(crate) type AbortError = std::io::Error;
 pub(crate) enum MockBody {
     /// All bytes at once (taken on the first poll).
     Full(Option<Bytes>),
+    /// SSE frames rendered on each poll (always ready).
+    Frames(Frames),
     /// Frames from a producer; an `Err` aborts the connection.
     Channel(mpsc::Receiver<Result<Bytes, AbortError>>),
 }
@@ -44,6 +48,7 @@ impl Body for MockBody {
     ) -> Poll<Option<Result<Frame<Bytes>, AbortError>>> {
         match self.get_mut() {
             MockBody::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            MockBody::Frames(frames) => Poll::Ready(frames.next().map(|b| Ok(Frame::data(b)))),
             MockBody::Channel(rx) => rx.poll_recv(cx).map(|item| item.map(|r| r.map(Frame::data))),
         }
     }
@@ -56,7 +61,7 @@ impl Body for MockBody {
         match self {
             MockBody::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             MockBody::Full(None) => SizeHint::with_exact(0),
-            MockBody::Channel(_) => SizeHint::default(),
+            MockBody::Frames(_) | MockBody::Channel(_) => SizeHint::default(),
         }
     }
 }

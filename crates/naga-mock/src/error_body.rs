@@ -26,7 +26,7 @@ pub(crate) fn error_type(status: StatusCode) -> &'static str {
 /// The JSON error body for `status` with `message`.
 pub(crate) fn error_json(status: StatusCode, message: &str) -> Bytes {
     let error = Json::object([("type", error_type(status).into()), ("message", message.into())]);
-    Bytes::from(Json::object([("error", error)]).to_string())
+    Bytes::from(Json::object([("error", error)]).to_vec())
 }
 
 /// A JSON error response.

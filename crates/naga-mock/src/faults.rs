@@ -93,6 +93,20 @@ impl Faults {
     pub(crate) fn stall_before_headers(&self) -> Option<u64> {
         if self.stall_after_events.is_some() { None } else { self.stall_ms }
     }
+
+    /// Whether anything is to happen between two SSE events (a drop, a stall, an error,
+    /// malformed or invalid UTF-8 frame).
+    pub(crate) fn has_mid_stream_fault(&self) -> bool {
+        [
+            self.drop_after_events,
+            self.stall_after_events,
+            self.error_after_events,
+            self.malformed_after_events,
+            self.invalid_utf8_after_events,
+        ]
+        .iter()
+        .any(Option::is_some)
+    }
 }
 
 fn text(headers: &HeaderMap, name: &str) -> Result<Option<String>, String> {

@@ -4,8 +4,8 @@ use http::StatusCode;
 
 use crate::answer::build_answer;
 use crate::error_body::error_json;
-use crate::render::{chunk_objects, completion_json};
-use crate::stream::frame;
+use crate::render::{chunk_list, completion_json};
+use crate::stream::chunk_frame;
 use crate::validate::validate_chat;
 
 /// What `POST /v1/chat/completions` answers for a request body sent with a valid key,
@@ -40,14 +40,15 @@ pub fn answer_chat(body: &[u8]) -> ChatAnswer {
     };
     let answer = build_answer(&req, None);
     if req.get("stream").and_then(|v| v.as_bool()) != Some(true) {
-        let body = completion_json(&answer).to_string().into_bytes();
+        let body = completion_json(&answer).to_vec();
         return ChatAnswer { status: StatusCode::OK, body, streaming: false };
     }
     let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
     let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
     let mut body = Vec::new();
-    for chunk in chunk_objects(&answer, include_usage) {
-        body.extend_from_slice(&frame(chunk.to_string().as_bytes()));
+    let chunks = chunk_list(&answer, include_usage);
+    for i in 0..chunks.len() {
+        body.extend_from_slice(&chunk_frame(&chunks, i, None));
     }
     body.extend_from_slice(b"data: [DONE]\n\n");
     ChatAnswer { status: StatusCode::OK, body, streaming: true }

@@ -5,7 +5,7 @@
 //! `{"error":{"type":..,"message":..}}`. Clients that compare bytes or read a prefix see the
 //! difference, so every body the emulator generates is written through this type.
 
-use std::fmt::{self, Display, Write};
+use std::fmt::{self, Display};
 
 use serde_json::Value;
 
@@ -70,70 +70,99 @@ impl From<Option<&str>> for Json {
     }
 }
 
-impl Display for Json {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Json {
+    /// Appends this value as compact JSON to `out`.
+    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
         match self {
-            Json::Value(value) => write!(f, "{value}"),
+            Json::Value(value) => write_leaf(value, out),
             Json::Array(items) => {
-                f.write_char('[')?;
+                out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        f.write_char(',')?;
+                        out.push(b',');
                     }
-                    write!(f, "{item}")?;
+                    item.write_to(out);
                 }
-                f.write_char(']')
+                out.push(b']');
             }
             Json::Object(fields) => {
-                f.write_char('{')?;
+                out.push(b'{');
                 for (i, (key, value)) in fields.iter().enumerate() {
                     if i > 0 {
-                        f.write_char(',')?;
+                        out.push(b',');
                     }
-                    write!(f, "{}:{value}", Value::String((*key).to_owned()))?;
+                    write_key(key, out);
+                    value.write_to(out);
                 }
-                f.write_char('}')
+                out.push(b'}');
             }
         }
     }
 }
 
+impl Json {
+    /// This value as compact JSON bytes.
+    pub(crate) fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        self.write_to(&mut out);
+        out
+    }
+}
+
+impl Display for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.to_vec()))
+    }
+}
+
+/// `"key":`, escaped as serde_json escapes strings.
+fn write_key(key: &str, out: &mut Vec<u8>) {
+    // Writing a string into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, key);
+    out.push(b':');
+}
+
+/// A value serde_json writes itself (compactly, its own objects sorted).
+fn write_leaf(value: &Value, out: &mut Vec<u8>) {
+    // Writing a `Value` (string keys only) into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
 /// `value` as compact JSON whose object keys come in `order` first (in that order), then the
 /// others sorted; for documents built as a `Value` (the model catalogue).
 pub(crate) fn to_string_in_order(value: &Value, order: &[&str]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_in_order(value, order, &mut out);
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-fn write_in_order(value: &Value, order: &[&str], out: &mut String) {
+fn write_in_order(value: &Value, order: &[&str], out: &mut Vec<u8>) {
     match value {
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_in_order(item, order, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(map) => {
             let rank = |key: &str| order.iter().position(|k| *k == key).unwrap_or(order.len());
             let mut fields: Vec<(&String, &Value)> = map.iter().collect();
             fields.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
-            out.push('{');
+            out.push(b'{');
             for (i, (key, item)) in fields.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
+                write_key(key, out);
                 write_in_order(item, order, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
-        leaf => out.push_str(&leaf.to_string()),
+        leaf => write_leaf(leaf, out),
     }
 }
 

@@ -51,7 +51,7 @@ fn reasoning_details(reasoning: &str) -> Json {
 
 /// The stream's chunks in order: role, reasoning, content or tool calls, finish reason, and
 /// the usage trailer when `include_usage`.
-pub(crate) fn chunk_objects(answer: &Answer, include_usage: bool) -> Vec<Json> {
+pub(crate) fn chunk_list(answer: &Answer, include_usage: bool) -> Chunks {
     let mut deltas = vec![Json::object([("role", "assistant".into())])];
     let reasoning = answer.reasoning_chunks.iter();
     deltas.extend(reasoning.map(|r| Json::object([("reasoning_content", r.as_str().into())])));
@@ -66,15 +66,68 @@ pub(crate) fn chunk_objects(answer: &Answer, include_usage: bool) -> Vec<Json> {
         deltas
             .extend(argument_fragments(&call.arguments).iter().map(|f| tool_delta(index, None, f)));
     }
-    let mut chunks: Vec<Json> = deltas.into_iter().map(|d| chunk(answer, d, None)).collect();
-    chunks.push(chunk(answer, Json::object([]), Some(answer.finish_reason)));
-    if include_usage {
-        let mut trailer = chunk_head(answer);
-        trailer.push("choices", Json::Array(Vec::new()));
-        trailer.push("usage", answer.usage.clone());
-        chunks.push(trailer);
+    deltas.push(Json::object([]));
+    Chunks {
+        head: chunk_head(answer),
+        deltas,
+        finish_reason: answer.finish_reason.into(),
+        usage: include_usage.then(|| answer.usage.clone()),
     }
-    chunks
+}
+
+/// The chunks of one streamed answer, each written when asked for: every chunk but the
+/// usage trailer is `{<head>,"choices":[{"index":0,"delta":<delta>,"finish_reason":..}]}`,
+/// the last delta (empty) with the finish reason, the others with `null`.
+#[derive(Debug)]
+pub(crate) struct Chunks {
+    /// `{"id":..,"object":"chat.completion.chunk","created":..,"model":..` (rendered once).
+    head: Vec<u8>,
+    deltas: Vec<Json>,
+    finish_reason: Json,
+    usage: Option<Json>,
+}
+
+impl Chunks {
+    /// How many chunks the stream has.
+    pub(crate) fn len(&self) -> usize {
+        self.deltas.len() + usize::from(self.usage.is_some())
+    }
+
+    /// Appends chunk `i` as compact JSON to `out` (nothing when `i >= len()`).
+    pub(crate) fn write(&self, i: usize, out: &mut Vec<u8>) {
+        if let Some(delta) = self.deltas.get(i) {
+            let last = i + 1 == self.deltas.len();
+            out.extend_from_slice(&self.head);
+            out.extend_from_slice(br#","choices":[{"index":0,"delta":"#);
+            delta.write_to(out);
+            out.extend_from_slice(br#","finish_reason":"#);
+            if last {
+                self.finish_reason.write_to(out)
+            } else {
+                out.extend_from_slice(b"null")
+            }
+            out.extend_from_slice(b"}]}");
+        } else if let (true, Some(usage)) = (i == self.deltas.len(), &self.usage) {
+            out.extend_from_slice(&self.head);
+            out.extend_from_slice(br#","choices":[],"usage":"#);
+            usage.write_to(out);
+            out.push(b'}');
+        }
+    }
+}
+
+/// `{"id":..,"object":"chat.completion.chunk","created":..,"model":..` without the closing
+/// brace: the start of every chunk of `answer`.
+fn chunk_head(answer: &Answer) -> Vec<u8> {
+    let mut head = Json::object([
+        ("id", answer.id.as_str().into()),
+        ("object", "chat.completion.chunk".into()),
+        ("created", answer.created.into()),
+        ("model", answer.model.as_str().into()),
+    ])
+    .to_vec();
+    head.pop();
+    head
 }
 
 /// A `delta.tool_calls` entry: the head (id, type, name) when `call` is given, else an
@@ -90,24 +143,4 @@ fn tool_delta(index: usize, call: Option<&crate::tools::ToolCall>, arguments: &s
     function.push("arguments", arguments.into());
     entry.push("function", function);
     Json::object([("tool_calls", Json::Array(vec![entry]))])
-}
-
-fn chunk_head(answer: &Answer) -> Json {
-    Json::object([
-        ("id", answer.id.as_str().into()),
-        ("object", "chat.completion.chunk".into()),
-        ("created", answer.created.into()),
-        ("model", answer.model.as_str().into()),
-    ])
-}
-
-fn chunk(answer: &Answer, delta: Json, finish_reason: Option<&str>) -> Json {
-    let choice = Json::object([
-        ("index", 0u64.into()),
-        ("delta", delta),
-        ("finish_reason", finish_reason.into()),
-    ]);
-    let mut chunk = chunk_head(answer);
-    chunk.push("choices", Json::Array(vec![choice]));
-    chunk
 }

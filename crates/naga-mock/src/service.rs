@@ -16,7 +16,7 @@ use crate::body::MockBody;
 use crate::error_body::{error_response, html_response, invalid_request, json_response};
 use crate::faults::Faults;
 use crate::models::{is_listed, models_body, unknown_model_message};
-use crate::render::{chunk_objects, completion_json};
+use crate::render::{chunk_list, completion_json};
 use crate::seed::fnv1a;
 use crate::server::State;
 use crate::stream::sse_response;
@@ -209,8 +209,8 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
     if req.get("stream").and_then(|v| v.as_bool()) == Some(true) {
         let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
         let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
-        sse_response(chunk_objects(&answer, include_usage), faults)
+        sse_response(chunk_list(&answer, include_usage), faults)
     } else {
-        json_response(StatusCode::OK, completion_json(&answer).to_string().into())
+        json_response(StatusCode::OK, completion_json(&answer).to_vec().into())
     }
 }

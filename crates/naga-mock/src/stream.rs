@@ -1,4 +1,5 @@
-//! The SSE response: frames `data: <json>\n\n` pushed by a task that applies the stream faults.
+//! The SSE response: frames `data: <json>\n\n`, rendered one at a time as hyper asks for
+//! them; a producer task applies the mid-stream faults when any is set.
 
 use std::time::Duration;
 
@@ -10,14 +11,22 @@ use tokio::sync::mpsc::Sender;
 use crate::body::{AbortError, MockBody};
 use crate::error_body::error_json;
 use crate::faults::Faults;
-use crate::ordered::Json;
+use crate::render::Chunks;
 
 type Tx = Sender<Result<Bytes, AbortError>>;
 
 /// A `text/event-stream` response carrying `chunks`, with `faults` applied.
-pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBody> {
-    let (tx, body) = MockBody::channel();
-    tokio::spawn(produce(tx, chunks, faults));
+pub(crate) fn sse_response(chunks: Chunks, faults: Faults) -> Response<MockBody> {
+    let frames = Frames::new(chunks, &faults);
+    let body = if faults.has_mid_stream_fault() {
+        let (tx, body) = MockBody::channel();
+        tokio::spawn(produce(tx, frames, faults));
+        body
+    } else {
+        // Nothing to inject between events: hyper pulls the frames itself (no task, no
+        // channel), as fast as the connection takes them.
+        MockBody::Frames(frames)
+    };
     let mut response = Response::new(body);
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
@@ -26,31 +35,61 @@ pub(crate) fn sse_response(chunks: Vec<Json>, faults: Faults) -> Response<MockBo
     response
 }
 
+/// The events of one answer, rendered on demand: every chunk, then `data: [DONE]` unless
+/// `x-mock-no-done`. The second event (the first content chunk) carries the
+/// `x-mock-oversized-event-bytes` padding.
+#[derive(Debug)]
+pub(crate) struct Frames {
+    chunks: Chunks,
+    sent: usize,
+    pad_to: Option<usize>,
+    done: Option<Bytes>,
+}
+
+impl Frames {
+    fn new(chunks: Chunks, faults: &Faults) -> Self {
+        let done = (!faults.no_done).then_some(Bytes::from_static(b"data: [DONE]\n\n"));
+        Frames { chunks, sent: 0, pad_to: faults.oversized_event_bytes, done }
+    }
+
+    /// How many chunks the answer has (the `[DONE]` frame follows the last).
+    fn len(&self) -> usize {
+        self.chunks.len()
+    }
+}
+
+impl Iterator for Frames {
+    type Item = Bytes;
+
+    fn next(&mut self) -> Option<Bytes> {
+        if self.sent == self.chunks.len() {
+            return self.done.take();
+        }
+        let pad_to = if self.sent == 1 { self.pad_to } else { None };
+        let frame = chunk_frame(&self.chunks, self.sent, pad_to);
+        self.sent += 1;
+        Some(frame)
+    }
+}
+
+/// Sends the frames with the mid-stream faults applied before each event (and before
+/// `[DONE]`, which counts as the event after the last chunk).
+async fn produce(tx: Tx, mut frames: Frames, faults: Faults) {
+    for i in 0..=frames.len() {
+        if let Step::Stop = before_event(&tx, &faults, i).await {
+            return;
+        }
+        let Some(bytes) = frames.next() else { return };
+        if tx.send(Ok(bytes)).await.is_err() {
+            return;
+        }
+    }
+}
+
 /// What to do before sending event `i`.
 enum Step {
     Continue,
     Stop,
-}
-
-async fn produce(tx: Tx, chunks: Vec<Json>, faults: Faults) {
-    for (i, chunk) in chunks.iter().enumerate() {
-        if let Step::Stop = before_event(&tx, &faults, i).await {
-            return;
-        }
-        let mut data = chunk.to_string();
-        if i == 1 {
-            pad(&mut data, faults.oversized_event_bytes);
-        }
-        if tx.send(Ok(frame(data.as_bytes()))).await.is_err() {
-            return;
-        }
-    }
-    if let Step::Stop = before_event(&tx, &faults, chunks.len()).await {
-        return;
-    }
-    if !faults.no_done {
-        let _ = tx.send(Ok(Bytes::from_static(b"data: [DONE]\n\n"))).await;
-    }
 }
 
 /// Applies the faults due after `sent` events.
@@ -99,7 +138,7 @@ async fn send(tx: &Tx, bytes: Bytes) -> bool {
     tx.send(Ok(bytes)).await.is_err()
 }
 
-pub(crate) fn frame(data: &[u8]) -> Bytes {
+fn frame(data: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(data.len() + 8);
     out.extend_from_slice(b"data: ");
     out.extend_from_slice(data);
@@ -107,10 +146,16 @@ pub(crate) fn frame(data: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// Pads JSON `data` with trailing spaces (still valid JSON) to `target` bytes.
-fn pad(data: &mut String, target: Option<usize>) {
-    if let Some(target) = target {
-        let missing = target.saturating_sub(data.len());
-        data.extend(std::iter::repeat_n(' ', missing));
+/// `data: <chunk i>\n\n`, the JSON padded with trailing spaces (still valid JSON) to
+/// `pad_to` bytes when given.
+pub(crate) fn chunk_frame(chunks: &Chunks, i: usize, pad_to: Option<usize>) -> Bytes {
+    let mut out = Vec::with_capacity(320);
+    out.extend_from_slice(b"data: ");
+    chunks.write(i, &mut out);
+    if let Some(target) = pad_to {
+        let missing = target.saturating_sub(out.len() - b"data: ".len());
+        out.resize(out.len() + missing, b' ');
     }
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
 }

@@ -195,3 +195,31 @@ async fn server_default_faults_apply_and_headers_override() {
     let reply = common::send(common::client().get(url)).await.unwrap();
     reply.error(503, "server_error");
 }
+
+#[tokio::test]
+async fn events_are_the_same_with_and_without_a_fault_armed() {
+    // No mid-stream fault: hyper pulls the frames from the body. A fault that never comes
+    // due (after event 100,000) sends the same frames through the producer task.
+    let server = MockServer::start().await;
+    let shape = [("x-mock-chunks", "40"), ("x-mock-oversized-event-bytes", "500")];
+    let events = |reply: &str| -> Vec<Value> {
+        let data = sse_data(reply);
+        assert_eq!(data.last().unwrap(), "[DONE]");
+        let chunks = &data[..data.len() - 1];
+        assert_eq!(chunks[1].len(), 500);
+        let mut values: Vec<Value> =
+            chunks.iter().map(|d| serde_json::from_str(d).unwrap()).collect();
+        for v in &mut values {
+            let object = v.as_object_mut().unwrap();
+            object.remove("id");
+            object.remove("created");
+        }
+        values
+    };
+    let pulled = events(&post_chat(&server, &streaming(), &shape).await.text());
+    let mut armed = shape.to_vec();
+    armed.push(("x-mock-drop-after-events", "100000"));
+    let pushed = events(&post_chat(&server, &streaming(), &armed).await.text());
+    assert_eq!(pulled.len(), 42, "a role chunk, 40 content chunks, the finish chunk");
+    assert_eq!(pulled, pushed);
+}

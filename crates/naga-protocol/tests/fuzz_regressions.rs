@@ -43,6 +43,11 @@ fn chat_stream_regressions_pass() {
 }
 
 #[test]
+fn chunk_json_regressions_pass() {
+    replay("chunk_json", checks::chunk_json);
+}
+
+#[test]
 fn response_regressions_pass() {
     replay("response", checks::response);
 }
@@ -52,6 +57,7 @@ fn the_checks_accept_a_clean_stream_and_a_valid_response() {
     let stream = b"\x00data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\n";
     checks::sse(stream);
     checks::chat_stream(stream);
+    checks::chunk_json(br#"{"id":"c","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#);
     let completion =
         br#"{"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"x"}}]}"#;
     checks::response(&[&[100, 0, 0][..], completion].concat());

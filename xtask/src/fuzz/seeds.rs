@@ -31,6 +31,7 @@ pub(crate) fn write(target: &str, fixtures: &Path, corpus: &Path) -> Result<usiz
     let streams = read_fixtures(fixtures)?;
     let seeds = match target {
         "sse" | "chat_stream" => stream_seeds(&streams),
+        "chunk_json" => chunk_seeds(&streams),
         "response" => response_seeds(&streams),
         "mock_request" => request_seeds(),
         other => return Err(format!("no seeds for target `{other}`")),
@@ -101,6 +102,32 @@ fn stream_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     ];
     seeds.extend(
         handmade.into_iter().map(|(name, body)| (name.to_owned(), header(0, &[], body.to_owned()))),
+    );
+    seeds
+}
+
+/// One frame each: every kept fixture line, and hand-made frames with escapes, unknown
+/// keys, repeated keys and numbers the fast path leaves to serde.
+fn chunk_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
+    let mut seeds = Vec::new();
+    for (stem, lines) in streams {
+        for (index, line) in lines.iter().enumerate() {
+            seeds.push((format!("{stem}-{index}"), line.clone().into_bytes()));
+        }
+    }
+    let handmade = [
+        ("escapes", r#"{"id":"a\"\\\/\b\f\n\r\t\u0041\ud83d\ude00","ch\u006fices":[]}"#),
+        ("unknown-nested", r#"{"x":{"a":[1,2.5,-3e2,true,null,{"b":"]}"}]},"choices":[{"n":[]}]}"#),
+        ("repeated-key", r#"{"id":"a","id":"b","choices":null}"#),
+        ("numbers", r#"{"created":18446744073709551615,"choices":[{"index":4294967296}]}"#),
+        (
+            "tool-call",
+            r#"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":{"k":1}}}]}}]}"#,
+        ),
+        ("usage", r#"{"choices":[],"usage":{"prompt_tokens":1,"total_tokens":"3"}}"#),
+    ];
+    seeds.extend(
+        handmade.into_iter().map(|(name, json)| (name.to_owned(), json.as_bytes().to_vec())),
     );
     seeds
 }

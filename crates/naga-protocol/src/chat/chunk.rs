@@ -48,6 +48,37 @@ pub struct ChatCompletionChunk {
     pub extra: Map<String, Value>,
 }
 
+impl ChatCompletionChunk {
+    /// Decodes one chunk from its JSON text (an SSE event's `data`), as [`ChatStream`] does.
+    ///
+    /// Gives the same value or error as `serde_json::from_str`, faster for the usual shapes.
+    ///
+    /// ```
+    /// use naga_protocol::ChatCompletionChunk;
+    ///
+    /// let data = r#"{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#;
+    /// let chunk = ChatCompletionChunk::from_json(data)?;
+    /// assert_eq!(chunk.choices[0].delta.text().as_deref(), Some("Hi"));
+    /// assert!(ChatCompletionChunk::from_json("{").is_err());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// [`ChatStream`]: crate::ChatStream
+    pub fn from_json(data: &str) -> Result<Self, serde_json::Error> {
+        match super::fast::chunk(data) {
+            Some(chunk) => Ok(chunk),
+            None => serde_json::from_str(data),
+        }
+    }
+
+    /// The fast path of [`from_json`](Self::from_json) alone: `None` where it falls back to
+    /// serde. For tests and benchmarks; not part of the stable API.
+    #[doc(hidden)]
+    pub fn from_json_fast_path(data: &str) -> Option<Self> {
+        super::fast::chunk(data)
+    }
+}
+
 /// One choice's part of a chunk.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct ChunkChoice {

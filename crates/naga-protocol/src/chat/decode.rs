@@ -15,6 +15,11 @@
 //! that says how a field is read. The test `every_field_is_read_back_under_its_wire_name`
 //! fails when that list and the struct disagree (a field left out, or read under another
 //! name than the one `Serialize` writes).
+//!
+//! `ChatCompletionChunk::from_json` tries a hand-written fast path first (`chat/fast/`),
+//! which reads the chunk types exactly as these lists do and leaves anything else to serde;
+//! its test `the_fast_path_knows_every_field_of_every_chunk_type` fails when a chunk type
+//! gains a field the fast path does not know.
 
 use std::borrow::Cow;
 use std::fmt;

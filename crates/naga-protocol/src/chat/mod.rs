@@ -5,6 +5,7 @@ mod builder;
 mod chunk;
 mod content;
 mod decode;
+mod fast;
 mod format;
 mod message;
 mod operation;

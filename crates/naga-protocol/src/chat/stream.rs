@@ -205,7 +205,7 @@ fn decode_frame(data: &str) -> Result<ChatCompletionChunk, Frame> {
     if trimmed == "[DONE]" {
         return Err(Frame::Done);
     }
-    match serde_json::from_str::<ChatCompletionChunk>(data) {
+    match ChatCompletionChunk::from_json(data) {
         Ok(chunk) if chunk.extra.get("error").is_some_and(is_error_value) => {
             Err(Frame::Api(stream_api_error(data)))
         }
