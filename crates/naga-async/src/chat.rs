@@ -17,6 +17,11 @@ pub type ChatChunks = ItemStream<ChatStream>;
 impl Client {
     /// Streams a chat completion (`stream` is set on a copy of `request` when needed).
     ///
+    /// The body is read and decoded where the stream is polled: no background task, no
+    /// channel. On a current-thread runtime, a stream polled by the `block_on` future itself
+    /// makes the runtime turn its I/O driver once per received frame; polled inside a
+    /// spawned task it does not, which is the faster place for long streams.
+    ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// # use naga_async::Client;
