@@ -1,6 +1,7 @@
 //! Fills a [`ChatCompletionChunk`] the way its `tolerant_deserialize!` field lists (in
 //! `chat/chunk.rs`) read it, for the shapes real providers send.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::keys::{KnownKey, known_keys};
@@ -99,8 +100,12 @@ fn optional_index(reader: &mut Reader<'_>) -> Option<Option<u32>> {
     Some(optional_count(reader)?.and_then(|n| u32::try_from(n).ok()))
 }
 
-/// Any value read by serde, `null` as `None` without asking it.
-pub(super) fn optional_value(reader: &mut Reader<'_>, depth: usize) -> Option<Option<Value>> {
+/// An `Option<T>` as serde reads it: `null` as `None` without asking it, any other value
+/// read by serde (`depth`: the nesting of its parent).
+fn optional_value<T: for<'de> Deserialize<'de>>(
+    reader: &mut Reader<'_>,
+    depth: usize,
+) -> Option<Option<T>> {
     if reader.eat_null() {
         return Some(None);
     }
@@ -136,9 +141,9 @@ fn delta_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut Delta) -> Op
         Key::Known(3) => out.refusal = optional_string(reader)?,
         Key::Known(4) => tool_calls(reader, &mut out.tool_calls)?,
         Key::Known(5) => out.reasoning = optional_string(reader)?,
-        Key::Known(6) => out.reasoning_details = values(reader)?,
-        Key::Known(7) => out.annotations = values(reader)?,
-        Key::Known(8) => out.images = values(reader)?,
+        Key::Known(6) => out.reasoning_details = optional_value(reader, DELTA)?,
+        Key::Known(7) => out.annotations = optional_value(reader, DELTA)?,
+        Key::Known(8) => out.images = optional_value(reader, DELTA)?,
         Key::Known(_) => return None,
         Key::Other(name) => return extra(reader, DELTA, name, &mut out.extra),
     }
@@ -152,14 +157,6 @@ fn content(reader: &mut Reader<'_>) -> Option<Option<DeltaContent>> {
         b'n' if reader.eat_null() => Some(None),
         _ => serde_value(reader, DELTA).map(Some),
     }
-}
-
-/// `Option<Vec<Value>>` as serde reads it (`null` without asking it).
-fn values(reader: &mut Reader<'_>) -> Option<Option<Vec<Value>>> {
-    if reader.eat_null() {
-        return Some(None);
-    }
-    serde_value(reader, DELTA).map(Some)
 }
 
 /// `tool_calls`: `null` (stays `None`) or an array of objects (`Some`, even when empty).
