@@ -5,8 +5,6 @@
 //! `{"error":{"type":..,"message":..}}`. Clients that compare bytes or read a prefix see the
 //! difference, so every body the emulator generates is written through this type.
 
-use std::fmt::{self, Display};
-
 use serde_json::Value;
 
 /// A JSON value whose objects keep the order their fields were given in.
@@ -109,12 +107,6 @@ impl Json {
     }
 }
 
-impl Display for Json {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&String::from_utf8_lossy(&self.to_vec()))
-    }
-}
-
 /// `"key":`, escaped as serde_json escapes strings.
 fn write_key(key: &str, out: &mut Vec<u8>) {
     // Writing a string into a `Vec` cannot fail.
@@ -178,7 +170,7 @@ mod tests {
             ("message", Json::Array(vec![json!({"z": 1, "a": null}).into(), 7u64.into()])),
         ]);
         value.push("extra", Json::from(None::<&str>));
-        let text = value.to_string();
+        let text = String::from_utf8(value.to_vec()).unwrap();
         assert_eq!(text, r#"{"type":"a\"b","message":[{"a":null,"z":1},7],"extra":null}"#);
         let reparsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(reparsed["message"][1], 7);
