@@ -16,10 +16,10 @@
 //! fails when that list and the struct disagree (a field left out, or read under another
 //! name than the one `Serialize` writes).
 //!
-//! `ChatCompletionChunk::from_json` tries a hand-written fast path first (`chat/fast/`),
-//! which reads the chunk types exactly as these lists do and leaves anything else to serde;
-//! its test `the_fast_path_knows_every_field_of_every_chunk_type` fails when a chunk type
-//! gains a field the fast path does not know.
+//! `ChatCompletionChunk::from_json` and `ChatCompletion::from_json` try a hand-written fast
+//! path first (`chat/fast/`), which reads these types exactly as these lists do and leaves
+//! anything else to serde; its tests `the_fast_path_knows_every_field_of_every_chunk_type`
+//! and `..._completion_type` fail when a type gains a field the fast path does not know.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -33,6 +33,10 @@ impl Operation for ChatRequest {
     fn is_streaming(&self) -> bool {
         self.stream == Some(true)
     }
+
+    fn decode_output(body: &[u8]) -> Result<ChatCompletion, Error> {
+        ChatCompletion::from_json(body)
+    }
 }
 
 #[cfg(test)]

@@ -9,11 +9,14 @@ use super::decode::{
     object_in_place, optional_object_in_place, tolerant_deserialize, vec_in_place,
 };
 use super::message::{Content, Message, Role};
+use super::request::ChatRequest;
 use super::tool::ToolCall;
+use crate::error::Error;
 use crate::lenient::{
     is_empty_map, lenient_u32_or_zero, lenient_u64, lenient_u64_or_zero, null_as_default,
     string_enum,
 };
+use crate::operation::{Operation, decode_json};
 
 string_enum! {
     /// Why the model stopped.
@@ -61,6 +64,35 @@ pub struct ChatCompletion {
 }
 
 impl ChatCompletion {
+    /// Decodes a non-streaming response body, as the clients do.
+    ///
+    /// Gives the same value or error as [`decode_json`] (an [`Error::Decode`] naming the
+    /// offset), faster for the usual shapes.
+    ///
+    /// ```
+    /// use naga_protocol::ChatCompletion;
+    ///
+    /// let body = br#"{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}]}"#;
+    /// let completion = ChatCompletion::from_json(body)?;
+    /// assert_eq!(completion.text(), Some("Hi"));
+    /// assert!(ChatCompletion::from_json(b"{").is_err());
+    /// # Ok::<(), naga_protocol::Error>(())
+    /// ```
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        match Self::from_json_fast_path(body) {
+            Some(completion) => Ok(completion),
+            None => decode_json(<ChatRequest as Operation>::NAME, body),
+        }
+    }
+
+    /// The fast path of [`from_json`](Self::from_json) alone: `None` where it falls back to
+    /// serde (also for a body that is not UTF-8). For tests and benchmarks; not part of the
+    /// stable API.
+    #[doc(hidden)]
+    pub fn from_json_fast_path(body: &[u8]) -> Option<Self> {
+        super::fast::completion(simdutf8::basic::from_utf8(body).ok()?)
+    }
+
     /// The first choice, if any.
     pub fn first_choice(&self) -> Option<&Choice> {
         self.choices.first()

@@ -77,17 +77,38 @@ fn reads_parts_and_value_lists_through_serde() {
 }
 
 #[test]
+fn reads_lenient_counts_and_text_through_their_serde_helpers() {
+    for (json, created) in [
+        (r#"{"created":1.5}"#, Some(1)),
+        (r#"{"created":-1}"#, None),
+        (r#"{"created":" 12 "}"#, Some(12)),
+        (r#"{"created":18446744073709551616}"#, Some(u64::MAX)),
+        (r#"{"created":[1]}"#, None),
+        (r#"{"created":true}"#, None),
+    ] {
+        assert_eq!(fast(json).unwrap().created, created, "{json}");
+    }
+    let json = r#"{"choices":[{"index":1e2,"delta":{"tool_calls":[{"index":"3",
+        "function":{"arguments":7}}]}}]}"#;
+    let chunk = fast(json).unwrap();
+    assert_eq!(chunk.choices[0].index, 100);
+    let call = &chunk.choices[0].delta.tool_calls()[0];
+    assert_eq!(
+        (call.index, call.function.as_ref().unwrap().arguments.as_deref()),
+        (Some(3), Some("7"))
+    );
+}
+
+#[test]
 fn falls_back_on_what_it_does_not_read_exactly() {
     for json in [
         r#"{"id":"a","id":"b"}"#,
-        r#"{"created":1.5}"#,
-        r#"{"created":-1}"#,
-        r#"{"created":"12"}"#,
         r#"{"id":1}"#,
         r#"{"usage":[]}"#,
         r#"{"choices":[{"delta":"x"}]}"#,
         r#"{"choices":[{"index":0,"index":1}]}"#,
-        r#"{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":7}}]}}]}"#,
+        r#"{"created":{"a":}}"#,
+        r#"{"created":1.5.2}"#,
         r#"{"choices":[]} x"#,
         "{\"choices\":[]}\u{c}",
         r#"{"id":"\ud800"}"#,
@@ -129,7 +150,9 @@ fn known(keys: &[super::keys::KnownKey]) -> Vec<String> {
 #[test]
 fn the_fast_path_knows_every_field_of_every_chunk_type() {
     use super::chunk::{CHOICE_KEYS, CHUNK_KEYS, DELTA_KEYS, FUNCTION_KEYS, TOOL_CALL_KEYS};
+    use super::usage::{COMPLETION_KEYS, PROMPT_KEYS, USAGE_KEYS};
     use crate::chat::{ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};
+    use crate::{CompletionTokensDetails, PromptTokensDetails, Usage};
     // A field added to a type (and its `tolerant_deserialize!` list) but not to the fast
     // path would land in `extra` there: this fails first.
     assert_eq!(known(CHUNK_KEYS), wire_names::<ChatCompletionChunk>());
@@ -137,4 +160,20 @@ fn the_fast_path_knows_every_field_of_every_chunk_type() {
     assert_eq!(known(DELTA_KEYS), wire_names::<Delta>());
     assert_eq!(known(TOOL_CALL_KEYS), wire_names::<ToolCallDelta>());
     assert_eq!(known(FUNCTION_KEYS), wire_names::<FunctionCallDelta>());
+    assert_eq!(known(USAGE_KEYS), wire_names::<Usage>());
+    assert_eq!(known(PROMPT_KEYS), wire_names::<PromptTokensDetails>());
+    assert_eq!(known(COMPLETION_KEYS), wire_names::<CompletionTokensDetails>());
+}
+
+#[test]
+fn the_fast_path_knows_every_field_of_every_completion_type() {
+    use super::completion::{
+        CHOICE_KEYS, COMPLETION_KEYS, FUNCTION_KEYS, MESSAGE_KEYS, TOOL_CALL_KEYS,
+    };
+    use crate::{ChatCompletion, Choice, FunctionCall, ResponseMessage, ToolCall};
+    assert_eq!(known(COMPLETION_KEYS), wire_names::<ChatCompletion>());
+    assert_eq!(known(CHOICE_KEYS), wire_names::<Choice>());
+    assert_eq!(known(MESSAGE_KEYS), wire_names::<ResponseMessage>());
+    assert_eq!(known(TOOL_CALL_KEYS), wire_names::<ToolCall>());
+    assert_eq!(known(FUNCTION_KEYS), wire_names::<FunctionCall>());
 }

@@ -24,6 +24,16 @@ impl<'a> Reader<'a> {
         Reader { text, bytes: text.as_bytes(), pos: 0 }
     }
 
+    /// Where the reader is, for [`set_position`](Self::set_position).
+    pub(super) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Goes back to a [`position`](Self::position) taken earlier.
+    pub(super) fn set_position(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
     /// The next byte, without consuming it.
     pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
