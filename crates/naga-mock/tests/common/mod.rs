@@ -171,6 +171,7 @@ fn merge_call(calls: &mut Vec<Value>, delta: &Value) {
 pub async fn both(server: &MockServer, body: &Value, headers: &[(&str, &str)]) -> (Value, Value) {
     let plain = post_chat(server, body, headers).await;
     assert_eq!(plain.status, 200, "{}", plain.text());
+    assert_fast_completion(&plain.body);
     let mut streamed_body = body.clone();
     streamed_body["stream"] = json!(true);
     streamed_body["stream_options"] = json!({"include_usage": true});
@@ -178,6 +179,14 @@ pub async fn both(server: &MockServer, body: &Value, headers: &[(&str, &str)]) -
     assert_eq!(streamed.status, 200, "{}", streamed.text());
     assert_eq!(streamed.headers["content-type"], "text/event-stream");
     (plain.json(), accumulate(&sse_chunks(&streamed.text())))
+}
+
+/// The SDK reads a completion body on its fast path, to the value serde reads (the
+/// benchmarks time the SDK on these bodies).
+pub fn assert_fast_completion(body: &[u8]) {
+    let fast = naga_protocol::ChatCompletion::from_json_fast_path(body);
+    let serde: naga_protocol::ChatCompletion = serde_json::from_slice(body).unwrap();
+    assert_eq!(fast.as_ref(), Some(&serde), "{}", String::from_utf8_lossy(body));
 }
 
 /// Writes `request` on a fresh TCP connection and reads until EOF (5 s at most).
