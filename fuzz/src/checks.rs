@@ -233,8 +233,10 @@ pub fn chat_stream(data: &[u8]) {
 
 /// Target `chunk_json`: on one frame's text, `ChatCompletionChunk::from_json` (its fast path,
 /// then serde) gives exactly serde's value or error, and the fast path alone gives nothing
-/// or that same value (never a value where serde fails).
+/// or that same value (never a value where serde fails). The same text is also checked as a
+/// completion body ([`completion_json`]).
 pub fn chunk_json(data: &[u8]) {
+    completion_json(data);
     let Ok(text) = std::str::from_utf8(data) else { return };
     let serde = serde_json::from_str::<ChatCompletionChunk>(text);
     if let Some(fast) = ChatCompletionChunk::from_json_fast_path(text) {
@@ -243,6 +245,16 @@ pub fn chunk_json(data: &[u8]) {
     let public = ChatCompletionChunk::from_json(text);
     assert_eq!(public.as_ref().ok(), serde.as_ref().ok(), "from_json differs from serde");
     assert_eq!(public.is_err(), serde.is_err(), "from_json errs where serde does not, or back");
+}
+
+/// `ChatCompletion::from_json` gives exactly `decode_json`'s value or error on any bytes,
+/// and its fast path alone gives nothing or that same value.
+fn completion_json(body: &[u8]) {
+    let serde = decode_json::<ChatCompletion>("chat completion", body);
+    if let Some(fast) = ChatCompletion::from_json_fast_path(body) {
+        assert_eq!(Some(&fast), serde.as_ref().ok(), "the completion fast path differs from serde");
+    }
+    assert_eq!(ChatCompletion::from_json(body), serde, "from_json differs from decode_json");
 }
 
 /// Bounds every error must respect whatever the input.
@@ -289,6 +301,7 @@ pub fn response_input(data: &[u8]) -> (StatusCode, HeaderMap, &[u8]) {
 /// body), for any status, headers and body.
 pub fn response(data: &[u8]) {
     let (status, headers, body) = response_input(data);
+    completion_json(body);
     let parsed = parse_response::<ChatRequest>(status, &headers, body);
     match &parsed {
         Ok(completion) => {
