@@ -4,8 +4,11 @@
 //! `cargo build --release -p naga-bench --example decode_profile`, then
 //! `valgrind --tool=callgrind target/release/examples/decode_profile MODE CORPUS PASSES`
 //! with MODE `json` (our chunk type, JSON only), `peer-json` (async-openai's chunk type),
-//! `stream` (`ChatStream`, one read per event) or `completion` (non-streaming answer);
-//! CORPUS `content`, `tool-calls` or `edge`.
+//! `stream` (`ChatStream`, one read per event), `completion` (a non-streaming answer read by
+//! `ChatCompletion::from_json`, as the clients do) or `completion-serde` (the same answer read
+//! by serde alone); CORPUS `content`, `tool-calls` or `edge` (for `completion*`, the number of
+//! answers read is that corpus's event count; CORPUS `tokyo` reads naga-mock's answer to the
+//! benchmarks' request instead of a typical answer, 1000 times per pass).
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -23,6 +26,12 @@ fn main() {
     let mode = args.get(1).map_or("json", String::as_str);
     let which = args.get(2).map_or("content", String::as_str);
     let passes: usize = args.get(3).and_then(|p| p.parse().ok()).unwrap_or(3);
+    if which == "tokyo" {
+        let body = tokyo_answer();
+        let tally = (0..passes).map(|_| completion(mode, &body, 1000)).fold(Tally::default(), add);
+        println!("{mode} {which} x{passes}: {tally:?}");
+        return;
+    }
     let corpus = match which {
         "tool-calls" => corpus::tool_calls(),
         "edge" => corpus::edge(),
@@ -36,25 +45,45 @@ fn main() {
         let pass = match mode {
             "peer-json" => common::peer::decode_json_only(&datas),
             "stream" => decode(&reads),
-            "completion" => completion(datas.len()),
+            "completion" | "completion-serde" => {
+                completion(mode, COMPLETION.as_bytes(), datas.len())
+            }
             _ => decode_json_only(&datas),
         };
-        tally.items += pass.items;
-        tally.bytes += pass.bytes;
-        tally.errors += pass.errors;
+        tally = add(tally, pass);
     }
     println!("{mode} {which} x{passes}: {tally:?}");
 }
 
-fn completion(count: usize) -> Tally {
+fn add(mut tally: Tally, pass: Tally) -> Tally {
+    tally.items += pass.items;
+    tally.bytes += pass.bytes;
+    tally.errors += pass.errors;
+    tally
+}
+
+/// naga-mock's answer to the benchmarks' request (figure 4's response body).
+fn tokyo_answer() -> Vec<u8> {
+    let request = common::loopback::tokyo();
+    let body = naga_protocol::Operation::body(&request).ok().flatten().unwrap_or_default();
+    naga_mock::answer_chat(&body).body
+}
+
+/// Reads `body` `count` times: with `ChatCompletion::from_json`, or serde alone for
+/// `completion-serde`.
+fn completion(mode: &str, body: &[u8], count: usize) -> Tally {
     let mut tally = Tally::default();
     for _ in 0..count {
-        match serde_json::from_str::<ChatCompletion>(COMPLETION) {
-            Ok(answer) => {
+        let answer = match mode {
+            "completion-serde" => serde_json::from_slice::<ChatCompletion>(body).ok(),
+            _ => ChatCompletion::from_json(body).ok(),
+        };
+        match answer {
+            Some(answer) => {
                 tally.items += 1;
                 tally.bytes += answer.text().map_or(0, str::len);
             }
-            Err(_) => tally.errors += 1,
+            None => tally.errors += 1,
         }
     }
     tally

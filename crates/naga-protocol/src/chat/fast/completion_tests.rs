@@ -2,13 +2,8 @@ use serde_json::json;
 
 use crate::chat::{ChatCompletion, FinishReason, Role, ToolType};
 
-/// The fast path's value, after checking that it equals serde's.
 fn fast(json: &str) -> Option<ChatCompletion> {
-    let fast = super::completion(json);
-    if let Some(completion) = &fast {
-        assert_eq!(Some(completion), serde_json::from_str(json).ok().as_ref(), "{json}");
-    }
-    fast
+    crate::chat::fast::tests::checked(json, super::completion)
 }
 
 fn message_json(message: &str) -> String {

@@ -2,13 +2,20 @@ use serde_json::json;
 
 use crate::chat::{ChatCompletionChunk, DeltaContent, FinishReason, Role};
 
-/// The fast path's value, after checking that it equals serde's.
-fn fast(json: &str) -> Option<ChatCompletionChunk> {
-    let fast = super::chunk(json);
-    if let Some(chunk) = &fast {
-        assert_eq!(Some(chunk), serde_json::from_str(json).ok().as_ref(), "{json}");
+/// What the fast path `read` gives, after checking that it equals serde's value.
+pub(super) fn checked<T>(json: &str, read: fn(&str) -> Option<T>) -> Option<T>
+where
+    T: PartialEq + std::fmt::Debug + serde::de::DeserializeOwned,
+{
+    let fast = read(json);
+    if let Some(value) = &fast {
+        assert_eq!(Some(value), serde_json::from_str(json).ok().as_ref(), "{json}");
     }
     fast
+}
+
+fn fast(json: &str) -> Option<ChatCompletionChunk> {
+    checked(json, super::chunk)
 }
 
 fn delta_json(delta: &str) -> String {
