@@ -8,16 +8,19 @@
 mod json_gen;
 mod streams;
 
+use http::{HeaderMap, StatusCode};
 use json_gen::{
     any_value, array, count, field, frame, function, object, paths_taken, string_lit, text,
     unknown, usage,
 };
-use naga_protocol::{ChatAccumulator, ChatCompletion, ChatCompletionChunk, decode_json};
+use naga_protocol::{
+    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, decode_json, parse_response,
+};
 use proptest::prelude::*;
 use streams::{fixture_lines, fixture_names};
 
 /// The fast path is `None`, or equals serde's `Ok` value; a serde error means `None`;
-/// `from_json` gives exactly what `decode_json` gives, value or error.
+/// `from_json` and `parse_response` give exactly what `decode_json` gives, value or error.
 fn agrees(body: &[u8]) -> Option<ChatCompletion> {
     let fast = ChatCompletion::from_json_fast_path(body);
     let serde = serde_json::from_slice::<ChatCompletion>(body);
@@ -29,6 +32,8 @@ fn agrees(body: &[u8]) -> Option<ChatCompletion> {
     }
     let expected = decode_json::<ChatCompletion>("chat completion", body);
     assert_eq!(ChatCompletion::from_json(body), expected, "{text}");
+    let parsed = parse_response::<ChatRequest>(StatusCode::OK, &HeaderMap::new(), body);
+    assert_eq!(parsed, expected, "parse_response: {text}");
     fast
 }
 
