@@ -7,8 +7,8 @@ mod json_gen;
 mod streams;
 
 use json_gen::{
-    any_value, array, count, field, frame, function, object, paths_taken, string_lit, text,
-    unknown, usage,
+    any_value, array, choice, count, field, frame, function, object, paths_taken, response,
+    string_lit, text, unknown,
 };
 use naga_protocol::ChatCompletionChunk;
 use proptest::prelude::*;
@@ -68,27 +68,8 @@ fn delta() -> BoxedStrategy<String> {
     ])
 }
 
-fn choice() -> BoxedStrategy<String> {
-    object(vec![
-        field("index", count()),
-        field("delta", delta()),
-        field("finish_reason", text(&["stop", "tool_calls", "eos"])),
-        field("logprobs", any_value()),
-        unknown(),
-    ])
-}
-
 fn chunk_json() -> BoxedStrategy<String> {
-    object(vec![
-        field("id", text(&["chatcmpl-1"])),
-        field("object", text(&["chat.completion.chunk"])),
-        field("created", count()),
-        field("model", text(&["m"])),
-        field("choices", array(choice())),
-        field("usage", usage()),
-        field("system_fingerprint", text(&["fp_1"])),
-        unknown(),
-    ])
+    response(&["chat.completion.chunk"], choice("delta", delta()))
 }
 
 proptest! {

@@ -10,8 +10,8 @@ mod streams;
 
 use http::{HeaderMap, StatusCode};
 use json_gen::{
-    any_value, array, count, field, frame, function, object, paths_taken, string_lit, text,
-    unknown, usage,
+    any_value, array, choice, field, frame, function, object, paths_taken, response, string_lit,
+    text, unknown,
 };
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, decode_json, parse_response,
@@ -115,27 +115,8 @@ fn message() -> BoxedStrategy<String> {
     ])
 }
 
-fn choice() -> BoxedStrategy<String> {
-    object(vec![
-        field("index", count()),
-        field("message", message()),
-        field("finish_reason", text(&["stop", "tool_calls", "eos"])),
-        field("logprobs", any_value()),
-        unknown(),
-    ])
-}
-
 fn completion_json() -> BoxedStrategy<String> {
-    object(vec![
-        field("id", text(&["chatcmpl-1"])),
-        field("object", text(&["chat.completion"])),
-        field("created", count()),
-        field("model", text(&["m"])),
-        field("choices", array(choice())),
-        field("usage", usage()),
-        field("system_fingerprint", text(&["fp_1"])),
-        unknown(),
-    ])
+    response(&["chat.completion"], choice("message", message()))
 }
 
 proptest! {

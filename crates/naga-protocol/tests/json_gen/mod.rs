@@ -169,6 +169,37 @@ pub(crate) fn usage() -> BoxedStrategy<String> {
     ])
 }
 
+/// A choice whose message (`delta` or `message`) is `body`.
+pub(crate) fn choice(
+    body_name: &'static str,
+    body: BoxedStrategy<String>,
+) -> BoxedStrategy<String> {
+    object(vec![
+        field("index", count()),
+        field(body_name, body),
+        field("finish_reason", text(&["stop", "tool_calls", "eos"])),
+        field("logprobs", any_value()),
+        unknown(),
+    ])
+}
+
+/// A completion or a chunk (`object` names which) with `choice`s.
+pub(crate) fn response(
+    object_name: &'static [&'static str],
+    choice: BoxedStrategy<String>,
+) -> BoxedStrategy<String> {
+    object(vec![
+        field("id", text(&["chatcmpl-1"])),
+        field("object", text(object_name)),
+        field("created", count()),
+        field("model", text(&["m"])),
+        field("choices", array(choice)),
+        field("usage", usage()),
+        field("system_fingerprint", text(&["fp_1"])),
+        unknown(),
+    ])
+}
+
 /// `body`, sometimes cut short or followed by more text.
 pub(crate) fn frame(body: BoxedStrategy<String>) -> impl Strategy<Value = String> {
     let tail = prop_oneof![20 => Just(""), 1 => prop::sample::select(&["x", "}", "{}"][..])];
