@@ -7,7 +7,8 @@ use super::usage::usage;
 use super::{
     CHOICE, FUNCTION, Key, MESSAGE, TOOL_CALL, TOP, extra, index_or_zero, lenient_text,
     object_list, object_or_null, optional_count, optional_enum, optional_index, optional_object,
-    optional_object_list, optional_string, optional_value, serde_value, string_or_empty, whole,
+    optional_object_list, optional_string, optional_value, optional_values, serde_value,
+    string_or_empty, whole,
 };
 use crate::chat::chunk::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta,
@@ -81,9 +82,9 @@ fn delta_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut Delta) -> Op
             optional_object_list(reader, &mut out.tool_calls, TOOL_CALL_KEYS, tool_call_field)?;
         }
         Key::Known(5) => out.reasoning = optional_string(reader)?,
-        Key::Known(6) => out.reasoning_details = optional_value(reader, MESSAGE)?,
-        Key::Known(7) => out.annotations = optional_value(reader, MESSAGE)?,
-        Key::Known(8) => out.images = optional_value(reader, MESSAGE)?,
+        Key::Known(6) => out.reasoning_details = optional_values(reader, MESSAGE)?,
+        Key::Known(7) => out.annotations = optional_values(reader, MESSAGE)?,
+        Key::Known(8) => out.images = optional_values(reader, MESSAGE)?,
         Key::Known(_) => return None,
         Key::Other(name) => return extra(reader, MESSAGE, name, &mut out.extra),
     }

@@ -10,7 +10,8 @@ use super::usage::usage;
 use super::{
     CHOICE, FUNCTION, Key, MESSAGE, TOOL_CALL, TOP, extra, index_or_zero, lenient_text,
     object_list, object_or_null, optional_count, optional_enum, optional_object_list,
-    optional_string, optional_value, serde_value, serde_with, string_or_empty, whole,
+    optional_string, optional_value, optional_values, serde_value, serde_with, string_or_empty,
+    whole,
 };
 use crate::chat::content::lenient_message_text;
 use crate::chat::response::{ChatCompletion, Choice, ResponseMessage};
@@ -87,9 +88,9 @@ fn message_field<'a>(
         Key::Known(4) => {
             optional_object_list(reader, &mut out.tool_calls, TOOL_CALL_KEYS, tool_call_field)?;
         }
-        Key::Known(5) => out.reasoning_details = optional_value(reader, MESSAGE)?,
-        Key::Known(6) => out.annotations = optional_value(reader, MESSAGE)?,
-        Key::Known(7) => out.images = optional_value(reader, MESSAGE)?,
+        Key::Known(5) => out.reasoning_details = optional_values(reader, MESSAGE)?,
+        Key::Known(6) => out.annotations = optional_values(reader, MESSAGE)?,
+        Key::Known(7) => out.images = optional_values(reader, MESSAGE)?,
         Key::Known(8) => out.name = optional_string(reader)?,
         Key::Known(9) => out.tool_call_id = optional_string(reader)?,
         Key::Known(_) => return None,

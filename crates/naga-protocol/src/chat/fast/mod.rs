@@ -278,6 +278,17 @@ fn optional_value<T: for<'de> Deserialize<'de>>(
     serde_value(reader, depth).map(Some)
 }
 
+/// An `Option<Vec<Value>>` (`annotations`, `images`, ...): `[]` read here (OpenAI sends an
+/// empty `annotations` with every answer), anything else as [`optional_value`] reads it.
+fn optional_values(reader: &mut Reader<'_>, depth: usize) -> Option<Option<Vec<Value>>> {
+    let start = reader.position();
+    if reader.eat(b'[') && reader.eat(b']') {
+        return Some(Some(Vec::new()));
+    }
+    reader.set_position(start);
+    optional_value(reader, depth)
+}
+
 /// `lenient_text`: a string, `null`, or any other value kept as its JSON text.
 fn lenient_text(reader: &mut Reader<'_>, depth: usize) -> Option<Option<String>> {
     match reader.peek_token()? {
