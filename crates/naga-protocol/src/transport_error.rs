@@ -1,11 +1,11 @@
 //! The one definition of a transport's error type, stamped out by each transport crate.
 //!
 //! Every transport needs an error that is its own type (so `naga_blocking::Error` and
-//! `naga_async::Error` can differ later) yet behaves identically today. [`transport_error!`]
+//! `naga_async::Error` can differ later) yet behaves identically today. `transport_error!`
 //! holds that definition once; a transport's `error.rs` is a single invocation of it. The
 //! macro needs nothing from the invoking crate but `naga-protocol`.
 
-/// Paths the [`transport_error!`] expansion names, so the invoking crate needs no `http`.
+/// Paths the `transport_error!` expansion names, so the invoking crate needs no `http`.
 #[doc(hidden)]
 pub mod __private {
     pub use http::StatusCode;
