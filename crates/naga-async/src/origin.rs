@@ -1,5 +1,7 @@
 //! Request URLs for reqwest without parsing the whole URL again for every request.
 
+use std::sync::{Arc, Mutex};
+
 use reqwest::Url;
 
 use crate::error::{Error, Result};
@@ -7,12 +9,14 @@ use crate::error::{Error, Result};
 /// The client's base URL parsed once. reqwest wants a parsed [`Url`], and parsing one costs
 /// more than the rest of sending a small request on a pooled connection (the host goes
 /// through IDNA processing every time). A request to the base URL's scheme and authority
-/// reuses this parse and replaces only the path and query.
+/// reuses this parse and replaces only the path and query; the URL of the last path and
+/// query is kept (shared by the client's clones), since a client mostly calls one endpoint.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
     scheme: String,
     authority: String,
     url: Url,
+    last: Arc<Mutex<Option<(String, Url)>>>,
 }
 
 impl Origin {
@@ -21,7 +25,26 @@ impl Origin {
         let uri: http::Uri = base_url.parse().ok()?;
         let url = Url::parse(base_url).ok()?;
         let scheme = uri.scheme_str()?.to_owned();
-        Some(Origin { scheme, authority: uri.authority()?.as_str().to_owned(), url })
+        let authority = uri.authority()?.as_str().to_owned();
+        Some(Origin { scheme, authority, url, last: Arc::default() })
+    }
+
+    /// This origin's URL with `uri`'s path and query (`uri` must be under it).
+    fn url_for(&self, uri: &http::Uri) -> Url {
+        let target = uri.path_and_query().map_or("/", |target| target.as_str());
+        if let Ok(last) = self.last.lock()
+            && let Some((last_target, url)) = last.as_ref()
+            && last_target == target
+        {
+            return url.clone();
+        }
+        let mut url = self.url.clone();
+        url.set_path(uri.path());
+        url.set_query(uri.query());
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((target.to_owned(), url.clone()));
+        }
+        url
     }
 
     /// Whether `uri` has this origin's scheme and authority (spelled the same way).
@@ -35,12 +58,7 @@ impl Origin {
 /// under it, a full parse otherwise.
 pub(crate) fn url_of(origin: Option<&Origin>, uri: &http::Uri) -> Result<Url> {
     match origin {
-        Some(origin) if origin.holds(uri) => {
-            let mut url = origin.url.clone();
-            url.set_path(uri.path());
-            url.set_query(uri.query());
-            Ok(url)
-        }
+        Some(origin) if origin.holds(uri) => Ok(origin.url_for(uri)),
         _ => Url::parse(&uri.to_string()).map_err(|err| Error::Io(Box::new(err))),
     }
 }
@@ -67,6 +85,23 @@ mod tests {
             "https://user:pw@Example.COM/v1",
             "https://user:pw@Example.COM/v1/k%2Fy",
         );
+    }
+
+    /// The kept URL is handed out only for the same path and query, on the client's clones too.
+    #[test]
+    fn the_kept_url_is_used_only_for_its_own_target() {
+        let origin = Origin::new("http://127.0.0.1:8080/v1").unwrap();
+        let clone = origin.clone();
+        let targets =
+            ["/v1/chat/completions", "/v1/chat/completions", "/v1/models", "/v1/models?x=1"];
+        for (i, target) in targets.iter().chain(&targets).enumerate() {
+            let uri: http::Uri = format!("http://127.0.0.1:8080{target}").parse().unwrap();
+            let via = if i % 2 == 0 { &origin } else { &clone };
+            let url = url_of(Some(via), &uri).unwrap();
+            assert_eq!(url, Url::parse(&uri.to_string()).unwrap(), "{target}");
+        }
+        let kept = origin.last.lock().unwrap().clone().unwrap();
+        assert_eq!(kept.0, "/v1/models?x=1");
     }
 
     #[test]
