@@ -75,20 +75,26 @@ impl SseParser {
     }
 
     /// Records a data line; from the second one on, data is joined in the scratch string.
+    /// (Inlined: the first data line is the common case and only records its range.)
+    #[inline]
     fn push_data(&mut self, value: Range<usize>) {
-        match self.pending.data_lines {
-            0 => self.pending.first_data = value,
-            1 => {
-                self.scratch.clear();
-                self.append_data(self.pending.first_data.clone());
-                self.scratch.push('\n');
-                self.append_data(value);
-            }
-            _ => {
-                self.scratch.push('\n');
-                self.append_data(value);
-            }
+        if self.pending.data_lines == 0 {
+            self.pending.first_data = value;
+            self.pending.data_lines = 1;
+        } else {
+            self.join_data(value);
         }
+    }
+
+    /// A second or later data line: joins it (and, at the second, the first) in the scratch
+    /// string.
+    fn join_data(&mut self, value: Range<usize>) {
+        if self.pending.data_lines == 1 {
+            self.scratch.clear();
+            self.append_data(self.pending.first_data.clone());
+        }
+        self.scratch.push('\n');
+        self.append_data(value);
         self.pending.data_lines = self.pending.data_lines.saturating_add(1);
     }
 
