@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use memchr::memchr;
 
-use super::{Event, SseParser, Step};
+use super::{Event, NextCall, SseParser, Step};
 use crate::error::StreamError;
 
 impl SseParser {
@@ -40,6 +40,10 @@ impl SseParser {
             return None;
         }
         self.dispatched = true;
+        if self.in_read && self.scan == self.read.len() {
+            // The read is used up: the next call has nothing to scan (nor to pull).
+            self.next = NextCall::Park;
+        }
         Some(Step::Dispatch)
     }
 
