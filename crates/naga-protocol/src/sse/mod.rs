@@ -43,7 +43,7 @@ use crate::error::StreamError;
 /// spans two reads is copied into the parser's own buffer (and a read that ends mid-line
 /// and holds no line end). [`feed`](Self::feed) copies every byte. A single-line `data` is
 /// handed out straight from the read (or the own buffer); multi-line data is joined in a
-/// reused scratch string. UTF-8 is checked once, on what is handed out.
+/// reused scratch buffer. UTF-8 is checked once, on what is handed out.
 ///
 /// ```
 /// use naga_protocol::SseParser;
@@ -103,8 +103,8 @@ pub struct SseParser {
     /// What the next `next_event` can skip (set by the call or feed before it).
     next: NextCall,
     pending: Pending,
-    /// Joined multi-line data, reused across events.
-    scratch: String,
+    /// Joined multi-line data (validated when handed out), reused across events.
+    scratch: Vec<u8>,
     last_event_id: String,
     reconnection_time: Option<u64>,
 }
@@ -185,7 +185,7 @@ impl SseParser {
             dispatched: false,
             next: NextCall::Scan,
             pending: Pending::default(),
-            scratch: String::new(),
+            scratch: Vec::new(),
             last_event_id: String::new(),
             reconnection_time: None,
         }
