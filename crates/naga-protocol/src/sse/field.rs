@@ -149,7 +149,7 @@ impl SseParser {
         }
         let data = match pending.data_lines {
             0 => "",
-            1 => utf8(self.bytes(pending.first_data.clone())).map_err(|_| invalid())?,
+            1 => self.data_text(pending.first_data.clone()).map_err(|_| invalid())?,
             _ => utf8(&self.scratch).map_err(|_| invalid())?,
         };
         let event = match &pending.event_type {
@@ -157,6 +157,27 @@ impl SseParser {
             None => "message",
         };
         Ok(Event { event, data, id: &self.last_event_id, retry: pending.retry })
+    }
+
+    /// The single data line at `range` as text. When the window holds the bytes after it,
+    /// a whole number of 64-byte blocks from its start is validated instead (the validator
+    /// copies a shorter tail block first) and the data cut from that; the line end after
+    /// the data makes the cut a character boundary. If that wider check fails (the bytes
+    /// after the data are not text), the data alone is checked, so the result is the same.
+    fn data_text(&self, range: Range<usize>) -> Result<&str, simdutf8::basic::Utf8Error> {
+        /// The validator's block size.
+        const BLOCK: usize = 64;
+        let window = window!(self);
+        let len = range.len();
+        let wide = range.start..range.start.saturating_add(len.next_multiple_of(BLOCK));
+        if !len.is_multiple_of(BLOCK)
+            && let Some(bytes) = window.get(wide)
+            && let Ok(text) = utf8(bytes)
+            && let Some(data) = text.get(..len)
+        {
+            return Ok(data);
+        }
+        utf8(window.get(range).unwrap_or_default())
     }
 }
 

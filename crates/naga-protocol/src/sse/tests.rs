@@ -164,3 +164,22 @@ fn a_read_used_up_by_an_event_is_released_by_the_next_call() {
     assert_eq!(parser.bytes_scanned(), 9 + 9 + 10);
     assert_eq!(parser.offset_of(parser.scan), 28);
 }
+
+/// A data line may be validated together with the bytes after it (whole 64-byte blocks);
+/// what follows never changes the result, and invalid data stays invalid.
+#[test]
+fn what_follows_a_data_line_does_not_change_its_validation() {
+    let data = "é".repeat(40);
+    let block = [b"data: ", data.as_bytes(), b"\n\ndata: \xFF\n\n"].concat();
+    let mut read = block.repeat(2);
+    read[6] = 0xA9; // the first data now starts with a lone continuation byte
+    read.extend_from_slice(format!(": {}\n", "x".repeat(80)).as_bytes());
+    let mut parser = SseParser::new();
+    parser.feed_bytes(bytes::Bytes::from(read));
+    let invalid = |offset| Some(Err(StreamError::InvalidUtf8 { offset }));
+    assert_eq!(parser.next_event(), invalid(0));
+    assert_eq!(parser.next_event(), invalid(88));
+    assert_eq!(parser.next_event().unwrap().unwrap().data, data);
+    assert_eq!(parser.next_event(), invalid(97 + 88));
+    assert!(parser.next_event().is_none());
+}
