@@ -43,7 +43,9 @@ use crate::error::StreamError;
 /// spans two reads is copied into the parser's own buffer (and a read that ends mid-line
 /// and holds no line end). [`feed`](Self::feed) copies every byte. A single-line `data` is
 /// handed out straight from the read (or the own buffer); multi-line data is joined in a
-/// reused scratch string. UTF-8 is checked once, on what is handed out.
+/// reused scratch buffer. UTF-8 is checked once, on what is handed out (a single data line
+/// together with up to 63 bytes after it when the window holds them, so the validator works
+/// in whole 64-byte blocks; only if those bytes are not text is the line checked again).
 ///
 /// ```
 /// use naga_protocol::SseParser;
@@ -100,12 +102,11 @@ pub struct SseParser {
     after_end: bool,
     /// An event (or its error) was handed out; reset the event state at the next call.
     dispatched: bool,
-    /// The last read was appended already scanned and holds no line end: the next
-    /// `next_event` has nothing to do.
-    idle: bool,
+    /// What the next `next_event` can skip (set by the call or feed before it).
+    next: NextCall,
     pending: Pending,
-    /// Joined multi-line data, reused across events.
-    scratch: String,
+    /// Joined multi-line data (validated when handed out), reused across events.
+    scratch: Vec<u8>,
     last_event_id: String,
     reconnection_time: Option<u64>,
 }
@@ -133,6 +134,17 @@ pub struct Event<'a> {
     pub id: &'a str,
     /// The valid `retry` value (milliseconds) carried by this event, if any.
     pub retry: Option<u64>,
+}
+
+/// What the next [`SseParser::next_event`] call has to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NextCall {
+    /// Scan for the next event.
+    Scan,
+    /// Nothing: the last read was appended already scanned and holds no line end.
+    Idle,
+    /// Only release the handed-out event and park: it ended exactly at the end of the read.
+    Park,
 }
 
 /// What one parsing step produced.
@@ -173,9 +185,9 @@ impl SseParser {
             finished: false,
             after_end: false,
             dispatched: false,
-            idle: false,
+            next: NextCall::Scan,
             pending: Pending::default(),
-            scratch: String::new(),
+            scratch: Vec::new(),
             last_event_id: String::new(),
             reconnection_time: None,
         }
@@ -217,11 +229,11 @@ impl SseParser {
         }
     }
 
-    /// What every feed does first: leaves the idle state and drops the handed-out event;
+    /// What every feed does first: ends a shortcut and drops the handed-out event;
     /// `false` after [`finish`](Self::finish), when `len` input bytes are refused (and
     /// reported once as [`StreamError::DataAfterEnd`] if there are any).
     fn accepts_input(&mut self, len: usize) -> bool {
-        self.idle = false;
+        self.next = NextCall::Scan;
         self.release();
         self.after_end |= self.finished && len > 0;
         !self.finished
@@ -230,8 +242,22 @@ impl SseParser {
     /// The next complete event, an error for a broken event, or `None` when more input is
     /// needed (or, after [`finish`](Self::finish), when the stream is exhausted).
     #[must_use]
+    #[inline]
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
-        if std::mem::take(&mut self.idle) {
+        // Inlined into the caller: an idle call (common with tiny reads) costs no call.
+        if self.next == NextCall::Idle {
+            self.next = NextCall::Scan;
+            return None;
+        }
+        self.step()
+    }
+
+    /// [`next_event`](Self::next_event) unless idle.
+    #[inline(never)]
+    fn step(&mut self) -> Option<Result<Event<'_>, StreamError>> {
+        if std::mem::replace(&mut self.next, NextCall::Scan) == NextCall::Park {
+            self.release();
+            self.park();
             return None;
         }
         self.release();
@@ -249,7 +275,7 @@ impl SseParser {
     /// [`next_event`](Self::next_event) calls; the unterminated tail is discarded. Returns
     /// `true` if that tail held an incomplete event (field lines without their blank line).
     pub fn finish(&mut self) -> bool {
-        self.idle = false;
+        self.next = NextCall::Scan;
         self.release();
         if self.finished {
             return false;

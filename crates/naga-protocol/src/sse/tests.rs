@@ -118,3 +118,68 @@ fn small_reads_mid_line_are_appended() {
     assert_eq!(parser.bytes_scanned(), input.len() as u64);
     assert_eq!(parser.offset_of(parser.scan), input.len() as u64);
 }
+
+/// Field names are told apart within their first 6 bytes; longer names are unknown fields.
+#[test]
+fn names_longer_than_the_known_fields_are_ignored() {
+    let mut parser = SseParser::new();
+    parser.feed(b"retryx: 5\nevents: x\ndataa: y\nidx: 3\nretryretry\neventevent: z\n");
+    parser.feed(b"retry:7\nevent:message\ndata:z\n\nevent: messages\ndata\n\n");
+    let first = parser.next_event().unwrap().unwrap();
+    assert_eq!((first.event, first.data, first.id, first.retry), ("message", "z", "", Some(7)));
+    let second = parser.next_event().unwrap().unwrap();
+    assert_eq!((second.event, second.data, second.retry), ("messages", "", None));
+    assert!(parser.next_event().is_none());
+}
+
+/// Joined data lines are validated once, as a whole: a character split across two lines
+/// is invalid, whole characters on several lines are kept.
+#[test]
+fn joined_data_lines_are_validated_as_a_whole() {
+    let mut parser = SseParser::new();
+    parser.feed(b"data: \xC3\ndata: \xA9\n\n");
+    parser.feed("data: é\ndata: ✓\ndata: 🙂\n\n".as_bytes());
+    parser.feed(b"data: a\ndata: b\xFF\n\n");
+    assert_eq!(parser.next_event().unwrap(), Err(StreamError::InvalidUtf8 { offset: 0 }));
+    assert_eq!(parser.next_event().unwrap().unwrap().data, "é\n✓\n🙂");
+    assert_eq!(parser.next_event().unwrap(), Err(StreamError::InvalidUtf8 { offset: 48 }));
+    assert!(parser.next_event().is_none());
+}
+
+/// An event that ends exactly at the end of its read: the next call only releases the read;
+/// a feed instead of that call drops the event and goes on (a split CRLF included).
+#[test]
+fn a_read_used_up_by_an_event_is_released_by_the_next_call() {
+    let mut parser = SseParser::new();
+    let read = bytes::Bytes::from(b"data: a\n\n".to_vec());
+    parser.feed_bytes(read.clone());
+    assert_eq!(parser.next_event().unwrap().unwrap().data, "a");
+    assert!(parser.next_event().is_none());
+    assert!(read.is_unique(), "the parser holds no reference to a drained read");
+    parser.feed_bytes(bytes::Bytes::from_static(b"data: b\r\r"));
+    assert_eq!(parser.next_event().unwrap().unwrap().data, "b");
+    parser.feed_bytes(bytes::Bytes::from_static(b"\ndata: c\n\n"));
+    assert_eq!(parser.next_event().unwrap().unwrap().data, "c");
+    assert!(parser.next_event().is_none());
+    assert_eq!(parser.bytes_scanned(), 9 + 9 + 10);
+    assert_eq!(parser.offset_of(parser.scan), 28);
+}
+
+/// A data line may be validated together with the bytes after it (whole 64-byte blocks);
+/// what follows never changes the result, and invalid data stays invalid.
+#[test]
+fn what_follows_a_data_line_does_not_change_its_validation() {
+    let data = "é".repeat(40);
+    let block = [b"data: ", data.as_bytes(), b"\n\ndata: \xFF\n\n"].concat();
+    let mut read = block.repeat(2);
+    read[6] = 0xA9; // the first data now starts with a lone continuation byte
+    read.extend_from_slice(format!(": {}\n", "x".repeat(80)).as_bytes());
+    let mut parser = SseParser::new();
+    parser.feed_bytes(bytes::Bytes::from(read));
+    let invalid = |offset| Some(Err(StreamError::InvalidUtf8 { offset }));
+    assert_eq!(parser.next_event(), invalid(0));
+    assert_eq!(parser.next_event(), invalid(88));
+    assert_eq!(parser.next_event().unwrap().unwrap().data, data);
+    assert_eq!(parser.next_event(), invalid(97 + 88));
+    assert!(parser.next_event().is_none());
+}

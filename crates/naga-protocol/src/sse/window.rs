@@ -4,8 +4,8 @@
 //! spans both, because the window moves to a read only when the own buffer holds nothing
 //! still needed.
 
-use super::SseParser;
 use super::scan::find_eol;
+use super::{NextCall, SseParser};
 use bytes::Bytes;
 
 impl SseParser {
@@ -48,7 +48,9 @@ impl SseParser {
             self.read = read;
             self.pulled = 0;
         } else {
-            self.read = read;
+            // `absorb` left no read behind, only `Bytes::new()` (static, nothing to release):
+            // forgetting it skips a call through its vtable per read.
+            std::mem::forget(std::mem::replace(&mut self.read, read));
             self.pulled = 0;
             self.enter_read();
         }
@@ -77,7 +79,7 @@ impl SseParser {
             None if self.own.len() - self.keep <= self.max_event_size => {
                 self.scanned += read.len() as u64;
                 self.scan = self.own.len();
-                self.idle = true;
+                self.next = NextCall::Idle;
             }
             None => {} // the scanner reports the oversized line
         }
