@@ -64,7 +64,7 @@ pub struct ChatCompletion {
 }
 
 impl ChatCompletion {
-    /// Decodes a non-streaming response body, as the clients do.
+    /// Decodes a non-streaming response body (bytes or text), as the clients do.
     ///
     /// Gives the same value or error as [`decode_json`] (an [`Error::Decode`] naming the
     /// offset), faster for the usual shapes.
@@ -72,13 +72,15 @@ impl ChatCompletion {
     /// ```
     /// use naga_protocol::ChatCompletion;
     ///
-    /// let body = br#"{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}]}"#;
+    /// let body = r#"{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}]}"#;
     /// let completion = ChatCompletion::from_json(body)?;
     /// assert_eq!(completion.text(), Some("Hi"));
+    /// assert_eq!(ChatCompletion::from_json(body.as_bytes())?, completion);
     /// assert!(ChatCompletion::from_json(b"{").is_err());
     /// # Ok::<(), naga_protocol::Error>(())
     /// ```
-    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+    pub fn from_json(body: impl AsRef<[u8]>) -> Result<Self, Error> {
+        let body = body.as_ref();
         match Self::from_json_fast_path(body) {
             Some(completion) => Ok(completion),
             None => decode_json(<ChatRequest as Operation>::NAME, body),
