@@ -50,6 +50,7 @@ impl SseParser {
         } else {
             // `absorb` left no read behind, only `Bytes::new()` (static, nothing to release):
             // forgetting it skips a call through its vtable per read.
+            debug_assert!(self.read.is_empty(), "a read forgotten while still held");
             std::mem::forget(std::mem::replace(&mut self.read, read));
             self.pulled = 0;
             self.enter_read();
