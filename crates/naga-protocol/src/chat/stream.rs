@@ -4,6 +4,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use super::chunk::ChatCompletionChunk;
+use super::fast;
 use super::request::ChatRequest;
 use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
 use crate::operation::{StreamDecoder, StreamingOperation};
@@ -52,16 +53,14 @@ pub struct ChatStream {
     cut: bool,
 }
 
-/// What one event's data turned out to be, when it was not a chunk.
-enum Frame {
+/// What one event's data is, before any JSON is read.
+enum FrameKind {
+    /// JSON text: a chunk or an error frame (or neither: a decode error).
+    Json,
     /// Nothing to hand out (an empty `data:`).
     Skip,
     /// `[DONE]`.
     Done,
-    /// An error frame: the stream is over.
-    Api(Error),
-    /// Not a chunk; the stream goes on.
-    Broken(Error),
 }
 
 impl ChatStream {
@@ -101,25 +100,34 @@ impl ChatStream {
     /// needed (or the stream is over).
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
         while !self.done {
-            let frame = match self.parser.next_event() {
+            let data = match self.parser.next_event() {
                 None => return self.end(),
-                Some(Ok(event)) => decode_frame(event.data),
-                Some(Err(err)) => Err(Frame::Broken(Error::Stream(err))),
+                Some(Ok(event)) => event.data,
+                Some(Err(err)) => {
+                    self.events = self.events.saturating_add(1);
+                    return Some(Err(Error::Stream(err)));
+                }
             };
             self.events = self.events.saturating_add(1);
-            match frame {
-                Ok(chunk) => {
-                    self.terminal |= is_terminal(&chunk);
-                    return Some(Ok(chunk));
-                }
-                Err(Frame::Skip) => {}
-                Err(Frame::Done) => self.done = true,
-                Err(Frame::Api(err)) => {
+            match frame_kind(data) {
+                FrameKind::Json => {}
+                FrameKind::Skip => continue,
+                FrameKind::Done => {
                     self.done = true;
-                    return Some(Err(err));
+                    continue;
                 }
-                Err(Frame::Broken(err)) => return Some(Err(err)),
             }
+            // Decoded in the slot that is returned: a chunk is several hundred bytes.
+            let mut item = Some(Ok(ChatCompletionChunk::default()));
+            if let Some(result) = &mut item {
+                decode_chunk(data, result);
+                match result {
+                    Ok(chunk) => self.terminal |= is_terminal(chunk),
+                    Err(Error::Api(_)) => self.done = true,
+                    Err(_) => {}
+                }
+            }
+            return item;
         }
         None
     }
@@ -196,24 +204,47 @@ impl StreamingOperation for ChatRequest {
     }
 }
 
-/// Reads one event's data: `[DONE]`, an error frame, or a chunk (decoded once).
-fn decode_frame(data: &str) -> Result<ChatCompletionChunk, Frame> {
-    let trimmed = data.trim();
-    if trimmed.is_empty() {
-        return Err(Frame::Skip);
+/// Tells `[DONE]` and empty data from JSON text; a frame opening with `{` (all real ones)
+/// needs no trim.
+fn frame_kind(data: &str) -> FrameKind {
+    if data.starts_with('{') {
+        return FrameKind::Json;
     }
-    if trimmed == "[DONE]" {
-        return Err(Frame::Done);
+    match data.trim() {
+        "" => FrameKind::Skip,
+        "[DONE]" => FrameKind::Done,
+        _ => FrameKind::Json,
     }
-    match ChatCompletionChunk::from_json(data) {
-        Ok(chunk) if chunk.extra.get("error").is_some_and(is_error_value) => {
-            Err(Frame::Api(stream_api_error(data)))
-        }
+}
+
+/// Reads a JSON frame into `result` (which holds a default chunk): the chunk, or the error
+/// frame as [`Error::Api`], or [`Error::Decode`].
+fn decode_chunk(data: &str, result: &mut Result<ChatCompletionChunk, Error>) {
+    let fast = match result {
+        Ok(chunk) => fast::fill_chunk(data, chunk).is_some(),
+        Err(_) => false,
+    };
+    *result = match result {
+        Ok(chunk) if fast && !is_error_frame(chunk) => return,
+        _ if fast => Err(stream_api_error(data)),
+        _ => decode_slow(data),
+    };
+}
+
+/// The serde path of [`decode_chunk`], which also makes every error.
+fn decode_slow(data: &str) -> Result<ChatCompletionChunk, Error> {
+    match serde_json::from_str::<ChatCompletionChunk>(data) {
+        Ok(chunk) if is_error_frame(&chunk) => Err(stream_api_error(data)),
         Ok(chunk) => Ok(chunk),
         // Rare path: an error frame whose other fields do not fit a chunk.
-        Err(_) if is_error_envelope(data) => Err(Frame::Api(stream_api_error(data))),
-        Err(err) => Err(Frame::Broken(Error::decode(WHAT, data.as_bytes(), &err))),
+        Err(_) if is_error_envelope(data) => Err(stream_api_error(data)),
+        Err(err) => Err(Error::decode(WHAT, data.as_bytes(), &err)),
     }
+}
+
+/// Whether a decoded chunk is really an error frame (a top-level `error`).
+fn is_error_frame(chunk: &ChatCompletionChunk) -> bool {
+    chunk.extra.get("error").is_some_and(is_error_value)
 }
 
 /// A top-level `error` that makes a frame an error frame: Naga's object, or (tolerated) a

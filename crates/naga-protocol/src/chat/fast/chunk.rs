@@ -8,7 +8,7 @@ use super::{
     CHOICE, FUNCTION, Key, MESSAGE, TOOL_CALL, TOP, extra, index_or_zero, lenient_text,
     object_list, object_or_null, optional_count, optional_enum, optional_index, optional_object,
     optional_object_list, optional_string, optional_value, optional_values, serde_value,
-    string_or_empty, whole,
+    string_or_empty, whole, fill_whole,
 };
 use crate::chat::chunk::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta,
@@ -18,6 +18,11 @@ use crate::chat::content::DeltaContent;
 /// The chunk in `data`, when the fast path reads it exactly; `None` means "ask serde".
 pub(crate) fn chunk(data: &str) -> Option<ChatCompletionChunk> {
     whole(data, CHUNK_KEYS, chunk_field)
+}
+
+/// [`chunk`] into a default chunk the caller owns; `None` leaves it partly filled.
+pub(crate) fn fill_chunk(data: &str, out: &mut ChatCompletionChunk) -> Option<()> {
+    fill_whole(data, CHUNK_KEYS, chunk_field, out)
 }
 
 /// The chunk's keys, in the order servers send them.

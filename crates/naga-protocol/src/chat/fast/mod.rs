@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use keys::KnownKey;
 use reader::Reader;
 
-pub(crate) use chunk::chunk;
+pub(crate) use chunk::{chunk, fill_chunk};
 pub(crate) use completion::completion;
 
 /// Nesting of each object of a completion or a chunk (the depth `raw_value` counts from):
@@ -49,12 +49,24 @@ enum Key<'a> {
 fn whole<'a, T: Default>(
     data: &'a str,
     keys: &[KnownKey],
-    mut field: impl FnMut(&mut Reader<'a>, Key<'a>, &mut T) -> Option<()>,
+    field: impl FnMut(&mut Reader<'a>, Key<'a>, &mut T) -> Option<()>,
 ) -> Option<T> {
-    let mut reader = Reader::new(data);
     let mut out = T::default();
-    object(&mut reader, keys, |reader, key| field(reader, key, &mut out))?;
-    reader.at_end().then_some(out)
+    fill_whole(data, keys, field, &mut out)?;
+    Some(out)
+}
+
+/// [`whole`] into a default `out` the caller owns (no move of the result); on `None`, `out`
+/// holds whatever was read before the fast path gave up.
+fn fill_whole<'a, T>(
+    data: &'a str,
+    keys: &[KnownKey],
+    mut field: impl FnMut(&mut Reader<'a>, Key<'a>, &mut T) -> Option<()>,
+    out: &mut T,
+) -> Option<()> {
+    let mut reader = Reader::new(data);
+    object(&mut reader, keys, |reader, key| field(reader, key, out))?;
+    reader.at_end().then_some(())
 }
 
 /// Reads an object (the next token must be `{`) whose known keys are `keys`,
