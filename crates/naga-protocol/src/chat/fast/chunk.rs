@@ -5,10 +5,10 @@ use super::keys::{KnownKey, known_keys};
 use super::reader::Reader;
 use super::usage::usage;
 use super::{
-    CHOICE, FUNCTION, Key, MESSAGE, TOOL_CALL, TOP, extra, index_or_zero, lenient_text,
+    CHOICE, FUNCTION, Key, MESSAGE, TOOL_CALL, TOP, extra, fill_whole, index_or_zero, lenient_text,
     object_list, object_or_null, optional_count, optional_enum, optional_index, optional_object,
     optional_object_list, optional_string, optional_value, optional_values, serde_value,
-    string_or_empty, whole, fill_whole,
+    string_or_empty, whole,
 };
 use crate::chat::chunk::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta,
