@@ -212,6 +212,25 @@ fn data_without_a_space_and_crlf_framing_decode() {
 }
 
 #[test]
+fn whitespace_around_frames_is_ignored() {
+    // Only a frame that opens with `{` skips the trim: these take the other way.
+    let error = r#"{"error":{"type":"server_error","message":"boom"}}"#;
+    let body = format!(
+        "data:  {CONTENT}\n\ndata: \t{FINISH} \n\ndata:   \n\ndata:  [DONE]\t\n\ndata: x\n\n"
+    );
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [body.as_bytes()]);
+    assert_eq!(texts(&items), ["Hel", ""]);
+    assert!(stream.is_done(), "a padded [DONE] still ends the stream");
+    assert_eq!(stream.events_seen(), 4, "two chunks, an empty event, [DONE]; nothing after it");
+
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [format!("data: \ndata: {error}\n\n").as_bytes()]);
+    assert!(matches!(items.as_slice(), [Err(Error::Api(_))]), "{items:?}");
+    assert!(stream.is_done());
+}
+
+#[test]
 fn chat_request_streams_through_the_generic_decoder() {
     fn drive<D: StreamDecoder>(mut decoder: D, body: &[u8]) -> Vec<Result<D::Item, Error>> {
         decoder.feed(body);
