@@ -1,7 +1,12 @@
 //! One framing pass per corpus x chunking, for instruction counts that stay put on a busy
 //! machine: `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='framing_cost::measured*' target/release/examples/framing_cost MODE CASE`
-//! (MODE: `reads` | `copied` | `memchr`; CASE: a substring of `corpus / chunking`).
+//! (MODE: `reads` | `copied` | `memchr` | `peer` (eventsource-stream); CASE: a substring of
+//! `corpus / chunking`).
+
+#[path = "../benches/common/mod.rs"]
+#[allow(dead_code, unused_imports)] // the example uses only the peer's framing
+mod common;
 
 use bytes::Bytes;
 use naga_bench::chunking::{self, Chunking};
@@ -30,6 +35,7 @@ fn measured(mode: &str, chunks: &[&[u8]], reads: &[Bytes]) -> Tally {
     match mode {
         "copied" => ours::frame_copied(&mut SseParser::new(), chunks),
         "memchr" => ours::frame_memchr(chunks),
+        "peer" => common::peer::frame(chunks),
         _ => ours::frame(&mut SseParser::new(), reads),
     }
 }
