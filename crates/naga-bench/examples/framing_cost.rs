@@ -5,7 +5,6 @@
 //! `corpus / chunking`).
 
 #[path = "../benches/common/mod.rs"]
-#[allow(dead_code, unused_imports)] // the example uses only the peer's framing
 mod common;
 
 use bytes::Bytes;
