@@ -203,6 +203,13 @@ pub enum StreamError {
     /// Bytes were fed after `[DONE]` or after the stream was finished.
     #[error("data after the end of the stream")]
     DataAfterEnd,
+    /// The body was one JSON document (not server-sent events) that is neither the
+    /// expected answer nor an error.
+    #[error("stream body is a JSON document, not server-sent events: `{snippet}`")]
+    UnexpectedDocument {
+        /// A bounded excerpt of the document.
+        snippet: String,
+    },
 }
 
 impl From<StreamError> for Error {

@@ -4,6 +4,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use super::chunk::ChatCompletionChunk;
+use super::document::Body;
 use super::fast;
 use super::request::ChatRequest;
 use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
@@ -23,6 +24,13 @@ const WHAT: &str = "chat completion chunk";
 /// Any other end of body (including one in the middle of an event) yields exactly one
 /// [`StreamError::Truncated`]: a cut stream is never a silent success.
 ///
+/// A body that is one JSON document instead of events (its first byte other than
+/// whitespace is `{`: a proxy's error page with `200 OK`, a server that ignores
+/// `stream: true`) is read whole, up to the event size limit, and yields one item at the
+/// end of the body: Naga's error envelope as [`Error::Api`], a chat completion as one chunk
+/// (`ChatCompletionChunk::from(completion)`),
+/// other JSON as [`StreamError::UnexpectedDocument`].
+///
 /// ```
 /// use naga_protocol::ChatStream;
 ///
@@ -40,17 +48,21 @@ const WHAT: &str = "chat completion chunk";
 /// ```
 #[derive(Debug)]
 pub struct ChatStream {
-    parser: SseParser,
+    pub(super) parser: SseParser,
     /// Events (and broken events) handed out by the parser so far.
     events: usize,
     /// `[DONE]` or an error frame arrived, or the stream was drained after `finish`.
-    done: bool,
+    pub(super) done: bool,
     /// A chunk with a `finish_reason` or `usage` arrived: EOF from now on is clean.
-    terminal: bool,
+    pub(super) terminal: bool,
     /// `finish` was called.
-    finished: bool,
+    pub(super) finished: bool,
     /// The parser discarded an incomplete event at end of body.
     cut: bool,
+    /// Events, or a single JSON document (see `document.rs`).
+    pub(super) body: Body,
+    /// The JSON document body so far (empty unless `body` is `Body::Document`).
+    pub(super) document: Vec<u8>,
 }
 
 /// What one event's data is, before any JSON is read.
@@ -78,20 +90,33 @@ impl ChatStream {
             terminal: false,
             finished: false,
             cut: false,
+            body: Body::Unknown,
+            document: Vec::new(),
         }
     }
 
     /// Appends response bytes; ignored once the stream is done.
     pub fn feed(&mut self, bytes: &[u8]) {
-        if !self.done {
-            self.parser.feed(bytes);
+        if self.done || (self.body != Body::Events && self.take_document(bytes)) {
+            return;
         }
+        self.parser.feed(bytes);
     }
 
     /// Appends a response read without copying it (see [`SseParser::feed_bytes`]); ignored
     /// once the stream is done.
     pub fn feed_bytes(&mut self, bytes: Bytes) {
-        if !self.done {
+        if self.body == Body::Events && !self.done {
+            self.parser.feed_bytes(bytes);
+        } else {
+            self.feed_bytes_unsure(bytes);
+        }
+    }
+
+    /// [`feed_bytes`](Self::feed_bytes) at the start of the body or after the end.
+    #[cold]
+    fn feed_bytes_unsure(&mut self, bytes: Bytes) {
+        if !self.done && !self.take_document(&bytes) {
             self.parser.feed_bytes(bytes);
         }
     }
@@ -151,8 +176,12 @@ impl ChatStream {
         self.events
     }
 
-    /// Called when the parser has nothing more: at end of body, the truncation verdict.
+    /// Called when the parser has nothing more: at end of body, the truncation verdict (or a
+    /// JSON document body's one item).
     fn end(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
+        if matches!(self.body, Body::Document | Body::TooLarge) {
+            return self.document_item(); // the parser never saw the body
+        }
         if !self.finished || self.done {
             return None;
         }
@@ -237,7 +266,7 @@ fn decode_slow(data: &str) -> Result<ChatCompletionChunk, Error> {
         Ok(chunk) if is_error_frame(&chunk) => Err(stream_api_error(data)),
         Ok(chunk) => Ok(chunk),
         // Rare path: an error frame whose other fields do not fit a chunk.
-        Err(_) if is_error_envelope(data) => Err(stream_api_error(data)),
+        Err(_) if is_error_envelope(data.as_bytes()) => Err(stream_api_error(data)),
         Err(err) => Err(Error::decode(WHAT, data.as_bytes(), &err)),
     }
 }
@@ -249,17 +278,18 @@ fn is_error_frame(chunk: &ChatCompletionChunk) -> bool {
 
 /// A top-level `error` that makes a frame an error frame: Naga's object, or (tolerated) a
 /// bare message string. `null` and other values do not.
-fn is_error_value(error: &serde_json::Value) -> bool {
+pub(super) fn is_error_value(error: &serde_json::Value) -> bool {
     error.is_object() || error.is_string()
 }
 
-fn is_error_envelope(data: &str) -> bool {
-    serde_json::from_str::<ErrorEnvelope>(data).is_ok_and(|envelope| envelope.error.is_some())
+/// Whether `data` is Naga's error envelope with an `error`.
+pub(super) fn is_error_envelope(data: &[u8]) -> bool {
+    serde_json::from_slice::<ErrorEnvelope>(data).is_ok_and(|envelope| envelope.error.is_some())
 }
 
 /// The error frame as [`Error::Api`] without an HTTP status.
-fn stream_api_error(data: &str) -> Error {
-    parse_api_error(None, &HeaderMap::new(), data.as_bytes())
+pub(super) fn stream_api_error(data: impl AsRef<[u8]>) -> Error {
+    parse_api_error(None, &HeaderMap::new(), data.as_ref())
 }
 
 /// A chunk after which the end of the body is a clean end.

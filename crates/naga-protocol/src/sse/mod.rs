@@ -285,6 +285,11 @@ impl SseParser {
         self.ends_mid_event()
     }
 
+    /// The largest event accepted, in bytes.
+    pub fn max_event_size(&self) -> usize {
+        self.max_event_size
+    }
+
     /// Total bytes examined by the line scanner; never more than about once per input byte.
     pub fn bytes_scanned(&self) -> u64 {
         self.scanned
