@@ -77,6 +77,21 @@ fn stream_without_done_still_succeeds() {
     assert_eq!(*bare, ChatCompletion { usage: None, ..plain.clone() });
 }
 
+#[test]
+fn a_stream_answered_with_one_json_document_is_that_completion() {
+    let server = MockServer::start_blocking();
+    let req = request("Answer without streaming.");
+    let plain =
+        both(Some(&server), &Setup::new(server.base_url()), "document-chat", |t| t.chat(&req));
+    let setup = Setup::new(server.base_url()).header("x-mock-ignore-stream", "1");
+    let runs = both(Some(&server), &setup, "document", |t| t.chat_stream(&req));
+    let run = runs.agreed();
+    assert_eq!(run.requests, 1);
+    let recorded = server.requests().last().unwrap().json().unwrap();
+    assert_eq!(recorded["stream"], json!(true), "the request did ask for a stream");
+    assert_eq!(run.outcome.completion(), plain.agreed().outcome.completion());
+}
+
 fn weather_tool() -> Tool {
     let parameters = json!({
         "type": "object",

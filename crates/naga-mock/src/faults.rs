@@ -42,6 +42,9 @@ pub struct Faults {
     pub oversized_event_bytes: Option<usize>,
     /// `x-mock-no-done`: omit the final `data: [DONE]`.
     pub no_done: bool,
+    /// `x-mock-ignore-stream`: answer a streaming request with the non-streaming JSON body,
+    /// as a server that ignores `stream: true` would.
+    pub ignore_stream: bool,
     /// `x-mock-chunks`: split the content into exactly N chunks (lengthening it if needed).
     pub chunks: Option<usize>,
 }
@@ -68,9 +71,8 @@ impl Faults {
         }
         f.merge_stream(headers)?;
         override_num(headers, "x-mock-html-error", &mut f.html_error, 400, 599)?;
-        if let Some(v) = text(headers, "x-mock-no-done")? {
-            f.no_done = !matches!(v.as_str(), "0" | "false" | "no");
-        }
+        override_flag(headers, "x-mock-no-done", &mut f.no_done)?;
+        override_flag(headers, "x-mock-ignore-stream", &mut f.ignore_stream)?;
         Ok(f)
     }
 
@@ -117,6 +119,14 @@ fn text(headers: &HeaderMap, name: &str) -> Result<Option<String>, String> {
             .map(|s| Some(s.trim().to_owned()))
             .map_err(|_| format!("header `{name}` must be visible ASCII")),
     }
+}
+
+/// Sets `target` from a flag header: any value but `0`, `false` or `no` turns it on.
+fn override_flag(headers: &HeaderMap, name: &str, target: &mut bool) -> Result<(), String> {
+    if let Some(v) = text(headers, name)? {
+        *target = !matches!(v.as_str(), "0" | "false" | "no");
+    }
+    Ok(())
 }
 
 fn override_num<T>(

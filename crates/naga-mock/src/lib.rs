@@ -98,6 +98,7 @@
 //! | `x-mock-html-error: 502` | answer with an HTML page (`text/html`) and that status |
 //! | `x-mock-oversized-event-bytes: N` | pad the second event's JSON with spaces to an N-byte data line |
 //! | `x-mock-no-done: 1` | omit `data: [DONE]` |
+//! | `x-mock-ignore-stream: 1` | answer a streaming request with the non-streaming JSON body (`application/json`) |
 //! | `x-mock-chunks: N` | split the content into N chunks (lengthening the text if needed) |
 //!
 //! Fault answers (`x-mock-status`, `x-mock-fail-times`, `x-mock-html-error`) come before the

@@ -206,7 +206,8 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
         return error_response(StatusCode::NOT_FOUND, &unknown_model_message(model));
     }
     let answer = build_answer(&req, faults.chunks);
-    if req.get("stream").and_then(|v| v.as_bool()) == Some(true) {
+    let streaming = req.get("stream").and_then(|v| v.as_bool()) == Some(true);
+    if streaming && !faults.ignore_stream {
         let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
         let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
         sse_response(chunk_list(&answer, include_usage), faults)
