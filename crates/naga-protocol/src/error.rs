@@ -203,9 +203,9 @@ pub enum StreamError {
     /// Bytes were fed after `[DONE]` or after the stream was finished.
     #[error("data after the end of the stream")]
     DataAfterEnd,
-    /// The body was one JSON document (not server-sent events) that is neither the
-    /// expected answer nor an error.
-    #[error("stream body is a JSON document, not server-sent events: `{snippet}`")]
+    /// The body was one document (JSON that is neither the expected answer nor an error, or
+    /// an HTML page) instead of server-sent events.
+    #[error("stream body is a document, not server-sent events: `{snippet}`")]
     UnexpectedDocument {
         /// A bounded excerpt of the document.
         snippet: String,

@@ -127,3 +127,18 @@ fn any_split_gives_the_same_items_as_the_whole_body() {
         }
     }
 }
+
+#[test]
+fn an_html_page_is_a_typed_error_showing_the_page() {
+    let page = b"\n<!DOCTYPE html><html><body>Welcome to nginx!</body></html>";
+    for size in [1, 3, page.len()] {
+        let mut stream = ChatStream::new();
+        let items = run(&mut stream, page.chunks(size));
+        let [Err(Error::Stream(StreamError::UnexpectedDocument { snippet }))] = items.as_slice()
+        else {
+            panic!("{items:?}")
+        };
+        assert!(snippet.starts_with("<!DOCTYPE html>") && snippet.contains("nginx"), "{snippet}");
+        assert!(stream.is_done());
+    }
+}

@@ -1,34 +1,36 @@
-//! A streaming request answered with one JSON document instead of server-sent events (a
-//! proxy's `200 OK` error body, a server that ignores `stream: true`): read whole, it
-//! becomes an API error or the completion as one chunk, never a silent empty stream.
+//! A streaming request answered with one document instead of server-sent events (a proxy's
+//! `200 OK` error body, a server that ignores `stream: true`, a web page at a wrong base
+//! URL): read whole, it becomes an API error, the completion as one chunk, or a typed error
+//! showing the document; never a silent empty stream.
 
 use super::chunk::ChatCompletionChunk;
 use super::response::ChatCompletion;
 use super::stream::{ChatStream, is_error_envelope, is_error_value, stream_api_error};
 use crate::error::{Error, StreamError, snippet};
 
-/// What a response body turned out to be, told by its first byte that is not whitespace.
+/// What a response body turned out to be, told by its first byte that is not whitespace:
+/// `{` (JSON) or `<` (HTML, XML) start a document; no event stream starts with either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Body {
     /// Only whitespace so far.
     Unknown,
-    /// Server-sent events (anything but `{` first): the SSE parser has it.
+    /// Server-sent events (anything but `{` or `<` first): the SSE parser has it.
     Events,
-    /// A JSON document, buffered in `ChatStream::document` until the end of the body.
+    /// A document, buffered in `ChatStream::document` until the end of the body.
     Document,
-    /// A JSON document larger than the event size limit; its bytes are dropped.
+    /// A document larger than the event size limit; its bytes are dropped.
     TooLarge,
 }
 
 impl ChatStream {
-    /// Takes `bytes` when the body is (or turns out to be) a JSON document; `false` leaves
+    /// Takes `bytes` when the body is (or turns out to be) a document; `false` leaves
     /// them to the SSE parser.
     pub(super) fn take_document(&mut self, mut bytes: &[u8]) -> bool {
         if self.body == Body::Unknown {
             let start = bytes.iter().position(|byte| !matches!(byte, b' ' | b'\t' | b'\r' | b'\n'));
             match start.and_then(|start| Some((start, *bytes.get(start)?))) {
                 None => return false, // blank so far: harmless to the SSE parser too
-                Some((start, b'{')) => {
+                Some((start, b'{' | b'<')) => {
                     // The document starts at its `{` however the whitespace was split.
                     bytes = bytes.get(start..).unwrap_or_default();
                     self.body = Body::Document;
@@ -50,7 +52,7 @@ impl ChatStream {
         true
     }
 
-    /// The one item of a JSON document body: an oversize error at once, else the decoded
+    /// The one item of a document body: an oversize error at once, else the decoded
     /// document once the body is finished.
     pub(super) fn document_item(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
         if self.done || !(self.finished || self.body == Body::TooLarge) {
@@ -71,8 +73,12 @@ impl ChatStream {
     }
 }
 
-/// A whole JSON body: Naga's error envelope, a completion (as one chunk), or neither.
+/// A whole document body: Naga's error envelope, a completion (as one chunk), or neither.
 fn decode_document(body: &[u8]) -> Result<ChatCompletionChunk, Error> {
+    let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
+    if body.first() == Some(&b'<') {
+        return Err(unexpected());
+    }
     let completion = match ChatCompletion::from_json(body) {
         Ok(completion) => completion,
         Err(_) if is_error_envelope(body) => return Err(stream_api_error(body)),
@@ -82,7 +88,7 @@ fn decode_document(body: &[u8]) -> Result<ChatCompletionChunk, Error> {
         return Err(stream_api_error(body));
     }
     if completion.choices.is_empty() && completion.object != "chat.completion" {
-        return Err(Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) }));
+        return Err(unexpected());
     }
     Ok(completion.into())
 }
