@@ -83,6 +83,10 @@ fn stream_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
             format!("{stem}-cut-limit"),
             header(0x0f | 0xf0, &[0, 64, 5, 9, 255, 2, 31], cut),
         ));
+        if let Some(body) = completion_json(lines) {
+            // A stream request answered with the completion document instead of events.
+            seeds.push((format!("{stem}-document"), header(0, &[1, 40], format!("\n {body}"))));
+        }
     }
     let handmade = [
         (
@@ -140,20 +144,28 @@ fn header(head: u8, sizes: &[u8], body: String) -> Vec<u8> {
     bytes
 }
 
+/// The completion JSON that a stream's chunk lines add up to.
+fn completion_json(lines: &[String]) -> Option<String> {
+    let mut acc = ChatAccumulator::new();
+    for line in lines {
+        if let Ok(chunk) = serde_json::from_str::<ChatCompletionChunk>(line) {
+            acc.push(&chunk);
+        }
+    }
+    serde_json::to_string(&acc.finish()).ok()
+}
+
 /// Response bodies: each fixture accumulated into the completion a non-streaming call
-/// returns, and error bodies with their statuses and headers.
+/// returns (and sent as events instead), and error bodies with their statuses and headers.
 fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     let mut seeds = Vec::new();
     for (stem, lines) in streams {
-        let mut acc = ChatAccumulator::new();
-        for line in lines {
-            if let Ok(chunk) = serde_json::from_str::<ChatCompletionChunk>(line) {
-                acc.push(&chunk);
-            }
-        }
-        if let Ok(body) = serde_json::to_string(&acc.finish()) {
+        if let Some(body) = completion_json(lines) {
             seeds.push((format!("{stem}-completion"), response(200, "", &body)));
         }
+        // A non-streaming request answered with events anyway.
+        let framed: String = lines.iter().map(|line| format!("data: {line}\n\n")).collect();
+        seeds.push((format!("{stem}-events"), response(200, "", &framed)));
     }
     let errors = [
         (

@@ -5,8 +5,10 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use http::Method;
 
+use super::accumulator::ChatAccumulator;
 use super::request::ChatRequest;
 use super::response::ChatCompletion;
+use super::stream::ChatStream;
 use crate::error::Error;
 use crate::operation::Operation;
 
@@ -34,9 +36,32 @@ impl Operation for ChatRequest {
         self.stream == Some(true)
     }
 
+    /// The completion; a body of server-sent events (a server that streams although
+    /// `stream` was not asked for) is decoded as a stream and accumulated.
     fn decode_output(body: &[u8]) -> Result<ChatCompletion, Error> {
-        ChatCompletion::from_json(body)
+        match ChatCompletion::from_json(body) {
+            Err(_) if is_event_stream(body) => accumulate_events(body),
+            decoded => decoded,
+        }
     }
+}
+
+/// Whether `body` opens like server-sent events: a `data`, `event` or `id` field, or a
+/// comment, on its first line that is not blank.
+fn is_event_stream(body: &[u8]) -> bool {
+    let start = body.iter().position(|byte| !byte.is_ascii_whitespace()).unwrap_or(body.len());
+    let head = body.get(start..).unwrap_or_default();
+    [b":".as_slice(), b"data:", b"event:", b"id:"].iter().any(|field| head.starts_with(field))
+}
+
+/// A whole event-stream body as the completion its chunks add up to; the stream's first
+/// error (an error frame, a truncation) otherwise.
+fn accumulate_events(body: &[u8]) -> Result<ChatCompletion, Error> {
+    let mut stream = ChatStream::new();
+    stream.feed(body);
+    stream.finish();
+    ChatAccumulator::accumulate(std::iter::from_fn(|| stream.next_chunk()))
+        .map_err(|partial| partial.error)
 }
 
 #[cfg(test)]
@@ -57,6 +82,27 @@ mod tests {
         assert!(!request.is_streaming());
         assert!(request.clone().stream(true).is_streaming());
         assert!(!request.clone().stream(false).is_streaming());
+    }
+
+    #[test]
+    fn an_event_stream_body_is_accumulated_into_the_completion() {
+        let stream = concat!(
+            ": keep-alive\n\n",
+            "data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"}}]}\n\n",
+            "data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n",
+            "data: [DONE]\n\n",
+        );
+        let completion = ChatRequest::decode_output(stream.as_bytes()).unwrap();
+        assert_eq!((completion.id.as_str(), completion.text()), ("c1", Some("Hello")));
+        let cut = stream.split("data: [DONE]").next().unwrap().replace("\"stop\"", "null");
+        let err = ChatRequest::decode_output(cut.as_bytes()).unwrap_err();
+        assert!(matches!(err, Error::Stream(crate::StreamError::Truncated { events: 2 })), "{err}");
+        let error_frame = "data: {\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}\n\n";
+        let err = ChatRequest::decode_output(error_frame.as_bytes()).unwrap_err();
+        assert_eq!(err.api().map(|api| api.message.as_str()), Some("boom"));
+        // Anything else stays a decode error of the completion.
+        let err = ChatRequest::decode_output(b"datum: 1").unwrap_err();
+        assert!(matches!(err, Error::Decode { what: "chat completion", .. }), "{err}");
     }
 
     #[test]
