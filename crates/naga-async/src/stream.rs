@@ -4,11 +4,12 @@
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
 use http_body::Body as _;
 use naga_protocol::{AttemptLimits, StreamDecoder, TimeoutKind};
-use tokio::time::{Instant, Sleep};
+use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
 use crate::error::{Error, Result};
@@ -22,14 +23,14 @@ pub struct ItemStream<D> {
     body: reqwest::Body,
     decoder: D,
     limits: AttemptLimits,
-    idle: Option<Pin<Box<Sleep>>>,
+    idle: Option<IdleTimer>,
     finished: bool,
     items: usize,
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
     pub(crate) fn new(body: reqwest::Body, decoder: D, limits: AttemptLimits) -> Self {
-        let idle = limits.idle.map(|after| Box::pin(tokio::time::sleep(after)));
+        let idle = limits.idle.map(IdleTimer::new);
         ItemStream { body, decoder, limits, idle, finished: false, items: 0 }
     }
 
@@ -50,8 +51,8 @@ impl<D: StreamDecoder> ItemStream<D> {
                 if let Ok(data) = frame.into_data() {
                     self.decoder.feed_bytes(data);
                 }
-                if let (Some(sleep), Some(after)) = (self.idle.as_mut(), self.limits.idle) {
-                    sleep.as_mut().reset(Instant::now() + after);
+                if let Some(idle) = &mut self.idle {
+                    idle.saw_data();
                 }
                 Poll::Ready(None)
             }
@@ -79,14 +80,45 @@ impl<D: StreamDecoder> ItemStream<D> {
     }
 
     fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<Option<Error>> {
-        let (Some(sleep), Some(after)) = (self.idle.as_mut(), self.limits.idle) else {
-            return Poll::Pending;
-        };
-        if sleep.as_mut().poll(cx).is_pending() {
+        let Some(idle) = &mut self.idle else { return Poll::Pending };
+        let after = idle.after;
+        if idle.poll_expired(cx).is_pending() {
             return Poll::Pending;
         }
         self.finish("idle timeout");
         Poll::Ready(Some(Error::Timeout { kind: TimeoutKind::StreamIdle, after }))
+    }
+}
+
+/// The stream idle limit: `after` without a body frame ends the stream. A frame only notes
+/// the time (resetting the timer per frame cost about 160 instructions); a timer that fires
+/// although frames came since is moved to the last frame + `after`.
+struct IdleTimer {
+    sleep: Pin<Box<Sleep>>,
+    after: Duration,
+    last_data: Instant,
+}
+
+impl IdleTimer {
+    fn new(after: Duration) -> Self {
+        let now = Instant::now();
+        IdleTimer { sleep: Box::pin(sleep_until(now + after)), after, last_data: now }
+    }
+
+    fn saw_data(&mut self) {
+        self.last_data = Instant::now();
+    }
+
+    /// Ready once `after` has passed since the last frame (or the start).
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        while self.sleep.as_mut().poll(cx).is_ready() {
+            let deadline = self.last_data + self.after;
+            if deadline <= Instant::now() {
+                return Poll::Ready(());
+            }
+            self.sleep.as_mut().reset(deadline);
+        }
+        Poll::Pending
     }
 }
 
@@ -119,5 +151,30 @@ impl<D: StreamDecoder + Unpin> Stream for ItemStream<D> {
 impl<D> fmt::Debug for ItemStream<D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ItemStream").field("finished", &self.finished).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::poll_fn;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_idle_limit_counts_from_the_last_frame_however_long_data_flows() {
+        let after = Duration::from_millis(150);
+        let mut idle = IdleTimer::new(after);
+        // Frames every 40 ms for three times the limit: the timer fires early and moves on.
+        for _ in 0..12 {
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            idle.saw_data();
+            let expired = poll_fn(|cx| Poll::Ready(idle.poll_expired(cx).is_ready())).await;
+            assert!(!expired, "expired while frames were arriving");
+        }
+        let last = idle.last_data;
+        poll_fn(|cx| idle.poll_expired(cx)).await;
+        let now = Instant::now();
+        assert!(now >= last + after, "expired {:?} after the last frame", now - last);
+        assert!(now < last + after + Duration::from_secs(1), "expired late: {:?}", now - last);
     }
 }
