@@ -212,6 +212,22 @@ fn data_without_a_space_and_crlf_framing_decode() {
 }
 
 #[test]
+fn an_empty_finish_reason_is_no_finish() {
+    // Some servers send `"finish_reason": ""` on every chunk: a cut there is still a cut.
+    let empty = r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":""}]}"#;
+    let items = run_whole(&sse_body(&[empty], false));
+    assert_eq!(
+        texts(&items),
+        ["Hel", "ERR stream ended early after 1 events without a terminal event"]
+    );
+    // Nor does it overwrite a real one in the accumulated completion.
+    let trailer = r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{},"finish_reason":""}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"#;
+    let items = run_whole(&sse_body(&[empty, FINISH, trailer], false));
+    let completion = ChatAccumulator::accumulate(items).unwrap();
+    assert_eq!(completion.finish_reason().map(|reason| reason.as_str()), Some("stop"));
+}
+
+#[test]
 fn whitespace_around_frames_is_ignored() {
     // Only a frame that opens with `{` skips the trim: these take the other way.
     let error = r#"{"error":{"type":"server_error","message":"boom"}}"#;

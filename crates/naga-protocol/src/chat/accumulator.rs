@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::chunk::{ChatCompletionChunk, ChunkChoice, Delta, ToolCallDelta};
 use super::message::Role;
 use super::response::{ChatCompletion, Choice, ResponseMessage};
+use super::stream::is_finish;
 use super::tool::ToolCall;
 use crate::error::Error;
 
@@ -13,9 +14,10 @@ use crate::error::Error;
 /// Text, refusal and reasoning fragments are concatenated per choice (reasoning from
 /// `reasoning_content`, `reasoning` and thinking parts); reasoning details, annotations and
 /// images are appended in order; tool calls are merged by `index`, or by `id` when `index`
-/// is missing; the latest `finish_reason` and `usage` win. A field that never received a
-/// non-empty fragment stays `None`, as in a non-streaming response. The partial result is
-/// available at any time through [`snapshot`](Self::snapshot), e.g. after a failure.
+/// is missing; the latest `finish_reason` (an empty string counts as none) and `usage` win.
+/// A field that never received a non-empty fragment stays `None`, as in a non-streaming
+/// response. The partial result is available at any time through
+/// [`snapshot`](Self::snapshot), e.g. after a failure.
 ///
 /// ```
 /// use naga_protocol::{ChatAccumulator, ChatCompletionChunk};
@@ -156,7 +158,7 @@ impl ChatAccumulator {
         for call in part.delta.tool_calls() {
             merge_tool_call(choice.message.tool_calls.get_or_insert_default(), keys, call);
         }
-        if part.finish_reason.is_some() {
+        if is_finish(&part.finish_reason) {
             choice.finish_reason.clone_from(&part.finish_reason);
         }
         if let Some(logprobs) = &part.logprobs {

@@ -7,6 +7,7 @@ use super::chunk::ChatCompletionChunk;
 use super::document::Body;
 use super::fast;
 use super::request::ChatRequest;
+use super::response::FinishReason;
 use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
 use crate::operation::{StreamDecoder, StreamingOperation};
 use crate::sse::SseParser;
@@ -17,7 +18,7 @@ const WHAT: &str = "chat completion chunk";
 /// Decodes the body of a streamed chat completion into [`ChatCompletionChunk`]s.
 ///
 /// The stream ends cleanly on `data: [DONE]` (later bytes are ignored), or at end of body
-/// after a chunk with a `finish_reason` or a `usage` trailer (Naga does not promise
+/// after a chunk with a (non-empty) `finish_reason` or a `usage` trailer (Naga does not promise
 /// `[DONE]`). A frame with a top-level `error` object becomes [`Error::Api`] (status `None`)
 /// and ends the stream. A frame that is not a chunk yields [`Error::Decode`], and a broken
 /// event (too large, invalid UTF-8) yields [`Error::Stream`]; decoding continues after both.
@@ -292,7 +293,13 @@ pub(super) fn stream_api_error(data: impl AsRef<[u8]>) -> Error {
     parse_api_error(None, &HeaderMap::new(), data.as_ref())
 }
 
-/// A chunk after which the end of the body is a clean end.
+/// A chunk after which the end of the body is a clean end: a usage trailer or a finish
+/// reason (an empty string, which some servers send on every chunk, is none).
 fn is_terminal(chunk: &ChatCompletionChunk) -> bool {
-    chunk.usage.is_some() || chunk.choices.iter().any(|choice| choice.finish_reason.is_some())
+    chunk.usage.is_some() || chunk.choices.iter().any(|choice| is_finish(&choice.finish_reason))
+}
+
+/// Whether a choice's `finish_reason` says it finished (`""` does not).
+pub(super) fn is_finish(reason: &Option<FinishReason>) -> bool {
+    reason.as_ref().is_some_and(|reason| !reason.as_str().is_empty())
 }
