@@ -142,3 +142,13 @@ fn an_html_page_is_a_typed_error_showing_the_page() {
         assert!(stream.is_done());
     }
 }
+
+#[test]
+fn debug_output_shows_a_document_s_length_not_its_bytes() {
+    let mut stream = ChatStream::new();
+    let big = format!("{{\"id\":\"{}\"", "x".repeat(100_000));
+    stream.feed(big.as_bytes());
+    let debug = format!("{stream:?}");
+    assert!(debug.contains(&format!("document_bytes: {}", big.len())), "{debug}");
+    assert!(debug.len() < 1_000, "{} bytes of Debug output", debug.len());
+}

@@ -1,5 +1,7 @@
 //! `ChatStream`: server-sent events of a streamed chat completion -> chunks.
 
+use std::fmt;
+
 use bytes::Bytes;
 use http::HeaderMap;
 
@@ -47,7 +49,6 @@ const WHAT: &str = "chat completion chunk";
 /// assert_eq!(text, "Hi");
 /// # Ok::<(), naga_protocol::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct ChatStream {
     pub(super) parser: SseParser,
     /// Events (and broken events) handed out by the parser so far.
@@ -189,6 +190,22 @@ impl ChatStream {
         self.done = true;
         let clean = self.terminal && !self.cut;
         (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+    }
+}
+
+impl fmt::Debug for ChatStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A document body can be megabytes: only its length is shown.
+        f.debug_struct("ChatStream")
+            .field("parser", &self.parser)
+            .field("events", &self.events)
+            .field("done", &self.done)
+            .field("terminal", &self.terminal)
+            .field("finished", &self.finished)
+            .field("cut", &self.cut)
+            .field("body", &self.body)
+            .field("document_bytes", &self.document.len())
+            .finish()
     }
 }
 
