@@ -52,7 +52,7 @@ impl Sample {
 }
 
 /// Runs every contender once to warm up, then in round-robin passes (so drift on a shared
-/// machine hits all alike) until `budget` is spent or [`MAX_REPS`] passes are done.
+/// machine hits all alike) until `budget` is spent or `MAX_REPS` (41) passes are done.
 pub fn race(contenders: &mut [Contender<'_>], budget: Duration) -> Vec<Sample> {
     let first: Vec<(Duration, Tally)> = contenders.iter_mut().map(|c| time(&mut c.run)).collect();
     let round: Duration = first.iter().map(|(elapsed, _)| *elapsed).sum();

@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand};
 #[command(name = "naga", version, about)]
 pub(crate) struct Cli {
     /// API base URL (default: NAGA_BASE_URL or https://api.naga.ac/v1).
+    // The text is also the `--help` line, where link markup would show.
+    #[allow(rustdoc::bare_urls)]
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// API key (default: NAGA_API_KEY).
