@@ -94,3 +94,19 @@ async fn an_error_frame_is_a_typed_api_error_with_the_partial_completion() {
     assert_eq!(failure.partial.text(), Some("Tokyo "));
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test]
+async fn a_json_error_body_with_200_to_a_stream_request_is_the_api_error() {
+    let body = r#"{"error":{"type":"server_error","message":"Upstream provider failed"}}"#;
+    let server = Server::start(vec![json(200, "", body)]);
+    let failure = chat_client(&server)
+        .chat_stream(&tokyo())
+        .await
+        .unwrap()
+        .into_completion()
+        .await
+        .unwrap_err();
+    assert_eq!(failure.error.api_kind(), Some(naga_protocol::ApiErrorKind::Server));
+    assert!(failure.to_string().contains("Upstream provider failed"), "{failure}");
+    assert_eq!(server.count(), 1);
+}
