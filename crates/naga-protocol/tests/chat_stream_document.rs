@@ -152,3 +152,13 @@ fn debug_output_shows_a_document_s_length_not_its_bytes() {
     assert!(debug.contains(&format!("document_bytes: {}", big.len())), "{debug}");
     assert!(debug.len() < 1_000, "{} bytes of Debug output", debug.len());
 }
+
+#[test]
+fn a_json_array_body_is_a_typed_error_showing_it() {
+    let body = br#"[{"error":{"code":503,"message":"The model is overloaded."}}]"#;
+    let items = run_whole(body);
+    let [Err(Error::Stream(StreamError::UnexpectedDocument { snippet }))] = items.as_slice() else {
+        panic!("{items:?}")
+    };
+    assert!(snippet.contains("The model is overloaded."), "{snippet}");
+}

@@ -9,12 +9,12 @@ use super::stream::{ChatStream, is_error_envelope, is_error_value, stream_api_er
 use crate::error::{Error, StreamError, snippet};
 
 /// What a response body turned out to be, told by its first byte that is not whitespace:
-/// `{` (JSON) or `<` (HTML, XML) start a document; no event stream starts with either.
+/// `{` or `[` (JSON) or `<` (HTML, XML) start a document; no event stream starts with any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Body {
     /// Only whitespace so far.
     Unknown,
-    /// Server-sent events (anything but `{` or `<` first): the SSE parser has it.
+    /// Server-sent events (anything else first): the SSE parser has it.
     Events,
     /// A document, buffered in `ChatStream::document` until the end of the body.
     Document,
@@ -30,7 +30,7 @@ impl ChatStream {
             let start = bytes.iter().position(|byte| !matches!(byte, b' ' | b'\t' | b'\r' | b'\n'));
             match start.and_then(|start| Some((start, *bytes.get(start)?))) {
                 None => return false, // blank so far: harmless to the SSE parser too
-                Some((start, b'{' | b'<')) => {
+                Some((start, b'{' | b'[' | b'<')) => {
                     // The document starts at its `{` however the whitespace was split.
                     bytes = bytes.get(start..).unwrap_or_default();
                     self.body = Body::Document;
@@ -76,8 +76,8 @@ impl ChatStream {
 /// A whole document body: Naga's error envelope, a completion (as one chunk), or neither.
 fn decode_document(body: &[u8]) -> Result<ChatCompletionChunk, Error> {
     let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
-    if body.first() == Some(&b'<') {
-        return Err(unexpected());
+    if body.first() != Some(&b'{') {
+        return Err(unexpected()); // an array or a page
     }
     let completion = match ChatCompletion::from_json(body) {
         Ok(completion) => completion,

@@ -28,7 +28,7 @@ const WHAT: &str = "chat completion chunk";
 /// [`StreamError::Truncated`]: a cut stream is never a silent success.
 ///
 /// A body that is one document instead of events (its first byte other than whitespace is
-/// `{` or `<`: a proxy's error with `200 OK`, a server that ignores `stream: true`, a web
+/// `{`, `[` or `<`: a proxy's error with `200 OK`, a server that ignores `stream: true`, a web
 /// page at a wrong base URL) is read whole, up to the event size limit, and yields one item
 /// at the end of the body: Naga's error envelope as [`Error::Api`], a chat completion as one
 /// chunk (`ChatCompletionChunk::from(completion)`), anything else as
