@@ -4,29 +4,30 @@ use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use naga_protocol::{
-    AttemptLimits, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Outcome,
-    parse_api_error,
+    AttemptLimits, AttemptRequests, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
+    Operation, Outcome, parse_api_error,
 };
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::origin::url_of;
 
-/// Sends `request` until it gets a success status or the retry policy gives up. Returns the
+/// Sends `op` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
-pub(crate) async fn execute(
+pub(crate) async fn execute<O: Operation + ?Sized>(
     client: &Client,
-    request: http::Request<Bytes>,
+    op: &O,
     streaming: bool,
 ) -> Result<(reqwest::Response, AttemptLimits)> {
+    let mut requests = AttemptRequests::new(&client.settings.config, op)?;
     let start = Instant::now();
-    let request = to_reqwest(client, request)?;
     let mut attempts = Attempts::new(&client.settings, streaming);
     loop {
         let limits = attempts.start(start.elapsed());
+        let request = to_reqwest(client, requests.next_attempt()?)?;
         let (path, attempt) = (request.url().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
-        let (decision, error) = match run_once(client, &request, &limits).await {
+        let (decision, error) = match run_once(client, request, &limits).await {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
             Ok(mut response) => {
                 let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
@@ -47,8 +48,8 @@ pub(crate) async fn execute(
     }
 }
 
-/// The request as reqwest takes it, built once per call: the headers and body are moved,
-/// and the URL reuses the client's parse of its base URL.
+/// The request as reqwest takes it: the headers and body are moved, and the URL reuses the
+/// client's parse of its base URL.
 fn to_reqwest(client: &Client, request: http::Request<Bytes>) -> Result<reqwest::Request> {
     let (parts, body) = request.into_parts();
     let url = url_of(client.origin.as_ref(), &parts.uri)?;
@@ -63,16 +64,12 @@ fn decide(attempts: &Attempts<'_>, outcome: Outcome<'_>, start: Instant) -> Deci
     attempts.decide(outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
 }
 
-/// One attempt: copy the request (the body is shared), set this attempt's limits, send,
-/// wait for the headers.
+/// One attempt: set this attempt's limits, send, wait for the headers.
 async fn run_once(
     client: &Client,
-    request: &reqwest::Request,
+    mut request: reqwest::Request,
     limits: &AttemptLimits,
 ) -> Result<reqwest::Response> {
-    let Some(mut request) = request.try_clone() else {
-        return Err(Error::Io("request body cannot be sent again".into()));
-    };
     if !limits.streaming {
         *request.timeout_mut() = limits.attempt.map(|(after, _)| after);
         return client.http.execute(request).await.map_err(|err| map_error(err, limits, true));

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use naga_protocol::{
     ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
-    build_request, parse_response,
+    parse_response,
 };
 
 use crate::attempt::{execute, read_body};
@@ -51,8 +51,7 @@ impl Client {
 
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub async fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
-        let request = build_request(&self.settings.config, op)?;
-        let (mut response, limits) = execute(self, request, false).await?;
+        let (mut response, limits) = execute(self, op, false).await?;
         let status = response.status();
         // Taken, not cloned: reading the body does not look at them.
         let headers = std::mem::take(response.headers_mut());
@@ -73,8 +72,7 @@ impl Client {
         &self,
         op: &O,
     ) -> Result<Response<ItemStream<O::Decoder>>> {
-        let request = build_request(&self.settings.config, op)?;
-        let (response, limits) = execute(self, request, true).await?;
+        let (response, limits) = execute(self, op, true).await?;
         let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
         let items = ItemStream::new(
             body,

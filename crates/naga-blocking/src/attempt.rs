@@ -5,27 +5,29 @@ use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use naga_protocol::{
-    AttemptLimits, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Outcome,
-    parse_api_error,
+    AttemptLimits, AttemptRequests, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
+    Operation, Outcome, parse_api_error,
 };
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 
-/// Sends `request` until it gets a success status or the retry policy gives up. Returns the
+/// Sends `op` until it gets a success status or the retry policy gives up. Returns the
 /// response with its body unread.
-pub(crate) fn execute(
+pub(crate) fn execute<O: Operation + ?Sized>(
     client: &Client,
-    request: http::Request<Bytes>,
+    op: &O,
     streaming: bool,
 ) -> Result<(http::Response<ureq::Body>, AttemptLimits)> {
+    let mut requests = AttemptRequests::new(&client.settings.config, op)?;
     let start = Instant::now();
     let mut attempts = Attempts::new(&client.settings, streaming);
     loop {
         let limits = attempts.start(start.elapsed());
+        let request = requests.next_attempt()?;
         let (path, attempt) = (request.uri().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
-        let (decision, error) = match run_once(client, &request, &limits) {
+        let (decision, error) = match run_once(client, request, &limits) {
             Ok(response) if response.status().is_success() => return Ok((response, limits)),
             Ok(response) => {
                 let (parts, body) = response.into_parts();
@@ -50,20 +52,14 @@ fn decide(attempts: &Attempts<'_>, outcome: Outcome<'_>, start: Instant) -> Deci
     attempts.decide(outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
 }
 
-/// One attempt: copy the request, set this attempt's limits, send, wait for the headers.
+/// One attempt: set this attempt's limits, send, wait for the headers.
 fn run_once(
     client: &Client,
-    request: &http::Request<Bytes>,
+    request: http::Request<Bytes>,
     limits: &AttemptLimits,
 ) -> Result<http::Response<ureq::Body>> {
-    let mut builder = http::Request::builder()
-        .method(request.method().clone())
-        .uri(request.uri().clone())
-        .version(request.version());
-    if let Some(headers) = builder.headers_mut() {
-        headers.extend(request.headers().clone());
-    }
-    let copy = builder.body(request.body().as_ref()).map_err(|e| Error::Io(Box::new(e)))?;
+    let (parts, body) = request.into_parts();
+    let request = http::Request::from_parts(parts, &body[..]);
     // A stream is bounded by the attempt limit only until its headers arrive; after that
     // only by the idle timeout, so a long answer is never cut.
     let attempt_limit = limits.attempt.map(|(after, _)| after);
@@ -71,7 +67,7 @@ fn run_once(
         if limits.streaming { (None, attempt_limit) } else { (attempt_limit, None) };
     let configured = client
         .agent
-        .configure_request(copy)
+        .configure_request(request)
         .http_status_as_error(false)
         .timeout_connect(limits.connect)
         .timeout_global(global)

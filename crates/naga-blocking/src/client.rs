@@ -2,7 +2,7 @@
 
 use naga_protocol::{
     ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
-    build_request, parse_response,
+    parse_response,
 };
 use ureq::unversioned::transport::{Connector, DefaultConnector};
 
@@ -47,8 +47,7 @@ impl Client {
 
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
-        let request = build_request(&self.settings.config, op)?;
-        let (response, limit) = execute(self, request, false)?;
+        let (response, limit) = execute(self, op, false)?;
         let (parts, body) = response.into_parts();
         let bytes = crate::attempt::read_body(body, limit)?;
         let value = parse_response::<O>(parts.status, &parts.headers, &bytes)?;
@@ -66,8 +65,7 @@ impl Client {
         &self,
         op: &O,
     ) -> Result<Response<ItemStream<O::Decoder>>> {
-        let request = build_request(&self.settings.config, op)?;
-        let (response, limit) = execute(self, request, true)?;
+        let (response, limit) = execute(self, op, true)?;
         let (parts, body) = response.into_parts();
         let items = ItemStream::new(
             body.into_reader(),

@@ -6,7 +6,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Echo, KEY, Lines, Reply, Server, canned_settings, json, refused_url, sse_head};
+use common::{
+    COMPLETION, Echo, KEY, Lines, Reply, Server, canned_settings, json, refused_url, sse_head,
+    tokyo,
+};
 use naga_blocking::{Client, Config, Error, TimeoutKind};
 use naga_protocol::ApiErrorKind;
 
@@ -48,6 +51,22 @@ fn rate_limit_with_retry_after_zero_then_success() {
     let value = client(&server.url).send(&Echo).unwrap();
     assert_eq!(value, serde_json::json!([1, 2]));
     assert_eq!(server.count(), 2);
+}
+
+#[test]
+fn a_retry_sends_the_same_request_again() {
+    let unavailable = json(503, "retry-after-ms: 1\r\n", "{}");
+    let server = Server::start(vec![unavailable, json(200, "", COMPLETION)]);
+    let answer = client(&server.url).chat(&tokyo()).unwrap();
+    assert_eq!(answer.text(), Some("Tokyo is big.\nAnd old."));
+    let seen = server.received();
+    assert_eq!(seen.len(), 2, "one failure, one success");
+    assert!(
+        seen[0].ends_with(r#""content":"Write a two-line summary of Tokyo."}]}"#),
+        "{}",
+        seen[0]
+    );
+    assert_eq!(seen[0], seen[1], "the retry's head and body");
 }
 
 #[test]

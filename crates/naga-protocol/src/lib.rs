@@ -63,8 +63,8 @@ pub use error::{
 };
 pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use operation::{
-    Auth, Operation, StreamDecoder, StreamingOperation, build_request, check_status, decode_json,
-    parse_response,
+    AttemptRequests, Auth, Operation, StreamDecoder, StreamingOperation, build_request,
+    check_status, decode_json, parse_response,
 };
 pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,

@@ -143,6 +143,53 @@ pub fn build_request<O: Operation + ?Sized>(
     Ok(request)
 }
 
+/// The request of each attempt of one call: built once up front (so a bad request fails
+/// before anything is sent), moved into the first attempt, and built again only for a retry.
+/// Copying every request in case it is retried costs every call; building it again costs
+/// only the rare retry, and gives the same bytes (building is deterministic for a given
+/// `op`: [`Operation::body`] is called again).
+///
+/// ```
+/// use naga_protocol::{AttemptRequests, ChatRequest, Config, Message};
+/// let config = Config::new("ng-key")?;
+/// let req = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]);
+/// let mut requests = AttemptRequests::new(&config, &req)?;
+/// let first = requests.next_attempt()?;
+/// let retry = requests.next_attempt()?;
+/// assert_eq!((first.uri(), first.headers(), first.body()), (retry.uri(), retry.headers(), retry.body()));
+/// # Ok::<(), naga_protocol::Error>(())
+/// ```
+pub struct AttemptRequests<'a, O: ?Sized> {
+    config: &'a Config,
+    op: &'a O,
+    /// The request built up front, until the first attempt takes it.
+    first: Option<Request<Bytes>>,
+}
+
+impl<'a, O: Operation + ?Sized> AttemptRequests<'a, O> {
+    /// Builds the first attempt's request (see [`build_request`]).
+    pub fn new(config: &'a Config, op: &'a O) -> Result<Self, Error> {
+        Ok(AttemptRequests { config, op, first: Some(build_request(config, op)?) })
+    }
+
+    /// The request for the next attempt: the one built up front, then a new build.
+    pub fn next_attempt(&mut self) -> Result<Request<Bytes>, Error> {
+        match self.first.take() {
+            Some(request) => Ok(request),
+            None => build_request(self.config, self.op),
+        }
+    }
+}
+
+impl<O: ?Sized> std::fmt::Debug for AttemptRequests<'_, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The request holds the secret in its headers: only say whether it is still held.
+        f.debug_struct("AttemptRequests")
+            .field("first_held", &self.first.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 fn auth_secret(config: &Config, auth: Auth) -> Result<Option<&crate::Secret>, Error> {
     match auth {
         Auth::ApiKey => config
