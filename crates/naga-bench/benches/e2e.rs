@@ -20,7 +20,7 @@ const CHUNKS: usize = 10_000;
 const STREAM_ROUNDS: usize = 7;
 /// Requests per pass and interleaved rounds for the non-streaming figure.
 const REQUESTS: usize = 200;
-const REQUEST_ROUNDS: usize = 7;
+const REQUEST_ROUNDS: usize = 41;
 
 /// Wall and client-thread CPU time of one pass, and the chunks it saw.
 #[derive(Clone, Copy)]
