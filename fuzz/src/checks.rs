@@ -14,9 +14,9 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
-    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, Error,
-    ErrorResponse, ListModels, MAX_SNIPPET_BYTES, ModelList, SseParser, StreamError, decode_json,
-    parse_api_error, parse_response,
+    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
+    EmbeddingRequest, Error, ErrorResponse, ListModels, MAX_SNIPPET_BYTES, ModelList, SseParser,
+    StreamError, decode_json, parse_api_error, parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -297,8 +297,8 @@ pub fn response_input(data: &[u8]) -> (StatusCode, HeaderMap, &[u8]) {
     (status, headers, body)
 }
 
-/// Target `response`: every non-streaming body reader (chat completion, model list, error
-/// body), for any status, headers and body.
+/// Target `response`: every non-streaming body reader (chat completion, model list,
+/// embeddings, error body), for any status, headers and body.
 pub fn response(data: &[u8]) {
     let (status, headers, body) = response_input(data);
     completion_json(body);
@@ -328,6 +328,15 @@ pub fn response(data: &[u8]) {
         assert!(matches!(again, Some(Ok(_))), "a parsed model list re-encodes and decodes");
     }
     check_error(models.as_ref().err(), body.len());
+    let embeddings = parse_response::<EmbeddingRequest>(status, &headers, body);
+    if let Ok(answer) = &embeddings {
+        // Vectors decode or fail as a typed error (base64 of whole f32s or not), never panic.
+        match answer.vectors() {
+            Ok(vectors) => assert_eq!(vectors.len(), answer.data.len()),
+            Err(err) => assert!(matches!(err, Error::Decode { what: "embedding", .. }), "{err:?}"),
+        }
+    }
+    check_error(embeddings.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

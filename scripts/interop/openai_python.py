@@ -429,6 +429,39 @@ def _():
             json.loads(f.read(length))
 
 
+@check("embeddings: default (base64 on the wire) equals float, unit vectors")
+def _():
+    texts = ["Tokyo Tower", "東京タワー"]
+    default = client().embeddings.create(model="text-embedding-3-small", input=texts)
+    floats = client().embeddings.create(
+        model="text-embedding-3-small", input=texts, encoding_format="float")
+    expect(default.object == "list" and default.model == "text-embedding-3-small", default)
+    expect([d.index for d in default.data] == [0, 1], default.data)
+    for a, b in zip(default.data, floats.data):
+        expect(len(a.embedding) == 1536, len(a.embedding))
+        expect(a.embedding == b.embedding, "base64 and float vectors differ")
+        norm = sum(x * x for x in a.embedding) ** 0.5
+        expect(abs(norm - 1) < 1e-4, norm)
+    expect(default.usage.prompt_tokens == default.usage.total_tokens == 3, default.usage)
+
+
+@check("embeddings: dimensions, token ids, errors")
+def _():
+    short = client().embeddings.create(
+        model="text-embedding-3-small", input=[[9906, 1917]], dimensions=8)
+    expect(len(short.data[0].embedding) == 8, short.data[0])
+    try:
+        client().embeddings.create(model="gpt-4o-mini", input="x")
+        raise AssertionError("a chat model embedded")
+    except openai.BadRequestError as err:
+        expect("does not support embeddings" in str(err), err)
+    try:
+        client().embeddings.create(model="text-embedding-3-small", input="")
+        raise AssertionError("an empty input embedded")
+    except openai.BadRequestError as err:
+        expect("input" in str(err), err)
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))

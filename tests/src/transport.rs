@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use naga_protocol::{ChatCompletion, ChatRequest};
+use naga_protocol::{ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse};
 
 use crate::failure::{Failure, TransportError};
 use crate::outcome::{Items, MAX_ITEMS, Outcome};
@@ -20,6 +20,8 @@ pub trait Transport {
     /// `Client::stream` of `request` (sent with `stream: true`), every item read (errors
     /// included) to the end.
     fn stream_items(&self, request: &ChatRequest) -> Items;
+    /// `Client::send` of an embeddings request.
+    fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure>;
 }
 
 /// `naga_blocking::Client` behind [`Transport`].
@@ -121,6 +123,10 @@ impl Transport for Blocking {
             }
         }
     }
+
+    fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure> {
+        self.client.send(request).map_err(|err| Failure::of(&err))
+    }
 }
 
 impl Transport for Async {
@@ -157,6 +163,11 @@ impl Transport for Async {
                 }
             }
         })
+    }
+
+    fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure> {
+        let result = self.runtime.block_on(self.client.send(request));
+        result.map_err(|err| Failure::of(&err))
     }
 }
 

@@ -24,6 +24,11 @@
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
 //!   otherwise), a body under the limit (413 with `connection: close` otherwise, default
 //!   4 MiB).
+//! * `POST /v1/embeddings`: one unit vector per input item (same headers and limits as chat):
+//!   `input` a non-empty string, or a non-empty array (at most 2048) of non-empty strings,
+//!   of token ids, or of non-empty token id arrays; `dimensions` 1..=8192 (default 1536);
+//!   `encoding_format` `float` or `base64` (little-endian `f32`s). Each vector is a pure
+//!   function of its item, the model and the size; `usage` counts words (or token ids).
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
@@ -43,7 +48,8 @@
 //!
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
-//! any streaming).
+//! any streaming); a model whose `supported_endpoints` do not name the endpoint
+//! (`chat.completions`, `embeddings`) is a 400 `invalid_request_error`.
 //!
 //! # Answers
 //!
@@ -108,6 +114,7 @@ mod answer;
 mod body;
 pub mod canned;
 mod content;
+mod embeddings;
 mod error_body;
 mod faults;
 mod models;

@@ -55,7 +55,39 @@ pub fn default_models() -> Vec<Value> {
             &["text"],
             &[],
         ),
+        embedding_model("text-embedding-3-small", "Text Embedding 3 Small", 0.000_000_02),
     ]
+}
+
+/// An embeddings model: `POST /v1/embeddings` only, priced per input token.
+fn embedding_model(id: &str, display: &str, per_input_token: f64) -> Value {
+    let params = ["dimensions", "encoding_format"];
+    json!({
+        "id": id,
+        "object": "model",
+        "created": CREATED,
+        "owned_by": "openai",
+        "display_name": display,
+        "description": format!("{display}, as listed by naga-mock (emulated catalogue)."),
+        "context_window": 8192,
+        "max_output_images": null,
+        "supported_endpoints": ["embeddings"],
+        "pricing": {
+            "per_input_token": per_input_token,
+            "per_cached_input_token": null,
+            "per_output_token": null,
+            "per_audio_token": null,
+            "per_output_image_token": null,
+            "per_input_text_token": null,
+            "per_input_image_token": null,
+            "per_token": null
+        },
+        "architecture": { "input_modalities": ["text"], "output_modalities": ["embeddings"] },
+        "aliases": [],
+        "deprecates_at": null,
+        "supported_parameters": params,
+        "supported_parameters_by_endpoint": { "embeddings": params }
+    })
 }
 
 fn model(
@@ -157,12 +189,31 @@ pub(crate) fn models_body(models: &[Value]) -> String {
     to_string_in_order(&json!({ "object": "list", "data": models }), &KEY_ORDER)
 }
 
-/// Whether `id` is the `id` or one of the `aliases` of a model in `models`.
-pub(crate) fn is_listed(models: &[Value], id: &str) -> bool {
-    models.iter().any(|m| {
+/// The model of `models` whose `id` or one of whose `aliases` is `id`.
+fn find<'a>(models: &'a [Value], id: &str) -> Option<&'a Value> {
+    models.iter().find(|m| {
         m.get("id").and_then(Value::as_str) == Some(id)
             || m.get("aliases").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x == id))
     })
+}
+
+/// Whether `id` is the `id` or one of the `aliases` of a model in `models`.
+pub(crate) fn is_listed(models: &[Value], id: &str) -> bool {
+    find(models, id).is_some()
+}
+
+/// Whether the listed model `id` serves `endpoint` (e.g. `embeddings`): its
+/// `supported_endpoints` name it, or it has none.
+pub(crate) fn serves(models: &[Value], id: &str, endpoint: &str) -> bool {
+    let endpoints = find(models, id).and_then(|m| m.get("supported_endpoints"));
+    endpoints.and_then(Value::as_array).is_none_or(|list| list.iter().any(|e| e == endpoint))
+}
+
+/// The 400 message for a model asked for an endpoint it does not serve.
+pub(crate) fn unserved_endpoint_message(id: &str, endpoint: &str) -> String {
+    format!(
+        "model `{id}` does not support {endpoint}; see its supported_endpoints in GET /v1/models"
+    )
 }
 
 /// The 404 message for a model that is not in the catalogue.
@@ -181,7 +232,7 @@ mod tests {
         assert!(models.iter().any(|m| m["id"].as_str().unwrap().ends_with(":free")));
         for m in &models {
             assert_eq!(m["object"], "model");
-            assert!(m["pricing"]["per_output_token"].is_number());
+            assert!(m["pricing"]["per_input_token"].is_number());
             assert!(m["architecture"]["input_modalities"].is_array());
         }
     }
@@ -193,5 +244,16 @@ mod tests {
         assert!(is_listed(&models, "claude-sonnet-4.5-20250929"));
         assert!(!is_listed(&models, "gpt-4o"));
         assert!(!is_listed(&models, ""));
+    }
+
+    #[test]
+    fn endpoints_are_served_by_their_models_only() {
+        let models = default_models();
+        assert!(serves(&models, "gpt-4o-mini-2024-07-18", "chat.completions"));
+        assert!(!serves(&models, "gpt-4o-mini", "embeddings"));
+        assert!(serves(&models, "text-embedding-3-small", "embeddings"));
+        assert!(!serves(&models, "text-embedding-3-small", "chat.completions"));
+        let bare = vec![json!({"id": "m"})];
+        assert!(serves(&bare, "m", "embeddings"), "no supported_endpoints: serves all");
     }
 }

@@ -13,9 +13,12 @@ use serde_json::Value;
 
 use crate::answer::build_answer;
 use crate::body::MockBody;
+use crate::embeddings::{embeddings_body, validate_embeddings};
 use crate::error_body::{error_response, html_response, invalid_request, json_response};
 use crate::faults::Faults;
-use crate::models::{is_listed, models_body, unknown_model_message};
+use crate::models::{
+    is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
+};
 use crate::render::{chunk_list, completion_json};
 use crate::seed::fnv1a;
 use crate::server::State;
@@ -25,6 +28,7 @@ use crate::validate::validate_chat;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Route {
     Chat,
+    Embeddings,
     Models,
 }
 
@@ -37,6 +41,7 @@ pub(crate) async fn handle(
     let path = parts.uri.path().to_owned();
     let route = match path.as_str() {
         "/v1/chat/completions" => Route::Chat,
+        "/v1/embeddings" => Route::Embeddings,
         "/v1/models" => Route::Models,
         _ => {
             state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
@@ -63,7 +68,7 @@ async fn dispatch(
     path: &str,
     body: Bytes,
 ) -> Response<MockBody> {
-    let allowed = if route == Route::Chat { Method::POST } else { Method::GET };
+    let allowed = if route == Route::Models { Method::GET } else { Method::POST };
     // HEAD is GET without the body (hyper leaves the body out), as health checks expect.
     let head_of_get = method == Method::HEAD && allowed == Method::GET;
     if method != allowed && !head_of_get {
@@ -87,6 +92,7 @@ async fn dispatch(
     match route {
         Route::Models => json_response(StatusCode::OK, models_body(&state.options.models).into()),
         Route::Chat => chat(&state.options.models, headers, &body, faults),
+        Route::Embeddings => embeddings(&state.options.models, headers, &body),
     }
 }
 
@@ -188,22 +194,39 @@ fn check_auth(state: &State, headers: &HeaderMap, optional: bool) -> Result<(), 
     }
 }
 
+/// A 415 unless the body is declared JSON (or not declared at all).
+fn non_json_rejection(headers: &HeaderMap) -> Option<Response<MockBody>> {
+    let mime = headers.get(CONTENT_TYPE)?.to_str().unwrap_or_default();
+    let mime = mime.split(';').next().unwrap_or_default().trim();
+    if mime.eq_ignore_ascii_case("application/json") {
+        return None;
+    }
+    let message = format!("unsupported Content-Type `{mime}`; use application/json");
+    Some(error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &message))
+}
+
+/// A 404 for a model not in the catalogue, a 400 for one that does not serve `endpoint`.
+fn model_rejection(models: &[Value], model: &str, endpoint: &str) -> Option<Response<MockBody>> {
+    if !is_listed(models, model) {
+        return Some(error_response(StatusCode::NOT_FOUND, &unknown_model_message(model)));
+    }
+    if !serves(models, model, endpoint) {
+        return Some(invalid_request(&unserved_endpoint_message(model, endpoint)));
+    }
+    None
+}
+
 fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
-    if let Some(content_type) = headers.get(CONTENT_TYPE) {
-        let mime = content_type.to_str().unwrap_or_default();
-        let mime = mime.split(';').next().unwrap_or_default().trim();
-        if !mime.eq_ignore_ascii_case("application/json") {
-            let message = format!("unsupported Content-Type `{mime}`; use application/json");
-            return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &message);
-        }
+    if let Some(response) = non_json_rejection(headers) {
+        return response;
     }
     let req = match validate_chat(body) {
         Ok(req) => req,
         Err(message) => return invalid_request(&message),
     };
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default();
-    if !is_listed(models, model) {
-        return error_response(StatusCode::NOT_FOUND, &unknown_model_message(model));
+    if let Some(response) = model_rejection(models, model, "chat.completions") {
+        return response;
     }
     let answer = build_answer(&req, faults.chunks);
     let streaming = req.get("stream").and_then(|v| v.as_bool()) == Some(true);
@@ -214,4 +237,18 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
     } else {
         json_response(StatusCode::OK, completion_json(&answer).to_vec().into())
     }
+}
+
+fn embeddings(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+    if let Some(response) = non_json_rejection(headers) {
+        return response;
+    }
+    let job = match validate_embeddings(body) {
+        Ok(job) => job,
+        Err(message) => return invalid_request(&message),
+    };
+    if let Some(response) = model_rejection(models, &job.model, "embeddings") {
+        return response;
+    }
+    json_response(StatusCode::OK, embeddings_body(&job))
 }

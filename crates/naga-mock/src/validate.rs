@@ -31,7 +31,8 @@ pub(crate) fn validate_chat(body: &[u8]) -> Result<Map<String, Value>, Invalid> 
     Ok(req)
 }
 
-fn validate_model(req: &Map<String, Value>) -> Result<(), Invalid> {
+/// `model`: a non-empty string.
+pub(crate) fn validate_model(req: &Map<String, Value>) -> Result<(), Invalid> {
     match req.get("model") {
         None | Some(Value::Null) => Err("`model` is required".to_owned()),
         Some(Value::String(s)) if s.trim().is_empty() => {

@@ -203,6 +203,14 @@ impl<'de> Visitor<'de> for LenientU64 {
     }
 }
 
+/// Decodes `T`, or `None` when the value is null or has another shape.
+pub(crate) fn lenient<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    let value = Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
+}
+
 /// Like [`lenient_u64`], with `0` for anything unreadable.
 pub(crate) fn lenient_u64_or_zero<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
     Ok(lenient_u64(de)?.unwrap_or(0))

@@ -33,6 +33,7 @@
 
 mod chat;
 mod config;
+mod embeddings;
 mod error;
 mod lenient;
 mod models;
@@ -57,6 +58,10 @@ pub use chat::{
 };
 pub use chat::{ChatAccumulator, ChatStream, PartialCompletion};
 pub use config::{Config, DEFAULT_BASE_URL, Secret, USER_AGENT};
+pub use embeddings::{
+    Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage,
+    EmbeddingVector, EncodingFormat,
+};
 pub use error::{
     ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
     parse_api_error, request_id, snippet,

@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use http::Method;
 use schemars::JsonSchema;
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::lenient::lenient;
 use crate::operation::{Auth, Operation};
 
 /// Lists the available models: `GET /models` (the API key is optional).
@@ -204,12 +205,6 @@ pub struct ModelArchitecture {
     /// Fields this SDK does not know yet.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-/// Decodes `T`, or `None` when the value is null or has another shape.
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    let value = Value::deserialize(d)?;
-    Ok(serde_json::from_value(value).ok())
 }
 
 /// A price: a number, or a string holding one.

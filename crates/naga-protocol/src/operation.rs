@@ -220,6 +220,14 @@ pub fn check_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Res
     if status.is_success() { Ok(()) } else { Err(parse_api_error(Some(status), headers, body)) }
 }
 
+/// `value` as a JSON request body (for [`Operation::body`]); a value serde cannot encode is
+/// an [`Error::InvalidRequest`] on `body`.
+pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>, Error> {
+    let json = serde_json::to_vec(value)
+        .map_err(|err| Error::invalid("body", format!("could not be encoded: {err}")))?;
+    Ok(Some(Bytes::from(json)))
+}
+
 /// Decodes JSON into `T`, reporting failures as [`Error::Decode`].
 pub fn decode_json<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|err| Error::decode(what, body, &err))

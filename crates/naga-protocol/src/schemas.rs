@@ -2,7 +2,10 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::{ChatCompletion, ChatCompletionChunk, ChatRequest, ErrorResponse, Model, ModelList};
+use crate::{
+    ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingRequest, EmbeddingResponse,
+    ErrorResponse, Model, ModelList,
+};
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
 ///
@@ -15,6 +18,8 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("error_response", schema_of::<ErrorResponse>()),
         ("model", schema_of::<Model>()),
         ("model_list", schema_of::<ModelList>()),
+        ("embedding_request", schema_of::<EmbeddingRequest>()),
+        ("embedding_response", schema_of::<EmbeddingResponse>()),
     ]
 }
 

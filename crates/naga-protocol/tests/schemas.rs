@@ -116,3 +116,32 @@ fn error_body_is_valid() {
     let body = json!({ "error": { "type": "invalid_request_error", "message": "bad" } });
     assert!(validator("error_response").is_valid(&body));
 }
+
+#[test]
+fn digest_embeddings_documents_are_valid() {
+    let requests = [
+        json!({ "model": "text-embedding-3-small", "input": "Tokyo" }),
+        json!({ "model": "m", "input": ["a", "b"], "dimensions": 256, "encoding_format": "base64" }),
+        json!({ "model": "m", "input": [1, 2, 3] }),
+        json!({ "model": "m", "input": [[1, 2], [3]] }),
+    ];
+    for request in &requests {
+        assert!(validator("embedding_request").is_valid(request), "{request}");
+    }
+    let answer = json!({ "object": "list", "model": "text-embedding-3-small",
+        "data": [ { "object": "embedding", "index": 0, "embedding": [0.12, -0.03, 0.41] } ],
+        "usage": { "prompt_tokens": 12, "total_tokens": 12 } });
+    assert!(validator("embedding_response").is_valid(&answer));
+    let base64 = json!({ "data": [ { "index": 0, "embedding": "AAAAPw==" } ] });
+    assert!(validator("embedding_response").is_valid(&base64));
+}
+
+#[test]
+fn embeddings_request_without_input_or_with_a_zero_size_is_invalid() {
+    let no_input = json!({ "model": "m" });
+    let zero = json!({ "model": "m", "input": "x", "dimensions": 0 });
+    let bad_format = json!({ "model": "m", "input": "x", "encoding_format": 7 });
+    for request in [no_input, zero, bad_format] {
+        assert!(!validator("embedding_request").is_valid(&request), "{request}");
+    }
+}

@@ -10,7 +10,7 @@ use super::request::ChatRequest;
 use super::response::ChatCompletion;
 use super::stream::ChatStream;
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::operation::{Operation, json_body};
 
 impl Operation for ChatRequest {
     type Output = ChatCompletion;
@@ -27,9 +27,7 @@ impl Operation for ChatRequest {
 
     fn body(&self) -> Result<Option<Bytes>, Error> {
         self.validate()?;
-        let json = serde_json::to_vec(self)
-            .map_err(|err| Error::invalid("body", format!("could not be encoded: {err}")))?;
-        Ok(Some(Bytes::from(json)))
+        json_body(self)
     }
 
     fn is_streaming(&self) -> bool {
