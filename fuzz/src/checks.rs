@@ -15,8 +15,9 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
-    EmbeddingRequest, Error, ErrorResponse, ListModels, MAX_SNIPPET_BYTES, ModelList, SseParser,
-    StreamError, decode_json, parse_api_error, parse_response,
+    EmbeddingRequest, Error, ErrorResponse, ListModels, MAX_SNIPPET_BYTES, ModelList,
+    ModerationRequest, ModerationResponse, SseParser, StreamError, decode_json, parse_api_error,
+    parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -298,7 +299,7 @@ pub fn response_input(data: &[u8]) -> (StatusCode, HeaderMap, &[u8]) {
 }
 
 /// Target `response`: every non-streaming body reader (chat completion, model list,
-/// embeddings, error body), for any status, headers and body.
+/// embeddings, moderation, error body), for any status, headers and body.
 pub fn response(data: &[u8]) {
     let (status, headers, body) = response_input(data);
     completion_json(body);
@@ -337,6 +338,13 @@ pub fn response(data: &[u8]) {
         }
     }
     check_error(embeddings.as_ref().err(), body.len());
+    let moderation = parse_response::<ModerationRequest>(status, &headers, body);
+    if let Ok(answer) = &moderation {
+        let text = serde_json::to_vec(answer).unwrap_or_default();
+        let again = decode_json::<ModerationResponse>("moderation", &text);
+        assert_eq!(again.as_ref(), Ok(answer), "a parsed moderation re-encodes to itself");
+    }
+    check_error(moderation.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

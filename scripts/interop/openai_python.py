@@ -462,6 +462,22 @@ def _():
         expect("input" in str(err), err)
 
 
+@check("moderations: texts and multimodal parts")
+def _():
+    texts = client().moderations.create(
+        model="omni-moderation-latest", input=["a calm harbour", "I will kill the lights"])
+    expect(texts.model == "omni-moderation-latest" and len(texts.results) == 2, texts)
+    expect(not texts.results[0].flagged and texts.results[1].flagged, texts.results)
+    expect(texts.results[1].categories.violence is True, texts.results[1].categories)
+    expect(texts.results[1].category_scores.violence >= 0.9, texts.results[1].category_scores)
+    parts = client().moderations.create(model="omni-moderation-latest", input=[
+        {"type": "text", "text": "a harbour"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}])
+    expect(len(parts.results) == 1, parts)
+    applied = parts.results[0].category_applied_input_types
+    expect(applied.violence == ["text", "image"], applied)
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))

@@ -3,7 +3,10 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use naga_protocol::{ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse};
+use naga_protocol::{
+    ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse, ModerationRequest,
+    ModerationResponse,
+};
 
 use crate::failure::{Failure, TransportError};
 use crate::outcome::{Items, MAX_ITEMS, Outcome};
@@ -22,6 +25,8 @@ pub trait Transport {
     fn stream_items(&self, request: &ChatRequest) -> Items;
     /// `Client::send` of an embeddings request.
     fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure>;
+    /// `Client::send` of a moderation request.
+    fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure>;
 }
 
 /// `naga_blocking::Client` behind [`Transport`].
@@ -127,6 +132,10 @@ impl Transport for Blocking {
     fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure> {
         self.client.send(request).map_err(|err| Failure::of(&err))
     }
+
+    fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure> {
+        self.client.send(request).map_err(|err| Failure::of(&err))
+    }
 }
 
 impl Transport for Async {
@@ -166,6 +175,11 @@ impl Transport for Async {
     }
 
     fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure> {
+        let result = self.runtime.block_on(self.client.send(request));
+        result.map_err(|err| Failure::of(&err))
+    }
+
+    fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure> {
         let result = self.runtime.block_on(self.client.send(request));
         result.map_err(|err| Failure::of(&err))
     }

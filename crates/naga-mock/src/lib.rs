@@ -29,6 +29,10 @@
 //!   of token ids, or of non-empty token id arrays; `dimensions` 1..=8192 (default 1536);
 //!   `encoding_format` `float` or `base64` (little-endian `f32`s). Each vector is a pure
 //!   function of its item, the model and the size; `usage` counts words (or token ids).
+//! * `POST /v1/moderations`: `input` a string, a non-empty array of strings (one result
+//!   each), or a non-empty array of `text`/`image_url` parts (one result for all). Verdicts
+//!   are emulated: a category is flagged when the text holds one of its trigger words (e.g.
+//!   `kill` for `violence`); other scores stay below 0.01.
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
@@ -49,7 +53,7 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `embeddings`) is a 400 `invalid_request_error`.
+//! (`chat.completions`, `embeddings`, `moderations`) is a 400 `invalid_request_error`.
 //!
 //! # Answers
 //!
@@ -118,6 +122,7 @@ mod embeddings;
 mod error_body;
 mod faults;
 mod models;
+mod moderations;
 mod offline;
 mod ordered;
 mod pattern;

@@ -55,13 +55,32 @@ pub fn default_models() -> Vec<Value> {
             &["text"],
             &[],
         ),
-        embedding_model("text-embedding-3-small", "Text Embedding 3 Small", 0.000_000_02),
+        endpoint_model(
+            "text-embedding-3-small",
+            "Text Embedding 3 Small",
+            ("embeddings", "embeddings"),
+            &["dimensions", "encoding_format"],
+            json!(0.000_000_02),
+        ),
+        endpoint_model(
+            "omni-moderation-latest",
+            "Omni Moderation",
+            ("moderations", "moderations"),
+            &[],
+            Value::Null,
+        ),
     ]
 }
 
-/// An embeddings model: `POST /v1/embeddings` only, priced per input token.
-fn embedding_model(id: &str, display: &str, per_input_token: f64) -> Value {
-    let params = ["dimensions", "encoding_format"];
+/// A model serving one non-chat `endpoint` (with its `output` modality), priced per input
+/// token (`null`: free).
+fn endpoint_model(
+    id: &str,
+    display: &str,
+    (endpoint, output): (&str, &str),
+    params: &[&str],
+    per_input_token: Value,
+) -> Value {
     json!({
         "id": id,
         "object": "model",
@@ -71,7 +90,7 @@ fn embedding_model(id: &str, display: &str, per_input_token: f64) -> Value {
         "description": format!("{display}, as listed by naga-mock (emulated catalogue)."),
         "context_window": 8192,
         "max_output_images": null,
-        "supported_endpoints": ["embeddings"],
+        "supported_endpoints": [endpoint],
         "pricing": {
             "per_input_token": per_input_token,
             "per_cached_input_token": null,
@@ -82,11 +101,11 @@ fn embedding_model(id: &str, display: &str, per_input_token: f64) -> Value {
             "per_input_image_token": null,
             "per_token": null
         },
-        "architecture": { "input_modalities": ["text"], "output_modalities": ["embeddings"] },
+        "architecture": { "input_modalities": ["text"], "output_modalities": [output] },
         "aliases": [],
         "deprecates_at": null,
         "supported_parameters": params,
-        "supported_parameters_by_endpoint": { "embeddings": params }
+        "supported_parameters_by_endpoint": { endpoint: params }
     })
 }
 
@@ -232,7 +251,7 @@ mod tests {
         assert!(models.iter().any(|m| m["id"].as_str().unwrap().ends_with(":free")));
         for m in &models {
             assert_eq!(m["object"], "model");
-            assert!(m["pricing"]["per_input_token"].is_number());
+            assert!(m["pricing"].is_object());
             assert!(m["architecture"]["input_modalities"].is_array());
         }
     }

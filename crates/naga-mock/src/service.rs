@@ -19,6 +19,7 @@ use crate::faults::Faults;
 use crate::models::{
     is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
 };
+use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
 use crate::seed::fnv1a;
 use crate::server::State;
@@ -29,6 +30,7 @@ use crate::validate::validate_chat;
 enum Route {
     Chat,
     Embeddings,
+    Moderations,
     Models,
 }
 
@@ -42,6 +44,7 @@ pub(crate) async fn handle(
     let route = match path.as_str() {
         "/v1/chat/completions" => Route::Chat,
         "/v1/embeddings" => Route::Embeddings,
+        "/v1/moderations" => Route::Moderations,
         "/v1/models" => Route::Models,
         _ => {
             state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
@@ -93,6 +96,7 @@ async fn dispatch(
         Route::Models => json_response(StatusCode::OK, models_body(&state.options.models).into()),
         Route::Chat => chat(&state.options.models, headers, &body, faults),
         Route::Embeddings => embeddings(&state.options.models, headers, &body),
+        Route::Moderations => moderations(&state.options.models, headers, &body),
     }
 }
 
@@ -251,4 +255,18 @@ fn embeddings(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<Mo
         return response;
     }
     json_response(StatusCode::OK, embeddings_body(&job))
+}
+
+fn moderations(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+    if let Some(response) = non_json_rejection(headers) {
+        return response;
+    }
+    let job = match validate_moderation(body) {
+        Ok(job) => job,
+        Err(message) => return invalid_request(&message),
+    };
+    if let Some(response) = model_rejection(models, &job.model, "moderations") {
+        return response;
+    }
+    json_response(StatusCode::OK, moderation_body(&job, body).into())
 }

@@ -6,11 +6,7 @@
 //! or, with [`EncodingFormat::Base64`], as base64 of little-endian `f32`s; both read as
 //! [`Embedding::vector`].
 
-use std::borrow::Cow;
-
 use base64::Engine as _;
-use bytes::Bytes;
-use http::Method;
 use schemars::JsonSchema;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -19,8 +15,9 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::lenient::{
     is_empty_map, lenient, lenient_text, lenient_u32_or_zero, lenient_u64, string_enum,
+    text_input_conversions,
 };
-use crate::operation::{Operation, json_body};
+use crate::operation::json_post_operation;
 
 string_enum! {
     /// How the server encodes each vector.
@@ -62,35 +59,7 @@ impl EmbeddingInput {
     }
 }
 
-impl From<&str> for EmbeddingInput {
-    fn from(text: &str) -> Self {
-        EmbeddingInput::Text(text.to_owned())
-    }
-}
-
-impl From<String> for EmbeddingInput {
-    fn from(text: String) -> Self {
-        EmbeddingInput::Text(text)
-    }
-}
-
-impl From<Vec<String>> for EmbeddingInput {
-    fn from(texts: Vec<String>) -> Self {
-        EmbeddingInput::Texts(texts)
-    }
-}
-
-impl From<&[&str]> for EmbeddingInput {
-    fn from(texts: &[&str]) -> Self {
-        EmbeddingInput::Texts(texts.iter().map(|text| (*text).to_owned()).collect())
-    }
-}
-
-impl<const N: usize> From<[&str; N]> for EmbeddingInput {
-    fn from(texts: [&str; N]) -> Self {
-        EmbeddingInput::from(&texts[..])
-    }
-}
+text_input_conversions!(EmbeddingInput);
 
 impl From<Vec<u32>> for EmbeddingInput {
     fn from(tokens: Vec<u32>) -> Self {
@@ -213,24 +182,7 @@ fn validate_input(input: &EmbeddingInput) -> Result<(), Error> {
     }
 }
 
-impl Operation for EmbeddingRequest {
-    type Output = EmbeddingResponse;
-
-    const NAME: &'static str = "embeddings";
-
-    fn method(&self) -> Method {
-        Method::POST
-    }
-
-    fn path(&self) -> Cow<'_, str> {
-        Cow::Borrowed("/embeddings")
-    }
-
-    fn body(&self) -> Result<Option<Bytes>, Error> {
-        self.validate()?;
-        json_body(self)
-    }
-}
+json_post_operation!(EmbeddingRequest => EmbeddingResponse, "embeddings", "/embeddings");
 
 /// The answer: one [`Embedding`] per input item.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -95,6 +95,44 @@ macro_rules! string_enum {
 
 pub(crate) use string_enum;
 
+/// `From` a text (`&str`, `String`) and from texts (`Vec<String>`, `&[&str]`, `[&str; N]`)
+/// for an input enum with `Text(String)` and `Texts(Vec<String>)` variants.
+macro_rules! text_input_conversions {
+    ($input:ident) => {
+        impl From<&str> for $input {
+            fn from(text: &str) -> Self {
+                $input::Text(text.to_owned())
+            }
+        }
+
+        impl From<String> for $input {
+            fn from(text: String) -> Self {
+                $input::Text(text)
+            }
+        }
+
+        impl From<Vec<String>> for $input {
+            fn from(texts: Vec<String>) -> Self {
+                $input::Texts(texts)
+            }
+        }
+
+        impl From<&[&str]> for $input {
+            fn from(texts: &[&str]) -> Self {
+                $input::Texts(texts.iter().map(|text| (*text).to_owned()).collect())
+            }
+        }
+
+        impl<const N: usize> From<[&str; N]> for $input {
+            fn from(texts: [&str; N]) -> Self {
+                $input::from(&texts[..])
+            }
+        }
+    };
+}
+
+pub(crate) use text_input_conversions;
+
 /// Reads an open string enum: from the borrowed input when it can (a known value then
 /// allocates nothing), else from an owned copy. serde's `Cow<str>` would always allocate.
 pub(crate) fn deserialize_string_enum<'de, D, T>(de: D) -> Result<T, D::Error>

@@ -37,6 +37,7 @@ mod embeddings;
 mod error;
 mod lenient;
 mod models;
+mod moderations;
 mod operation;
 mod retry;
 mod schemas;
@@ -67,6 +68,10 @@ pub use error::{
     parse_api_error, request_id, snippet,
 };
 pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
+pub use moderations::{
+    ModerationImage, ModerationInput, ModerationPart, ModerationRequest, ModerationResponse,
+    ModerationResult,
+};
 pub use operation::{
     AttemptRequests, Auth, Operation, StreamDecoder, StreamingOperation, build_request,
     check_status, decode_json, parse_response,

@@ -220,6 +220,33 @@ pub fn check_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Res
     if status.is_success() { Ok(()) } else { Err(parse_api_error(Some(status), headers, body)) }
 }
 
+/// Implements [`Operation`] for a request sent as `POST <path>` with its validated JSON
+/// (`validate()` first, then [`json_body`]).
+macro_rules! json_post_operation {
+    ($request:ty => $output:ty, $name:literal, $path:literal) => {
+        impl $crate::operation::Operation for $request {
+            type Output = $output;
+
+            const NAME: &'static str = $name;
+
+            fn method(&self) -> http::Method {
+                http::Method::POST
+            }
+
+            fn path(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed($path)
+            }
+
+            fn body(&self) -> Result<Option<bytes::Bytes>, $crate::error::Error> {
+                self.validate()?;
+                $crate::operation::json_body(self)
+            }
+        }
+    };
+}
+
+pub(crate) use json_post_operation;
+
 /// `value` as a JSON request body (for [`Operation::body`]); a value serde cannot encode is
 /// an [`Error::InvalidRequest`] on `body`.
 pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>, Error> {

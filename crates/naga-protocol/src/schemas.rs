@@ -4,7 +4,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::{
     ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingRequest, EmbeddingResponse,
-    ErrorResponse, Model, ModelList,
+    ErrorResponse, Model, ModelList, ModerationRequest, ModerationResponse,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -20,6 +20,8 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("model_list", schema_of::<ModelList>()),
         ("embedding_request", schema_of::<EmbeddingRequest>()),
         ("embedding_response", schema_of::<EmbeddingResponse>()),
+        ("moderation_request", schema_of::<ModerationRequest>()),
+        ("moderation_response", schema_of::<ModerationResponse>()),
     ]
 }
 

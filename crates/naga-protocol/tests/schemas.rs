@@ -145,3 +145,22 @@ fn embeddings_request_without_input_or_with_a_zero_size_is_invalid() {
         assert!(!validator("embedding_request").is_valid(&request), "{request}");
     }
 }
+
+#[test]
+fn digest_moderation_documents_are_valid() {
+    let requests = [
+        json!({ "model": "omni-moderation-latest", "input": "text" }),
+        json!({ "model": "m", "input": ["a", "b"] }),
+        json!({ "model": "m", "input": [{ "type": "text", "text": "a" },
+            { "type": "image_url", "image_url": { "url": "https://example.com/a.png" } }] }),
+    ];
+    for request in &requests {
+        assert!(validator("moderation_request").is_valid(request), "{request}");
+    }
+    let answer = json!({ "id": "mdr_123", "model": "omni-moderation-latest",
+        "results": [ { "flagged": true, "categories": { "violence": true },
+                       "category_scores": { "violence": 0.98 },
+                       "category_applied_input_types": { "violence": ["text"] } } ] });
+    assert!(validator("moderation_response").is_valid(&answer));
+    assert!(!validator("moderation_request").is_valid(&json!({ "model": "m" })));
+}

@@ -193,8 +193,20 @@ fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
         seeds.push((name.to_owned(), response(status, headers, body)));
     }
     seeds.push(("models".to_owned(), response(200, "", MODELS)));
+    seeds.push(("embeddings".to_owned(), response(200, "", EMBEDDINGS)));
+    seeds.push(("embeddings-base64".to_owned(), response(200, "", EMBEDDINGS_BASE64)));
+    seeds.push(("moderation".to_owned(), response(200, "", MODERATION)));
     seeds
 }
+
+/// A `POST /v1/embeddings` answer with float vectors.
+const EMBEDDINGS: &str = r#"{"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":[0.12,-0.03,0.41]},{"object":"embedding","index":1,"embedding":[1e-3,2.5,-7]}],"usage":{"prompt_tokens":12,"total_tokens":12}}"#;
+
+/// The same with base64 vectors (little-endian `f32`s).
+const EMBEDDINGS_BASE64: &str = r#"{"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":"AAAAPwAAgL8="}],"usage":{"prompt_tokens":1,"total_tokens":1}}"#;
+
+/// A `POST /v1/moderations` answer.
+const MODERATION: &str = r#"{"id":"modr-1","model":"omni-moderation-latest","results":[{"flagged":true,"categories":{"violence":true,"hate":false},"category_scores":{"violence":0.98,"hate":0.001},"category_applied_input_types":{"violence":["text","image"],"hate":["text"]}}]}"#;
 
 /// A `GET /v1/models` body in the shape the emulator serves.
 const MODELS: &str = r#"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1700000000,"owned_by":"openai","display_name":"GPT-4o mini","context_window":128000,"max_output_images":null,"supported_endpoints":["chat.completions"],"pricing":{"per_input_token":1.5e-7,"per_cached_input_token":null,"per_output_token":6e-7},"architecture":{"input_modalities":["text","image"],"output_modalities":["text"]},"aliases":["gpt-4o-mini-2024-07-18"]}]}"#;

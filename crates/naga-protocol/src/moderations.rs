@@ -1,0 +1,211 @@
+//! `POST /moderations`: whether texts or images break content rules (API digest §3.9).
+//!
+//! Category names are open-ended (new ones appear), so categories, scores and input types are
+//! maps; a value of an unexpected type is skipped instead of failing the answer.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::lenient::{is_empty_map, lenient_text, text_input_conversions};
+use crate::operation::json_post_operation;
+
+/// What to check: one text, several texts (one result each), or text and image parts
+/// checked together (one result).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ModerationInput {
+    /// One text.
+    Text(String),
+    /// Several texts, one result each (in order).
+    Texts(Vec<String>),
+    /// Text and image parts, one result for all of them.
+    Parts(Vec<ModerationPart>),
+}
+
+text_input_conversions!(ModerationInput);
+
+impl From<Vec<ModerationPart>> for ModerationInput {
+    fn from(parts: Vec<ModerationPart>) -> Self {
+        ModerationInput::Parts(parts)
+    }
+}
+
+/// One part of a multimodal moderation input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ModerationPart {
+    /// A text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An image by URL (`https://...` or a `data:` URL).
+    ImageUrl {
+        /// Where the image is.
+        image_url: ModerationImage,
+    },
+}
+
+impl ModerationPart {
+    /// A text part.
+    pub fn text(text: impl Into<String>) -> Self {
+        ModerationPart::Text { text: text.into() }
+    }
+
+    /// An image part.
+    pub fn image_url(url: impl Into<String>) -> Self {
+        ModerationPart::ImageUrl { image_url: ModerationImage { url: url.into() } }
+    }
+}
+
+/// The image of a [`ModerationPart::ImageUrl`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ModerationImage {
+    /// `https://...` or `data:image/...;base64,...`.
+    pub url: String,
+}
+
+/// A `POST /moderations` request.
+///
+/// ```
+/// use naga_protocol::{ModerationPart, ModerationRequest};
+/// let texts = ModerationRequest::new("omni-moderation-latest", ["first", "second"]);
+/// let mixed = ModerationRequest::new(
+///     "omni-moderation-latest",
+///     vec![ModerationPart::text("a caption"), ModerationPart::image_url("https://example.com/a.png")],
+/// );
+/// assert!(texts.validate().is_ok() && mixed.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ModerationRequest {
+    /// Moderation model id, e.g. `omni-moderation-latest`.
+    #[schemars(length(min = 1))]
+    pub model: String,
+    /// What to check.
+    pub input: ModerationInput,
+    /// Body fields this SDK does not know (sent as given).
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+impl ModerationRequest {
+    /// A request for `model` to check `input` (a text, texts, or parts).
+    pub fn new(model: impl Into<String>, input: impl Into<ModerationInput>) -> Self {
+        ModerationRequest { model: model.into(), input: input.into(), extra: Map::new() }
+    }
+
+    /// Adds a body field this SDK does not know (sent as given).
+    #[must_use]
+    pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.extra.insert(name.into(), value);
+        self
+    }
+
+    /// Checks what the server would reject, before anything is sent.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.model.trim().is_empty() {
+            return Err(Error::invalid("model", "must not be empty"));
+        }
+        let empty = match &self.input {
+            ModerationInput::Text(_) => false,
+            ModerationInput::Texts(texts) => texts.is_empty(),
+            ModerationInput::Parts(parts) => parts.is_empty(),
+        };
+        if empty {
+            return Err(Error::invalid("input", "must hold at least one item"));
+        }
+        if let ModerationInput::Parts(parts) = &self.input {
+            let blank = |part: &ModerationPart| matches!(part, ModerationPart::ImageUrl { image_url } if image_url.url.trim().is_empty());
+            if let Some(index) = parts.iter().position(blank) {
+                return Err(Error::invalid(
+                    format!("input[{index}].image_url.url"),
+                    "must not be empty",
+                ));
+            }
+        }
+        if let Some(key) = self.extra.keys().find(|key| matches!(key.as_str(), "model" | "input")) {
+            return Err(Error::invalid(
+                format!("extra.{key}"),
+                "repeats a typed field; set the field itself",
+            ));
+        }
+        Ok(())
+    }
+}
+
+json_post_operation!(ModerationRequest => ModerationResponse, "moderation", "/moderations");
+
+/// The answer: one [`ModerationResult`] per text (one for a list of parts).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ModerationResponse {
+    /// The answer's id.
+    #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The model that answered.
+    #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// One result per input item, in order.
+    pub results: Vec<ModerationResult>,
+    /// Fields this SDK does not know yet.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ModerationResponse {
+    /// Whether any result is flagged.
+    pub fn flagged(&self) -> bool {
+        self.results.iter().any(|result| result.flagged)
+    }
+}
+
+/// The verdict on one input item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ModerationResult {
+    /// Whether any category is violated.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub flagged: bool,
+    /// Per category (`violence`, `hate/threatening`, ...): whether it is violated.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub categories: BTreeMap<String, bool>,
+    /// Per category: the model's confidence, 0..=1.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub category_scores: BTreeMap<String, f64>,
+    /// Per category: which input types (`text`, `image`) were checked for it.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub category_applied_input_types: BTreeMap<String, Vec<String>>,
+    /// Fields this SDK does not know yet.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl ModerationResult {
+    /// The violated categories, by name.
+    pub fn flagged_categories(&self) -> impl Iterator<Item = &str> {
+        self.categories.iter().filter(|(_, flagged)| **flagged).map(|(name, _)| name.as_str())
+    }
+}
+
+/// `true` only for JSON `true`.
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Value::deserialize(d)? == Value::Bool(true))
+}
+
+/// A JSON object's entries whose values read as `T` (others, and a non-object, are skipped).
+fn lenient_map<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let Value::Object(entries) = Value::deserialize(d)? else { return Ok(BTreeMap::new()) };
+    let read = |(name, value): (String, Value)| Some((name, serde_json::from_value(value).ok()?));
+    Ok(entries.into_iter().filter_map(read).collect())
+}
+
+#[cfg(test)]
+#[path = "moderations_tests.rs"]
+mod tests;
