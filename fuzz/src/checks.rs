@@ -15,9 +15,9 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
-    EmbeddingRequest, Error, ErrorResponse, ListModels, MAX_SNIPPET_BYTES, ModelList,
-    ModerationRequest, ModerationResponse, SseParser, StreamError, decode_json, parse_api_error,
-    parse_response,
+    EmbeddingRequest, Error, ErrorResponse, ImageGenerationRequest, ListModels, MAX_SNIPPET_BYTES,
+    ModelList, ModerationRequest, ModerationResponse, SseParser, StreamError, decode_json,
+    parse_api_error, parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -299,7 +299,7 @@ pub fn response_input(data: &[u8]) -> (StatusCode, HeaderMap, &[u8]) {
 }
 
 /// Target `response`: every non-streaming body reader (chat completion, model list,
-/// embeddings, moderation, error body), for any status, headers and body.
+/// embeddings, moderation, images, error body), for any status, headers and body.
 pub fn response(data: &[u8]) {
     let (status, headers, body) = response_input(data);
     completion_json(body);
@@ -345,6 +345,17 @@ pub fn response(data: &[u8]) {
         assert_eq!(again.as_ref(), Ok(answer), "a parsed moderation re-encodes to itself");
     }
     check_error(moderation.as_ref().err(), body.len());
+    let images = parse_response::<ImageGenerationRequest>(status, &headers, body);
+    if let Ok(answer) = &images {
+        for image in &answer.data {
+            match image.bytes() {
+                None => assert!(image.b64_json.is_none()),
+                Some(Ok(bytes)) => assert!(bytes.len() <= body.len(), "decoded more than was sent"),
+                Some(Err(err)) => assert!(matches!(err, Error::Decode { what: "image", .. })),
+            }
+        }
+    }
+    check_error(images.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

@@ -478,6 +478,22 @@ def _():
     expect(applied.violence == ["text", "image"], applied)
 
 
+@check("images: urls, b64_json and a size")
+def _():
+    urls = client().images.generate(model="gpt-image-1", prompt="a red lighthouse", n=2)
+    expect(len(urls.data) == 2 and all(d.url for d in urls.data), urls.data)
+    expect(urls.created > 0, urls.created)
+    inline = client().images.generate(
+        model="gpt-image-1", prompt="a red lighthouse", response_format="b64_json", size="1024x1024")
+    import base64
+    expect(base64.b64decode(inline.data[0].b64_json).startswith(b"\x89PNG"), inline.data[0])
+    try:
+        client().images.generate(model="gpt-image-1", prompt="x", n=0)
+        raise AssertionError("n=0 accepted")
+    except openai.BadRequestError as err:
+        expect("`n`" in str(err), err)
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))

@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use naga_protocol::{
-    ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse, ModerationRequest,
-    ModerationResponse,
+    ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest,
+    ImagesResponse, ModerationRequest, ModerationResponse,
 };
 
 use crate::failure::{Failure, TransportError};
@@ -27,6 +27,8 @@ pub trait Transport {
     fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure>;
     /// `Client::send` of a moderation request.
     fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure>;
+    /// `Client::send` of an image generation request.
+    fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure>;
 }
 
 /// `naga_blocking::Client` behind [`Transport`].
@@ -136,6 +138,10 @@ impl Transport for Blocking {
     fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure> {
         self.client.send(request).map_err(|err| Failure::of(&err))
     }
+
+    fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure> {
+        self.client.send(request).map_err(|err| Failure::of(&err))
+    }
 }
 
 impl Transport for Async {
@@ -180,6 +186,11 @@ impl Transport for Async {
     }
 
     fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure> {
+        let result = self.runtime.block_on(self.client.send(request));
+        result.map_err(|err| Failure::of(&err))
+    }
+
+    fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure> {
         let result = self.runtime.block_on(self.client.send(request));
         result.map_err(|err| Failure::of(&err))
     }

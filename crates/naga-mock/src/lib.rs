@@ -33,6 +33,10 @@
 //!   each), or a non-empty array of `text`/`image_url` parts (one result for all). Verdicts
 //!   are emulated: a category is flagged when the text holds one of its trigger words (e.g.
 //!   `kill` for `violence`); other scores stay below 0.01.
+//! * `POST /v1/images/generations`: `prompt` 1..=8192 characters, `n` 1..=10, `size`
+//!   `WIDTHxHEIGHT` or `auto`, `response_format` `url` (emulated URLs that name the request;
+//!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
+//!   256 tokens per image.
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
@@ -53,7 +57,7 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `embeddings`, `moderations`) is a 400 `invalid_request_error`.
+//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`) is a 400 `invalid_request_error`.
 //!
 //! # Answers
 //!
@@ -121,6 +125,7 @@ mod content;
 mod embeddings;
 mod error_body;
 mod faults;
+mod images;
 mod models;
 mod moderations;
 mod offline;

@@ -63,6 +63,13 @@ pub fn default_models() -> Vec<Value> {
             json!(0.000_000_02),
         ),
         endpoint_model(
+            "gpt-image-1",
+            "GPT Image 1",
+            ("images.generations", "image"),
+            &["n", "size", "quality", "response_format"],
+            json!(0.000_005),
+        ),
+        endpoint_model(
             "omni-moderation-latest",
             "Omni Moderation",
             ("moderations", "moderations"),

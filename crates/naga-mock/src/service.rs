@@ -16,6 +16,7 @@ use crate::body::MockBody;
 use crate::embeddings::{embeddings_body, validate_embeddings};
 use crate::error_body::{error_response, html_response, invalid_request, json_response};
 use crate::faults::Faults;
+use crate::images::{images_body, validate_images};
 use crate::models::{
     is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
 };
@@ -31,6 +32,7 @@ enum Route {
     Chat,
     Embeddings,
     Moderations,
+    Images,
     Models,
 }
 
@@ -45,6 +47,7 @@ pub(crate) async fn handle(
         "/v1/chat/completions" => Route::Chat,
         "/v1/embeddings" => Route::Embeddings,
         "/v1/moderations" => Route::Moderations,
+        "/v1/images/generations" => Route::Images,
         "/v1/models" => Route::Models,
         _ => {
             state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
@@ -97,6 +100,7 @@ async fn dispatch(
         Route::Chat => chat(&state.options.models, headers, &body, faults),
         Route::Embeddings => embeddings(&state.options.models, headers, &body),
         Route::Moderations => moderations(&state.options.models, headers, &body),
+        Route::Images => images(&state.options.models, headers, &body),
     }
 }
 
@@ -269,4 +273,18 @@ fn moderations(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<M
         return response;
     }
     json_response(StatusCode::OK, moderation_body(&job, body).into())
+}
+
+fn images(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+    if let Some(response) = non_json_rejection(headers) {
+        return response;
+    }
+    let job = match validate_images(body) {
+        Ok(job) => job,
+        Err(message) => return invalid_request(&message),
+    };
+    if let Some(response) = model_rejection(models, &job.model, "images.generations") {
+        return response;
+    }
+    json_response(StatusCode::OK, images_body(&job).into())
 }

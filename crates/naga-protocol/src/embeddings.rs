@@ -6,18 +6,18 @@
 //! or, with [`EncodingFormat::Base64`], as base64 of little-endian `f32`s; both read as
 //! [`Embedding::vector`].
 
-use base64::Engine as _;
 use schemars::JsonSchema;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::binary::{decode_base64, encode_base64};
 use crate::error::Error;
 use crate::lenient::{
     is_empty_map, lenient, lenient_text, lenient_u32_or_zero, lenient_u64, string_enum,
     text_input_conversions,
 };
-use crate::operation::json_post_operation;
+use crate::operation::{check_extra, check_model, json_post_operation};
 
 string_enum! {
     /// How the server encodes each vector.
@@ -140,9 +140,7 @@ impl EmbeddingRequest {
 
     /// Checks what the server would reject, before anything is sent.
     pub fn validate(&self) -> Result<(), Error> {
-        if self.model.trim().is_empty() {
-            return Err(Error::invalid("model", "must not be empty"));
-        }
+        check_model(&self.model)?;
         validate_input(&self.input)?;
         if self.dimensions == Some(0) {
             return Err(Error::invalid("dimensions", "must be at least 1"));
@@ -151,13 +149,7 @@ impl EmbeddingRequest {
             let reason = format!("must be `float` or `base64`, not `{other}`");
             return Err(Error::invalid("encoding_format", reason));
         }
-        if let Some(key) = self.extra.keys().find(|key| KNOWN_FIELDS.contains(&key.as_str())) {
-            return Err(Error::invalid(
-                format!("extra.{key}"),
-                "repeats a typed field; set the field itself",
-            ));
-        }
-        Ok(())
+        check_extra(&self.extra, KNOWN_FIELDS)
     }
 }
 
@@ -294,24 +286,21 @@ impl EmbeddingVector {
     /// The base64 form of `values` (what a server sends for `encoding_format: base64`).
     pub fn base64_of(values: &[f32]) -> Self {
         let bytes: Vec<u8> = values.iter().flat_map(|value| value.to_le_bytes()).collect();
-        EmbeddingVector::Base64(base64::engine::general_purpose::STANDARD.encode(bytes))
+        EmbeddingVector::Base64(encode_base64(&bytes))
     }
 }
 
 /// Decodes base64 of little-endian `f32`s.
 fn decode_base64_f32(text: &str) -> Result<Vec<f32>, Error> {
-    let bad = |message: String| Error::Decode {
-        what: "embedding",
-        offset: 0,
-        message,
-        snippet: crate::error::snippet(text.as_bytes()),
-    };
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|err| bad(format!("invalid base64: {err}")))?;
+    let bytes = decode_base64("embedding", text)?;
     let (floats, rest) = bytes.as_chunks::<4>();
     if !rest.is_empty() {
-        return Err(bad(format!("{} bytes are not whole f32 values", bytes.len())));
+        return Err(Error::Decode {
+            what: "embedding",
+            offset: bytes.len() - rest.len(),
+            message: format!("{} bytes are not whole f32 values", bytes.len()),
+            snippet: crate::error::snippet(text.as_bytes()),
+        });
     }
     Ok(floats.iter().map(|chunk| f32::from_le_bytes(*chunk)).collect())
 }

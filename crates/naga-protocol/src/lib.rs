@@ -31,10 +31,12 @@
 //! # Ok::<(), naga_protocol::Error>(())
 //! ```
 
+mod binary;
 mod chat;
 mod config;
 mod embeddings;
 mod error;
+mod images;
 mod lenient;
 mod models;
 mod moderations;
@@ -66,6 +68,10 @@ pub use embeddings::{
 pub use error::{
     ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
     parse_api_error, request_id, snippet,
+};
+pub use images::{
+    GeneratedImage, ImageGenerationRequest, ImageResponseFormat, ImageUsage, ImagesResponse,
+    MAX_IMAGE_PROMPT_CHARS,
 };
 pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use moderations::{

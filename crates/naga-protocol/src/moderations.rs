@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::lenient::{is_empty_map, lenient_text, text_input_conversions};
-use crate::operation::json_post_operation;
+use crate::operation::{check_extra, check_model, json_post_operation};
 
 /// What to check: one text, several texts (one result each), or text and image parts
 /// checked together (one result).
@@ -108,9 +108,7 @@ impl ModerationRequest {
 
     /// Checks what the server would reject, before anything is sent.
     pub fn validate(&self) -> Result<(), Error> {
-        if self.model.trim().is_empty() {
-            return Err(Error::invalid("model", "must not be empty"));
-        }
+        check_model(&self.model)?;
         let empty = match &self.input {
             ModerationInput::Text(_) => false,
             ModerationInput::Texts(texts) => texts.is_empty(),
@@ -128,13 +126,7 @@ impl ModerationRequest {
                 ));
             }
         }
-        if let Some(key) = self.extra.keys().find(|key| matches!(key.as_str(), "model" | "input")) {
-            return Err(Error::invalid(
-                format!("extra.{key}"),
-                "repeats a typed field; set the field itself",
-            ));
-        }
-        Ok(())
+        check_extra(&self.extra, &["model", "input"])
     }
 }
 

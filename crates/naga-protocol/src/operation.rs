@@ -247,6 +247,29 @@ macro_rules! json_post_operation {
 
 pub(crate) use json_post_operation;
 
+/// Rejects an empty (or blank) model id.
+pub(crate) fn check_model(model: &str) -> Result<(), Error> {
+    if model.trim().is_empty() {
+        return Err(Error::invalid("model", "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Rejects an `extra` body field that repeats one of the typed fields `known` (the typed
+/// field is the one to set; two values for one key would be ambiguous on the wire).
+pub(crate) fn check_extra(
+    extra: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
+) -> Result<(), Error> {
+    match extra.keys().find(|key| known.contains(&key.as_str())) {
+        Some(key) => Err(Error::invalid(
+            format!("extra.{key}"),
+            "repeats a typed field; set the field itself",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// `value` as a JSON request body (for [`Operation::body`]); a value serde cannot encode is
 /// an [`Error::InvalidRequest`] on `body`.
 pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>, Error> {

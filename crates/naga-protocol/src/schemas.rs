@@ -4,7 +4,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::{
     ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingRequest, EmbeddingResponse,
-    ErrorResponse, Model, ModelList, ModerationRequest, ModerationResponse,
+    ErrorResponse, ImageGenerationRequest, ImagesResponse, Model, ModelList, ModerationRequest,
+    ModerationResponse,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -22,6 +23,8 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("embedding_response", schema_of::<EmbeddingResponse>()),
         ("moderation_request", schema_of::<ModerationRequest>()),
         ("moderation_response", schema_of::<ModerationResponse>()),
+        ("image_generation_request", schema_of::<ImageGenerationRequest>()),
+        ("images_response", schema_of::<ImagesResponse>()),
     ]
 }
 

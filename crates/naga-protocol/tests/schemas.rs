@@ -164,3 +164,18 @@ fn digest_moderation_documents_are_valid() {
     assert!(validator("moderation_response").is_valid(&answer));
     assert!(!validator("moderation_request").is_valid(&json!({ "model": "m" })));
 }
+
+#[test]
+fn digest_image_documents_are_valid() {
+    let request = json!({ "model": "gpt-image-1", "prompt": "a lighthouse", "n": 2,
+        "size": "1024x1024", "quality": "high", "response_format": "b64_json" });
+    assert!(validator("image_generation_request").is_valid(&request));
+    assert!(!validator("image_generation_request").is_valid(&json!({ "model": "m" })));
+    assert!(
+        !validator("image_generation_request").is_valid(&json!({ "model": "m", "prompt": "" }))
+    );
+    let answer = json!({ "created": 1_710_000_000,
+        "data": [ { "url": "https://api.naga.ac/outputs/a.png", "b64_json": null, "revised_prompt": null } ],
+        "usage": { "input_tokens": null, "output_tokens": 512, "total_tokens": 554 } });
+    assert!(validator("images_response").is_valid(&answer));
+}

@@ -196,6 +196,7 @@ fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     seeds.push(("embeddings".to_owned(), response(200, "", EMBEDDINGS)));
     seeds.push(("embeddings-base64".to_owned(), response(200, "", EMBEDDINGS_BASE64)));
     seeds.push(("moderation".to_owned(), response(200, "", MODERATION)));
+    seeds.push(("images".to_owned(), response(200, "", IMAGES)));
     seeds
 }
 
@@ -204,6 +205,9 @@ const EMBEDDINGS: &str = r#"{"object":"list","model":"text-embedding-3-small","d
 
 /// The same with base64 vectors (little-endian `f32`s).
 const EMBEDDINGS_BASE64: &str = r#"{"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":"AAAAPwAAgL8="}],"usage":{"prompt_tokens":1,"total_tokens":1}}"#;
+
+/// A `POST /v1/images/generations` answer: a URL image and a base64 one.
+const IMAGES: &str = r#"{"created":1710000000,"data":[{"url":"https://api.naga.ac/outputs/a.png","b64_json":null,"revised_prompt":null},{"url":null,"b64_json":"iVBORw0KGgo=","revised_prompt":"a red lighthouse"}],"usage":{"input_tokens":null,"output_tokens":512,"total_tokens":554}}"#;
 
 /// A `POST /v1/moderations` answer.
 const MODERATION: &str = r#"{"id":"modr-1","model":"omni-moderation-latest","results":[{"flagged":true,"categories":{"violence":true,"hate":false},"category_scores":{"violence":0.98,"hate":0.001},"category_applied_input_types":{"violence":["text","image"],"hate":["text"]}}]}"#;

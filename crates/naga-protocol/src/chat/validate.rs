@@ -7,6 +7,7 @@ use super::message::{Content, ContentPart, Message, Role};
 use super::request::ChatRequest;
 use super::tool::ToolChoice;
 use crate::error::Error;
+use crate::operation::{check_extra, check_model};
 
 /// Body fields with a typed home; `extra` must not repeat them (the JSON would have the key
 /// twice).
@@ -36,9 +37,7 @@ impl ChatRequest {
     /// Checks the documented rules and returns the first violation as
     /// [`Error::InvalidRequest`] naming the field (e.g. `messages[2].tool_call_id`).
     pub fn validate(&self) -> Result<(), Error> {
-        if self.model.trim().is_empty() {
-            return Err(Error::invalid("model", "must not be empty"));
-        }
+        check_model(&self.model)?;
         if self.messages.is_empty() {
             return Err(Error::invalid("messages", "must contain at least one message"));
         }
@@ -51,13 +50,7 @@ impl ChatRequest {
         if let Some(ResponseFormat::JsonSchema { json_schema }) = &self.response_format {
             check_name("response_format.json_schema.name", &json_schema.name)?;
         }
-        if let Some(key) = self.extra.keys().find(|key| KNOWN_FIELDS.contains(&key.as_str())) {
-            return Err(Error::invalid(
-                format!("extra.{key}"),
-                "repeats a typed field; set the field itself",
-            ));
-        }
-        Ok(())
+        check_extra(&self.extra, &KNOWN_FIELDS)
     }
 
     fn validate_numbers(&self) -> Result<(), Error> {

@@ -1,0 +1,54 @@
+//! Image generation through both transports against the emulator: the same answer in both
+//! formats, errors named the same way, requests counted.
+
+use naga_conformance::{Failure, Setup, Transport, both};
+use naga_mock::MockServer;
+use naga_protocol::{ImageGenerationRequest, ImageResponseFormat, ImagesResponse};
+
+const PATH: &str = "/v1/images/generations";
+const MODEL: &str = "gpt-image-1";
+
+fn generate(
+    server: &MockServer,
+    case: &str,
+    request: &ImageGenerationRequest,
+    requests_each: usize,
+) -> Result<ImagesResponse, Failure> {
+    let setup = Setup::new(server.base_url());
+    let before = server.request_count(PATH);
+    let runs = both(Some(server), &setup, case, |t: &dyn Transport| t.images(request));
+    let outcome = runs.agreed().outcome.clone();
+    assert_eq!(server.request_count(PATH) - before, 2 * requests_each, "{case}: requests");
+    outcome
+}
+
+#[test]
+fn urls_and_base64_images_with_usage() {
+    let server = MockServer::start_blocking();
+    let urls = ImageGenerationRequest::new(MODEL, "a lighthouse at dawn").n(3).size("1024x1024");
+    let answer = generate(&server, "urls", &urls, 1).unwrap();
+    assert_eq!(answer.data.len(), 3);
+    assert!(answer.data.iter().all(|image| image.url.is_some() && image.bytes().is_none()));
+    let usage = answer.usage.unwrap();
+    assert_eq!(
+        (usage.input_tokens, usage.output_tokens, usage.total_tokens),
+        (Some(4), Some(768), Some(772))
+    );
+    let inline = urls.clone().n(1).response_format(ImageResponseFormat::B64Json);
+    let answer = generate(&server, "b64", &inline, 1).unwrap();
+    let png = answer.data[0].bytes().unwrap().unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{png:?}");
+}
+
+#[test]
+fn bad_requests_are_refused_before_sending() {
+    let server = MockServer::start_blocking();
+    for (request, field) in [
+        (ImageGenerationRequest::new(MODEL, ""), "prompt"),
+        (ImageGenerationRequest::new(MODEL, "x").n(0), "n"),
+        (ImageGenerationRequest::new(MODEL, "x").size("1024"), "size"),
+    ] {
+        let failure = generate(&server, field, &request, 0).unwrap_err();
+        assert_eq!(failure, Failure::InvalidRequest { field: field.to_owned() });
+    }
+}
