@@ -14,10 +14,10 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
-    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
-    EmbeddingRequest, Error, ErrorResponse, ImageGenerationRequest, ListModels, MAX_SNIPPET_BYTES,
-    ModelList, ModerationRequest, ModerationResponse, SseParser, StreamError, decode_json,
-    parse_api_error, parse_response,
+    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, CreateKey,
+    EmbeddingRequest, Error, ErrorResponse, GetActivity, GetBalance, ImageGenerationRequest,
+    ListKeys, ListModels, MAX_SNIPPET_BYTES, ModelList, ModerationRequest, ModerationResponse,
+    SseParser, StreamError, decode_json, parse_api_error, parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -299,7 +299,7 @@ pub fn response_input(data: &[u8]) -> (StatusCode, HeaderMap, &[u8]) {
 }
 
 /// Target `response`: every non-streaming body reader (chat completion, model list,
-/// embeddings, moderation, images, error body), for any status, headers and body.
+/// embeddings, moderation, images, account answers, error body), for any status, headers and body.
 pub fn response(data: &[u8]) {
     let (status, headers, body) = response_input(data);
     completion_json(body);
@@ -356,6 +356,17 @@ pub fn response(data: &[u8]) {
         }
     }
     check_error(images.as_ref().err(), body.len());
+    check_error(parse_response::<GetBalance>(status, &headers, body).err().as_ref(), body.len());
+    check_error(parse_response::<GetActivity>(status, &headers, body).err().as_ref(), body.len());
+    check_error(parse_response::<ListKeys>(status, &headers, body).err().as_ref(), body.len());
+    let created = parse_response::<CreateKey>(status, &headers, body);
+    if let Ok(created) = &created
+        && created.key.is_some()
+    {
+        // The plaintext never prints, whatever it is.
+        assert_eq!(format!("{:?}", created.key), "Some(PlaintextKey(***))");
+    }
+    check_error(created.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

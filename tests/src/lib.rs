@@ -21,5 +21,5 @@ mod transport;
 pub use failure::{Failure, TransportError};
 pub use outcome::{Items, Outcome};
 pub use runs::{CHAT_PATH, Run, Runs, both, refused_url};
-pub use setup::{Setup, TEST_KEY};
-pub use transport::{Async, Blocking, Transport};
+pub use setup::{PROVISIONING_KEY, Setup, TEST_KEY};
+pub use transport::{Async, Blocking, Sender, Transport};

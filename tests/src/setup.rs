@@ -8,6 +8,9 @@ use naga_protocol::{Config, RetryPolicy, SseParser, Timeouts};
 /// it is random-looking (no piece occurs in ordinary text).
 pub const TEST_KEY: &str = "ng-7Qz9XwV2pL4sT8mN3bR6yH1jD5gK0cF";
 
+/// The provisioning key every case's config carries (for `/account/*`).
+pub const PROVISIONING_KEY: &str = "ng-prov-4Hc8Tn2Wq6Lz1Vb9Kx3Jm7Rd5Gs0Pf";
+
 /// How to build a client: the same for both transports.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -73,10 +76,11 @@ impl Setup {
         self
     }
 
-    /// The protocol config: URL, [`TEST_KEY`], headers.
+    /// The protocol config: URL, [`TEST_KEY`], [`PROVISIONING_KEY`], headers.
     pub fn config(&self) -> Config {
         let mut config = Config::new(TEST_KEY)
             .and_then(|c| c.with_base_url(&self.base_url))
+            .and_then(|c| c.with_provisioning_key(PROVISIONING_KEY))
             .unwrap_or_else(|err| panic!("bad setup: {err}"));
         for (name, value) in &self.headers {
             config = config.with_header(name, value).unwrap_or_else(|err| panic!("{err}"));

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use naga_protocol::{
     ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest,
-    ImagesResponse, ModerationRequest, ModerationResponse,
+    ImagesResponse, ModerationRequest, ModerationResponse, Operation,
 };
 
 use crate::failure::{Failure, TransportError};
@@ -29,6 +29,25 @@ pub trait Transport {
     fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure>;
     /// `Client::send` of an image generation request.
     fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure>;
+}
+
+/// Any operation through one transport's generic `send` (static dispatch, so it cannot sit
+/// on [`Transport`]).
+pub trait Sender {
+    /// `Client::send(op)`, its error classified.
+    fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Failure>;
+}
+
+impl Sender for Blocking {
+    fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Failure> {
+        self.client.send(op).map_err(|err| Failure::of(&err))
+    }
+}
+
+impl Sender for Async {
+    fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Failure> {
+        self.runtime.block_on(self.client.send(op)).map_err(|err| Failure::of(&err))
+    }
 }
 
 /// `naga_blocking::Client` behind [`Transport`].

@@ -38,6 +38,12 @@
 //!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
 //!   256 tokens per image.
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
+//! * `/v1/account/*` (any accepted key stands for the provisioning key): `GET balance`
+//!   (`"125.50"`), `GET activity?days=1..=30` (a few requests a day, derived from the date),
+//!   `GET`/`POST keys` and `GET`/`PATCH`/`DELETE keys/{id}` on an in-memory key store that
+//!   starts with key 1, `default` (names 1..=255 characters, `credit_limit` >= 0 or null,
+//!   `expires_at` an RFC 3339 date-time in the future or null; a created key's plaintext is
+//!   `ng-mock-...`; `DELETE` answers 204 without a body).
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
 //!
 //! # Validation (400 `invalid_request_error`, the message names the field)
@@ -118,6 +124,7 @@
 //! Fault answers (`x-mock-status`, `x-mock-fail-times`, `x-mock-html-error`) come before the
 //! auth and validation checks; every request, faulty or not, is recorded.
 
+mod account;
 mod answer;
 mod body;
 pub mod canned;

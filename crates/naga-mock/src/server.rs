@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
+use crate::account::KeyStore;
 use crate::faults::{FailCounter, Faults};
 use crate::models::default_models;
 use crate::record::{RecordedRequest, Recorder};
@@ -40,6 +41,8 @@ pub(crate) struct State {
     pub(crate) options: Options,
     pub(crate) recorder: Recorder,
     pub(crate) fails: FailCounter,
+    /// The emulated account's API keys.
+    pub(crate) keys: KeyStore,
 }
 
 /// Options for a [`MockServer`].
@@ -98,6 +101,7 @@ impl MockServerBuilder {
             options: self.options,
             recorder: Recorder::default(),
             fails: FailCounter::default(),
+            keys: KeyStore::default(),
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));

@@ -11,6 +11,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 
+use crate::account::{AccountRoute, answer as answer_account};
 use crate::answer::build_answer;
 use crate::body::MockBody;
 use crate::embeddings::{embeddings_body, validate_embeddings};
@@ -27,13 +28,37 @@ use crate::server::State;
 use crate::stream::sse_response;
 use crate::validate::validate_chat;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     Chat,
     Embeddings,
     Moderations,
     Images,
     Models,
+    Account(AccountRoute),
+}
+
+impl Route {
+    /// The route for `path`, if the emulator serves it.
+    fn of(path: &str) -> Option<Route> {
+        Some(match path {
+            "/v1/chat/completions" => Route::Chat,
+            "/v1/embeddings" => Route::Embeddings,
+            "/v1/moderations" => Route::Moderations,
+            "/v1/images/generations" => Route::Images,
+            "/v1/models" => Route::Models,
+            _ => Route::Account(AccountRoute::of(path)?),
+        })
+    }
+
+    /// The methods it answers (`HEAD` too wherever `GET` is).
+    fn methods(&self) -> &'static [Method] {
+        match self {
+            Route::Models => &[Method::GET],
+            Route::Account(account) => account.methods(),
+            _ => &[Method::POST],
+        }
+    }
 }
 
 /// Answers one request. Never fails: every problem is an HTTP answer.
@@ -43,17 +68,10 @@ pub(crate) async fn handle(
 ) -> Result<Response<MockBody>, Infallible> {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
-    let route = match path.as_str() {
-        "/v1/chat/completions" => Route::Chat,
-        "/v1/embeddings" => Route::Embeddings,
-        "/v1/moderations" => Route::Moderations,
-        "/v1/images/generations" => Route::Images,
-        "/v1/models" => Route::Models,
-        _ => {
-            state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
-            let message = format!("no route for {} {path}", parts.method);
-            return Ok(error_response(StatusCode::NOT_FOUND, &message));
-        }
+    let Some(route) = Route::of(&path) else {
+        state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
+        let message = format!("no route for {} {path}", parts.method);
+        return Ok(error_response(StatusCode::NOT_FOUND, &message));
     };
     let body = match read_body(&state, &parts.headers, body).await {
         Ok(body) => body,
@@ -63,27 +81,35 @@ pub(crate) async fn handle(
         }
     };
     state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
-    Ok(dispatch(&state, route, &parts.method, &parts.headers, &path, body).await)
+    let request = Head {
+        method: &parts.method,
+        headers: &parts.headers,
+        path: &path,
+        query: parts.uri.query(),
+    };
+    Ok(dispatch(&state, &route, &request, body).await)
+}
+
+/// What `dispatch` needs of the request head.
+struct Head<'a> {
+    method: &'a Method,
+    headers: &'a HeaderMap,
+    path: &'a str,
+    query: Option<&'a str>,
 }
 
 async fn dispatch(
     state: &State,
-    route: Route,
-    method: &Method,
-    headers: &HeaderMap,
-    path: &str,
+    route: &Route,
+    request: &Head<'_>,
     body: Bytes,
 ) -> Response<MockBody> {
-    let allowed = if route == Route::Models { Method::GET } else { Method::POST };
+    let (method, headers, path) = (request.method, request.headers, request.path);
+    let allowed = route.methods();
     // HEAD is GET without the body (hyper leaves the body out), as health checks expect.
-    let head_of_get = method == Method::HEAD && allowed == Method::GET;
-    if method != allowed && !head_of_get {
-        let message = format!("method {method} is not allowed on {path}; use {allowed}");
-        let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &message);
-        if let Ok(value) = HeaderValue::from_str(allowed.as_str()) {
-            response.headers_mut().insert(ALLOW, value);
-        }
-        return response;
+    let head_of_get = method == Method::HEAD && allowed.contains(&Method::GET);
+    if !allowed.contains(method) && !head_of_get {
+        return method_not_allowed(method, path, allowed);
     }
     let faults = match state.options.faults.merged(headers) {
         Ok(faults) => faults,
@@ -92,16 +118,48 @@ async fn dispatch(
     if let Some(response) = injected_failure(state, &faults, path, &body).await {
         return response;
     }
-    if let Err(message) = check_auth(state, headers, route == Route::Models) {
+    if let Err(message) = check_auth(state, headers, *route == Route::Models) {
         return error_response(StatusCode::UNAUTHORIZED, &message);
     }
+    let models = &state.options.models;
     match route {
-        Route::Models => json_response(StatusCode::OK, models_body(&state.options.models).into()),
-        Route::Chat => chat(&state.options.models, headers, &body, faults),
-        Route::Embeddings => embeddings(&state.options.models, headers, &body),
-        Route::Moderations => moderations(&state.options.models, headers, &body),
-        Route::Images => images(&state.options.models, headers, &body),
+        Route::Models => json_response(StatusCode::OK, models_body(models).into()),
+        Route::Chat => chat(models, headers, &body, faults),
+        Route::Embeddings => embeddings(models, headers, &body),
+        Route::Moderations => moderations(models, headers, &body),
+        Route::Images => images(models, headers, &body),
+        Route::Account(account) => {
+            if method != Method::GET
+                && method != Method::DELETE
+                && let Some(response) = non_json_rejection(headers)
+            {
+                return response;
+            }
+            let (status, json) = answer_account(&state.keys, account, method, request.query, &body);
+            match json {
+                Some(json) => json_response(status, json.into()),
+                None => empty_response(status),
+            }
+        }
     }
+}
+
+/// A 405 naming the allowed methods (`Allow` header and message).
+fn method_not_allowed(method: &Method, path: &str, allowed: &[Method]) -> Response<MockBody> {
+    let list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    let message = format!("method {method} is not allowed on {path}; use {}", list.join(" or "));
+    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &message);
+    if let Ok(value) = HeaderValue::from_str(&list.join(", ")) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
+}
+
+/// A response without a body (`204 No Content`).
+fn empty_response(status: StatusCode) -> Response<MockBody> {
+    let mut response = Response::new(MockBody::full(Bytes::new()));
+    *response.status_mut() = status;
+    response
 }
 
 /// Reads the body up to the configured limit; a larger body is a 413.

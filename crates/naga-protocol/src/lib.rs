@@ -31,6 +31,7 @@
 //! # Ok::<(), naga_protocol::Error>(())
 //! ```
 
+mod account;
 mod binary;
 mod chat;
 mod config;
@@ -50,6 +51,10 @@ mod transport;
 #[doc(hidden)]
 pub mod transport_error;
 
+pub use account::{
+    Activity, ApiKey, Balance, CreateKey, CreatedKey, DeleteKey, GetActivity, GetBalance, GetKey,
+    KeyList, ListKeys, MAX_KEY_NAME_CHARS, Patch, PlaintextKey, UpdateKey, UsageStats, Usd,
+};
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
     CompletionTokensDetails, Content, ContentPart, Delta, DeltaContent, FileInput, FinishReason,

@@ -3,9 +3,9 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::{
-    ChatCompletion, ChatCompletionChunk, ChatRequest, EmbeddingRequest, EmbeddingResponse,
-    ErrorResponse, ImageGenerationRequest, ImagesResponse, Model, ModelList, ModerationRequest,
-    ModerationResponse,
+    Activity, ApiKey, Balance, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateKey,
+    CreatedKey, EmbeddingRequest, EmbeddingResponse, ErrorResponse, ImageGenerationRequest,
+    ImagesResponse, KeyList, Model, ModelList, ModerationRequest, ModerationResponse, UpdateKey,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -25,6 +25,13 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("moderation_response", schema_of::<ModerationResponse>()),
         ("image_generation_request", schema_of::<ImageGenerationRequest>()),
         ("images_response", schema_of::<ImagesResponse>()),
+        ("account_balance", schema_of::<Balance>()),
+        ("account_activity", schema_of::<Activity>()),
+        ("api_key", schema_of::<ApiKey>()),
+        ("api_key_list", schema_of::<KeyList>()),
+        ("create_key_request", schema_of::<CreateKey>()),
+        ("created_key", schema_of::<CreatedKey>()),
+        ("update_key_request", schema_of::<UpdateKey>()),
     ]
 }
 

@@ -179,3 +179,22 @@ fn digest_image_documents_are_valid() {
         "usage": { "input_tokens": null, "output_tokens": 512, "total_tokens": 554 } });
     assert!(validator("images_response").is_valid(&answer));
 }
+
+#[test]
+fn digest_account_documents_are_valid() {
+    assert!(validator("account_balance").is_valid(&json!({ "balance": "125.50" })));
+    let activity = json!({ "period_days": 7,
+        "total_stats": { "total_requests": 1523, "total_cost": "45.67", "total_input_tokens": 125_430, "total_output_tokens": 89_210 },
+        "daily_stats": [ { "date": "2025-01-20", "total_requests": 245, "total_cost": "7.82", "total_input_tokens": 20_150, "total_output_tokens": 15_230 } ],
+        "top_models": [ { "model_name": "gpt-4o-mini", "request_count": 892, "total_cost": "28.34", "total_input_tokens": 78_450, "total_output_tokens": 52_310 } ],
+        "api_key_usage": [ { "api_key_id": 1, "api_key_name": "ci", "request_count": 0, "total_cost": "0.00", "total_input_tokens": 0, "total_output_tokens": 0 } ] });
+    assert!(validator("account_activity").is_valid(&activity));
+    let key = json!({ "id": 1, "name": "ci", "created_at": "2026-01-01T00:00:00Z",
+        "expires_at": null, "is_enabled": true, "credit_limit": null });
+    assert!(validator("api_key").is_valid(&key));
+    assert!(validator("api_key_list").is_valid(&json!({ "keys": [key] })));
+    assert!(validator("create_key_request").is_valid(&json!({ "name": "ci", "credit_limit": 5 })));
+    assert!(!validator("create_key_request").is_valid(&json!({ "name": "" })));
+    assert!(!validator("create_key_request").is_valid(&json!({ "name": "k", "credit_limit": -1 })));
+    assert!(validator("update_key_request").is_valid(&json!({ "credit_limit": null })));
+}

@@ -197,6 +197,8 @@ fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     seeds.push(("embeddings-base64".to_owned(), response(200, "", EMBEDDINGS_BASE64)));
     seeds.push(("moderation".to_owned(), response(200, "", MODERATION)));
     seeds.push(("images".to_owned(), response(200, "", IMAGES)));
+    seeds.push(("account-activity".to_owned(), response(200, "", ACTIVITY)));
+    seeds.push(("account-created-key".to_owned(), response(200, "", CREATED_KEY)));
     seeds
 }
 
@@ -208,6 +210,12 @@ const EMBEDDINGS_BASE64: &str = r#"{"object":"list","model":"text-embedding-3-sm
 
 /// A `POST /v1/images/generations` answer: a URL image and a base64 one.
 const IMAGES: &str = r#"{"created":1710000000,"data":[{"url":"https://api.naga.ac/outputs/a.png","b64_json":null,"revised_prompt":null},{"url":null,"b64_json":"iVBORw0KGgo=","revised_prompt":"a red lighthouse"}],"usage":{"input_tokens":null,"output_tokens":512,"total_tokens":554}}"#;
+
+/// A `GET /v1/account/activity` answer (costs are strings).
+const ACTIVITY: &str = r#"{"period_days":7,"total_stats":{"total_requests":1523,"total_cost":"45.67","total_input_tokens":125430,"total_output_tokens":89210},"daily_stats":[{"date":"2025-01-20","total_requests":245,"total_cost":"7.82","total_input_tokens":20150,"total_output_tokens":15230}],"top_models":[{"model_name":"gpt-4o-mini","request_count":892,"total_cost":"28.34","total_input_tokens":78450,"total_output_tokens":52310}],"api_key_usage":[{"api_key_id":1,"api_key_name":"ci","request_count":0,"total_cost":"0.00","total_input_tokens":0,"total_output_tokens":0}]}"#;
+
+/// A `POST /v1/account/keys` answer with the plaintext key.
+const CREATED_KEY: &str = r#"{"id":12,"name":"ci","created_at":"2026-11-26T00:00:00Z","expires_at":null,"is_enabled":true,"credit_limit":null,"key":"ng-plaintext-7Qz9XwV2","message":"Store it now."}"#;
 
 /// A `POST /v1/moderations` answer.
 const MODERATION: &str = r#"{"id":"modr-1","model":"omni-moderation-latest","results":[{"flagged":true,"categories":{"violence":true,"hate":false},"category_scores":{"violence":0.98,"hate":0.001},"category_applied_input_types":{"violence":["text","image"],"hate":["text"]}}]}"#;
