@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::lenient::{lenient, lenient_text, lenient_u64, lenient_u64_or_zero};
-use crate::operation::{Auth, Operation, json_body};
+use crate::operation::{Auth, Operation, decode_json, json_body};
 
 /// The longest key name, in characters.
 pub const MAX_KEY_NAME_CHARS: usize = 255;
@@ -493,34 +493,80 @@ macro_rules! account_operation {
     };
 }
 
-account_operation!(GetBalance => Balance, "account balance", GET,
-    path: |_this| Cow::Borrowed("/account/balance"), body: |_this| Ok(None));
-account_operation!(GetActivity => Activity, "account activity", GET,
-path: |this| match this.days {
-    Some(days) => Cow::Owned(format!("/account/activity?days={days}")),
-    None => Cow::Borrowed("/account/activity"),
-},
-// No body: the check of the query parameter runs where bodies are checked.
-body: |this| match this.days {
-    Some(days) if !(1..=30).contains(&days) => Err(Error::invalid("days", "must be in 1..=30")),
-    _ => Ok(None),
-});
-account_operation!(ListKeys => KeyList, "key list", GET,
-    path: |_this| Cow::Borrowed("/account/keys"), body: |_this| Ok(None));
-account_operation!(GetKey => ApiKey, "key", GET,
-    path: |this| Cow::Owned(format!("/account/keys/{}", this.id)), body: |_this| Ok(None));
-account_operation!(CreateKey => CreatedKey, "created key", POST,
-path: |_this| Cow::Borrowed("/account/keys"),
-body: |this| {
-    this.validate()?;
-    json_body(this)
-});
-account_operation!(UpdateKey => ApiKey, "key", PATCH,
-path: |this| Cow::Owned(format!("/account/keys/{}", this.id)),
-body: |this| {
-    this.validate()?;
-    json_body(this)
-});
+account_operation! {
+    GetBalance => Balance, "account balance", GET,
+    path: |_this| Cow::Borrowed("/account/balance"),
+    body: |_this| Ok(None),
+}
+
+account_operation! {
+    GetActivity => Activity, "account activity", GET,
+    path: |this| match this.days {
+        Some(days) => Cow::Owned(format!("/account/activity?days={days}")),
+        None => Cow::Borrowed("/account/activity"),
+    },
+    // No body: the query parameter is checked where bodies are.
+    body: |this| match this.days {
+        Some(days) if !(1..=30).contains(&days) => Err(Error::invalid("days", "must be in 1..=30")),
+        _ => Ok(None),
+    },
+}
+
+account_operation! {
+    ListKeys => KeyList, "key list", GET,
+    path: |_this| Cow::Borrowed("/account/keys"),
+    body: |_this| Ok(None),
+}
+
+account_operation! {
+    GetKey => ApiKey, "key", GET,
+    path: |this| Cow::Owned(format!("/account/keys/{}", this.id)),
+    body: |_this| Ok(None),
+}
+
+account_operation! {
+    UpdateKey => ApiKey, "key", PATCH,
+    path: |this| Cow::Owned(format!("/account/keys/{}", this.id)),
+    body: |this| {
+        this.validate()?;
+        json_body(this)
+    },
+}
+
+impl Operation for CreateKey {
+    type Output = CreatedKey;
+
+    const NAME: &'static str = "created key";
+
+    fn method(&self) -> Method {
+        Method::POST
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        Cow::Borrowed("/account/keys")
+    }
+
+    fn body(&self) -> Result<Option<Bytes>, Error> {
+        self.validate()?;
+        json_body(self)
+    }
+
+    fn auth(&self) -> Auth {
+        Auth::Provisioning
+    }
+
+    /// As JSON, but an answer that does not decode (a cut body, say) may hold the plaintext
+    /// key: its error carries no excerpt of it.
+    fn decode_output(body: &[u8]) -> Result<CreatedKey, Error> {
+        decode_json(Self::NAME, body).map_err(|err| match err {
+            Error::Decode { what, offset, message, .. } => {
+                let snippet = "(withheld: the answer may hold a new key)".to_owned();
+                Error::Decode { what, offset, message, snippet }
+            }
+            other => other,
+        })
+    }
+}
 
 impl Operation for DeleteKey {
     /// Nothing: a `204 No Content`.

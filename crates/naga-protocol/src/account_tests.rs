@@ -133,6 +133,11 @@ fn a_created_key_keeps_its_plaintext_out_of_debug() {
     let debug = format!("{created:?}");
     assert!(!debug.contains("ng-secret-plaintext"), "{debug}");
     assert!(debug.contains("PlaintextKey(***)"), "{debug}");
+    let cut = &body.as_bytes()[..body.find("plaintext").unwrap() + 4];
+    let err = parse_response::<CreateKey>(StatusCode::CREATED, &HeaderMap::new(), cut).unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Decode { what: "created key", .. }), "{shown}");
+    assert!(!shown.contains("ng-secret"), "a cut answer's key in its error: {shown}");
 }
 
 #[test]
