@@ -125,5 +125,35 @@ await check("models.list", async () => {
   expect(ids.includes(model), ids);
 });
 
+await check("embeddings: default base64 equals float", async () => {
+  const input = ["Tokyo Tower", "東京タワー"];
+  const byDefault = await client.embeddings.create({ model: "text-embedding-3-small", input });
+  const floats = await client.embeddings.create({
+    model: "text-embedding-3-small", input, encoding_format: "float",
+  });
+  expect(byDefault.data.length === 2 && byDefault.data[0].embedding.length === 1536, byDefault.data.length);
+  for (let i = 0; i < 2; i++) {
+    const a = byDefault.data[i].embedding, b = floats.data[i].embedding;
+    expect(a.every((x, j) => x === b[j]), `vector ${i} differs`);
+  }
+  expect(byDefault.usage.prompt_tokens === 3, byDefault.usage);
+});
+
+await check("moderations: a flagged text", async () => {
+  const result = await client.moderations.create({
+    model: "omni-moderation-latest", input: ["a calm harbour", "I will kill the lights"],
+  });
+  expect(!result.results[0].flagged && result.results[1].flagged, result.results);
+  expect(result.results[1].categories.violence === true, result.results[1].categories);
+});
+
+await check("images: b64_json", async () => {
+  const images = await client.images.generate({
+    model: "gpt-image-1", prompt: "a red lighthouse", response_format: "b64_json",
+  });
+  const png = Buffer.from(images.data[0].b64_json, "base64");
+  expect(png.subarray(1, 4).toString() === "PNG", png.subarray(0, 8));
+});
+
 console.log(`${failures.length} failure(s): ${JSON.stringify(failures)}`);
 process.exit(failures.length);
