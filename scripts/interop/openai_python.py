@@ -494,6 +494,19 @@ def _():
         expect("`n`" in str(err), err)
 
 
+@check("audio.speech: wav whole and streamed")
+def _():
+    whole = client().audio.speech.create(
+        model="gpt-4o-mini-tts", voice="alloy", input="Welcome to Tokyo", response_format="wav")
+    data = whole.content
+    expect(data[:4] == b"RIFF" and data[8:12] == b"WAVE", data[:16])
+    with client().audio.speech.with_streaming_response.create(
+            model="gpt-4o-mini-tts", voice="alloy", input="Welcome to Tokyo",
+            response_format="wav") as response:
+        streamed = b"".join(response.iter_bytes())
+    expect(streamed == data, "streamed audio differs")
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))

@@ -37,6 +37,10 @@
 //!   `WIDTHxHEIGHT` or `auto`, `response_format` `url` (emulated URLs that name the request;
 //!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
 //!   256 tokens per image.
+//! * `POST /v1/audio/speech`: `input` 1..=32768 characters, `voice` required, `speed` above
+//!   0; the answer is a quiet tone, 0.3 s per word (at most 60 s), as 24 kHz 16-bit mono
+//!   `wav` (the default, `audio/wav`) or raw `pcm` (`audio/pcm`); the other documented
+//!   formats are a 400 saying the emulator does not encode them.
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * `/v1/account/*` (any accepted key stands for the provisioning key): `GET balance`
 //!   (`"125.50"`), `GET activity?days=1..=30` (a few requests a day, derived from the date),
@@ -63,7 +67,8 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`) is a 400 `invalid_request_error`.
+//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`, `audio.speech`)
+//! is a 400 `invalid_request_error`.
 //!
 //! # Answers
 //!
@@ -144,6 +149,7 @@ mod schema_gen;
 mod seed;
 mod server;
 mod service;
+mod speech;
 mod stream;
 mod tools;
 mod validate;

@@ -70,6 +70,13 @@ pub fn default_models() -> Vec<Value> {
             json!(0.000_005),
         ),
         endpoint_model(
+            "gpt-4o-mini-tts",
+            "GPT-4o mini TTS",
+            ("audio.speech", "audio"),
+            &["voice", "speed", "instructions", "response_format"],
+            json!(0.000_000_6),
+        ),
+        endpoint_model(
             "omni-moderation-latest",
             "Omni Moderation",
             ("moderations", "moderations"),

@@ -25,6 +25,7 @@ use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
 use crate::seed::fnv1a;
 use crate::server::State;
+use crate::speech::{speech_body, validate_speech};
 use crate::stream::sse_response;
 use crate::validate::validate_chat;
 
@@ -34,6 +35,7 @@ enum Route {
     Embeddings,
     Moderations,
     Images,
+    Speech,
     Models,
     Account(AccountRoute),
 }
@@ -46,6 +48,7 @@ impl Route {
             "/v1/embeddings" => Route::Embeddings,
             "/v1/moderations" => Route::Moderations,
             "/v1/images/generations" => Route::Images,
+            "/v1/audio/speech" => Route::Speech,
             "/v1/models" => Route::Models,
             _ => Route::Account(AccountRoute::of(path)?),
         })
@@ -128,6 +131,7 @@ async fn dispatch(
         Route::Embeddings => embeddings(models, headers, &body),
         Route::Moderations => moderations(models, headers, &body),
         Route::Images => images(models, headers, &body),
+        Route::Speech => speech(models, headers, &body),
         Route::Account(account) => {
             if method != Method::GET
                 && method != Method::DELETE
@@ -345,4 +349,20 @@ fn images(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBo
         return response;
     }
     json_response(StatusCode::OK, images_body(&job).into())
+}
+
+fn speech(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+    if let Some(response) = non_json_rejection(headers) {
+        return response;
+    }
+    let job = match validate_speech(body) {
+        Ok(job) => job,
+        Err(message) => return invalid_request(&message),
+    };
+    if let Some(response) = model_rejection(models, &job.model, "audio.speech") {
+        return response;
+    }
+    let mut response = Response::new(MockBody::full(speech_body(&job).into()));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(job.content_type()));
+    response
 }

@@ -32,6 +32,7 @@
 //! ```
 
 mod account;
+mod audio;
 mod binary;
 mod chat;
 mod config;
@@ -55,6 +56,7 @@ pub use account::{
     Activity, ApiKey, Balance, CreateKey, CreatedKey, DeleteKey, GetActivity, GetBalance, GetKey,
     KeyList, ListKeys, MAX_KEY_NAME_CHARS, Patch, PlaintextKey, UpdateKey, UsageStats, Usd,
 };
+pub use audio::{AudioChunks, MAX_SPEECH_INPUT_CHARS, SpeechFormat, SpeechRequest};
 pub use chat::{
     AudioFormat, ChatCompletion, ChatCompletionChunk, ChatRequest, Choice, ChunkChoice,
     CompletionTokensDetails, Content, ContentPart, Delta, DeltaContent, FileInput, FinishReason,

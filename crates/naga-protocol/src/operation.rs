@@ -45,6 +45,11 @@ pub trait Operation {
         false
     }
 
+    /// The `Accept` header: server-sent events for a streaming request, else JSON.
+    fn accept(&self) -> &'static str {
+        if self.is_streaming() { "text/event-stream" } else { "application/json" }
+    }
+
     /// Short name used in errors and logs (e.g. `chat completion`).
     const NAME: &'static str;
 
@@ -128,8 +133,7 @@ pub fn build_request<O: Operation + ?Sized>(
     // The default headers are the start of the map: cloned, not re-inserted one by one.
     let mut headers = config.default_headers().clone();
     headers.insert(USER_AGENT, config.user_agent().clone());
-    let accept = if op.is_streaming() { "text/event-stream" } else { "application/json" };
-    headers.insert(ACCEPT, HeaderValue::from_static(accept));
+    headers.insert(ACCEPT, HeaderValue::from_static(op.accept()));
     if body.is_some() {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }

@@ -5,7 +5,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use crate::{
     Activity, ApiKey, Balance, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateKey,
     CreatedKey, EmbeddingRequest, EmbeddingResponse, ErrorResponse, ImageGenerationRequest,
-    ImagesResponse, KeyList, Model, ModelList, ModerationRequest, ModerationResponse, UpdateKey,
+    ImagesResponse, KeyList, Model, ModelList, ModerationRequest, ModerationResponse,
+    SpeechRequest, UpdateKey,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -32,6 +33,7 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("create_key_request", schema_of::<CreateKey>()),
         ("created_key", schema_of::<CreatedKey>()),
         ("update_key_request", schema_of::<UpdateKey>()),
+        ("speech_request", schema_of::<SpeechRequest>()),
     ]
 }
 

@@ -1,0 +1,219 @@
+//! `POST /audio/speech`: text to speech (API digest §3.6). The answer is audio bytes, not
+//! JSON: [`Operation`] gives them whole (`send`), [`StreamingOperation`] as they arrive
+//! (`stream`), so playback can start before the end.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::Method;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::lenient::{is_empty_map, string_enum};
+use crate::operation::{
+    Operation, StreamDecoder, StreamingOperation, check_extra, check_model, json_body,
+};
+
+/// The longest text to speak, in characters.
+pub const MAX_SPEECH_INPUT_CHARS: usize = 32_768;
+
+string_enum! {
+    /// The audio encoding of the answer.
+    pub enum SpeechFormat {
+        /// MP3.
+        Mp3 = "mp3",
+        /// Opus in Ogg.
+        Opus = "opus",
+        /// AAC.
+        Aac = "aac",
+        /// FLAC.
+        Flac = "flac",
+        /// WAV (PCM in a RIFF container).
+        Wav = "wav",
+        /// Raw 16-bit little-endian PCM samples, no header.
+        Pcm = "pcm",
+    }
+}
+
+/// A `POST /audio/speech` request.
+///
+/// ```
+/// use naga_protocol::{SpeechFormat, SpeechRequest};
+/// let request = SpeechRequest::new("gpt-4o-mini-tts", "alloy", "Welcome to Tokyo.")
+///     .response_format(SpeechFormat::Wav)
+///     .speed(1.25);
+/// assert!(request.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SpeechRequest {
+    /// Speech model id, e.g. `gpt-4o-mini-tts`.
+    #[schemars(length(min = 1))]
+    pub model: String,
+    /// The text to speak (1..=32768 characters).
+    #[schemars(length(min = 1, max = 32768))]
+    pub input: String,
+    /// The voice, e.g. `alloy` or `coral`.
+    #[schemars(length(min = 1))]
+    pub voice: String,
+    /// Speaking rate (above 0; 1 is normal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
+    /// Style hints (tone, pace, accent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// The audio encoding; the provider's default when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<SpeechFormat>,
+    /// Body fields this SDK does not know (sent as given).
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// The fields `extra` must not repeat.
+const KNOWN_FIELDS: &[&str] =
+    &["model", "input", "voice", "speed", "instructions", "response_format"];
+
+impl SpeechRequest {
+    /// A request for `model` to speak `input` with `voice`.
+    pub fn new(
+        model: impl Into<String>,
+        voice: impl Into<String>,
+        input: impl Into<String>,
+    ) -> Self {
+        SpeechRequest {
+            model: model.into(),
+            input: input.into(),
+            voice: voice.into(),
+            speed: None,
+            instructions: None,
+            response_format: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// Sets the speaking rate (1 is normal).
+    #[must_use]
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.speed = Some(speed);
+        self
+    }
+
+    /// Sets style hints.
+    #[must_use]
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.instructions = Some(instructions.into());
+        self
+    }
+
+    /// Sets the audio encoding.
+    #[must_use]
+    pub fn response_format(mut self, format: SpeechFormat) -> Self {
+        self.response_format = Some(format);
+        self
+    }
+
+    /// Checks what the server would reject, before anything is sent.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_model(&self.model)?;
+        let chars = self.input.chars().count();
+        if self.input.trim().is_empty() || chars > MAX_SPEECH_INPUT_CHARS {
+            let reason = format!("must hold 1..={MAX_SPEECH_INPUT_CHARS} characters (has {chars})");
+            return Err(Error::invalid("input", reason));
+        }
+        if self.voice.trim().is_empty() {
+            return Err(Error::invalid("voice", "must not be empty"));
+        }
+        if self.speed.is_some_and(|speed| !(speed.is_finite() && speed > 0.0)) {
+            return Err(Error::invalid("speed", "must be a number above 0"));
+        }
+        if let Some(SpeechFormat::Other(other)) = &self.response_format {
+            let reason = format!("must be mp3, opus, aac, flac, wav or pcm, not `{other}`");
+            return Err(Error::invalid("response_format", reason));
+        }
+        check_extra(&self.extra, KNOWN_FIELDS)
+    }
+}
+
+impl Operation for SpeechRequest {
+    /// The whole audio file.
+    type Output = Vec<u8>;
+
+    const NAME: &'static str = "speech";
+
+    fn method(&self) -> Method {
+        Method::POST
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        Cow::Borrowed("/audio/speech")
+    }
+
+    fn body(&self) -> Result<Option<Bytes>, Error> {
+        self.validate()?;
+        json_body(self)
+    }
+
+    /// Audio (errors still come as JSON).
+    fn accept(&self) -> &'static str {
+        "audio/*, application/json;q=0.5"
+    }
+
+    /// The body is the audio: taken as it is.
+    fn decode_output(body: &[u8]) -> Result<Vec<u8>, Error> {
+        Ok(body.to_vec())
+    }
+}
+
+impl StreamingOperation for SpeechRequest {
+    type Decoder = AudioChunks;
+
+    fn decoder(&self) -> AudioChunks {
+        AudioChunks::default()
+    }
+}
+
+/// The audio as it arrives: each read handed on as it is (no copy for `Bytes` reads). A cut
+/// body is the transport's error (a short `content-length` or a missing last chunk).
+#[derive(Debug, Default)]
+pub struct AudioChunks {
+    /// The read not yet handed on.
+    pending: Option<Bytes>,
+    finished: bool,
+}
+
+impl StreamDecoder for AudioChunks {
+    type Item = Bytes;
+
+    fn feed(&mut self, bytes: &[u8]) {
+        self.feed_bytes(Bytes::copy_from_slice(bytes));
+    }
+
+    fn feed_bytes(&mut self, bytes: Bytes) {
+        if bytes.is_empty() {
+            return;
+        }
+        // Drained between feeds (the call order), so nothing is overwritten; joined if not.
+        self.pending = Some(match self.pending.take() {
+            Some(earlier) => [earlier, bytes].concat().into(),
+            None => bytes,
+        });
+    }
+
+    fn next_item(&mut self) -> Option<Result<Bytes, Error>> {
+        self.pending.take().map(Ok)
+    }
+
+    fn finish(&mut self) {
+        self.finished = true;
+    }
+
+    fn is_done(&self) -> bool {
+        self.finished
+    }
+}
+
+#[cfg(test)]
+#[path = "audio_tests.rs"]
+mod tests;
