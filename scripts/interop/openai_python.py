@@ -507,6 +507,23 @@ def _():
     expect(streamed == data, "streamed audio differs")
 
 
+@check("audio.transcriptions and translations: multipart upload")
+def _():
+    wav = client().audio.speech.create(
+        model="gpt-4o-mini-tts", voice="alloy", input="five words of spoken text",
+        response_format="wav").content
+    text = client().audio.transcriptions.create(model="whisper-1", file=("speech.wav", wav))
+    expect(text.text == "[naga-mock] Transcript of 1.5 s of WAV audio in `speech.wav`.", text)
+    english = client().audio.translations.create(
+        model="whisper-1", file=("speech.wav", wav), prompt="Tokyo")
+    expect(english.text.startswith("[naga-mock] English translation"), english)
+    try:
+        client().audio.transcriptions.create(model="whisper-1", file=("notes.txt", b"plain text"))
+        raise AssertionError("text accepted as audio")
+    except openai.BadRequestError as err:
+        expect("could not decode" in str(err), err)
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))

@@ -41,6 +41,10 @@
 //!   0; the answer is a quiet tone, 0.3 s per word (at most 60 s), as 24 kHz 16-bit mono
 //!   `wav` (the default, `audio/wav`) or raw `pcm` (`audio/pcm`); the other documented
 //!   formats are a 400 saying the emulator does not encode them.
+//! * `POST /v1/audio/transcriptions` and `/v1/audio/translations`: a `multipart/form-data`
+//!   form (415 otherwise) with `model` and a `file` part; the text names the file and, for a
+//!   WAV file, its duration; a file that is not WAV, MP3, Ogg, FLAC, MP4 or WebM is
+//!   undecodable (400).
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * `/v1/account/*` (any accepted key stands for the provisioning key): `GET balance`
 //!   (`"125.50"`), `GET activity?days=1..=30` (a few requests a day, derived from the date),
@@ -67,8 +71,8 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`, `audio.speech`)
-//! is a 400 `invalid_request_error`.
+//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`, `audio.speech`,
+//! `audio.transcriptions`, `audio.translations`) is a 400 `invalid_request_error`.
 //!
 //! # Answers
 //!
@@ -152,6 +156,7 @@ mod service;
 mod speech;
 mod stream;
 mod tools;
+mod transcribe;
 mod validate;
 mod validate_messages;
 

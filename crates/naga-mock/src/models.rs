@@ -58,43 +58,52 @@ pub fn default_models() -> Vec<Value> {
         endpoint_model(
             "text-embedding-3-small",
             "Text Embedding 3 Small",
-            ("embeddings", "embeddings"),
+            (&["embeddings"], "embeddings"),
             &["dimensions", "encoding_format"],
             json!(0.000_000_02),
         ),
         endpoint_model(
             "gpt-image-1",
             "GPT Image 1",
-            ("images.generations", "image"),
+            (&["images.generations"], "image"),
             &["n", "size", "quality", "response_format"],
             json!(0.000_005),
         ),
         endpoint_model(
             "gpt-4o-mini-tts",
             "GPT-4o mini TTS",
-            ("audio.speech", "audio"),
+            (&["audio.speech"], "audio"),
             &["voice", "speed", "instructions", "response_format"],
             json!(0.000_000_6),
         ),
         endpoint_model(
+            "whisper-1",
+            "Whisper",
+            (&["audio.transcriptions", "audio.translations"], "text"),
+            &["prompt", "language"],
+            json!(0.000_1),
+        ),
+        endpoint_model(
             "omni-moderation-latest",
             "Omni Moderation",
-            ("moderations", "moderations"),
+            (&["moderations"], "moderations"),
             &[],
             Value::Null,
         ),
     ]
 }
 
-/// A model serving one non-chat `endpoint` (with its `output` modality), priced per input
+/// A model serving non-chat `endpoints` (with its `output` modality), priced per input
 /// token (`null`: free).
 fn endpoint_model(
     id: &str,
     display: &str,
-    (endpoint, output): (&str, &str),
+    (endpoints, output): (&[&str], &str),
     params: &[&str],
     per_input_token: Value,
 ) -> Value {
+    let by_endpoint: serde_json::Map<String, Value> =
+        endpoints.iter().map(|e| ((*e).to_owned(), json!(params))).collect();
     json!({
         "id": id,
         "object": "model",
@@ -104,7 +113,7 @@ fn endpoint_model(
         "description": format!("{display}, as listed by naga-mock (emulated catalogue)."),
         "context_window": 8192,
         "max_output_images": null,
-        "supported_endpoints": [endpoint],
+        "supported_endpoints": endpoints,
         "pricing": {
             "per_input_token": per_input_token,
             "per_cached_input_token": null,
@@ -119,7 +128,7 @@ fn endpoint_model(
         "aliases": [],
         "deprecates_at": null,
         "supported_parameters": params,
-        "supported_parameters_by_endpoint": { endpoint: params }
+        "supported_parameters_by_endpoint": by_endpoint
     })
 }
 

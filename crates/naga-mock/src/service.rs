@@ -27,6 +27,7 @@ use crate::seed::fnv1a;
 use crate::server::State;
 use crate::speech::{speech_body, validate_speech};
 use crate::stream::sse_response;
+use crate::transcribe::{boundary_param, parse_form, transcribe};
 use crate::validate::validate_chat;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,8 @@ enum Route {
     Moderations,
     Images,
     Speech,
+    Transcriptions,
+    Translations,
     Models,
     Account(AccountRoute),
 }
@@ -49,6 +52,8 @@ impl Route {
             "/v1/moderations" => Route::Moderations,
             "/v1/images/generations" => Route::Images,
             "/v1/audio/speech" => Route::Speech,
+            "/v1/audio/transcriptions" => Route::Transcriptions,
+            "/v1/audio/translations" => Route::Translations,
             "/v1/models" => Route::Models,
             _ => Route::Account(AccountRoute::of(path)?),
         })
@@ -132,6 +137,8 @@ async fn dispatch(
         Route::Moderations => moderations(models, headers, &body),
         Route::Images => images(models, headers, &body),
         Route::Speech => speech(models, headers, &body),
+        Route::Transcriptions => transcription(models, headers, &body, false),
+        Route::Translations => transcription(models, headers, &body, true),
         Route::Account(account) => {
             if method != Method::GET
                 && method != Method::DELETE
@@ -365,4 +372,27 @@ fn speech(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBo
     let mut response = Response::new(MockBody::full(speech_body(&job).into()));
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(job.content_type()));
     response
+}
+
+fn transcription(
+    models: &[Value],
+    headers: &HeaderMap,
+    body: &[u8],
+    translate: bool,
+) -> Response<MockBody> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let Some(boundary) = content_type.and_then(boundary_param) else {
+        let message = "unsupported Content-Type; use multipart/form-data with a boundary";
+        return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, message);
+    };
+    let answer = parse_form(&boundary, body).and_then(|parts| transcribe(&parts, translate));
+    let (model, json) = match answer {
+        Ok(answer) => answer,
+        Err(message) => return invalid_request(&message),
+    };
+    let endpoint = if translate { "audio.translations" } else { "audio.transcriptions" };
+    if let Some(response) = model_rejection(models, &model, endpoint) {
+        return response;
+    }
+    json_response(StatusCode::OK, json.into())
 }

@@ -42,12 +42,14 @@ mod images;
 mod lenient;
 mod models;
 mod moderations;
+mod multipart;
 mod operation;
 mod retry;
 mod schemas;
 mod settings;
 mod sse;
 mod structured;
+mod transcription;
 mod transport;
 #[doc(hidden)]
 pub mod transport_error;
@@ -99,6 +101,7 @@ pub use structured::{
     ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
     parse_json_content, schema_name, strict_schema, strict_schema_for,
 };
+pub use transcription::{AudioFile, AudioTask, Transcription, TranscriptionRequest};
 pub use transport::{
     AttemptLimits, Attempts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_STREAM_IDLE_TIMEOUT, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Response, TimeoutKind,

@@ -45,6 +45,13 @@ pub trait Operation {
         false
     }
 
+    /// The `Content-Type` of `body` (what [`body`](Self::body) built): JSON unless the
+    /// operation sends something else (a multipart form names its boundary here).
+    fn content_type(&self, body: &[u8]) -> Cow<'static, str> {
+        let _ = body;
+        Cow::Borrowed("application/json")
+    }
+
     /// The `Accept` header: server-sent events for a streaming request, else JSON.
     fn accept(&self) -> &'static str {
         if self.is_streaming() { "text/event-stream" } else { "application/json" }
@@ -134,8 +141,13 @@ pub fn build_request<O: Operation + ?Sized>(
     let mut headers = config.default_headers().clone();
     headers.insert(USER_AGENT, config.user_agent().clone());
     headers.insert(ACCEPT, HeaderValue::from_static(op.accept()));
-    if body.is_some() {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(body) = &body {
+        let content_type = match op.content_type(body) {
+            Cow::Borrowed(text) => HeaderValue::from_static(text),
+            Cow::Owned(text) => HeaderValue::try_from(text)
+                .map_err(|_| Error::invalid("body", "has a content type no header can carry"))?,
+        };
+        headers.insert(CONTENT_TYPE, content_type);
     }
     if let Some(secret) = auth_secret(config, op.auth())? {
         headers.insert(AUTHORIZATION, secret.bearer().clone());

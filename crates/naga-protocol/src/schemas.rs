@@ -6,7 +6,7 @@ use crate::{
     Activity, ApiKey, Balance, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateKey,
     CreatedKey, EmbeddingRequest, EmbeddingResponse, ErrorResponse, ImageGenerationRequest,
     ImagesResponse, KeyList, Model, ModelList, ModerationRequest, ModerationResponse,
-    SpeechRequest, UpdateKey,
+    SpeechRequest, Transcription, UpdateKey,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -34,6 +34,7 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("created_key", schema_of::<CreatedKey>()),
         ("update_key_request", schema_of::<UpdateKey>()),
         ("speech_request", schema_of::<SpeechRequest>()),
+        ("transcription", schema_of::<Transcription>()),
     ]
 }
 

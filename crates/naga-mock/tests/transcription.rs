@@ -1,0 +1,67 @@
+//! `POST /v1/audio/transcriptions` over plain HTTP: forms as reqwest writes them, and what
+//! is refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod common;
+
+use common::{client, send};
+use naga_mock::MockServer;
+use serde_json::json;
+
+/// A form body by hand, as any client writes one.
+fn form(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, filename, data) in parts {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+        );
+        if let Some(filename) = filename {
+            body.extend_from_slice(
+                format!("; filename=\"{filename}\"\r\nContent-Type: application/octet-stream")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(b"\r\n\r\n");
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+#[tokio::test]
+async fn forms_are_read_and_refusals_name_the_problem() {
+    let server = MockServer::start().await;
+    let url = format!("{}/audio/transcriptions", server.base_url());
+    let post = |content_type: &str, body: Vec<u8>| {
+        client().post(&url).bearer_auth("ng-test").header("content-type", content_type).body(body)
+    };
+    let multipart = "multipart/form-data; boundary=b0und";
+    let ogg =
+        form("b0und", &[("model", None, b"whisper-1"), ("file", Some("a.ogg"), b"OggS\0rest")]);
+    let reply = send(post(multipart, ogg)).await.unwrap();
+    assert_eq!(
+        reply.json(),
+        json!({"text": "[naga-mock] Transcript of 9 bytes of Ogg audio in `a.ogg`."})
+    );
+    let cases = [
+        (form("b0und", &[("file", Some("a.ogg"), b"OggS")]), "`model` is required"),
+        (form("b0und", &[("model", None, b"whisper-1")]), "`file` is required"),
+        (
+            form("b0und", &[("model", None, b"whisper-1"), ("file", Some("a.bin"), b"\0\0")]),
+            "could not decode",
+        ),
+        (
+            b"--b0und\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1".to_vec(),
+            "a part never ends",
+        ),
+    ];
+    for (body, expected) in cases {
+        let message =
+            send(post(multipart, body)).await.unwrap().error(400, "invalid_request_error");
+        assert!(message.contains(expected), "{message}");
+    }
+    let json = send(post("application/json", br#"{"model":"whisper-1"}"#.to_vec())).await.unwrap();
+    json.error(415, "unsupported_media_type");
+}

@@ -1,0 +1,215 @@
+//! `POST /audio/transcriptions` and `/audio/translations`: speech to text, sent as
+//! `multipart/form-data` (API digest §3.7, §3.8).
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::Method;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::lenient::lenient_text_or_empty;
+use crate::multipart::{FormPart, boundary_of, encode};
+use crate::operation::{Operation, check_model};
+
+/// What to do with the audio.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AudioTask {
+    /// Text in the spoken language (`/audio/transcriptions`).
+    #[default]
+    Transcribe,
+    /// English text (`/audio/translations`).
+    Translate,
+}
+
+/// An audio file to upload.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AudioFile {
+    /// The file name (servers tell formats apart by its extension), e.g. `meeting.wav`.
+    pub filename: String,
+    /// The media type, e.g. `audio/wav` (`application/octet-stream` when unsure).
+    pub content_type: String,
+    /// The file's bytes.
+    pub data: Bytes,
+}
+
+impl AudioFile {
+    /// A file named `filename`; the media type is guessed from its extension.
+    pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        let filename = filename.into();
+        let content_type = media_type(&filename).to_owned();
+        AudioFile { filename, content_type, data: data.into() }
+    }
+}
+
+impl std::fmt::Debug for AudioFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AudioFile")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
+}
+
+/// The media type of an audio file name's extension.
+fn media_type(filename: &str) -> &'static str {
+    let extension = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("wav") => "audio/wav",
+        Some("mp3" | "mpga" | "mpeg") => "audio/mpeg",
+        Some("m4a" | "mp4") => "audio/mp4",
+        Some("ogg" | "oga") => "audio/ogg",
+        Some("opus") => "audio/opus",
+        Some("flac") => "audio/flac",
+        Some("webm") => "audio/webm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A speech-to-text request.
+///
+/// ```
+/// use naga_protocol::{AudioFile, TranscriptionRequest};
+/// let file = AudioFile::new("meeting.wav", std::fs::read("/dev/null")?);
+/// let request = TranscriptionRequest::transcribe("whisper-1", file).language("ja");
+/// assert_eq!(request.file.content_type, "audio/wav");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranscriptionRequest {
+    /// Transcribe or translate.
+    pub task: AudioTask,
+    /// Speech model id, e.g. `whisper-1`.
+    pub model: String,
+    /// The audio.
+    pub file: AudioFile,
+    /// Text to steer the model (names, spelling, the previous segment).
+    pub prompt: Option<String>,
+    /// The spoken language as an ISO-639-1 code (a hint).
+    pub language: Option<String>,
+    /// Form fields this SDK does not know (sent as given, after the known ones).
+    pub extra: Vec<(String, String)>,
+}
+
+impl TranscriptionRequest {
+    /// Transcribes `file` with `model`.
+    pub fn transcribe(model: impl Into<String>, file: AudioFile) -> Self {
+        TranscriptionRequest {
+            task: AudioTask::Transcribe,
+            model: model.into(),
+            file,
+            prompt: None,
+            language: None,
+            extra: Vec::new(),
+        }
+    }
+
+    /// Translates `file` to English with `model`.
+    pub fn translate(model: impl Into<String>, file: AudioFile) -> Self {
+        TranscriptionRequest { task: AudioTask::Translate, ..Self::transcribe(model, file) }
+    }
+
+    /// Sets a prompt.
+    #[must_use]
+    pub fn prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.prompt = Some(prompt.into());
+        self
+    }
+
+    /// Sets the spoken language hint.
+    #[must_use]
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Adds a form field this SDK does not know.
+    #[must_use]
+    pub fn extra_field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra.push((name.into(), value.into()));
+        self
+    }
+
+    /// Checks what the server would reject, before anything is sent.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_model(&self.model)?;
+        if self.file.data.is_empty() {
+            return Err(Error::invalid("file", "must not be empty"));
+        }
+        if self.file.filename.trim().is_empty() {
+            return Err(Error::invalid("file.filename", "must not be empty"));
+        }
+        let known = ["model", "file", "prompt", "language"];
+        match self.extra.iter().find(|(name, _)| known.contains(&name.as_str())) {
+            Some((name, _)) => Err(Error::invalid(
+                format!("extra.{name}"),
+                "repeats a typed field; set the field itself",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The form's parts, in the order they are sent.
+    fn parts(&self) -> Vec<FormPart> {
+        let mut parts = vec![FormPart::text("model", &self.model)];
+        let optional = [("prompt", &self.prompt), ("language", &self.language)];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                parts.push(FormPart::text(name, value));
+            }
+        }
+        for (name, value) in &self.extra {
+            parts.push(FormPart::text(name, value));
+        }
+        let file = &self.file;
+        parts.push(FormPart::file("file", &file.filename, &file.content_type, file.data.clone()));
+        parts
+    }
+}
+
+impl Operation for TranscriptionRequest {
+    type Output = Transcription;
+
+    const NAME: &'static str = "transcription";
+
+    fn method(&self) -> Method {
+        Method::POST
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        match self.task {
+            AudioTask::Transcribe => Cow::Borrowed("/audio/transcriptions"),
+            AudioTask::Translate => Cow::Borrowed("/audio/translations"),
+        }
+    }
+
+    /// The multipart form (the file shared, not copied, until the body is assembled).
+    fn body(&self) -> Result<Option<Bytes>, Error> {
+        self.validate()?;
+        Ok(Some(encode(&self.parts())))
+    }
+
+    /// `multipart/form-data` with the boundary the body starts with.
+    fn content_type(&self, body: &[u8]) -> Cow<'static, str> {
+        let boundary = boundary_of(body).unwrap_or_default();
+        Cow::Owned(format!("multipart/form-data; boundary={boundary}"))
+    }
+}
+
+/// The text of the audio.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Transcription {
+    /// What was said (in English for a translation).
+    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    pub text: String,
+    /// Fields this SDK does not know yet (e.g. `language`, `duration`, `segments`).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[cfg(test)]
+#[path = "transcription_tests.rs"]
+mod tests;
