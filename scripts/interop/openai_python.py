@@ -524,6 +524,22 @@ def _():
         expect("could not decode" in str(err), err)
 
 
+@check("images.edit: one image, several images, a mask")
+def _():
+    png = b"\x89PNG\r\n\x1a\n" + bytes(16)
+    one = client().images.edit(model="gpt-image-1", image=("room.png", png), prompt="blue walls")
+    expect(len(one.data) == 1 and one.data[0].url, one.data)
+    several = client().images.edit(
+        model="gpt-image-1", image=[("a.png", png), ("b.png", png)], mask=("m.png", png),
+        prompt="blue walls", n=2, response_format="b64_json")
+    expect(len(several.data) == 2 and several.data[0].b64_json, several.data)
+    try:
+        client().images.edit(model="gpt-image-1", image=("notes.png", b"text"), prompt="x")
+        raise AssertionError("text accepted as an image")
+    except openai.BadRequestError as err:
+        expect("is not a PNG" in str(err), err)
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))

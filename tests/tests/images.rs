@@ -1,9 +1,13 @@
 //! Image generation through both transports against the emulator: the same answer in both
 //! formats, errors named the same way, requests counted.
 
-use naga_conformance::{Failure, Setup, Transport, both};
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+use naga_conformance::{Async, Blocking, Failure, Sender, Setup, Transport, both};
 use naga_mock::MockServer;
-use naga_protocol::{ImageGenerationRequest, ImageResponseFormat, ImagesResponse};
+use naga_protocol::{
+    FileUpload, ImageEditRequest, ImageGenerationRequest, ImageResponseFormat, ImagesResponse,
+};
 
 const PATH: &str = "/v1/images/generations";
 const MODEL: &str = "gpt-image-1";
@@ -51,4 +55,27 @@ fn bad_requests_are_refused_before_sending() {
         let failure = generate(&server, field, &request, 0).unwrap_err();
         assert_eq!(failure, Failure::InvalidRequest { field: field.to_owned() });
     }
+}
+
+#[test]
+fn edits_upload_images_and_get_images_back() {
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(server.base_url());
+    let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
+    let png = FileUpload::new("room.png", b"\x89PNG\r\n\x1a\n0000".to_vec());
+    let jpeg = FileUpload::new("door.jpg", b"\xff\xd8\xff\xe0rest".to_vec());
+    let edit = ImageEditRequest::new(MODEL, "paint the walls blue", [png.clone(), jpeg])
+        .mask(png)
+        .n(2)
+        .response_format(ImageResponseFormat::B64Json);
+    let answer = blocking.send(&edit).unwrap();
+    assert_eq!(asynchronous.send(&edit).unwrap(), answer);
+    assert_eq!(answer.data.len(), 2);
+    assert!(answer.data[0].bytes().unwrap().unwrap().starts_with(b"\x89PNG"));
+    let text = FileUpload::new("notes.png", b"plain text".to_vec());
+    let failure = blocking.send(&ImageEditRequest::new(MODEL, "x", [text.clone()])).unwrap_err();
+    assert_eq!(asynchronous.send(&ImageEditRequest::new(MODEL, "x", [text])).unwrap_err(), failure);
+    let Failure::Api { message, .. } = &failure else { panic!("{failure:?}") };
+    assert!(message.contains("`notes.png` is not a PNG, JPEG or WebP image"), "{message}");
+    assert_eq!(server.request_count("/v1/images/edits"), 4);
 }

@@ -5,7 +5,7 @@
 
 use naga_conformance::{Async, Blocking, Failure, Sender, Setup};
 use naga_mock::MockServer;
-use naga_protocol::{ApiErrorKind, AudioFile, SpeechFormat, SpeechRequest, TranscriptionRequest};
+use naga_protocol::{ApiErrorKind, FileUpload, SpeechFormat, SpeechRequest, TranscriptionRequest};
 
 #[test]
 fn audio_round_trips_through_speech_and_transcription() {
@@ -15,7 +15,7 @@ fn audio_round_trips_through_speech_and_transcription() {
     let speech = SpeechRequest::new("gpt-4o-mini-tts", "alloy", "five words of spoken text")
         .response_format(SpeechFormat::Wav);
     let wav = blocking.send(&speech).unwrap();
-    let file = AudioFile::new("speech.wav", wav);
+    let file = FileUpload::new("speech.wav", wav);
     let transcribe = TranscriptionRequest::transcribe("whisper-1", file.clone()).language("en");
     let text = blocking.send(&transcribe).unwrap();
     assert_eq!(asynchronous.send(&transcribe).unwrap(), text);
@@ -37,12 +37,12 @@ fn undecodable_audio_and_wrong_models_fail_the_same_way() {
     let server = MockServer::start_blocking();
     let setup = Setup::new(server.base_url());
     let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
-    let text_file = AudioFile::new("notes.txt", b"not audio at all".to_vec());
+    let text_file = FileUpload::new("notes.txt", b"not audio at all".to_vec());
     for (model, file, expected) in [
         ("whisper-1", text_file.clone(), "could not decode the audio in `notes.txt`"),
         (
             "gpt-4o-mini",
-            AudioFile::new("a.mp3", b"ID3\x04rest".to_vec()),
+            FileUpload::new("a.mp3", b"ID3\x04rest".to_vec()),
             "does not support audio.transcriptions",
         ),
     ] {

@@ -1,15 +1,19 @@
-//! `POST /v1/images/generations` (API digest §3.4): validation written against the digest,
-//! and emulated images: URLs that name the request (not fetchable) or a 1x1 PNG as base64.
+//! `POST /v1/images/generations` and `/v1/images/edits` (API digest §3.4, §3.5): validation
+//! written against the digest, and emulated images: URLs that name the request (not
+//! fetchable) or a 1x1 PNG as base64.
 
 use serde_json::{Map, Value};
 
 use crate::content::words;
+use crate::form::{Part, text_field};
 use crate::ordered::Json;
 use crate::seed::fnv1a;
 use crate::validate::{Invalid, kind, validate_model};
 
 /// The longest prompt, in characters.
 const MAX_PROMPT_CHARS: usize = 8192;
+/// The longest edit prompt, in characters.
+const MAX_EDIT_PROMPT_CHARS: usize = 32_000;
 /// The most images one request may ask for.
 const MAX_IMAGES: u64 = 10;
 /// Image tokens billed per image.
@@ -36,14 +40,65 @@ pub(crate) fn validate_images(body: &[u8]) -> Result<ImageJob, Invalid> {
     let Value::Object(req) = value else {
         return Err("request body must be a JSON object".to_owned());
     };
-    validate_model(&req)?;
+    validate_fields(&req, MAX_PROMPT_CHARS)
+}
+
+/// Checks an image edit form (API digest §3.5): the generation fields (text form fields;
+/// `n` as digits) with a longer prompt, and at least one PNG, JPEG or WebP image in `image`,
+/// `image[]` or `images[]` (older pages), plus an optional PNG `mask`.
+pub(crate) fn validate_edit(parts: &[Part<'_>]) -> Result<ImageJob, Invalid> {
+    let mut req = Map::new();
+    for name in ["model", "prompt", "size", "quality", "response_format", "background"] {
+        if let Some(value) = text_field(parts, name) {
+            req.insert(name.to_owned(), Value::String(value));
+        }
+    }
+    if let Some(n) = text_field(parts, "n") {
+        req.insert("n".to_owned(), n.trim().parse::<u64>().map_or(Value::String(n), Value::from));
+    }
+    let job = validate_fields(&req, MAX_EDIT_PROMPT_CHARS)?;
+    let images: Vec<&Part<'_>> = parts
+        .iter()
+        .filter(|p| matches!(p.name.as_str(), "image" | "image[]" | "images[]"))
+        .collect();
+    if images.is_empty() {
+        return Err("`image` is required (one or more image file parts)".to_owned());
+    }
+    for image in images {
+        let name = image.filename.as_deref().unwrap_or(&image.name);
+        if !is_image(image.data) {
+            return Err(format!("`{name}` is not a PNG, JPEG or WebP image"));
+        }
+    }
+    if let Some(mask) = parts.iter().find(|p| p.name == "mask")
+        && !mask.data.starts_with(PNG_MAGIC)
+    {
+        return Err("`mask` must be a PNG image".to_owned());
+    }
+    Ok(job)
+}
+
+/// PNG's signature.
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// Whether `data` starts like a PNG, JPEG or WebP file.
+fn is_image(data: &[u8]) -> bool {
+    data.starts_with(PNG_MAGIC)
+        || data.starts_with(&[0xff, 0xd8, 0xff])
+        || (data.starts_with(b"RIFF") && data.get(8..12) == Some(b"WEBP"))
+}
+
+/// The generation fields: `model`, a `prompt` of at most `max_prompt` characters, `n`,
+/// `size`, `response_format`.
+fn validate_fields(req: &Map<String, Value>, max_prompt: usize) -> Result<ImageJob, Invalid> {
+    validate_model(req)?;
     let prompt = match req.get("prompt") {
         None | Some(Value::Null) => return Err("`prompt` is required".to_owned()),
         Some(Value::String(p)) if p.trim().is_empty() => {
             return Err("`prompt` must not be empty".to_owned());
         }
-        Some(Value::String(p)) if p.chars().count() > MAX_PROMPT_CHARS => {
-            return Err(format!("`prompt` must hold at most {MAX_PROMPT_CHARS} characters"));
+        Some(Value::String(p)) if p.chars().count() > max_prompt => {
+            return Err(format!("`prompt` must hold at most {max_prompt} characters"));
         }
         Some(Value::String(p)) => p.clone(),
         Some(other) => return Err(format!("`prompt` must be a string, got {}", kind(other))),
@@ -55,7 +110,7 @@ pub(crate) fn validate_images(body: &[u8]) -> Result<ImageJob, Invalid> {
             _ => return Err(format!("`n` must be an integer in 1..={MAX_IMAGES}")),
         },
     };
-    validate_size(&req)?;
+    validate_size(req)?;
     let base64 = match req.get("response_format") {
         None | Some(Value::Null) => false,
         Some(Value::String(f)) if f == "url" => false,

@@ -37,6 +37,9 @@
 //!   `WIDTHxHEIGHT` or `auto`, `response_format` `url` (emulated URLs that name the request;
 //!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
 //!   256 tokens per image.
+//! * `POST /v1/images/edits`: a `multipart/form-data` form with the same fields (`prompt`
+//!   up to 32000 characters) and one or more PNG, JPEG or WebP files in `image`, `image[]`
+//!   or `images[]`, an optional PNG `mask`; the same answer as a generation.
 //! * `POST /v1/audio/speech`: `input` 1..=32768 characters, `voice` required, `speed` above
 //!   0; the answer is a quiet tone, 0.3 s per word (at most 60 s), as 24 kHz 16-bit mono
 //!   `wav` (the default, `audio/wav`) or raw `pcm` (`audio/pcm`); the other documented
@@ -71,8 +74,9 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`, `audio.speech`,
-//! `audio.transcriptions`, `audio.translations`) is a 400 `invalid_request_error`.
+//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`, `images.edits`,
+//! `audio.speech`, `audio.transcriptions`, `audio.translations`) is a 400
+//! `invalid_request_error`.
 //!
 //! # Answers
 //!
@@ -141,6 +145,7 @@ mod content;
 mod embeddings;
 mod error_body;
 mod faults;
+mod form;
 mod images;
 mod models;
 mod moderations;

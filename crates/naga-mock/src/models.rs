@@ -65,7 +65,7 @@ pub fn default_models() -> Vec<Value> {
         endpoint_model(
             "gpt-image-1",
             "GPT Image 1",
-            (&["images.generations"], "image"),
+            (&["images.generations", "images.edits"], "image"),
             &["n", "size", "quality", "response_format"],
             json!(0.000_005),
         ),

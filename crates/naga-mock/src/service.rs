@@ -17,7 +17,8 @@ use crate::body::MockBody;
 use crate::embeddings::{embeddings_body, validate_embeddings};
 use crate::error_body::{error_response, html_response, invalid_request, json_response};
 use crate::faults::Faults;
-use crate::images::{images_body, validate_images};
+use crate::form::{Part, boundary_param, parse_form};
+use crate::images::{images_body, validate_edit, validate_images};
 use crate::models::{
     is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
 };
@@ -27,7 +28,7 @@ use crate::seed::fnv1a;
 use crate::server::State;
 use crate::speech::{speech_body, validate_speech};
 use crate::stream::sse_response;
-use crate::transcribe::{boundary_param, parse_form, transcribe};
+use crate::transcribe::transcribe;
 use crate::validate::validate_chat;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,7 @@ enum Route {
     Embeddings,
     Moderations,
     Images,
+    ImageEdits,
     Speech,
     Transcriptions,
     Translations,
@@ -51,6 +53,7 @@ impl Route {
             "/v1/embeddings" => Route::Embeddings,
             "/v1/moderations" => Route::Moderations,
             "/v1/images/generations" => Route::Images,
+            "/v1/images/edits" => Route::ImageEdits,
             "/v1/audio/speech" => Route::Speech,
             "/v1/audio/transcriptions" => Route::Transcriptions,
             "/v1/audio/translations" => Route::Translations,
@@ -136,6 +139,7 @@ async fn dispatch(
         Route::Embeddings => embeddings(models, headers, &body),
         Route::Moderations => moderations(models, headers, &body),
         Route::Images => images(models, headers, &body),
+        Route::ImageEdits => image_edits(models, headers, &body),
         Route::Speech => speech(models, headers, &body),
         Route::Transcriptions => transcription(models, headers, &body, false),
         Route::Translations => transcription(models, headers, &body, true),
@@ -374,19 +378,31 @@ fn speech(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBo
     response
 }
 
+/// The parts of a `multipart/form-data` body, or the 415 (not a form) or 400 (a broken one)
+/// to answer.
+fn form_parts<'a>(
+    headers: &HeaderMap,
+    body: &'a [u8],
+) -> Result<Vec<Part<'a>>, Box<Response<MockBody>>> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let Some(boundary) = content_type.and_then(boundary_param) else {
+        let message = "unsupported Content-Type; use multipart/form-data with a boundary";
+        return Err(Box::new(error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, message)));
+    };
+    parse_form(&boundary, body).map_err(|message| Box::new(invalid_request(&message)))
+}
+
 fn transcription(
     models: &[Value],
     headers: &HeaderMap,
     body: &[u8],
     translate: bool,
 ) -> Response<MockBody> {
-    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let Some(boundary) = content_type.and_then(boundary_param) else {
-        let message = "unsupported Content-Type; use multipart/form-data with a boundary";
-        return error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, message);
+    let parts = match form_parts(headers, body) {
+        Ok(parts) => parts,
+        Err(response) => return *response,
     };
-    let answer = parse_form(&boundary, body).and_then(|parts| transcribe(&parts, translate));
-    let (model, json) = match answer {
+    let (model, json) = match transcribe(&parts, translate) {
         Ok(answer) => answer,
         Err(message) => return invalid_request(&message),
     };
@@ -395,4 +411,19 @@ fn transcription(
         return response;
     }
     json_response(StatusCode::OK, json.into())
+}
+
+fn image_edits(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+    let parts = match form_parts(headers, body) {
+        Ok(parts) => parts,
+        Err(response) => return *response,
+    };
+    let job = match validate_edit(&parts) {
+        Ok(job) => job,
+        Err(message) => return invalid_request(&message),
+    };
+    if let Some(response) = model_rejection(models, &job.model, "images.edits") {
+        return response;
+    }
+    json_response(StatusCode::OK, images_body(&job).into())
 }

@@ -121,20 +121,29 @@ impl ImageGenerationRequest {
             let reason = format!("must hold 1..={MAX_IMAGE_PROMPT_CHARS} characters (has {chars})");
             return Err(Error::invalid("prompt", reason));
         }
-        if self.n == Some(0) {
-            return Err(Error::invalid("n", "must be at least 1"));
-        }
-        if let Some(size) = &self.size
-            && !is_size(size)
-        {
-            return Err(Error::invalid("size", format!("must be WIDTHxHEIGHT, not `{size}`")));
-        }
-        if let Some(ImageResponseFormat::Other(other)) = &self.response_format {
-            let reason = format!("must be `url` or `b64_json`, not `{other}`");
-            return Err(Error::invalid("response_format", reason));
-        }
+        check_image_options(self.n, self.size.as_deref(), self.response_format.as_ref())?;
         check_extra(&self.extra, KNOWN_FIELDS)
     }
+}
+
+/// The options image generation and edits share: `n` at least 1, a `WIDTHxHEIGHT` (or
+/// `auto`) size, a known response format.
+pub(crate) fn check_image_options(
+    n: Option<u32>,
+    size: Option<&str>,
+    format: Option<&ImageResponseFormat>,
+) -> Result<(), Error> {
+    if n == Some(0) {
+        return Err(Error::invalid("n", "must be at least 1"));
+    }
+    if let Some(size) = size.filter(|size| !is_size(size)) {
+        return Err(Error::invalid("size", format!("must be WIDTHxHEIGHT, not `{size}`")));
+    }
+    if let Some(ImageResponseFormat::Other(other)) = format {
+        let reason = format!("must be `url` or `b64_json`, not `{other}`");
+        return Err(Error::invalid("response_format", reason));
+    }
+    Ok(())
 }
 
 /// `WIDTHxHEIGHT` with positive decimal numbers (`auto` too, which some models take).

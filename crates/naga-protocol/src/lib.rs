@@ -38,6 +38,7 @@ mod chat;
 mod config;
 mod embeddings;
 mod error;
+mod image_edit;
 mod images;
 mod lenient;
 mod models;
@@ -78,6 +79,7 @@ pub use error::{
     ApiError, ApiErrorKind, Error, ErrorObject, ErrorResponse, MAX_SNIPPET_BYTES, StreamError,
     parse_api_error, request_id, snippet,
 };
+pub use image_edit::{ImageEditRequest, MAX_IMAGE_EDIT_PROMPT_CHARS};
 pub use images::{
     GeneratedImage, ImageGenerationRequest, ImageResponseFormat, ImageUsage, ImagesResponse,
     MAX_IMAGE_PROMPT_CHARS,
@@ -87,6 +89,7 @@ pub use moderations::{
     ModerationImage, ModerationInput, ModerationPart, ModerationRequest, ModerationResponse,
     ModerationResult,
 };
+pub use multipart::FileUpload;
 pub use operation::{
     AttemptRequests, Auth, Operation, StreamDecoder, StreamingOperation, build_request,
     check_status, decode_json, parse_response,
@@ -101,7 +104,7 @@ pub use structured::{
     ParseError, REJECTED_KEYWORDS, STRICT_FORMATS, STRICT_KEYWORDS, StructuredError,
     parse_json_content, schema_name, strict_schema, strict_schema_for,
 };
-pub use transcription::{AudioFile, AudioTask, Transcription, TranscriptionRequest};
+pub use transcription::{AudioTask, Transcription, TranscriptionRequest};
 pub use transport::{
     AttemptLimits, Attempts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_STREAM_IDLE_TIMEOUT, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Response, TimeoutKind,

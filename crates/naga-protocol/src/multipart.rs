@@ -8,6 +8,56 @@
 use bytes::Bytes;
 use memchr::memmem;
 
+/// A file to upload (audio to transcribe, images to edit).
+#[derive(Clone, PartialEq, Eq)]
+pub struct FileUpload {
+    /// The file name (servers tell formats apart by its extension), e.g. `meeting.wav`.
+    pub filename: String,
+    /// The media type, e.g. `audio/wav` or `image/png` (`application/octet-stream` when
+    /// unsure).
+    pub content_type: String,
+    /// The file's bytes.
+    pub data: Bytes,
+}
+
+impl FileUpload {
+    /// A file named `filename`; the media type is guessed from its extension.
+    pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        let filename = filename.into();
+        let content_type = media_type(&filename).to_owned();
+        FileUpload { filename, content_type, data: data.into() }
+    }
+}
+
+impl std::fmt::Debug for FileUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileUpload")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
+}
+
+/// The media type of a file name's extension (audio and image formats).
+fn media_type(filename: &str) -> &'static str {
+    let extension = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("wav") => "audio/wav",
+        Some("mp3" | "mpga" | "mpeg") => "audio/mpeg",
+        Some("m4a" | "mp4") => "audio/mp4",
+        Some("ogg" | "oga") => "audio/ogg",
+        Some("opus") => "audio/opus",
+        Some("flac") => "audio/flac",
+        Some("webm") => "audio/webm",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        _ => "application/octet-stream",
+    }
+}
+
 /// One field of a form: text, or a file with its name and media type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FormPart {
@@ -30,6 +80,11 @@ impl FormPart {
     pub(crate) fn file(name: &str, filename: &str, content_type: &str, data: Bytes) -> Self {
         let file = Some((filename.to_owned(), content_type.to_owned()));
         FormPart { name: name.to_owned(), file, data }
+    }
+
+    /// A field holding `upload` (its bytes shared, not copied).
+    pub(crate) fn upload(name: &str, upload: &FileUpload) -> Self {
+        FormPart::file(name, &upload.filename, &upload.content_type, upload.data.clone())
     }
 }
 
@@ -60,8 +115,14 @@ pub(crate) fn encode(parts: &[FormPart]) -> Bytes {
     Bytes::from(body)
 }
 
+/// The `Content-Type` of a body made by [`encode`]: `multipart/form-data` with its boundary.
+pub(crate) fn form_content_type(body: &[u8]) -> std::borrow::Cow<'static, str> {
+    let boundary = boundary_of(body).unwrap_or_default();
+    std::borrow::Cow::Owned(format!("multipart/form-data; boundary={boundary}"))
+}
+
 /// The boundary a body made by [`encode`] declares on its first line.
-pub(crate) fn boundary_of(body: &[u8]) -> Option<&str> {
+fn boundary_of(body: &[u8]) -> Option<&str> {
     let line = body.strip_prefix(b"--")?;
     let end = memchr::memchr(b'\r', line)?;
     std::str::from_utf8(line.get(..end)?).ok()

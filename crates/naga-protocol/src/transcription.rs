@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::lenient::lenient_text_or_empty;
-use crate::multipart::{FormPart, boundary_of, encode};
+use crate::multipart::{FileUpload, FormPart, encode, form_content_type};
 use crate::operation::{Operation, check_model};
 
 /// What to do with the audio.
@@ -24,56 +24,11 @@ pub enum AudioTask {
     Translate,
 }
 
-/// An audio file to upload.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AudioFile {
-    /// The file name (servers tell formats apart by its extension), e.g. `meeting.wav`.
-    pub filename: String,
-    /// The media type, e.g. `audio/wav` (`application/octet-stream` when unsure).
-    pub content_type: String,
-    /// The file's bytes.
-    pub data: Bytes,
-}
-
-impl AudioFile {
-    /// A file named `filename`; the media type is guessed from its extension.
-    pub fn new(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
-        let filename = filename.into();
-        let content_type = media_type(&filename).to_owned();
-        AudioFile { filename, content_type, data: data.into() }
-    }
-}
-
-impl std::fmt::Debug for AudioFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AudioFile")
-            .field("filename", &self.filename)
-            .field("content_type", &self.content_type)
-            .field("bytes", &self.data.len())
-            .finish()
-    }
-}
-
-/// The media type of an audio file name's extension.
-fn media_type(filename: &str) -> &'static str {
-    let extension = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
-    match extension.as_deref() {
-        Some("wav") => "audio/wav",
-        Some("mp3" | "mpga" | "mpeg") => "audio/mpeg",
-        Some("m4a" | "mp4") => "audio/mp4",
-        Some("ogg" | "oga") => "audio/ogg",
-        Some("opus") => "audio/opus",
-        Some("flac") => "audio/flac",
-        Some("webm") => "audio/webm",
-        _ => "application/octet-stream",
-    }
-}
-
 /// A speech-to-text request.
 ///
 /// ```
-/// use naga_protocol::{AudioFile, TranscriptionRequest};
-/// let file = AudioFile::new("meeting.wav", std::fs::read("/dev/null")?);
+/// use naga_protocol::{FileUpload, TranscriptionRequest};
+/// let file = FileUpload::new("meeting.wav", std::fs::read("/dev/null")?);
 /// let request = TranscriptionRequest::transcribe("whisper-1", file).language("ja");
 /// assert_eq!(request.file.content_type, "audio/wav");
 /// # Ok::<(), std::io::Error>(())
@@ -85,7 +40,7 @@ pub struct TranscriptionRequest {
     /// Speech model id, e.g. `whisper-1`.
     pub model: String,
     /// The audio.
-    pub file: AudioFile,
+    pub file: FileUpload,
     /// Text to steer the model (names, spelling, the previous segment).
     pub prompt: Option<String>,
     /// The spoken language as an ISO-639-1 code (a hint).
@@ -96,7 +51,7 @@ pub struct TranscriptionRequest {
 
 impl TranscriptionRequest {
     /// Transcribes `file` with `model`.
-    pub fn transcribe(model: impl Into<String>, file: AudioFile) -> Self {
+    pub fn transcribe(model: impl Into<String>, file: FileUpload) -> Self {
         TranscriptionRequest {
             task: AudioTask::Transcribe,
             model: model.into(),
@@ -108,7 +63,7 @@ impl TranscriptionRequest {
     }
 
     /// Translates `file` to English with `model`.
-    pub fn translate(model: impl Into<String>, file: AudioFile) -> Self {
+    pub fn translate(model: impl Into<String>, file: FileUpload) -> Self {
         TranscriptionRequest { task: AudioTask::Translate, ..Self::transcribe(model, file) }
     }
 
@@ -164,8 +119,7 @@ impl TranscriptionRequest {
         for (name, value) in &self.extra {
             parts.push(FormPart::text(name, value));
         }
-        let file = &self.file;
-        parts.push(FormPart::file("file", &file.filename, &file.content_type, file.data.clone()));
+        parts.push(FormPart::upload("file", &self.file));
         parts
     }
 }
@@ -192,10 +146,9 @@ impl Operation for TranscriptionRequest {
         Ok(Some(encode(&self.parts())))
     }
 
-    /// `multipart/form-data` with the boundary the body starts with.
+    /// `multipart/form-data` with the body's boundary.
     fn content_type(&self, body: &[u8]) -> Cow<'static, str> {
-        let boundary = boundary_of(body).unwrap_or_default();
-        Cow::Owned(format!("multipart/form-data; boundary={boundary}"))
+        form_content_type(body)
     }
 }
 

@@ -5,8 +5,8 @@ use http::{HeaderMap, StatusCode};
 use super::*;
 use crate::{Config, build_request, parse_response};
 
-fn wav() -> AudioFile {
-    AudioFile::new("hello.wav", Bytes::from_static(b"RIFF\x04\0\0\0WAVE"))
+fn wav() -> FileUpload {
+    FileUpload::new("hello.wav", Bytes::from_static(b"RIFF\x04\0\0\0WAVE"))
 }
 
 #[test]
@@ -57,11 +57,11 @@ fn bad_requests_are_rejected_before_sending() {
     };
     assert_eq!(field(TranscriptionRequest::transcribe("", wav())), "model");
     assert_eq!(
-        field(TranscriptionRequest::transcribe("m", AudioFile::new("a.wav", Vec::new()))),
+        field(TranscriptionRequest::transcribe("m", FileUpload::new("a.wav", Vec::new()))),
         "file"
     );
     assert_eq!(
-        field(TranscriptionRequest::transcribe("m", AudioFile::new(" ", vec![1]))),
+        field(TranscriptionRequest::transcribe("m", FileUpload::new(" ", vec![1]))),
         "file.filename"
     );
     assert_eq!(
@@ -75,10 +75,10 @@ fn media_types_follow_the_extension_and_debug_hides_the_bytes() {
     for (name, media) in
         [("a.MP3", "audio/mpeg"), ("b.flac", "audio/flac"), ("c", "application/octet-stream")]
     {
-        assert_eq!(AudioFile::new(name, vec![1]).content_type, media, "{name}");
+        assert_eq!(FileUpload::new(name, vec![1]).content_type, media, "{name}");
     }
-    let debug = format!("{:?}", AudioFile::new("a.wav", b"secret audio".to_vec()));
-    assert_eq!(debug, r#"AudioFile { filename: "a.wav", content_type: "audio/wav", bytes: 12 }"#);
+    let debug = format!("{:?}", FileUpload::new("a.wav", b"secret audio".to_vec()));
+    assert_eq!(debug, r#"FileUpload { filename: "a.wav", content_type: "audio/wav", bytes: 12 }"#);
 }
 
 #[test]
