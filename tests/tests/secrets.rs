@@ -1,24 +1,28 @@
-//! The API key never shows: not in `Debug`/`Display` of the config, the clients, errors or
-//! built requests, and not in anything logged through `tracing` (or `log`) at any level.
+//! The API and provisioning keys never show: not in `Debug`/`Display` of the config, the
+//! clients, errors or built requests, and not in anything logged through `tracing` (or
+//! `log`) at any level.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use naga_conformance::{Async, Blocking, Setup, TEST_KEY, Transport, refused_url};
+use naga_conformance::{
+    Async, Blocking, PROVISIONING_KEY, Sender, Setup, TEST_KEY, Transport, refused_url,
+};
 use naga_mock::MockServer;
-use naga_protocol::{ChatRequest, Message, build_request};
+use naga_protocol::{ChatRequest, GetBalance, Message, build_request};
 
-/// Logged wire dumps split text into 16-byte rows, so every 8-byte piece of the key is looked
-/// for: a 34-byte key cut into rows always leaves a piece of 8 bytes or more in one row.
+/// Logged wire dumps split text into 16-byte rows, so every 8-byte piece of each key is
+/// looked for: a 34-byte key cut into rows always leaves a piece of 8 bytes or more in one row.
 #[track_caller]
 fn assert_no_key(what: &str, text: &str) {
-    let key = TEST_KEY.as_bytes();
-    for piece in key.windows(8) {
-        let piece = std::str::from_utf8(piece).unwrap();
-        let line = text.lines().find(|line| line.contains(piece));
-        assert!(line.is_none(), "{what} shows a piece of the key ({piece}): {line:?}");
+    for key in [TEST_KEY, PROVISIONING_KEY] {
+        for piece in key.as_bytes().windows(8) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            let line = text.lines().find(|line| line.contains(piece));
+            assert!(line.is_none(), "{what} shows a piece of a key ({piece}): {line:?}");
+        }
     }
 }
 
@@ -52,11 +56,14 @@ fn debug_and_display_never_show_the_key() {
     let setup = Setup::new(server.base_url());
     let config = setup.config();
     assert_eq!(config.api_key().unwrap().expose(), TEST_KEY, "the key is really set");
+    assert_eq!(config.provisioning_key().unwrap().expose(), PROVISIONING_KEY, "and this one");
     assert_no_key("Config", &format!("{config:?}"));
     let secret = config.api_key().unwrap();
     assert_no_key("Secret", &format!("{secret:?} {secret}"));
     let built = build_request(&config, &request()).unwrap();
     assert_no_key("built request", &format!("{built:?}"));
+    let account = build_request(&config, &GetBalance).unwrap();
+    assert_no_key("built account request", &format!("{account:?}"));
     let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
     assert_no_key("blocking client", &format!("{:?}", blocking.client));
     assert_no_key("async client", &format!("{:?}", asynchronous.client));
@@ -94,6 +101,8 @@ fn trace_output_never_shows_the_key() {
     let keyed = |name: &str| setup.clone().header("x-mock-fail-key", name);
     let transports: [Box<dyn Transport>; 2] =
         [Box::new(Blocking::new(&keyed("blocking"))), Box::new(Async::new(&keyed("async")))];
+    let (blocking, asynchronous) = (Blocking::new(&keyed("b-acct")), Async::new(&keyed("a-acct")));
+    assert!(blocking.send(&GetBalance).is_ok() && asynchronous.send(&GetBalance).is_ok());
     for transport in &transports {
         let req = request();
         assert!(transport.chat(&req).result.is_ok());
