@@ -56,51 +56,52 @@ pub fn default_models() -> Vec<Value> {
             &[],
         ),
         endpoint_model(
-            "text-embedding-3-small",
-            "Text Embedding 3 Small",
-            (&["embeddings"], "embeddings"),
+            ("text-embedding-3-small", "Text Embedding 3 Small"),
+            &["embeddings"],
+            (&["text"], "embeddings"),
             &["dimensions", "encoding_format"],
-            json!(0.000_000_02),
+            (json!(8192), json!(0.000_000_02)),
         ),
         endpoint_model(
-            "gpt-image-1",
-            "GPT Image 1",
-            (&["images.generations", "images.edits"], "image"),
+            ("gpt-image-1", "GPT Image 1"),
+            &["images.generations", "images.edits"],
+            (&["text", "image"], "image"),
             &["n", "size", "quality", "response_format"],
-            json!(0.000_005),
+            (Value::Null, json!(0.000_005)),
         ),
         endpoint_model(
-            "gpt-4o-mini-tts",
-            "GPT-4o mini TTS",
-            (&["audio.speech"], "audio"),
+            ("gpt-4o-mini-tts", "GPT-4o mini TTS"),
+            &["audio.speech"],
+            (&["text"], "audio"),
             &["voice", "speed", "instructions", "response_format"],
-            json!(0.000_000_6),
+            (json!(2000), json!(0.000_000_6)),
         ),
+        // Priced per minute of audio, not per token.
         endpoint_model(
-            "whisper-1",
-            "Whisper",
-            (&["audio.transcriptions", "audio.translations"], "text"),
+            ("whisper-1", "Whisper"),
+            &["audio.transcriptions", "audio.translations"],
+            (&["audio"], "text"),
             &["prompt", "language"],
-            json!(0.000_1),
+            (Value::Null, Value::Null),
         ),
         endpoint_model(
-            "omni-moderation-latest",
-            "Omni Moderation",
-            (&["moderations"], "moderations"),
+            ("omni-moderation-latest", "Omni Moderation"),
+            &["moderations"],
+            (&["text", "image"], "moderations"),
             &[],
-            Value::Null,
+            (json!(32_768), Value::Null),
         ),
     ]
 }
 
-/// A model serving non-chat `endpoints` (with its `output` modality), priced per input
-/// token (`null`: free).
+/// A model serving non-chat `endpoints`, taking `inputs` and producing `output`, with its
+/// context window and price per input token (`null`: none, or not priced per token).
 fn endpoint_model(
-    id: &str,
-    display: &str,
-    (endpoints, output): (&[&str], &str),
+    (id, display): (&str, &str),
+    endpoints: &[&str],
+    (inputs, output): (&[&str], &str),
     params: &[&str],
-    per_input_token: Value,
+    (context_window, per_input_token): (Value, Value),
 ) -> Value {
     let by_endpoint: serde_json::Map<String, Value> =
         endpoints.iter().map(|e| ((*e).to_owned(), json!(params))).collect();
@@ -111,7 +112,7 @@ fn endpoint_model(
         "owned_by": "openai",
         "display_name": display,
         "description": format!("{display}, as listed by naga-mock (emulated catalogue)."),
-        "context_window": 8192,
+        "context_window": context_window,
         "max_output_images": null,
         "supported_endpoints": endpoints,
         "pricing": {
@@ -124,7 +125,7 @@ fn endpoint_model(
             "per_input_image_token": null,
             "per_token": null
         },
-        "architecture": { "input_modalities": ["text"], "output_modalities": [output] },
+        "architecture": { "input_modalities": inputs, "output_modalities": [output] },
         "aliases": [],
         "deprecates_at": null,
         "supported_parameters": params,
