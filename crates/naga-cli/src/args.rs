@@ -31,6 +31,12 @@ pub(crate) enum Command {
     Chat(ChatArgs),
     /// List the available models.
     Models(ModelsArgs),
+    /// Print an embedding vector per text (JSON arrays, one per line).
+    Embed(EmbedArgs),
+    /// Speak a text into an audio file.
+    Speak(SpeakArgs),
+    /// Print the text of an audio file.
+    Transcribe(TranscribeArgs),
     /// Run the emulator and print its base URL.
     Serve(ServeArgs),
 }
@@ -66,6 +72,55 @@ pub(crate) struct ModelsArgs {
     /// Print the list as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `naga embed`.
+#[derive(Debug, Args)]
+pub(crate) struct EmbedArgs {
+    /// Model id.
+    #[arg(short, long, default_value = "text-embedding-3-small")]
+    pub(crate) model: String,
+    /// Length of each vector (only some models can shorten them).
+    #[arg(long, value_name = "N")]
+    pub(crate) dimensions: Option<u32>,
+    /// The texts.
+    #[arg(required = true)]
+    pub(crate) texts: Vec<String>,
+}
+
+/// `naga speak`.
+#[derive(Debug, Args)]
+pub(crate) struct SpeakArgs {
+    /// Model id.
+    #[arg(short, long, default_value = "gpt-4o-mini-tts")]
+    pub(crate) model: String,
+    /// Voice.
+    #[arg(long, default_value = "alloy")]
+    pub(crate) voice: String,
+    /// Audio format (mp3, opus, aac, flac, wav, pcm); from the file extension by default.
+    #[arg(long)]
+    pub(crate) format: Option<String>,
+    /// Where to write the audio.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) out: std::path::PathBuf,
+    /// The text to speak.
+    pub(crate) text: String,
+}
+
+/// `naga transcribe`.
+#[derive(Debug, Args)]
+pub(crate) struct TranscribeArgs {
+    /// Model id.
+    #[arg(short, long, default_value = "whisper-1")]
+    pub(crate) model: String,
+    /// Translate into English instead.
+    #[arg(long)]
+    pub(crate) translate: bool,
+    /// The spoken language (ISO-639-1), as a hint.
+    #[arg(long)]
+    pub(crate) language: Option<String>,
+    /// The audio file.
+    pub(crate) file: std::path::PathBuf,
 }
 
 /// `naga serve`.

@@ -1,7 +1,8 @@
-//! `naga`: chat with NagaAI models, list them, or run the local emulator.
+//! `naga`: chat with NagaAI models, list them, embed texts, speak and transcribe audio, or run
+//! the local emulator.
 //!
 //! ```text
-//! naga [--base-url URL] [--api-key KEY] [--emulator] <chat|models|serve>
+//! naga [--base-url URL] [--api-key KEY] [--emulator] <chat|models|embed|speak|transcribe|serve>
 //! ```
 //!
 //! Errors are one line on stderr and a non-zero exit status.
@@ -9,6 +10,7 @@
 mod args;
 mod chat;
 mod failure;
+mod media;
 mod models;
 mod serve;
 
@@ -43,6 +45,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Chat(args) => chat::run(&client, args),
         Command::Models(args) => models::run(&client, args),
+        Command::Embed(args) => media::embed(&client, args),
+        Command::Speak(args) => media::speak(&client, args),
+        Command::Transcribe(args) => media::transcribe(&client, args),
         Command::Serve(_) => Ok(()),
     }
 }
@@ -62,7 +67,7 @@ fn connect(cli: &Cli, emulator: Option<&MockServer>) -> Result<Client, Failure> 
     if let Some(key) = &cli.api_key {
         config = config.with_api_key(key).map_err(Failure::Config)?;
     }
-    let needs_key = matches!(cli.command, Command::Chat(_));
+    let needs_key = !matches!(cli.command, Command::Models(_) | Command::Serve(_));
     if needs_key && config.api_key().is_none() {
         return Err(Failure::NoKey);
     }

@@ -226,3 +226,38 @@ fn serve_require_key_rejects_other_keys() {
     );
     assert!(right.starts_with("HTTP/1.1 200"), "{right}");
 }
+
+#[test]
+fn embed_prints_a_vector_per_text() {
+    let (output, stdout, stderr) =
+        run(naga().args(["--emulator", "embed", "--dimensions", "4", "Tokyo", "Kyoto"]));
+    assert!(output.status.success(), "{stderr}");
+    let vectors: Vec<Vec<f32>> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(vectors.len(), 2);
+    assert!(vectors.iter().all(|v| v.len() == 4), "{stdout}");
+    assert_ne!(vectors[0], vectors[1]);
+}
+
+#[test]
+fn speak_then_transcribe_round_trips() {
+    let dir = std::env::temp_dir().join(format!("naga-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wav = dir.join("welcome.wav");
+    let (output, _, stderr) =
+        run(naga().args(["--emulator", "speak", "--out"]).arg(&wav).arg("welcome to Tokyo"));
+    assert!(output.status.success(), "{stderr}");
+    let audio = std::fs::read(&wav).unwrap();
+    assert!(audio.starts_with(b"RIFF") && audio.len() == 44 + 3 * 7_200 * 2, "{}", audio.len());
+    assert!(stderr.contains(&format!("wrote {} bytes", audio.len())), "{stderr}");
+    let (output, stdout, stderr) = run(naga().args(["--emulator", "transcribe"]).arg(&wav));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout.trim(), "[naga-mock] Transcript of 0.9 s of WAV audio in `welcome.wav`.");
+    let refused = dir.join("refused.mp3");
+    let (output, _, stderr) = run(naga()
+        .args(["--emulator", "speak", "--format", "mp3", "--out"])
+        .arg(&refused)
+        .arg("x"));
+    assert!(!output.status.success() && stderr.contains("mp3"), "{stderr}");
+    assert!(!refused.exists(), "no file for a refused request");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,68 @@
+//! `naga embed`, `naga speak` and `naga transcribe`: the non-chat endpoints from the terminal.
+
+use std::path::Path;
+
+use naga_blocking::Client;
+use naga_protocol::{
+    EmbeddingRequest, EncodingFormat, FileUpload, SpeechFormat, SpeechRequest, TranscriptionRequest,
+};
+
+use crate::args::{EmbedArgs, SpeakArgs, TranscribeArgs};
+use crate::failure::Failure;
+
+/// Prints one vector per text, each a JSON array on its own line (sent as base64: a quarter
+/// of the bytes).
+pub(crate) fn embed(client: &Client, args: &EmbedArgs) -> Result<(), Failure> {
+    let mut request = EmbeddingRequest::new(&args.model, args.texts.clone())
+        .encoding_format(EncodingFormat::Base64);
+    request.dimensions = args.dimensions;
+    let vectors = client.send(&request)?.vectors().map_err(Failure::Config)?;
+    for vector in vectors {
+        let line = serde_json::to_string(&vector)
+            .map_err(|err| Failure::Other(format!("cannot print a vector: {err}")))?;
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// Writes the spoken text to `--out` as it arrives (the format from its extension: `.pcm`
+/// raw samples, anything else WAV unless `--format` says otherwise).
+pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
+    let format = match args.format.as_deref() {
+        Some(format) => SpeechFormat::from(format),
+        None if args.out.extension().is_some_and(|ext| ext == "pcm") => SpeechFormat::Pcm,
+        None => SpeechFormat::Wav,
+    };
+    let request = SpeechRequest::new(&args.model, &args.voice, &args.text).response_format(format);
+    // The file is made once the answer has begun: a refused request leaves none behind.
+    let chunks = client.stream(&request)?;
+    let mut file = std::fs::File::create(&args.out).map_err(Failure::Io)?;
+    let mut written = 0;
+    for chunk in chunks {
+        let chunk = chunk?;
+        std::io::Write::write_all(&mut file, &chunk).map_err(Failure::Io)?;
+        written += chunk.len();
+    }
+    eprintln!("naga: wrote {written} bytes to {}", args.out.display());
+    Ok(())
+}
+
+/// Prints the text of an audio file (`--translate`: in English).
+pub(crate) fn transcribe(client: &Client, args: &TranscribeArgs) -> Result<(), Failure> {
+    let data = std::fs::read(&args.file).map_err(Failure::Io)?;
+    let name = file_name(&args.file);
+    let file = FileUpload::new(name, data);
+    let mut request = if args.translate {
+        TranscriptionRequest::translate(&args.model, file)
+    } else {
+        TranscriptionRequest::transcribe(&args.model, file)
+    };
+    request.language = args.language.clone();
+    println!("{}", client.send(&request)?.text);
+    Ok(())
+}
+
+/// The last component of `path` (what servers read the format from).
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| "audio".to_owned(), |n| n.to_string_lossy().into_owned())
+}
