@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::lenient::{lenient, lenient_text, lenient_u64, lenient_u64_or_zero};
-use crate::operation::{Auth, Operation, decode_json, json_body};
+use crate::operation::{Auth, Operation, check_text, decode_json, json_body};
 
 /// The longest key name, in characters.
 pub const MAX_KEY_NAME_CHARS: usize = 255;
@@ -392,11 +392,7 @@ impl UpdateKey {
 }
 
 fn check_name(name: &str) -> Result<(), Error> {
-    let chars = name.chars().count();
-    if name.trim().is_empty() || chars > MAX_KEY_NAME_CHARS {
-        let reason = format!("must hold 1..={MAX_KEY_NAME_CHARS} characters (has {chars})");
-        return Err(Error::invalid("name", reason));
-    }
+    check_text("name", name, MAX_KEY_NAME_CHARS)?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::lenient::{is_empty_map, string_enum};
 use crate::operation::{
-    Operation, StreamDecoder, StreamingOperation, check_extra, check_model, json_body,
+    Operation, StreamDecoder, StreamingOperation, check_extra, check_model, check_text, json_body,
 };
 
 /// The longest text to speak, in characters.
@@ -117,11 +117,7 @@ impl SpeechRequest {
     /// Checks what the server would reject, before anything is sent.
     pub fn validate(&self) -> Result<(), Error> {
         check_model(&self.model)?;
-        let chars = self.input.chars().count();
-        if self.input.trim().is_empty() || chars > MAX_SPEECH_INPUT_CHARS {
-            let reason = format!("must hold 1..={MAX_SPEECH_INPUT_CHARS} characters (has {chars})");
-            return Err(Error::invalid("input", reason));
-        }
+        check_text("input", &self.input, MAX_SPEECH_INPUT_CHARS)?;
         if self.voice.trim().is_empty() {
             return Err(Error::invalid("voice", "must not be empty"));
         }

@@ -9,7 +9,7 @@ use http::Method;
 use crate::error::Error;
 use crate::images::{ImageResponseFormat, ImagesResponse, check_image_options};
 use crate::multipart::{FileUpload, FormPart, encode, form_content_type};
-use crate::operation::{Operation, check_model};
+use crate::operation::{Operation, check_model, check_text};
 
 /// The longest edit prompt, in characters.
 pub const MAX_IMAGE_EDIT_PROMPT_CHARS: usize = 32_000;
@@ -99,12 +99,7 @@ impl ImageEditRequest {
     /// Checks what the server would reject, before anything is sent.
     pub fn validate(&self) -> Result<(), Error> {
         check_model(&self.model)?;
-        let chars = self.prompt.chars().count();
-        if self.prompt.trim().is_empty() || chars > MAX_IMAGE_EDIT_PROMPT_CHARS {
-            let reason =
-                format!("must hold 1..={MAX_IMAGE_EDIT_PROMPT_CHARS} characters (has {chars})");
-            return Err(Error::invalid("prompt", reason));
-        }
+        check_text("prompt", &self.prompt, MAX_IMAGE_EDIT_PROMPT_CHARS)?;
         if self.images.is_empty() {
             return Err(Error::invalid("images", "must hold at least one image"));
         }

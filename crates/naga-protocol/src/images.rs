@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::binary::decode_base64;
 use crate::error::Error;
 use crate::lenient::{is_empty_map, lenient, lenient_text, lenient_u64, string_enum};
-use crate::operation::{check_extra, check_model, json_post_operation};
+use crate::operation::{check_extra, check_model, check_text, json_post_operation};
 
 /// The longest prompt accepted, in characters.
 pub const MAX_IMAGE_PROMPT_CHARS: usize = 8192;
@@ -116,11 +116,7 @@ impl ImageGenerationRequest {
     /// Checks what the server would reject, before anything is sent.
     pub fn validate(&self) -> Result<(), Error> {
         check_model(&self.model)?;
-        let chars = self.prompt.chars().count();
-        if self.prompt.trim().is_empty() || chars > MAX_IMAGE_PROMPT_CHARS {
-            let reason = format!("must hold 1..={MAX_IMAGE_PROMPT_CHARS} characters (has {chars})");
-            return Err(Error::invalid("prompt", reason));
-        }
+        check_text("prompt", &self.prompt, MAX_IMAGE_PROMPT_CHARS)?;
         check_image_options(self.n, self.size.as_deref(), self.response_format.as_ref())?;
         check_extra(&self.extra, KNOWN_FIELDS)
     }

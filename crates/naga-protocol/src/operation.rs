@@ -271,6 +271,16 @@ pub(crate) fn check_model(model: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Rejects a blank text, or one longer than `max` characters (not bytes).
+pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), Error> {
+    let chars = text.chars().count();
+    if text.trim().is_empty() || chars > max {
+        let reason = format!("must hold 1..={max} characters (has {chars})");
+        return Err(Error::invalid(field, reason));
+    }
+    Ok(())
+}
+
 /// Rejects an `extra` body field that repeats one of the typed fields `known` (the typed
 /// field is the one to set; two values for one key would be ambiguous on the wire).
 pub(crate) fn check_extra(
