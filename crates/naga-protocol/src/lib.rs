@@ -30,6 +30,14 @@
 //! assert_eq!(completion.text(), Some("Tokyo..."));
 //! # Ok::<(), naga_protocol::Error>(())
 //! ```
+//!
+//! Every endpoint is one type implementing [`Operation`] (its method, path, body, key and
+//! answer), so a transport needs one generic `send` and one generic `stream`:
+//! [`ChatRequest`] (also a [`StreamingOperation`]), [`ListModels`], [`EmbeddingRequest`],
+//! [`ModerationRequest`], [`ImageGenerationRequest`], [`ImageEditRequest`] and
+//! [`TranscriptionRequest`] (multipart forms), [`SpeechRequest`] (audio bytes, whole or
+//! streamed), and, with the provisioning key, [`GetBalance`], [`GetActivity`], [`ListKeys`],
+//! [`GetKey`], [`CreateKey`], [`UpdateKey`] and [`DeleteKey`].
 
 mod account;
 mod audio;
