@@ -3,7 +3,10 @@
 use naga_mock::MockServer;
 
 use crate::setup::Setup;
-use crate::transport::{Async, Blocking, SETTLE, Transport};
+use naga_protocol::Operation;
+
+use crate::failure::Failure;
+use crate::transport::{Async, Blocking, SETTLE, Sender, Transport};
 
 /// The path the emulator records chat requests under.
 pub const CHAT_PATH: &str = "/v1/chat/completions";
@@ -57,6 +60,28 @@ pub fn both<T>(
     let asynchronous = Async::new(&keyed(setup, case, "async"));
     let first = run_one(server, &blocking, &call);
     let second = run_one(server, &asynchronous, &call);
+    Runs { runs: [first, second] }
+}
+
+/// Sends `op` through a blocking then an async client (built as [`both`] builds them), with
+/// each answer or failure; `requests` counts what `server` received on `path`.
+pub fn send_both<O: Operation>(
+    server: &MockServer,
+    path: &str,
+    setup: &Setup,
+    case: &str,
+    op: &O,
+) -> Runs<Result<O::Output, Failure>> {
+    let blocking = Blocking::new(&keyed(setup, case, "blocking"));
+    let asynchronous = Async::new(&keyed(setup, case, "async"));
+    let send = |name: &'static str, sender: &dyn Fn() -> Result<O::Output, Failure>| {
+        let before = server.request_count(path);
+        let outcome = sender();
+        std::thread::sleep(SETTLE);
+        Run { transport: name, outcome, requests: server.request_count(path) - before }
+    };
+    let first = send("blocking", &|| blocking.send(op));
+    let second = send("async", &|| asynchronous.send(op));
     Runs { runs: [first, second] }
 }
 

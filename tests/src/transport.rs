@@ -3,10 +3,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use naga_protocol::{
-    ChatCompletion, ChatRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest,
-    ImagesResponse, ModerationRequest, ModerationResponse, Operation,
-};
+use naga_protocol::{ChatCompletion, ChatRequest, Operation};
 
 use crate::failure::{Failure, TransportError};
 use crate::outcome::{Items, MAX_ITEMS, Outcome};
@@ -23,12 +20,6 @@ pub trait Transport {
     /// `Client::stream` of `request` (sent with `stream: true`), every item read (errors
     /// included) to the end.
     fn stream_items(&self, request: &ChatRequest) -> Items;
-    /// `Client::send` of an embeddings request.
-    fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure>;
-    /// `Client::send` of a moderation request.
-    fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure>;
-    /// `Client::send` of an image generation request.
-    fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure>;
 }
 
 /// Any operation through one transport's generic `send` (static dispatch, so it cannot sit
@@ -149,18 +140,6 @@ impl Transport for Blocking {
             }
         }
     }
-
-    fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure> {
-        self.client.send(request).map_err(|err| Failure::of(&err))
-    }
-
-    fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure> {
-        self.client.send(request).map_err(|err| Failure::of(&err))
-    }
-
-    fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure> {
-        self.client.send(request).map_err(|err| Failure::of(&err))
-    }
 }
 
 impl Transport for Async {
@@ -197,21 +176,6 @@ impl Transport for Async {
                 }
             }
         })
-    }
-
-    fn embeddings(&self, request: &EmbeddingRequest) -> Result<EmbeddingResponse, Failure> {
-        let result = self.runtime.block_on(self.client.send(request));
-        result.map_err(|err| Failure::of(&err))
-    }
-
-    fn moderations(&self, request: &ModerationRequest) -> Result<ModerationResponse, Failure> {
-        let result = self.runtime.block_on(self.client.send(request));
-        result.map_err(|err| Failure::of(&err))
-    }
-
-    fn images(&self, request: &ImageGenerationRequest) -> Result<ImagesResponse, Failure> {
-        let result = self.runtime.block_on(self.client.send(request));
-        result.map_err(|err| Failure::of(&err))
     }
 }
 

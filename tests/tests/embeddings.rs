@@ -1,7 +1,7 @@
 //! Embeddings through both transports against the emulator: the same vectors, both wire
 //! encodings, errors named the same way, requests counted.
 
-use naga_conformance::{Failure, Setup, Transport, both};
+use naga_conformance::{Failure, Setup, send_both};
 use naga_mock::MockServer;
 use naga_protocol::{ApiErrorKind, EmbeddingRequest, EmbeddingResponse, EncodingFormat};
 
@@ -17,11 +17,10 @@ fn embed(
     request: &EmbeddingRequest,
     requests_each: usize,
 ) -> Result<EmbeddingResponse, Failure> {
-    let before = server.request_count(PATH);
-    let runs = both(Some(server), setup, case, |t: &dyn Transport| t.embeddings(request));
-    let outcome = runs.agreed().outcome.clone();
-    assert_eq!(server.request_count(PATH) - before, 2 * requests_each, "{case}: requests");
-    outcome
+    let runs = send_both(server, PATH, setup, case, request);
+    let run = runs.agreed();
+    assert_eq!(run.requests, requests_each, "{case}: requests per transport");
+    run.outcome.clone()
 }
 
 fn norm(vector: &[f32]) -> f32 {

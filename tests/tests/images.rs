@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use naga_conformance::{Async, Blocking, Failure, Sender, Setup, Transport, both};
+use naga_conformance::{Async, Blocking, Failure, Sender, Setup, send_both};
 use naga_mock::MockServer;
 use naga_protocol::{
     FileUpload, ImageEditRequest, ImageGenerationRequest, ImageResponseFormat, ImagesResponse,
@@ -19,11 +19,10 @@ fn generate(
     requests_each: usize,
 ) -> Result<ImagesResponse, Failure> {
     let setup = Setup::new(server.base_url());
-    let before = server.request_count(PATH);
-    let runs = both(Some(server), &setup, case, |t: &dyn Transport| t.images(request));
-    let outcome = runs.agreed().outcome.clone();
-    assert_eq!(server.request_count(PATH) - before, 2 * requests_each, "{case}: requests");
-    outcome
+    let runs = send_both(server, PATH, &setup, case, request);
+    let run = runs.agreed();
+    assert_eq!(run.requests, requests_each, "{case}: requests per transport");
+    run.outcome.clone()
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Moderations through both transports against the emulator: the same verdicts, every input
 //! form, errors named the same way, requests counted.
 
-use naga_conformance::{Failure, Setup, Transport, both};
+use naga_conformance::{Failure, Setup, send_both};
 use naga_mock::MockServer;
 use naga_protocol::{ApiErrorKind, ModerationPart, ModerationRequest, ModerationResponse};
 
@@ -15,11 +15,10 @@ fn moderate(
     requests_each: usize,
 ) -> Result<ModerationResponse, Failure> {
     let setup = Setup::new(server.base_url());
-    let before = server.request_count(PATH);
-    let runs = both(Some(server), &setup, case, |t: &dyn Transport| t.moderations(request));
-    let outcome = runs.agreed().outcome.clone();
-    assert_eq!(server.request_count(PATH) - before, 2 * requests_each, "{case}: requests");
-    outcome
+    let runs = send_both(server, PATH, &setup, case, request);
+    let run = runs.agreed();
+    assert_eq!(run.requests, requests_each, "{case}: requests per transport");
+    run.outcome.clone()
 }
 
 #[test]
