@@ -29,7 +29,7 @@ use crate::server::State;
 use crate::speech::{speech_body, validate_speech};
 use crate::stream::sse_response;
 use crate::transcribe::transcribe;
-use crate::validate::validate_chat;
+use crate::validate::{Invalid, validate_chat};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
@@ -136,11 +136,35 @@ async fn dispatch(
     match route {
         Route::Models => json_response(StatusCode::OK, models_body(models).into()),
         Route::Chat => chat(models, headers, &body, faults),
-        Route::Embeddings => embeddings(models, headers, &body),
-        Route::Moderations => moderations(models, headers, &body),
-        Route::Images => images(models, headers, &body),
+        Route::Embeddings => json_endpoint(
+            (models, headers, &body),
+            "embeddings",
+            validate_embeddings,
+            |job| &job.model,
+            |job| json_response(StatusCode::OK, embeddings_body(job)),
+        ),
+        Route::Moderations => json_endpoint(
+            (models, headers, &body),
+            "moderations",
+            validate_moderation,
+            |job| &job.model,
+            |job| json_response(StatusCode::OK, moderation_body(job, &body).into()),
+        ),
+        Route::Images => json_endpoint(
+            (models, headers, &body),
+            "images.generations",
+            validate_images,
+            |job| &job.model,
+            |job| json_response(StatusCode::OK, images_body(job).into()),
+        ),
         Route::ImageEdits => image_edits(models, headers, &body),
-        Route::Speech => speech(models, headers, &body),
+        Route::Speech => json_endpoint(
+            (models, headers, &body),
+            "audio.speech",
+            validate_speech,
+            |job| &job.model,
+            |job| audio_response(job.content_type(), speech_body(job)),
+        ),
         Route::Transcriptions => transcription(models, headers, &body, false),
         Route::Translations => transcription(models, headers, &body, true),
         Route::Account(account) => {
@@ -320,61 +344,32 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
     }
 }
 
-fn embeddings(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+/// A JSON endpoint: a 415 for another body type, a 400 naming what `validate` rejects, the
+/// checked request's model (`model_of`) checked against `endpoint`, then `answer`.
+fn json_endpoint<J>(
+    (models, headers, body): (&[Value], &HeaderMap, &[u8]),
+    endpoint: &str,
+    validate: impl FnOnce(&[u8]) -> Result<J, Invalid>,
+    model_of: impl FnOnce(&J) -> &str,
+    answer: impl FnOnce(&J) -> Response<MockBody>,
+) -> Response<MockBody> {
     if let Some(response) = non_json_rejection(headers) {
         return response;
     }
-    let job = match validate_embeddings(body) {
+    let job = match validate(body) {
         Ok(job) => job,
         Err(message) => return invalid_request(&message),
     };
-    if let Some(response) = model_rejection(models, &job.model, "embeddings") {
+    if let Some(response) = model_rejection(models, model_of(&job), endpoint) {
         return response;
     }
-    json_response(StatusCode::OK, embeddings_body(&job))
+    answer(&job)
 }
 
-fn moderations(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
-    if let Some(response) = non_json_rejection(headers) {
-        return response;
-    }
-    let job = match validate_moderation(body) {
-        Ok(job) => job,
-        Err(message) => return invalid_request(&message),
-    };
-    if let Some(response) = model_rejection(models, &job.model, "moderations") {
-        return response;
-    }
-    json_response(StatusCode::OK, moderation_body(&job, body).into())
-}
-
-fn images(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
-    if let Some(response) = non_json_rejection(headers) {
-        return response;
-    }
-    let job = match validate_images(body) {
-        Ok(job) => job,
-        Err(message) => return invalid_request(&message),
-    };
-    if let Some(response) = model_rejection(models, &job.model, "images.generations") {
-        return response;
-    }
-    json_response(StatusCode::OK, images_body(&job).into())
-}
-
-fn speech(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
-    if let Some(response) = non_json_rejection(headers) {
-        return response;
-    }
-    let job = match validate_speech(body) {
-        Ok(job) => job,
-        Err(message) => return invalid_request(&message),
-    };
-    if let Some(response) = model_rejection(models, &job.model, "audio.speech") {
-        return response;
-    }
-    let mut response = Response::new(MockBody::full(speech_body(&job).into()));
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(job.content_type()));
+/// An audio answer of `content_type`.
+fn audio_response(content_type: &'static str, audio: Vec<u8>) -> Response<MockBody> {
+    let mut response = Response::new(MockBody::full(audio.into()));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
