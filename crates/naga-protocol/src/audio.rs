@@ -128,7 +128,7 @@ impl SpeechRequest {
             let reason = format!("must be mp3, opus, aac, flac, wav or pcm, not `{other}`");
             return Err(Error::invalid("response_format", reason));
         }
-        check_extra(&self.extra, KNOWN_FIELDS)
+        check_extra(self.extra.keys(), KNOWN_FIELDS)
     }
 }
 

@@ -149,7 +149,7 @@ impl EmbeddingRequest {
             let reason = format!("must be `float` or `base64`, not `{other}`");
             return Err(Error::invalid("encoding_format", reason));
         }
-        check_extra(&self.extra, KNOWN_FIELDS)
+        check_extra(self.extra.keys(), KNOWN_FIELDS)
     }
 }
 

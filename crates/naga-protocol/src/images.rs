@@ -118,7 +118,7 @@ impl ImageGenerationRequest {
         check_model(&self.model)?;
         check_text("prompt", &self.prompt, MAX_IMAGE_PROMPT_CHARS)?;
         check_image_options(self.n, self.size.as_deref(), self.response_format.as_ref())?;
-        check_extra(&self.extra, KNOWN_FIELDS)
+        check_extra(self.extra.keys(), KNOWN_FIELDS)
     }
 }
 

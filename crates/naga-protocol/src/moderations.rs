@@ -126,7 +126,7 @@ impl ModerationRequest {
                 ));
             }
         }
-        check_extra(&self.extra, &["model", "input"])
+        check_extra(self.extra.keys(), &["model", "input"])
     }
 }
 

@@ -281,15 +281,16 @@ pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<
     Ok(())
 }
 
-/// Rejects an `extra` body field that repeats one of the typed fields `known` (the typed
-/// field is the one to set; two values for one key would be ambiguous on the wire).
-pub(crate) fn check_extra(
-    extra: &serde_json::Map<String, serde_json::Value>,
+/// Rejects an extra field (of a body's `extra` map or a form's extra fields; `names`) that
+/// repeats one of the typed fields `known` (the typed field is the one to set; two values
+/// for one key would be ambiguous on the wire).
+pub(crate) fn check_extra<'a>(
+    names: impl IntoIterator<Item = &'a String>,
     known: &[&str],
 ) -> Result<(), Error> {
-    match extra.keys().find(|key| known.contains(&key.as_str())) {
-        Some(key) => Err(Error::invalid(
-            format!("extra.{key}"),
+    match names.into_iter().find(|name| known.contains(&name.as_str())) {
+        Some(name) => Err(Error::invalid(
+            format!("extra.{name}"),
             "repeats a typed field; set the field itself",
         )),
         None => Ok(()),

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::lenient::lenient_text_or_empty;
 use crate::multipart::{FileUpload, FormPart, encode, form_content_type};
-use crate::operation::{Operation, check_model};
+use crate::operation::{Operation, check_extra, check_model};
 
 /// What to do with the audio.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -97,14 +97,8 @@ impl TranscriptionRequest {
         if self.file.filename.trim().is_empty() {
             return Err(Error::invalid("file.filename", "must not be empty"));
         }
-        let known = ["model", "file", "prompt", "language"];
-        match self.extra.iter().find(|(name, _)| known.contains(&name.as_str())) {
-            Some((name, _)) => Err(Error::invalid(
-                format!("extra.{name}"),
-                "repeats a typed field; set the field itself",
-            )),
-            None => Ok(()),
-        }
+        let names = self.extra.iter().map(|(name, _)| name);
+        check_extra(names, &["model", "file", "prompt", "language"])
     }
 
     /// The form's parts, in the order they are sent.

@@ -50,7 +50,7 @@ impl ChatRequest {
         if let Some(ResponseFormat::JsonSchema { json_schema }) = &self.response_format {
             check_name("response_format.json_schema.name", &json_schema.name)?;
         }
-        check_extra(&self.extra, &KNOWN_FIELDS)
+        check_extra(self.extra.keys(), &KNOWN_FIELDS)
     }
 
     fn validate_numbers(&self) -> Result<(), Error> {
