@@ -39,6 +39,18 @@ impl<T: PartialEq + std::fmt::Debug> Runs<T> {
         assert_eq!(blocking.requests, asynchronous.requests, "transports disagree on requests");
         blocking
     }
+
+    /// [`agreed`](Self::agreed), with each transport having sent `requests` requests; the
+    /// agreed outcome.
+    #[track_caller]
+    pub fn agreed_after(&self, requests: usize) -> T
+    where
+        T: Clone,
+    {
+        let run = self.agreed();
+        assert_eq!(run.requests, requests, "requests per transport");
+        run.outcome.clone()
+    }
 }
 
 impl<T> Runs<T> {

@@ -17,10 +17,7 @@ fn embed(
     request: &EmbeddingRequest,
     requests_each: usize,
 ) -> Result<EmbeddingResponse, Failure> {
-    let runs = send_both(server, PATH, setup, case, request);
-    let run = runs.agreed();
-    assert_eq!(run.requests, requests_each, "{case}: requests per transport");
-    run.outcome.clone()
+    send_both(server, PATH, setup, case, request).agreed_after(requests_each)
 }
 
 fn norm(vector: &[f32]) -> f32 {

@@ -15,10 +15,7 @@ fn moderate(
     requests_each: usize,
 ) -> Result<ModerationResponse, Failure> {
     let setup = Setup::new(server.base_url());
-    let runs = send_both(server, PATH, &setup, case, request);
-    let run = runs.agreed();
-    assert_eq!(run.requests, requests_each, "{case}: requests per transport");
-    run.outcome.clone()
+    send_both(server, PATH, &setup, case, request).agreed_after(requests_each)
 }
 
 #[test]
