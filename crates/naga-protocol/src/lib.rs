@@ -33,7 +33,7 @@
 //!
 //! Every endpoint is one type implementing [`Operation`] (its method, path, body, key and
 //! answer), so a transport needs one generic `send` and one generic `stream`:
-//! [`ChatRequest`] (also a [`StreamingOperation`]), [`ListModels`], [`EmbeddingRequest`],
+//! [`ChatRequest`] and [`ResponsesRequest`] (also [`StreamingOperation`]s), [`ListModels`], [`EmbeddingRequest`],
 //! [`ModerationRequest`], [`ImageGenerationRequest`], [`ImageEditRequest`] and
 //! [`TranscriptionRequest`] (multipart forms), [`SpeechRequest`] (audio bytes, whole or
 //! streamed), and, with the provisioning key, [`GetBalance`], [`GetActivity`], [`ListKeys`],
@@ -53,6 +53,7 @@ mod models;
 mod moderations;
 mod multipart;
 mod operation;
+mod responses;
 mod retry;
 mod schemas;
 mod settings;
@@ -101,6 +102,16 @@ pub use multipart::FileUpload;
 pub use operation::{
     AttemptRequests, Auth, Operation, StreamDecoder, StreamingOperation, build_request,
     check_status, decode_json, parse_response,
+};
+pub use responses::{
+    Annotation, AnnotationEvent, DeltaEvent, DoneEvent, FunctionCallItem, FunctionCallOutput,
+    FunctionTag, ImageGenerationCall, IncompleteDetails, InputAudioPart, InputFile, InputImage,
+    InputText, InputTokensDetails, ItemContent, ItemEvent, ItemPart, ItemStatus, MessageItem,
+    NamedFunction, OutputText, OutputTokensDetails, PartEvent, PartialResponse, ReasoningItem,
+    ReasoningOptions, ReasoningSummary, ReasoningText, Refusal, ResponseAccumulator, ResponseError,
+    ResponseEvent, ResponseInput, ResponseItem, ResponseObject, ResponseStatus, ResponseStream,
+    ResponseTool, ResponseToolChoice, ResponseUsage, ResponsesRequest, Snapshot, SummaryPartEvent,
+    TextFormat, TextOptions, Truncation, UrlCitation, Verbosity,
 };
 pub use retry::{
     Decision, GiveUpReason, Outcome, RetryAfter, RetryPolicy, is_retryable_status, jitter_from_bits,

@@ -15,7 +15,7 @@ mod request;
 mod response;
 mod stream;
 mod tool;
-mod validate;
+pub(crate) mod validate;
 
 pub use accumulator::{ChatAccumulator, PartialCompletion};
 pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta};

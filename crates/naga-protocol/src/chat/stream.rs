@@ -6,13 +6,13 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use super::chunk::ChatCompletionChunk;
-use super::document::Body;
 use super::fast;
 use super::request::ChatRequest;
 use super::response::FinishReason;
 use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
 use crate::operation::{StreamDecoder, StreamingOperation};
 use crate::sse::SseParser;
+use crate::sse::document::{BodyKind, BodySniffer};
 
 /// What a chunk decoding error names.
 const WHAT: &str = "chat completion chunk";
@@ -61,10 +61,8 @@ pub struct ChatStream {
     pub(super) finished: bool,
     /// The parser discarded an incomplete event at end of body.
     cut: bool,
-    /// Events, or a single JSON document (see `document.rs`).
-    pub(super) body: Body,
-    /// The JSON document body so far (empty unless `body` is `Body::Document`).
-    pub(super) document: Vec<u8>,
+    /// Events, or a single document (see `document.rs`).
+    pub(super) body: BodySniffer,
 }
 
 /// What one event's data is, before any JSON is read.
@@ -92,14 +90,13 @@ impl ChatStream {
             terminal: false,
             finished: false,
             cut: false,
-            body: Body::Unknown,
-            document: Vec::new(),
+            body: BodySniffer::new(),
         }
     }
 
     /// Appends response bytes; ignored once the stream is done.
     pub fn feed(&mut self, bytes: &[u8]) {
-        if self.done || (self.body != Body::Events && self.take_document(bytes)) {
+        if self.done || (self.body.kind != BodyKind::Events && self.take_document(bytes)) {
             return;
         }
         self.parser.feed(bytes);
@@ -108,7 +105,7 @@ impl ChatStream {
     /// Appends a response read without copying it (see [`SseParser::feed_bytes`]); ignored
     /// once the stream is done.
     pub fn feed_bytes(&mut self, bytes: Bytes) {
-        if self.body == Body::Events && !self.done {
+        if self.body.kind == BodyKind::Events && !self.done {
             self.parser.feed_bytes(bytes);
         } else {
             self.feed_bytes_unsure(bytes);
@@ -181,7 +178,7 @@ impl ChatStream {
     /// Called when the parser has nothing more: at end of body, the truncation verdict (or a
     /// JSON document body's one item).
     fn end(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        if matches!(self.body, Body::Document | Body::TooLarge) {
+        if self.body.is_document() {
             return self.document_item(); // the parser never saw the body
         }
         if !self.finished || self.done {
@@ -195,7 +192,6 @@ impl ChatStream {
 
 impl fmt::Debug for ChatStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // A document body can be megabytes: only its length is shown.
         f.debug_struct("ChatStream")
             .field("parser", &self.parser)
             .field("events", &self.events)
@@ -204,7 +200,6 @@ impl fmt::Debug for ChatStream {
             .field("finished", &self.finished)
             .field("cut", &self.cut)
             .field("body", &self.body)
-            .field("document_bytes", &self.document.len())
             .finish()
     }
 }

@@ -122,27 +122,32 @@ fn validate_message(index: usize, message: &Message) -> Result<(), Error> {
 
 fn validate_part(part: &ContentPart) -> Result<(), (&'static str, &'static str)> {
     match part {
-        ContentPart::ImageUrl { image_url } => {
-            let url = image_url.url.trim_start();
-            let scheme_ok = ["http://", "https://", "data:"].iter().any(|prefix| {
-                url.get(..prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix))
-            });
-            if !scheme_ok {
-                return Err(("image_url.url", "must be an http(s) URL or a data: URL"));
-            }
+        ContentPart::ImageUrl { image_url } if !is_http_or_data_url(&image_url.url) => {
+            return Err(("image_url.url", "must be an http(s) URL or a data: URL"));
         }
-        ContentPart::InputAudio { input_audio } => {
-            let data = input_audio.data.trim_start();
-            if data.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:")) {
-                return Err(("input_audio.data", "must be raw base64, not a data: URI"));
-            }
+        ContentPart::InputAudio { input_audio } if is_data_url(&input_audio.data) => {
+            return Err(("input_audio.data", "must be raw base64, not a data: URI"));
         }
         _ => {}
     }
     Ok(())
 }
 
-fn check_range(
+/// Whether `url` starts with `http://`, `https://` or `data:` (any case).
+pub(crate) fn is_http_or_data_url(url: &str) -> bool {
+    let url = url.trim_start();
+    ["http://", "https://", "data:"]
+        .iter()
+        .any(|prefix| url.get(..prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix)))
+}
+
+/// Whether `text` is a `data:` URL (audio must be raw base64 instead).
+pub(crate) fn is_data_url(text: &str) -> bool {
+    text.trim_start().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:"))
+}
+
+/// Rejects a number outside `range`.
+pub(crate) fn check_range(
     field: &'static str,
     value: Option<f64>,
     range: RangeInclusive<f64>,
@@ -157,7 +162,10 @@ fn check_range(
 }
 
 /// Function and schema names: 1 to 64 characters of `[a-zA-Z0-9_-]`.
-fn check_name(field: impl Into<std::borrow::Cow<'static, str>>, name: &str) -> Result<(), Error> {
+pub(crate) fn check_name(
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    name: &str,
+) -> Result<(), Error> {
     let valid_chars = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if name.is_empty() || name.len() > 64 || !valid_chars {
         return Err(Error::invalid(field, "must be 1 to 64 characters of a-z, A-Z, 0-9, _ or -"));

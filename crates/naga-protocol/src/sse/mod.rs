@@ -12,6 +12,7 @@ macro_rules! window {
     };
 }
 
+pub(crate) mod document;
 mod field;
 mod scan;
 mod window;

@@ -47,6 +47,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 use serde_json::Value;
 
+pub(crate) use parse::parse_json;
 pub use parse::{ParseError, parse_json_content};
 
 /// Keywords kept in a strict schema; every other keyword is removed.

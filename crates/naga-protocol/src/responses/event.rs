@@ -1,0 +1,306 @@
+//! `ResponseEvent`: one server-sent event of a streamed response (API digest §3.1).
+
+use schemars::JsonSchema;
+use serde::de::Error as _;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::item::{Annotation, ItemPart, ReasoningText, ResponseItem};
+use super::object::ResponseObject;
+use crate::lenient::{is_empty_map, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero};
+
+/// Declares [`ResponseEvent`]: each variant with its wire `type` and payload struct, plus
+/// `Other` for event types this SDK does not know.
+macro_rules! response_events {
+    ($( $(#[$doc:meta])* $wire:literal => $variant:ident($payload:ty), )*) => {
+        /// One event of a streamed response, told apart by its `type`. Text arrives in
+        /// [`OutputTextDelta`](Self::OutputTextDelta)s, function arguments in
+        /// [`FunctionCallArgumentsDelta`](Self::FunctionCallArgumentsDelta)s, and the final
+        /// answer in [`Completed`](Self::Completed); [`ResponseAccumulator`](crate::ResponseAccumulator)
+        /// adds them up. (`error` and `response.failed` events become errors of the stream.)
+        #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+        #[serde(tag = "type")]
+        #[non_exhaustive]
+        pub enum ResponseEvent {
+            $( $(#[$doc])* #[serde(rename = $wire)] $variant($payload), )*
+            /// An event type this SDK does not know, kept whole with its `type`.
+            #[serde(untagged)]
+            Other(Map<String, Value>),
+        }
+
+        impl ResponseEvent {
+            /// Decodes one event's JSON: a known `type` must have its fields, any other
+            /// `type` is kept as [`Other`](Self::Other).
+            pub fn from_json(data: &str) -> Result<ResponseEvent, serde_json::Error> {
+                Self::from_map(serde_json::from_str(data)?)
+            }
+
+            /// [`from_json`](Self::from_json) of an object already read.
+            pub(crate) fn from_map(
+                mut map: Map<String, Value>,
+            ) -> Result<ResponseEvent, serde_json::Error> {
+                let kind = map.remove("type");
+                let event = match kind.as_ref().and_then(Value::as_str) {
+                    $( Some($wire) => ResponseEvent::$variant(
+                        serde_json::from_value(Value::Object(map))?,
+                    ), )*
+                    _ => {
+                        if let Some(kind) = kind {
+                            map.insert("type".to_owned(), kind);
+                        }
+                        ResponseEvent::Other(map)
+                    }
+                };
+                Ok(event)
+            }
+
+            /// The event's `type` as sent.
+            pub fn kind(&self) -> &str {
+                match self {
+                    $( ResponseEvent::$variant(_) => $wire, )*
+                    ResponseEvent::Other(map) => {
+                        map.get("type").and_then(Value::as_str).unwrap_or_default()
+                    }
+                }
+            }
+        }
+    };
+}
+
+response_events! {
+    /// The response was created (a snapshot, usually without output).
+    "response.created" => Created(Snapshot),
+    /// The response is waiting to start.
+    "response.queued" => Queued(Snapshot),
+    /// The response is being generated.
+    "response.in_progress" => InProgress(Snapshot),
+    /// The response finished: the final answer.
+    "response.completed" => Completed(Snapshot),
+    /// The response stopped early (e.g. `max_output_tokens`): the final answer so far.
+    "response.incomplete" => Incomplete(Snapshot),
+    /// A new output item starts.
+    "response.output_item.added" => OutputItemAdded(ItemEvent),
+    /// An output item is complete.
+    "response.output_item.done" => OutputItemDone(ItemEvent),
+    /// A new part of a message starts.
+    "response.content_part.added" => ContentPartAdded(PartEvent),
+    /// A part of a message is complete.
+    "response.content_part.done" => ContentPartDone(PartEvent),
+    /// More output text.
+    "response.output_text.delta" => OutputTextDelta(DeltaEvent),
+    /// An output text part is complete (`text` holds all of it).
+    "response.output_text.done" => OutputTextDone(DoneEvent),
+    /// A citation was added to an output text part.
+    "response.output_text.annotation.added" => OutputTextAnnotationAdded(AnnotationEvent),
+    /// More refusal text.
+    "response.refusal.delta" => RefusalDelta(DeltaEvent),
+    /// A refusal is complete (`refusal` holds all of it).
+    "response.refusal.done" => RefusalDone(DoneEvent),
+    /// More function-call arguments (JSON text).
+    "response.function_call_arguments.delta" => FunctionCallArgumentsDelta(DeltaEvent),
+    /// A function call's arguments are complete (`arguments` holds all of them).
+    "response.function_call_arguments.done" => FunctionCallArgumentsDone(DoneEvent),
+    /// A new reasoning summary part starts.
+    "response.reasoning_summary_part.added" => ReasoningSummaryPartAdded(SummaryPartEvent),
+    /// A reasoning summary part is complete.
+    "response.reasoning_summary_part.done" => ReasoningSummaryPartDone(SummaryPartEvent),
+    /// More reasoning summary text.
+    "response.reasoning_summary_text.delta" => ReasoningSummaryTextDelta(DeltaEvent),
+    /// A reasoning summary text is complete.
+    "response.reasoning_summary_text.done" => ReasoningSummaryTextDone(DoneEvent),
+    /// More reasoning text (where a provider shows it).
+    "response.reasoning_text.delta" => ReasoningTextDelta(DeltaEvent),
+    /// A reasoning text is complete.
+    "response.reasoning_text.done" => ReasoningTextDone(DoneEvent),
+}
+
+impl<'de> Deserialize<'de> for ResponseEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(de)?;
+        ResponseEvent::from_json(&value.to_string()).map_err(D::Error::custom)
+    }
+}
+
+impl ResponseEvent {
+    /// The text a delta event adds (output text, refusal, arguments, reasoning).
+    pub fn delta(&self) -> Option<&str> {
+        match self {
+            ResponseEvent::OutputTextDelta(event)
+            | ResponseEvent::RefusalDelta(event)
+            | ResponseEvent::FunctionCallArgumentsDelta(event)
+            | ResponseEvent::ReasoningSummaryTextDelta(event)
+            | ResponseEvent::ReasoningTextDelta(event) => Some(&event.delta),
+            _ => None,
+        }
+    }
+
+    /// The output text a [`OutputTextDelta`](Self::OutputTextDelta) adds.
+    pub fn text_delta(&self) -> Option<&str> {
+        match self {
+            ResponseEvent::OutputTextDelta(event) => Some(&event.delta),
+            _ => None,
+        }
+    }
+}
+
+/// A `response.*` lifecycle event: the response as it stands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Snapshot {
+    /// The response.
+    pub response: ResponseObject,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// An output item starting or complete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ItemEvent {
+    /// The item's position in `output`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub output_index: u32,
+    /// The item (empty content or arguments when it starts).
+    pub item: ResponseItem,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// A message part starting or complete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PartEvent {
+    /// The message's item id.
+    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    pub item_id: String,
+    /// The message's position in `output`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub output_index: u32,
+    /// The part's position in the message's content.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub content_index: u32,
+    /// The part.
+    pub part: ItemPart,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// A reasoning summary part starting or complete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryPartEvent {
+    /// The reasoning item's id.
+    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    pub item_id: String,
+    /// The reasoning item's position in `output`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub output_index: u32,
+    /// The part's position in the item's `summary`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub summary_index: u32,
+    /// The part.
+    pub part: ReasoningText,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// More text for an item: output text, refusal, function arguments or reasoning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DeltaEvent {
+    /// The item's id.
+    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    pub item_id: String,
+    /// The item's position in `output`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub output_index: u32,
+    /// The part's position in a message's content or a reasoning item's `content`.
+    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    pub content_index: Option<u32>,
+    /// The part's position in a reasoning item's `summary`.
+    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    pub summary_index: Option<u32>,
+    /// The added text.
+    pub delta: String,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know (`logprobs`, ...).
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+/// A text of an item complete: `text` (output or reasoning text), `refusal` or `arguments`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DoneEvent {
+    /// The item's id.
+    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    pub item_id: String,
+    /// The item's position in `output`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub output_index: u32,
+    /// The part's position in a message's content or a reasoning item's `content`.
+    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    pub content_index: Option<u32>,
+    /// The part's position in a reasoning item's `summary`.
+    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    pub summary_index: Option<u32>,
+    /// The whole text (`output_text.done`, reasoning `*.done`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The whole refusal (`refusal.done`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+    /// The whole arguments (`function_call_arguments.done`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<String>,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know (`name`, `logprobs`, ...).
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}
+
+impl DoneEvent {
+    /// The completed text, whichever field carries it.
+    pub fn value(&self) -> Option<&str> {
+        self.text.as_deref().or(self.refusal.as_deref()).or(self.arguments.as_deref())
+    }
+}
+
+/// A citation added to an output text part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AnnotationEvent {
+    /// The message's item id.
+    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    pub item_id: String,
+    /// The message's position in `output`.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub output_index: u32,
+    /// The part's position in the message's content.
+    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    pub content_index: u32,
+    /// The annotation's position in the part's annotations.
+    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    pub annotation_index: Option<u32>,
+    /// The citation.
+    pub annotation: Annotation,
+    /// Position in the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<u64>,
+    /// Fields this SDK does not know.
+    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    pub extra: Map<String, Value>,
+}

@@ -1,0 +1,316 @@
+//! `ResponseStream`: server-sent events of a streamed response -> [`ResponseEvent`]s.
+
+use std::fmt;
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+use super::event::{ResponseEvent, Snapshot};
+use super::object::{ResponseObject, ResponseStatus};
+use super::request::ResponsesRequest;
+use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
+use crate::operation::{StreamDecoder, StreamingOperation};
+use crate::sse::SseParser;
+use crate::sse::document::{BodyKind, BodySniffer};
+
+/// What an event decoding error names.
+const WHAT: &str = "response stream event";
+
+/// Decodes the body of a streamed response (`POST /responses` with `stream: true`) into
+/// [`ResponseEvent`]s.
+///
+/// The stream ends cleanly on `data: [DONE]`, or at end of body after `response.completed`
+/// or `response.incomplete`. An `error` event, a `response.failed` event, or a chat-style
+/// `{"error": ...}` frame becomes [`Error::Api`] (status `None`) and ends the stream (a
+/// `response.failed` after an `error` is not reported twice). An event whose JSON does not
+/// fit its `type` yields [`Error::Decode`], a broken event [`Error::Stream`]; decoding
+/// continues after both. Any other end of body yields exactly one
+/// [`StreamError::Truncated`]. A body that is one document instead of events is read whole
+/// (up to the event size limit): Naga's error envelope becomes [`Error::Api`], a response
+/// object one `Completed` (or `Incomplete`) event, anything else
+/// [`StreamError::UnexpectedDocument`].
+///
+/// ```
+/// use naga_protocol::{ResponseEvent, ResponseStream};
+///
+/// let mut stream = ResponseStream::new();
+/// stream.feed(b"event: response.output_text.delta\n");
+/// stream.feed(b"data: {\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}\n\n");
+/// stream.feed(b"data: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[]}}\n\n");
+/// stream.feed(b"data: [DONE]\n\n");
+/// stream.finish();
+/// let mut text = String::new();
+/// while let Some(event) = stream.next_event() {
+///     if let ResponseEvent::OutputTextDelta(delta) = event? {
+///         text.push_str(&delta.delta);
+///     }
+/// }
+/// assert_eq!(text, "Hi");
+/// # Ok::<(), naga_protocol::Error>(())
+/// ```
+pub struct ResponseStream {
+    parser: SseParser,
+    /// Events (and broken events) handed out by the parser so far.
+    events: usize,
+    /// `[DONE]` or an error arrived, or the stream was drained after `finish`.
+    done: bool,
+    /// `response.completed` or `response.incomplete` arrived: EOF from now on is clean.
+    terminal: bool,
+    /// `finish` was called.
+    finished: bool,
+    /// The parser discarded an incomplete event at end of body.
+    cut: bool,
+    /// Events, or a single document.
+    body: BodySniffer,
+}
+
+impl ResponseStream {
+    /// A decoder with the default event size limit ([`SseParser::DEFAULT_MAX_EVENT_SIZE`]).
+    pub fn new() -> Self {
+        Self::with_max_event_size(SseParser::DEFAULT_MAX_EVENT_SIZE)
+    }
+
+    /// A decoder that rejects events larger than `limit` bytes.
+    pub fn with_max_event_size(limit: usize) -> Self {
+        ResponseStream {
+            parser: SseParser::with_max_event_size(limit),
+            events: 0,
+            done: false,
+            terminal: false,
+            finished: false,
+            cut: false,
+            body: BodySniffer::new(),
+        }
+    }
+
+    /// Appends response bytes; ignored once the stream is done.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if !self.done && !self.take_document(bytes) {
+            self.parser.feed(bytes);
+        }
+    }
+
+    /// Appends a response read without copying it (see [`SseParser::feed_bytes`]).
+    pub fn feed_bytes(&mut self, bytes: Bytes) {
+        if !self.done && !self.take_document(&bytes) {
+            self.parser.feed_bytes(bytes);
+        }
+    }
+
+    /// The next event, an error for a broken or error event, or `None` when more bytes
+    /// are needed (or the stream is over).
+    pub fn next_event(&mut self) -> Option<Result<ResponseEvent, Error>> {
+        while !self.done {
+            let item = match self.parser.next_event() {
+                None => return self.end(),
+                Some(Err(err)) => Err(Error::Stream(err)),
+                Some(Ok(event)) => match event.data.trim() {
+                    "" => {
+                        self.events = self.events.saturating_add(1);
+                        continue;
+                    }
+                    "[DONE]" => {
+                        self.events = self.events.saturating_add(1);
+                        self.done = true;
+                        continue;
+                    }
+                    data => decode_event(event.event, data),
+                },
+            };
+            self.events = self.events.saturating_add(1);
+            match &item {
+                Ok(ResponseEvent::Completed(_) | ResponseEvent::Incomplete(_)) => {
+                    self.terminal = true;
+                }
+                Err(Error::Api(_)) => self.done = true,
+                _ => {}
+            }
+            return Some(item);
+        }
+        None
+    }
+
+    /// Marks the end of the body; drain [`next_event`](Self::next_event) afterwards.
+    pub fn finish(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.cut = self.parser.finish();
+        }
+    }
+
+    /// Whether no more events will follow.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// How many events arrived so far (including empty and broken ones and `[DONE]`).
+    pub fn events_seen(&self) -> usize {
+        self.events
+    }
+
+    /// Takes `bytes` when the body is a document (see `sse::document`).
+    fn take_document(&mut self, bytes: &[u8]) -> bool {
+        self.body.kind != BodyKind::Events && self.body.take(bytes, self.parser.max_event_size())
+    }
+
+    /// Called when the parser has nothing more: the truncation verdict at end of body, or a
+    /// document body's one item.
+    fn end(&mut self) -> Option<Result<ResponseEvent, Error>> {
+        let document = self.body.is_document();
+        if !(self.finished || self.body.kind == BodyKind::TooLarge) || self.done {
+            return None;
+        }
+        self.done = true;
+        if document {
+            let item = self.body.take_document(self.parser.max_event_size());
+            let item = item.and_then(|body| decode_document(&body));
+            self.terminal = item.is_ok();
+            return Some(item);
+        }
+        let clean = self.terminal && !self.cut;
+        (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+    }
+}
+
+impl fmt::Debug for ResponseStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseStream")
+            .field("parser", &self.parser)
+            .field("events", &self.events)
+            .field("done", &self.done)
+            .field("terminal", &self.terminal)
+            .field("finished", &self.finished)
+            .field("cut", &self.cut)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl Default for ResponseStream {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StreamDecoder for ResponseStream {
+    type Item = ResponseEvent;
+
+    fn feed(&mut self, bytes: &[u8]) {
+        ResponseStream::feed(self, bytes);
+    }
+
+    fn feed_bytes(&mut self, bytes: Bytes) {
+        ResponseStream::feed_bytes(self, bytes);
+    }
+
+    fn next_item(&mut self) -> Option<Result<ResponseEvent, Error>> {
+        self.next_event()
+    }
+
+    fn finish(&mut self) {
+        ResponseStream::finish(self);
+    }
+
+    fn is_done(&self) -> bool {
+        ResponseStream::is_done(self)
+    }
+}
+
+impl StreamingOperation for ResponsesRequest {
+    type Decoder = ResponseStream;
+
+    fn decoder(&self) -> ResponseStream {
+        ResponseStream::new()
+    }
+
+    fn decoder_with_max_event_size(&self, limit: usize) -> ResponseStream {
+        ResponseStream::with_max_event_size(limit)
+    }
+}
+
+/// One event's data: the event, or the error it reports, or a decode error. The SSE event
+/// name stands in for a missing `type`.
+fn decode_event(name: &str, data: &str) -> Result<ResponseEvent, Error> {
+    let decode_error = |err: serde_json::Error| Error::decode(WHAT, data.as_bytes(), &err);
+    let mut map: Map<String, Value> = serde_json::from_str(data).map_err(decode_error)?;
+    let kind = match map.get("type") {
+        Some(Value::String(kind)) => kind.as_str(),
+        Some(_) => "",
+        None if map.get("error").is_some_and(|e| e.is_object() || e.is_string()) => "error",
+        None if name != "message" => {
+            map.insert("type".to_owned(), Value::String(name.to_owned()));
+            name
+        }
+        None => "",
+    };
+    match kind {
+        "error" => Err(error_event(&map, data)),
+        "response.failed" => Err(failed_event(&map, data)),
+        _ => ResponseEvent::from_map(map).map_err(decode_error),
+    }
+}
+
+/// An `error` event (`{type, code, message, param}`), or an `{"error": {...}}` frame, as
+/// [`Error::Api`].
+fn error_event(map: &Map<String, Value>, data: &str) -> Error {
+    if let Some(Value::Object(_) | Value::String(_)) = map.get("error") {
+        return parse_api_error(None, &http::HeaderMap::new(), data.as_bytes());
+    }
+    let code = map.get("code").and_then(Value::as_str);
+    let message = map.get("message").and_then(Value::as_str);
+    api_error(code, message.unwrap_or("the stream reported an error"), data)
+}
+
+/// A `response.failed` event as [`Error::Api`], from the response's `error`.
+fn failed_event(map: &Map<String, Value>, data: &str) -> Error {
+    let error = map.get("response").and_then(|response| response.get("error"));
+    let code = error.and_then(|error| error.get("code")).and_then(Value::as_str);
+    let message = error.and_then(|error| error.get("message")).and_then(Value::as_str);
+    api_error(code, message.unwrap_or("the response failed"), data)
+}
+
+fn api_error(code: Option<&str>, message: &str, data: &str) -> Error {
+    Error::Api(Box::new(ApiError {
+        status: None,
+        kind: ApiErrorKind::classify(None, code),
+        error_type: code.map(str::to_owned),
+        message: message.to_owned(),
+        retry_after: None,
+        request_id: None,
+        body_snippet: snippet(data.as_bytes()),
+    }))
+}
+
+/// A whole document body: Naga's error envelope, a response object (as its final event),
+/// or neither.
+fn decode_document(body: &[u8]) -> Result<ResponseEvent, Error> {
+    let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return Err(unexpected());
+    };
+    if map.get("error").is_some_and(|e| (e.is_object() || e.is_string()) && !is_response(&map)) {
+        return Err(parse_api_error(None, &http::HeaderMap::new(), body));
+    }
+    if !is_response(&map) {
+        return Err(unexpected());
+    }
+    let response: ResponseObject = serde_json::from_value(Value::Object(map))
+        .map_err(|err| Error::decode(WHAT, body, &err))?;
+    let data = String::from_utf8_lossy(body);
+    let snapshot = Snapshot { response, sequence_number: None, extra: Map::new() };
+    match snapshot.response.status {
+        Some(ResponseStatus::Failed) => {
+            let error = snapshot.response.error.unwrap_or_default();
+            let message = error.message.as_deref().unwrap_or("the response failed");
+            Err(api_error(error.code.as_deref(), message, &data))
+        }
+        Some(ResponseStatus::Incomplete) => Ok(ResponseEvent::Incomplete(snapshot)),
+        _ => Ok(ResponseEvent::Completed(snapshot)),
+    }
+}
+
+/// Whether a JSON object is a response object.
+fn is_response(map: &Map<String, Value>) -> bool {
+    map.get("object").and_then(Value::as_str) == Some("response")
+        || map.get("output").is_some_and(Value::is_array)
+}

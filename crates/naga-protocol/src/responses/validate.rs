@@ -1,0 +1,137 @@
+//! `ResponsesRequest::validate`: the documented rules, checked before anything is sent.
+
+use super::item::{ItemContent, ItemPart, ResponseItem};
+use super::options::{ResponseTool, ResponseToolChoice, TextFormat};
+use super::request::{ResponseInput, ResponsesRequest};
+use crate::chat::validate::{check_name, check_range, is_data_url, is_http_or_data_url};
+use crate::error::Error;
+use crate::operation::{check_extra, check_model};
+
+/// Body fields with a typed home; `extra` must not repeat them.
+const KNOWN_FIELDS: [&str; 13] = [
+    "model",
+    "input",
+    "instructions",
+    "max_output_tokens",
+    "temperature",
+    "top_p",
+    "tools",
+    "tool_choice",
+    "parallel_tool_calls",
+    "truncation",
+    "reasoning",
+    "text",
+    "stream",
+];
+
+impl ResponsesRequest {
+    /// Checks the documented rules and returns the first violation as
+    /// [`Error::InvalidRequest`] naming the field (e.g. `input[2].call_id`).
+    pub fn validate(&self) -> Result<(), Error> {
+        check_model(&self.model)?;
+        match &self.input {
+            ResponseInput::Text(_) => {}
+            ResponseInput::Items(items) if items.is_empty() => {
+                return Err(Error::invalid("input", "must hold at least one item"));
+            }
+            ResponseInput::Items(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    validate_item(index, item)?;
+                }
+            }
+        }
+        check_range("temperature", self.temperature, 0.0..=2.0)?;
+        check_range("top_p", self.top_p, 0.0..=1.0)?;
+        if self.max_output_tokens == Some(0) {
+            return Err(Error::invalid("max_output_tokens", "must be at least 1"));
+        }
+        self.validate_tools()?;
+        if let Some(TextFormat::JsonSchema(format)) =
+            self.text.as_ref().and_then(|t| t.format.as_ref())
+        {
+            check_name("text.format.name", &format.name)?;
+            if format.schema.is_none() {
+                return Err(Error::invalid("text.format.schema", "is required for json_schema"));
+            }
+        }
+        check_extra(self.extra.keys(), &KNOWN_FIELDS)
+    }
+
+    fn validate_tools(&self) -> Result<(), Error> {
+        let tools = self.tools.as_deref().unwrap_or_default();
+        for (index, tool) in tools.iter().enumerate() {
+            if let ResponseTool::Function(function) = tool {
+                check_name(format!("tools[{index}].name"), &function.name)?;
+            }
+        }
+        if let Some(ResponseToolChoice::Function(named)) = &self.tool_choice
+            && !tools.iter().any(|tool| tool.function_name() == Some(named.name.as_str()))
+        {
+            return Err(Error::invalid(
+                "tool_choice.name",
+                format!("names `{}`, which is not one of the function `tools`", named.name),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn validate_item(index: usize, item: &ResponseItem) -> Result<(), Error> {
+    let required = |field: &str, value: &str| {
+        if value.trim().is_empty() {
+            return Err(Error::invalid(format!("input[{index}].{field}"), "is required"));
+        }
+        Ok(())
+    };
+    match item {
+        ResponseItem::Message(message) => validate_content(index, "content", &message.content),
+        ResponseItem::FunctionCall(call) => {
+            required("call_id", &call.call_id)?;
+            required("name", &call.name)
+        }
+        ResponseItem::FunctionCallOutput(output) => {
+            required("call_id", &output.call_id)?;
+            validate_content(index, "output", &output.output)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn validate_content(index: usize, field: &str, content: &ItemContent) -> Result<(), Error> {
+    let ItemContent::Parts(parts) = content else { return Ok(()) };
+    if parts.is_empty() {
+        return Err(Error::invalid(
+            format!("input[{index}].{field}"),
+            "must not be an empty list of parts",
+        ));
+    }
+    for (part_index, part) in parts.iter().enumerate() {
+        validate_part(part).map_err(|(name, reason)| {
+            Error::invalid(format!("input[{index}].{field}[{part_index}].{name}"), reason)
+        })?;
+    }
+    Ok(())
+}
+
+fn validate_part(part: &ItemPart) -> Result<(), (&'static str, &'static str)> {
+    match part {
+        ItemPart::InputImage(image) => match (&image.image_url, &image.file_id) {
+            (Some(url), _) if !is_http_or_data_url(url) => {
+                Err(("image_url", "must be an http(s) URL or a data: URL"))
+            }
+            (None, None) => Err(("image_url", "or `file_id` is required")),
+            _ => Ok(()),
+        },
+        ItemPart::InputFile(file) => {
+            let sources = [&file.file_data, &file.file_url, &file.file_id];
+            if sources.iter().filter(|source| source.is_some()).count() != 1 {
+                return Err(("file_data", "or `file_url` or `file_id` is required (exactly one)"));
+            }
+            Ok(())
+        }
+        ItemPart::InputAudio(audio) if is_data_url(&audio.input_audio.data) => {
+            Err(("input_audio.data", "must be raw base64, not a data: URI"))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,239 @@
+//! `ResponseStream` and `ResponseAccumulator` on recorded-shape streams: every split gives
+//! the same events, the added-up response equals the final snapshot, errors are typed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests
+
+use naga_protocol::{
+    ApiErrorKind, Error, ItemPart, Operation, ResponseAccumulator, ResponseEvent, ResponseItem,
+    ResponseObject, ResponseStatus, ResponseStream, ResponsesRequest, StreamError,
+};
+
+const TEXT: &str = include_str!("data/responses-openai-text.sse");
+const TOOL: &str = include_str!("data/responses-tool-reasoning.sse");
+
+/// Feeds `body` in pieces of `step` bytes and drains everything.
+fn run(body: &[u8], step: usize) -> Vec<Result<ResponseEvent, Error>> {
+    let mut stream = ResponseStream::new();
+    let mut items = Vec::new();
+    for piece in body.chunks(step.max(1)) {
+        stream.feed(piece);
+        items.extend(std::iter::from_fn(|| stream.next_event()));
+    }
+    stream.finish();
+    items.extend(std::iter::from_fn(|| stream.next_event()));
+    items
+}
+
+fn kinds(items: &[Result<ResponseEvent, Error>]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| match item {
+            Ok(event) => event.kind().to_owned(),
+            Err(err) => format!("error: {err}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_text_stream_decodes_every_event_and_adds_up_to_the_final_snapshot() {
+    let items = run(TEXT.as_bytes(), usize::MAX);
+    assert_eq!(
+        kinds(&items),
+        [
+            "response.created",
+            "response.in_progress",
+            "response.output_item.added",
+            "response.content_part.added",
+            "response.output_text.delta",
+            "response.output_text.delta",
+            "response.output_text.done",
+            "response.content_part.done",
+            "response.output_item.done",
+            "response.completed",
+        ]
+    );
+    let deltas: String = items.iter().filter_map(|i| i.as_ref().ok()?.text_delta()).collect();
+    assert_eq!(deltas, "Hi there é😀");
+    let added = ResponseAccumulator::accumulate(items.clone()).unwrap();
+    let Some(Ok(ResponseEvent::Completed(last))) = items.last() else { panic!("no completed") };
+    assert_eq!(added, last.response);
+    assert_eq!(added.output_text(), "Hi there é😀");
+    assert_eq!(added.status, Some(ResponseStatus::Completed));
+    assert_eq!(added.usage.as_ref().map(|u| (u.input_tokens, u.total_tokens)), Some((37, 48)));
+    // Echoed settings are kept, not dropped.
+    assert_eq!(added.extra["instructions"], "You are a helpful assistant.");
+}
+
+#[test]
+fn every_split_gives_the_same_events() {
+    for body in [TEXT, TOOL] {
+        let whole = run(body.as_bytes(), usize::MAX);
+        for step in [1, 2, 3, 7, 64, 1000] {
+            assert_eq!(run(body.as_bytes(), step), whole, "step {step}");
+        }
+        let crlf = body.replace('\n', "\r\n");
+        assert_eq!(run(crlf.as_bytes(), 5), whole, "CRLF");
+    }
+}
+
+#[test]
+fn reasoning_and_function_call_deltas_add_up_while_streaming() {
+    let items = run(TOOL.as_bytes(), 16);
+    assert!(items.iter().all(Result::is_ok), "{:?}", kinds(&items));
+    // Without the final snapshot (and without the items' `done` forms) the deltas alone
+    // must give the same text and arguments.
+    let mut accumulator = ResponseAccumulator::new();
+    for event in items.iter().flatten() {
+        if !matches!(event, ResponseEvent::Completed(_) | ResponseEvent::OutputItemDone(_)) {
+            accumulator.push(event);
+        }
+    }
+    let partial = accumulator.finish();
+    assert_eq!(partial.reasoning_summary(), "Need the weather.");
+    let call = partial.function_calls().next().unwrap();
+    assert_eq!((call.call_id.as_str(), call.name.as_str()), ("call_abc", "get_weather"));
+    assert_eq!(call.arguments, r#"{"city":"Paris"}"#);
+    #[derive(serde::Deserialize, PartialEq, Debug)]
+    struct Args {
+        city: String,
+    }
+    assert_eq!(call.arguments::<Args>().unwrap(), Args { city: "Paris".into() });
+
+    let whole = ResponseAccumulator::accumulate(items).unwrap();
+    let usage = whole.usage.unwrap();
+    assert_eq!(usage.output_tokens_details.unwrap().reasoning_tokens, Some(12));
+    let ResponseItem::Reasoning(reasoning) = &whole.output[0] else { panic!("not reasoning") };
+    assert_eq!(reasoning.encrypted_content.as_deref(), Some("gAAA=="));
+}
+
+#[test]
+fn a_stream_cut_before_its_final_event_is_truncated_and_keeps_the_text_so_far() {
+    let cut = TEXT.find("event: response.output_text.done").unwrap();
+    let items = run(&TEXT.as_bytes()[..cut], 10);
+    let last = items.last().unwrap();
+    assert!(matches!(last, Err(Error::Stream(StreamError::Truncated { events: 6 }))), "{last:?}");
+    let partial = ResponseAccumulator::accumulate(items).unwrap_err();
+    assert_eq!(partial.partial.output_text(), "Hi there é😀");
+    // Cut inside an event: still truncated, never a silent success.
+    let items = run(&TEXT.as_bytes()[..TEXT.len() - 40], 10);
+    assert!(matches!(items.last(), Some(Err(Error::Stream(StreamError::Truncated { .. })))));
+}
+
+#[test]
+fn eof_after_the_completed_event_is_clean_without_done() {
+    let items = run(TOOL.as_bytes(), 100);
+    assert_eq!(items.last().map(|i| i.as_ref().unwrap().kind()), Some("response.completed"));
+}
+
+#[test]
+fn an_error_event_is_an_api_error_and_ends_the_stream() {
+    let body = concat!(
+        "event: response.output_text.delta\n",
+        "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}\n\n",
+        "event: error\n",
+        "data: {\"type\":\"error\",\"sequence_number\":3,\"code\":\"server_error\",\"message\":\"Upstream provider failed\",\"param\":null}\n\n",
+        "event: response.failed\n",
+        "data: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"Upstream provider failed\"}}}\n\n",
+        "data: [DONE]\n\n",
+    );
+    let items = run(body.as_bytes(), 9);
+    assert_eq!(items.len(), 2, "{:?}", kinds(&items));
+    let Err(Error::Api(api)) = &items[1] else { panic!("{:?}", items[1]) };
+    assert_eq!(api.kind, ApiErrorKind::Server);
+    assert_eq!(api.status, None);
+    assert_eq!(api.error_type.as_deref(), Some("server_error"));
+    assert_eq!(api.message, "Upstream provider failed");
+}
+
+#[test]
+fn a_failed_response_alone_is_an_api_error_with_its_code() {
+    let body = "data: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\",\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\"}}}\n\n";
+    let items = run(body.as_bytes(), 4);
+    let [Err(Error::Api(api))] = items.as_slice() else { panic!("{items:?}") };
+    assert_eq!((api.kind, api.message.as_str()), (ApiErrorKind::RateLimited, "slow down"));
+}
+
+#[test]
+fn a_chat_style_error_frame_is_an_api_error_too() {
+    let body = "data: {\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}\n\n";
+    let items = run(body.as_bytes(), 3);
+    let [Err(Error::Api(api))] = items.as_slice() else { panic!("{items:?}") };
+    assert_eq!((api.kind, api.message.as_str()), (ApiErrorKind::Server, "boom"));
+}
+
+#[test]
+fn unknown_events_pass_and_bad_ones_are_decode_errors_that_do_not_stop_the_stream() {
+    let body = concat!(
+        "data: {\"type\":\"response.web_search_call.searching\",\"item_id\":\"ws_1\",\"output_index\":0}\n\n",
+        "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\"}\n\n",
+        "data: not json\n\n",
+        "event: response.completed\n",
+        "data: {\"response\":{\"id\":\"r\",\"status\":\"completed\",\"output\":[]}}\n\n",
+    );
+    let items = run(body.as_bytes(), 5);
+    assert_eq!(items.len(), 4, "{:?}", kinds(&items));
+    let Ok(ResponseEvent::Other(other)) = &items[0] else { panic!("{:?}", items[0]) };
+    assert_eq!(other["item_id"], "ws_1");
+    assert_eq!(items[0].as_ref().unwrap().kind(), "response.web_search_call.searching");
+    // A known type without its `delta` is not a delta.
+    assert!(matches!(&items[1], Err(Error::Decode { what: "response stream event", .. })));
+    assert!(matches!(&items[2], Err(Error::Decode { snippet, .. }) if snippet == "not json"));
+    // No `type` in the JSON: the SSE event name says what it is; the stream ends cleanly.
+    assert!(matches!(&items[3], Ok(ResponseEvent::Completed(s)) if s.response.id == "r"));
+}
+
+#[test]
+fn document_bodies_become_an_api_error_the_response_or_a_typed_error() {
+    let envelope = br#"{"error":{"type":"insufficient_quota","message":"top up"}}"#;
+    let items = run(envelope, 7);
+    let [Err(Error::Api(api))] = items.as_slice() else { panic!("{items:?}") };
+    assert_eq!(api.kind, ApiErrorKind::InsufficientQuota);
+
+    let answer = br#"  {"id":"resp_9","object":"response","status":"incomplete","output":[]}"#;
+    let items = run(answer, 4);
+    let [Ok(ResponseEvent::Incomplete(snapshot))] = items.as_slice() else { panic!("{items:?}") };
+    assert_eq!(snapshot.response.id, "resp_9");
+
+    let page = b"<html><body>502 Bad Gateway</body></html>";
+    let items = run(page, 100);
+    let [Err(Error::Stream(StreamError::UnexpectedDocument { snippet }))] = items.as_slice() else {
+        panic!("{items:?}")
+    };
+    assert!(snippet.contains("502 Bad Gateway"));
+}
+
+#[test]
+fn hostile_indexes_pad_nothing_and_text_for_unknown_items_is_dropped() {
+    let body = concat!(
+        "data: {\"type\":\"response.output_item.added\",\"output_index\":4294967295,\"item\":{\"type\":\"message\",\"id\":\"m\",\"role\":\"assistant\",\"content\":[]}}\n\n",
+        "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"output_index\":4294967295,\"content_index\":4294967295,\"delta\":\"ok\"}\n\n",
+        "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"nope\",\"output_index\":7,\"delta\":\"lost\"}\n\n",
+        "data: {\"type\":\"response.function_call_arguments.delta\",\"item_id\":\"m\",\"output_index\":0,\"delta\":\"{}\"}\n\n",
+    );
+    let partial = ResponseAccumulator::accumulate(run(body.as_bytes(), 50)).unwrap_err().partial;
+    assert_eq!(partial.output.len(), 1);
+    let ResponseItem::Message(message) = &partial.output[0] else { panic!() };
+    let naga_protocol::ItemContent::Parts(parts) = &message.content else { panic!() };
+    assert_eq!(parts.len(), 1);
+    assert!(matches!(&parts[0], ItemPart::OutputText(text) if text.text == "ok"));
+}
+
+#[test]
+fn a_non_streaming_call_answered_with_events_adds_them_up() {
+    let object = ResponsesRequest::decode_output(TEXT.as_bytes()).unwrap();
+    assert_eq!(object.output_text(), "Hi there é😀");
+    let json = serde_json::to_vec(&object).unwrap();
+    let again: ResponseObject = ResponsesRequest::decode_output(&json).unwrap();
+    assert_eq!(again, object);
+}
+
+#[test]
+fn a_stream_decoder_stops_reading_after_the_error() {
+    let mut stream = ResponseStream::new();
+    stream.feed(b"data: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"x\"}\n\n");
+    assert!(matches!(stream.next_event(), Some(Err(Error::Api(_)))));
+    assert!(stream.is_done());
+    stream.feed(b"data: {\"type\":\"response.completed\",\"response\":{}}\n\n");
+    stream.finish();
+    assert!(stream.next_event().is_none());
+}
