@@ -20,10 +20,12 @@ mod chat;
 mod client;
 mod error;
 mod origin;
+mod responses;
 mod stream;
 
 pub use chat::ChatChunks;
 pub use client::{Client, ClientBuilder};
-pub use error::{BoxError, Error, PartialCompletion, Result};
+pub use error::{BoxError, Error, PartialCompletion, PartialResponse, Result};
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
+pub use responses::ResponseEvents;
 pub use stream::ItemStream;

@@ -20,11 +20,13 @@ mod client;
 mod connection;
 mod error;
 mod resolver;
+mod responses;
 mod steady;
 mod stream;
 
 pub use chat::ChatChunks;
 pub use client::{Client, ClientBuilder};
-pub use error::{BoxError, Error, PartialCompletion, Result};
+pub use error::{BoxError, Error, PartialCompletion, PartialResponse, Result};
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
+pub use responses::ResponseEvents;
 pub use stream::ItemStream;

@@ -11,7 +11,7 @@ pub mod __private {
     pub use http::StatusCode;
 }
 
-/// Defines `BoxError`, `Error`, `PartialCompletion` and `Result` in the invoking module: the
+/// Defines `BoxError`, `Error`, `PartialCompletion`, `PartialResponse` and `Result` in the invoking module: the
 /// protocol's error plus what only a transport can hit (connect, TLS, timeouts, I/O, giving up
 /// after retries), and a failed streamed chat with what arrived before the failure.
 ///
@@ -159,29 +159,38 @@ macro_rules! transport_error {
     };
 
     (@partial) => {
-        /// A streamed chat completion that failed: the error, and what arrived before it.
+        $crate::transport_error!(@partial PartialCompletion, ChatCompletion, ChatAccumulator,
+            "A streamed chat completion that failed: the error, and what arrived before it.",
+            "The completion added up from the chunks received before the error.");
+        $crate::transport_error!(@partial PartialResponse, ResponseObject, ResponseAccumulator,
+            "A streamed response that failed: the error, and what arrived before it.",
+            "The response added up from the events received before the error.");
+    };
+
+    (@partial $name:ident, $output:ident, $accumulator:ident, $doc:literal, $partial_doc:literal) => {
+        #[doc = $doc]
         #[derive(Debug)]
-        pub struct PartialCompletion {
+        pub struct $name {
             /// Why the stream stopped.
             pub error: Error,
-            /// The completion added up from the chunks received before the error.
-            pub partial: ::std::boxed::Box<$crate::ChatCompletion>,
+            #[doc = $partial_doc]
+            pub partial: ::std::boxed::Box<$crate::$output>,
         }
 
-        impl PartialCompletion {
-            /// `error`, with the completion `accumulator` added up before it.
-            pub(crate) fn new(error: Error, accumulator: $crate::ChatAccumulator) -> Self {
-                PartialCompletion { error, partial: ::std::boxed::Box::new(accumulator.finish()) }
+        impl $name {
+            /// `error`, with what `accumulator` added up before it.
+            pub(crate) fn new(error: Error, accumulator: $crate::$accumulator) -> Self {
+                $name { error, partial: ::std::boxed::Box::new(accumulator.finish()) }
             }
         }
 
-        impl ::std::fmt::Display for PartialCompletion {
+        impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{}", self.error)
             }
         }
 
-        impl ::std::error::Error for PartialCompletion {
+        impl ::std::error::Error for $name {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 Some(&self.error)
             }
