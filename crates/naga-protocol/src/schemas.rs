@@ -6,7 +6,7 @@ use crate::{
     Activity, ApiKey, Balance, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateKey,
     CreatedKey, EmbeddingRequest, EmbeddingResponse, ErrorResponse, ImageGenerationRequest,
     ImagesResponse, KeyList, Model, ModelList, ModerationRequest, ModerationResponse,
-    SpeechRequest, Transcription, UpdateKey,
+    ResponseEvent, ResponseObject, ResponsesRequest, SpeechRequest, Transcription, UpdateKey,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -35,6 +35,9 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("update_key_request", schema_of::<UpdateKey>()),
         ("speech_request", schema_of::<SpeechRequest>()),
         ("transcription", schema_of::<Transcription>()),
+        ("responses_request", schema_of::<ResponsesRequest>()),
+        ("response_object", schema_of::<ResponseObject>()),
+        ("response_event", schema_of::<ResponseEvent>()),
     ]
 }
 

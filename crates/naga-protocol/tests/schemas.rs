@@ -198,3 +198,70 @@ fn digest_account_documents_are_valid() {
     assert!(!validator("create_key_request").is_valid(&json!({ "name": "k", "credit_limit": -1 })));
     assert!(validator("update_key_request").is_valid(&json!({ "credit_limit": null })));
 }
+
+#[test]
+fn digest_responses_documents_are_valid() {
+    let request = json!({
+        "model": "gpt-4.1-mini",
+        "input": [
+            {"type": "message", "role": "user", "content": [
+                {"type": "input_text", "text": "What is in this image?"},
+                {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "low"}]},
+            {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{}"},
+            {"type": "function_call_output", "call_id": "call_1", "output": "{\"temp\":21}"},
+            {"type": "reasoning", "id": "rs_1", "summary": [{"type": "summary_text", "text": "..."}]}],
+        "instructions": "Be brief.",
+        "max_output_tokens": 300,
+        "tools": [{"type": "function", "name": "get_weather", "parameters": {"type": "object"}},
+                  {"type": "web_search"}],
+        "tool_choice": {"type": "function", "name": "get_weather"},
+        "reasoning": {"effort": "low", "summary": "auto"},
+        "text": {"format": {"type": "json_schema", "name": "answer", "schema": {"type": "object"}, "strict": true}},
+        "stream": true
+    });
+    assert!(validator("responses_request").is_valid(&request));
+    assert!(
+        !validator("responses_request")
+            .is_valid(&json!({"model": "m", "input": "x", "temperature": 3}))
+    );
+    assert!(!validator("responses_request").is_valid(&json!({"model": "m"})));
+    // The response object of the digest (§3.1), values as illustrated there.
+    let answer = json!({
+        "id": "resp_1", "object": "response", "created_at": 123, "completed_at": 123,
+        "status": "completed", "model": "gpt-4.1-mini",
+        "output": [
+            {"type": "reasoning", "id": "rs_123", "status": "completed",
+             "summary": [{"type": "summary_text", "text": "..."}]},
+            {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+             "content": [{"type": "output_text", "text": "...", "logprobs": [],
+                          "annotations": [{"type": "url_citation", "start_index": 0, "end_index": 10, "url": "https://example.com", "title": "Example"}]}]}],
+        "incomplete_details": null, "previous_response_id": null, "instructions": null,
+        "error": {"message": "...", "code": "..."},
+        "tools": [{"type": "function", "name": "f", "description": "d", "parameters": {}, "strict": true}],
+        "tool_choice": "auto", "truncation": "auto", "parallel_tool_calls": true,
+        "usage": {"input_tokens": 0, "input_tokens_details": {"cached_tokens": 0},
+                  "output_tokens": 0, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 0},
+        "store": false, "metadata": {}
+    });
+    let errors: Vec<String> =
+        validator("response_object").iter_errors(&answer).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn every_recorded_response_stream_event_is_valid() {
+    let validator = validator("response_event");
+    let streams = [
+        include_str!("data/responses-openai-text.sse"),
+        include_str!("data/responses-tool-reasoning.sse"),
+    ];
+    let mut checked = 0;
+    for line in streams.iter().flat_map(|s| s.lines()) {
+        let Some(data) = line.strip_prefix("data: ").filter(|d| *d != "[DONE]") else { continue };
+        let event: Value = serde_json::from_str(data).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&event).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{data}: {errors:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 23);
+}

@@ -1,0 +1,248 @@
+//! `ResponsesRequest` on the wire and before it, `ResponseObject` from whatever servers send.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests
+
+use naga_protocol::{
+    AudioFormat, Config, Error, ImageDetail, ItemContent, ItemPart, ParseError, ReasoningEffort,
+    ReasoningSummary, ResponseItem, ResponseObject, ResponseTool, ResponseToolChoice,
+    ResponsesRequest, TextFormat, ToolChoiceMode, build_request,
+};
+use serde_json::{Value, json};
+
+fn wire(request: &ResponsesRequest) -> Value {
+    let http = build_request(&Config::new("ng-test").unwrap(), request).unwrap();
+    assert_eq!(http.uri(), "https://api.naga.ac/v1/responses");
+    assert_eq!(http.method(), "POST");
+    serde_json::from_slice(http.body()).unwrap()
+}
+
+fn invalid(request: &ResponsesRequest) -> (String, String) {
+    match request.validate() {
+        Err(Error::InvalidRequest { field, reason }) => (field.into_owned(), reason.into_owned()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The arguments of the weather tool.
+#[derive(schemars::JsonSchema, serde::Deserialize, Debug, PartialEq)]
+struct Weather {
+    /// City name.
+    city: String,
+}
+
+/// A city and its country.
+#[derive(schemars::JsonSchema, serde::Deserialize, Debug, PartialEq)]
+struct Place {
+    city: String,
+    country: String,
+}
+
+#[test]
+fn a_full_request_has_the_documented_shape() {
+    let request = ResponsesRequest::new(
+        "gpt-4.1-mini",
+        [
+            ResponseItem::developer("Be brief."),
+            ResponseItem::user(vec![
+                ItemPart::input_text("What is this?"),
+                ItemPart::image_url("https://example.com/a.png", Some(ImageDetail::Low)),
+                ItemPart::file_data("a.pdf", "data:application/pdf;base64,JVBERi0="),
+                ItemPart::audio("UklGRg==", AudioFormat::Wav),
+            ]),
+        ],
+    )
+    .instructions("Answer in English.")
+    .max_output_tokens(300)
+    .temperature(0.5)
+    .tool(ResponseTool::function::<Weather>("get_weather", "Current weather").unwrap())
+    .tool(ResponseTool::web_search())
+    .tool_choice(ResponseToolChoice::function("get_weather"))
+    .reasoning_effort(ReasoningEffort::Low)
+    .text_format(TextFormat::json_schema::<Place>().unwrap().named("place"));
+    let body = wire(&request);
+    assert_eq!(
+        body["input"],
+        json!([
+            {"type": "message", "role": "developer", "content": "Be brief."},
+            {"type": "message", "role": "user", "content": [
+                {"type": "input_text", "text": "What is this?"},
+                {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "low"},
+                {"type": "input_file", "filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBERi0="},
+                {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}]}
+        ])
+    );
+    assert_eq!(body["tools"][0]["type"], "function");
+    assert_eq!(body["tools"][0]["name"], "get_weather");
+    assert_eq!(body["tools"][0]["strict"], true);
+    assert_eq!(body["tools"][0]["parameters"]["required"], json!(["city"]));
+    assert_eq!(body["tools"][1], json!({"type": "web_search"}));
+    assert_eq!(body["tool_choice"], json!({"type": "function", "name": "get_weather"}));
+    assert_eq!(body["reasoning"], json!({"effort": "low"}));
+    assert_eq!(body["text"]["format"]["type"], "json_schema");
+    assert_eq!(body["text"]["format"]["name"], "place");
+    assert_eq!(body["text"]["format"]["strict"], true);
+    assert_eq!(body["text"]["format"]["schema"]["additionalProperties"], false);
+    assert_eq!(body["max_output_tokens"], 300);
+    assert_eq!(body["instructions"], "Answer in English.");
+    assert!(body.get("stream").is_none());
+    let streamed = wire(&request.as_streaming());
+    assert_eq!(streamed["stream"], true);
+    // The request reads back as it was written.
+    let back: ResponsesRequest = serde_json::from_value(body).unwrap();
+    assert_eq!(back, request);
+}
+
+#[test]
+fn a_text_input_is_sent_as_a_string() {
+    let body = wire(&ResponsesRequest::new("gpt-4.1-mini", "Hi"));
+    assert_eq!(body, json!({"model": "gpt-4.1-mini", "input": "Hi"}));
+}
+
+#[test]
+fn validation_names_the_field() {
+    let base = || ResponsesRequest::new("gpt-4.1-mini", "Hi");
+    let cases: Vec<(ResponsesRequest, &str)> = vec![
+        (ResponsesRequest::new(" ", "Hi"), "model"),
+        (ResponsesRequest::new("m", Vec::<ResponseItem>::new()), "input"),
+        (base().temperature(2.5), "temperature"),
+        (base().top_p(-0.1), "top_p"),
+        (base().max_output_tokens(0), "max_output_tokens"),
+        (base().tool(ResponseTool::function_value("bad name", "d", json!({}))), "tools[0].name"),
+        (base().tool_choice(ResponseToolChoice::function("missing")), "tool_choice.name"),
+        (base().extra_field("input", json!("again")), "extra.input"),
+        (
+            ResponsesRequest::new("m", [ResponseItem::function_call_output(" ", "{}")]),
+            "input[0].call_id",
+        ),
+        (
+            ResponsesRequest::new(
+                "m",
+                [ResponseItem::user(vec![ItemPart::image_url("ftp://x/a.png", None)])],
+            ),
+            "input[0].content[0].image_url",
+        ),
+        (
+            ResponsesRequest::new(
+                "m",
+                [ResponseItem::user(vec![ItemPart::audio(
+                    "data:audio/wav;base64,AA",
+                    AudioFormat::Wav,
+                )])],
+            ),
+            "input[0].content[0].input_audio.data",
+        ),
+        (
+            ResponsesRequest::new("m", [ResponseItem::user(Vec::<ItemPart>::new())]),
+            "input[0].content",
+        ),
+    ];
+    for (request, field) in cases {
+        assert_eq!(invalid(&request).0, field);
+        // Nothing is built, so nothing can be sent.
+        assert!(build_request(&Config::new("ng-test").unwrap(), &request).is_err());
+    }
+    assert!(base().tool_choice(ToolChoiceMode::Required).validate().is_ok());
+}
+
+#[test]
+fn unknown_items_fields_and_values_are_kept_not_fatal() {
+    let answer: ResponseObject = serde_json::from_value(json!({
+        "id": "resp_1", "object": "response", "status": "brand_new_status", "created_at": "17",
+        "output": [
+            {"type": "web_search_call", "id": "ws_1", "status": "completed"},
+            {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+             "content": [
+                {"type": "output_text", "text": "Paris ", "annotations": [
+                    {"type": "url_citation", "url": "https://fr.wikipedia.org", "start_index": 0, "end_index": 5},
+                    {"type": "file_citation", "file_id": "f1"}]},
+                {"type": "output_audio", "data": "AA=="},
+                {"type": "output_text", "text": "is in France.", "annotations": 7}]},
+            {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "f", "arguments": {"a": 1}},
+            {"type": "reasoning", "id": "rs", "summary": "not a list"},
+            {"type": "message", "content": 5}
+        ],
+        "usage": {"input_tokens": 3, "output_tokens": null, "total_tokens": 3.0, "new_count": 1},
+        "brand_new_field": {"x": 1}
+    }))
+    .unwrap();
+    assert_eq!(answer.status.as_ref().map(|s| s.as_str()), Some("brand_new_status"));
+    assert_eq!(answer.created_at, Some(17));
+    assert_eq!(answer.output_text(), "Paris is in France.");
+    assert!(
+        matches!(&answer.output[0], ResponseItem::Other(item) if item["type"] == "web_search_call")
+    );
+    let ResponseItem::Message(message) = &answer.output[1] else { panic!() };
+    let ItemContent::Parts(parts) = &message.content else { panic!() };
+    assert!(matches!(&parts[1], ItemPart::Other(part) if part["type"] == "output_audio"));
+    let ItemPart::OutputText(first) = &parts[0] else { panic!() };
+    assert_eq!(first.annotations.len(), 2);
+    // Arguments sent as an object become their JSON text; a bad summary reads as empty.
+    assert_eq!(answer.function_calls().next().unwrap().arguments, r#"{"a":1}"#);
+    assert_eq!(answer.reasoning_summary(), "");
+    // A known type whose fields do not fit is kept whole, not dropped.
+    assert!(matches!(&answer.output[4], ResponseItem::Other(item) if item["content"] == 5));
+    let usage = answer.usage.as_ref().unwrap();
+    assert_eq!((usage.input_tokens, usage.output_tokens, usage.total_tokens), (3, 0, 3));
+    assert_eq!(answer.extra["brand_new_field"], json!({"x": 1}));
+    // What came in goes out again with its unknown parts.
+    let again: ResponseObject =
+        serde_json::from_value(serde_json::to_value(&answer).unwrap()).unwrap();
+    assert_eq!(again, answer);
+}
+
+#[test]
+fn structured_output_parses_and_tells_refusals_and_truncation_apart() {
+    let with = |status: &str, content: Value| -> ResponseObject {
+        serde_json::from_value(json!({"id": "r", "status": status,
+            "incomplete_details": if status == "incomplete" { json!({"reason": "max_output_tokens"}) } else { Value::Null },
+            "output": [{"type": "message", "role": "assistant", "content": content}]}))
+        .unwrap()
+    };
+    let text = |t: &str| json!([{"type": "output_text", "text": t}]);
+    let good = with("completed", text(r#"{"city":"Prague","country":"Czechia"}"#));
+    assert_eq!(
+        good.parse::<Place>().unwrap(),
+        Place { city: "Prague".into(), country: "Czechia".into() }
+    );
+    let cut = with("incomplete", text(r#"{"city":"Pra"#));
+    assert!(
+        matches!(cut.parse::<Place>(), Err(ParseError::Truncated { partial }) if partial == r#"{"city":"Pra"#)
+    );
+    let refused = with("completed", json!([{"type": "refusal", "refusal": "No."}]));
+    assert_eq!(refused.parse::<Place>(), Err(ParseError::Refusal { refusal: "No.".into() }));
+    let none: ResponseObject = serde_json::from_value(json!({"id": "r", "output": []})).unwrap();
+    assert_eq!(none.parse::<Place>(), Err(ParseError::NoContent));
+}
+
+#[test]
+fn a_tool_loop_replays_the_output_and_appends_results() {
+    let answer: ResponseObject = serde_json::from_value(json!({"id": "r", "output": [
+        {"type": "reasoning", "id": "rs_1", "summary": [], "encrypted_content": "gAAA"},
+        {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}]}))
+    .unwrap();
+    let mut request = ResponsesRequest::new("o4-mini", "Weather in Paris?");
+    let call = answer.function_calls().next().unwrap();
+    assert_eq!(call.arguments::<Weather>().unwrap(), Weather { city: "Paris".into() });
+    request.push_tool_results(&answer, [(call.call_id.clone(), r#"{"temp":21}"#)]);
+    let body = wire(&request);
+    assert_eq!(
+        body["input"],
+        json!([
+            {"type": "message", "role": "user", "content": "Weather in Paris?"},
+            {"type": "reasoning", "id": "rs_1", "summary": [], "encrypted_content": "gAAA"},
+            {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "get_weather", "arguments": "{\"city\":\"Paris\"}"},
+            {"type": "function_call_output", "call_id": "call_1", "output": "{\"temp\":21}"}
+        ])
+    );
+}
+
+#[test]
+fn reasoning_options_keep_each_other() {
+    let request = ResponsesRequest::new("o4-mini", "Hi")
+        .reasoning(naga_protocol::ReasoningOptions {
+            summary: Some(ReasoningSummary::Auto),
+            ..Default::default()
+        })
+        .reasoning_effort(ReasoningEffort::High);
+    assert_eq!(wire(&request)["reasoning"], json!({"effort": "high", "summary": "auto"}));
+}
