@@ -24,6 +24,8 @@ use crate::models::{
 };
 use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
+use crate::responses::respond;
+use crate::responses_validate::validate_responses;
 use crate::seed::fnv1a;
 use crate::server::State;
 use crate::speech::{speech_body, validate_speech};
@@ -34,6 +36,7 @@ use crate::validate::{Invalid, validate_chat};
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     Chat,
+    Responses,
     Embeddings,
     Moderations,
     Images,
@@ -50,6 +53,7 @@ impl Route {
     fn of(path: &str) -> Option<Route> {
         Some(match path {
             "/v1/chat/completions" => Route::Chat,
+            "/v1/responses" => Route::Responses,
             "/v1/embeddings" => Route::Embeddings,
             "/v1/moderations" => Route::Moderations,
             "/v1/images/generations" => Route::Images,
@@ -136,6 +140,13 @@ async fn dispatch(
     match route {
         Route::Models => json_response(StatusCode::OK, models_body(models).into()),
         Route::Chat => chat(models, headers, &body, faults),
+        Route::Responses => json_endpoint(
+            (models, headers, &body),
+            "responses",
+            validate_responses,
+            |req| req.get("model").and_then(Value::as_str).unwrap_or_default(),
+            |req| respond(req, faults),
+        ),
         Route::Embeddings => json_endpoint(
             (models, headers, &body),
             "embeddings",
