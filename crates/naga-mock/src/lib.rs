@@ -164,6 +164,7 @@ mod seed;
 mod server;
 mod service;
 mod speech;
+mod startups;
 mod stream;
 mod tools;
 mod transcribe;

@@ -29,6 +29,7 @@ use crate::responses_validate::validate_responses;
 use crate::seed::fnv1a;
 use crate::server::State;
 use crate::speech::{speech_body, validate_speech};
+use crate::startups::startups_body;
 use crate::stream::sse_response;
 use crate::transcribe::transcribe;
 use crate::validate::{Invalid, validate_chat};
@@ -45,6 +46,7 @@ enum Route {
     Transcriptions,
     Translations,
     Models,
+    Startups,
     Account(AccountRoute),
 }
 
@@ -62,6 +64,7 @@ impl Route {
             "/v1/audio/transcriptions" => Route::Transcriptions,
             "/v1/audio/translations" => Route::Translations,
             "/v1/models" => Route::Models,
+            "/v1/startups" => Route::Startups,
             _ => Route::Account(AccountRoute::of(path)?),
         })
     }
@@ -69,7 +72,7 @@ impl Route {
     /// The methods it answers (`HEAD` too wherever `GET` is).
     fn methods(&self) -> &'static [Method] {
         match self {
-            Route::Models => &[Method::GET],
+            Route::Models | Route::Startups => &[Method::GET],
             Route::Account(account) => account.methods(),
             _ => &[Method::POST],
         }
@@ -133,12 +136,16 @@ async fn dispatch(
     if let Some(response) = injected_failure(state, &faults, path, &body).await {
         return response;
     }
-    if let Err(message) = check_auth(state, headers, *route == Route::Models) {
+    // `/startups` is public: a key, even a malformed one, is not looked at (§3.11).
+    if *route != Route::Startups
+        && let Err(message) = check_auth(state, headers, *route == Route::Models)
+    {
         return error_response(StatusCode::UNAUTHORIZED, &message);
     }
     let models = &state.options.models;
     match route {
         Route::Models => json_response(StatusCode::OK, models_body(models).into()),
+        Route::Startups => json_response(StatusCode::OK, startups_body().into()),
         Route::Chat => chat(models, headers, &body, faults),
         Route::Responses => json_endpoint(
             (models, headers, &body),
