@@ -111,14 +111,8 @@ impl ResponseEvents {
             _ => None,
         };
         let name = match item {
-            Item::Reasoning { .. } => {
-                fields.push(("summary_index", 0u64.into()));
-                reasoning_event(step, delta, item, &mut fields)
-            }
-            Item::Message { .. } => {
-                fields.push(("content_index", 0u64.into()));
-                message_event(step, delta, item, &mut fields)
-            }
+            Item::Reasoning { .. } => part_event(&SUMMARY, (step, delta), item, &mut fields),
+            Item::Message { .. } => part_event(&CONTENT, (step, delta), item, &mut fields),
             Item::Call { name, .. } => match delta {
                 Some(delta) => {
                     fields.push(("delta", delta.into()));
@@ -138,60 +132,71 @@ impl ResponseEvents {
 /// An event's fields after `type` and `sequence_number`.
 type Fields = Vec<(&'static str, Json)>;
 
-/// The summary part and text events of a reasoning item.
-fn reasoning_event(
-    step: Step,
-    delta: Option<&str>,
-    item: &Item,
-    fields: &mut Fields,
-) -> &'static str {
-    match (step, delta) {
-        (_, Some(delta)) => {
-            fields.push(("delta", delta.into()));
-            "response.reasoning_summary_text.delta"
-        }
-        (Step::PartAdded(_), _) => {
-            fields.push(("part", summary_part("")));
-            "response.reasoning_summary_part.added"
-        }
-        (Step::TextDone(_), _) => {
-            fields.push(("text", item.text().into()));
-            "response.reasoning_summary_text.done"
-        }
-        _ => {
-            fields.push(("part", summary_part(&item.text())));
-            "response.reasoning_summary_part.done"
-        }
-    }
+/// The part and text events of an item kind that streams one part: their names, the
+/// index field, the part, and whether text events carry `logprobs`.
+struct PartEvents {
+    index: &'static str,
+    part_added: &'static str,
+    delta: &'static str,
+    text_done: &'static str,
+    part_done: &'static str,
+    part: fn(&str) -> Json,
+    logprobs: bool,
 }
 
-/// The content part and text events of a message item.
-fn message_event(
-    step: Step,
-    delta: Option<&str>,
+/// A reasoning item's one `summary_text`.
+const SUMMARY: PartEvents = PartEvents {
+    index: "summary_index",
+    part_added: "response.reasoning_summary_part.added",
+    delta: "response.reasoning_summary_text.delta",
+    text_done: "response.reasoning_summary_text.done",
+    part_done: "response.reasoning_summary_part.done",
+    part: summary_part,
+    logprobs: false,
+};
+
+/// A message's one `output_text` part.
+const CONTENT: PartEvents = PartEvents {
+    index: "content_index",
+    part_added: "response.content_part.added",
+    delta: "response.output_text.delta",
+    text_done: "response.output_text.done",
+    part_done: "response.content_part.done",
+    part: text_part,
+    logprobs: true,
+};
+
+/// The `kind` event of `item` for `step` (`delta`: the piece of a delta step): its name; its
+/// fields are appended to `fields`.
+fn part_event(
+    kind: &PartEvents,
+    (step, delta): (Step, Option<&str>),
     item: &Item,
     fields: &mut Fields,
 ) -> &'static str {
-    match (step, delta) {
+    fields.push((kind.index, 0u64.into()));
+    let (name, text_event) = match (step, delta) {
         (_, Some(delta)) => {
             fields.push(("delta", delta.into()));
-            fields.push(("logprobs", Json::Array(Vec::new())));
-            "response.output_text.delta"
+            (kind.delta, true)
         }
         (Step::PartAdded(_), _) => {
-            fields.push(("part", text_part("")));
-            "response.content_part.added"
+            fields.push(("part", (kind.part)("")));
+            (kind.part_added, false)
         }
         (Step::TextDone(_), _) => {
             fields.push(("text", item.text().into()));
-            fields.push(("logprobs", Json::Array(Vec::new())));
-            "response.output_text.done"
+            (kind.text_done, true)
         }
         _ => {
-            fields.push(("part", text_part(&item.text())));
-            "response.content_part.done"
+            fields.push(("part", (kind.part)(&item.text())));
+            (kind.part_done, false)
         }
+    };
+    if text_event && kind.logprobs {
+        fields.push(("logprobs", Json::Array(Vec::new())));
     }
+    name
 }
 
 /// Appends `event: <name>\n` and the `data:` line of `json`.

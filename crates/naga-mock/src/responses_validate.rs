@@ -8,7 +8,7 @@ use crate::validate::{
     Invalid, REASONING_EFFORTS, check_kind, check_one_of, check_positive, check_range,
     json_object_body, kind, validate_model,
 };
-use crate::validate_messages::valid_function_name;
+use crate::validate_messages::{check_choice_mode, valid_function_name};
 
 /// The fields of Naga's strict request schema (§3.1).
 const FIELDS: [&str; 14] = [
@@ -200,12 +200,12 @@ fn validate_function(i: usize, tool: &Value) -> Result<&str, Invalid> {
 /// `auto|none|required` (`required` needs tools) or `{"type":"function","name"}` naming a
 /// declared function tool.
 fn validate_tool_choice(choice: Option<&Value>, functions: &[&str]) -> Result<(), Invalid> {
+    let expected = "auto|none|required or {\"type\":\"function\",\"name\"}";
     match choice {
         None | Some(Value::Null) => Ok(()),
-        Some(Value::String(s)) if s == "none" || s == "auto" => Ok(()),
-        Some(Value::String(s)) if s == "required" && !functions.is_empty() => Ok(()),
-        Some(Value::String(s)) if s == "required" => {
-            Err("`tool_choice` `required` needs at least one function tool in `tools`".to_owned())
+        Some(Value::String(mode)) => {
+            let needs = "at least one function tool in `tools`";
+            check_choice_mode(mode, !functions.is_empty(), needs, expected)
         }
         Some(Value::Object(choice)) => {
             if choice.get("type").and_then(Value::as_str) != Some("function") {
@@ -219,8 +219,6 @@ fn validate_tool_choice(choice: Option<&Value>, functions: &[&str]) -> Result<()
                 None => Err("`tool_choice.name` must be a string".to_owned()),
             }
         }
-        Some(other) => Err(format!(
-            "`tool_choice` must be auto|none|required or {{\"type\":\"function\",\"name\"}}, got {other}"
-        )),
+        Some(other) => Err(format!("`tool_choice` must be {expected}, got {other}")),
     }
 }

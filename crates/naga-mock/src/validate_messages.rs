@@ -170,12 +170,11 @@ fn validate_tool_calls(i: usize, role: &str, calls: Option<&Value>) -> Result<bo
 /// Checks `tools` and `tool_choice` (a named function must be one of the tools).
 pub(crate) fn validate_tools(req: &Map<String, Value>) -> Result<(), Invalid> {
     let names = tool_names(req.get("tools"))?;
+    let expected = "none|auto|required or a function object";
     match req.get("tool_choice") {
         None | Some(Value::Null) => Ok(()),
-        Some(Value::String(s)) if s == "none" || s == "auto" => Ok(()),
-        Some(Value::String(s)) if s == "required" && !names.is_empty() => Ok(()),
-        Some(Value::String(s)) if s == "required" => {
-            Err("`tool_choice` `required` needs a non-empty `tools`".to_owned())
+        Some(Value::String(mode)) => {
+            check_choice_mode(mode, !names.is_empty(), "a non-empty `tools`", expected)
         }
         Some(Value::Object(choice)) => {
             let name = choice.get("function").and_then(|f| f.get("name")).and_then(Value::as_str);
@@ -187,9 +186,23 @@ pub(crate) fn validate_tools(req: &Map<String, Value>) -> Result<(), Invalid> {
                 None => Err("`tool_choice.function.name` must be a string".to_owned()),
             }
         }
-        Some(other) => Err(format!(
-            "`tool_choice` must be none|auto|required or a function object, got {other}"
-        )),
+        Some(other) => Err(format!("`tool_choice` must be {expected}, got {other}")),
+    }
+}
+
+/// A string `tool_choice`: `none` and `auto`, or `required` when there is a tool to call
+/// (`needs` names what is missing otherwise); anything else is not one of `expected`.
+pub(crate) fn check_choice_mode(
+    mode: &str,
+    can_call: bool,
+    needs: &str,
+    expected: &str,
+) -> Result<(), Invalid> {
+    match mode {
+        "none" | "auto" => Ok(()),
+        "required" if can_call => Ok(()),
+        "required" => Err(format!("`tool_choice` `required` needs {needs}")),
+        other => Err(format!("`tool_choice` must be {expected}, got {}", Value::from(other))),
     }
 }
 

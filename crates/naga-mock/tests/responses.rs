@@ -186,6 +186,10 @@ async fn invalid_bodies_name_the_field() {
             "`tool_choice` `required` needs at least one function tool",
         ),
         (
+            json!({"model": m, "input": "x", "tool_choice": "sometimes"}),
+            "`tool_choice` must be auto|none|required or {\"type\":\"function\",\"name\"}, got \"sometimes\"",
+        ),
+        (
             json!({"model": m, "input": "x", "messages": []}),
             "unknown field `messages`; the Responses request schema is strict",
         ),
