@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::answer::Answer;
+use crate::answer::{Answer, Usage};
 use crate::ordered::Json;
 use crate::tools::argument_fragments;
 
@@ -118,7 +118,7 @@ pub(crate) struct ResponseAnswer {
     created_at: u64,
     model: String,
     pub(crate) items: Vec<Item>,
-    usage: crate::answer::Usage,
+    usage: Usage,
     echo: Echo,
 }
 
@@ -164,25 +164,7 @@ impl ResponseAnswer {
 
     /// The Response object in the state `snapshot`.
     pub(crate) fn object(&self, snapshot: Snapshot) -> Json {
-        let (status, output, error) = match snapshot {
-            Snapshot::InProgress => ("in_progress", Vec::new(), Json::from(None::<&str>)),
-            Snapshot::Final => {
-                let status = if self.incomplete() { "incomplete" } else { "completed" };
-                (
-                    status,
-                    self.items.iter().map(|i| i.json(true)).collect(),
-                    Json::from(None::<&str>),
-                )
-            }
-            Snapshot::Failed { done_items } => {
-                let output = self.items.iter().take(done_items).map(|i| i.json(true)).collect();
-                let error = Json::object([
-                    ("code", "server_error".into()),
-                    ("message", FAILURE_MESSAGE.into()),
-                ]);
-                ("failed", output, error)
-            }
-        };
+        let (status, output, error) = self.state(snapshot);
         let last = snapshot == Snapshot::Final;
         let incomplete = (last && self.incomplete())
             .then(|| Json::object([("reason", "max_output_tokens".into())]));
@@ -192,19 +174,16 @@ impl ResponseAnswer {
             ("object", "response".into()),
             ("created_at", self.created_at.into()),
             ("status", status.into()),
-            (
-                "completed_at",
-                last.then_some(self.created_at + 1).map_or(Json::Value(Value::Null), Json::from),
-            ),
+            ("completed_at", last.then_some(self.created_at + 1).map_or(null(), Json::from)),
             ("error", error),
-            ("incomplete_details", incomplete.unwrap_or(Json::Value(Value::Null))),
+            ("incomplete_details", incomplete.unwrap_or_else(null)),
             ("instructions", e.instructions.clone().into()),
             ("max_output_tokens", e.max_output_tokens.clone().into()),
-            ("max_tool_calls", Value::Null.into()),
+            ("max_tool_calls", null()),
             ("model", self.model.as_str().into()),
             ("output", Json::Array(output)),
             ("parallel_tool_calls", e.parallel_tool_calls.clone().into()),
-            ("previous_response_id", Value::Null.into()),
+            ("previous_response_id", null()),
             (
                 "reasoning",
                 Json::object([
@@ -226,9 +205,26 @@ impl ResponseAnswer {
             ("tools", e.tools.clone().into()),
             ("top_p", e.top_p.clone().into()),
             ("truncation", e.truncation.clone().into()),
-            ("usage", if last { self.usage_json() } else { Value::Null.into() }),
+            ("usage", if last { self.usage_json() } else { null() }),
             ("metadata", Json::object([])),
         ])
+    }
+
+    /// The `status`, `output` and `error` of the object in the state `snapshot`.
+    fn state(&self, snapshot: Snapshot) -> (&'static str, Vec<Json>, Json) {
+        let whole = |items: usize| self.items.iter().take(items).map(|i| i.json(true)).collect();
+        match snapshot {
+            Snapshot::InProgress => ("in_progress", Vec::new(), null()),
+            Snapshot::Final if self.incomplete() => ("incomplete", whole(usize::MAX), null()),
+            Snapshot::Final => ("completed", whole(usize::MAX), null()),
+            Snapshot::Failed { done_items } => {
+                let error = Json::object([
+                    ("code", "server_error".into()),
+                    ("message", FAILURE_MESSAGE.into()),
+                ]);
+                ("failed", whole(done_items), error)
+            }
+        }
     }
 
     /// `{"input_tokens",..,"output_tokens_details":{"reasoning_tokens"},"total_tokens"}`.
@@ -242,6 +238,11 @@ impl ResponseAnswer {
             ("total_tokens", (u.prompt + u.completion).into()),
         ])
     }
+}
+
+/// JSON `null`.
+fn null() -> Json {
+    Json::Value(Value::Null)
 }
 
 /// The request fields a Response object repeats, with OpenAI's defaults for absent ones.

@@ -534,6 +534,17 @@ async fn stream_faults_apply_to_responses() {
     assert_eq!(line.len(), "data: ".len() + 100_000);
     let raw = post(&server, &body, &[("x-mock-malformed-after-events", "2")]).await.text();
     assert!(raw.contains("\n\ndata: {\"id\": not json\n\nevent: response.output_item.added\n"));
+    let reply = post(&server, &body, &[("x-mock-invalid-utf8-after-events", "3")]).await;
+    let bad = b"\n\ndata: {\"choices\":\"\xff\xfe naga-mock invalid utf-8\"}\n\nevent: response.content_part.added\n";
+    assert!(reply.body.windows(bad.len()).any(|w| w == bad));
+    let stalled = [("x-mock-stall-ms", "300"), ("x-mock-stall-after-events", "2")];
+    let started = std::time::Instant::now();
+    let raw = post(&server, &body, &stalled).await.text();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    assert_eq!(
+        parse_events(&raw).len(),
+        parse_events(&post(&server, &body, &[]).await.text()).len()
+    );
     let url = format!("{}/responses", server.base_url());
     let request =
         client().post(url).bearer_auth("k").json(&body).header("x-mock-drop-after-events", "3");
