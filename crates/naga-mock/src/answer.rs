@@ -16,13 +16,39 @@ use crate::tools::{ToolCall, tool_calls};
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     pub(crate) id: String,
+    /// The hash the ids are made of (the `id` is `chatcmpl-mock-` and its 16 hex digits).
+    pub(crate) hash: u64,
     pub(crate) created: u64,
     pub(crate) model: String,
     pub(crate) reasoning_chunks: Vec<String>,
     pub(crate) content_chunks: Option<Vec<String>>,
     pub(crate) tool_calls: Vec<ToolCall>,
     pub(crate) finish_reason: &'static str,
-    pub(crate) usage: Json,
+    pub(crate) usage: Usage,
+}
+
+/// The token counts of an answer (see the module docs for how they are counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Usage {
+    /// The words of the request's messages, 4 per message more.
+    pub(crate) prompt: usize,
+    /// Reasoning, content and tool-call tokens.
+    pub(crate) completion: usize,
+    /// The reasoning's share of `completion`.
+    pub(crate) reasoning: usize,
+}
+
+impl Usage {
+    /// The chat `usage` object.
+    pub(crate) fn chat_json(&self) -> Json {
+        Json::object([
+            ("prompt_tokens", self.prompt.into()),
+            ("completion_tokens", self.completion.into()),
+            ("total_tokens", (self.prompt + self.completion).into()),
+            ("prompt_tokens_details", Json::object([("cached_tokens", 0u64.into())])),
+            ("completion_tokens_details", Json::object([("image_tokens", 0u64.into())])),
+        ])
+    }
 }
 
 impl Answer {
@@ -53,8 +79,10 @@ pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> A
         (None, "tool_calls")
     };
     let usage = usage(req, reasoning.as_deref(), content.as_deref(), &calls);
+    let hash = seed ^ fnv1a(model.as_bytes());
     Answer {
-        id: format!("chatcmpl-mock-{:016x}", seed ^ fnv1a(model.as_bytes())),
+        id: format!("chatcmpl-mock-{hash:016x}"),
+        hash,
         created: 1_767_225_600 + seed % 86_400,
         model,
         reasoning_chunks: reasoning.map(|r| split_chunks(&r, None)).unwrap_or_default(),
@@ -76,17 +104,11 @@ fn usage(
     reasoning: Option<&str>,
     content: Option<&str>,
     calls: &[ToolCall],
-) -> Json {
-    let prompt = prompt_tokens(req);
+) -> Usage {
     let call_tokens: usize = calls.iter().map(|c| 1 + words(&c.arguments)).sum();
-    let completion = reasoning.map_or(0, words) + content.map_or(0, words) + call_tokens;
-    Json::object([
-        ("prompt_tokens", prompt.into()),
-        ("completion_tokens", completion.into()),
-        ("total_tokens", (prompt + completion).into()),
-        ("prompt_tokens_details", Json::object([("cached_tokens", 0u64.into())])),
-        ("completion_tokens_details", Json::object([("image_tokens", 0u64.into())])),
-    ])
+    let reasoning = reasoning.map_or(0, words);
+    let completion = reasoning + content.map_or(0, words) + call_tokens;
+    Usage { prompt: prompt_tokens(req), completion, reasoning }
 }
 
 fn prompt_tokens(req: &Map<String, Value>) -> usize {

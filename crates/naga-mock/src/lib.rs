@@ -24,6 +24,8 @@
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
 //!   otherwise), a body under the limit (413 with `connection: close` otherwise, default
 //!   4 MiB).
+//! * `POST /v1/responses`: the OpenAI Responses API, JSON, or SSE when `"stream": true`
+//!   (same headers and limits as chat). See [Responses](#responses) below.
 //! * `POST /v1/embeddings`: one unit vector per input item (same headers and limits as chat):
 //!   `input` a non-empty string, or a non-empty array (at most 2048) of non-empty strings,
 //!   of token ids, or of non-empty token id arrays; `dimensions` 1..=8192 (default 1536);
@@ -49,6 +51,9 @@
 //!   WAV file, its duration; a file that is not WAV, MP3, Ogg, FLAC, MP4 or WebM is
 //!   undecodable (400).
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
+//! * `GET /v1/startups`: public (an `Authorization` header is not even looked at); Naga
+//!   documents no schema, so the answer is an invented fixed list
+//!   `{"object":"list","data":[{"id","name","description","url","created"}]}`.
 //! * `/v1/account/*` (any accepted key stands for the provisioning key): `GET balance`
 //!   (`"125.50"`), `GET activity?days=1..=30` (a few requests a day, derived from the date),
 //!   `GET`/`POST keys` and `GET`/`PATCH`/`DELETE keys/{id}` on an in-memory key store that
@@ -74,7 +79,7 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `embeddings`, `moderations`, `images.generations`, `images.edits`,
+//! (`chat.completions`, `responses`, `embeddings`, `moderations`, `images.generations`, `images.edits`,
 //! `audio.speech`, `audio.transcriptions`, `audio.translations`) is a 400
 //! `invalid_request_error`.
 //!
@@ -108,6 +113,41 @@
 //!   `finish_reason`, the `choices: []` usage trailer when `stream_options.include_usage`, then
 //!   `data: [DONE]\n\n` (unless `x-mock-no-done`).
 //!
+//! # Responses
+//!
+//! Validation is strict, as Naga's schema is documented to be (400, the message names the
+//! field by its path, e.g. `` `input[1].call_id` is required ``): `model`; `input` a string
+//! or a non-empty array of `message` (`type` may be left out; role
+//! `user|assistant|system|developer`; content a string or `input_text`, `input_image`,
+//! `input_file`, `input_audio` parts, plus `output_text` and `refusal` on assistant
+//! messages), `function_call`, `function_call_output` (answering an earlier `function_call`
+//! of the same `input`) and `reasoning` items; `instructions`, `max_output_tokens` >= 1,
+//! `temperature` 0..=2, `top_p` 0..=1, `parallel_tool_calls`, `truncation` `auto|disabled`,
+//! `stream`, `reasoning.{effort,summary}`, `text.{format,verbosity}`, `tools` (function
+//! tools checked; `web_search`, `file_search`, `mcp` and the other documented types accepted
+//! and ignored), `tool_choice`. Any other field is a 400, except OpenAI's `store`,
+//! `metadata`, `include`, `user`, `service_tier`, `stream_options`, `top_logprobs`,
+//! `max_tool_calls`, `prompt_cache_key`, `safety_identifier`, `stop`, `logit_bias` and
+//! `background: false`, which are ignored; `previous_response_id` and `background: true`
+//! are a 400 (the gateway is stateless: replay the history in `input`).
+//!
+//! The answer is the chat answer to the equivalent chat request (`instructions` as a system
+//! message, items as messages, `text.format` as `response_format`, `reasoning.effort` as
+//! `reasoning_effort`, `max_output_tokens` as `max_completion_tokens`), so the same rules
+//! pick text, tool calls and reasoning, and count tokens. Output items: a `reasoning` item
+//! first (`rs_...`, one `summary_text`) when an effort other than `none` is asked for, then
+//! a `message` (`msg_...`, one `output_text` part) or `function_call`s (`fc_...`,
+//! `call_id` `call_...`). A text cut by `max_output_tokens` makes the response (and the
+//! message) `incomplete` with `incomplete_details.reason` `max_output_tokens`. Every
+//! top-level field is present, in OpenAI's order, with the request's values echoed.
+//!
+//! SSE: `event: <type>\n` + `data: <json>\n\n` per event, the JSON starting
+//! `{"type":<type>,"sequence_number":<n from 0>,...}`: `response.created`,
+//! `response.in_progress`, per item `response.output_item.added`, its part, delta and done
+//! events (`content_part`/`output_text`, `reasoning_summary_part`/`reasoning_summary_text`,
+//! `function_call_arguments`), `response.output_item.done`; then `response.completed` (or
+//! `response.incomplete`) carrying exactly the non-streaming body; then `data: [DONE]`.
+//!
 //! # Faults on demand
 //!
 //! Selected per request by header (so any client can trigger them), or for every request with
@@ -134,6 +174,13 @@
 //! | `x-mock-ignore-stream: 1` | answer a streaming request with the non-streaming JSON body (`application/json`) |
 //! | `x-mock-chunks: N` | split the content into N chunks (lengthening the text if needed) |
 //!
+//! On `/v1/responses` every header works the same, counting `event:`/`data:` events; the
+//! oversized event is the first `response.output_text.delta` (else the first delta), and
+//! `x-mock-error-after-events` sends `event: error` (`{"type":"error","sequence_number",
+//! "code":"server_error","message":"Upstream provider failed","param":null}`), then
+//! `event: response.failed` (status `failed`, the `error`, the items completed so far), then
+//! `data: [DONE]`, and closes.
+//!
 //! Fault answers (`x-mock-status`, `x-mock-fail-times`, `x-mock-html-error`) come before the
 //! auth and validation checks; every request, faulty or not, is recorded.
 
@@ -154,11 +201,17 @@ mod ordered;
 mod pattern;
 mod record;
 mod render;
+mod responses;
+mod responses_input;
+mod responses_object;
+mod responses_stream;
+mod responses_validate;
 mod schema_gen;
 mod seed;
 mod server;
 mod service;
 mod speech;
+mod startups;
 mod stream;
 mod tools;
 mod transcribe;

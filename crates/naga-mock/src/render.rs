@@ -40,7 +40,7 @@ pub(crate) fn completion_json(answer: &Answer) -> Json {
         ("created", answer.created.into()),
         ("model", answer.model.as_str().into()),
         ("choices", Json::Array(vec![choice])),
-        ("usage", answer.usage.clone()),
+        ("usage", answer.usage.chat_json()),
     ])
 }
 
@@ -71,7 +71,7 @@ pub(crate) fn chunk_list(answer: &Answer, include_usage: bool) -> Chunks {
         head: chunk_head(answer),
         deltas,
         finish_reason: answer.finish_reason.into(),
-        usage: include_usage.then(|| answer.usage.clone()),
+        usage: include_usage.then(|| answer.usage.chat_json()),
     }
 }
 

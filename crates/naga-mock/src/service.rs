@@ -24,9 +24,12 @@ use crate::models::{
 };
 use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
+use crate::responses::respond;
+use crate::responses_validate::validate_responses;
 use crate::seed::fnv1a;
 use crate::server::State;
 use crate::speech::{speech_body, validate_speech};
+use crate::startups::startups_body;
 use crate::stream::sse_response;
 use crate::transcribe::transcribe;
 use crate::validate::{Invalid, validate_chat};
@@ -34,6 +37,7 @@ use crate::validate::{Invalid, validate_chat};
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     Chat,
+    Responses,
     Embeddings,
     Moderations,
     Images,
@@ -42,6 +46,7 @@ enum Route {
     Transcriptions,
     Translations,
     Models,
+    Startups,
     Account(AccountRoute),
 }
 
@@ -50,6 +55,7 @@ impl Route {
     fn of(path: &str) -> Option<Route> {
         Some(match path {
             "/v1/chat/completions" => Route::Chat,
+            "/v1/responses" => Route::Responses,
             "/v1/embeddings" => Route::Embeddings,
             "/v1/moderations" => Route::Moderations,
             "/v1/images/generations" => Route::Images,
@@ -58,6 +64,7 @@ impl Route {
             "/v1/audio/transcriptions" => Route::Transcriptions,
             "/v1/audio/translations" => Route::Translations,
             "/v1/models" => Route::Models,
+            "/v1/startups" => Route::Startups,
             _ => Route::Account(AccountRoute::of(path)?),
         })
     }
@@ -65,7 +72,7 @@ impl Route {
     /// The methods it answers (`HEAD` too wherever `GET` is).
     fn methods(&self) -> &'static [Method] {
         match self {
-            Route::Models => &[Method::GET],
+            Route::Models | Route::Startups => &[Method::GET],
             Route::Account(account) => account.methods(),
             _ => &[Method::POST],
         }
@@ -129,13 +136,24 @@ async fn dispatch(
     if let Some(response) = injected_failure(state, &faults, path, &body).await {
         return response;
     }
-    if let Err(message) = check_auth(state, headers, *route == Route::Models) {
+    // `/startups` is public: a key, even a malformed one, is not looked at (§3.11).
+    if *route != Route::Startups
+        && let Err(message) = check_auth(state, headers, *route == Route::Models)
+    {
         return error_response(StatusCode::UNAUTHORIZED, &message);
     }
     let models = &state.options.models;
     match route {
         Route::Models => json_response(StatusCode::OK, models_body(models).into()),
+        Route::Startups => json_response(StatusCode::OK, startups_body().into()),
         Route::Chat => chat(models, headers, &body, faults),
+        Route::Responses => json_endpoint(
+            (models, headers, &body),
+            "responses",
+            validate_responses,
+            |req| req.get("model").and_then(Value::as_str).unwrap_or_default(),
+            |req| respond(req, faults),
+        ),
         Route::Embeddings => json_endpoint(
             (models, headers, &body),
             "embeddings",

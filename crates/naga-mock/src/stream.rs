@@ -1,6 +1,8 @@
-//! The SSE response: frames `data: <json>\n\n`, rendered one at a time as hyper asks for
-//! them; a producer task applies the mid-stream faults when any is set.
+//! The SSE response: frames rendered one at a time as hyper asks for them; a producer task
+//! applies the mid-stream faults when any is set. What the events are is up to an [`Events`]
+//! (chat chunks, Responses API events).
 
+use std::fmt::Debug;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -15,9 +17,26 @@ use crate::render::Chunks;
 
 type Tx = Sender<Result<Bytes, AbortError>>;
 
-/// A `text/event-stream` response carrying `chunks`, with `faults` applied.
-pub(crate) fn sse_response(chunks: Chunks, faults: Faults) -> Response<MockBody> {
-    let frames = Frames::new(chunks, &faults);
+/// The events of one streamed answer, each rendered when asked for.
+pub(crate) trait Events: Debug + Send {
+    /// How many events the answer has (the `[DONE]` frame follows the last).
+    fn len(&self) -> usize;
+
+    /// Appends the whole frame of event `i` to `out` (its `data:` JSON padded with spaces to
+    /// `pad_to` bytes when given, see [`data_line`]); nothing when `i >= len()`.
+    fn write_frame(&self, i: usize, pad_to: Option<usize>, out: &mut Vec<u8>);
+
+    /// The event `x-mock-oversized-event-bytes` pads.
+    fn padded_event(&self) -> usize;
+
+    /// The frames of a late failure (`x-mock-error-after-events`) after `sent` events, and
+    /// whether `[DONE]` follows them.
+    fn failure(&self, sent: usize) -> (Vec<u8>, bool);
+}
+
+/// A `text/event-stream` response carrying `events`, with `faults` applied.
+pub(crate) fn sse_response(events: impl Events + 'static, faults: Faults) -> Response<MockBody> {
+    let frames = Frames::new(Box::new(events), &faults);
     let body = if faults.has_mid_stream_fault() {
         let (tx, body) = MockBody::channel();
         tokio::spawn(produce(tx, frames, faults));
@@ -35,26 +54,36 @@ pub(crate) fn sse_response(chunks: Chunks, faults: Faults) -> Response<MockBody>
     response
 }
 
-/// The events of one answer, rendered on demand: every chunk, then `data: [DONE]` unless
-/// `x-mock-no-done`. The second event (the first content chunk) carries the
-/// `x-mock-oversized-event-bytes` padding.
+/// The frames of one answer, rendered on demand: every event, then `data: [DONE]` unless
+/// `x-mock-no-done`. The events' padded event carries the `x-mock-oversized-event-bytes`
+/// padding.
 #[derive(Debug)]
 pub(crate) struct Frames {
-    chunks: Chunks,
+    events: Box<dyn Events>,
     sent: usize,
     pad_to: Option<usize>,
     done: Option<Bytes>,
 }
 
 impl Frames {
-    fn new(chunks: Chunks, faults: &Faults) -> Self {
+    fn new(events: Box<dyn Events>, faults: &Faults) -> Self {
         let done = (!faults.no_done).then_some(Bytes::from_static(b"data: [DONE]\n\n"));
-        Frames { chunks, sent: 0, pad_to: faults.oversized_event_bytes, done }
+        Frames { events, sent: 0, pad_to: faults.oversized_event_bytes, done }
     }
 
-    /// How many chunks the answer has (the `[DONE]` frame follows the last).
+    /// How many events the answer has (the `[DONE]` frame follows the last).
     fn len(&self) -> usize {
-        self.chunks.len()
+        self.events.len()
+    }
+
+    /// The late-failure frames after the events sent so far, `[DONE]` included when the
+    /// events ask for it (and `x-mock-no-done` does not forbid it).
+    fn failure(&mut self) -> Bytes {
+        let (mut out, then_done) = self.events.failure(self.sent);
+        if let Some(done) = self.done.take().filter(|_| then_done) {
+            out.extend_from_slice(&done);
+        }
+        Bytes::from(out)
     }
 }
 
@@ -62,13 +91,14 @@ impl Iterator for Frames {
     type Item = Bytes;
 
     fn next(&mut self) -> Option<Bytes> {
-        if self.sent == self.chunks.len() {
+        if self.sent == self.events.len() {
             return self.done.take();
         }
-        let pad_to = if self.sent == 1 { self.pad_to } else { None };
-        let frame = chunk_frame(&self.chunks, self.sent, pad_to);
+        let pad_to = if self.sent == self.events.padded_event() { self.pad_to } else { None };
+        let mut out = Vec::with_capacity(320);
+        self.events.write_frame(self.sent, pad_to, &mut out);
         self.sent += 1;
-        Some(frame)
+        Some(Bytes::from(out))
     }
 }
 
@@ -76,7 +106,7 @@ impl Iterator for Frames {
 /// `[DONE]`, which counts as the event after the last chunk).
 async fn produce(tx: Tx, mut frames: Frames, faults: Faults) {
     for i in 0..=frames.len() {
-        if let Step::Stop = before_event(&tx, &faults, i).await {
+        if let Step::Stop = before_event(&tx, &mut frames, &faults, i).await {
             return;
         }
         let Some(bytes) = frames.next() else { return };
@@ -93,7 +123,7 @@ enum Step {
 }
 
 /// Applies the faults due after `sent` events.
-async fn before_event(tx: &Tx, faults: &Faults, sent: usize) -> Step {
+async fn before_event(tx: &Tx, frames: &mut Frames, faults: &Faults, sent: usize) -> Step {
     let due = |n: Option<usize>| n == Some(sent);
     if due(faults.drop_after_events) {
         flushed(tx).await;
@@ -109,9 +139,7 @@ async fn before_event(tx: &Tx, faults: &Faults, sent: usize) -> Step {
         }
     }
     if due(faults.error_after_events) {
-        let message = "naga-mock: emulated upstream provider failure";
-        let error = error_json(StatusCode::INTERNAL_SERVER_ERROR, message);
-        let _ = tx.send(Ok(frame(&error))).await;
+        let _ = tx.send(Ok(frames.failure())).await;
         return Step::Stop;
     }
     if due(faults.malformed_after_events) && send(tx, frame(b"{\"id\": not json")).await {
@@ -146,16 +174,48 @@ fn frame(data: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// `data: <chunk i>\n\n`, the JSON padded with trailing spaces (still valid JSON) to
-/// `pad_to` bytes when given.
-pub(crate) fn chunk_frame(chunks: &Chunks, i: usize, pad_to: Option<usize>) -> Bytes {
-    let mut out = Vec::with_capacity(320);
+/// Appends `data: <json>\n\n`, the JSON written by `write_json` and padded with trailing
+/// spaces (still valid JSON) to `pad_to` bytes when given.
+pub(crate) fn data_line(
+    out: &mut Vec<u8>,
+    pad_to: Option<usize>,
+    write_json: impl FnOnce(&mut Vec<u8>),
+) {
     out.extend_from_slice(b"data: ");
-    chunks.write(i, &mut out);
+    let start = out.len();
+    write_json(out);
     if let Some(target) = pad_to {
-        let missing = target.saturating_sub(out.len() - b"data: ".len());
+        let missing = target.saturating_sub(out.len() - start);
         out.resize(out.len() + missing, b' ');
     }
     out.extend_from_slice(b"\n\n");
+}
+
+/// `data: <chunk i>\n\n`, padded to `pad_to` bytes when given.
+pub(crate) fn chunk_frame(chunks: &Chunks, i: usize, pad_to: Option<usize>) -> Bytes {
+    let mut out = Vec::with_capacity(320);
+    chunks.write_frame(i, pad_to, &mut out);
     Bytes::from(out)
+}
+
+/// Chat chunks: `data: <chunk>\n\n` each; the first content chunk (after the role chunk) is
+/// the padded one; a late failure is one `{"error":{..}}` frame, then the connection closes.
+impl Events for Chunks {
+    fn len(&self) -> usize {
+        Chunks::len(self)
+    }
+
+    fn write_frame(&self, i: usize, pad_to: Option<usize>, out: &mut Vec<u8>) {
+        data_line(out, pad_to, |out| self.write(i, out));
+    }
+
+    fn padded_event(&self) -> usize {
+        1
+    }
+
+    fn failure(&self, _sent: usize) -> (Vec<u8>, bool) {
+        let message = "naga-mock: emulated upstream provider failure";
+        let error = error_json(StatusCode::INTERNAL_SERVER_ERROR, message);
+        (frame(&error).to_vec(), false)
+    }
 }

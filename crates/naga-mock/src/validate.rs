@@ -14,11 +14,7 @@ pub(crate) type Invalid = String;
 
 /// Checks a chat completion body; returns the request object when it is valid.
 pub(crate) fn validate_chat(body: &[u8]) -> Result<Map<String, Value>, Invalid> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|err| format!("request body is not valid JSON: {err}"))?;
-    let Value::Object(req) = value else {
-        return Err("request body must be a JSON object".to_owned());
-    };
+    let req = json_object_body(body)?;
     validate_model(&req)?;
     validate_messages(req.get("messages"))?;
     validate_sampling(&req)?;
@@ -29,6 +25,16 @@ pub(crate) fn validate_chat(body: &[u8]) -> Result<Map<String, Value>, Invalid> 
     validate_response_format(req.get("response_format"))?;
     validate_tools(&req)?;
     Ok(req)
+}
+
+/// The body as a JSON object.
+pub(crate) fn json_object_body(body: &[u8]) -> Result<Map<String, Value>, Invalid> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|err| format!("request body is not valid JSON: {err}"))?;
+    match value {
+        Value::Object(req) => Ok(req),
+        _ => Err("request body must be a JSON object".to_owned()),
+    }
 }
 
 /// `model`: a non-empty string.
@@ -58,7 +64,13 @@ fn validate_sampling(req: &Map<String, Value>) -> Result<(), Invalid> {
     }
 }
 
-fn check_range(req: &Map<String, Value>, field: &str, min: f64, max: f64) -> Result<(), Invalid> {
+/// `req[field]`: absent, null, or a number in `min..=max`.
+pub(crate) fn check_range(
+    req: &Map<String, Value>,
+    field: &str,
+    min: f64,
+    max: f64,
+) -> Result<(), Invalid> {
     match req.get(field) {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Number(n)) => match n.as_f64() {
@@ -70,7 +82,11 @@ fn check_range(req: &Map<String, Value>, field: &str, min: f64, max: f64) -> Res
 }
 
 fn validate_max_tokens(req: &Map<String, Value>) -> Result<(), Invalid> {
-    let field = "max_completion_tokens";
+    check_positive(req, "max_completion_tokens")
+}
+
+/// `req[field]`: absent, null, or an integer >= 1.
+pub(crate) fn check_positive(req: &Map<String, Value>, field: &str) -> Result<(), Invalid> {
     match req.get(field) {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Number(n)) if n.as_u64().is_some_and(|x| x >= 1) => Ok(()),
@@ -82,13 +98,35 @@ fn validate_max_tokens(req: &Map<String, Value>) -> Result<(), Invalid> {
 }
 
 fn validate_reasoning(req: &Map<String, Value>) -> Result<(), Invalid> {
-    match req.get("reasoning_effort") {
+    check_one_of("reasoning_effort", req.get("reasoning_effort"), &REASONING_EFFORTS)
+}
+
+/// `value` (the field at path `field`): absent, null, or one of the strings `allowed`.
+pub(crate) fn check_one_of(
+    field: &str,
+    value: Option<&Value>,
+    allowed: &[&str],
+) -> Result<(), Invalid> {
+    match value {
         None | Some(Value::Null) => Ok(()),
-        Some(Value::String(s)) if REASONING_EFFORTS.contains(&s.as_str()) => Ok(()),
-        Some(other) => Err(format!(
-            "`reasoning_effort` must be one of {}, got {other}",
-            REASONING_EFFORTS.join("|")
-        )),
+        Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(()),
+        Some(other) => Err(format!("`{field}` must be one of {}, got {other}", allowed.join("|"))),
+    }
+}
+
+/// `value` (the field at path `field`): absent, null, or a value of the kind `ok` accepts
+/// (`kind_name` says which, e.g. "a boolean").
+pub(crate) fn check_kind(
+    field: &str,
+    value: Option<&Value>,
+    ok: fn(&Value) -> bool,
+    kind_name: &str,
+) -> Result<(), Invalid> {
+    match value {
+        Some(v) if !v.is_null() && !ok(v) => {
+            Err(format!("`{field}` must be {kind_name}, got {}", kind(v)))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -98,11 +136,8 @@ fn validate_stream(req: &Map<String, Value>) -> Result<(), Invalid> {
         Some(Value::Bool(b)) => *b,
         Some(other) => return Err(format!("`stream` must be a boolean, got {}", kind(other))),
     };
-    for field in ["parallel_tool_calls"] {
-        if let Some(v) = req.get(field).filter(|v| !v.is_null() && !v.is_boolean()) {
-            return Err(format!("`{field}` must be a boolean, got {}", kind(v)));
-        }
-    }
+    let field = "parallel_tool_calls";
+    check_kind(field, req.get(field), Value::is_boolean, "a boolean")?;
     match req.get("stream_options") {
         None | Some(Value::Null) => Ok(()),
         Some(_) if !stream => {

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::{Invalid, kind};
+use crate::validate::{Invalid, check_one_of, kind};
 
 /// Naga documents `system|user|assistant|tool`; `developer` (OpenAI's newer name for
 /// `system`, sent by the OpenAI SDKs and many apps) is accepted like OpenAI does.
@@ -112,19 +112,22 @@ fn validate_part(i: usize, j: usize, part: &Value) -> Result<(), Invalid> {
 /// The documented values inside a part (§2.2): `image_url.detail` in `low|high|auto`;
 /// `input_audio.data` raw base64 (not a `data:` URL) and `input_audio.format` in `wav|mp3`.
 fn validate_part_options(at: &str, part: &Map<String, Value>) -> Result<(), Invalid> {
-    let field = |outer: &str, inner: &str| part.get(outer).and_then(|o| o.get(inner)).cloned();
-    let one_of = |name: &str, value: Option<Value>, allowed: &[&str]| match value {
-        None | Some(Value::Null) => Ok(()),
-        Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(()),
-        Some(other) => {
-            Err(format!("`{at}.{name}` must be one of {}, got {other}", allowed.join("|")))
-        }
-    };
-    one_of("image_url.detail", field("image_url", "detail"), &["low", "high", "auto"])?;
-    one_of("input_audio.format", field("input_audio", "format"), &["wav", "mp3"])?;
-    let data = field("input_audio", "data");
-    if data.as_ref().and_then(Value::as_str).is_some_and(|d| d.starts_with("data:")) {
-        return Err(format!("`{at}.input_audio.data` must be raw base64, not a data: URL"));
+    let field = |outer: &str, inner: &str| part.get(outer).and_then(|o| o.get(inner));
+    let detail = field("image_url", "detail");
+    check_one_of(&format!("{at}.image_url.detail"), detail, &IMAGE_DETAILS)?;
+    check_audio(&format!("{at}.input_audio"), part.get("input_audio"))
+}
+
+/// The documented `detail` values of an image part.
+pub(crate) const IMAGE_DETAILS: [&str; 3] = ["low", "high", "auto"];
+
+/// An `input_audio` object at path `at` (when it is one): `format` in `wav|mp3`, `data` raw
+/// base64 (not a `data:` URL).
+pub(crate) fn check_audio(at: &str, audio: Option<&Value>) -> Result<(), Invalid> {
+    let field = |name: &str| audio.and_then(|a| a.get(name));
+    check_one_of(&format!("{at}.format"), field("format"), &["wav", "mp3"])?;
+    if field("data").and_then(Value::as_str).is_some_and(|d| d.starts_with("data:")) {
+        return Err(format!("`{at}.data` must be raw base64, not a data: URL"));
     }
     Ok(())
 }
@@ -167,12 +170,11 @@ fn validate_tool_calls(i: usize, role: &str, calls: Option<&Value>) -> Result<bo
 /// Checks `tools` and `tool_choice` (a named function must be one of the tools).
 pub(crate) fn validate_tools(req: &Map<String, Value>) -> Result<(), Invalid> {
     let names = tool_names(req.get("tools"))?;
+    let expected = "none|auto|required or a function object";
     match req.get("tool_choice") {
         None | Some(Value::Null) => Ok(()),
-        Some(Value::String(s)) if s == "none" || s == "auto" => Ok(()),
-        Some(Value::String(s)) if s == "required" && !names.is_empty() => Ok(()),
-        Some(Value::String(s)) if s == "required" => {
-            Err("`tool_choice` `required` needs a non-empty `tools`".to_owned())
+        Some(Value::String(mode)) => {
+            check_choice_mode(mode, !names.is_empty(), "a non-empty `tools`", expected)
         }
         Some(Value::Object(choice)) => {
             let name = choice.get("function").and_then(|f| f.get("name")).and_then(Value::as_str);
@@ -184,9 +186,23 @@ pub(crate) fn validate_tools(req: &Map<String, Value>) -> Result<(), Invalid> {
                 None => Err("`tool_choice.function.name` must be a string".to_owned()),
             }
         }
-        Some(other) => Err(format!(
-            "`tool_choice` must be none|auto|required or a function object, got {other}"
-        )),
+        Some(other) => Err(format!("`tool_choice` must be {expected}, got {other}")),
+    }
+}
+
+/// A string `tool_choice`: `none` and `auto`, or `required` when there is a tool to call
+/// (`needs` names what is missing otherwise); anything else is not one of `expected`.
+pub(crate) fn check_choice_mode(
+    mode: &str,
+    can_call: bool,
+    needs: &str,
+    expected: &str,
+) -> Result<(), Invalid> {
+    match mode {
+        "none" | "auto" => Ok(()),
+        "required" if can_call => Ok(()),
+        "required" => Err(format!("`tool_choice` `required` needs {needs}")),
+        other => Err(format!("`tool_choice` must be {expected}, got {}", Value::from(other))),
     }
 }
 
@@ -219,7 +235,8 @@ fn tool_names(tools: Option<&Value>) -> Result<Vec<&str>, Invalid> {
     Ok(names)
 }
 
-fn valid_function_name(name: &str) -> bool {
+/// Whether `name` matches `^[a-zA-Z0-9_-]{1,64}$`.
+pub(crate) fn valid_function_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

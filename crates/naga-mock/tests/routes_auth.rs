@@ -221,3 +221,32 @@ fn drop_cuts_stalled_requests_quickly() {
     assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
     assert!(client_thread.join().unwrap(), "the stalled request should fail, not succeed");
 }
+
+#[tokio::test]
+async fn startups_are_public_and_fixed() {
+    let server = MockServer::builder().required_api_key("ng-right").start().await.unwrap();
+    let url = format!("{}/startups", server.base_url());
+    let plain = send(client().get(&url)).await.unwrap();
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.headers["content-type"], "application/json");
+    let head = r#"{"object":"list","data":[{"id":"startup-naga-mock-1","name":"Tōkyō Tower Labs","description":"Emulated entry: an assistant for city guides (naga-mock).","url":"https://example.com/tokyo-tower-labs","created":1735689600},"#;
+    assert!(plain.text().starts_with(head), "{}", plain.text());
+    let data = plain.json()["data"].as_array().unwrap().clone();
+    assert_eq!(data.len(), 3);
+    for entry in &data {
+        let keys: Vec<&str> = entry.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["created", "description", "id", "name", "url"]);
+    }
+    // A key is not looked at: a wrong or malformed one changes nothing.
+    for auth in ["Bearer ng-wrong", "Basic abc", "Bearer"] {
+        let reply = send(client().get(&url).header("authorization", auth)).await.unwrap();
+        assert_eq!((reply.status.as_u16(), &reply.body), (200, &plain.body), "{auth}");
+    }
+    let head = send(client().head(&url)).await.unwrap();
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let reply = send(client().post(&url).body("{}")).await.unwrap();
+    reply.error(405, "method_not_allowed");
+    assert_eq!(reply.headers["allow"], "GET");
+    assert_eq!(server.request_count("/v1/startups"), 6);
+}
