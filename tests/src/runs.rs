@@ -3,10 +3,10 @@
 use naga_mock::MockServer;
 
 use crate::setup::Setup;
-use naga_protocol::Operation;
+use naga_protocol::{Operation, StreamingOperation};
 
 use crate::failure::Failure;
-use crate::transport::{Async, Blocking, SETTLE, Sender, Transport};
+use crate::transport::{Async, Blocking, SETTLE, Sender, StreamedItems, Transport};
 
 /// The path the emulator records chat requests under.
 pub const CHAT_PATH: &str = "/v1/chat/completions";
@@ -84,16 +84,46 @@ pub fn send_both<O: Operation>(
     case: &str,
     op: &O,
 ) -> Runs<Result<O::Output, Failure>> {
+    on_both(server, path, setup, case, |b| b.send(op), |a| a.send(op))
+}
+
+/// Streams `op` through a blocking then an async client, every item read; `requests`
+/// counts what `server` received on `path`.
+pub fn stream_both<O: StreamingOperation>(
+    server: &MockServer,
+    path: &str,
+    setup: &Setup,
+    case: &str,
+    op: &O,
+) -> Runs<Result<StreamedItems<O>, Failure>>
+where
+    O::Decoder: Unpin,
+{
+    on_both(server, path, setup, case, |b| b.stream_all(op), |a| a.stream_all(op))
+}
+
+/// Runs `on_blocking` and `on_async` on clients built as [`both`] builds them, counting the
+/// requests `server` received on `path` during each.
+fn on_both<T>(
+    server: &MockServer,
+    path: &str,
+    setup: &Setup,
+    case: &str,
+    on_blocking: impl FnOnce(&Blocking) -> T,
+    on_async: impl FnOnce(&Async) -> T,
+) -> Runs<T> {
     let blocking = Blocking::new(&keyed(setup, case, "blocking"));
     let asynchronous = Async::new(&keyed(setup, case, "async"));
-    let send = |name: &'static str, sender: &dyn Fn() -> Result<O::Output, Failure>| {
+    let counted = |name: &'static str, call: &mut dyn FnMut() -> T| {
         let before = server.request_count(path);
-        let outcome = sender();
+        let outcome = call();
         std::thread::sleep(SETTLE);
         Run { transport: name, outcome, requests: server.request_count(path) - before }
     };
-    let first = send("blocking", &|| blocking.send(op));
-    let second = send("async", &|| asynchronous.send(op));
+    let mut on_blocking = Some(on_blocking);
+    let mut on_async = Some(on_async);
+    let first = counted("blocking", &mut || (on_blocking.take().expect("called once"))(&blocking));
+    let second = counted("async", &mut || (on_async.take().expect("called once"))(&asynchronous));
     Runs { runs: [first, second] }
 }
 

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use naga_protocol::{ChatCompletion, ChatRequest, Operation};
+use naga_protocol::{ChatCompletion, ChatRequest, Operation, StreamDecoder, StreamingOperation};
 
 use crate::failure::{Failure, TransportError};
 use crate::outcome::{Items, MAX_ITEMS, Outcome};
@@ -22,22 +22,51 @@ pub trait Transport {
     fn stream_items(&self, request: &ChatRequest) -> Items;
 }
 
-/// Any operation through one transport's generic `send` (static dispatch, so it cannot sit
-/// on [`Transport`]).
+/// Any operation through one transport's generic `send` and `stream` (static dispatch, so
+/// it cannot sit on [`Transport`]).
 pub trait Sender {
     /// `Client::send(op)`, its error classified.
     fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Failure>;
+
+    /// `Client::stream(op)`: the failure to open it, or every item read (errors included,
+    /// at most 10,000) to the end.
+    fn stream_all<O: StreamingOperation>(&self, op: &O) -> Result<StreamedItems<O>, Failure>
+    where
+        O::Decoder: Unpin;
 }
+
+/// Every item of one stream of `O`, errors classified.
+pub type StreamedItems<O> =
+    Vec<Result<<<O as StreamingOperation>::Decoder as StreamDecoder>::Item, Failure>>;
 
 impl Sender for Blocking {
     fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Failure> {
         self.client.send(op).map_err(|err| Failure::of(&err))
+    }
+
+    fn stream_all<O: StreamingOperation>(&self, op: &O) -> Result<StreamedItems<O>, Failure>
+    where
+        O::Decoder: Unpin,
+    {
+        let stream = self.client.stream(op).map_err(|err| Failure::of(&err))?;
+        Ok(stream.take(MAX_ITEMS).map(|item| item.map_err(|e| Failure::of(&e))).collect())
     }
 }
 
 impl Sender for Async {
     fn send<O: Operation>(&self, op: &O) -> Result<O::Output, Failure> {
         self.runtime.block_on(self.client.send(op)).map_err(|err| Failure::of(&err))
+    }
+
+    fn stream_all<O: StreamingOperation>(&self, op: &O) -> Result<StreamedItems<O>, Failure>
+    where
+        O::Decoder: Unpin,
+    {
+        self.runtime.block_on(async {
+            let stream = self.client.stream(op).await.map_err(|err| Failure::of(&err))?;
+            let read = stream.take(MAX_ITEMS).map(|item| item.map_err(|e| Failure::of(&e)));
+            Ok(read.collect().await)
+        })
     }
 }
 
