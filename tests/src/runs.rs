@@ -114,17 +114,22 @@ fn on_both<T>(
 ) -> Runs<T> {
     let blocking = Blocking::new(&keyed(setup, case, "blocking"));
     let asynchronous = Async::new(&keyed(setup, case, "async"));
-    let counted = |name: &'static str, call: &mut dyn FnMut() -> T| {
-        let before = server.request_count(path);
-        let outcome = call();
-        std::thread::sleep(SETTLE);
-        Run { transport: name, outcome, requests: server.request_count(path) - before }
-    };
-    let mut on_blocking = Some(on_blocking);
-    let mut on_async = Some(on_async);
-    let first = counted("blocking", &mut || (on_blocking.take().expect("called once"))(&blocking));
-    let second = counted("async", &mut || (on_async.take().expect("called once"))(&asynchronous));
+    let first = counted(server, path, "blocking", || on_blocking(&blocking));
+    let second = counted(server, path, "async", || on_async(&asynchronous));
     Runs { runs: [first, second] }
+}
+
+/// Runs `call`, counting the requests `server` received on `path` meanwhile.
+fn counted<T>(
+    server: &MockServer,
+    path: &str,
+    name: &'static str,
+    call: impl FnOnce() -> T,
+) -> Run<T> {
+    let before = server.request_count(path);
+    let outcome = call();
+    std::thread::sleep(SETTLE);
+    Run { transport: name, outcome, requests: server.request_count(path) - before }
 }
 
 fn keyed(setup: &Setup, case: &str, transport: &str) -> Setup {

@@ -2,6 +2,8 @@
 //! up to the same answer, tools, reasoning, structured output, in-stream errors and faults,
 //! requests counted.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
 use naga_conformance::{Failure, Setup, StreamedItems, send_both, stream_both};
 use naga_mock::MockServer;
 use naga_protocol::{

@@ -244,8 +244,8 @@ mod tests {
     use http::{HeaderMap, StatusCode};
 
     use crate::{
-        ApiErrorKind, ChatAccumulator, ChatCompletionChunk, GiveUpReason, Outcome, TimeoutKind,
-        parse_api_error,
+        ApiErrorKind, ChatAccumulator, ChatCompletionChunk, GiveUpReason, Outcome,
+        ResponseAccumulator, ResponseEvent, TimeoutKind, parse_api_error,
     };
 
     /// Stands in for a transport's client, which the docs link to.
@@ -328,5 +328,20 @@ mod tests {
         assert_eq!(failure.to_string(), "I/O error: cut");
         assert_eq!(failure.source().unwrap().to_string(), "I/O error: cut");
         assert_eq!(failure.partial.text(), Some("Hel"));
+    }
+
+    #[test]
+    fn a_partial_response_shows_its_error_and_keeps_the_events() {
+        let mut accumulator = ResponseAccumulator::new();
+        for event in [
+            r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"m","role":"assistant","content":[]}}"#,
+            r#"{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"Hel"}"#,
+        ] {
+            accumulator.push(&ResponseEvent::from_json(event).unwrap());
+        }
+        let failure = PartialResponse::new(Error::Io("cut".into()), accumulator);
+        assert_eq!(failure.to_string(), "I/O error: cut");
+        assert_eq!(failure.source().unwrap().to_string(), "I/O error: cut");
+        assert_eq!(failure.partial.output_text(), "Hel");
     }
 }
