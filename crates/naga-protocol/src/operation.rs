@@ -263,6 +263,72 @@ macro_rules! json_post_operation {
 
 pub(crate) use json_post_operation;
 
+/// For an SSE stream decoder `$decoder` (with inherent `new`, `with_max_event_size`, `feed`,
+/// `feed_bytes`, `finish`, `is_done`, and the fields its Debug shows): implements `Debug`,
+/// `Default`, [`StreamDecoder`] yielding `$item` from `$next`, and [`StreamingOperation`]
+/// for `$request`.
+macro_rules! sse_stream_decoder {
+    ($decoder:ident => $item:ty, $next:ident, $request:ty) => {
+        impl std::fmt::Debug for $decoder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($decoder))
+                    .field("parser", &self.parser)
+                    .field("events", &self.events)
+                    .field("done", &self.done)
+                    .field("terminal", &self.terminal)
+                    .field("finished", &self.finished)
+                    .field("cut", &self.cut)
+                    .field("body", &self.body)
+                    .finish()
+            }
+        }
+
+        impl Default for $decoder {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl $crate::operation::StreamDecoder for $decoder {
+            type Item = $item;
+
+            fn feed(&mut self, bytes: &[u8]) {
+                $decoder::feed(self, bytes);
+            }
+
+            fn feed_bytes(&mut self, bytes: bytes::Bytes) {
+                $decoder::feed_bytes(self, bytes);
+            }
+
+            fn next_item(&mut self) -> Option<Result<$item, $crate::error::Error>> {
+                self.$next()
+            }
+
+            fn finish(&mut self) {
+                $decoder::finish(self);
+            }
+
+            fn is_done(&self) -> bool {
+                $decoder::is_done(self)
+            }
+        }
+
+        impl $crate::operation::StreamingOperation for $request {
+            type Decoder = $decoder;
+
+            fn decoder(&self) -> $decoder {
+                $decoder::new()
+            }
+
+            fn decoder_with_max_event_size(&self, limit: usize) -> $decoder {
+                $decoder::with_max_event_size(limit)
+            }
+        }
+    };
+}
+
+pub(crate) use sse_stream_decoder;
+
 /// Rejects an empty (or blank) model id.
 pub(crate) fn check_model(model: &str) -> Result<(), Error> {
     if model.trim().is_empty() {

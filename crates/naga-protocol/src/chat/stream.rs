@@ -1,16 +1,13 @@
 //! `ChatStream`: server-sent events of a streamed chat completion -> chunks.
 
-use std::fmt;
-
 use bytes::Bytes;
 use http::HeaderMap;
 
 use super::chunk::ChatCompletionChunk;
 use super::fast;
-use super::request::ChatRequest;
 use super::response::FinishReason;
 use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
-use crate::operation::{StreamDecoder, StreamingOperation};
+use crate::operation::sse_stream_decoder;
 use crate::sse::SseParser;
 use crate::sse::document::{BodyKind, BodySniffer};
 
@@ -190,61 +187,7 @@ impl ChatStream {
     }
 }
 
-impl fmt::Debug for ChatStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChatStream")
-            .field("parser", &self.parser)
-            .field("events", &self.events)
-            .field("done", &self.done)
-            .field("terminal", &self.terminal)
-            .field("finished", &self.finished)
-            .field("cut", &self.cut)
-            .field("body", &self.body)
-            .finish()
-    }
-}
-
-impl Default for ChatStream {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl StreamDecoder for ChatStream {
-    type Item = ChatCompletionChunk;
-
-    fn feed(&mut self, bytes: &[u8]) {
-        ChatStream::feed(self, bytes);
-    }
-
-    fn feed_bytes(&mut self, bytes: Bytes) {
-        ChatStream::feed_bytes(self, bytes);
-    }
-
-    fn next_item(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        self.next_chunk()
-    }
-
-    fn finish(&mut self) {
-        ChatStream::finish(self);
-    }
-
-    fn is_done(&self) -> bool {
-        ChatStream::is_done(self)
-    }
-}
-
-impl StreamingOperation for ChatRequest {
-    type Decoder = ChatStream;
-
-    fn decoder(&self) -> ChatStream {
-        ChatStream::new()
-    }
-
-    fn decoder_with_max_event_size(&self, limit: usize) -> ChatStream {
-        ChatStream::with_max_event_size(limit)
-    }
-}
+sse_stream_decoder!(ChatStream => ChatCompletionChunk, next_chunk, super::request::ChatRequest);
 
 /// Tells `[DONE]` and empty data from JSON text; a frame opening with `{` (all real ones)
 /// needs no trim.

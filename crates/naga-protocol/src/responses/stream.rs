@@ -1,15 +1,12 @@
 //! `ResponseStream`: server-sent events of a streamed response -> [`ResponseEvent`]s.
 
-use std::fmt;
-
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::event::{ResponseEvent, Snapshot};
 use super::object::{ResponseObject, ResponseStatus};
-use super::request::ResponsesRequest;
 use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
-use crate::operation::{StreamDecoder, StreamingOperation};
+use crate::operation::sse_stream_decoder;
 use crate::sse::SseParser;
 use crate::sse::document::{BodyKind, BodySniffer};
 
@@ -172,61 +169,7 @@ impl ResponseStream {
     }
 }
 
-impl fmt::Debug for ResponseStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseStream")
-            .field("parser", &self.parser)
-            .field("events", &self.events)
-            .field("done", &self.done)
-            .field("terminal", &self.terminal)
-            .field("finished", &self.finished)
-            .field("cut", &self.cut)
-            .field("body", &self.body)
-            .finish()
-    }
-}
-
-impl Default for ResponseStream {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl StreamDecoder for ResponseStream {
-    type Item = ResponseEvent;
-
-    fn feed(&mut self, bytes: &[u8]) {
-        ResponseStream::feed(self, bytes);
-    }
-
-    fn feed_bytes(&mut self, bytes: Bytes) {
-        ResponseStream::feed_bytes(self, bytes);
-    }
-
-    fn next_item(&mut self) -> Option<Result<ResponseEvent, Error>> {
-        self.next_event()
-    }
-
-    fn finish(&mut self) {
-        ResponseStream::finish(self);
-    }
-
-    fn is_done(&self) -> bool {
-        ResponseStream::is_done(self)
-    }
-}
-
-impl StreamingOperation for ResponsesRequest {
-    type Decoder = ResponseStream;
-
-    fn decoder(&self) -> ResponseStream {
-        ResponseStream::new()
-    }
-
-    fn decoder_with_max_event_size(&self, limit: usize) -> ResponseStream {
-        ResponseStream::with_max_event_size(limit)
-    }
-}
+sse_stream_decoder!(ResponseStream => ResponseEvent, next_event, super::request::ResponsesRequest);
 
 /// One event's data: the event, or the error it reports, or a decode error. The SSE event
 /// name stands in for a missing `type`.
