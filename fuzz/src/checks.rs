@@ -17,6 +17,7 @@ use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, CreateKey,
     EmbeddingRequest, Error, ErrorResponse, GetActivity, GetBalance, ImageGenerationRequest,
     ListKeys, ListModels, MAX_SNIPPET_BYTES, ModelList, ModerationRequest, ModerationResponse,
+    ResponseAccumulator, ResponseEvent, ResponseObject, ResponseStream, ResponsesRequest,
     SseParser, StreamError, decode_json, parse_api_error, parse_response,
 };
 
@@ -230,6 +231,58 @@ pub fn chat_stream(data: &[u8]) {
     for item in &whole.items {
         check_error(item.as_ref().err(), data.len());
     }
+    response_stream(&input, data.len());
+}
+
+/// Every item of a [`ResponseStream`] fed `chunks`, and `events_seen()` at the end.
+fn run_responses(limit: usize, chunks: &[&[u8]]) -> (Vec<Result<ResponseEvent, Error>>, usize) {
+    let mut stream = ResponseStream::with_max_event_size(limit);
+    let mut items = Vec::new();
+    for chunk in chunks {
+        stream.feed(chunk);
+        items.extend(std::iter::from_fn(|| stream.next_event()));
+    }
+    stream.finish();
+    items.extend(std::iter::from_fn(|| stream.next_event()));
+    assert!(stream.is_done(), "a finished, drained response stream is done");
+    stream.feed(b"data: {}\n\n");
+    assert!(stream.next_event().is_none(), "nothing after the end");
+    (items, stream.events_seen())
+}
+
+/// The `chat_stream` properties for [`ResponseStream`] on the same input: split feeding
+/// equals whole feeding, at most one end (truncation or API error), last; adding up the
+/// events never panics and equals pushing them up to the first error.
+fn response_stream(input: &StreamInput<'_>, input_len: usize) {
+    let (whole, events) = run_responses(input.limit, &[input.body]);
+    assert_eq!(
+        whole,
+        run_responses(input.limit, &input.chunks()).0,
+        "split feeding changed the events"
+    );
+    let is_end = |item: &Result<_, Error>| match item {
+        Err(Error::Stream(StreamError::Truncated { .. })) => true,
+        Err(Error::Api(api)) => api.status.is_none(),
+        _ => false,
+    };
+    let ends = whole.iter().filter(|item| is_end(item)).count();
+    assert!(ends <= 1, "{ends} ends of a response stream");
+    if ends == 1 {
+        assert!(whole.last().is_some_and(is_end), "an end that is not last");
+    }
+    if let Some(Err(Error::Stream(StreamError::Truncated { events: seen }))) = whole.last() {
+        assert_eq!(*seen, events, "truncation counts the events seen");
+    }
+    let added = match ResponseAccumulator::accumulate(whole.iter().cloned()) {
+        Ok(response) => response,
+        Err(partial) => *partial.partial,
+    };
+    let mut pushed = ResponseAccumulator::new();
+    whole.iter().map_while(|item| item.as_ref().ok()).for_each(|event| pushed.push(event));
+    assert_eq!(added, pushed.finish(), "accumulate differs from push");
+    for item in &whole {
+        check_error(item.as_ref().err(), input_len);
+    }
 }
 
 /// Target `chunk_json`: on one frame's text, `ChatCompletionChunk::from_json` (its fast path,
@@ -367,6 +420,15 @@ pub fn response(data: &[u8]) {
         assert_eq!(format!("{:?}", created.key), "Some(PlaintextKey(***))");
     }
     check_error(created.as_ref().err(), body.len());
+    let answer = parse_response::<ResponsesRequest>(status, &headers, body);
+    if let Ok(answer) = &answer {
+        // A parsed response (or events added up) re-encodes to itself.
+        let text = serde_json::to_vec(answer).unwrap_or_default();
+        let again = decode_json::<ResponseObject>("response", &text);
+        assert_eq!(again.as_ref(), Ok(answer), "a parsed response re-encodes to itself");
+        let _ = (answer.output_text(), answer.reasoning_summary(), answer.refusal());
+    }
+    check_error(answer.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

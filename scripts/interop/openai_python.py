@@ -540,6 +540,97 @@ def _():
         expect("is not a PNG" in str(err), err)
 
 
+class Place(BaseModel):
+    city: str
+    country: str
+
+
+@check("responses.create: text, instructions, usage")
+def _():
+    r = client().responses.create(model=MODEL, input="Say hello", instructions="Be terse.")
+    expect(r.object == "response" and r.status == "completed", r)
+    expect(r.output_text.startswith("[naga-mock]"), r.output_text)
+    expect(r.usage.total_tokens == r.usage.input_tokens + r.usage.output_tokens, r.usage)
+
+
+@check("responses.stream: events, deltas, final response equal to the JSON answer")
+def _():
+    kinds, deltas = [], []
+    with client().responses.stream(model=MODEL, input="Say hello") as stream:
+        for event in stream:
+            kinds.append(event.type)
+            if event.type == "response.output_text.delta":
+                deltas.append(event.delta)
+        final = stream.get_final_response()
+    expect(kinds[0] == "response.created" and kinds[-1] == "response.completed", kinds)
+    expect("".join(deltas) == final.output_text, (deltas, final.output_text))
+    whole = client().responses.create(model=MODEL, input="Say hello")
+    # The stream helper's final response is a ParsedResponse (`parsed: None` on text parts).
+    same = ("id", "status", "output_text", "usage", "created_at", "completed_at", "model")
+    for field in same:
+        expect(getattr(whole, field) == getattr(final, field), f"{field} differs")
+
+
+@check("responses.create(stream=True): raw events and sequence numbers")
+def _():
+    events = list(client().responses.create(model=MODEL, input="Say hello", stream=True))
+    numbers = [event.sequence_number for event in events]
+    expect(numbers == list(range(len(events))), numbers)
+
+
+@check("responses: function tool, call, function_call_output, answer")
+def _():
+    tool = {"type": "function", "name": "get_weather", "description": "Weather for a city",
+            "parameters": Weather.model_json_schema()}
+    first = client().responses.create(
+        model=MODEL, input="Weather in Paris?", tools=[tool], tool_choice="required")
+    calls = [item for item in first.output if item.type == "function_call"]
+    expect(len(calls) == 1 and calls[0].name == "get_weather", first.output)
+    Weather.model_validate_json(calls[0].arguments)
+    history = [{"role": "user", "content": "Weather in Paris?"}] + [
+        item.model_dump(exclude_none=True) for item in first.output]
+    history.append({"type": "function_call_output", "call_id": calls[0].call_id,
+                    "output": json.dumps({"temp": 21})})
+    second = client().responses.create(model=MODEL, input=history, tools=[tool])
+    expect(second.output_text, second.output)
+
+
+@check("responses.parse: structured output into a pydantic model")
+def _():
+    r = client().responses.parse(model=MODEL, input="Where is the Charles Bridge?", text_format=Place)
+    expect(isinstance(r.output_parsed, Place) and r.output_parsed.city, r.output_parsed)
+
+
+@check("responses: reasoning summary first, reasoning tokens counted")
+def _():
+    r = client().responses.create(
+        model=MODEL, input="Why is the sky blue?", reasoning={"effort": "high", "summary": "auto"})
+    expect(r.output[0].type == "reasoning" and r.output[0].summary, r.output)
+    expect(r.usage.output_tokens_details.reasoning_tokens > 0, r.usage)
+
+
+@check("responses: invalid requests are 400 BadRequestError")
+def _():
+    for kw in ({"temperature": 3}, {"previous_response_id": "resp_1"}):
+        try:
+            client().responses.create(model=MODEL, input="x", **kw)
+            raise AssertionError(f"{kw} accepted")
+        except openai.BadRequestError:
+            pass
+
+
+@check("responses: an in-stream failure is an `error` then a `response.failed` event")
+def _():
+    # openai-python raises only for frames with a top-level `error` key; the Responses API's
+    # late failure comes as typed events instead, which it yields.
+    c = client(default_headers={"x-mock-error-after-events": "4"})
+    events = list(c.responses.create(model=MODEL, input="Tell me a story", stream=True))
+    kinds = [event.type for event in events]
+    expect(kinds[-2:] == ["error", "response.failed"], kinds)
+    expect(events[-2].message == "Upstream provider failed", events[-2])
+    expect(events[-1].response.error.code == "server_error", events[-1].response.error)
+
+
 if __name__ == "__main__":
     print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
     sys.exit(len(FAILURES))
