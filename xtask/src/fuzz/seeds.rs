@@ -107,8 +107,27 @@ fn stream_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     seeds.extend(
         handmade.into_iter().map(|(name, body)| (name.to_owned(), header(0, &[], body.to_owned()))),
     );
+    for (name, body) in RESPONSE_STREAMS {
+        seeds.push((format!("{name}-whole"), header(0, &[], body.to_owned())));
+        seeds.push((
+            format!("{name}-crlf-split"),
+            header(3, &[1, 13, 200], body.replace('\n', "\r\n")),
+        ));
+    }
     seeds
 }
+
+/// Recorded-shape Responses API streams (the protocol crate's test data).
+const RESPONSE_STREAMS: [(&str, &str); 2] = [
+    (
+        "responses-text",
+        include_str!("../../../crates/naga-protocol/tests/data/responses-openai-text.sse"),
+    ),
+    (
+        "responses-tool-reasoning",
+        include_str!("../../../crates/naga-protocol/tests/data/responses-tool-reasoning.sse"),
+    ),
+];
 
 /// One frame each: every kept fixture line, and hand-made frames with escapes, unknown
 /// keys, repeated keys and numbers the fast path leaves to serde.
@@ -199,8 +218,15 @@ fn response_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     seeds.push(("images".to_owned(), response(200, "", IMAGES)));
     seeds.push(("account-activity".to_owned(), response(200, "", ACTIVITY)));
     seeds.push(("account-created-key".to_owned(), response(200, "", CREATED_KEY)));
+    seeds.push(("responses-object".to_owned(), response(200, "", RESPONSE_OBJECT)));
+    for (name, body) in RESPONSE_STREAMS {
+        seeds.push((name.to_owned(), response(200, "", body)));
+    }
     seeds
 }
+
+/// A `POST /v1/responses` answer: reasoning, a function call and a message with a citation.
+const RESPONSE_OBJECT: &str = r#"{"id":"resp_1","object":"response","created_at":1,"status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"model":"o4-mini","output":[{"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Think."}],"encrypted_content":"gAAA"},{"type":"function_call","id":"fc_1","call_id":"call_1","name":"f","arguments":"{\"a\":1}","status":"completed"},{"type":"message","id":"msg_1","role":"assistant","status":"incomplete","content":[{"type":"output_text","text":"Paris","annotations":[{"type":"url_citation","url":"https://x","start_index":0,"end_index":5}],"logprobs":[]},{"type":"refusal","refusal":"no"}]},{"type":"web_search_call","id":"ws_1"}],"usage":{"input_tokens":5,"input_tokens_details":{"cached_tokens":0},"output_tokens":3,"output_tokens_details":{"reasoning_tokens":1},"total_tokens":8}}"#;
 
 /// A `POST /v1/embeddings` answer with float vectors.
 const EMBEDDINGS: &str = r#"{"object":"list","model":"text-embedding-3-small","data":[{"object":"embedding","index":0,"embedding":[0.12,-0.03,0.41]},{"object":"embedding","index":1,"embedding":[1e-3,2.5,-7]}],"usage":{"prompt_tokens":12,"total_tokens":12}}"#;
