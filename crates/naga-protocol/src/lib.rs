@@ -33,7 +33,7 @@
 //!
 //! Every endpoint is one type implementing [`Operation`] (its method, path, body, key and
 //! answer), so a transport needs one generic `send` and one generic `stream`:
-//! [`ChatRequest`] and [`ResponsesRequest`] (also [`StreamingOperation`]s), [`ListModels`], [`EmbeddingRequest`],
+//! [`ChatRequest`] and [`ResponsesRequest`] (also [`StreamingOperation`]s), [`ListModels`], [`ListStartups`], [`EmbeddingRequest`],
 //! [`ModerationRequest`], [`ImageGenerationRequest`], [`ImageEditRequest`] and
 //! [`TranscriptionRequest`] (multipart forms), [`SpeechRequest`] (audio bytes, whole or
 //! streamed), and, with the provisioning key, [`GetBalance`], [`GetActivity`], [`ListKeys`],
@@ -93,7 +93,7 @@ pub use images::{
     GeneratedImage, ImageGenerationRequest, ImageResponseFormat, ImageUsage, ImagesResponse,
     MAX_IMAGE_PROMPT_CHARS,
 };
-pub use models::{ListModels, Model, ModelArchitecture, ModelList, ModelPricing};
+pub use models::{ListModels, ListStartups, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use moderations::{
     ModerationImage, ModerationInput, ModerationPart, ModerationRequest, ModerationResponse,
     ModerationResult,

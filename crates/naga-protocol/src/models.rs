@@ -44,6 +44,41 @@ impl Operation for ListModels {
     const NAME: &'static str = "model list";
 }
 
+/// Public metadata about startups using Naga: `GET /startups` (no key needed). No schema is
+/// documented, so the answer is kept as raw JSON.
+///
+/// ```
+/// use naga_protocol::{ListStartups, Operation};
+/// assert_eq!(ListStartups.path(), "/startups");
+/// let answer = ListStartups::decode_output(br#"{"object":"list","data":[]}"#)?;
+/// assert_eq!(answer["object"], "list");
+/// # Ok::<(), naga_protocol::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListStartups;
+
+impl Operation for ListStartups {
+    type Output = serde_json::Value;
+
+    fn method(&self) -> Method {
+        Method::GET
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        Cow::Borrowed("/startups")
+    }
+
+    fn body(&self) -> Result<Option<Bytes>, Error> {
+        Ok(None)
+    }
+
+    fn auth(&self) -> Auth {
+        Auth::OptionalApiKey
+    }
+
+    const NAME: &'static str = "startup list";
+}
+
 /// The catalogue. Decodes both `{"object":"list","data":[...]}` and a bare `[...]` (the
 /// older documented shape); serializes as the former.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
