@@ -30,3 +30,8 @@ pub use error::{BoxError, Error, PartialCompletion, PartialResponse, Result};
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
 pub use responses::ResponseEvents;
 pub use stream::ItemStream;
+
+/// The repository README's Rust examples, compiled (not run) as doctests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;

@@ -29,6 +29,9 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Send a prompt and print the answer as it arrives.
     Chat(ChatArgs),
+    /// The same through the Responses API (`POST /responses`; `--system` becomes its
+    /// instructions).
+    Respond(ChatArgs),
     /// List the available models.
     Models(ModelsArgs),
     /// Print an embedding vector per text (JSON arrays, one per line).

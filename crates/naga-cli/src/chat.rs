@@ -31,7 +31,7 @@ pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
+pub(crate) fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
     if let Some(prompt) = &args.prompt {
         return Ok(prompt.clone());
     }
@@ -92,7 +92,7 @@ fn stream_answer(
     Ok(accumulator.finish())
 }
 
-fn print_text(text: &str) -> Result<(), Failure> {
+pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     writeln!(stdout, "{text}")?;
     stdout.flush()?;

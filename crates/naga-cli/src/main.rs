@@ -12,6 +12,7 @@ mod chat;
 mod failure;
 mod media;
 mod models;
+mod respond;
 mod serve;
 
 use std::process::ExitCode;
@@ -44,6 +45,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let client = connect(&cli, emulator.as_ref())?;
     match &cli.command {
         Command::Chat(args) => chat::run(&client, args),
+        Command::Respond(args) => respond::run(&client, args),
         Command::Models(args) => models::run(&client, args),
         Command::Embed(args) => media::embed(&client, args),
         Command::Speak(args) => media::speak(&client, args),

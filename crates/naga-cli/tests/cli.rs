@@ -261,3 +261,28 @@ fn speak_then_transcribe_round_trips() {
     assert!(!refused.exists(), "no file for a refused request");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn respond_streams_the_same_text_as_chat_through_the_responses_api() {
+    let (_, chat, _) = run(naga().args(["--emulator", "chat", "--no-stream", PROMPT]));
+    let (output, streamed, stderr) = run(naga().args(["--emulator", "respond", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(streamed, chat);
+    assert!(stderr.contains("status: completed") && stderr.contains("output ="), "{stderr}");
+    let (output, waited, stderr) =
+        run(naga().args(["--emulator", "respond", "--no-stream", PROMPT]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(waited, streamed);
+}
+
+#[test]
+fn respond_json_prints_the_response_object_and_a_cut_answer_says_incomplete() {
+    let args = ["--emulator", "respond", "--json", "--max-tokens", "3", PROMPT];
+    let (output, stdout, stderr) = run(naga().args(args));
+    assert!(output.status.success(), "{stderr}");
+    let response: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(response["object"], "response");
+    assert_eq!(response["status"], "incomplete");
+    assert_eq!(response["incomplete_details"]["reason"], "max_output_tokens");
+    assert!(stderr.contains("status: incomplete"), "{stderr}");
+}
