@@ -95,6 +95,41 @@ macro_rules! string_enum {
 
 pub(crate) use string_enum;
 
+/// Implements `Deserialize` for an enum whose variants wrap one struct each and whose last
+/// variant is `Other(Map<String, Value>)`: the `type` value picks the variant, the other keys
+/// fill its struct; an object that fits no variant is kept verbatim (with its `type`), so an
+/// answer is never rejected for an item this SDK does not know.
+macro_rules! open_tagged_deserialize {
+    ($name:ident { $( $wire:literal => $variant:ident ),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                use serde_json::{Map, Value};
+                let mut map = <Map<String, Value>>::deserialize(de)?;
+                let kind = map.remove("type");
+                let fields = Value::Object(map);
+                let known = match kind.as_ref().and_then(Value::as_str) {
+                    $( Some($wire) => {
+                        serde::Deserialize::deserialize(&fields).map($name::$variant).ok()
+                    } )*
+                    _ => None,
+                };
+                Ok(known.unwrap_or_else(|| {
+                    let mut map = match fields {
+                        Value::Object(map) => map,
+                        _ => Map::new(),
+                    };
+                    if let Some(kind) = kind {
+                        map.insert("type".to_owned(), kind);
+                    }
+                    $name::Other(map)
+                }))
+            }
+        }
+    };
+}
+
+pub(crate) use open_tagged_deserialize;
+
 /// `From` a text (`&str`, `String`) and from texts (`Vec<String>`, `&[&str]`, `[&str; N]`)
 /// for an input enum with `Text(String)` and `Texts(Vec<String>)` variants.
 macro_rules! text_input_conversions {
@@ -347,6 +382,71 @@ pub(crate) fn lenient_text_or_empty<'de, D: Deserializer<'de>>(de: D) -> Result<
 pub(crate) fn is_empty_map(map: &serde_json::Map<String, Value>) -> bool {
     map.is_empty()
 }
+
+/// Declares an event enum told apart by a `type` key: each variant with its wire `type` and
+/// payload struct, plus `Other` for event types this SDK does not know; `from_json` (a known
+/// `type` must have its fields), `kind`, and `Deserialize` through `from_json`.
+macro_rules! tagged_events {
+    ($(#[$meta:meta])* $name:ident { $( $(#[$doc:meta])* $wire:literal => $variant:ident($payload:ty), )* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+        #[serde(tag = "type")]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$doc])* #[serde(rename = $wire)] $variant($payload), )*
+            /// An event type this SDK does not know, kept whole with its `type`.
+            #[serde(untagged)]
+            Other(serde_json::Map<String, serde_json::Value>),
+        }
+
+        impl $name {
+            /// Decodes one event's JSON: a known `type` must have its fields, any other
+            /// `type` is kept as [`Other`](Self::Other).
+            pub fn from_json(data: &str) -> Result<$name, serde_json::Error> {
+                Self::from_map(serde_json::from_str(data)?)
+            }
+
+            /// [`from_json`](Self::from_json) of an object already read.
+            pub(crate) fn from_map(
+                mut map: serde_json::Map<String, serde_json::Value>,
+            ) -> Result<$name, serde_json::Error> {
+                let kind = map.remove("type");
+                let event = match kind.as_ref().and_then(serde_json::Value::as_str) {
+                    $( Some($wire) => $name::$variant(
+                        serde_json::from_value(serde_json::Value::Object(map))?,
+                    ), )*
+                    _ => {
+                        if let Some(kind) = kind {
+                            map.insert("type".to_owned(), kind);
+                        }
+                        $name::Other(map)
+                    }
+                };
+                Ok(event)
+            }
+
+            /// The event's `type` as sent.
+            pub fn kind(&self) -> &str {
+                match self {
+                    $( $name::$variant(_) => $wire, )*
+                    $name::Other(map) => {
+                        map.get("type").and_then(serde_json::Value::as_str).unwrap_or_default()
+                    }
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let map = <serde_json::Map<String, serde_json::Value>>::deserialize(de)?;
+                $name::from_map(map).map_err(D::Error::custom)
+            }
+        }
+    };
+}
+
+pub(crate) use tagged_events;
 
 #[cfg(test)]
 mod tests {

@@ -1,73 +1,22 @@
 //! `ResponseEvent`: one server-sent event of a streamed response (API digest §3.1).
 
 use schemars::JsonSchema;
-use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::item::{Annotation, ItemPart, ReasoningText, ResponseItem};
 use super::object::ResponseObject;
-use crate::lenient::{is_empty_map, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero};
+use crate::lenient::{
+    is_empty_map, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero, tagged_events,
+};
 
-/// Declares [`ResponseEvent`]: each variant with its wire `type` and payload struct, plus
-/// `Other` for event types this SDK does not know.
-macro_rules! response_events {
-    ($( $(#[$doc:meta])* $wire:literal => $variant:ident($payload:ty), )*) => {
-        /// One event of a streamed response, told apart by its `type`. Text arrives in
-        /// [`OutputTextDelta`](Self::OutputTextDelta)s, function arguments in
-        /// [`FunctionCallArgumentsDelta`](Self::FunctionCallArgumentsDelta)s, and the final
-        /// answer in [`Completed`](Self::Completed); [`ResponseAccumulator`](crate::ResponseAccumulator)
-        /// adds them up. (`error` and `response.failed` events become errors of the stream.)
-        #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-        #[serde(tag = "type")]
-        #[non_exhaustive]
-        pub enum ResponseEvent {
-            $( $(#[$doc])* #[serde(rename = $wire)] $variant($payload), )*
-            /// An event type this SDK does not know, kept whole with its `type`.
-            #[serde(untagged)]
-            Other(Map<String, Value>),
-        }
-
-        impl ResponseEvent {
-            /// Decodes one event's JSON: a known `type` must have its fields, any other
-            /// `type` is kept as [`Other`](Self::Other).
-            pub fn from_json(data: &str) -> Result<ResponseEvent, serde_json::Error> {
-                Self::from_map(serde_json::from_str(data)?)
-            }
-
-            /// [`from_json`](Self::from_json) of an object already read.
-            pub(crate) fn from_map(
-                mut map: Map<String, Value>,
-            ) -> Result<ResponseEvent, serde_json::Error> {
-                let kind = map.remove("type");
-                let event = match kind.as_ref().and_then(Value::as_str) {
-                    $( Some($wire) => ResponseEvent::$variant(
-                        serde_json::from_value(Value::Object(map))?,
-                    ), )*
-                    _ => {
-                        if let Some(kind) = kind {
-                            map.insert("type".to_owned(), kind);
-                        }
-                        ResponseEvent::Other(map)
-                    }
-                };
-                Ok(event)
-            }
-
-            /// The event's `type` as sent.
-            pub fn kind(&self) -> &str {
-                match self {
-                    $( ResponseEvent::$variant(_) => $wire, )*
-                    ResponseEvent::Other(map) => {
-                        map.get("type").and_then(Value::as_str).unwrap_or_default()
-                    }
-                }
-            }
-        }
-    };
-}
-
-response_events! {
+tagged_events! {
+    /// One event of a streamed response, told apart by its `type`. Text arrives in
+    /// [`OutputTextDelta`](Self::OutputTextDelta)s, function arguments in
+    /// [`FunctionCallArgumentsDelta`](Self::FunctionCallArgumentsDelta)s, and the final
+    /// answer in [`Completed`](Self::Completed); [`ResponseAccumulator`](crate::ResponseAccumulator)
+    /// adds them up. (`error` and `response.failed` events become errors of the stream.)
+    ResponseEvent {
     /// The response was created (a snapshot, usually without output).
     "response.created" => Created(Snapshot),
     /// The response is waiting to start.
@@ -112,12 +61,6 @@ response_events! {
     "response.reasoning_text.delta" => ReasoningTextDelta(DeltaEvent),
     /// A reasoning text is complete.
     "response.reasoning_text.done" => ReasoningTextDone(DoneEvent),
-}
-
-impl<'de> Deserialize<'de> for ResponseEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(de)?;
-        ResponseEvent::from_json(&value.to_string()).map_err(D::Error::custom)
     }
 }
 

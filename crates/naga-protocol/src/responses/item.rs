@@ -5,11 +5,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::open::open_tagged_deserialize;
 use crate::binary::decode_base64;
 use crate::chat::{AudioFormat, ImageDetail, InputAudio, Role};
 use crate::error::Error;
-use crate::lenient::{is_empty_map, lenient_text, lenient_text_or_empty, string_enum};
+use crate::lenient::{
+    is_empty_map, lenient_text, lenient_text_or_empty, open_tagged_deserialize, string_enum,
+};
 
 string_enum! {
     /// Where an item is in its life.

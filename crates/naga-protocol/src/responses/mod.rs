@@ -8,7 +8,6 @@ mod accumulator;
 mod event;
 mod item;
 mod object;
-mod open;
 mod options;
 mod request;
 mod stream;

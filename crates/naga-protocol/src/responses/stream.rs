@@ -1,18 +1,16 @@
 //! `ResponseStream`: server-sent events of a streamed response -> [`ResponseEvent`]s.
 
-use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::event::{ResponseEvent, Snapshot};
 use super::object::{ResponseObject, ResponseStatus};
 use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
-use crate::operation::sse_stream_decoder;
-use crate::sse::SseParser;
-use crate::sse::document::{BodyKind, BodySniffer};
+use crate::sse::typed::{EventFamily, typed_event_stream};
 
 /// What an event decoding error names.
 const WHAT: &str = "response stream event";
 
+typed_event_stream! {
 /// Decodes the body of a streamed response (`POST /responses` with `stream: true`) into
 /// [`ResponseEvent`]s.
 ///
@@ -45,131 +43,28 @@ const WHAT: &str = "response stream event";
 /// assert_eq!(text, "Hi");
 /// # Ok::<(), naga_protocol::Error>(())
 /// ```
-pub struct ResponseStream {
-    parser: SseParser,
-    /// Events (and broken events) handed out by the parser so far.
-    events: usize,
-    /// `[DONE]` or an error arrived, or the stream was drained after `finish`.
-    done: bool,
-    /// `response.completed` or `response.incomplete` arrived: EOF from now on is clean.
-    terminal: bool,
-    /// `finish` was called.
-    finished: bool,
-    /// The parser discarded an incomplete event at end of body.
-    cut: bool,
-    /// Events, or a single document.
-    body: BodySniffer,
+    ResponseStream: Responses => ResponseEvent, for super::request::ResponsesRequest
 }
 
-impl ResponseStream {
-    /// A decoder with the default event size limit ([`SseParser::DEFAULT_MAX_EVENT_SIZE`]).
-    pub fn new() -> Self {
-        Self::with_max_event_size(SseParser::DEFAULT_MAX_EVENT_SIZE)
+/// The Responses API's events.
+#[derive(Debug)]
+pub(crate) enum Responses {}
+
+impl EventFamily for Responses {
+    type Event = ResponseEvent;
+
+    fn decode(name: &str, data: &str) -> Result<ResponseEvent, Error> {
+        decode_event(name, data)
     }
 
-    /// A decoder that rejects events larger than `limit` bytes.
-    pub fn with_max_event_size(limit: usize) -> Self {
-        ResponseStream {
-            parser: SseParser::with_max_event_size(limit),
-            events: 0,
-            done: false,
-            terminal: false,
-            finished: false,
-            cut: false,
-            body: BodySniffer::new(),
-        }
+    fn is_terminal(event: &ResponseEvent) -> bool {
+        matches!(event, ResponseEvent::Completed(_) | ResponseEvent::Incomplete(_))
     }
 
-    /// Appends response bytes; ignored once the stream is done.
-    pub fn feed(&mut self, bytes: &[u8]) {
-        if !self.done && !self.take_document(bytes) {
-            self.parser.feed(bytes);
-        }
-    }
-
-    /// Appends a response read without copying it (see [`SseParser::feed_bytes`]).
-    pub fn feed_bytes(&mut self, bytes: Bytes) {
-        if !self.done && !self.take_document(&bytes) {
-            self.parser.feed_bytes(bytes);
-        }
-    }
-
-    /// The next event, an error for a broken or error event, or `None` when more bytes
-    /// are needed (or the stream is over).
-    pub fn next_event(&mut self) -> Option<Result<ResponseEvent, Error>> {
-        while !self.done {
-            let item = match self.parser.next_event() {
-                None => return self.end(),
-                Some(Err(err)) => Err(Error::Stream(err)),
-                Some(Ok(event)) => match event.data.trim() {
-                    "" => {
-                        self.events = self.events.saturating_add(1);
-                        continue;
-                    }
-                    "[DONE]" => {
-                        self.events = self.events.saturating_add(1);
-                        self.done = true;
-                        continue;
-                    }
-                    data => decode_event(event.event, data),
-                },
-            };
-            self.events = self.events.saturating_add(1);
-            match &item {
-                Ok(ResponseEvent::Completed(_) | ResponseEvent::Incomplete(_)) => {
-                    self.terminal = true;
-                }
-                Err(Error::Api(_)) => self.done = true,
-                _ => {}
-            }
-            return Some(item);
-        }
-        None
-    }
-
-    /// Marks the end of the body; drain [`next_event`](Self::next_event) afterwards.
-    pub fn finish(&mut self) {
-        if !self.finished {
-            self.finished = true;
-            self.cut = self.parser.finish();
-        }
-    }
-
-    /// Whether no more events will follow.
-    pub fn is_done(&self) -> bool {
-        self.done
-    }
-
-    /// How many events arrived so far (including empty and broken ones and `[DONE]`).
-    pub fn events_seen(&self) -> usize {
-        self.events
-    }
-
-    /// Takes `bytes` when the body is a document (see `sse::document`).
-    fn take_document(&mut self, bytes: &[u8]) -> bool {
-        self.body.kind != BodyKind::Events && self.body.take(bytes, self.parser.max_event_size())
-    }
-
-    /// Called when the parser has nothing more: the truncation verdict at end of body, or a
-    /// document body's one item.
-    fn end(&mut self) -> Option<Result<ResponseEvent, Error>> {
-        let document = self.body.is_document();
-        if !(self.finished || self.body.kind == BodyKind::TooLarge) || self.done {
-            return None;
-        }
-        self.done = true;
-        if document {
-            let item = self.body.take_document(self.parser.max_event_size());
-            let item = item.and_then(|body| decode_document(&body));
-            self.terminal = item.is_ok();
-            return Some(item);
-        }
-        let clean = self.terminal && !self.cut;
-        (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+    fn decode_document(body: &[u8]) -> Result<ResponseEvent, Error> {
+        decode_document(body)
     }
 }
-
-sse_stream_decoder!(ResponseStream => ResponseEvent, next_event, super::request::ResponsesRequest);
 
 /// One event's data: the event, or the error it reports, or a decode error. The SSE event
 /// name stands in for a missing `type`.
