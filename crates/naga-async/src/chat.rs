@@ -1,8 +1,5 @@
 //! Chat conveniences: a streamed chat completion, and its chunks added up into one answer.
 
-use std::pin::Pin;
-
-use futures_core::Stream;
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
 };
@@ -52,15 +49,11 @@ impl ItemStream<ChatStream> {
     /// Like [`into_completion`](Self::into_completion), showing each chunk to `on_chunk`
     /// first (e.g. to print text as it arrives).
     pub async fn into_completion_with(
-        mut self,
-        mut on_chunk: impl FnMut(&ChatCompletionChunk),
+        self,
+        on_chunk: impl FnMut(&ChatCompletionChunk),
     ) -> Result<ChatCompletion, PartialCompletion> {
-        let mut accumulator = ChatAccumulator::new();
-        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            if let Err(error) = accumulator.push_item(chunk, &mut on_chunk) {
-                return Err(PartialCompletion::new(error, accumulator));
-            }
-        }
-        Ok(accumulator.finish())
+        self.add_up(ChatAccumulator::new(), on_chunk)
+            .await
+            .map_err(|(error, accumulator)| PartialCompletion::new(error, accumulator))
     }
 }

@@ -19,13 +19,15 @@ mod attempt;
 mod chat;
 mod client;
 mod error;
+mod messages;
 mod origin;
 mod responses;
 mod stream;
 
 pub use chat::ChatChunks;
 pub use client::{Client, ClientBuilder};
-pub use error::{BoxError, Error, PartialCompletion, PartialResponse, Result};
+pub use error::{BoxError, Error, PartialCompletion, PartialMessage, PartialResponse, Result};
+pub use messages::MessageEvents;
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
 pub use responses::ResponseEvents;
 pub use stream::ItemStream;

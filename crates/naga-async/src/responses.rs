@@ -1,8 +1,5 @@
 //! Responses API conveniences: a response, streamed or not, and its events added up.
 
-use std::pin::Pin;
-
-use futures_core::Stream;
 use naga_protocol::{
     ResponseAccumulator, ResponseEvent, ResponseObject, ResponseStream, ResponsesRequest,
 };
@@ -49,15 +46,11 @@ impl ItemStream<ResponseStream> {
     /// # Ok(()) }
     /// ```
     pub async fn into_response_with(
-        mut self,
-        mut on_event: impl FnMut(&ResponseEvent),
+        self,
+        on_event: impl FnMut(&ResponseEvent),
     ) -> Result<ResponseObject, PartialResponse> {
-        let mut accumulator = ResponseAccumulator::new();
-        while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            if let Err(error) = accumulator.push_item(event, &mut on_event) {
-                return Err(PartialResponse::new(error, accumulator));
-            }
-        }
-        Ok(accumulator.finish())
+        self.add_up(ResponseAccumulator::new(), on_event)
+            .await
+            .map_err(|(error, accumulator)| PartialResponse::new(error, accumulator))
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use http_body::Body as _;
-use naga_protocol::{AttemptLimits, StreamDecoder, TimeoutKind};
+use naga_protocol::{AttemptLimits, StreamAccumulator, StreamDecoder, TimeoutKind};
 use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
@@ -119,6 +119,23 @@ impl IdleTimer {
             self.sleep.as_mut().reset(deadline);
         }
         Poll::Pending
+    }
+}
+
+impl<D: StreamDecoder + Unpin> ItemStream<D> {
+    /// Reads the rest of the stream into `accumulator`, showing each item to `on_item`
+    /// first: the answer, or the error with what was added up before it.
+    pub(crate) async fn add_up<A: StreamAccumulator<Item = D::Item>>(
+        mut self,
+        mut accumulator: A,
+        mut on_item: impl FnMut(&D::Item),
+    ) -> std::result::Result<A::Output, (Error, A)> {
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            if let Err(error) = accumulator.push_item(item, &mut on_item) {
+                return Err((error, accumulator));
+            }
+        }
+        Ok(accumulator.finish())
     }
 }
 

@@ -41,14 +41,9 @@ impl ItemStream<ChatStream> {
     /// first (e.g. to print text as it arrives).
     pub fn into_completion_with(
         self,
-        mut on_chunk: impl FnMut(&ChatCompletionChunk),
+        on_chunk: impl FnMut(&ChatCompletionChunk),
     ) -> Result<ChatCompletion, PartialCompletion> {
-        let mut accumulator = ChatAccumulator::new();
-        for chunk in self {
-            if let Err(error) = accumulator.push_item(chunk, &mut on_chunk) {
-                return Err(PartialCompletion::new(error, accumulator));
-            }
-        }
-        Ok(accumulator.finish())
+        self.add_up(ChatAccumulator::new(), on_chunk)
+            .map_err(|(error, accumulator)| PartialCompletion::new(error, accumulator))
     }
 }

@@ -19,6 +19,7 @@ mod chat;
 mod client;
 mod connection;
 mod error;
+mod messages;
 mod resolver;
 mod responses;
 mod steady;
@@ -26,7 +27,8 @@ mod stream;
 
 pub use chat::ChatChunks;
 pub use client::{Client, ClientBuilder};
-pub use error::{BoxError, Error, PartialCompletion, PartialResponse, Result};
+pub use error::{BoxError, Error, PartialCompletion, PartialMessage, PartialResponse, Result};
+pub use messages::MessageEvents;
 pub use naga_protocol::{self, Config, Response, RetryPolicy, TimeoutKind, Timeouts};
 pub use responses::ResponseEvents;
 pub use stream::ItemStream;

@@ -45,14 +45,9 @@ impl ItemStream<ResponseStream> {
     /// ```
     pub fn into_response_with(
         self,
-        mut on_event: impl FnMut(&ResponseEvent),
+        on_event: impl FnMut(&ResponseEvent),
     ) -> Result<ResponseObject, PartialResponse> {
-        let mut accumulator = ResponseAccumulator::new();
-        for event in self {
-            if let Err(error) = accumulator.push_item(event, &mut on_event) {
-                return Err(PartialResponse::new(error, accumulator));
-            }
-        }
-        Ok(accumulator.finish())
+        self.add_up(ResponseAccumulator::new(), on_event)
+            .map_err(|(error, accumulator)| PartialResponse::new(error, accumulator))
     }
 }

@@ -284,6 +284,20 @@ pub(crate) fn lenient<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>
     Ok(serde_json::from_value(value).ok())
 }
 
+/// A list of items: a non-list reads as empty. (Elements of open enums never fail.)
+pub(crate) fn lenient_items<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(match Value::deserialize(de)? {
+        Value::Array(items) => {
+            items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()
+        }
+        _ => Vec::new(),
+    })
+}
+
 /// Like [`lenient_u64`], with `0` for anything unreadable.
 pub(crate) fn lenient_u64_or_zero<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
     Ok(lenient_u64(de)?.unwrap_or(0))

@@ -33,7 +33,8 @@
 //!
 //! Every endpoint is one type implementing [`Operation`] (its method, path, body, key and
 //! answer), so a transport needs one generic `send` and one generic `stream`:
-//! [`ChatRequest`] and [`ResponsesRequest`] (also [`StreamingOperation`]s), [`ListModels`], [`ListStartups`], [`EmbeddingRequest`],
+//! [`ChatRequest`], [`ResponsesRequest`] and [`MessagesRequest`] (also
+//! [`StreamingOperation`]s), [`ListModels`], [`ListStartups`], [`EmbeddingRequest`],
 //! [`ModerationRequest`], [`ImageGenerationRequest`], [`ImageEditRequest`] and
 //! [`TranscriptionRequest`] (multipart forms), [`SpeechRequest`] (audio bytes, whole or
 //! streamed), and, with the provisioning key, [`GetBalance`], [`GetActivity`], [`ListKeys`],
@@ -49,6 +50,7 @@ mod error;
 mod image_edit;
 mod images;
 mod lenient;
+mod messages;
 mod models;
 mod moderations;
 mod multipart;
@@ -93,6 +95,14 @@ pub use images::{
     GeneratedImage, ImageGenerationRequest, ImageResponseFormat, ImageUsage, ImagesResponse,
     MAX_IMAGE_PROMPT_CHARS,
 };
+pub use messages::{
+    BlockContent, BlockDelta, BlockStart, BlockStop, ContentBlock, ContentDelta, CustomTool,
+    InputJsonDelta, MediaBlock, MediaSource, MessageAccumulator, MessageDelta, MessageEvent,
+    MessageParam, MessageRole, MessageStart, MessageStream, MessagesRequest, MessagesResponse,
+    MessagesTool, MessagesToolChoice, MessagesUsage, OutputConfig, OutputEffort, PartialMessage,
+    RedactedThinkingBlock, SignatureDelta, StopDelta, StopReason, SystemPrompt, TextBlock,
+    TextDelta, Thinking, ThinkingBlock, ThinkingDelta, ToolResultBlock, ToolUseBlock, Unit,
+};
 pub use models::{ListModels, ListStartups, Model, ModelArchitecture, ModelList, ModelPricing};
 pub use moderations::{
     ModerationImage, ModerationInput, ModerationPart, ModerationRequest, ModerationResponse,
@@ -100,8 +110,8 @@ pub use moderations::{
 };
 pub use multipart::FileUpload;
 pub use operation::{
-    AttemptRequests, Auth, Operation, StreamDecoder, StreamingOperation, build_request,
-    check_status, decode_json, parse_response,
+    AttemptRequests, Auth, Operation, StreamAccumulator, StreamDecoder, StreamingOperation,
+    build_request, check_status, decode_json, parse_response,
 };
 pub use responses::{
     Annotation, AnnotationEvent, DeltaEvent, DoneEvent, FunctionCallItem, FunctionCallOutput,

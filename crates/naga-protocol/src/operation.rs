@@ -115,6 +115,34 @@ pub trait StreamDecoder {
     fn is_done(&self) -> bool;
 }
 
+/// Adds up the items of a stream into the answer a non-streaming call returns (the
+/// transports' `into_completion`, `into_response` and `into_message` drive one).
+pub trait StreamAccumulator: Default {
+    /// One stream item (e.g. a chat completion chunk).
+    type Item;
+    /// The answer (e.g. a chat completion).
+    type Output;
+
+    /// Adds one item.
+    fn push(&mut self, item: &Self::Item);
+
+    /// The answer added up.
+    fn finish(self) -> Self::Output;
+
+    /// Adds one item of a stream: shown to `on_item`, then added; an error comes back as is
+    /// (what was added so far stays).
+    fn push_item<E>(
+        &mut self,
+        item: Result<Self::Item, E>,
+        on_item: &mut impl FnMut(&Self::Item),
+    ) -> Result<(), E> {
+        let item = item?;
+        on_item(&item);
+        self.push(&item);
+        Ok(())
+    }
+}
+
 /// Builds the HTTP request for `op`: URL, method, headers (auth, content type, user agent,
 /// defaults) and the validated body.
 ///

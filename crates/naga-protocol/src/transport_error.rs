@@ -11,7 +11,7 @@ pub mod __private {
     pub use http::StatusCode;
 }
 
-/// Defines `BoxError`, `Error`, `PartialCompletion`, `PartialResponse` and `Result` in the invoking module: the
+/// Defines `BoxError`, `Error`, the `Partial*` stream failures and `Result` in the invoking module: the
 /// protocol's error plus what only a transport can hit (connect, TLS, timeouts, I/O, giving up
 /// after retries), and a failed streamed chat with what arrived before the failure.
 ///
@@ -165,6 +165,9 @@ macro_rules! transport_error {
         $crate::transport_error!(@partial PartialResponse, ResponseObject, ResponseAccumulator,
             "A streamed response that failed: the error, and what arrived before it.",
             "The response added up from the events received before the error.");
+        $crate::transport_error!(@partial PartialMessage, MessagesResponse, MessageAccumulator,
+            "A streamed message (Messages API) that failed: the error, and what arrived before it.",
+            "The message added up from the events received before the error.");
     };
 
     (@partial $name:ident, $output:ident, $accumulator:ident, $doc:literal, $partial_doc:literal) => {
@@ -244,8 +247,8 @@ mod tests {
     use http::{HeaderMap, StatusCode};
 
     use crate::{
-        ApiErrorKind, ChatAccumulator, ChatCompletionChunk, GiveUpReason, Outcome,
-        ResponseAccumulator, ResponseEvent, TimeoutKind, parse_api_error,
+        ApiErrorKind, ChatAccumulator, ChatCompletionChunk, GiveUpReason, MessageAccumulator,
+        MessageEvent, Outcome, ResponseAccumulator, ResponseEvent, TimeoutKind, parse_api_error,
     };
 
     /// Stands in for a transport's client, which the docs link to.
@@ -343,5 +346,15 @@ mod tests {
         assert_eq!(failure.to_string(), "I/O error: cut");
         assert_eq!(failure.source().unwrap().to_string(), "I/O error: cut");
         assert_eq!(failure.partial.output_text(), "Hel");
+    }
+
+    #[test]
+    fn a_partial_message_shows_its_error_and_keeps_the_text() {
+        let mut accumulator = MessageAccumulator::new();
+        let delta = r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}"#;
+        accumulator.push(&MessageEvent::from_json(delta).unwrap());
+        let failure = PartialMessage::new(Error::Io("cut".into()), accumulator);
+        assert_eq!(failure.to_string(), "I/O error: cut");
+        assert_eq!(failure.partial.text(), "Hel");
     }
 }

@@ -5,8 +5,8 @@
 mod streams;
 
 use naga_protocol::{
-    ChatAccumulator, ChatCompletion, ChatCompletionChunk, Error, FinishReason, Role, StreamError,
-    ToolCall, ToolType,
+    ChatAccumulator, ChatCompletion, ChatCompletionChunk, Error, FinishReason, Role,
+    StreamAccumulator, StreamError, ToolCall, ToolType,
 };
 use serde_json::json;
 use streams::{chunk, run_whole, sse_body};

@@ -88,20 +88,6 @@ impl ChatAccumulator {
         }
     }
 
-    /// Adds one item of a stream of chunks: a chunk is shown to `on_chunk`, then added; an
-    /// error comes back as is (the caller keeps what was added so far). Transports'
-    /// `into_completion_with` loops call this.
-    pub fn push_item<E>(
-        &mut self,
-        item: Result<ChatCompletionChunk, E>,
-        on_chunk: &mut impl FnMut(&ChatCompletionChunk),
-    ) -> Result<(), E> {
-        let chunk = item?;
-        on_chunk(&chunk);
-        self.push(&chunk);
-        Ok(())
-    }
-
     /// The completion so far (choices sorted by index).
     pub fn snapshot(&self) -> ChatCompletion {
         self.clone().finish()
@@ -283,5 +269,18 @@ fn merge_logprobs(target: &mut Option<Value>, new: &Value) {
 fn merge_extra(target: &mut Map<String, Value>, new: &Map<String, Value>) {
     for (key, value) in new.iter().filter(|(_, value)| !value.is_null()) {
         target.insert(key.clone(), value.clone());
+    }
+}
+
+impl crate::operation::StreamAccumulator for ChatAccumulator {
+    type Item = ChatCompletionChunk;
+    type Output = ChatCompletion;
+
+    fn push(&mut self, item: &ChatCompletionChunk) {
+        ChatAccumulator::push(self, item);
+    }
+
+    fn finish(self) -> ChatCompletion {
+        ChatAccumulator::finish(self)
     }
 }

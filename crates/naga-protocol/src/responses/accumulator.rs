@@ -4,6 +4,7 @@ use super::event::{DeltaEvent, DoneEvent, ResponseEvent, Snapshot};
 use super::item::{ItemContent, ItemPart, OutputText, ReasoningText, Refusal, ResponseItem};
 use super::object::ResponseObject;
 use crate::error::Error;
+use crate::operation::StreamAccumulator;
 
 /// Adds up the events of a streamed response into one [`ResponseObject`]: items as they are
 /// added, text, refusals, arguments and reasoning as they grow, each item replaced by its
@@ -62,19 +63,6 @@ impl ResponseAccumulator {
             }
         }
         Ok(accumulator.finish())
-    }
-
-    /// Adds one item of a stream of events: an event is shown to `on_event`, then added;
-    /// an error comes back as is. Transports' `into_response_with` loops call this.
-    pub fn push_item<E>(
-        &mut self,
-        item: Result<ResponseEvent, E>,
-        on_event: &mut impl FnMut(&ResponseEvent),
-    ) -> Result<(), E> {
-        let event = item?;
-        on_event(&event);
-        self.push(&event);
-        Ok(())
     }
 
     /// Adds one event.
@@ -311,5 +299,18 @@ fn delta_of(done: &DoneEvent) -> DeltaEvent {
         delta: done.value().unwrap_or_default().to_owned(),
         sequence_number: done.sequence_number,
         extra: serde_json::Map::new(),
+    }
+}
+
+impl crate::operation::StreamAccumulator for ResponseAccumulator {
+    type Item = ResponseEvent;
+    type Output = ResponseObject;
+
+    fn push(&mut self, item: &ResponseEvent) {
+        ResponseAccumulator::push(self, item);
+    }
+
+    fn finish(self) -> ResponseObject {
+        ResponseAccumulator::finish(self)
     }
 }

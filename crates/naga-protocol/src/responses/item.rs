@@ -9,7 +9,8 @@ use crate::binary::decode_base64;
 use crate::chat::{AudioFormat, ImageDetail, InputAudio, Role};
 use crate::error::Error;
 use crate::lenient::{
-    is_empty_map, lenient_text, lenient_text_or_empty, open_tagged_deserialize, string_enum,
+    is_empty_map, lenient_items, lenient_text, lenient_text_or_empty, open_tagged_deserialize,
+    string_enum,
 };
 
 string_enum! {
@@ -486,18 +487,4 @@ impl ImageGenerationCall {
     pub fn bytes(&self) -> Option<Result<Vec<u8>, Error>> {
         self.result.as_deref().map(|base64| decode_base64("generated image", base64))
     }
-}
-
-/// A list of items: a non-list reads as empty. (Elements of open enums never fail.)
-pub(crate) fn lenient_items<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    Ok(match Value::deserialize(de)? {
-        Value::Array(items) => {
-            items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()
-        }
-        _ => Vec::new(),
-    })
 }

@@ -5,10 +5,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::item::{FunctionCallItem, ItemContent, ResponseItem, lenient_items};
+use super::item::{FunctionCallItem, ItemContent, ResponseItem};
 use crate::lenient::{
-    is_empty_map, lenient, lenient_text, lenient_text_or_empty, lenient_u64, lenient_u64_or_zero,
-    string_enum,
+    is_empty_map, lenient, lenient_items, lenient_text, lenient_text_or_empty, lenient_u64,
+    lenient_u64_or_zero, string_enum,
 };
 use crate::structured::{ParseError, parse_json_content};
 

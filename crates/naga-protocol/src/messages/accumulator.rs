@@ -1,0 +1,201 @@
+//! `MessageAccumulator`: stream events -> the `MessagesResponse` a non-streaming call returns.
+
+use serde_json::Value;
+
+use super::block::ContentBlock;
+use super::event::{BlockDelta, ContentDelta, MessageDelta, MessageEvent};
+use super::response::{MessagesResponse, MessagesUsage};
+use crate::error::Error;
+use crate::operation::StreamAccumulator;
+
+/// Adds up the events of a streamed message into one [`MessagesResponse`]: the message of
+/// `message_start`, each block from its `content_block_start`, grown by its deltas (tool
+/// input JSON is parsed at `content_block_stop`), then the stop reason and usage of
+/// `message_delta`. Keeps what it has when the stream fails, so a caller can show partial
+/// output.
+///
+/// ```
+/// use naga_protocol::{MessageAccumulator, MessageStream};
+///
+/// let mut stream = MessageStream::new();
+/// stream.feed(br#"data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{}}}
+///
+/// data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"city\": \"Pa"}}
+///
+/// data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"ris\"}"}}
+///
+/// data: {"type":"content_block_stop","index":0}
+///
+/// "#);
+/// stream.finish();
+/// let mut accumulator = MessageAccumulator::new();
+/// while let Some(Ok(event)) = stream.next_event() {
+///     accumulator.push(&event);
+/// }
+/// let message = accumulator.finish();
+/// assert_eq!(message.tool_uses().next().unwrap().input["city"], "Paris");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MessageAccumulator {
+    message: MessagesResponse,
+    /// Each block's tool input JSON text so far (by block position).
+    input_json: Vec<String>,
+}
+
+/// A streamed message that failed: the error, and what had arrived before it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error}")]
+pub struct PartialMessage {
+    /// Why the stream stopped.
+    pub error: Error,
+    /// The message added up from the events received before the error.
+    pub partial: Box<MessagesResponse>,
+}
+
+impl MessageAccumulator {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        MessageAccumulator::default()
+    }
+
+    /// Adds up `events` to the first error; the error comes back with the partial message.
+    pub fn accumulate(
+        events: impl IntoIterator<Item = Result<MessageEvent, Error>>,
+    ) -> Result<MessagesResponse, PartialMessage> {
+        let mut accumulator = Self::new();
+        for event in events {
+            if let Err(error) = accumulator.push_item(event, &mut |_| {}) {
+                return Err(PartialMessage { error, partial: Box::new(accumulator.finish()) });
+            }
+        }
+        Ok(accumulator.finish())
+    }
+
+    /// Adds one event.
+    pub fn push(&mut self, event: &MessageEvent) {
+        match event {
+            MessageEvent::MessageStart(start) => {
+                let mut message = start.message.clone();
+                if message.content.is_empty() {
+                    message.content = std::mem::take(&mut self.message.content);
+                }
+                self.message = message;
+            }
+            MessageEvent::ContentBlockStart(start) => {
+                if let Some(block) = self.block(start.index) {
+                    *block = start.content_block.clone();
+                }
+            }
+            MessageEvent::ContentBlockDelta(delta) => self.grow(delta),
+            MessageEvent::ContentBlockStop(stop) => self.end_block(stop.index),
+            MessageEvent::MessageDelta(delta) => self.take_delta(delta),
+            MessageEvent::MessageStop(_) | MessageEvent::Ping(_) | MessageEvent::Other(_) => {}
+        }
+    }
+
+    /// The message as it stands (tool input still streaming shows as it was at its start).
+    pub fn snapshot(&self) -> MessagesResponse {
+        self.message.clone()
+    }
+
+    /// The text so far.
+    pub fn text(&self) -> String {
+        self.message.text()
+    }
+
+    /// The message added up (tool input cut short by a failed stream is parsed as far as
+    /// it is valid JSON, else kept as its text).
+    pub fn finish(mut self) -> MessagesResponse {
+        for index in 0..self.input_json.len() {
+            if let Ok(index) = u32::try_from(index) {
+                self.end_block(index);
+            }
+        }
+        self.message
+    }
+
+    /// The block at `index`: an existing one, or a new empty text block appended when
+    /// `index` is the next position (a hostile index pads nothing).
+    fn block(&mut self, index: u32) -> Option<&mut ContentBlock> {
+        let index = usize::try_from(index).ok()?;
+        let content = &mut self.message.content;
+        if index == content.len() {
+            content.push(ContentBlock::text(""));
+        }
+        content.get_mut(index)
+    }
+
+    fn grow(&mut self, delta: &BlockDelta) {
+        if let ContentDelta::InputJsonDelta(json) = &delta.delta {
+            let Ok(index) = usize::try_from(delta.index) else { return };
+            if index >= self.message.content.len() {
+                return; // no such block
+            }
+            if self.input_json.len() <= index {
+                self.input_json.resize(index + 1, String::new());
+            }
+            if let Some(text) = self.input_json.get_mut(index) {
+                text.push_str(&json.partial_json);
+            }
+            return;
+        }
+        let Some(block) = self.block(delta.index) else { return };
+        match (&delta.delta, block) {
+            (ContentDelta::TextDelta(delta), ContentBlock::Text(text)) => {
+                text.text.push_str(&delta.text)
+            }
+            (ContentDelta::ThinkingDelta(delta), ContentBlock::Thinking(thinking)) => {
+                thinking.thinking.push_str(&delta.thinking);
+            }
+            (ContentDelta::SignatureDelta(delta), ContentBlock::Thinking(thinking)) => {
+                thinking.signature.clone_from(&delta.signature);
+            }
+            _ => {} // a delta for a block of another kind: dropped, not invented
+        }
+    }
+
+    /// `content_block_stop`: a tool call's input JSON text becomes its `input`.
+    fn end_block(&mut self, index: u32) {
+        let Ok(at) = usize::try_from(index) else { return };
+        let Some(text) = self.input_json.get_mut(at).map(std::mem::take) else { return };
+        if text.is_empty() {
+            return;
+        }
+        if let Some(ContentBlock::ToolUse(call)) = self.message.content.get_mut(at) {
+            call.input = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        }
+    }
+
+    /// `message_delta`: stop reason and sequence, and the usage counts it carries.
+    fn take_delta(&mut self, delta: &MessageDelta) {
+        if delta.delta.stop_reason.is_some() {
+            self.message.stop_reason.clone_from(&delta.delta.stop_reason);
+            self.message.stop_sequence.clone_from(&delta.delta.stop_sequence);
+        }
+        let Some(counts) = &delta.usage else { return };
+        let usage = self.message.usage.get_or_insert_with(MessagesUsage::default);
+        let count = |name: &str| counts.get(name).and_then(Value::as_u64);
+        if let Some(output) = count("output_tokens") {
+            usage.output_tokens = output;
+        }
+        if let Some(input) = count("input_tokens") {
+            usage.input_tokens = input;
+        }
+        if let Some(cached) = count("cache_read_input_tokens") {
+            usage.cache_read_input_tokens = Some(cached);
+        }
+    }
+}
+
+impl crate::operation::StreamAccumulator for MessageAccumulator {
+    type Item = MessageEvent;
+    type Output = MessagesResponse;
+
+    fn push(&mut self, item: &MessageEvent) {
+        MessageAccumulator::push(self, item);
+    }
+
+    fn finish(self) -> MessagesResponse {
+        MessageAccumulator::finish(self)
+    }
+}

@@ -1,0 +1,110 @@
+//! `MessageStream`: server-sent events of a streamed message -> [`MessageEvent`]s.
+
+use serde_json::{Map, Value};
+
+use super::event::{MessageEvent, MessageStart};
+use super::response::MessagesResponse;
+use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
+use crate::sse::typed::{EventFamily, typed_event_stream};
+
+/// What an event decoding error names.
+const WHAT: &str = "message stream event";
+
+typed_event_stream! {
+    /// Decodes the body of a streamed message (`POST /messages` with `stream: true`) into
+    /// [`MessageEvent`]s.
+    ///
+    /// The stream ends cleanly after `message_stop` (a `data: [DONE]`, which Anthropic does
+    /// not send, also ends it). An `error` event (`{"type":"error","error":{type, message}}`)
+    /// becomes [`Error::Api`] (status `None`) and ends the stream. An event whose JSON does
+    /// not fit its `type` yields [`Error::Decode`], a broken event [`Error::Stream`];
+    /// decoding continues after both. Any other end of body yields exactly one
+    /// [`StreamError::Truncated`]. A body that is one document is read whole: an error
+    /// becomes [`Error::Api`], a message one `message_start` event holding all of it, anything
+    /// else [`StreamError::UnexpectedDocument`].
+    ///
+    /// ```
+    /// use naga_protocol::{MessageEvent, MessageStream};
+    ///
+    /// let mut stream = MessageStream::new();
+    /// stream.feed(b"event: content_block_delta\n");
+    /// stream.feed(b"data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n");
+    /// stream.feed(b"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    /// stream.finish();
+    /// let mut text = String::new();
+    /// while let Some(event) = stream.next_event() {
+    ///     text.push_str(event?.text_delta().unwrap_or_default());
+    /// }
+    /// assert_eq!(text, "Hi");
+    /// # Ok::<(), naga_protocol::Error>(())
+    /// ```
+    MessageStream: Messages => MessageEvent, for super::request::MessagesRequest
+}
+
+/// The Messages API's events.
+#[derive(Debug)]
+pub(crate) enum Messages {}
+
+impl EventFamily for Messages {
+    type Event = MessageEvent;
+
+    fn decode(name: &str, data: &str) -> Result<MessageEvent, Error> {
+        let decode_error = |err: serde_json::Error| Error::decode(WHAT, data.as_bytes(), &err);
+        let mut map: Map<String, Value> = serde_json::from_str(data).map_err(decode_error)?;
+        if !map.contains_key("type") && name != "message" {
+            map.insert("type".to_owned(), Value::String(name.to_owned()));
+        }
+        let is_error = map.get("type").and_then(Value::as_str) == Some("error")
+            || (!map.contains_key("type") && map.contains_key("error"));
+        if is_error {
+            return Err(error_event(&map, data));
+        }
+        MessageEvent::from_map(map).map_err(decode_error)
+    }
+
+    fn is_terminal(event: &MessageEvent) -> bool {
+        matches!(event, MessageEvent::MessageStop(_))
+    }
+
+    fn decode_document(body: &[u8]) -> Result<MessageEvent, Error> {
+        decode_document(body)
+    }
+}
+
+/// An `error` event as [`Error::Api`]: Anthropic's `{"type":"error","error":{type, message}}`
+/// (Naga's envelope has the same `error` object), or a bare `{type, message}`.
+fn error_event(map: &Map<String, Value>, data: &str) -> Error {
+    if map.get("error").is_some_and(|error| error.is_object() || error.is_string()) {
+        return parse_api_error(None, &http::HeaderMap::new(), data.as_bytes());
+    }
+    let message =
+        map.get("message").and_then(Value::as_str).unwrap_or("the stream reported an error");
+    Error::Api(Box::new(ApiError {
+        status: None,
+        kind: ApiErrorKind::classify(None, None),
+        error_type: None,
+        message: message.to_owned(),
+        retry_after: None,
+        request_id: None,
+        body_snippet: snippet(data.as_bytes()),
+    }))
+}
+
+/// A whole document body: an error, a message (as one `message_start` holding all of it,
+/// which is also its end), or neither.
+fn decode_document(body: &[u8]) -> Result<MessageEvent, Error> {
+    let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return Err(unexpected());
+    };
+    let is_message = map.get("type").and_then(Value::as_str) == Some("message");
+    if !is_message && map.get("error").is_some_and(|e| e.is_object() || e.is_string()) {
+        return Err(parse_api_error(None, &http::HeaderMap::new(), body));
+    }
+    if !is_message && !map.get("content").is_some_and(Value::is_array) {
+        return Err(unexpected());
+    }
+    let message: MessagesResponse = serde_json::from_value(Value::Object(map))
+        .map_err(|err| Error::decode(WHAT, body, &err))?;
+    Ok(MessageEvent::MessageStart(MessageStart { message, extra: Map::new() }))
+}

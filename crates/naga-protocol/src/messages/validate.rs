@@ -1,0 +1,130 @@
+//! `MessagesRequest::validate`: the documented rules, checked before anything is sent.
+
+use super::block::{BlockContent, ContentBlock, MediaSource};
+use super::request::{MessageRole, MessagesRequest, MessagesTool, MessagesToolChoice, Thinking};
+use crate::chat::validate::{check_name, check_range, is_data_url};
+use crate::error::Error;
+use crate::operation::{check_extra, check_model};
+
+/// Body fields with a typed home; `extra` must not repeat them.
+const KNOWN_FIELDS: [&str; 12] = [
+    "model",
+    "max_tokens",
+    "messages",
+    "system",
+    "temperature",
+    "top_p",
+    "stop_sequences",
+    "tools",
+    "tool_choice",
+    "thinking",
+    "output_config",
+    "stream",
+];
+
+/// Most messages one request may hold.
+const MAX_MESSAGES: usize = 100_000;
+
+/// Smallest thinking budget.
+const MIN_THINKING_BUDGET: u32 = 1024;
+
+impl MessagesRequest {
+    /// Checks the documented rules and returns the first violation as
+    /// [`Error::InvalidRequest`] naming the field (e.g. `messages[1].content[0].tool_use_id`).
+    pub fn validate(&self) -> Result<(), Error> {
+        check_model(&self.model)?;
+        if self.max_tokens == 0 {
+            return Err(Error::invalid("max_tokens", "must be at least 1"));
+        }
+        if self.messages.is_empty() || self.messages.len() > MAX_MESSAGES {
+            return Err(Error::invalid("messages", "must hold 1 to 100000 messages"));
+        }
+        for (index, message) in self.messages.iter().enumerate() {
+            validate_content(index, &message.role, &message.content)?;
+        }
+        check_range("temperature", self.temperature, 0.0..=2.0)?;
+        check_range("top_p", self.top_p, 0.0..=1.0)?;
+        if let Some(Thinking::Enabled { budget_tokens }) = &self.thinking
+            && (*budget_tokens < MIN_THINKING_BUDGET || *budget_tokens >= self.max_tokens)
+        {
+            return Err(Error::invalid(
+                "thinking.budget_tokens",
+                format!("must be at least 1024 and below max_tokens ({})", self.max_tokens),
+            ));
+        }
+        self.validate_tools()?;
+        check_extra(self.extra.keys(), &KNOWN_FIELDS)
+    }
+
+    fn validate_tools(&self) -> Result<(), Error> {
+        let tools = self.tools.as_deref().unwrap_or_default();
+        for (index, tool) in tools.iter().enumerate() {
+            if let MessagesTool::Custom(custom) = tool {
+                check_name(format!("tools[{index}].name"), &custom.name)?;
+                if !custom.input_schema.is_object() {
+                    return Err(Error::invalid(
+                        format!("tools[{index}].input_schema"),
+                        "must be a JSON Schema object",
+                    ));
+                }
+            }
+        }
+        if let Some(MessagesToolChoice::Tool { name }) = &self.tool_choice
+            && !tools.iter().any(|tool| tool.name() == Some(name.as_str()))
+        {
+            return Err(Error::invalid(
+                "tool_choice.name",
+                format!("names `{name}`, which is not one of `tools`"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn validate_content(index: usize, role: &MessageRole, content: &BlockContent) -> Result<(), Error> {
+    let BlockContent::Blocks(blocks) = content else { return Ok(()) };
+    if blocks.is_empty() {
+        return Err(Error::invalid(
+            format!("messages[{index}].content"),
+            "must not be an empty list of blocks",
+        ));
+    }
+    for (block_index, block) in blocks.iter().enumerate() {
+        validate_block(role, block).map_err(|(field, reason)| {
+            let field = if field.is_empty() { String::new() } else { format!(".{field}") };
+            Error::invalid(format!("messages[{index}].content[{block_index}]{field}"), reason)
+        })?;
+    }
+    Ok(())
+}
+
+fn validate_block(
+    role: &MessageRole,
+    block: &ContentBlock,
+) -> Result<(), (&'static str, &'static str)> {
+    let assistant = *role == MessageRole::Assistant;
+    match block {
+        ContentBlock::ToolUse(_)
+        | ContentBlock::Thinking(_)
+        | ContentBlock::RedactedThinking(_)
+            if !assistant =>
+        {
+            Err(("", "is only allowed in assistant messages"))
+        }
+        ContentBlock::ToolResult(_) | ContentBlock::Image(_) | ContentBlock::Document(_)
+            if assistant =>
+        {
+            Err(("", "is only allowed in user messages"))
+        }
+        ContentBlock::ToolResult(result) if result.tool_use_id.trim().is_empty() => {
+            Err(("tool_use_id", "is required"))
+        }
+        ContentBlock::Image(media) | ContentBlock::Document(media) => match &media.source {
+            MediaSource::Base64 { data, .. } if is_data_url(data) => {
+                Err(("source.data", "must be raw base64, not a data: URL"))
+            }
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,281 @@
+//! The Messages API (Anthropic compatibility): the request on the wire and before it, the
+//! answer from whatever servers send, streams of Anthropic's events added up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests
+
+use naga_protocol::{
+    ApiErrorKind, Config, ContentBlock, Error, MessageAccumulator, MessageEvent, MessageParam,
+    MessageStream, MessagesRequest, MessagesResponse, MessagesTool, MessagesToolChoice, Operation,
+    OutputEffort, StopReason, StreamError, Thinking, build_request,
+};
+use serde_json::{Value, json};
+
+const TEXT: &str = include_str!("data/messages-anthropic-text.sse");
+const TOOL: &str = include_str!("data/messages-anthropic-tool.sse");
+
+fn run(body: &[u8], step: usize) -> Vec<Result<MessageEvent, Error>> {
+    let mut stream = MessageStream::new();
+    let mut items = Vec::new();
+    for piece in body.chunks(step.max(1)) {
+        stream.feed(piece);
+        items.extend(std::iter::from_fn(|| stream.next_event()));
+    }
+    stream.finish();
+    items.extend(std::iter::from_fn(|| stream.next_event()));
+    items
+}
+
+fn wire(request: &MessagesRequest) -> Value {
+    let http = build_request(&Config::new("ng-test").unwrap(), request).unwrap();
+    assert_eq!(http.uri(), "https://api.naga.ac/v1/messages");
+    serde_json::from_slice(http.body()).unwrap()
+}
+
+/// The input of the weather tool.
+#[derive(Debug, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+struct WeatherInput {
+    /// City and state.
+    location: String,
+    /// `celsius` or `fahrenheit`.
+    unit: String,
+}
+
+#[test]
+fn a_request_has_anthropics_shape() {
+    let request = MessagesRequest::new(
+        "claude-sonnet-4.5",
+        2048,
+        [
+            MessageParam::user(vec![
+                ContentBlock::text("What is in this image?"),
+                ContentBlock::image_base64("image/png", "iVBORw0KGgo="),
+            ]),
+            MessageParam::assistant("A lighthouse."),
+            MessageParam::user("And the weather there?"),
+        ],
+    )
+    .system("Be brief.")
+    .stop_sequence("\n\nHuman:")
+    .tool(MessagesTool::custom::<WeatherInput>("get_weather", "Weather for a location").unwrap())
+    .tool_choice(MessagesToolChoice::Tool { name: "get_weather".into() })
+    .thinking(Thinking::Enabled { budget_tokens: 1024 })
+    .effort(OutputEffort::Max);
+    let body = wire(&request);
+    assert_eq!(body["max_tokens"], 2048);
+    assert_eq!(body["system"], "Be brief.");
+    assert_eq!(
+        body["messages"][0]["content"][1],
+        json!({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}})
+    );
+    assert_eq!(body["messages"][1], json!({"role": "assistant", "content": "A lighthouse."}));
+    assert_eq!(body["tools"][0]["name"], "get_weather");
+    assert_eq!(body["tools"][0]["input_schema"]["required"], json!(["location", "unit"]));
+    assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "get_weather"}));
+    assert_eq!(body["thinking"], json!({"type": "enabled", "budget_tokens": 1024}));
+    assert_eq!(body["output_config"], json!({"effort": "max"}));
+    assert_eq!(body["stop_sequences"], json!(["\n\nHuman:"]));
+    assert_eq!(wire(&request.as_streaming())["stream"], true);
+    let back: MessagesRequest = serde_json::from_value(body).unwrap();
+    assert_eq!(back, request);
+}
+
+#[test]
+fn validation_names_the_field() {
+    let base = || MessagesRequest::new("claude-sonnet-4.5", 100, [MessageParam::user("Hi")]);
+    let tool_use = ContentBlock::ToolUse(naga_protocol::ToolUseBlock {
+        id: "toolu_1".into(),
+        name: "f".into(),
+        ..Default::default()
+    });
+    let cases: Vec<(MessagesRequest, &str)> = vec![
+        (MessagesRequest::new("", 100, [MessageParam::user("Hi")]), "model"),
+        (MessagesRequest::new("m", 0, [MessageParam::user("Hi")]), "max_tokens"),
+        (MessagesRequest::new("m", 100, []), "messages"),
+        (base().temperature(2.1), "temperature"),
+        (base().thinking(Thinking::Enabled { budget_tokens: 512 }), "thinking.budget_tokens"),
+        (
+            MessagesRequest::new("m", 2000, [MessageParam::user("Hi")])
+                .thinking(Thinking::Enabled { budget_tokens: 2000 }),
+            "thinking.budget_tokens",
+        ),
+        (base().tool_choice(MessagesToolChoice::Tool { name: "nope".into() }), "tool_choice.name"),
+        (base().tool(MessagesTool::custom_value("bad name", "d", json!({}))), "tools[0].name"),
+        (base().tool(MessagesTool::custom_value("f", "d", json!("x"))), "tools[0].input_schema"),
+        (
+            MessagesRequest::new("m", 100, [MessageParam::user(vec![tool_use])]),
+            "messages[0].content[0]",
+        ),
+        (
+            MessagesRequest::new(
+                "m",
+                100,
+                [MessageParam::assistant(vec![ContentBlock::tool_result("t", "x")])],
+            ),
+            "messages[0].content[0]",
+        ),
+        (
+            MessagesRequest::new(
+                "m",
+                100,
+                [MessageParam::user(vec![ContentBlock::tool_result(" ", "x")])],
+            ),
+            "messages[0].content[0].tool_use_id",
+        ),
+        (base().extra_field("system", json!("again")), "extra.system"),
+    ];
+    for (request, field) in cases {
+        match request.validate() {
+            Err(Error::InvalidRequest { field: got, .. }) => assert_eq!(got, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(base().tool_choice(MessagesToolChoice::Any).validate().is_ok());
+}
+
+#[test]
+fn a_text_stream_with_thinking_adds_up_and_every_split_agrees() {
+    let whole = run(TEXT.as_bytes(), usize::MAX);
+    assert!(whole.iter().all(Result::is_ok), "{whole:?}");
+    for step in [1, 2, 5, 64] {
+        assert_eq!(run(TEXT.as_bytes(), step), whole, "step {step}");
+    }
+    assert_eq!(run(TEXT.replace('\n', "\r\n").as_bytes(), 3), whole, "CRLF");
+    let text: String = whole.iter().filter_map(|e| e.as_ref().ok()?.text_delta()).collect();
+    assert_eq!(text, "Hello! Tōkyō 🗼");
+    let message = MessageAccumulator::accumulate(whole).unwrap();
+    assert_eq!(message.id, "msg_01XFDUDYJgAACzvnptvVoYEL");
+    assert_eq!(message.text(), "Hello! Tōkyō 🗼");
+    assert_eq!(message.thinking(), "Greet back.");
+    let ContentBlock::Thinking(thinking) = &message.content[0] else { panic!() };
+    assert!(thinking.signature.starts_with("EqQB"));
+    assert_eq!(message.stop_reason, Some(StopReason::EndTurn));
+    let usage = message.usage.unwrap();
+    assert_eq!((usage.input_tokens, usage.output_tokens), (25, 15));
+}
+
+#[test]
+fn tool_input_json_arrives_in_pieces_and_is_parsed_at_the_block_stop() {
+    let message = MessageAccumulator::accumulate(run(TOOL.as_bytes(), 7)).unwrap();
+    assert_eq!(message.stop_reason, Some(StopReason::ToolUse));
+    let call = message.tool_uses().next().unwrap();
+    assert_eq!(call.id, "toolu_01T1x1fJ34qAmk2tNTrN7Up6");
+    assert_eq!(call.input, json!({"location": "San Francisco, CA", "unit": "fahrenheit"}));
+    let input: WeatherInput = call.input().unwrap();
+    assert_eq!(input.unit, "fahrenheit");
+    // The loop goes on: the answer replayed, then the result.
+    let mut request =
+        MessagesRequest::new("claude-sonnet-4.5", 1024, [MessageParam::user("Weather?")]);
+    request.push_tool_results(&message, [(call.id.clone(), "72F, sunny")]);
+    let body = wire(&request);
+    assert_eq!(body["messages"][1]["role"], "assistant");
+    assert_eq!(body["messages"][1]["content"][1]["type"], "tool_use");
+    assert_eq!(
+        body["messages"][2],
+        json!({"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "content": "72F, sunny"}]})
+    );
+}
+
+#[test]
+fn a_stream_without_message_stop_is_truncated_and_keeps_what_arrived() {
+    let cut = TOOL
+        .find("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}")
+        .unwrap();
+    let items = run(&TOOL.as_bytes()[..cut], 11);
+    assert!(matches!(items.last(), Some(Err(Error::Stream(StreamError::Truncated { .. })))));
+    let partial = MessageAccumulator::accumulate(items).unwrap_err().partial;
+    assert_eq!(partial.text(), "Let me check.");
+    // The tool input was complete JSON, so it is kept parsed even without its stop.
+    assert_eq!(partial.tool_uses().next().unwrap().input["unit"], "fahrenheit");
+}
+
+#[test]
+fn an_error_event_is_an_api_error_and_ends_the_stream() {
+    let body = concat!(
+        "event: content_block_delta\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
+        "event: error\n",
+        "data: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    let items = run(body.as_bytes(), 6);
+    assert_eq!(items.len(), 2, "{items:?}");
+    let Err(Error::Api(api)) = &items[1] else { panic!("{:?}", items[1]) };
+    assert_eq!(
+        (api.kind, api.status, api.message.as_str()),
+        (ApiErrorKind::Server, None, "Overloaded")
+    );
+    assert_eq!(api.error_type.as_deref(), Some("overloaded_error"));
+}
+
+#[test]
+fn unknown_blocks_deltas_and_events_are_kept_and_bad_events_do_not_stop_the_stream() {
+    let body = concat!(
+        "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"server_tool_use\",\"id\":\"srv_1\",\"name\":\"web_search\"}}\n\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"citations_delta\",\"citation\":{}}}\n\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0}\n\n",
+        "data: {\"type\":\"brand_new_event\",\"x\":1}\n\n",
+        "event: message_stop\ndata: {}\n\n",
+    );
+    let items = run(body.as_bytes(), 4);
+    assert_eq!(items.len(), 5, "{items:?}");
+    let Ok(MessageEvent::ContentBlockStart(start)) = &items[0] else { panic!("{:?}", items[0]) };
+    assert!(
+        matches!(&start.content_block, ContentBlock::Other(block) if block["type"] == "server_tool_use")
+    );
+    assert!(matches!(&items[2], Err(Error::Decode { what: "message stream event", .. })));
+    assert_eq!(items[3].as_ref().unwrap().kind(), "brand_new_event");
+    assert!(
+        matches!(items[4], Ok(MessageEvent::MessageStop(_))),
+        "the SSE name stands in for `type`"
+    );
+}
+
+#[test]
+fn document_bodies_and_a_streamed_answer_to_a_plain_call() {
+    let error = br#"{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: required"}}"#;
+    let items = run(error, 9);
+    let [Err(Error::Api(api))] = items.as_slice() else { panic!("{items:?}") };
+    assert_eq!(api.kind, ApiErrorKind::InvalidRequest);
+    let answer = br#"{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn"}"#;
+    let items = run(answer, 5);
+    let [Ok(MessageEvent::MessageStart(start))] = items.as_slice() else { panic!("{items:?}") };
+    assert_eq!(start.message.text(), "Hi");
+    // A plain call answered with events is added up.
+    let message = MessagesRequest::decode_output(TEXT.as_bytes()).unwrap();
+    assert_eq!(message.text(), "Hello! Tōkyō 🗼");
+}
+
+#[test]
+fn an_answer_with_odd_values_still_decodes() {
+    let answer: MessagesResponse = serde_json::from_value(json!({
+        "id": "msg_1", "type": "message", "role": "assistant", "created": "1767300000",
+        "content": [
+            {"type": "text", "text": "A", "citations": [{"type": "web_search_result_location"}]},
+            {"type": "search_result", "source": "x"},
+            {"type": "tool_use", "id": "t", "name": "f"},
+            {"type": "text", "text": 5}
+        ],
+        "stop_reason": "model_context_window_exceeded",
+        "usage": {"input_tokens": "12", "output_tokens": null, "cache_read_input_tokens": 3, "server_tool_use": {}},
+        "container": null
+    }))
+    .unwrap();
+    assert_eq!(answer.created, Some(1_767_300_000));
+    assert_eq!(
+        answer.stop_reason.as_ref().map(StopReason::as_str),
+        Some("model_context_window_exceeded")
+    );
+    assert!(
+        matches!(&answer.content[1], ContentBlock::Other(block) if block["type"] == "search_result")
+    );
+    assert_eq!(answer.tool_uses().next().unwrap().input, json!({}));
+    assert_eq!(answer.text(), "A5", "a number where text belongs is read as its text");
+    let usage = answer.usage.as_ref().unwrap();
+    assert_eq!(
+        (usage.input_tokens, usage.output_tokens, usage.cache_read_input_tokens),
+        (12, 0, Some(3))
+    );
+    let again: MessagesResponse =
+        serde_json::from_value(serde_json::to_value(&answer).unwrap()).unwrap();
+    assert_eq!(again, answer);
+}
