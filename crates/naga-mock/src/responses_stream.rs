@@ -8,7 +8,7 @@ use crate::ordered::Json;
 use crate::responses_object::{
     FAILURE_MESSAGE, Item, ResponseAnswer, Snapshot, summary_part, text_part,
 };
-use crate::stream::{Events, data_line};
+use crate::stream::{Events, write_event};
 
 /// One event, by what it says about which output item (`n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,14 +197,6 @@ fn part_event(
         fields.push(("logprobs", Json::Array(Vec::new())));
     }
     name
-}
-
-/// Appends `event: <name>\n` and the `data:` line of `json`.
-fn write_event(out: &mut Vec<u8>, name: &str, json: &Json, pad_to: Option<usize>) {
-    out.extend_from_slice(b"event: ");
-    out.extend_from_slice(name.as_bytes());
-    out.push(b'\n');
-    data_line(out, pad_to, |out| json.write_to(out));
 }
 
 impl Events for ResponseEvents {

@@ -105,7 +105,7 @@ fn validate_fields(req: &Map<String, Value>) -> Result<(), Invalid> {
 }
 
 /// An optional object field: `Ok(None)` when absent or null.
-fn object<'a>(
+pub(crate) fn object<'a>(
     field: &str,
     value: Option<&'a Value>,
 ) -> Result<Option<&'a Map<String, Value>>, Invalid> {

@@ -13,6 +13,7 @@ use tokio::sync::mpsc::Sender;
 use crate::body::{AbortError, MockBody};
 use crate::error_body::error_json;
 use crate::faults::Faults;
+use crate::ordered::Json;
 use crate::render::Chunks;
 
 type Tx = Sender<Result<Bytes, AbortError>>;
@@ -32,6 +33,11 @@ pub(crate) trait Events: Debug + Send {
     /// The frames of a late failure (`x-mock-error-after-events`) after `sent` events, and
     /// whether `[DONE]` follows them.
     fn failure(&self, sent: usize) -> (Vec<u8>, bool);
+
+    /// Whether `data: [DONE]` follows the last event (Anthropic's streams have no such frame).
+    fn ends_with_done(&self) -> bool {
+        true
+    }
 }
 
 /// A `text/event-stream` response carrying `events`, with `faults` applied.
@@ -67,7 +73,8 @@ pub(crate) struct Frames {
 
 impl Frames {
     fn new(events: Box<dyn Events>, faults: &Faults) -> Self {
-        let done = (!faults.no_done).then_some(Bytes::from_static(b"data: [DONE]\n\n"));
+        let with_done = !faults.no_done && events.ends_with_done();
+        let done = with_done.then_some(Bytes::from_static(b"data: [DONE]\n\n"));
         Frames { events, sent: 0, pad_to: faults.oversized_event_bytes, done }
     }
 
@@ -189,6 +196,15 @@ pub(crate) fn data_line(
         out.resize(out.len() + missing, b' ');
     }
     out.extend_from_slice(b"\n\n");
+}
+
+/// Appends `event: <name>\n` and the `data:` line of `json` (padded to `pad_to` bytes when
+/// given).
+pub(crate) fn write_event(out: &mut Vec<u8>, name: &str, json: &Json, pad_to: Option<usize>) {
+    out.extend_from_slice(b"event: ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'\n');
+    data_line(out, pad_to, |out| json.write_to(out));
 }
 
 /// `data: <chunk i>\n\n`, padded to `pad_to` bytes when given.
