@@ -98,11 +98,13 @@ fn push_as_chat(out: &mut Vec<Value>, message: &Value) {
                 "function": {"name": b.get("name"), "arguments": arguments}})
         })
         .collect();
-    let mut chat = json!({"role": role, "content": parts});
+    let mut chat = Map::new();
+    chat.insert("role".into(), role);
+    chat.insert("content".into(), json!(parts));
     if !calls.is_empty() {
-        chat["tool_calls"] = Value::Array(calls);
+        chat.insert("tool_calls".into(), Value::Array(calls));
     }
-    out.push(chat);
+    out.push(Value::Object(chat));
 }
 
 /// `tool_choice` in chat's shape: `auto`, `required` (for `any`), `none`, or a named function.
