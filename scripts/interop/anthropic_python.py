@@ -17,16 +17,15 @@ failures (0 = the SDK and the emulator agree).
 
 import json
 import sys
-import traceback
-from typing import List
 
 import anthropic
+
+from checks import check, expect, finish, raises
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 MODEL = "claude-sonnet-4.5"
 MSGS = [{"role": "user", "content": "Say hello"}]
 REQUIRED_KEY = sys.argv[2] if len(sys.argv) > 2 else None
-FAILURES: List[str] = []
 
 WEATHER = {
     "name": "get_weather",
@@ -43,25 +42,6 @@ WEATHER = {
 def client(**kw) -> anthropic.Anthropic:
     kw.setdefault("api_key", REQUIRED_KEY or "ng-interop")
     return anthropic.Anthropic(base_url=BASE, **kw)
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            print(f"PASS {name}")
-        except Exception as err:  # noqa: BLE001 - report everything
-            FAILURES.append(name)
-            print(f"FAIL {name}: {type(err).__name__}: {err}")
-            traceback.print_exc(limit=2, file=sys.stdout)
-        return fn
-
-    return wrap
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def same_message(streamed, plain):
@@ -171,28 +151,22 @@ def _():
 
 @check("400 validation -> BadRequestError")
 def _():
-    try:
-        client(max_retries=0).messages.create(
-            model=MODEL, max_tokens=4096, messages=MSGS,
-            thinking={"type": "enabled", "budget_tokens": 8192},
-        )
-    except anthropic.BadRequestError as err:
-        expect(err.status_code == 400, err.status_code)
-        expect("budget_tokens" in err.message, err.message)
-        expect(err.body["type"] == "error", err.body)
-        expect(err.body["error"]["type"] == "invalid_request_error", err.body)
-        return
-    raise AssertionError("no error raised")
+    err = raises(anthropic.BadRequestError, lambda: client(max_retries=0).messages.create(
+        model=MODEL, max_tokens=4096, messages=MSGS,
+        thinking={"type": "enabled", "budget_tokens": 8192},
+    ))
+    expect(err.status_code == 400, err.status_code)
+    expect("budget_tokens" in err.message, err.message)
+    expect(err.body["type"] == "error", err.body)
+    expect(err.body["error"]["type"] == "invalid_request_error", err.body)
 
 
 @check("unknown model -> NotFoundError")
 def _():
-    try:
-        client(max_retries=0).messages.create(model="claude-nope", max_tokens=8, messages=MSGS)
-    except anthropic.NotFoundError as err:
-        expect("claude-nope" in err.message, err.message)
-        return
-    raise AssertionError("no error raised")
+    err = raises(anthropic.NotFoundError, lambda: client(max_retries=0).messages.create(
+        model="claude-nope", max_tokens=8, messages=MSGS
+    ))
+    expect("claude-nope" in err.message, err.message)
 
 
 @check("x-api-key auth (the SDK itself sends `Authorization: Bearer`)")
@@ -207,17 +181,13 @@ def _():
 
 @check("401 without key -> AuthenticationError")
 def _():
-    try:
-        client(max_retries=0).messages.create(
-            model=MODEL, max_tokens=8, messages=MSGS,
-            extra_headers={"Authorization": anthropic.Omit(), "x-api-key": anthropic.Omit()},
-        )
-    except anthropic.AuthenticationError as err:
-        expect(err.status_code == 401, err.status_code)
-        expect("API key" in err.message, err.message)
-        expect(err.body["error"]["type"] == "authentication_error", err.body)
-        return
-    raise AssertionError("no error raised")
+    no_key = {"Authorization": anthropic.Omit(), "x-api-key": anthropic.Omit()}
+    err = raises(anthropic.AuthenticationError, lambda: client(max_retries=0).messages.create(
+        model=MODEL, max_tokens=8, messages=MSGS, extra_headers=no_key
+    ))
+    expect(err.status_code == 401, err.status_code)
+    expect("API key" in err.message, err.message)
+    expect(err.body["error"]["type"] == "authentication_error", err.body)
 
 
 @check("wrong key (naga serve --require-key) -> AuthenticationError")
@@ -225,33 +195,28 @@ def _():
     if REQUIRED_KEY is None:
         print("  (skipped: no required key given)")
         return
-    try:
-        client(api_key=REQUIRED_KEY + "-wrong", max_retries=0).messages.create(
-            model=MODEL, max_tokens=8, messages=MSGS
-        )
-    except anthropic.AuthenticationError as err:
-        expect("invalid API key" in err.message, err.message)
-        return
-    raise AssertionError("no error raised")
+    wrong = client(api_key=REQUIRED_KEY + "-wrong", max_retries=0)
+    err = raises(anthropic.AuthenticationError, lambda: wrong.messages.create(
+        model=MODEL, max_tokens=8, messages=MSGS
+    ))
+    expect("invalid API key" in err.message, err.message)
 
 
 @check("in-stream error event -> APIStatusError (an APIError)")
 def _():
     c = client(default_headers={"x-mock-error-after-events": "4"})
-    text = ""
-    try:
+    pieces = []
+
+    def read():
         with c.messages.stream(model=MODEL, max_tokens=256, messages=MSGS) as stream:
-            for piece in stream.text_stream:
-                text += piece
-    except anthropic.APIStatusError as err:
-        expect(isinstance(err, anthropic.APIError), type(err))
-        expect(err.body["error"]["type"] == "overloaded_error", err.body)
-        expect("Upstream provider failed" in str(err), err)
-        expect(text.startswith("[naga-mock]"), text)
-        return
-    raise AssertionError("no error raised")
+            pieces.extend(stream.text_stream)
+
+    err = raises(anthropic.APIStatusError, read)
+    expect(isinstance(err, anthropic.APIError), type(err))
+    expect(err.body["error"]["type"] == "overloaded_error", err.body)
+    expect("Upstream provider failed" in str(err), err)
+    expect("".join(pieces).startswith("[naga-mock]"), pieces)
 
 
 if __name__ == "__main__":
-    print(f"anthropic {anthropic.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
-    sys.exit(len(FAILURES))
+    finish("anthropic", anthropic.__version__)

@@ -7,7 +7,7 @@
 use crate::messages_object::{Block, MessageAnswer};
 use crate::ordered::Json;
 use crate::responses_object::FAILURE_MESSAGE;
-use crate::stream::{Events, write_event};
+use crate::stream::NamedEvents;
 
 /// One event, by what it says about which content block (`n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +55,18 @@ impl MessageEvents {
         let padded = delta_of(true).or_else(|| delta_of(false)).unwrap_or(usize::MAX);
         MessageEvents { answer, steps, padded }
     }
+}
 
-    /// The name and JSON of event `i` (`None` past the end).
-    fn event(&self, i: usize) -> Option<(&'static str, Json)> {
+impl NamedEvents for MessageEvents {
+    fn count(&self) -> usize {
+        self.steps.len()
+    }
+
+    fn padded(&self) -> usize {
+        self.padded
+    }
+
+    fn named_event(&self, i: usize) -> Option<(&'static str, Json)> {
         let block = |n: usize| self.answer.blocks.get(n);
         let (name, fields): (&'static str, Vec<(&'static str, Json)>) = match *self.steps.get(i)? {
             Step::MessageStart => ("message_start", vec![("message", self.answer.started())]),
@@ -92,41 +101,19 @@ impl MessageEvents {
         json.extend(fields);
         Some((name, Json::Object(json)))
     }
-}
-
-impl Events for MessageEvents {
-    fn len(&self) -> usize {
-        self.steps.len()
-    }
-
-    fn write_frame(&self, i: usize, pad_to: Option<usize>, out: &mut Vec<u8>) {
-        if let Some((name, json)) = self.event(i) {
-            write_event(out, name, &json, pad_to);
-        }
-    }
-
-    fn padded_event(&self) -> usize {
-        self.padded
-    }
 
     /// Anthropic's streamed error (§1.6): `event: error` with
     /// `{"type":"error","error":{"type":"overloaded_error","message"}}`; the stream then ends.
-    fn failure(&self, _sent: usize) -> (Vec<u8>, bool) {
+    fn failure_events(&self, _sent: usize) -> (Vec<(&'static str, Json)>, bool) {
         let error = Json::object([
             ("type", "overloaded_error".into()),
             ("message", FAILURE_MESSAGE.into()),
         ]);
-        let mut out = Vec::new();
-        write_event(
-            &mut out,
-            "error",
-            &Json::object([("type", "error".into()), ("error", error)]),
-            None,
-        );
-        (out, false)
+        (vec![("error", Json::object([("type", "error".into()), ("error", error)]))], false)
     }
 
-    fn ends_with_done(&self) -> bool {
+    /// Anthropic's streams end with `message_stop`.
+    fn then_done(&self) -> bool {
         false
     }
 }

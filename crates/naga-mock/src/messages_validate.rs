@@ -8,7 +8,7 @@ use crate::responses_input::{required_str, required_text};
 use crate::responses_validate::object;
 use crate::validate::{
     Invalid, check_kind, check_one_of, check_positive, check_range, json_object_body, kind,
-    validate_model,
+    optional_array, validate_model,
 };
 use crate::validate_messages::valid_function_name;
 
@@ -147,10 +147,7 @@ fn validate_content<'a>(
     let mut ids = Vec::new();
     for (j, block) in blocks.iter().enumerate() {
         let at = format!("{at}.content[{j}]");
-        let Value::Object(block) = block else {
-            return Err(format!("`{at}` must be an object, got {}", kind(block)));
-        };
-        let block_type = required_str(&at, block, "type")?;
+        let (block, block_type) = typed_block(&at, block)?;
         if validate_media_block(&at, block_type, block)? {
             continue;
         }
@@ -178,6 +175,17 @@ fn validate_content<'a>(
         }
     }
     Ok(ids)
+}
+
+/// The content block at path `at`: an object with a `type`.
+fn typed_block<'a>(
+    at: &str,
+    block: &'a Value,
+) -> Result<(&'a Map<String, Value>, &'a str), Invalid> {
+    let Value::Object(block) = block else {
+        return Err(format!("`{at}` must be an object, got {}", kind(block)));
+    };
+    Ok((block, required_str(at, block, "type")?))
 }
 
 /// A `text`, `image` or `document` block (allowed in any message and inside a
@@ -268,10 +276,7 @@ fn validate_tool_result(
         Some(Value::Array(blocks)) => {
             for (k, inner) in blocks.iter().enumerate() {
                 let at = format!("{at}.content[{k}]");
-                let Value::Object(inner) = inner else {
-                    return Err(format!("`{at}` must be an object, got {}", kind(inner)));
-                };
-                let inner_type = required_str(&at, inner, "type")?;
+                let (inner, inner_type) = typed_block(&at, inner)?;
                 if !validate_media_block(&at, inner_type, inner)? {
                     return Err(format!(
                         "`{at}.type` must be one of text|image|document, got \"{inner_type}\""
@@ -331,11 +336,7 @@ fn validate_stop_sequences(stops: Option<&Value>) -> Result<(), Invalid> {
 /// input_schema}`). Server tools (`{"type":"web_search_20250305","name":"web_search",...}`)
 /// are accepted and ignored: the emulated model calls only client tools.
 fn validate_tools(tools: Option<&Value>) -> Result<Vec<&str>, Invalid> {
-    let tools = match tools {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(tools)) => tools,
-        Some(other) => return Err(format!("`tools` must be an array, got {}", kind(other))),
-    };
+    let tools = optional_array("tools", tools)?;
     let mut names = Vec::new();
     for (i, tool) in tools.iter().enumerate() {
         let at = format!("tools[{i}]");

@@ -40,6 +40,55 @@ pub(crate) trait Events: Debug + Send {
     }
 }
 
+/// Events that are `event: <name>\n` + `data: <json>\n\n` frames (the Responses and
+/// Messages APIs): each is an [`Events`] whose frames and late failure are written from these
+/// names and JSON values.
+pub(crate) trait NamedEvents: Debug + Send {
+    /// How many events the answer has.
+    fn count(&self) -> usize;
+
+    /// The name and JSON of event `i` (`None` past the end).
+    fn named_event(&self, i: usize) -> Option<(&'static str, Json)>;
+
+    /// The event `x-mock-oversized-event-bytes` pads.
+    fn padded(&self) -> usize;
+
+    /// The events of a late failure after `sent` events, and whether `[DONE]` follows them.
+    fn failure_events(&self, sent: usize) -> (Vec<(&'static str, Json)>, bool);
+
+    /// Whether `data: [DONE]` follows the last event.
+    fn then_done(&self) -> bool;
+}
+
+impl<T: NamedEvents> Events for T {
+    fn len(&self) -> usize {
+        self.count()
+    }
+
+    fn write_frame(&self, i: usize, pad_to: Option<usize>, out: &mut Vec<u8>) {
+        if let Some((name, json)) = self.named_event(i) {
+            write_event(out, name, &json, pad_to);
+        }
+    }
+
+    fn padded_event(&self) -> usize {
+        self.padded()
+    }
+
+    fn failure(&self, sent: usize) -> (Vec<u8>, bool) {
+        let (events, then_done) = self.failure_events(sent);
+        let mut out = Vec::new();
+        for (name, json) in &events {
+            write_event(&mut out, name, json, None);
+        }
+        (out, then_done)
+    }
+
+    fn ends_with_done(&self) -> bool {
+        self.then_done()
+    }
+}
+
 /// A `text/event-stream` response carrying `events`, with `faults` applied.
 pub(crate) fn sse_response(events: impl Events + 'static, faults: Faults) -> Response<MockBody> {
     let frames = Frames::new(Box::new(events), &faults);
@@ -200,7 +249,7 @@ pub(crate) fn data_line(
 
 /// Appends `event: <name>\n` and the `data:` line of `json` (padded to `pad_to` bytes when
 /// given).
-pub(crate) fn write_event(out: &mut Vec<u8>, name: &str, json: &Json, pad_to: Option<usize>) {
+fn write_event(out: &mut Vec<u8>, name: &str, json: &Json, pad_to: Option<usize>) {
     out.extend_from_slice(b"event: ");
     out.extend_from_slice(name.as_bytes());
     out.push(b'\n');
