@@ -22,7 +22,6 @@ import socket
 import uuid
 import sys
 import time
-import traceback
 from typing import Dict, List, Literal, Optional, Set, Tuple, Union
 from urllib.parse import urlparse
 
@@ -30,35 +29,17 @@ import httpx
 import openai
 from pydantic import BaseModel, Field, HttpUrl, conint, confloat, create_model
 
+from checks import check, expect, finish
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
 MODEL = "gpt-4o-mini"
 MSGS = [{"role": "user", "content": "Say hello"}]
 REQUIRED_KEY = sys.argv[2] if len(sys.argv) > 2 else None
-FAILURES: List[str] = []
 
 
 def client(**kw) -> openai.OpenAI:
     kw.setdefault("api_key", REQUIRED_KEY or "ng-interop")
     return openai.OpenAI(base_url=BASE, **kw)
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            print(f"PASS {name}")
-        except Exception as err:  # noqa: BLE001 - report everything
-            FAILURES.append(name)
-            print(f"FAIL {name}: {type(err).__name__}: {err}")
-            traceback.print_exc(limit=2, file=sys.stdout)
-        return fn
-
-    return wrap
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 class Event(BaseModel):
@@ -632,5 +613,4 @@ def _():
 
 
 if __name__ == "__main__":
-    print(f"openai {openai.__version__}; {len(FAILURES)} failure(s): {FAILURES}")
-    sys.exit(len(FAILURES))
+    finish("openai", openai.__version__)

@@ -24,6 +24,8 @@ pub(crate) struct Answer {
     pub(crate) content_chunks: Option<Vec<String>>,
     pub(crate) tool_calls: Vec<ToolCall>,
     pub(crate) finish_reason: &'static str,
+    /// The stop sequence the content was cut before (`finish_reason` is then `stop`).
+    pub(crate) stop_sequence: Option<String>,
     pub(crate) usage: Usage,
 }
 
@@ -70,13 +72,13 @@ pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> A
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
     let calls = tool_calls(req, seed);
     let reasoning = reasoning_text(req, &calls);
-    let (content, finish_reason) = if calls.is_empty() {
+    let (content, finish_reason, stop_sequence) = if calls.is_empty() {
         let mut text = base_content(req, seed);
         lengthen(&mut text, chunks.unwrap_or(0), is_json_format(req));
-        let (text, finish) = apply_limits(req, text);
-        (Some(text), finish)
+        let limited = apply_limits(req, text);
+        (Some(limited.text), limited.finish_reason, limited.stop_sequence)
     } else {
-        (None, "tool_calls")
+        (None, "tool_calls", None)
     };
     let usage = usage(req, reasoning.as_deref(), content.as_deref(), &calls);
     let hash = seed ^ fnv1a(model.as_bytes());
@@ -89,6 +91,7 @@ pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> A
         content_chunks: content.map(|c| split_chunks(&c, chunks)),
         tool_calls: calls,
         finish_reason,
+        stop_sequence,
         usage,
     }
 }

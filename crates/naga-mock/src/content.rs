@@ -100,25 +100,44 @@ pub(crate) fn lengthen(text: &mut String, min_chars: usize, json: bool) {
     }
 }
 
-/// Applies `stop` then `max_completion_tokens`; returns the text and its finish reason.
-pub(crate) fn apply_limits(req: &Map<String, Value>, mut text: String) -> (String, &'static str) {
-    if let Some(at) = first_stop(req, &text) {
+/// How [`apply_limits`] ended the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Limited {
+    /// The text, cut at the first stop sequence and then to `max_completion_tokens` words.
+    pub(crate) text: String,
+    /// `length` when `max_completion_tokens` cut it, else `stop`.
+    pub(crate) finish_reason: &'static str,
+    /// The stop sequence the text was cut before, unless the token limit cut it shorter.
+    pub(crate) stop_sequence: Option<String>,
+}
+
+/// Applies `stop` then `max_completion_tokens`.
+pub(crate) fn apply_limits(req: &Map<String, Value>, mut text: String) -> Limited {
+    let mut stop_sequence = None;
+    if let Some((at, stop)) = first_stop(req, &text) {
         text.truncate(at);
+        stop_sequence = Some(stop.to_owned());
     }
     let limit = req.get("max_completion_tokens").and_then(Value::as_u64);
     match limit.and_then(|n| usize::try_from(n).ok()) {
-        Some(n) if words(&text) > n => (truncate_words(&text, n).to_owned(), "length"),
-        _ => (text, "stop"),
+        Some(n) if words(&text) > n => Limited {
+            text: truncate_words(&text, n).to_owned(),
+            finish_reason: "length",
+            stop_sequence: None,
+        },
+        _ => Limited { text, finish_reason: "stop", stop_sequence },
     }
 }
 
-fn first_stop(req: &Map<String, Value>, text: &str) -> Option<usize> {
+/// Where the earliest stop sequence occurs in `text`, and which one it is.
+fn first_stop<'a>(req: &'a Map<String, Value>, text: &str) -> Option<(usize, &'a str)> {
     let stops: Vec<&str> = match req.get("stop") {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    stops.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s)).min()
+    let found = stops.into_iter().filter(|s| !s.is_empty());
+    found.filter_map(|s| text.find(s).map(|at| (at, s))).min_by_key(|(at, _)| *at)
 }
 
 /// The number of whitespace-separated words.

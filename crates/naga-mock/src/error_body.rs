@@ -34,6 +34,31 @@ pub(crate) fn error_response(status: StatusCode, message: &str) -> Response<Mock
     json_response(status, error_json(status, message))
 }
 
+/// An error response of `/v1/messages` in Anthropic's shape,
+/// `{"type":"error","error":{"type","message"}}`: Naga's envelope with `"type":"error"` in
+/// front (other responses are returned as they are).
+///
+/// Why: the digest documents Naga's `{"error":{"type","message"}}` for every non-streaming
+/// failure (§1.5) and only says "Anthropic-style" for the errors streamed on this route
+/// (§1.6, §3.2). Anthropic's body contains that same top-level `error` object, and §1.5 tells
+/// clients to read extra fields leniently, so this body satisfies Naga readers (the SDK) and
+/// Anthropic's SDKs alike. `error.type` keeps Naga's names (§1.5's table).
+pub(crate) fn anthropic_error_shape(response: Response<MockBody>) -> Response<MockBody> {
+    let (parts, body) = response.into_parts();
+    let body = match body {
+        MockBody::Full(Some(bytes))
+            if !parts.status.is_success() && bytes.starts_with(b"{\"error\":") =>
+        {
+            let mut out = Vec::with_capacity(bytes.len() + 15);
+            out.extend_from_slice(b"{\"type\":\"error\",");
+            out.extend_from_slice(bytes.get(1..).unwrap_or_default());
+            MockBody::full(out.into())
+        }
+        body => body,
+    };
+    Response::from_parts(parts, body)
+}
+
 /// A 400 `invalid_request_error` response.
 pub(crate) fn invalid_request(message: &str) -> Response<MockBody> {
     error_response(StatusCode::BAD_REQUEST, message)

@@ -26,6 +26,9 @@
 //!   4 MiB).
 //! * `POST /v1/responses`: the OpenAI Responses API, JSON, or SSE when `"stream": true`
 //!   (same headers and limits as chat). See [Responses](#responses) below.
+//! * `POST /v1/messages`: Anthropic's Messages API, JSON, or SSE when `"stream": true` (same
+//!   headers and limits as chat; `x-api-key`, as Anthropic clients send it, and their
+//!   `anthropic-version` header, which is ignored). See [Messages](#messages) below.
 //! * `POST /v1/embeddings`: one unit vector per input item (same headers and limits as chat):
 //!   `input` a non-empty string, or a non-empty array (at most 2048) of non-empty strings,
 //!   of token ids, or of non-empty token id arrays; `dimensions` 1..=8192 (default 1536);
@@ -79,7 +82,7 @@
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
 //! any streaming); a model whose `supported_endpoints` do not name the endpoint
-//! (`chat.completions`, `responses`, `embeddings`, `moderations`, `images.generations`, `images.edits`,
+//! (`chat.completions`, `responses`, `messages`, `embeddings`, `moderations`, `images.generations`, `images.edits`,
 //! `audio.speech`, `audio.transcriptions`, `audio.translations`) is a 400
 //! `invalid_request_error`.
 //!
@@ -148,6 +151,45 @@
 //! `function_call_arguments`), `response.output_item.done`; then `response.completed` (or
 //! `response.incomplete`) carrying exactly the non-streaming body; then `data: [DONE]`.
 //!
+//! # Messages
+//!
+//! Validation is strict (400, the message names the JSON path, e.g.
+//! `` `messages[2].content[0].tool_use_id` `toolu_2` does not match ... ``): `model`;
+//! `max_tokens` >= 1 (required); `messages` 1..=100000 `user`/`assistant` messages whose
+//! content is a non-empty string or array of `text`, `image` and `document` blocks (`source`
+//! `base64` with a media type, `url`, and for documents `text` or `content`), `tool_use`,
+//! `thinking` and `redacted_thinking` (assistant only) and `tool_result` (user only,
+//! answering a `tool_use` of the assistant message just before); `system` a string or text
+//! blocks; `temperature` 0..=2, `top_p` 0..=1, `top_k`, `stop_sequences`, `stream`,
+//! `metadata`; `tools` (client tools `{name, description?, input_schema}`; versioned server
+//! tools such as `web_search_20250305` accepted and ignored); `tool_choice`
+//! `auto|any|none|tool` (`tool` naming a client tool); `thinking` `enabled` (1024 <=
+//! `budget_tokens` < `max_tokens`), `disabled` or `adaptive`; `output_config.effort`
+//! `low|medium|high|max`. Any other field is a 400.
+//!
+//! Errors on this route (validation, auth, model, faults) come in Anthropic's shape,
+//! `{"type":"error","error":{"type","message"}}`: Naga's envelope with a leading
+//! `"type":"error"`, so both kinds of reader find `error.type` and `error.message`.
+//!
+//! The answer is the chat answer to the equivalent chat request (`system` as a system
+//! message, `tool_use` blocks as tool calls, `tool_result` blocks as tool messages,
+//! `max_tokens` as `max_completion_tokens`, `stop_sequences` as `stop`, `tool_choice` `any`
+//! as `required`, and `thinking`/`output_config.effort` as `reasoning_effort`: `disabled`
+//! wins, an effort is kept (`max` as `xhigh`), else `adaptive` is `medium` and `enabled`
+//! grows with the budget). The Message is `{"id":"msg_..","type":"message","role":"assistant",
+//! "model","content","stop_reason","stop_sequence","created","usage":{"input_tokens",
+//! "output_tokens","cache_read_input_tokens":0}}`; its blocks are a signed `thinking` block
+//! when there is reasoning, then a `text` block or `tool_use` blocks (`toolu_...`, `input`
+//! valid against `input_schema`). `stop_reason` is `end_turn`, `max_tokens` (text cut),
+//! `stop_sequence` (text cut before it; `stop_sequence` names it) or `tool_use`.
+//!
+//! SSE: `event: <type>\n` + `data: <json>\n\n` per event, the JSON starting with `"type"`:
+//! `message_start` (the Message without content or stop reason, `output_tokens: 1`),
+//! `ping`, per block `content_block_start` (empty), `content_block_delta`s (`text_delta`,
+//! `thinking_delta` then one `signature_delta`, or `input_json_delta`) and
+//! `content_block_stop`, then `message_delta` (stop reason and sequence, `output_tokens`)
+//! and `message_stop`; no `[DONE]`. Accumulated, the events are exactly the JSON Message.
+//!
 //! # Faults on demand
 //!
 //! Selected per request by header (so any client can trigger them), or for every request with
@@ -181,6 +223,11 @@
 //! `event: response.failed` (status `failed`, the `error`, the items completed so far), then
 //! `data: [DONE]`, and closes.
 //!
+//! On `/v1/messages` likewise (no `[DONE]` to omit; the padded event is the first
+//! `text_delta`, else the first delta); `x-mock-error-after-events` sends Anthropic's
+//! `event: error` (`{"type":"error","error":{"type":"overloaded_error","message":"Upstream
+//! provider failed"}}`) and closes.
+//!
 //! Fault answers (`x-mock-status`, `x-mock-fail-times`, `x-mock-html-error`) come before the
 //! auth and validation checks; every request, faulty or not, is recorded.
 
@@ -194,6 +241,10 @@ mod error_body;
 mod faults;
 mod form;
 mod images;
+mod messages;
+mod messages_object;
+mod messages_stream;
+mod messages_validate;
 mod models;
 mod moderations;
 mod offline;

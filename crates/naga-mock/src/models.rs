@@ -152,7 +152,7 @@ fn model(
         "description": format!("{display}, as listed by naga-mock (emulated catalogue)."),
         "context_window": context,
         "max_output_images": null,
-        "supported_endpoints": ["chat.completions", "responses"],
+        "supported_endpoints": ["chat.completions", "responses", "messages"],
         "pricing": {
             "per_input_token": input,
             "per_cached_input_token": if input > 0.0 { json!(input / 10.0) } else { Value::Null },
@@ -169,7 +169,8 @@ fn model(
         "supported_parameters": params,
         "supported_parameters_by_endpoint": {
             "chat.completions": params,
-            "responses": ["max_output_tokens", "temperature", "top_p", "tools", "reasoning"]
+            "responses": ["max_output_tokens", "temperature", "top_p", "tools", "reasoning"],
+            "messages": ["max_tokens", "temperature", "top_p", "stop_sequences", "tools", "tool_choice", "thinking"]
         }
     })
 }
@@ -293,6 +294,8 @@ mod tests {
     fn endpoints_are_served_by_their_models_only() {
         let models = default_models();
         assert!(serves(&models, "gpt-4o-mini-2024-07-18", "chat.completions"));
+        assert!(serves(&models, "claude-sonnet-4.5", "messages"));
+        assert!(!serves(&models, "text-embedding-3-small", "messages"));
         assert!(!serves(&models, "gpt-4o-mini", "embeddings"));
         assert!(serves(&models, "text-embedding-3-small", "embeddings"));
         assert!(!serves(&models, "text-embedding-3-small", "chat.completions"));

@@ -64,7 +64,7 @@ fn item_type<'a>(at: &str, item: &'a Map<String, Value>) -> Result<&'a str, Inva
 }
 
 /// `item[field]`: a non-empty string.
-fn required_str<'a>(
+pub(crate) fn required_str<'a>(
     at: &str,
     item: &'a Map<String, Value>,
     field: &str,
@@ -78,7 +78,11 @@ fn required_str<'a>(
 }
 
 /// `item[field]`: absent, null or a string.
-fn optional_str(at: &str, item: &Map<String, Value>, field: &str) -> Result<(), Invalid> {
+pub(crate) fn optional_str(
+    at: &str,
+    item: &Map<String, Value>,
+    field: &str,
+) -> Result<(), Invalid> {
     check_kind(&format!("{at}.{field}"), item.get(field), Value::is_string, "a string")
 }
 
@@ -213,7 +217,11 @@ fn validate_part(at: &str, part_type: &str, part: &Map<String, Value>) -> Result
 }
 
 /// `part[field]`: a string (possibly empty).
-fn required_text(at: &str, part: &Map<String, Value>, field: &str) -> Result<(), Invalid> {
+pub(crate) fn required_text(
+    at: &str,
+    part: &Map<String, Value>,
+    field: &str,
+) -> Result<(), Invalid> {
     match part.get(field) {
         Some(Value::String(_)) => Ok(()),
         None | Some(Value::Null) => Err(format!("`{at}.{field}` is required")),

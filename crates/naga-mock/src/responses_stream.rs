@@ -8,7 +8,7 @@ use crate::ordered::Json;
 use crate::responses_object::{
     FAILURE_MESSAGE, Item, ResponseAnswer, Snapshot, summary_part, text_part,
 };
-use crate::stream::{Events, data_line};
+use crate::stream::NamedEvents;
 
 /// One event, by what it says about which output item (`n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,36 +65,6 @@ impl ResponseEvents {
         };
         let padded = delta_of(true).or_else(|| delta_of(false)).unwrap_or(usize::MAX);
         ResponseEvents { answer, steps, padded }
-    }
-
-    /// The name and JSON of event `i` (`None` past the end).
-    fn event(&self, i: usize) -> Option<(&'static str, Json)> {
-        let step = *self.steps.get(i)?;
-        let (name, fields) = match step {
-            Step::Created => ("response.created", self.snapshot(Snapshot::InProgress)),
-            Step::InProgress => ("response.in_progress", self.snapshot(Snapshot::InProgress)),
-            Step::Finished => {
-                let name = if self.answer.incomplete() {
-                    "response.incomplete"
-                } else {
-                    "response.completed"
-                };
-                (name, self.snapshot(Snapshot::Final))
-            }
-            Step::Added(n) | Step::Done(n) => {
-                let item = self.answer.items.get(n)?;
-                let done = matches!(step, Step::Done(_));
-                let name =
-                    if done { "response.output_item.done" } else { "response.output_item.added" };
-                (name, vec![("output_index", n.into()), ("item", item.json(done))])
-            }
-            Step::PartAdded(n) | Step::Delta(n, _) | Step::TextDone(n) | Step::PartDone(n) => {
-                self.item_event(step, n)?
-            }
-        };
-        let mut json = vec![("type", name.into()), ("sequence_number", i.into())];
-        json.extend(fields);
-        Some((name, Json::Object(json)))
     }
 
     /// `{"response": <object in state snapshot>}`.
@@ -199,32 +169,47 @@ fn part_event(
     name
 }
 
-/// Appends `event: <name>\n` and the `data:` line of `json`.
-fn write_event(out: &mut Vec<u8>, name: &str, json: &Json, pad_to: Option<usize>) {
-    out.extend_from_slice(b"event: ");
-    out.extend_from_slice(name.as_bytes());
-    out.push(b'\n');
-    data_line(out, pad_to, |out| json.write_to(out));
-}
-
-impl Events for ResponseEvents {
-    fn len(&self) -> usize {
+impl NamedEvents for ResponseEvents {
+    fn count(&self) -> usize {
         self.steps.len()
     }
 
-    fn write_frame(&self, i: usize, pad_to: Option<usize>, out: &mut Vec<u8>) {
-        if let Some((name, json)) = self.event(i) {
-            write_event(out, name, &json, pad_to);
-        }
+    fn padded(&self) -> usize {
+        self.padded
     }
 
-    fn padded_event(&self) -> usize {
-        self.padded
+    fn named_event(&self, i: usize) -> Option<(&'static str, Json)> {
+        let step = *self.steps.get(i)?;
+        let (name, fields) = match step {
+            Step::Created => ("response.created", self.snapshot(Snapshot::InProgress)),
+            Step::InProgress => ("response.in_progress", self.snapshot(Snapshot::InProgress)),
+            Step::Finished => {
+                let name = if self.answer.incomplete() {
+                    "response.incomplete"
+                } else {
+                    "response.completed"
+                };
+                (name, self.snapshot(Snapshot::Final))
+            }
+            Step::Added(n) | Step::Done(n) => {
+                let item = self.answer.items.get(n)?;
+                let done = matches!(step, Step::Done(_));
+                let name =
+                    if done { "response.output_item.done" } else { "response.output_item.added" };
+                (name, vec![("output_index", n.into()), ("item", item.json(done))])
+            }
+            Step::PartAdded(n) | Step::Delta(n, _) | Step::TextDone(n) | Step::PartDone(n) => {
+                self.item_event(step, n)?
+            }
+        };
+        let mut json = vec![("type", name.into()), ("sequence_number", i.into())];
+        json.extend(fields);
+        Some((name, Json::Object(json)))
     }
 
     /// An `error` event, then `response.failed` with the items completed so far (§1.6), then
     /// `[DONE]`.
-    fn failure(&self, sent: usize) -> (Vec<u8>, bool) {
+    fn failure_events(&self, sent: usize) -> (Vec<(&'static str, Json)>, bool) {
         let sent_steps = self.steps.get(..sent).unwrap_or(&self.steps);
         let done_items = sent_steps.iter().filter(|s| matches!(s, Step::Done(_))).count();
         let error = Json::object([
@@ -239,9 +224,10 @@ impl Events for ResponseEvents {
             ("sequence_number", (sent + 1).into()),
             ("response", self.answer.object(Snapshot::Failed { done_items })),
         ]);
-        let mut out = Vec::new();
-        write_event(&mut out, "error", &error, None);
-        write_event(&mut out, "response.failed", &failed, None);
-        (out, true)
+        (vec![("error", error), ("response.failed", failed)], true)
+    }
+
+    fn then_done(&self) -> bool {
+        true
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::responses_input::validate_input;
 use crate::validate::{
     Invalid, REASONING_EFFORTS, check_kind, check_one_of, check_positive, check_range,
-    json_object_body, kind, validate_model,
+    json_object_body, kind, optional_array, validate_model,
 };
 use crate::validate_messages::{check_choice_mode, valid_function_name};
 
@@ -105,7 +105,7 @@ fn validate_fields(req: &Map<String, Value>) -> Result<(), Invalid> {
 }
 
 /// An optional object field: `Ok(None)` when absent or null.
-fn object<'a>(
+pub(crate) fn object<'a>(
     field: &str,
     value: Option<&'a Value>,
 ) -> Result<Option<&'a Map<String, Value>>, Invalid> {
@@ -158,11 +158,7 @@ fn validate_json_schema(format: &Map<String, Value>) -> Result<(), Invalid> {
 
 /// Checks `tools`; returns the names of the function tools.
 fn validate_tools(tools: Option<&Value>) -> Result<Vec<&str>, Invalid> {
-    let tools = match tools {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(tools)) => tools,
-        Some(other) => return Err(format!("`tools` must be an array, got {}", kind(other))),
-    };
+    let tools = optional_array("tools", tools)?;
     let mut names = Vec::new();
     for (i, tool) in tools.iter().enumerate() {
         match tool.get("type").and_then(Value::as_str) {

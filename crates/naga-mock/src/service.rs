@@ -15,10 +15,14 @@ use crate::account::{AccountRoute, answer as answer_account};
 use crate::answer::build_answer;
 use crate::body::MockBody;
 use crate::embeddings::{embeddings_body, validate_embeddings};
-use crate::error_body::{error_response, html_response, invalid_request, json_response};
+use crate::error_body::{
+    anthropic_error_shape, error_response, html_response, invalid_request, json_response,
+};
 use crate::faults::Faults;
 use crate::form::{Part, boundary_param, parse_form};
 use crate::images::{images_body, validate_edit, validate_images};
+use crate::messages::respond_message;
+use crate::messages_validate::validate_messages_request;
 use crate::models::{
     is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
 };
@@ -38,6 +42,7 @@ use crate::validate::{Invalid, validate_chat};
 enum Route {
     Chat,
     Responses,
+    Messages,
     Embeddings,
     Moderations,
     Images,
@@ -56,6 +61,7 @@ impl Route {
         Some(match path {
             "/v1/chat/completions" => Route::Chat,
             "/v1/responses" => Route::Responses,
+            "/v1/messages" => Route::Messages,
             "/v1/embeddings" => Route::Embeddings,
             "/v1/moderations" => Route::Moderations,
             "/v1/images/generations" => Route::Images,
@@ -91,21 +97,24 @@ pub(crate) async fn handle(
         let message = format!("no route for {} {path}", parts.method);
         return Ok(error_response(StatusCode::NOT_FOUND, &message));
     };
-    let body = match read_body(&state, &parts.headers, body).await {
-        Ok(body) => body,
+    let response = match read_body(&state, &parts.headers, body).await {
+        Ok(body) => {
+            state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
+            let request = Head {
+                method: &parts.method,
+                headers: &parts.headers,
+                path: &path,
+                query: parts.uri.query(),
+            };
+            dispatch(&state, &route, &request, body).await
+        }
         Err(response) => {
             state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
-            return Ok(response);
+            response
         }
     };
-    state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
-    let request = Head {
-        method: &parts.method,
-        headers: &parts.headers,
-        path: &path,
-        query: parts.uri.query(),
-    };
-    Ok(dispatch(&state, &route, &request, body).await)
+    // Anthropic clients read `{"type":"error","error":{..}}`; see `anthropic_error_shape`.
+    Ok(if route == Route::Messages { anthropic_error_shape(response) } else { response })
 }
 
 /// What `dispatch` needs of the request head.
@@ -153,6 +162,13 @@ async fn dispatch(
             validate_responses,
             |req| req.get("model").and_then(Value::as_str).unwrap_or_default(),
             |req| respond(req, faults),
+        ),
+        Route::Messages => json_endpoint(
+            (models, headers, &body),
+            "messages",
+            validate_messages_request,
+            |req| req.get("model").and_then(Value::as_str).unwrap_or_default(),
+            |req| respond_message(req, faults),
         ),
         Route::Embeddings => json_endpoint(
             (models, headers, &body),

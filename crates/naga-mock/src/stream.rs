@@ -13,6 +13,7 @@ use tokio::sync::mpsc::Sender;
 use crate::body::{AbortError, MockBody};
 use crate::error_body::error_json;
 use crate::faults::Faults;
+use crate::ordered::Json;
 use crate::render::Chunks;
 
 type Tx = Sender<Result<Bytes, AbortError>>;
@@ -32,6 +33,60 @@ pub(crate) trait Events: Debug + Send {
     /// The frames of a late failure (`x-mock-error-after-events`) after `sent` events, and
     /// whether `[DONE]` follows them.
     fn failure(&self, sent: usize) -> (Vec<u8>, bool);
+
+    /// Whether `data: [DONE]` follows the last event (Anthropic's streams have no such frame).
+    fn ends_with_done(&self) -> bool {
+        true
+    }
+}
+
+/// Events that are `event: <name>\n` + `data: <json>\n\n` frames (the Responses and
+/// Messages APIs): each is an [`Events`] whose frames and late failure are written from these
+/// names and JSON values.
+pub(crate) trait NamedEvents: Debug + Send {
+    /// How many events the answer has.
+    fn count(&self) -> usize;
+
+    /// The name and JSON of event `i` (`None` past the end).
+    fn named_event(&self, i: usize) -> Option<(&'static str, Json)>;
+
+    /// The event `x-mock-oversized-event-bytes` pads.
+    fn padded(&self) -> usize;
+
+    /// The events of a late failure after `sent` events, and whether `[DONE]` follows them.
+    fn failure_events(&self, sent: usize) -> (Vec<(&'static str, Json)>, bool);
+
+    /// Whether `data: [DONE]` follows the last event.
+    fn then_done(&self) -> bool;
+}
+
+impl<T: NamedEvents> Events for T {
+    fn len(&self) -> usize {
+        self.count()
+    }
+
+    fn write_frame(&self, i: usize, pad_to: Option<usize>, out: &mut Vec<u8>) {
+        if let Some((name, json)) = self.named_event(i) {
+            write_event(out, name, &json, pad_to);
+        }
+    }
+
+    fn padded_event(&self) -> usize {
+        self.padded()
+    }
+
+    fn failure(&self, sent: usize) -> (Vec<u8>, bool) {
+        let (events, then_done) = self.failure_events(sent);
+        let mut out = Vec::new();
+        for (name, json) in &events {
+            write_event(&mut out, name, json, None);
+        }
+        (out, then_done)
+    }
+
+    fn ends_with_done(&self) -> bool {
+        self.then_done()
+    }
 }
 
 /// A `text/event-stream` response carrying `events`, with `faults` applied.
@@ -67,7 +122,8 @@ pub(crate) struct Frames {
 
 impl Frames {
     fn new(events: Box<dyn Events>, faults: &Faults) -> Self {
-        let done = (!faults.no_done).then_some(Bytes::from_static(b"data: [DONE]\n\n"));
+        let with_done = !faults.no_done && events.ends_with_done();
+        let done = with_done.then_some(Bytes::from_static(b"data: [DONE]\n\n"));
         Frames { events, sent: 0, pad_to: faults.oversized_event_bytes, done }
     }
 
@@ -189,6 +245,15 @@ pub(crate) fn data_line(
         out.resize(out.len() + missing, b' ');
     }
     out.extend_from_slice(b"\n\n");
+}
+
+/// Appends `event: <name>\n` and the `data:` line of `json` (padded to `pad_to` bytes when
+/// given).
+fn write_event(out: &mut Vec<u8>, name: &str, json: &Json, pad_to: Option<usize>) {
+    out.extend_from_slice(b"event: ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'\n');
+    data_line(out, pad_to, |out| json.write_to(out));
 }
 
 /// `data: <chunk i>\n\n`, padded to `pad_to` bytes when given.

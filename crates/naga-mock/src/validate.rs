@@ -199,6 +199,18 @@ fn validate_json_schema_format(spec: Option<&Value>) -> Result<(), Invalid> {
     }
 }
 
+/// `value` (the field at path `field`): absent or null (no items), or an array.
+pub(crate) fn optional_array<'a>(
+    field: &str,
+    value: Option<&'a Value>,
+) -> Result<&'a [Value], Invalid> {
+    match value {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(other) => Err(format!("`{field}` must be an array, got {}", kind(other))),
+    }
+}
+
 /// The JSON type name of `value`, for messages.
 pub(crate) fn kind(value: &Value) -> &'static str {
     match value {

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate::{Invalid, check_one_of, kind};
+use crate::validate::{Invalid, check_one_of, kind, optional_array};
 
 /// Naga documents `system|user|assistant|tool`; `developer` (OpenAI's newer name for
 /// `system`, sent by the OpenAI SDKs and many apps) is accepted like OpenAI does.
@@ -207,11 +207,7 @@ pub(crate) fn check_choice_mode(
 }
 
 fn tool_names(tools: Option<&Value>) -> Result<Vec<&str>, Invalid> {
-    let tools = match tools {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(tools)) => tools,
-        Some(other) => return Err(format!("`tools` must be an array, got {}", kind(other))),
-    };
+    let tools = optional_array("tools", tools)?;
     let mut names = Vec::with_capacity(tools.len());
     for (i, tool) in tools.iter().enumerate() {
         if tool.get("type").and_then(Value::as_str) != Some("function") {

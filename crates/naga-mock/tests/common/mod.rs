@@ -69,6 +69,32 @@ pub async fn send(req: reqwest::RequestBuilder) -> Result<Reply, reqwest::Error>
     Ok(Reply { status, headers, body })
 }
 
+/// Sends `req` and reads the body until the server aborts the connection: the bytes received
+/// before that (panics when the body ends cleanly instead).
+pub async fn body_until_abort(req: reqwest::RequestBuilder) -> Vec<u8> {
+    let mut response = req.send().await.expect("response head");
+    let mut received = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => received.extend_from_slice(&chunk),
+            Ok(None) => panic!("the connection was not aborted"),
+            Err(_) => return received,
+        }
+    }
+}
+
+/// Asserts that `names` are `head`, more than three `delta`s, then `tail`; returns how many
+/// `delta`s.
+pub fn assert_delta_run(names: &[&str], head: &[&str], delta: &str, tail: &[&str]) -> usize {
+    let deltas = names.iter().filter(|n| **n == delta).count();
+    assert!(deltas > 3, "{names:?}");
+    let mut expected = head.to_vec();
+    expected.extend(std::iter::repeat_n(delta, deltas));
+    expected.extend(tail);
+    assert_eq!(names, expected);
+    deltas
+}
+
 /// The reference request of the snapshot tests.
 pub fn reference() -> Value {
     json!({"model":"gpt-4o-mini","messages":[{"role":"user","content":"Write a two-line summary of Tokyo."}]})
