@@ -16,9 +16,10 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, CreateKey,
     EmbeddingRequest, Error, ErrorResponse, GetActivity, GetBalance, ImageGenerationRequest,
-    ListKeys, ListModels, MAX_SNIPPET_BYTES, ModelList, ModerationRequest, ModerationResponse,
-    ResponseAccumulator, ResponseEvent, ResponseObject, ResponseStream, ResponsesRequest,
-    SseParser, StreamError, decode_json, parse_api_error, parse_response,
+    ListKeys, ListModels, MAX_SNIPPET_BYTES, MessageAccumulator, MessageStream, MessagesRequest,
+    MessagesResponse, ModelList, ModerationRequest, ModerationResponse, ResponseAccumulator,
+    ResponseObject, ResponseStream, ResponsesRequest, SseParser, StreamAccumulator, StreamDecoder,
+    StreamError, decode_json, parse_api_error, parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -231,55 +232,58 @@ pub fn chat_stream(data: &[u8]) {
     for item in &whole.items {
         check_error(item.as_ref().err(), data.len());
     }
-    response_stream(&input, data.len());
+    typed_stream::<_, ResponseAccumulator>(&input, data.len(), || {
+        ResponseStream::with_max_event_size(input.limit)
+    });
+    typed_stream::<_, MessageAccumulator>(&input, data.len(), || {
+        MessageStream::with_max_event_size(input.limit)
+    });
 }
 
-/// Every item of a [`ResponseStream`] fed `chunks`, and `events_seen()` at the end.
-fn run_responses(limit: usize, chunks: &[&[u8]]) -> (Vec<Result<ResponseEvent, Error>>, usize) {
-    let mut stream = ResponseStream::with_max_event_size(limit);
+/// Every item of `decoder` fed `chunks`; after the end it is done and takes nothing more.
+fn run_typed<D: StreamDecoder>(mut decoder: D, chunks: &[&[u8]]) -> Vec<Result<D::Item, Error>> {
     let mut items = Vec::new();
     for chunk in chunks {
-        stream.feed(chunk);
-        items.extend(std::iter::from_fn(|| stream.next_event()));
+        decoder.feed(chunk);
+        items.extend(std::iter::from_fn(|| decoder.next_item()));
     }
-    stream.finish();
-    items.extend(std::iter::from_fn(|| stream.next_event()));
-    assert!(stream.is_done(), "a finished, drained response stream is done");
-    stream.feed(b"data: {}\n\n");
-    assert!(stream.next_event().is_none(), "nothing after the end");
-    (items, stream.events_seen())
+    decoder.finish();
+    items.extend(std::iter::from_fn(|| decoder.next_item()));
+    assert!(decoder.is_done(), "a finished, drained stream is done");
+    decoder.feed(b"data: {}\n\n");
+    assert!(decoder.next_item().is_none(), "nothing after the end");
+    items
 }
 
-/// The `chat_stream` properties for [`ResponseStream`] on the same input: split feeding
-/// equals whole feeding, at most one end (truncation or API error), last; adding up the
-/// events never panics and equals pushing them up to the first error.
-fn response_stream(input: &StreamInput<'_>, input_len: usize) {
-    let (whole, events) = run_responses(input.limit, &[input.body]);
-    assert_eq!(
-        whole,
-        run_responses(input.limit, &input.chunks()).0,
-        "split feeding changed the events"
-    );
+/// The `chat_stream` properties for a typed event stream (Responses, Messages) on the same
+/// input: split feeding equals whole feeding, at most one end (truncation or API error),
+/// last; adding up the events never panics.
+fn typed_stream<D, A>(input: &StreamInput<'_>, input_len: usize, decoder: impl Fn() -> D)
+where
+    D: StreamDecoder,
+    D::Item: PartialEq + std::fmt::Debug,
+    A: StreamAccumulator<Item = D::Item>,
+    A::Output: PartialEq + std::fmt::Debug,
+{
+    let whole = run_typed(decoder(), &[input.body]);
+    assert_eq!(whole, run_typed(decoder(), &input.chunks()), "split feeding changed the events");
     let is_end = |item: &Result<_, Error>| match item {
         Err(Error::Stream(StreamError::Truncated { .. })) => true,
         Err(Error::Api(api)) => api.status.is_none(),
         _ => false,
     };
     let ends = whole.iter().filter(|item| is_end(item)).count();
-    assert!(ends <= 1, "{ends} ends of a response stream");
+    assert!(ends <= 1, "{ends} ends of a typed stream");
     if ends == 1 {
         assert!(whole.last().is_some_and(is_end), "an end that is not last");
     }
-    if let Some(Err(Error::Stream(StreamError::Truncated { events: seen }))) = whole.last() {
-        assert_eq!(*seen, events, "truncation counts the events seen");
-    }
-    let added = match ResponseAccumulator::accumulate(whole.iter().cloned()) {
-        Ok(response) => response,
-        Err(partial) => *partial.partial,
+    // Adding up every event (even past an error) never panics, and is repeatable.
+    let add_up = || {
+        let mut accumulator = A::default();
+        whole.iter().flatten().for_each(|event| accumulator.push(event));
+        accumulator.finish()
     };
-    let mut pushed = ResponseAccumulator::new();
-    whole.iter().map_while(|item| item.as_ref().ok()).for_each(|event| pushed.push(event));
-    assert_eq!(added, pushed.finish(), "accumulate differs from push");
+    assert_eq!(add_up(), add_up(), "adding up is not repeatable");
     for item in &whole {
         check_error(item.as_ref().err(), input_len);
     }
@@ -429,6 +433,14 @@ pub fn response(data: &[u8]) {
         let _ = (answer.output_text(), answer.reasoning_summary(), answer.refusal());
     }
     check_error(answer.as_ref().err(), body.len());
+    let message = parse_response::<MessagesRequest>(status, &headers, body);
+    if let Ok(message) = &message {
+        let text = serde_json::to_vec(message).unwrap_or_default();
+        let again = decode_json::<MessagesResponse>("message", &text);
+        assert_eq!(again.as_ref(), Ok(message), "a parsed message re-encodes to itself");
+        let _ = (message.text(), message.thinking(), message.tool_uses().count());
+    }
+    check_error(message.as_ref().err(), body.len());
     for status in [Some(status), None] {
         let err = parse_api_error(status, &headers, body);
         assert!(matches!(&err, Error::Api(api) if api.status == status), "{err:?}");

@@ -5,8 +5,9 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use crate::{
     Activity, ApiKey, Balance, ChatCompletion, ChatCompletionChunk, ChatRequest, CreateKey,
     CreatedKey, EmbeddingRequest, EmbeddingResponse, ErrorResponse, ImageGenerationRequest,
-    ImagesResponse, KeyList, Model, ModelList, ModerationRequest, ModerationResponse,
-    ResponseEvent, ResponseObject, ResponsesRequest, SpeechRequest, Transcription, UpdateKey,
+    ImagesResponse, KeyList, MessageEvent, MessagesRequest, MessagesResponse, Model, ModelList,
+    ModerationRequest, ModerationResponse, ResponseEvent, ResponseObject, ResponsesRequest,
+    SpeechRequest, Transcription, UpdateKey,
 };
 
 /// The file stem and JSON Schema of every public wire type, in a stable order.
@@ -38,6 +39,9 @@ pub fn wire_schemas() -> Vec<(&'static str, Schema)> {
         ("responses_request", schema_of::<ResponsesRequest>()),
         ("response_object", schema_of::<ResponseObject>()),
         ("response_event", schema_of::<ResponseEvent>()),
+        ("messages_request", schema_of::<MessagesRequest>()),
+        ("messages_response", schema_of::<MessagesResponse>()),
+        ("message_event", schema_of::<MessageEvent>()),
     ]
 }
 

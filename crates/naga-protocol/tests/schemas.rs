@@ -255,6 +255,37 @@ fn every_recorded_response_stream_event_is_valid() {
         include_str!("data/responses-openai-text.sse"),
         include_str!("data/responses-tool-reasoning.sse"),
     ];
+    assert_eq!(valid_events(&validator, &streams), 23);
+}
+
+#[test]
+fn every_recorded_message_stream_event_is_valid() {
+    let streams = [
+        include_str!("data/messages-anthropic-text.sse"),
+        include_str!("data/messages-anthropic-tool.sse"),
+    ];
+    assert_eq!(valid_events(&validator("message_event"), &streams), 24);
+    let request = json!({"model": "claude-sonnet-4.5", "max_tokens": 1024,
+        "system": [{"type": "text", "text": "Be brief."}],
+        "messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"},
+            {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}]},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok"}]}],
+        "tools": [{"name": "f", "input_schema": {"type": "object"}},
+                  {"type": "web_search_20250305", "name": "web_search"}],
+        "tool_choice": {"type": "any"}, "thinking": {"type": "enabled", "budget_tokens": 1024},
+        "output_config": {"effort": "max"}, "stream": true});
+    assert!(validator("messages_request").is_valid(&request));
+    assert!(!validator("messages_request").is_valid(&json!({"model": "m", "messages": []})));
+    let answer = json!({"id": "msg_1", "model": "claude-sonnet-4.5", "type": "message",
+        "role": "assistant", "content": [{"type": "text", "text": "Hi"}], "created": 1,
+        "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 1, "output_tokens": 1, "cache_read_input_tokens": 0}});
+    assert!(validator("messages_response").is_valid(&answer));
+}
+
+/// Checks every `data:` line of `streams` against `validator`; the count checked.
+fn valid_events(validator: &jsonschema::Validator, streams: &[&str]) -> usize {
     let mut checked = 0;
     for line in streams.iter().flat_map(|s| s.lines()) {
         let Some(data) = line.strip_prefix("data: ").filter(|d| *d != "[DONE]") else { continue };
@@ -263,5 +294,5 @@ fn every_recorded_response_stream_event_is_valid() {
         assert!(errors.is_empty(), "{data}: {errors:?}");
         checked += 1;
     }
-    assert_eq!(checked, 23);
+    checked
 }

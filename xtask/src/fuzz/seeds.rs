@@ -117,8 +117,8 @@ fn stream_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     seeds
 }
 
-/// Recorded-shape Responses API streams (the protocol crate's test data).
-const RESPONSE_STREAMS: [(&str, &str); 2] = [
+/// Recorded-shape Responses and Messages API streams (the protocol crate's test data).
+const RESPONSE_STREAMS: [(&str, &str); 4] = [
     (
         "responses-text",
         include_str!("../../../crates/naga-protocol/tests/data/responses-openai-text.sse"),
@@ -126,6 +126,14 @@ const RESPONSE_STREAMS: [(&str, &str); 2] = [
     (
         "responses-tool-reasoning",
         include_str!("../../../crates/naga-protocol/tests/data/responses-tool-reasoning.sse"),
+    ),
+    (
+        "messages-text",
+        include_str!("../../../crates/naga-protocol/tests/data/messages-anthropic-text.sse"),
+    ),
+    (
+        "messages-tool",
+        include_str!("../../../crates/naga-protocol/tests/data/messages-anthropic-tool.sse"),
     ),
 ];
 
