@@ -20,6 +20,6 @@ mod transport;
 
 pub use failure::{Failure, TransportError};
 pub use outcome::{Items, Outcome};
-pub use runs::{CHAT_PATH, Run, Runs, both, refused_url, send_both, stream_both};
+pub use runs::{CHAT_PATH, Run, Runs, added_up, both, refused_url, send_both, stream_both};
 pub use setup::{PROVISIONING_KEY, Setup, TEST_KEY};
 pub use transport::{Async, Blocking, Sender, StreamedItems, Transport};

@@ -3,7 +3,7 @@
 use naga_mock::MockServer;
 
 use crate::setup::Setup;
-use naga_protocol::{Operation, StreamingOperation};
+use naga_protocol::{Operation, StreamAccumulator, StreamingOperation};
 
 use crate::failure::Failure;
 use crate::transport::{Async, Blocking, SETTLE, Sender, StreamedItems, Transport};
@@ -146,6 +146,14 @@ fn run_one<T>(
     let outcome = call(transport);
     std::thread::sleep(SETTLE);
     Run { transport: transport.name(), outcome, requests: count() - before }
+}
+
+/// Every item of a stream added up by `A`; panics at an error item (for streams expected
+/// to succeed).
+pub fn added_up<A: StreamAccumulator>(items: Vec<Result<A::Item, Failure>>) -> A::Output {
+    A::default()
+        .add_up(items, |_| {})
+        .unwrap_or_else(|(failure, _)| panic!("the stream failed: {failure:?}"))
 }
 
 /// A loopback URL nobody listens on: bind a port, note it, close it.

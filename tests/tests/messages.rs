@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use naga_conformance::{Failure, Setup, StreamedItems, send_both, stream_both};
+use naga_conformance::{Failure, Setup, StreamedItems, added_up, send_both, stream_both};
 use naga_mock::MockServer;
 use naga_protocol::{
     ApiErrorKind, ContentBlock, MessageAccumulator, MessageEvent, MessageParam, MessagesRequest,
@@ -38,14 +38,6 @@ fn events(
     stream_both(server, PATH, setup, case, &*request.as_streaming()).agreed_after(1).unwrap()
 }
 
-fn added_up(items: StreamedItems<MessagesRequest>) -> MessagesResponse {
-    let mut accumulator = MessageAccumulator::new();
-    for item in items {
-        accumulator.push(&item.unwrap());
-    }
-    accumulator.finish()
-}
-
 /// The input of the weather tool.
 #[derive(Debug, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 struct WeatherInput {
@@ -70,7 +62,7 @@ fn a_text_answer_is_the_same_streamed_or_not() {
     assert!(matches!(items.last(), Some(Ok(MessageEvent::MessageStop(_)))));
     let text: String = items.iter().filter_map(|i| i.as_ref().ok()?.text_delta()).collect();
     assert_eq!(text, whole.text());
-    assert_eq!(added_up(items), whole);
+    assert_eq!(added_up::<MessageAccumulator>(items), whole);
 
     let blocking = naga_conformance::Blocking::new(&setup);
     assert_eq!(blocking.client.message_stream(&request).unwrap().into_message().unwrap(), whole);
@@ -94,7 +86,10 @@ fn a_tool_loop_calls_the_tool_and_answers_its_result() {
     assert!(call.id.starts_with("toolu_"), "{}", call.id);
     let input: WeatherInput = call.input().unwrap();
     assert!(!input.city.is_empty());
-    assert_eq!(added_up(events(&server, &setup, "tool-stream", &request)), first);
+    assert_eq!(
+        added_up::<MessageAccumulator>(events(&server, &setup, "tool-stream", &request)),
+        first
+    );
 
     let id = call.id.clone();
     request.push_tool_results(&first, [(id, "21 C, sunny")]);
@@ -114,7 +109,10 @@ fn thinking_comes_first_with_a_signature_and_replays() {
         panic!("{:?}", whole.content)
     };
     assert!(!thinking.thinking.is_empty() && !thinking.signature.is_empty());
-    assert_eq!(added_up(events(&server, &setup, "thinking-stream", &request)), whole);
+    assert_eq!(
+        added_up::<MessageAccumulator>(events(&server, &setup, "thinking-stream", &request)),
+        whole
+    );
     // The thinking block goes back unchanged in the next turn, and is accepted.
     let mut next = request.clone();
     next.messages.push(MessageParam::assistant(whole.content.clone()));
@@ -128,7 +126,10 @@ fn stop_sequences_and_max_tokens_say_why_the_answer_stopped() {
     let cut = MessagesRequest::new(MODEL, 3, [MessageParam::user("Tell me a long story")]);
     let whole = answer(&server, &setup, "max-tokens", &cut);
     assert_eq!(whole.stop_reason, Some(StopReason::MaxTokens));
-    assert_eq!(added_up(events(&server, &setup, "max-tokens-stream", &cut)), whole);
+    assert_eq!(
+        added_up::<MessageAccumulator>(events(&server, &setup, "max-tokens-stream", &cut)),
+        whole
+    );
     let stopped = hello().stop_sequence("hello");
     let whole = answer(&server, &setup, "stop", &stopped);
     assert_eq!(whole.stop_reason, Some(StopReason::StopSequence));

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use naga_conformance::{Failure, Setup, StreamedItems, send_both, stream_both};
+use naga_conformance::{Failure, Setup, StreamedItems, added_up, send_both, stream_both};
 use naga_mock::MockServer;
 use naga_protocol::{
     ApiErrorKind, ParseError, ReasoningEffort, ResponseAccumulator, ResponseEvent, ResponseItem,
@@ -36,15 +36,6 @@ fn events(
     request: &ResponsesRequest,
 ) -> StreamedItems<ResponsesRequest> {
     stream_both(server, PATH, setup, case, &*request.as_streaming()).agreed_after(1).unwrap()
-}
-
-/// The events added up; panics on an error item.
-fn added_up(items: StreamedItems<ResponsesRequest>) -> ResponseObject {
-    let mut accumulator = ResponseAccumulator::new();
-    for item in items {
-        accumulator.push(&item.unwrap());
-    }
-    accumulator.finish()
 }
 
 /// A city and its country.
@@ -79,7 +70,11 @@ fn a_text_answer_is_the_same_streamed_or_not() {
     assert_eq!(kinds.last(), Some(&"response.completed"));
     let deltas: String = items.iter().filter_map(|i| i.as_ref().ok()?.text_delta()).collect();
     assert_eq!(deltas, whole.output_text());
-    assert_eq!(added_up(items), whole, "the stream adds up to the non-streaming answer");
+    assert_eq!(
+        added_up::<ResponseAccumulator>(items),
+        whole,
+        "the stream adds up to the non-streaming answer"
+    );
 }
 
 #[test]
@@ -111,7 +106,8 @@ fn a_tool_loop_calls_the_function_and_answers_its_result() {
     assert!(call.call_id.starts_with("call_"), "{}", call.call_id);
     let args: TimeArgs = call.arguments().unwrap();
     assert!(!args.zone.is_empty());
-    let streamed = added_up(events(&server, &setup, "tool-stream", &request));
+    let streamed =
+        added_up::<ResponseAccumulator>(events(&server, &setup, "tool-stream", &request));
     assert_eq!(streamed, first);
 
     let call_id = call.call_id.clone();
@@ -138,7 +134,7 @@ fn reasoning_comes_first_with_its_summary_and_tokens() {
         .filter(|i| matches!(i, Ok(ResponseEvent::ReasoningSummaryTextDelta(_))))
         .count();
     assert!(summary_deltas > 0);
-    assert_eq!(added_up(items), whole);
+    assert_eq!(added_up::<ResponseAccumulator>(items), whole);
 }
 
 #[test]
@@ -159,7 +155,7 @@ fn structured_output_parses_and_a_short_limit_is_reported_as_truncation() {
     assert!(matches!(whole.parse::<Place>(), Err(ParseError::Truncated { .. })));
     let items = events(&server, &setup, "cut-stream", &cut);
     assert!(matches!(items.last(), Some(Ok(ResponseEvent::Incomplete(_)))));
-    assert_eq!(added_up(items), whole);
+    assert_eq!(added_up::<ResponseAccumulator>(items), whole);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream,
+    StreamAccumulator,
 };
 
 use crate::client::Client;
@@ -43,7 +44,8 @@ impl ItemStream<ChatStream> {
         self,
         on_chunk: impl FnMut(&ChatCompletionChunk),
     ) -> Result<ChatCompletion, PartialCompletion> {
-        self.add_up(ChatAccumulator::new(), on_chunk)
+        ChatAccumulator::new()
+            .add_up(self, on_chunk)
             .map_err(|(error, accumulator)| PartialCompletion::new(error, accumulator))
     }
 }

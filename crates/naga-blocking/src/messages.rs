@@ -3,6 +3,7 @@
 
 use naga_protocol::{
     MessageAccumulator, MessageEvent, MessageStream, MessagesRequest, MessagesResponse,
+    StreamAccumulator,
 };
 
 use crate::client::Client;
@@ -36,7 +37,8 @@ impl ItemStream<MessageStream> {
         self,
         on_event: impl FnMut(&MessageEvent),
     ) -> Result<MessagesResponse, PartialMessage> {
-        self.add_up(MessageAccumulator::new(), on_event)
+        MessageAccumulator::new()
+            .add_up(self, on_event)
             .map_err(|(error, accumulator)| PartialMessage::new(error, accumulator))
     }
 }

@@ -2,6 +2,7 @@
 
 use naga_protocol::{
     ResponseAccumulator, ResponseEvent, ResponseObject, ResponseStream, ResponsesRequest,
+    StreamAccumulator,
 };
 
 use crate::client::Client;
@@ -47,7 +48,8 @@ impl ItemStream<ResponseStream> {
         self,
         on_event: impl FnMut(&ResponseEvent),
     ) -> Result<ResponseObject, PartialResponse> {
-        self.add_up(ResponseAccumulator::new(), on_event)
+        ResponseAccumulator::new()
+            .add_up(self, on_event)
             .map_err(|(error, accumulator)| PartialResponse::new(error, accumulator))
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io::Read;
 
-use naga_protocol::{AttemptLimits, StreamAccumulator, StreamDecoder};
+use naga_protocol::{AttemptLimits, StreamDecoder};
 
 use crate::attempt::map_error;
 use crate::error::{Error, Result};
@@ -73,23 +73,6 @@ impl<D: StreamDecoder> ItemStream<D> {
     fn finish(&mut self, how: &'static str) {
         self.finished = true;
         tracing::debug!(items = self.items, how, "naga stream ended");
-    }
-}
-
-impl<D: StreamDecoder> ItemStream<D> {
-    /// Reads the rest of the stream into `accumulator`, showing each item to `on_item`
-    /// first: the answer, or the error with what was added up before it.
-    pub(crate) fn add_up<A: StreamAccumulator<Item = D::Item>>(
-        self,
-        mut accumulator: A,
-        mut on_item: impl FnMut(&D::Item),
-    ) -> std::result::Result<A::Output, (Error, A)> {
-        for item in self {
-            if let Err(error) = accumulator.push_item(item, &mut on_item) {
-                return Err((error, accumulator));
-            }
-        }
-        Ok(accumulator.finish())
     }
 }
 

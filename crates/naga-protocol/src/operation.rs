@@ -141,6 +141,21 @@ pub trait StreamAccumulator: Default {
         self.push(&item);
         Ok(())
     }
+
+    /// Adds up `items`, each shown to `on_item` first, to the first error: the answer, or
+    /// the error with what was added up before it.
+    fn add_up<E>(
+        mut self,
+        items: impl IntoIterator<Item = Result<Self::Item, E>>,
+        mut on_item: impl FnMut(&Self::Item),
+    ) -> Result<Self::Output, (E, Self)> {
+        for item in items {
+            if let Err(error) = self.push_item(item, &mut on_item) {
+                return Err((error, self));
+            }
+        }
+        Ok(self.finish())
+    }
 }
 
 /// Builds the HTTP request for `op`: URL, method, headers (auth, content type, user agent,
@@ -291,26 +306,11 @@ macro_rules! json_post_operation {
 
 pub(crate) use json_post_operation;
 
-/// For an SSE stream decoder `$decoder` (with inherent `new`, `with_max_event_size`, `feed`,
-/// `feed_bytes`, `finish`, `is_done`, and the fields its Debug shows): implements `Debug`,
-/// `Default`, [`StreamDecoder`] yielding `$item` from `$next`, and [`StreamingOperation`]
-/// for `$request`.
-macro_rules! sse_stream_decoder {
+/// For a stream decoder `$decoder` with inherent `new`, `with_max_event_size`, `feed`,
+/// `feed_bytes`, `finish`, `is_done` and `$next` (yielding `$item`): implements `Default`,
+/// [`StreamDecoder`] through those methods, and [`StreamingOperation`] for `$request`.
+macro_rules! stream_decoder_impls {
     ($decoder:ident => $item:ty, $next:ident, $request:ty) => {
-        impl std::fmt::Debug for $decoder {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!($decoder))
-                    .field("parser", &self.parser)
-                    .field("events", &self.events)
-                    .field("done", &self.done)
-                    .field("terminal", &self.terminal)
-                    .field("finished", &self.finished)
-                    .field("cut", &self.cut)
-                    .field("body", &self.body)
-                    .finish()
-            }
-        }
-
         impl Default for $decoder {
             fn default() -> Self {
                 Self::new()
@@ -355,7 +355,7 @@ macro_rules! sse_stream_decoder {
     };
 }
 
-pub(crate) use sse_stream_decoder;
+pub(crate) use stream_decoder_impls;
 
 /// Rejects an empty (or blank) model id.
 pub(crate) fn check_model(model: &str) -> Result<(), Error> {

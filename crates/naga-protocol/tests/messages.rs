@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests
 
+mod decoding;
+
 use naga_protocol::{
     ApiErrorKind, Config, ContentBlock, Error, MessageAccumulator, MessageEvent, MessageParam,
     MessageStream, MessagesRequest, MessagesResponse, MessagesTool, MessagesToolChoice, Operation,
@@ -14,15 +16,7 @@ const TEXT: &str = include_str!("data/messages-anthropic-text.sse");
 const TOOL: &str = include_str!("data/messages-anthropic-tool.sse");
 
 fn run(body: &[u8], step: usize) -> Vec<Result<MessageEvent, Error>> {
-    let mut stream = MessageStream::new();
-    let mut items = Vec::new();
-    for piece in body.chunks(step.max(1)) {
-        stream.feed(piece);
-        items.extend(std::iter::from_fn(|| stream.next_event()));
-    }
-    stream.finish();
-    items.extend(std::iter::from_fn(|| stream.next_event()));
-    items
+    decoding::drain(MessageStream::new(), body, step)
 }
 
 fn wire(request: &MessagesRequest) -> Value {

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests
 
+mod decoding;
+
 use naga_protocol::{
     ApiErrorKind, Error, ItemPart, Operation, ResponseAccumulator, ResponseEvent, ResponseItem,
     ResponseObject, ResponseStatus, ResponseStream, ResponsesRequest, StreamError,
@@ -11,17 +13,8 @@ use naga_protocol::{
 const TEXT: &str = include_str!("data/responses-openai-text.sse");
 const TOOL: &str = include_str!("data/responses-tool-reasoning.sse");
 
-/// Feeds `body` in pieces of `step` bytes and drains everything.
 fn run(body: &[u8], step: usize) -> Vec<Result<ResponseEvent, Error>> {
-    let mut stream = ResponseStream::new();
-    let mut items = Vec::new();
-    for piece in body.chunks(step.max(1)) {
-        stream.feed(piece);
-        items.extend(std::iter::from_fn(|| stream.next_event()));
-    }
-    stream.finish();
-    items.extend(std::iter::from_fn(|| stream.next_event()));
-    items
+    decoding::drain(ResponseStream::new(), body, step)
 }
 
 fn kinds(items: &[Result<ResponseEvent, Error>]) -> Vec<String> {

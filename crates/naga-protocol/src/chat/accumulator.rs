@@ -8,6 +8,7 @@ use super::response::{ChatCompletion, Choice, ResponseMessage};
 use super::stream::is_finish;
 use super::tool::ToolCall;
 use crate::error::Error;
+use crate::operation::StreamAccumulator;
 
 /// Adds up the chunks of a streamed chat completion into a [`ChatCompletion`].
 ///
@@ -65,16 +66,10 @@ impl ChatAccumulator {
     pub fn accumulate(
         chunks: impl IntoIterator<Item = Result<ChatCompletionChunk, Error>>,
     ) -> Result<ChatCompletion, PartialCompletion> {
-        let mut acc = Self::new();
-        for chunk in chunks {
-            match chunk {
-                Ok(chunk) => acc.push(&chunk),
-                Err(error) => {
-                    return Err(PartialCompletion { error, partial: Box::new(acc.finish()) });
-                }
-            }
-        }
-        Ok(acc.finish())
+        Self::new().add_up(chunks, |_| {}).map_err(|(error, accumulator)| PartialCompletion {
+            error,
+            partial: Box::new(accumulator.finish()),
+        })
     }
 
     /// Adds one chunk.

@@ -7,7 +7,7 @@ use super::chunk::ChatCompletionChunk;
 use super::fast;
 use super::response::FinishReason;
 use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
-use crate::operation::sse_stream_decoder;
+use crate::operation::stream_decoder_impls;
 use crate::sse::SseParser;
 use crate::sse::document::{BodyKind, BodySniffer};
 
@@ -187,7 +187,21 @@ impl ChatStream {
     }
 }
 
-sse_stream_decoder!(ChatStream => ChatCompletionChunk, next_chunk, super::request::ChatRequest);
+impl std::fmt::Debug for ChatStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatStream")
+            .field("parser", &self.parser)
+            .field("events", &self.events)
+            .field("done", &self.done)
+            .field("terminal", &self.terminal)
+            .field("finished", &self.finished)
+            .field("cut", &self.cut)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+stream_decoder_impls!(ChatStream => ChatCompletionChunk, next_chunk, super::request::ChatRequest);
 
 /// Tells `[DONE]` and empty data from JSON text; a frame opening with `{` (all real ones)
 /// needs no trim.

@@ -62,13 +62,10 @@ impl MessageAccumulator {
     pub fn accumulate(
         events: impl IntoIterator<Item = Result<MessageEvent, Error>>,
     ) -> Result<MessagesResponse, PartialMessage> {
-        let mut accumulator = Self::new();
-        for event in events {
-            if let Err(error) = accumulator.push_item(event, &mut |_| {}) {
-                return Err(PartialMessage { error, partial: Box::new(accumulator.finish()) });
-            }
-        }
-        Ok(accumulator.finish())
+        Self::new().add_up(events, |_| {}).map_err(|(error, accumulator)| PartialMessage {
+            error,
+            partial: Box::new(accumulator.finish()),
+        })
     }
 
     /// Adds one event.

@@ -56,13 +56,10 @@ impl ResponseAccumulator {
     pub fn accumulate(
         events: impl IntoIterator<Item = Result<ResponseEvent, Error>>,
     ) -> Result<ResponseObject, PartialResponse> {
-        let mut accumulator = Self::new();
-        for event in events {
-            if let Err(error) = accumulator.push_item(event, &mut |_| {}) {
-                return Err(PartialResponse { error, partial: Box::new(accumulator.finish()) });
-            }
-        }
-        Ok(accumulator.finish())
+        Self::new().add_up(events, |_| {}).map_err(|(error, accumulator)| PartialResponse {
+            error,
+            partial: Box::new(accumulator.finish()),
+        })
     }
 
     /// Adds one event.

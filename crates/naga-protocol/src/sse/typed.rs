@@ -152,8 +152,7 @@ impl<F> std::fmt::Debug for TypedEvents<F> {
 
 /// Declares a public typed event stream decoder `$name` over [`TypedEvents`] of `$family`:
 /// its inherent API (`new`, `with_max_event_size`, `feed`, `feed_bytes`, `next_event`,
-/// `finish`, `is_done`, `events_seen`), `Debug`, `Default`, `StreamDecoder` and
-/// `StreamingOperation` for `$request`.
+/// `finish`, `is_done`, `events_seen`), `Debug`, and the impls of `stream_decoder_impls!`.
 macro_rules! typed_event_stream {
     ($(#[$doc:meta])* $name:ident: $family:ty => $event:ty, for $request:ty) => {
         $(#[$doc])*
@@ -205,47 +204,7 @@ macro_rules! typed_event_stream {
             }
         }
 
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl $crate::operation::StreamDecoder for $name {
-            type Item = $event;
-
-            fn feed(&mut self, bytes: &[u8]) {
-                self.0.feed(bytes);
-            }
-
-            fn feed_bytes(&mut self, bytes: bytes::Bytes) {
-                self.0.feed_bytes(bytes);
-            }
-
-            fn next_item(&mut self) -> Option<Result<$event, $crate::Error>> {
-                self.0.next_event()
-            }
-
-            fn finish(&mut self) {
-                self.0.finish();
-            }
-
-            fn is_done(&self) -> bool {
-                self.0.is_done()
-            }
-        }
-
-        impl $crate::operation::StreamingOperation for $request {
-            type Decoder = $name;
-
-            fn decoder(&self) -> $name {
-                $name::new()
-            }
-
-            fn decoder_with_max_event_size(&self, limit: usize) -> $name {
-                $name::with_max_event_size(limit)
-            }
-        }
+        $crate::operation::stream_decoder_impls!($name => $event, next_event, $request);
     };
 }
 
