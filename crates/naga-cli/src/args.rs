@@ -32,6 +32,9 @@ pub(crate) enum Command {
     /// The same through the Responses API (`POST /responses`; `--system` becomes its
     /// instructions).
     Respond(ChatArgs),
+    /// The same through Anthropic's Messages API (`POST /messages`; `--max-tokens` defaults
+    /// to 1024 there, as the API requires one).
+    Message(ChatArgs),
     /// List the available models.
     Models(ModelsArgs),
     /// Print an embedding vector per text (JSON arrays, one per line).

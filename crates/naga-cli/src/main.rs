@@ -11,9 +11,11 @@ mod args;
 mod chat;
 mod failure;
 mod media;
+mod message;
 mod models;
 mod respond;
 mod serve;
+mod text_api;
 
 use std::process::ExitCode;
 
@@ -45,7 +47,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let client = connect(&cli, emulator.as_ref())?;
     match &cli.command {
         Command::Chat(args) => chat::run(&client, args),
-        Command::Respond(args) => respond::run(&client, args),
+        Command::Respond(args) => text_api::run::<respond::Responses>(&client, args),
+        Command::Message(args) => text_api::run::<message::Messages>(&client, args),
         Command::Models(args) => models::run(&client, args),
         Command::Embed(args) => media::embed(&client, args),
         Command::Speak(args) => media::speak(&client, args),

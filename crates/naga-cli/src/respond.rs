@@ -1,82 +1,59 @@
 //! `naga respond`: `naga chat` through the Responses API.
 
-use std::io::{self, Write};
-use std::time::{Duration, Instant};
-
 use naga_blocking::Client;
-use naga_protocol::{ResponseObject, ResponsesRequest};
+use naga_protocol::{ResponseEvent, ResponseObject, ResponsesRequest};
 
 use crate::args::ChatArgs;
-use crate::chat::{print_text, read_prompt};
 use crate::failure::Failure;
+use crate::text_api::TextApi;
 
-/// Runs the command: stream (or wait for) the response, then report usage and timing on
-/// stderr.
-pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
-    let request = build_request(args, read_prompt(args)?);
-    let started = Instant::now();
-    let response = if args.no_stream {
-        let response = client.response(&request)?;
-        if !args.json {
-            print_text(&response.output_text())?;
-        }
-        response
-    } else {
-        stream_response(client, &request, !args.json)?
-    };
-    if args.json {
-        let json = serde_json::to_string_pretty(&response)
-            .map_err(|err| Failure::Other(format!("cannot print the response: {err}")))?;
-        print_text(&json)?;
+/// The Responses API (`--system` becomes the instructions).
+pub(crate) enum Responses {}
+
+impl TextApi for Responses {
+    type Request = ResponsesRequest;
+    type Answer = ResponseObject;
+    type Event = ResponseEvent;
+
+    const WHAT: &'static str = "response";
+
+    fn request(args: &ChatArgs, prompt: String) -> ResponsesRequest {
+        let mut request = ResponsesRequest::new(&args.model, prompt);
+        request.instructions = args.system.clone();
+        request.temperature = args.temperature;
+        request.max_output_tokens = args.max_tokens;
+        request
     }
-    report(&response, started.elapsed());
-    Ok(())
-}
 
-fn build_request(args: &ChatArgs, prompt: String) -> ResponsesRequest {
-    let mut request = ResponsesRequest::new(&args.model, prompt);
-    request.instructions = args.system.clone();
-    request.temperature = args.temperature;
-    request.max_output_tokens = args.max_tokens;
-    request
-}
-
-/// Streams the response, printing text as it arrives when `echo` is set.
-fn stream_response(
-    client: &Client,
-    request: &ResponsesRequest,
-    echo: bool,
-) -> Result<ResponseObject, Failure> {
-    let mut stdout = io::stdout().lock();
-    let mut write_error = None;
-    let result = client.response_stream(request)?.into_response_with(|event| {
-        if let Some(text) = event.text_delta().filter(|_| echo && write_error.is_none()) {
-            write_error = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).err();
-        }
-    });
-    if echo {
-        writeln!(stdout)?;
+    fn send(client: &Client, request: &ResponsesRequest) -> Result<ResponseObject, Failure> {
+        Ok(client.response(request)?)
     }
-    if let Some(err) = write_error {
-        return Err(err.into());
-    }
-    Ok(result.map_err(|partial| partial.error)?)
-}
 
-/// Model, time, usage and status, on stderr so stdout stays the answer alone.
-fn report(response: &ResponseObject, elapsed: Duration) {
-    let model = response.model.as_deref().unwrap_or("?");
-    let tokens = response.usage.as_ref().map(|usage| {
-        format!(
-            ", tokens: {} input + {} output = {}",
-            usage.input_tokens, usage.output_tokens, usage.total_tokens
-        )
-    });
-    let status = response.status.as_ref().map(|status| format!(", status: {status}"));
-    eprintln!(
-        "[{model} in {:.2} s{}{}]",
-        elapsed.as_secs_f64(),
-        tokens.unwrap_or_default(),
-        status.unwrap_or_default()
-    );
+    fn stream(
+        client: &Client,
+        request: &ResponsesRequest,
+        on_event: impl FnMut(&ResponseEvent),
+    ) -> Result<ResponseObject, Failure> {
+        let events = client.response_stream(request)?;
+        Ok(events.into_response_with(on_event).map_err(|partial| partial.error)?)
+    }
+
+    fn text_delta(event: &ResponseEvent) -> Option<&str> {
+        event.text_delta()
+    }
+
+    fn text(answer: &ResponseObject) -> String {
+        answer.output_text()
+    }
+
+    fn summary(answer: &ResponseObject) -> (String, String) {
+        let tokens = answer.usage.as_ref().map(|usage| {
+            let (input, output, total) =
+                (usage.input_tokens, usage.output_tokens, usage.total_tokens);
+            format!(", tokens: {input} input + {output} output = {total}")
+        });
+        let status = answer.status.as_ref().map(|status| format!(", status: {status}"));
+        let model = answer.model.clone().unwrap_or_else(|| "?".to_owned());
+        (model, tokens.unwrap_or_default() + &status.unwrap_or_default())
+    }
 }

@@ -286,3 +286,25 @@ fn respond_json_prints_the_response_object_and_a_cut_answer_says_incomplete() {
     assert_eq!(response["incomplete_details"]["reason"], "max_output_tokens");
     assert!(stderr.contains("status: incomplete"), "{stderr}");
 }
+
+#[test]
+fn message_streams_the_same_text_through_the_messages_api() {
+    let args = ["--emulator", "message", "-m", "claude-sonnet-4.5", PROMPT];
+    let (output, streamed, stderr) = run(naga().args(args));
+    assert!(output.status.success(), "{stderr}");
+    assert!(streamed.starts_with("[naga-mock]"), "{streamed}");
+    assert!(stderr.contains("stop: end_turn") && stderr.contains("output"), "{stderr}");
+    let args = ["--emulator", "message", "-m", "claude-sonnet-4.5", "--no-stream", PROMPT];
+    let (output, waited, stderr) = run(naga().args(args));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(waited, streamed);
+    let args =
+        ["--emulator", "message", "-m", "claude-sonnet-4.5", "--json", "--max-tokens", "3", PROMPT];
+    let (output, stdout, stderr) = run(naga().args(args));
+    assert!(output.status.success(), "{stderr}");
+    let message: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (message["type"].as_str(), message["stop_reason"].as_str()),
+        (Some("message"), Some("max_tokens"))
+    );
+}

@@ -1,0 +1,97 @@
+//! `naga respond` and `naga message`: a prompt through the Responses or the Messages API,
+//! printed as it arrives (one driver, each API plugged in through [`TextApi`]).
+
+use std::io::{self, Write};
+use std::time::{Duration, Instant};
+
+use naga_blocking::Client;
+use serde::Serialize;
+
+use crate::args::ChatArgs;
+use crate::chat::{print_text, read_prompt};
+use crate::failure::Failure;
+
+/// What the driver needs of one API.
+pub(crate) trait TextApi {
+    /// The request type.
+    type Request;
+    /// The whole answer.
+    type Answer: Serialize;
+    /// One stream event.
+    type Event;
+
+    /// What the answer is called in messages (`response`, `message`).
+    const WHAT: &'static str;
+
+    /// The request for `prompt` with the command's options.
+    fn request(args: &ChatArgs, prompt: String) -> Self::Request;
+
+    /// Sends it and waits for the answer.
+    fn send(client: &Client, request: &Self::Request) -> Result<Self::Answer, Failure>;
+
+    /// Streams it, showing each event to `on_event`, and adds the events up.
+    fn stream(
+        client: &Client,
+        request: &Self::Request,
+        on_event: impl FnMut(&Self::Event),
+    ) -> Result<Self::Answer, Failure>;
+
+    /// The text an event adds.
+    fn text_delta(event: &Self::Event) -> Option<&str>;
+
+    /// The answer's text.
+    fn text(answer: &Self::Answer) -> String;
+
+    /// Model, usage and why it stopped, for the line on stderr.
+    fn summary(answer: &Self::Answer) -> (String, String);
+}
+
+/// Runs the command: stream (or wait for) the answer, then report usage and timing on stderr.
+pub(crate) fn run<A: TextApi>(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
+    let request = A::request(args, read_prompt(args)?);
+    let started = Instant::now();
+    let answer = if args.no_stream {
+        let answer = A::send(client, &request)?;
+        if !args.json {
+            print_text(&A::text(&answer))?;
+        }
+        answer
+    } else {
+        stream::<A>(client, &request, !args.json)?
+    };
+    if args.json {
+        let json = serde_json::to_string_pretty(&answer)
+            .map_err(|err| Failure::Other(format!("cannot print the {}: {err}", A::WHAT)))?;
+        print_text(&json)?;
+    }
+    report::<A>(&answer, started.elapsed());
+    Ok(())
+}
+
+/// Streams the answer, printing text as it arrives when `echo` is set.
+fn stream<A: TextApi>(
+    client: &Client,
+    request: &A::Request,
+    echo: bool,
+) -> Result<A::Answer, Failure> {
+    let mut stdout = io::stdout().lock();
+    let mut write_error = None;
+    let result = A::stream(client, request, |event| {
+        if let Some(text) = A::text_delta(event).filter(|_| echo && write_error.is_none()) {
+            write_error = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).err();
+        }
+    });
+    if echo {
+        writeln!(stdout)?;
+    }
+    if let Some(err) = write_error {
+        return Err(err.into());
+    }
+    result
+}
+
+/// `[model in N s, tokens..., status...]` on stderr, so stdout stays the answer alone.
+fn report<A: TextApi>(answer: &A::Answer, elapsed: Duration) {
+    let (model, details) = A::summary(answer);
+    eprintln!("[{model} in {:.2} s{details}]", elapsed.as_secs_f64());
+}
