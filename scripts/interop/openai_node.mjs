@@ -155,5 +155,35 @@ await check("images: b64_json", async () => {
   expect(png.subarray(1, 4).toString() === "PNG", png.subarray(0, 8));
 });
 
+await check("responses.create: text and usage", async () => {
+  const response = await client.responses.create({ model: "gpt-4o-mini", input: "Say hello" });
+  expect(response.status === "completed" && response.output_text.startsWith("[naga-mock]"), response);
+  expect(response.usage.total_tokens === response.usage.input_tokens + response.usage.output_tokens, response.usage);
+});
+
+await check("responses.stream: deltas and finalResponse equal the JSON answer", async () => {
+  const stream = client.responses.stream({ model: "gpt-4o-mini", input: "Say hello" });
+  let text = "";
+  stream.on("response.output_text.delta", (event) => { text += event.delta; });
+  const final = await stream.finalResponse();
+  const whole = await client.responses.create({ model: "gpt-4o-mini", input: "Say hello" });
+  expect(text === whole.output_text && final.output_text === whole.output_text, [text, final.output_text]);
+  expect(final.id === whole.id && final.usage.total_tokens === whole.usage.total_tokens, final.id);
+});
+
+await check("responses: function call, then function_call_output", async () => {
+  const tools = [{ type: "function", name: "get_time", description: "time in a zone",
+    parameters: { type: "object", properties: { zone: { type: "string" } }, required: ["zone"] } }];
+  const first = await client.responses.create({
+    model: "gpt-4o-mini", input: "Time in Tokyo?", tools, tool_choice: "required",
+  });
+  const call = first.output.find((item) => item.type === "function_call");
+  expect(call && call.name === "get_time" && JSON.parse(call.arguments).zone, first.output);
+  const input = [{ role: "user", content: "Time in Tokyo?" }, ...first.output,
+    { type: "function_call_output", call_id: call.call_id, output: "09:00" }];
+  const second = await client.responses.create({ model: "gpt-4o-mini", input, tools });
+  expect(second.output_text, second.output);
+});
+
 console.log(`${failures.length} failure(s): ${JSON.stringify(failures)}`);
 process.exit(failures.length);
