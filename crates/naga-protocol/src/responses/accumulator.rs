@@ -1,8 +1,9 @@
 //! `ResponseAccumulator`: stream events -> the `ResponseObject` a non-streaming call returns.
 
 use super::event::{DeltaEvent, DoneEvent, ResponseEvent, Snapshot};
-use super::item::{ItemContent, ItemPart, OutputText, ReasoningText, Refusal, ResponseItem};
+use super::item::{ItemContent, ReasoningText, ResponseItem};
 use super::object::ResponseObject;
+use super::part::{ItemPart, OutputText, Refusal};
 use crate::error::Error;
 use crate::operation::StreamAccumulator;
 

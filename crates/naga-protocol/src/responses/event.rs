@@ -4,8 +4,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::item::{Annotation, ItemPart, ReasoningText, ResponseItem};
+use super::item::{ReasoningText, ResponseItem};
 use super::object::ResponseObject;
+use super::part::{Annotation, ItemPart};
 use crate::lenient::{
     is_empty_map, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero, tagged_events,
 };

@@ -9,6 +9,7 @@ mod event;
 mod item;
 mod object;
 mod options;
+mod part;
 mod request;
 mod stream;
 mod validate;
@@ -19,9 +20,8 @@ pub use event::{
     SummaryPartEvent,
 };
 pub use item::{
-    Annotation, FunctionCallItem, FunctionCallOutput, ImageGenerationCall, InputAudioPart,
-    InputFile, InputImage, InputText, ItemContent, ItemPart, ItemStatus, MessageItem, OutputText,
-    ReasoningItem, ReasoningText, Refusal, ResponseItem, UrlCitation,
+    FunctionCallItem, FunctionCallOutput, ImageGenerationCall, ItemContent, ItemStatus,
+    MessageItem, ReasoningItem, ReasoningText, ResponseItem,
 };
 pub use object::{
     IncompleteDetails, InputTokensDetails, OutputTokensDetails, ResponseError, ResponseObject,
@@ -30,6 +30,10 @@ pub use object::{
 pub use options::{
     FunctionTag, NamedFunction, ReasoningOptions, ReasoningSummary, ResponseTool,
     ResponseToolChoice, TextFormat, TextOptions, Truncation, Verbosity,
+};
+pub use part::{
+    Annotation, InputAudioPart, InputFile, InputImage, InputText, ItemPart, OutputText, Refusal,
+    UrlCitation,
 };
 pub use request::{ResponseInput, ResponsesRequest};
 pub use stream::ResponseStream;

@@ -152,7 +152,7 @@ impl super::item::FunctionCallOutput {
         match &self.output {
             ItemContent::Text(text) => text.clone(),
             ItemContent::Parts(parts) => {
-                parts.iter().filter_map(super::item::ItemPart::text).collect()
+                parts.iter().filter_map(super::part::ItemPart::text).collect()
             }
         }
     }

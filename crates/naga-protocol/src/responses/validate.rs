@@ -1,7 +1,8 @@
 //! `ResponsesRequest::validate`: the documented rules, checked before anything is sent.
 
-use super::item::{ItemContent, ItemPart, ResponseItem};
+use super::item::{ItemContent, ResponseItem};
 use super::options::{ResponseTool, ResponseToolChoice, TextFormat};
+use super::part::ItemPart;
 use super::request::{ResponseInput, ResponsesRequest};
 use crate::chat::validate::{check_name, check_range, is_data_url, is_http_or_data_url};
 use crate::error::Error;
