@@ -16,10 +16,11 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, ChatStream, CreateKey,
     EmbeddingRequest, Error, ErrorResponse, GetActivity, GetBalance, ImageGenerationRequest,
-    ListKeys, ListModels, MAX_SNIPPET_BYTES, MessageAccumulator, MessageStream, MessagesRequest,
-    MessagesResponse, ModelList, ModerationRequest, ModerationResponse, ResponseAccumulator,
-    ResponseObject, ResponseStream, ResponsesRequest, SseParser, StreamAccumulator, StreamDecoder,
-    StreamError, decode_json, parse_api_error, parse_response,
+    ListKeys, ListModels, MAX_SNIPPET_BYTES, MessageAccumulator, MessageEvent, MessageStream,
+    MessagesRequest, MessagesResponse, ModelList, ModerationRequest, ModerationResponse,
+    ResponseAccumulator, ResponseEvent, ResponseObject, ResponseStream, ResponsesRequest,
+    SseParser, StreamAccumulator, StreamDecoder, StreamError, decode_json, parse_api_error,
+    parse_response,
 };
 
 /// How a stream target's input is laid out: chunk sizes, event size limit, body.
@@ -296,6 +297,7 @@ where
 pub fn chunk_json(data: &[u8]) {
     completion_json(data);
     let Ok(text) = std::str::from_utf8(data) else { return };
+    typed_frames_agree(text);
     let serde = serde_json::from_str::<ChatCompletionChunk>(text);
     if let Some(fast) = ChatCompletionChunk::from_json_fast_path(text) {
         assert_eq!(Some(&fast), serde.as_ref().ok(), "the fast path differs from serde");
@@ -303,6 +305,35 @@ pub fn chunk_json(data: &[u8]) {
     let public = ChatCompletionChunk::from_json(text);
     assert_eq!(public.as_ref().ok(), serde.as_ref().ok(), "from_json differs from serde");
     assert_eq!(public.is_err(), serde.is_err(), "from_json errs where serde does not, or back");
+}
+
+/// A frame opening with `{"type":"` (what the typed streams read in one pass when it is a
+/// delta) decodes through the stream decoders exactly as through the general
+/// `ResponseEvent::from_json` / `MessageEvent::from_json` (error events aside, which the
+/// streams turn into errors).
+fn typed_frames_agree(text: &str) {
+    if !text.starts_with(r#"{"type":""#)
+        || text.contains(['\n', '\r'])
+        || text.ends_with(char::is_whitespace)
+    {
+        return;
+    }
+    let frame = format!("data: {text}\n\n");
+    let failure = |kind: &str| kind == "error" || kind == "response.failed";
+    if let Ok(general) = ResponseEvent::from_json(text).map_err(drop)
+        && !failure(general.kind())
+    {
+        let mut stream = ResponseStream::new();
+        stream.feed(frame.as_bytes());
+        assert_eq!(stream.next_event().and_then(Result::ok), Some(general), "response frame");
+    }
+    if let Ok(general) = MessageEvent::from_json(text).map_err(drop)
+        && !failure(general.kind())
+    {
+        let mut stream = MessageStream::new();
+        stream.feed(frame.as_bytes());
+        assert_eq!(stream.next_event().and_then(Result::ok), Some(general), "message frame");
+    }
 }
 
 /// `ChatCompletion::from_json` gives exactly `decode_json`'s value or error on any bytes,

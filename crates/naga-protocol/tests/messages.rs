@@ -273,3 +273,25 @@ fn an_answer_with_odd_values_still_decodes() {
         serde_json::from_value(serde_json::to_value(&answer).unwrap()).unwrap();
     assert_eq!(again, answer);
 }
+
+#[test]
+fn block_deltas_read_in_one_pass_equal_the_general_reader() {
+    let cases = [
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi \u00e9\ud83d\ude00"}}"#,
+        r#"{"type":"content_block_delta","index":3,"delta":{"type":"input_json_delta","partial_json":"{\"a\":"}}"#,
+        r#"{"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":"hm"}}"#,
+        r#"{"type":"content_block_delta","index":1,"delta":{"type":"signature_delta","signature":"c2ln"}}"#,
+        r#"{"type":"content_block_delta","index":1,"delta":{"type":"citations_delta","citation":{"url":"x"}}}"#,
+        r#"{"type":"content_block_delta","index":"2","delta":{"type":"text_delta","text":"lenient index"}}"#,
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}"#,
+        r#"{"type":"content_block_delta","index":0,"delta":{"text":"no type","type":"text_delta","extra":1}}"#,
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a"},"type":"ping"}"#,
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a"},"note":1}"#,
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","text":"b"}}"#,
+    ];
+    for data in cases {
+        let streamed = run(format!("data: {data}\n\n").as_bytes(), 1000).remove(0);
+        let general = MessageEvent::from_json(data).map_err(|err| err.to_string());
+        assert_eq!(streamed.map_err(|err| err.to_string()).ok(), general.ok(), "{data}");
+    }
+}

@@ -158,7 +158,7 @@ fn a_chat_style_error_frame_is_an_api_error_too() {
 fn unknown_events_pass_and_bad_ones_are_decode_errors_that_do_not_stop_the_stream() {
     let body = concat!(
         "data: {\"type\":\"response.web_search_call.searching\",\"item_id\":\"ws_1\",\"output_index\":0}\n\n",
-        "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"m\"}\n\n",
+        "data: {\"type\":\"response.output_item.added\",\"output_index\":0}\n\n",
         "data: not json\n\n",
         "event: response.completed\n",
         "data: {\"response\":{\"id\":\"r\",\"status\":\"completed\",\"output\":[]}}\n\n",
@@ -168,7 +168,7 @@ fn unknown_events_pass_and_bad_ones_are_decode_errors_that_do_not_stop_the_strea
     let Ok(ResponseEvent::Other(other)) = &items[0] else { panic!("{:?}", items[0]) };
     assert_eq!(other["item_id"], "ws_1");
     assert_eq!(items[0].as_ref().unwrap().kind(), "response.web_search_call.searching");
-    // A known type without its `delta` is not a delta.
+    // A known type without its essential field (`item`) is a decode error.
     assert!(matches!(&items[1], Err(Error::Decode { what: "response stream event", .. })));
     assert!(matches!(&items[2], Err(Error::Decode { snippet, .. }) if snippet == "not json"));
     // No `type` in the JSON: the SSE event name says what it is; the stream ends cleanly.
@@ -229,4 +229,25 @@ fn a_stream_decoder_stops_reading_after_the_error() {
     stream.feed(b"data: {\"type\":\"response.completed\",\"response\":{}}\n\n");
     stream.finish();
     assert!(stream.next_event().is_none());
+}
+
+#[test]
+fn delta_events_read_the_same_whichever_key_comes_first() {
+    let first = r#"data: {"type":"response.output_text.delta","item_id":"m","output_index":1,"content_index":0,"delta":"Hi \u00e9","logprobs":[],"obfuscation":"x1"}"#;
+    let later = r#"data: {"item_id":"m","output_index":1,"content_index":0,"delta":"Hi \u00e9","logprobs":[],"obfuscation":"x1","type":"response.output_text.delta"}"#;
+    let read = |line: &str| run(format!("{line}\n\n").as_bytes(), 1000).remove(0).unwrap();
+    let fast = read(first);
+    assert_eq!(fast, read(later));
+    let ResponseEvent::OutputTextDelta(delta) = &fast else { panic!("{fast:?}") };
+    assert_eq!(
+        (delta.delta.as_str(), delta.output_index, delta.content_index),
+        ("Hi é", 1, Some(0))
+    );
+    assert_eq!(delta.extra.keys().collect::<Vec<_>>(), ["logprobs", "obfuscation"]);
+    // A delta without `delta` adds nothing; a repeated `type` counts its last value.
+    let empty = read(r#"data: {"type":"response.function_call_arguments.delta","item_id":"fc"}"#);
+    assert!(matches!(&empty, ResponseEvent::FunctionCallArgumentsDelta(d) if d.delta.is_empty()));
+    let retyped = r#"data: {"type":"response.output_text.delta","delta":"x","type":"error","message":"boom"}"#;
+    let items = run(format!("{retyped}\n\n").as_bytes(), 7);
+    assert!(matches!(&items[0], Err(Error::Api(api)) if api.message == "boom"), "{items:?}");
 }

@@ -160,6 +160,13 @@ fn chunk_seeds(streams: &[(String, Vec<String>)]) -> Vec<(String, Vec<u8>)> {
     seeds.extend(
         handmade.into_iter().map(|(name, json)| (name.to_owned(), json.as_bytes().to_vec())),
     );
+    // Every event of the typed streams, for the one-pass delta readers.
+    for (name, body) in RESPONSE_STREAMS {
+        let frames = body.lines().filter_map(|line| line.strip_prefix("data: "));
+        for (index, frame) in frames.filter(|frame| frame.starts_with('{')).enumerate() {
+            seeds.push((format!("{name}-{index}"), frame.as_bytes().to_vec()));
+        }
+    }
     seeds
 }
 

@@ -5,7 +5,7 @@ mod builder;
 mod chunk;
 mod content;
 mod convert;
-mod decode;
+pub(crate) mod decode;
 mod document;
 mod fast;
 mod format;

@@ -7,8 +7,10 @@ use serde_json::{Map, Value};
 use super::item::{ReasoningText, ResponseItem};
 use super::object::ResponseObject;
 use super::part::{Annotation, ItemPart};
+use crate::chat::decode::tolerant_deserialize;
 use crate::lenient::{
-    is_empty_map, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero, tagged_events,
+    is_empty_map, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero, lenient_u64,
+    tagged_events,
 };
 
 tagged_events! {
@@ -161,29 +163,41 @@ pub struct SummaryPartEvent {
 }
 
 /// More text for an item: output text, refusal, function arguments or reasoning.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+// The most frequent event: read in one pass by `tolerant_deserialize!` (no intermediate map);
+// a missing `delta` adds nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 pub struct DeltaEvent {
     /// The item's id.
-    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    #[serde(default)]
     pub item_id: String,
     /// The item's position in `output`.
-    #[serde(default, deserialize_with = "lenient_u32_or_zero")]
+    #[serde(default)]
     pub output_index: u32,
     /// The part's position in a message's content or a reasoning item's `content`.
-    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_index: Option<u32>,
     /// The part's position in a reasoning item's `summary`.
-    #[serde(default, deserialize_with = "lenient_u32", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary_index: Option<u32>,
     /// The added text.
+    #[serde(default)]
     pub delta: String,
     /// Position in the stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<u64>,
-    /// Fields this SDK does not know (`logprobs`, ...).
-    #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
+    /// Fields this SDK does not know (`logprobs`, `obfuscation`, ...).
+    #[serde(flatten, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
+
+tolerant_deserialize!(DeltaEvent {
+    "item_id" => item_id: String = read lenient_text_or_empty,
+    "output_index" => output_index: u32 = read lenient_u32_or_zero,
+    "content_index" => content_index: Option<u32> = read lenient_u32,
+    "summary_index" => summary_index: Option<u32> = read lenient_u32,
+    "delta" => delta: String = read lenient_text_or_empty,
+    "sequence_number" => sequence_number: Option<u64> = read lenient_u64,
+});
 
 /// A text of an item complete: `text` (output or reasoning text), `refusal` or `arguments`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

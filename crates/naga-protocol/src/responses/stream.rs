@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::event::{ResponseEvent, Snapshot};
+use super::event::{DeltaEvent, ResponseEvent, Snapshot};
 use super::object::{ResponseObject, ResponseStatus};
 use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
 use crate::sse::typed::{EventFamily, typed_event_stream};
@@ -66,10 +66,37 @@ impl EventFamily for Responses {
     }
 }
 
+/// The [`ResponseEvent`] variant a [`DeltaEvent`] goes into.
+type DeltaVariant = fn(DeltaEvent) -> ResponseEvent;
+
+/// A delta event's constructor, when `data` opens with one of the delta types (the most
+/// frequent events, as every server writes `type` first): those skip the intermediate map.
+fn delta_kind(data: &str) -> Option<(&str, DeltaVariant)> {
+    let rest = data.strip_prefix(r#"{"type":""#)?;
+    let kind = rest.get(..rest.find('"')?)?;
+    let wrap: DeltaVariant = match kind {
+        "response.output_text.delta" => ResponseEvent::OutputTextDelta,
+        "response.function_call_arguments.delta" => ResponseEvent::FunctionCallArgumentsDelta,
+        "response.reasoning_summary_text.delta" => ResponseEvent::ReasoningSummaryTextDelta,
+        "response.reasoning_text.delta" => ResponseEvent::ReasoningTextDelta,
+        "response.refusal.delta" => ResponseEvent::RefusalDelta,
+        _ => return None,
+    };
+    Some((kind, wrap))
+}
+
 /// One event's data: the event, or the error it reports, or a decode error. The SSE event
 /// name stands in for a missing `type`.
 fn decode_event(name: &str, data: &str) -> Result<ResponseEvent, Error> {
     let decode_error = |err: serde_json::Error| Error::decode(WHAT, data.as_bytes(), &err);
+    if let Some((kind, wrap)) = delta_kind(data) {
+        let mut delta: DeltaEvent = serde_json::from_str(data).map_err(decode_error)?;
+        // `type` was read into `extra`; a repeated `type` with another value (the last one
+        // counts) takes the general path below.
+        if delta.extra.remove("type").as_ref().and_then(Value::as_str) == Some(kind) {
+            return Ok(wrap(delta));
+        }
+    }
     let mut map: Map<String, Value> = serde_json::from_str(data).map_err(decode_error)?;
     let kind = match map.get("type") {
         Some(Value::String(kind)) => kind.as_str(),
