@@ -357,6 +357,36 @@ macro_rules! stream_decoder_impls {
 
 pub(crate) use stream_decoder_impls;
 
+/// `decoded` (an answer decoded as JSON), unless decoding failed on a body of server-sent
+/// events (a server that streams although `stream` was not asked for): then the answer
+/// those events add up to (decoder `D`, accumulator `A`), or the stream's first error (an
+/// error event, a truncation).
+pub(crate) fn or_event_stream<D, A>(
+    decoded: Result<A::Output, Error>,
+    body: &[u8],
+) -> Result<A::Output, Error>
+where
+    D: StreamDecoder + Default,
+    A: StreamAccumulator<Item = D::Item>,
+{
+    if decoded.is_ok() || !is_event_stream(body) {
+        return decoded;
+    }
+    let mut decoder = D::default();
+    decoder.feed(body);
+    decoder.finish();
+    let events = std::iter::from_fn(|| decoder.next_item());
+    A::default().add_up(events, |_| {}).map_err(|(error, _)| error)
+}
+
+/// Whether `body` opens like server-sent events: a `data`, `event` or `id` field, or a
+/// comment, on its first line that is not blank.
+fn is_event_stream(body: &[u8]) -> bool {
+    let start = body.iter().position(|byte| !byte.is_ascii_whitespace()).unwrap_or(body.len());
+    let head = body.get(start..).unwrap_or_default();
+    [b":".as_slice(), b"data:", b"event:", b"id:"].iter().any(|field| head.starts_with(field))
+}
+
 /// Rejects an empty (or blank) model id.
 pub(crate) fn check_model(model: &str) -> Result<(), Error> {
     if model.trim().is_empty() {

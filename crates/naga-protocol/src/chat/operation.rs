@@ -10,7 +10,7 @@ use super::request::ChatRequest;
 use super::response::ChatCompletion;
 use super::stream::ChatStream;
 use crate::error::Error;
-use crate::operation::{Operation, json_body};
+use crate::operation::{Operation, json_body, or_event_stream};
 
 impl Operation for ChatRequest {
     type Output = ChatCompletion;
@@ -37,29 +37,8 @@ impl Operation for ChatRequest {
     /// The completion; a body of server-sent events (a server that streams although
     /// `stream` was not asked for) is decoded as a stream and accumulated.
     fn decode_output(body: &[u8]) -> Result<ChatCompletion, Error> {
-        match ChatCompletion::from_json(body) {
-            Err(_) if is_event_stream(body) => accumulate_events(body),
-            decoded => decoded,
-        }
+        or_event_stream::<ChatStream, ChatAccumulator>(ChatCompletion::from_json(body), body)
     }
-}
-
-/// Whether `body` opens like server-sent events: a `data`, `event` or `id` field, or a
-/// comment, on its first line that is not blank.
-fn is_event_stream(body: &[u8]) -> bool {
-    let start = body.iter().position(|byte| !byte.is_ascii_whitespace()).unwrap_or(body.len());
-    let head = body.get(start..).unwrap_or_default();
-    [b":".as_slice(), b"data:", b"event:", b"id:"].iter().any(|field| head.starts_with(field))
-}
-
-/// A whole event-stream body as the completion its chunks add up to; the stream's first
-/// error (an error frame, a truncation) otherwise.
-fn accumulate_events(body: &[u8]) -> Result<ChatCompletion, Error> {
-    let mut stream = ChatStream::new();
-    stream.feed(body);
-    stream.finish();
-    ChatAccumulator::accumulate(std::iter::from_fn(|| stream.next_chunk()))
-        .map_err(|partial| partial.error)
 }
 
 #[cfg(test)]

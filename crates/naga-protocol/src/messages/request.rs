@@ -7,9 +7,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::accumulator::MessageAccumulator;
 use super::block::{BlockContent, ContentBlock};
 use super::response::MessagesResponse;
+use super::stream::MessageStream;
 use crate::lenient::{is_empty_map, string_enum};
+use crate::operation::{decode_json, or_event_stream};
 use crate::structured::{StructuredError, strict_schema};
 
 string_enum! {
@@ -353,14 +356,6 @@ impl crate::operation::Operation for MessagesRequest {
     /// The message; a body of server-sent events (a server streaming although `stream`
     /// was not asked for) is added up into the same message.
     fn decode_output(body: &[u8]) -> Result<MessagesResponse, crate::Error> {
-        let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
-        if matches!(first, Some(b'e' | b'd' | b':')) {
-            let mut stream = super::MessageStream::new();
-            stream.feed(body);
-            stream.finish();
-            let events = std::iter::from_fn(|| stream.next_event());
-            return super::MessageAccumulator::accumulate(events).map_err(|partial| partial.error);
-        }
-        crate::operation::decode_json(Self::NAME, body)
+        or_event_stream::<MessageStream, MessageAccumulator>(decode_json(Self::NAME, body), body)
     }
 }

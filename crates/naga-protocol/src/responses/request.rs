@@ -7,10 +7,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::accumulator::ResponseAccumulator;
 use super::item::ResponseItem;
 use super::options::{ReasoningOptions, ResponseTool, ResponseToolChoice, TextOptions, Truncation};
+use super::stream::ResponseStream;
 use crate::chat::ReasoningEffort;
 use crate::lenient::is_empty_map;
+use crate::operation::{decode_json, or_event_stream};
 
 /// What the model reads: one text (a user message), or a list of items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -281,14 +284,6 @@ impl crate::operation::Operation for ResponsesRequest {
     /// The response object; a body of server-sent events (a server streaming although
     /// `stream` was not asked for) is added up into the same object.
     fn decode_output(body: &[u8]) -> Result<super::ResponseObject, crate::Error> {
-        let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
-        if matches!(first, Some(b'e' | b'd' | b':')) {
-            let mut stream = super::ResponseStream::new();
-            stream.feed(body);
-            stream.finish();
-            let events = std::iter::from_fn(|| stream.next_event());
-            return super::ResponseAccumulator::accumulate(events).map_err(|partial| partial.error);
-        }
-        crate::operation::decode_json(Self::NAME, body)
+        or_event_stream::<ResponseStream, ResponseAccumulator>(decode_json(Self::NAME, body), body)
     }
 }
