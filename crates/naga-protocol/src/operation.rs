@@ -387,6 +387,21 @@ fn is_event_stream(body: &[u8]) -> bool {
     [b":".as_slice(), b"data:", b"event:", b"id:"].iter().any(|field| head.starts_with(field))
 }
 
+/// A request for a streamed answer (what the `as_streaming` methods return): `request`
+/// itself when its `stream` is already `Some(true)`, else a copy with `stream` set by `set`.
+pub(crate) fn streaming_request<T: Clone>(
+    request: &T,
+    stream: Option<bool>,
+    set: fn(&mut T),
+) -> Cow<'_, T> {
+    if stream == Some(true) {
+        return Cow::Borrowed(request);
+    }
+    let mut copy = request.clone();
+    set(&mut copy);
+    Cow::Owned(copy)
+}
+
 /// Rejects an empty (or blank) model id.
 pub(crate) fn check_model(model: &str) -> Result<(), Error> {
     if model.trim().is_empty() {

@@ -27,12 +27,7 @@ impl ChatRequest {
     /// This request for a streamed answer: `stream` set (borrowed when already set).
     /// Transports' `chat_stream` methods send this.
     pub fn as_streaming(&self) -> Cow<'_, ChatRequest> {
-        if self.stream == Some(true) {
-            return Cow::Borrowed(self);
-        }
-        let mut request = self.clone();
-        request.stream = Some(true);
-        Cow::Owned(request)
+        crate::operation::streaming_request(self, self.stream, |copy| copy.stream = Some(true))
     }
 }
 

@@ -308,12 +308,7 @@ impl MessagesRequest {
 
     /// This request with `stream: true` (borrowed when it already is).
     pub fn as_streaming(&self) -> Cow<'_, MessagesRequest> {
-        if self.stream == Some(true) {
-            return Cow::Borrowed(self);
-        }
-        let mut request = self.clone();
-        request.stream = Some(true);
-        Cow::Owned(request)
+        crate::operation::streaming_request(self, self.stream, |copy| copy.stream = Some(true))
     }
 
     /// Continues a tool loop: appends the answer as an assistant message (its thinking and

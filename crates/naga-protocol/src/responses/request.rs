@@ -226,12 +226,7 @@ impl ResponsesRequest {
 
     /// This request with `stream: true` (borrowed when it already is).
     pub fn as_streaming(&self) -> Cow<'_, ResponsesRequest> {
-        if self.stream == Some(true) {
-            return Cow::Borrowed(self);
-        }
-        let mut request = self.clone();
-        request.stream = Some(true);
-        Cow::Owned(request)
+        crate::operation::streaming_request(self, self.stream, |copy| copy.stream = Some(true))
     }
 
     /// Appends items to `input` (a text input becomes a user message first).
