@@ -4,35 +4,11 @@
 
 use super::chunk::ChatCompletionChunk;
 use super::response::ChatCompletion;
-use super::stream::{ChatStream, is_error_envelope, is_error_value, stream_api_error};
+use super::stream::{is_error_envelope, is_error_value, stream_api_error};
 use crate::error::{Error, StreamError, snippet};
-use crate::sse::document::BodyKind;
-
-impl ChatStream {
-    /// Takes `bytes` when the body is (or turns out to be) a document; `false` leaves
-    /// them to the SSE parser.
-    pub(super) fn take_document(&mut self, bytes: &[u8]) -> bool {
-        self.body.take(bytes, self.parser.max_event_size())
-    }
-
-    /// The one item of a document body: an oversize error at once, else the decoded
-    /// document once the body is finished.
-    pub(super) fn document_item(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        if self.done || !(self.finished || self.body.kind == BodyKind::TooLarge) {
-            return None;
-        }
-        self.done = true;
-        let item = match self.body.take_document(self.parser.max_event_size()) {
-            Ok(document) => decode_document(&document),
-            Err(err) => Err(err),
-        };
-        self.terminal = item.is_ok();
-        Some(item)
-    }
-}
 
 /// A whole document body: Naga's error envelope, a completion (as one chunk), or neither.
-fn decode_document(body: &[u8]) -> Result<ChatCompletionChunk, Error> {
+pub(super) fn decode_document(body: &[u8]) -> Result<ChatCompletionChunk, Error> {
     let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
     if body.first() != Some(&b'{') {
         return Err(unexpected()); // an array or a page

@@ -4,12 +4,13 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use super::chunk::ChatCompletionChunk;
+use super::document::decode_document;
 use super::fast;
 use super::response::FinishReason;
-use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
+use crate::error::{Error, ErrorEnvelope, parse_api_error};
 use crate::operation::stream_decoder_impls;
 use crate::sse::SseParser;
-use crate::sse::document::{BodyKind, BodySniffer};
+use crate::sse::state::StreamState;
 
 /// What a chunk decoding error names.
 const WHAT: &str = "chat completion chunk";
@@ -22,14 +23,14 @@ const WHAT: &str = "chat completion chunk";
 /// and ends the stream. A frame that is not a chunk yields [`Error::Decode`], and a broken
 /// event (too large, invalid UTF-8) yields [`Error::Stream`]; decoding continues after both.
 /// Any other end of body (including one in the middle of an event) yields exactly one
-/// [`StreamError::Truncated`]: a cut stream is never a silent success.
+/// [`StreamError::Truncated`](crate::StreamError::Truncated): a cut stream is never a silent success.
 ///
 /// A body that is one document instead of events (its first byte other than whitespace is
 /// `{`, `[` or `<`: a proxy's error with `200 OK`, a server that ignores `stream: true`, a web
 /// page at a wrong base URL) is read whole, up to the event size limit, and yields one item
 /// at the end of the body: Naga's error envelope as [`Error::Api`], a chat completion as one
 /// chunk (`ChatCompletionChunk::from(completion)`), anything else as
-/// [`StreamError::UnexpectedDocument`] with an excerpt.
+/// [`StreamError::UnexpectedDocument`](crate::StreamError::UnexpectedDocument) with an excerpt.
 ///
 /// ```
 /// use naga_protocol::ChatStream;
@@ -47,19 +48,9 @@ const WHAT: &str = "chat completion chunk";
 /// # Ok::<(), naga_protocol::Error>(())
 /// ```
 pub struct ChatStream {
-    pub(super) parser: SseParser,
-    /// Events (and broken events) handed out by the parser so far.
-    events: usize,
-    /// `[DONE]` or an error frame arrived, or the stream was drained after `finish`.
-    pub(super) done: bool,
-    /// A chunk with a `finish_reason` or `usage` arrived: EOF from now on is clean.
-    pub(super) terminal: bool,
-    /// `finish` was called.
-    pub(super) finished: bool,
-    /// The parser discarded an incomplete event at end of body.
-    cut: bool,
-    /// Events, or a single document (see `document.rs`).
-    pub(super) body: BodySniffer,
+    /// The parser and the stream's state; `terminal` is set by a chunk with a
+    /// `finish_reason` or `usage`.
+    state: StreamState,
 }
 
 /// What one event's data is, before any JSON is read.
@@ -80,61 +71,39 @@ impl ChatStream {
 
     /// A decoder that rejects events larger than `limit` bytes.
     pub fn with_max_event_size(limit: usize) -> Self {
-        ChatStream {
-            parser: SseParser::with_max_event_size(limit),
-            events: 0,
-            done: false,
-            terminal: false,
-            finished: false,
-            cut: false,
-            body: BodySniffer::new(),
-        }
+        ChatStream { state: StreamState::with_max_event_size(limit) }
     }
 
     /// Appends response bytes; ignored once the stream is done.
     pub fn feed(&mut self, bytes: &[u8]) {
-        if self.done || (self.body.kind != BodyKind::Events && self.take_document(bytes)) {
-            return;
-        }
-        self.parser.feed(bytes);
+        self.state.feed(bytes);
     }
 
     /// Appends a response read without copying it (see [`SseParser::feed_bytes`]); ignored
     /// once the stream is done.
     pub fn feed_bytes(&mut self, bytes: Bytes) {
-        if self.body.kind == BodyKind::Events && !self.done {
-            self.parser.feed_bytes(bytes);
-        } else {
-            self.feed_bytes_unsure(bytes);
-        }
-    }
-
-    /// [`feed_bytes`](Self::feed_bytes) at the start of the body or after the end.
-    #[cold]
-    fn feed_bytes_unsure(&mut self, bytes: Bytes) {
-        if !self.done && !self.take_document(&bytes) {
-            self.parser.feed_bytes(bytes);
-        }
+        self.state.feed_bytes(bytes);
     }
 
     /// The next chunk, an error for a broken or error frame, or `None` when more bytes are
     /// needed (or the stream is over).
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        while !self.done {
-            let data = match self.parser.next_event() {
-                None => return self.end(),
+        let state = &mut self.state;
+        while !state.done {
+            let data = match state.parser.next_event() {
+                None => return state.end(decode_document),
                 Some(Ok(event)) => event.data,
                 Some(Err(err)) => {
-                    self.events = self.events.saturating_add(1);
+                    state.events = state.events.saturating_add(1);
                     return Some(Err(Error::Stream(err)));
                 }
             };
-            self.events = self.events.saturating_add(1);
+            state.events = state.events.saturating_add(1);
             match frame_kind(data) {
                 FrameKind::Json => {}
                 FrameKind::Skip => continue,
                 FrameKind::Done => {
-                    self.done = true;
+                    state.done = true;
                     continue;
                 }
             }
@@ -143,8 +112,8 @@ impl ChatStream {
             if let Some(result) = &mut item {
                 decode_chunk(data, result);
                 match result {
-                    Ok(chunk) => self.terminal |= is_terminal(chunk),
-                    Err(Error::Api(_)) => self.done = true,
+                    Ok(chunk) => state.terminal |= is_terminal(chunk),
+                    Err(Error::Api(_)) => state.done = true,
                     Err(_) => {}
                 }
             }
@@ -155,49 +124,24 @@ impl ChatStream {
 
     /// Marks the end of the body; drain [`next_chunk`](Self::next_chunk) afterwards.
     pub fn finish(&mut self) {
-        if !self.finished {
-            self.finished = true;
-            self.cut = self.parser.finish();
-        }
+        self.state.finish();
     }
 
     /// Whether no more chunks will follow: `[DONE]` or an error frame arrived, or the
     /// finished stream was drained.
     pub fn is_done(&self) -> bool {
-        self.done
+        self.state.done
     }
 
     /// How many events arrived so far (including empty and broken ones and `[DONE]`).
     pub fn events_seen(&self) -> usize {
-        self.events
-    }
-
-    /// Called when the parser has nothing more: at end of body, the truncation verdict (or a
-    /// JSON document body's one item).
-    fn end(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        if self.body.is_document() {
-            return self.document_item(); // the parser never saw the body
-        }
-        if !self.finished || self.done {
-            return None;
-        }
-        self.done = true;
-        let clean = self.terminal && !self.cut;
-        (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+        self.state.events
     }
 }
 
 impl std::fmt::Debug for ChatStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChatStream")
-            .field("parser", &self.parser)
-            .field("events", &self.events)
-            .field("done", &self.done)
-            .field("terminal", &self.terminal)
-            .field("finished", &self.finished)
-            .field("cut", &self.cut)
-            .field("body", &self.body)
-            .finish()
+        f.debug_struct("ChatStream").field("state", &self.state).finish()
     }
 }
 

@@ -15,6 +15,7 @@ macro_rules! window {
 pub(crate) mod document;
 mod field;
 mod scan;
+pub(crate) mod state;
 pub(crate) mod typed;
 mod window;
 

@@ -4,9 +4,8 @@
 
 use bytes::Bytes;
 
-use super::SseParser;
-use super::document::{BodyKind, BodySniffer};
-use crate::error::{Error, StreamError};
+use super::state::StreamState;
+use crate::error::Error;
 
 /// How one API's events decode.
 pub(crate) trait EventFamily {
@@ -24,73 +23,50 @@ pub(crate) trait EventFamily {
     fn decode_document(body: &[u8]) -> Result<Self::Event, Error>;
 }
 
-/// The decoding state shared by typed event streams.
+/// A typed event stream: the shared stream state and how `F`'s events decode.
 pub(crate) struct TypedEvents<F> {
-    parser: SseParser,
-    /// Events (and broken events) handed out by the parser so far.
-    events: usize,
-    /// `[DONE]` or an API error arrived, or the stream was drained after `finish`.
-    done: bool,
-    /// A terminal event arrived: EOF from now on is clean.
-    terminal: bool,
-    /// `finish` was called.
-    finished: bool,
-    /// The parser discarded an incomplete event at end of body.
-    cut: bool,
-    /// Events, or a single document.
-    body: BodySniffer,
+    state: StreamState,
     family: std::marker::PhantomData<fn() -> F>,
 }
 
 impl<F: EventFamily> TypedEvents<F> {
     /// A decoder that rejects events larger than `limit` bytes.
     pub(crate) fn with_max_event_size(limit: usize) -> Self {
-        TypedEvents {
-            parser: SseParser::with_max_event_size(limit),
-            events: 0,
-            done: false,
-            terminal: false,
-            finished: false,
-            cut: false,
-            body: BodySniffer::new(),
-            family: std::marker::PhantomData,
-        }
+        let state = StreamState::with_max_event_size(limit);
+        TypedEvents { state, family: std::marker::PhantomData }
     }
 
     pub(crate) fn feed(&mut self, bytes: &[u8]) {
-        if !self.done && !self.take_document(bytes) {
-            self.parser.feed(bytes);
-        }
+        self.state.feed(bytes);
     }
 
     pub(crate) fn feed_bytes(&mut self, bytes: Bytes) {
-        if !self.done && !self.take_document(&bytes) {
-            self.parser.feed_bytes(bytes);
-        }
+        self.state.feed_bytes(bytes);
     }
 
     pub(crate) fn next_event(&mut self) -> Option<Result<F::Event, Error>> {
-        while !self.done {
-            let item = match self.parser.next_event() {
-                None => return self.end(),
+        let state = &mut self.state;
+        while !state.done {
+            let item = match state.parser.next_event() {
+                None => return state.end(F::decode_document),
                 Some(Err(err)) => Err(Error::Stream(err)),
                 Some(Ok(event)) => match event.data.trim() {
                     "" => {
-                        self.events = self.events.saturating_add(1);
+                        state.count_event();
                         continue;
                     }
                     "[DONE]" => {
-                        self.events = self.events.saturating_add(1);
-                        self.done = true;
+                        state.count_event();
+                        state.done = true;
                         continue;
                     }
                     data => F::decode(event.event, data),
                 },
             };
-            self.events = self.events.saturating_add(1);
+            state.count_event();
             match &item {
-                Ok(event) => self.terminal |= F::is_terminal(event),
-                Err(Error::Api(_)) => self.done = true,
+                Ok(event) => state.terminal |= F::is_terminal(event),
+                Err(Error::Api(_)) => state.done = true,
                 Err(_) => {}
             }
             return Some(item);
@@ -99,54 +75,21 @@ impl<F: EventFamily> TypedEvents<F> {
     }
 
     pub(crate) fn finish(&mut self) {
-        if !self.finished {
-            self.finished = true;
-            self.cut = self.parser.finish();
-        }
+        self.state.finish();
     }
 
     pub(crate) fn is_done(&self) -> bool {
-        self.done
+        self.state.done
     }
 
     pub(crate) fn events_seen(&self) -> usize {
-        self.events
-    }
-
-    /// Takes `bytes` when the body is a document (see `sse::document`).
-    fn take_document(&mut self, bytes: &[u8]) -> bool {
-        self.body.kind != BodyKind::Events && self.body.take(bytes, self.parser.max_event_size())
-    }
-
-    /// Called when the parser has nothing more: the truncation verdict at end of body, or a
-    /// document body's one item.
-    fn end(&mut self) -> Option<Result<F::Event, Error>> {
-        if !(self.finished || self.body.kind == BodyKind::TooLarge) || self.done {
-            return None;
-        }
-        self.done = true;
-        if self.body.is_document() {
-            let item = self.body.take_document(self.parser.max_event_size());
-            let item = item.and_then(|body| F::decode_document(&body));
-            self.terminal = item.is_ok();
-            return Some(item);
-        }
-        let clean = self.terminal && !self.cut;
-        (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+        self.state.events
     }
 }
 
 impl<F> std::fmt::Debug for TypedEvents<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TypedEvents")
-            .field("parser", &self.parser)
-            .field("events", &self.events)
-            .field("done", &self.done)
-            .field("terminal", &self.terminal)
-            .field("finished", &self.finished)
-            .field("cut", &self.cut)
-            .field("body", &self.body)
-            .finish()
+        self.state.fmt(f)
     }
 }
 
