@@ -73,9 +73,9 @@ fn read_stream(body: &[u8]) -> ChatCompletion {
 
 /// The request (valid JSON object, as it was accepted) without `stream`/`stream_options`,
 /// and whether the usage trailer was asked for. `None` when re-encoding changes what the
-/// emulator reads: its answer is seeded by the text of the parsed `messages`, and a number
-/// such as `3333333333333333333333333333333333333330` does not survive serde_json's
-/// (not correctly rounded) float parsing of its re-encoded form `3.333333333333333e39`.
+/// emulator reads: its answer is seeded by the text of the parsed `messages`. (A number such
+/// as `3333333333333333333333333333333333333330` once did not survive it; the workspace now
+/// reads floats correctly rounded, and this stays a guard.)
 fn without_stream(data: &[u8]) -> Option<(Vec<u8>, bool)> {
     let mut request: Map<String, Value> = serde_json::from_slice(data).ok()?;
     request.remove("stream");
