@@ -164,7 +164,10 @@ impl SseParser {
     /// copies a shorter tail block first) and the data cut from that; the line end after
     /// the data makes the cut a character boundary. If that wider check fails (the bytes
     /// after the data are not text), the data alone is checked, so the result is the same.
-    fn data_text(&self, range: Range<usize>) -> Result<&str, simdutf8::basic::Utf8Error> {
+    pub(super) fn data_text(
+        &self,
+        range: Range<usize>,
+    ) -> Result<&str, simdutf8::basic::Utf8Error> {
         /// The validator's block size.
         const BLOCK: usize = 64;
         let window = window!(self);

@@ -15,6 +15,7 @@ macro_rules! window {
 pub(crate) mod document;
 mod field;
 mod scan;
+mod single;
 pub(crate) mod state;
 pub(crate) mod typed;
 mod window;
@@ -248,22 +249,38 @@ impl SseParser {
     #[inline]
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
         // Inlined into the caller: an idle call (common with tiny reads) costs no call.
-        if self.next == NextCall::Idle {
-            self.next = NextCall::Scan;
-            return None;
+        match std::mem::replace(&mut self.next, NextCall::Scan) {
+            NextCall::Scan => self.step(),
+            NextCall::Idle => None,
+            NextCall::Park => {
+                self.release_read();
+                None
+            }
         }
-        self.step()
     }
 
-    /// [`next_event`](Self::next_event) unless idle.
+    /// The read was used up by the last event: releases both (a small call, apart from
+    /// [`step`](Self::step) and its registers).
+    #[inline(never)]
+    fn release_read(&mut self) {
+        self.release();
+        self.park();
+    }
+
+    /// [`next_event`](Self::next_event) when there is something to scan.
     #[inline(never)]
     fn step(&mut self) -> Option<Result<Event<'_>, StreamError>> {
-        if std::mem::replace(&mut self.next, NextCall::Scan) == NextCall::Park {
-            self.release();
-            self.park();
-            return None;
-        }
         self.release();
+        if let Some(data) = self.single_line_event() {
+            return Some(self.single_data_event(data));
+        }
+        self.line_by_line()
+    }
+
+    /// [`step`](Self::step) beyond the common event: the general line-by-line path (out of
+    /// line, so the common event does not pay for its registers).
+    #[inline(never)]
+    fn line_by_line(&mut self) -> Option<Result<Event<'_>, StreamError>> {
         let Some(step) = self.advance() else {
             self.park();
             return None;

@@ -183,3 +183,71 @@ fn what_follows_a_data_line_does_not_change_its_validation() {
     assert_eq!(parser.next_event(), invalid(97 + 88));
     assert!(parser.next_event().is_none());
 }
+
+/// Everything a parser shows after a whole feed: events and errors, then the bytes scanned.
+fn observed(parser: &mut SseParser, reads: &[&[u8]]) -> (Vec<String>, u64) {
+    let mut seen = Vec::new();
+    for read in reads {
+        parser.feed_bytes(bytes::Bytes::copy_from_slice(read));
+        while let Some(item) = parser.next_event() {
+            seen.push(match item {
+                Ok(event) => {
+                    format!("{}|{}|{}|{:?}", event.event, event.data, event.id, event.retry)
+                }
+                Err(err) => format!("{err:?}"),
+            });
+        }
+    }
+    parser.finish();
+    while let Some(item) = parser.next_event() {
+        seen.push(format!("{item:?}"));
+    }
+    (seen, parser.bytes_scanned())
+}
+
+/// The common event (one `data` line ended by LF or CRLF, then its blank line) is taken in
+/// one step when it is whole in the window; every other shape is left to the line-by-line
+/// path. Either way the events, errors (with offsets) and bytes scanned are those of a
+/// one-byte-at-a-time feed, which never takes the shortcut.
+#[test]
+fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
+    let cases: [(&[u8], bool); 16] = [
+        (b"data: a\n\n", true),
+        (b"data:a\r\n\r\n", true),
+        (b"data:\n\n", true),
+        (b"data:  two spaces\n\n", true),
+        (b"data: \xFF\n\n", true),
+        (b"data: a\r\n\n", false),
+        (b"data: a\n\r\n", false),
+        (b"data: a\r\r", false),
+        (b"data: a\ndata: b\n\n", false),
+        (b"data: a\nid: 1\n\n", false),
+        (b"data: a", false),
+        (b"data: a\n", false),
+        (b"event: e\ndata: a\n\n", false),
+        (b": c\n\ndata: a\n\n", false),
+        (b"dat: a\n\n", false),
+        (b"\xEF\xBB\xBFdata: a\n\n", false),
+    ];
+    for (input, shortcut) in cases {
+        let mut probe = SseParser::new();
+        probe.feed_bytes(bytes::Bytes::copy_from_slice(input));
+        probe.bom_done = true; // as after the first read of a stream
+        assert_eq!(probe.single_line_event().is_some(), shortcut, "{:?}", input.escape_ascii());
+
+        let whole = observed(&mut SseParser::new(), &[b"data: x\n\n", input]);
+        let mut bytes: Vec<&[u8]> = vec![b"data: x\n\n"];
+        bytes.extend(input.chunks(1));
+        let by_byte = observed(&mut SseParser::new(), &bytes);
+        assert_eq!(whole, by_byte, "{:?}", input.escape_ascii());
+        assert_eq!(whole.1, 9 + input.len() as u64, "{:?}", input.escape_ascii());
+    }
+    // Too long for the limit: the line-by-line path reports it and skips the event.
+    let mut small = SseParser::with_max_event_size(8);
+    let whole = observed(&mut small, &[b"data: x\n\n", b"data: 12345\n\ndata: ok\n\n"]);
+    let mut small_bytes = SseParser::with_max_event_size(8);
+    let stream = b"data: x\n\ndata: 12345\n\ndata: ok\n\n";
+    let by_byte = observed(&mut small_bytes, &stream.chunks(1).collect::<Vec<_>>());
+    assert_eq!(whole, by_byte);
+    assert_eq!(whole.0[1], "EventTooLarge { limit: 8 }");
+}

@@ -1,0 +1,82 @@
+//! The common event in one straight line: a fresh event that is a single `data` line ended
+//! by LF (or CRLF) and followed by its blank line, all in the window. Everything else, and
+//! any doubt, takes the general line-by-line path, which gives the same events, errors,
+//! offsets and `bytes_scanned`.
+
+use std::ops::Range;
+
+use super::scan::find_eol;
+use super::{Event, NextCall, SseParser};
+use crate::error::StreamError;
+
+impl SseParser {
+    /// Takes a whole single-data-line event at the current line and returns its data's
+    /// range, with the event dispatched. `None` when the shape does not fit; then only the
+    /// line-end search may have advanced (the general scanner resumes at the line end found,
+    /// so no byte is examined twice).
+    #[inline]
+    pub(super) fn single_line_event(&mut self) -> Option<Range<usize>> {
+        let start = self.line_start;
+        if !self.at_fresh_line() {
+            return None;
+        }
+        let window = window!(self);
+        let value = window.get(start..)?.strip_prefix(b"data:")?;
+        let Some(eol) = find_eol(value) else {
+            // No line end: the scanner would find none either; it resumes at the end.
+            self.scanned += (window.len() - start) as u64;
+            self.scan = window.len();
+            return None;
+        };
+        let line_end = start + 5 + eol;
+        let terminator = match value.get(eol..eol + 2) {
+            Some(b"\n\n") => 2,
+            _ if value.get(eol..eol + 4) == Some(b"\r\n\r\n") => 4,
+            _ => 0,
+        };
+        if terminator == 0 || line_end - start > self.max_event_size {
+            // Not this shape (or too long): the scanner takes over at the line end.
+            self.scanned += (line_end - start) as u64;
+            self.scan = line_end;
+            return None;
+        }
+        let space = usize::from(value.first() == Some(&b' '));
+        let data = start + 5 + space..line_end;
+        let next = line_end + terminator;
+        self.scanned += (next - start) as u64;
+        (self.line_start, self.scan) = (next, next);
+        self.pending.first_data = data.clone();
+        self.pending.data_lines = 1;
+        self.dispatched = true;
+        if self.in_read && next == self.read.len() {
+            self.next = NextCall::Park;
+        }
+        Some(data)
+    }
+
+    /// The event [`single_line_event`](Self::single_line_event) dispatched, its data at
+    /// `data`: what `build_event` gives for it, without asking about the other fields.
+    #[inline]
+    pub(super) fn single_data_event(&self, data: Range<usize>) -> Result<Event<'_>, StreamError> {
+        match self.data_text(data) {
+            Ok(data) => Ok(Event { event: "message", data, id: &self.last_event_id, retry: None }),
+            Err(_) => Err(StreamError::InvalidUtf8 { offset: self.pending.offset }),
+        }
+    }
+
+    /// Whether the scanner stands at the start of a line that begins a fresh event, with
+    /// nothing pending that the general path would have to handle.
+    #[inline]
+    fn at_fresh_line(&self) -> bool {
+        let pending = &self.pending;
+        self.bom_done
+            && !self.skip_lf
+            && !self.skipping
+            && self.scan == self.line_start
+            && self.keep == self.line_start
+            && pending.data_lines == 0
+            && pending.event_type.is_none()
+            && pending.retry.is_none()
+            && !pending.invalid_utf8
+    }
+}
