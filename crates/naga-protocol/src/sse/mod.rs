@@ -249,18 +249,14 @@ impl SseParser {
     #[inline]
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
         // Inlined into the caller: an idle call (common with tiny reads) costs no call.
-        match std::mem::replace(&mut self.next, NextCall::Scan) {
-            NextCall::Scan => self.step(),
-            NextCall::Idle => None,
-            NextCall::Park => {
-                self.release_read();
-                None
-            }
+        if self.next == NextCall::Idle {
+            self.next = NextCall::Scan;
+            return None;
         }
+        self.step()
     }
 
-    /// The read was used up by the last event: releases both (a small call, apart from
-    /// [`step`](Self::step) and its registers).
+    /// The read was used up by the last event: releases both.
     #[inline(never)]
     fn release_read(&mut self) {
         self.release();
@@ -270,6 +266,10 @@ impl SseParser {
     /// [`next_event`](Self::next_event) when there is something to scan.
     #[inline(never)]
     fn step(&mut self) -> Option<Result<Event<'_>, StreamError>> {
+        if std::mem::replace(&mut self.next, NextCall::Scan) == NextCall::Park {
+            self.release_read();
+            return None;
+        }
         self.release();
         if let Some(data) = self.single_line_event() {
             return Some(self.single_data_event(data));
@@ -277,9 +277,8 @@ impl SseParser {
         self.line_by_line()
     }
 
-    /// [`step`](Self::step) beyond the common event: the general line-by-line path (out of
-    /// line, so the common event does not pay for its registers).
-    #[inline(never)]
+    /// [`step`](Self::step) beyond the common event: the general line-by-line path.
+    #[inline(always)]
     fn line_by_line(&mut self) -> Option<Result<Event<'_>, StreamError>> {
         let Some(step) = self.advance() else {
             self.park();

@@ -84,7 +84,13 @@ impl SseParser {
             // A byte after the CR that is not an LF is counted by the search below, not twice.
             let window = window!(self);
             let rest = window.get(self.scan..).unwrap_or_default();
-            match find_eol(rest) {
+            // The search often resumes right at a line end found earlier (by a small read's
+            // append or the single-line shortcut): no call for that.
+            let found = match rest.first() {
+                Some(b'\n' | b'\r') => Some(0),
+                _ => find_eol(rest),
+            };
+            match found {
                 Some(i) => {
                     self.scanned += i as u64 + 1;
                     return Some(self.scan + i);
