@@ -20,30 +20,31 @@ fn expected(server: &MockServer, stream: bool) -> ChatCompletion {
     runs.agreed().outcome.completion().clone()
 }
 
+/// A 429 waits as long as the server asks: `Retry-After: 1`, or the same wait in the error
+/// body (`error.metadata.retry_after_seconds`) when no header names one; the backoff would be
+/// 10 ms.
 #[test]
-fn rate_limit_waits_for_retry_after_then_succeeds() {
+fn rate_limit_waits_for_the_server_named_wait_then_succeeds() {
     let server = MockServer::start_blocking();
-    let setup = Setup::new(server.base_url())
-        .header("x-mock-fail-times", 1)
-        .header("x-mock-fail-status", 429)
-        .header("x-mock-retry-after", 1);
-    for stream in [false, true] {
-        let req = request();
-        let case = format!("429-{stream}");
-        let runs = both(Some(&server), &setup, &case, |t| {
-            if stream { t.chat_stream(&req) } else { t.chat(&req) }
-        });
-        let run = runs.agreed();
-        assert_eq!(run.requests, 2, "one 429, one success");
-        assert_eq!(run.outcome.completion(), &expected(&server, stream));
-        for run in runs.each() {
-            let elapsed = run.outcome.elapsed;
-            assert!(
-                elapsed >= Duration::from_secs(1),
-                "{}: Retry-After ignored: {elapsed:?}",
-                run.transport
-            );
-            assert!(elapsed < Duration::from_secs(3), "{}: {elapsed:?}", run.transport);
+    for fault in ["x-mock-retry-after", "x-mock-retry-after-body"] {
+        let setup = Setup::new(server.base_url())
+            .header("x-mock-fail-times", 1)
+            .header("x-mock-fail-status", 429)
+            .header(fault, 1);
+        for stream in [false, true] {
+            let req = request();
+            let case = format!("429-{fault}-{stream}");
+            let runs = both(Some(&server), &setup, &case, |t| {
+                if stream { t.chat_stream(&req) } else { t.chat(&req) }
+            });
+            let run = runs.agreed();
+            assert_eq!(run.requests, 2, "{fault}: one 429, one success");
+            assert_eq!(run.outcome.completion(), &expected(&server, stream));
+            for run in runs.each() {
+                let elapsed = run.outcome.elapsed;
+                assert!(elapsed >= Duration::from_secs(1), "{}: {fault} ignored", run.transport);
+                assert!(elapsed < Duration::from_secs(3), "{}: {elapsed:?}", run.transport);
+            }
         }
     }
 }

@@ -33,8 +33,7 @@ pub(crate) async fn execute<O: Operation + ?Sized>(
                 let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
                 let body = read_error(response).await;
                 let error = parse_api_error(Some(status), &headers, &body);
-                let outcome = Outcome::Response { status, headers: &headers };
-                (decide(&attempts, outcome, start), Error::Protocol(error))
+                (decide(&attempts, error.retry_outcome(), start), Error::Protocol(error))
             }
             Err(error) => (decide(&attempts, error.outcome(), start), error),
         };

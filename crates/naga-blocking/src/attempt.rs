@@ -32,8 +32,7 @@ pub(crate) fn execute<O: Operation + ?Sized>(
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 let error = parse_api_error(Some(parts.status), &parts.headers, &read_error(body));
-                let outcome = Outcome::Response { status: parts.status, headers: &parts.headers };
-                (decide(&attempts, outcome, start), Error::Protocol(error))
+                (decide(&attempts, error.retry_outcome(), start), Error::Protocol(error))
             }
             Err(error) => (decide(&attempts, error.outcome(), start), error),
         };

@@ -11,7 +11,7 @@ use common::{
     tokyo,
 };
 use naga_blocking::{Client, Config, Error, TimeoutKind};
-use naga_protocol::ApiErrorKind;
+use naga_protocol::{ApiErrorKind, RetryPolicy};
 
 fn client(url: &str) -> Client {
     Client::builder().settings(canned_settings(url)).build().unwrap()
@@ -51,6 +51,29 @@ fn rate_limit_with_retry_after_zero_then_success() {
     let value = client(&server.url).send(&Echo).unwrap();
     assert_eq!(value, serde_json::json!([1, 2]));
     assert_eq!(server.count(), 2);
+}
+
+/// A wait that a provider put in the error body counts when no header names one: under a
+/// policy whose computed backoff (30 s) would pass the deadline (5 s), only the body's 0 s
+/// lets the retry happen; without it the same policy gives up after one request.
+#[test]
+fn a_wait_in_the_error_body_is_honoured() {
+    let policy = RetryPolicy::default()
+        .with_backoff(Duration::from_secs(30), Duration::from_secs(30))
+        .with_total_deadline(Some(Duration::from_secs(5)));
+    let client = |url: &str| {
+        Client::builder().settings(canned_settings(url).retry_policy(policy)).build().unwrap()
+    };
+    let hinted = r#"{"error":{"type":"rate_limit_exceeded","metadata":{"retry_after_seconds":0}}}"#;
+    let server = Server::start(vec![json(429, "", hinted), json(200, "", "[1,2]")]);
+    assert_eq!(client(&server.url).send(&Echo).unwrap(), serde_json::json!([1, 2]));
+    assert_eq!(server.count(), 2);
+
+    let plain = r#"{"error":{"type":"rate_limit_exceeded"}}"#;
+    let server = Server::start(vec![json(429, "", plain), json(200, "", "[1,2]")]);
+    let err = client(&server.url).send(&Echo).unwrap_err();
+    assert_eq!(server.count(), 1);
+    assert_eq!(err.status(), Some(http::StatusCode::TOO_MANY_REQUESTS));
 }
 
 #[test]

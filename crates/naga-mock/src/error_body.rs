@@ -34,6 +34,24 @@ pub(crate) fn error_response(status: StatusCode, message: &str) -> Response<Mock
     json_response(status, error_json(status, message))
 }
 
+/// An injected failure's error response: Naga's body, with `error.metadata.
+/// retry_after_seconds` when `retry_after_secs` is set (the digest's §1.4: third-party
+/// clients look for it in error bodies).
+pub(crate) fn fault_response(
+    status: StatusCode,
+    message: &str,
+    retry_after_secs: Option<u64>,
+) -> Response<MockBody> {
+    let Some(secs) = retry_after_secs else { return error_response(status, message) };
+    let metadata = Json::object([("retry_after_seconds", secs.into())]);
+    let error = Json::object([
+        ("type", error_type(status).into()),
+        ("message", message.into()),
+        ("metadata", metadata),
+    ]);
+    json_response(status, Bytes::from(Json::object([("error", error)]).to_vec()))
+}
+
 /// An error response of `/v1/messages` in Anthropic's shape,
 /// `{"type":"error","error":{"type","message"}}`: Naga's envelope with `"type":"error"` in
 /// front (other responses are returned as they are).

@@ -18,6 +18,9 @@ pub struct Faults {
     pub retry_after: Option<String>,
     /// `x-mock-retry-after-ms`: `retry-after-ms` value on fault answers.
     pub retry_after_ms: Option<u64>,
+    /// `x-mock-retry-after-body`: seconds put in fault answers' bodies as
+    /// `error.metadata.retry_after_seconds` (how some upstream providers ask for a wait).
+    pub retry_after_body: Option<u64>,
     /// `x-mock-fail-times`: fail the first N attempts of each request, then succeed.
     pub fail_times: Option<u32>,
     /// `x-mock-fail-status`: the status of those failures (default 503).
@@ -64,6 +67,7 @@ impl Faults {
             f.retry_after = Some(v);
         }
         override_num(headers, "x-mock-retry-after-ms", &mut f.retry_after_ms, 0, MAX_STALL_MS)?;
+        override_num(headers, "x-mock-retry-after-body", &mut f.retry_after_body, 0, 86_400)?;
         override_num(headers, "x-mock-fail-times", &mut f.fail_times, 0, 1_000_000)?;
         override_num(headers, "x-mock-fail-status", &mut f.fail_status, 400, 599)?;
         if let Some(v) = text(headers, "x-mock-fail-key")? {

@@ -202,6 +202,7 @@
 //! | `x-mock-status: 503` | answer with that status (400..=599) and Naga's error body |
 //! | `x-mock-retry-after: 1` | add `Retry-After: 1` to fault answers (any text, e.g. an HTTP date) |
 //! | `x-mock-retry-after-ms: 250` | add `retry-after-ms: 250` to fault answers |
+//! | `x-mock-retry-after-body: 2` | put `"metadata":{"retry_after_seconds":2}` in fault answers' `error` object |
 //! | `x-mock-fail-times: N` | fail the first N attempts (per `x-mock-fail-key` value, else per path + identical body), then answer normally |
 //! | `x-mock-fail-status: 429` | the status of those failures (default 503) |
 //! | `x-mock-drop-after-events: N` | abort the connection after N SSE events (no terminating chunk) |

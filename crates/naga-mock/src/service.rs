@@ -16,7 +16,8 @@ use crate::answer::build_answer;
 use crate::body::MockBody;
 use crate::embeddings::{embeddings_body, validate_embeddings};
 use crate::error_body::{
-    anthropic_error_shape, error_response, html_response, invalid_request, json_response,
+    anthropic_error_shape, error_response, fault_response, html_response, invalid_request,
+    json_response,
 };
 use crate::faults::Faults;
 use crate::form::{Part, boundary_param, parse_form};
@@ -278,7 +279,8 @@ async fn injected_failure(
     }
     let forced = faults.status.and_then(|s| StatusCode::from_u16(s).ok());
     if let Some(status) = forced {
-        let response = error_response(status, "naga-mock: injected failure (x-mock-status)");
+        let message = "naga-mock: injected failure (x-mock-status)";
+        let response = fault_response(status, message, faults.retry_after_body);
         return Some(with_retry_headers(response, faults));
     }
     let times = faults.fail_times.filter(|n| *n > 0)?;
@@ -291,7 +293,8 @@ async fn injected_failure(
     }
     let status = faults.fail_status.and_then(|s| StatusCode::from_u16(s).ok());
     let status = status.unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let response = error_response(status, "naga-mock: injected failure (x-mock-fail-times)");
+    let message = "naga-mock: injected failure (x-mock-fail-times)";
+    let response = fault_response(status, message, faults.retry_after_body);
     Some(with_retry_headers(response, faults))
 }
 

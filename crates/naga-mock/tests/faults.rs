@@ -38,6 +38,12 @@ async fn status_fault_with_retry_headers() {
     let reply = post_chat(&server, &reference(), &[("x-mock-status", "429")]).await;
     reply.error(429, "rate_limit_exceeded");
     assert!(reply.headers.get("retry-after").is_none());
+    assert!(reply.json()["error"].get("metadata").is_none());
+    let in_body = [("x-mock-status", "429"), ("x-mock-retry-after-body", "2")];
+    let reply = post_chat(&server, &reference(), &in_body).await;
+    reply.error(429, "rate_limit_exceeded");
+    assert_eq!(reply.json()["error"]["metadata"], serde_json::json!({"retry_after_seconds": 2}));
+    assert!(reply.headers.get("retry-after").is_none());
     let reply = post_chat(&server, &reference(), &[("x-mock-status", "abc")]).await;
     assert!(reply.error(400, "invalid_request_error").contains("x-mock-status"));
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use http::{HeaderMap, HeaderName, StatusCode};
 
-use crate::retry::RetryAfter;
+use crate::retry::{Outcome, RetryAfter};
 
 /// Longest body or frame excerpt kept inside an error, in bytes.
 pub const MAX_SNIPPET_BYTES: usize = 512;
@@ -84,6 +84,16 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         self.api().and_then(|api| api.status)
     }
+
+    /// What the retry policy is told about an attempt that ended in this error as the
+    /// server's answer: [`Outcome::Rejected`] for an API error, else
+    /// [`Outcome::ResponseStarted`] (never resent).
+    pub fn retry_outcome(&self) -> Outcome<'_> {
+        match self {
+            Error::Api(api) => Outcome::Rejected(api),
+            _ => Outcome::ResponseStarted,
+        }
+    }
 }
 
 /// What the server said when it refused or failed a request.
@@ -98,7 +108,8 @@ pub struct ApiError {
     pub error_type: Option<String>,
     /// `error.message`, or a description of the body when it was not Naga's error JSON.
     pub message: String,
-    /// How long the server asked us to wait (`retry-after-ms` / `Retry-After`).
+    /// How long the server asked us to wait (`retry-after-ms` / `Retry-After`, else the
+    /// body's `error.metadata.retry_after_seconds`).
     pub retry_after: Option<RetryAfter>,
     /// A request id from the response headers, when the server sent one.
     pub request_id: Option<String>,
@@ -223,8 +234,14 @@ impl From<StreamError> for Error {
 /// readable excerpt as the message.
 pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
     let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok().and_then(|e| e.error);
+    let mut retry_after = RetryAfter::from_headers(headers);
     let (error_type, message) = match envelope {
-        Some(ErrorObject { error_type, message, .. }) => {
+        Some(ErrorObject { error_type, message, extra }) => {
+            if retry_after.is_none()
+                && let Some(serde_json::Value::Object(metadata)) = extra.get("metadata")
+            {
+                retry_after = RetryAfter::from_error_metadata(metadata);
+            }
             let message = message.unwrap_or_else(|| describe_body(status, body));
             (error_type, message)
         }
@@ -235,7 +252,7 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
         kind: ApiErrorKind::classify(status, error_type.as_deref()),
         error_type,
         message,
-        retry_after: RetryAfter::from_headers(headers),
+        retry_after,
         request_id: request_id(headers),
         body_snippet: snippet(body),
     }))

@@ -8,10 +8,13 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-/// A server's request to wait before retrying, from `retry-after-ms` or `Retry-After`.
+use crate::error::ApiError;
+
+/// A server's request to wait before retrying, from `retry-after-ms` or `Retry-After`, or
+/// (without either header) an error body's `error.metadata.retry_after_seconds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryAfter {
-    /// Wait this long (`retry-after-ms`, or `Retry-After` in seconds).
+    /// Wait this long (`retry-after-ms`, `Retry-After` in seconds, or the body's seconds).
     Delay(Duration),
     /// Wait until this time (`Retry-After` as an HTTP date).
     At(SystemTime),
@@ -32,6 +35,30 @@ impl RetryAfter {
         httpdate::parse_http_date(value).ok().map(RetryAfter::At)
     }
 
+    /// Reads an error body's `error.metadata.retry_after_seconds` (a number, or a string
+    /// holding one), which some upstream providers send instead of a header. Values that are
+    /// not finite, negative or longer than a day are ignored.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use naga_protocol::RetryAfter;
+    ///
+    /// let metadata = serde_json::json!({"retry_after_seconds": 1.5});
+    /// let wait = RetryAfter::from_error_metadata(metadata.as_object().unwrap());
+    /// assert_eq!(wait, Some(RetryAfter::Delay(Duration::from_millis(1500))));
+    /// ```
+    pub fn from_error_metadata(
+        metadata: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<Self> {
+        let secs = match metadata.get("retry_after_seconds")? {
+            serde_json::Value::Number(number) => number.as_f64(),
+            serde_json::Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        }?;
+        let secs = parse_non_negative_value(secs)?;
+        Some(RetryAfter::Delay(Duration::from_secs_f64(secs)))
+    }
+
     /// The delay this asks for, measured from `now` (a past date means no wait).
     pub fn delay_from(self, now: SystemTime) -> Duration {
         match self {
@@ -43,9 +70,14 @@ impl RetryAfter {
 
 /// A finite, non-negative number no larger than a day, in the header's unit.
 fn parse_non_negative(text: &str) -> Option<f64> {
-    const ONE_DAY_SECS: f64 = 86_400_000.0;
-    let value: f64 = text.parse().ok()?;
-    (value.is_finite() && (0.0..=ONE_DAY_SECS).contains(&value)).then_some(value)
+    parse_non_negative_value(text.parse().ok()?)
+}
+
+/// `value` if it is finite, non-negative and no larger than a day (in milliseconds, the
+/// larger of the two units read, so a day in seconds passes too).
+fn parse_non_negative_value(value: f64) -> Option<f64> {
+    const ONE_DAY_MS: f64 = 86_400_000.0;
+    (value.is_finite() && (0.0..=ONE_DAY_MS).contains(&value)).then_some(value)
 }
 
 /// How and how long to retry a request that failed in a retryable way.
@@ -55,7 +87,9 @@ fn parse_non_negative(text: &str) -> Option<f64> {
 /// and failures after response bytes arrived ([`Outcome::ResponseStarted`]), so a streamed
 /// request is never silently sent twice.
 ///
-/// The delay is the server's `retry-after-ms` / `Retry-After` when present (no jitter; a wait
+/// The delay is the server's `retry-after-ms` / `Retry-After` when present, or for a
+/// [`Outcome::Rejected`] attempt without those headers the error body's
+/// `error.metadata.retry_after_seconds` ([`RetryAfter::from_error_metadata`]) (no jitter; a wait
 /// longer than [`max_retry_after`](Self::max_retry_after) is shortened to that cap, and the
 /// request is still retried only if the capped wait fits the deadline), otherwise exponential
 /// backoff `initial_backoff * 2^(attempt - 1)`, capped at [`max_backoff`](Self::max_backoff)
@@ -110,6 +144,10 @@ pub enum Outcome<'a> {
         /// The response headers (read for `retry-after-ms` / `Retry-After`).
         headers: &'a HeaderMap,
     },
+    /// The server answered with an error status, read into an [`ApiError`]: its status and
+    /// wait hint ([`ApiError::retry_after`]: the headers, or the body when they have none)
+    /// decide. An error without a status (one that arrived inside a stream) is not retried.
+    Rejected(&'a ApiError),
     /// The attempt failed before any response byte arrived (DNS, connect, TLS, send).
     ConnectFailed,
     /// The attempt failed after response bytes arrived; never retried.
@@ -194,8 +232,11 @@ impl RetryPolicy {
             Outcome::Response { status, headers } if is_retryable_status(status) => {
                 RetryAfter::from_headers(headers).map(|wait| wait.delay_from(now))
             }
+            Outcome::Rejected(error) if error.status.is_some_and(is_retryable_status) => {
+                error.retry_after.map(|wait| wait.delay_from(now))
+            }
             Outcome::ConnectFailed => None,
-            Outcome::Response { .. } | Outcome::ResponseStarted => {
+            Outcome::Response { .. } | Outcome::Rejected(_) | Outcome::ResponseStarted => {
                 return Decision::GiveUp(GiveUpReason::NotRetryable);
             }
         };

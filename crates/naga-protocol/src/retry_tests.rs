@@ -210,3 +210,24 @@ fn custom_backoff_is_used() {
         assert_eq!(policy.backoff(attempt, 0.0), expected);
     }
 }
+
+/// A parsed error decides by its status and its wait hint, which may come from the body.
+#[test]
+fn a_rejected_attempt_decides_by_the_parsed_error() {
+    use crate::error::parse_api_error;
+    let policy = RetryPolicy::default();
+    let hinted =
+        br#"{"error":{"type":"rate_limit_exceeded","metadata":{"retry_after_seconds":3}}}"#;
+    let decide = |status: Option<u16>, body: &[u8]| {
+        let status = status.map(|s| StatusCode::from_u16(s).unwrap());
+        let error = parse_api_error(status, &HeaderMap::new(), body);
+        policy.decide(1, error.retry_outcome(), Duration::ZERO, now(), 0.0)
+    };
+    assert_eq!(decide(Some(429), hinted), Decision::Retry(SECS(3)));
+    assert_eq!(decide(Some(503), b"{}"), Decision::Retry(MS(500)), "no hint: backoff");
+    assert_eq!(decide(Some(400), hinted), Decision::GiveUp(GiveUpReason::NotRetryable));
+    assert_eq!(decide(None, hinted), Decision::GiveUp(GiveUpReason::NotRetryable), "in-stream");
+    let other = crate::error::Error::invalid("model", "is required");
+    let decision = policy.decide(1, other.retry_outcome(), Duration::ZERO, now(), 0.0);
+    assert_eq!(decision, Decision::GiveUp(GiveUpReason::NotRetryable));
+}

@@ -88,6 +88,40 @@ fn retry_after_and_request_id_come_from_headers() {
     assert_eq!(when.delay_from(now), Duration::from_secs(10));
 }
 
+/// Without a header, the wait some providers put in the body counts: a number or a numeric
+/// string; anything odd is ignored, and a header always wins.
+#[test]
+fn retry_after_falls_back_to_the_error_metadata_in_the_body() {
+    let body = |hint: serde_json::Value| {
+        let error = serde_json::json!({"type": "rate_limit_exceeded", "message": "slow down",
+            "metadata": {"retry_after_seconds": hint, "provider_name": "x"}});
+        serde_json::to_vec(&serde_json::json!({ "error": error })).unwrap()
+    };
+    let none = HeaderMap::new();
+    let wait = |hint| api_error(429, &none, &body(hint)).retry_after;
+    assert_eq!(wait(serde_json::json!(2)), Some(RetryAfter::Delay(Duration::from_secs(2))));
+    assert_eq!(wait(serde_json::json!(0.25)), Some(RetryAfter::Delay(Duration::from_millis(250))));
+    assert_eq!(wait(serde_json::json!(" 3 ")), Some(RetryAfter::Delay(Duration::from_secs(3))));
+    for odd in [
+        serde_json::json!(-1),
+        serde_json::json!("soon"),
+        serde_json::json!(null),
+        serde_json::json!([1]),
+        serde_json::json!(1e300),
+    ] {
+        assert_eq!(wait(odd.clone()), None, "{odd}");
+    }
+    let api = api_error(429, &none, &body(serde_json::json!(2)));
+    assert_eq!(api.message, "slow down", "the rest of the error is read as before");
+
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", HeaderValue::from_static("7"));
+    let api = api_error(429, &headers, &body(serde_json::json!(2)));
+    assert_eq!(api.retry_after, Some(RetryAfter::Delay(Duration::from_secs(7))));
+    let flat = br#"{"error":{"type":"rate_limit_exceeded","metadata":"retry_after_seconds=2"}}"#;
+    assert_eq!(api_error(429, &none, flat).retry_after, None);
+}
+
 #[test]
 fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
     let page = format!("<html><body><h1>502 Bad Gateway</h1>{}</body></html>", "x".repeat(10_000));
