@@ -251,3 +251,30 @@ fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
     assert_eq!(whole, by_byte);
     assert_eq!(whole.0[1], "EventTooLarge { limit: 8 }");
 }
+
+/// The line-end search agrees with a plain byte loop at every length around the cut-offs
+/// between its strategies (inline, two words, SSE2, `memchr2`), for CR, LF, both, bytes
+/// that differ from them in one bit, and no line end at all.
+#[test]
+fn the_line_end_search_finds_the_first_cr_or_lf() {
+    let naive = |bytes: &[u8]| bytes.iter().position(|&b| b == b'\n' || b == b'\r');
+    for len in 0..80 {
+        for first in 0..=len {
+            for (a, b) in [(b'\n', b'\r'), (b'\r', b'\n'), (b'\n', b'\n'), (0x8A, 0x0C)] {
+                let mut bytes = vec![b'x'; len];
+                bytes
+                    .iter_mut()
+                    .enumerate()
+                    .filter(|(i, _)| i % 3 == 0)
+                    .for_each(|(_, b)| *b = 0x0B);
+                if let Some(at) = bytes.get_mut(first) {
+                    *at = a;
+                }
+                if let Some(after) = bytes.get_mut(first + 2) {
+                    *after = b;
+                }
+                assert_eq!(super::scan::find_eol(&bytes), naive(&bytes), "{len} {first} {a} {b}");
+            }
+        }
+    }
+}
