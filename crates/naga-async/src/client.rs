@@ -94,7 +94,10 @@ impl ClientBuilder {
     naga_protocol::client_settings_setters!(settings);
 
     /// Uses this client (and its pool, proxy and TLS settings) instead of a new one; its own
-    /// connect timeout applies, not [`connect_timeout`](Self::connect_timeout).
+    /// connect timeout applies, not [`connect_timeout`](Self::connect_timeout), and its own
+    /// redirect policy (the client built by default follows none; give this one
+    /// `redirect(reqwest::redirect::Policy::none())` for the same behaviour, as reqwest's
+    /// default follows redirects and turns a redirected POST into a bodiless GET).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -121,7 +124,11 @@ fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
         .with_root_certificates(roots)
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let mut builder = reqwest::Client::builder().tls_backend_preconfigured(tls);
+    // A redirect is answered as an error, never followed: reqwest would resend a POST as a
+    // GET without its body (301/302/303), and a request's key must not follow it elsewhere.
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .redirect(reqwest::redirect::Policy::none());
     if let Some(connect) = connect {
         builder = builder.connect_timeout(connect);
     }

@@ -4,7 +4,8 @@
 //! classify the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the
 //! body or decode the stream (protocol). This crate adds only the connection pool, TLS
 //! (rustls with the ring provider), time limits and the clock. Streams are decoded inline as
-//! body frames arrive: no spawned task, no channel.
+//! body frames arrive: no spawned task, no channel. Redirects are not followed: a 3xx is an
+//! API error naming its `Location` (as in naga-blocking).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), naga_async::Error> {

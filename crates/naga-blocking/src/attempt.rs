@@ -68,6 +68,10 @@ fn run_once(
         .agent
         .configure_request(request)
         .http_status_as_error(false)
+        // A redirect is answered as an error, never followed: ureq would resend a POST as a
+        // GET without its body (301/302/303) or fail (307/308), and a request's key must not
+        // follow it elsewhere.
+        .max_redirects(0)
         .timeout_connect(limits.connect)
         .timeout_global(global)
         .timeout_recv_response(recv_response)

@@ -87,7 +87,8 @@ impl ClientBuilder {
     naga_protocol::client_settings_setters!(settings);
 
     /// Uses this agent (and its pool, proxy and TLS settings) instead of a new one. Status
-    /// handling and time limits are still set per request by the client. The client's own
+    /// handling, redirects (never followed) and time limits are still set per request by the
+    /// client. The client's own
     /// agent also resolves IP-literal hosts inline, keeps socket time limits that are close
     /// enough, and sends a small request in one write; a given agent keeps its own parts.
     pub fn agent(mut self, agent: ureq::Agent) -> Self {

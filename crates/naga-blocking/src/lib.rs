@@ -3,7 +3,8 @@
 //! A thin loop over [`naga_protocol`]: build the request (protocol), send it (ureq), classify
 //! the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the body or
 //! decode the stream (protocol). This crate adds only the connection pool, TLS (rustls with
-//! the ring provider), time limits and the clock.
+//! the ring provider), time limits and the clock. Redirects are not followed: a 3xx is an API
+//! error naming its `Location` (as in naga-async).
 //!
 //! ```no_run
 //! use naga_blocking::Client;

@@ -56,6 +56,20 @@ fn rate_limit_with_retry_after_zero_then_success() {
 /// A wait that a provider put in the error body counts when no header names one: under a
 /// policy whose computed backoff (30 s) would pass the deadline (5 s), only the body's 0 s
 /// lets the retry happen; without it the same policy gives up after one request.
+/// A redirect is answered as an error naming its target: nothing is sent again (no bodiless
+/// GET in place of the POST, no key to another place), whatever the status.
+#[test]
+fn redirects_are_errors_and_never_followed() {
+    for status in [301, 302, 303, 307, 308] {
+        let moved = json(status, "location: /v1/moved\r\n", "");
+        let server = Server::start(vec![moved, json(200, "", "[1,2]")]);
+        let err = client(&server.url).send(&Echo).unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(err.to_string().contains("redirected to /v1/moved"), "{err}");
+        assert_eq!(server.count(), 1, "{status}: followed");
+    }
+}
+
 #[test]
 fn a_wait_in_the_error_body_is_honoured() {
     let policy = RetryPolicy::default()

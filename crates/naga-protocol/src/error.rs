@@ -247,6 +247,13 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
         }
         None => (None, describe_body(status, body)),
     };
+    let message = match redirect_target(status, headers) {
+        Some(location) => format!(
+            "the server redirected to {location}; redirects are not followed (the request \
+             and its key would go elsewhere), so check the base URL"
+        ),
+        None => message,
+    };
     Error::Api(Box::new(ApiError {
         status,
         kind: ApiErrorKind::classify(status, error_type.as_deref()),
@@ -314,6 +321,14 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .filter_map(|name| headers.get(name))
         .find_map(|value| value.to_str().ok())
         .map(str::to_owned)
+}
+
+/// Where a 3xx answer points: its `Location`, bounded like a snippet.
+fn redirect_target(status: Option<StatusCode>, headers: &HeaderMap) -> Option<String> {
+    if !status?.is_redirection() {
+        return None;
+    }
+    headers.get(http::header::LOCATION).map(|value| snippet(value.as_bytes()))
 }
 
 fn describe_body(status: Option<StatusCode>, body: &[u8]) -> String {

@@ -122,6 +122,24 @@ fn retry_after_falls_back_to_the_error_metadata_in_the_body() {
     assert_eq!(api_error(429, &none, flat).retry_after, None);
 }
 
+/// A redirect is an error that says where it pointed (transports follow none).
+#[test]
+fn a_redirect_names_its_location() {
+    let mut headers = HeaderMap::new();
+    headers.insert("location", HeaderValue::from_static("https://elsewhere.example/v1/x"));
+    let api = api_error(301, &headers, b"<html>moved</html>");
+    assert_eq!(api.kind, ApiErrorKind::Other);
+    assert!(
+        api.message.contains("redirected to https://elsewhere.example/v1/x"),
+        "{}",
+        api.message
+    );
+    assert!(api.message.contains("check the base URL"), "{}", api.message);
+    assert_eq!(api.body_snippet, "<html>moved</html>");
+    let without = api_error(304, &HeaderMap::new(), b"");
+    assert_eq!(without.message, "Not Modified (empty body)");
+}
+
 #[test]
 fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
     let page = format!("<html><body><h1>502 Bad Gateway</h1>{}</body></html>", "x".repeat(10_000));
