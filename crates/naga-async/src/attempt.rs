@@ -127,10 +127,23 @@ pub(crate) fn map_error(
     if is_tls(&err) {
         return Error::Tls(Box::new(err));
     }
-    if err.is_connect() || (before_response && err.is_request()) {
+    if err.is_connect() || (before_response && err.is_request() && !is_malformed_answer(&err)) {
         return Error::Connect(Box::new(err));
     }
     Error::Io(Box::new(err))
+}
+
+/// Whether the server answered with bytes that are not HTTP (a bad status line or header):
+/// the request reached it, so this is never a connect failure and never resent.
+fn is_malformed_answer(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        if current.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_parse) {
+            return true;
+        }
+        source = current.source();
+    }
+    false
 }
 
 /// Whether a rustls error is somewhere in the source chain.

@@ -59,6 +59,23 @@ async fn rate_limit_with_retry_after_zero_then_success() {
 /// lets the retry happen; without it the same policy gives up after one request.
 /// A redirect is answered as an error naming its target: nothing is sent again (no bodiless
 /// GET in place of the POST, no key to another place), whatever the status.
+/// Bytes that are not an HTTP answer (a bad status line, a folded header, no HTTP at all)
+/// mean the request reached the server: an I/O error, and the POST is not sent again.
+#[tokio::test]
+async fn a_malformed_answer_is_an_io_error_and_not_resent() {
+    let answers = [
+        "HTTP/1.1 2x0 OK\r\ncontent-length: 2\r\n\r\n{}",
+        "HTTP/1.1 200 OK\r\nx-a: 1\r\n  2\r\ncontent-length: 2\r\n\r\n{}",
+        "hello there\r\n\r\n",
+    ];
+    for answer in answers {
+        let server = Server::start(vec![Reply::Raw(answer.to_owned())]);
+        let err = client(&server.url).send(&Echo).await.unwrap_err();
+        assert!(matches!(err, Error::Io(_)), "{answer:?}: {err:?}");
+        assert_eq!(server.count(), 1, "{answer:?} was answered by a resend");
+    }
+}
+
 #[tokio::test]
 async fn redirects_are_errors_and_never_followed() {
     for status in [301, 302, 303, 307, 308] {
