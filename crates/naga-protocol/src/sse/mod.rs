@@ -47,7 +47,8 @@ use crate::error::StreamError;
 /// spans two reads is copied into the parser's own buffer (and a read that ends mid-line
 /// and holds no line end). [`feed`](Self::feed) copies every byte. A single-line `data` is
 /// handed out straight from the read (or the own buffer); multi-line data is joined in a
-/// reused scratch buffer. UTF-8 is checked once, on what is handed out (a single data line
+/// reused scratch buffer. An event that is one `data` line and its blank line, whole in the
+/// window, is taken in one step from one line-end search (the common shape). UTF-8 is checked once, on what is handed out (a single data line
 /// together with up to 63 bytes after it when the window holds them, so the validator works
 /// in whole 64-byte blocks; only if those bytes are not text is the line checked again).
 ///
@@ -263,7 +264,8 @@ impl SseParser {
         self.park();
     }
 
-    /// [`next_event`](Self::next_event) when there is something to scan.
+    /// [`next_event`](Self::next_event) unless idle: the release of a used-up read, the
+    /// single-line shortcut, or the general path.
     #[inline(never)]
     fn step(&mut self) -> Option<Result<Event<'_>, StreamError>> {
         if std::mem::replace(&mut self.next, NextCall::Scan) == NextCall::Park {
