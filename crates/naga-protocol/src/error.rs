@@ -233,7 +233,8 @@ impl From<StreamError> for Error {
 /// [`Error::Api`]. Any body is accepted: a non-JSON body (an HTML page from a proxy) keeps a
 /// readable excerpt as the message.
 pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
-    let envelope = serde_json::from_slice::<ErrorEnvelope>(body).ok().and_then(|e| e.error);
+    let json = crate::operation::without_bom(body);
+    let envelope = serde_json::from_slice::<ErrorEnvelope>(json).ok().and_then(|e| e.error);
     let mut retry_after = RetryAfter::from_headers(headers);
     let (error_type, message) = match envelope {
         Some(ErrorObject { error_type, message, extra }) => {

@@ -60,10 +60,11 @@ pub trait Operation {
     /// Short name used in errors and logs (e.g. `chat completion`).
     const NAME: &'static str;
 
-    /// Decodes a successful response body: [`decode_json`] unless the output type has a
-    /// faster reader that gives the same value or error (chat completions do).
+    /// Decodes a successful response body: [`decode_json`] past a leading UTF-8 byte order
+    /// mark, unless the output type has a faster reader that gives the same value or error
+    /// (chat completions do) or is not JSON (speech audio).
     fn decode_output(body: &[u8]) -> Result<Self::Output, Error> {
-        decode_json(Self::NAME, body)
+        decode_json(Self::NAME, without_bom(body))
     }
 }
 
@@ -447,4 +448,10 @@ pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>,
 /// Decodes JSON into `T`, reporting failures as [`Error::Decode`].
 pub fn decode_json<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|err| Error::decode(what, body, &err))
+}
+
+/// `body` without a leading UTF-8 byte order mark (some servers and proxies write one before
+/// JSON; Python's `json` and the Fetch standard's UTF-8 decoding both skip it).
+pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }

@@ -92,6 +92,34 @@ fn a_document_over_the_event_limit_fails_at_once_and_ends_the_stream() {
     assert_eq!(stream.next_chunk(), None);
 }
 
+/// A byte order mark at the body's very start (split across reads or not) is skipped before
+/// the document, as before events; anywhere else it is not a mark.
+#[test]
+fn a_byte_order_mark_before_the_document_is_skipped() {
+    let body = b"\xEF\xBB\xBF{\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}";
+    for size in [1, 2, 3, 4, body.len()] {
+        let items = pieces(body, size);
+        let [Err(Error::Api(api))] = items.as_slice() else { panic!("size {size}: {items:?}") };
+        assert_eq!(api.message, "boom");
+    }
+    let with_bom = [&b"\xEF\xBB\xBF\n"[..], COMPLETION.as_bytes()].concat();
+    assert_eq!(ChatAccumulator::accumulate(run_whole(&with_bom)).unwrap().text(), Some("Hello"));
+    let events = sse_body(
+        &[r#"{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}"#],
+        true,
+    );
+    let with_bom = [&b"\xEF\xBB\xBF"[..], &events].concat();
+    for size in [1, 2, 4, with_bom.len()] {
+        assert_eq!(
+            ChatAccumulator::accumulate(pieces(&with_bom, size)).unwrap().text(),
+            Some("Hi")
+        );
+    }
+    // After whitespace the same bytes are no mark: the body is not a document.
+    let late = [&b" \xEF\xBB\xBF"[..], COMPLETION.as_bytes()].concat();
+    assert!(run_whole(&late).iter().all(Result::is_err), "a late mark is not skipped");
+}
+
 #[test]
 fn an_event_stream_after_blank_reads_is_still_events() {
     let body = sse_body(
@@ -112,7 +140,8 @@ fn a_truncated_document_is_not_a_success() {
 
 #[test]
 fn any_split_gives_the_same_items_as_the_whole_body() {
-    let bodies: [&[u8]; 4] = [
+    let bodies: [&[u8]; 5] = [
+        b"\xEF\xBB\xBF {\"detail\":\"Not Found\"}\n",
         b" \n {\"detail\":\"Not Found\"}\n",
         b"\r\n{\"id\":\"c1\",\"choices\":[{\"index\":0,",
         b"  {\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}",

@@ -140,6 +140,27 @@ fn a_redirect_names_its_location() {
     assert_eq!(without.message, "Not Modified (empty body)");
 }
 
+/// A UTF-8 byte order mark before the JSON is skipped (the official SDKs' JSON readers do),
+/// in answers and in error bodies alike; a binary answer keeps its bytes.
+#[test]
+fn a_byte_order_mark_before_json_is_skipped() {
+    let bom = |json: &str| [&b"\xEF\xBB\xBF"[..], json.as_bytes()].concat();
+    let none = HeaderMap::new();
+    let completion = bom(r#"{"id":"c","object":"chat.completion","created":1,"model":"m",
+        "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#);
+    let answer = parse_response::<ChatRequest>(StatusCode::OK, &none, &completion).unwrap();
+    assert_eq!(answer.text(), Some("hi"));
+    let models =
+        parse_response::<naga_protocol::ListModels>(StatusCode::OK, &none, &bom(r#"{"data":[]}"#));
+    assert!(models.unwrap().data.is_empty());
+    let api =
+        api_error(429, &none, &bom(r#"{"error":{"type":"rate_limit_exceeded","message":"slow"}}"#));
+    assert_eq!((api.kind, api.message.as_str()), (ApiErrorKind::RateLimited, "slow"));
+    let audio = bom("RIFF");
+    let speech = parse_response::<naga_protocol::SpeechRequest>(StatusCode::OK, &none, &audio);
+    assert_eq!(speech.unwrap(), audio, "audio bytes are not JSON: kept as they are");
+}
+
 #[test]
 fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
     let page = format!("<html><body><h1>502 Bad Gateway</h1>{}</body></html>", "x".repeat(10_000));

@@ -22,25 +22,32 @@ pub(crate) enum BodyKind {
     TooLarge,
 }
 
+/// The UTF-8 byte order mark, skipped at the very start of a body (split or not).
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
 /// Sniffs a stream body and buffers it when it is a document.
 pub(crate) struct BodySniffer {
     /// What the body is so far.
     pub(crate) kind: BodyKind,
     /// The document so far (empty unless `kind` is `Document`).
     document: Vec<u8>,
+    /// Bytes examined while the kind was unknown.
+    seen: usize,
+    /// Bytes of a byte order mark at the body's start matched so far.
+    bom: usize,
 }
 
 impl BodySniffer {
     /// Nothing seen yet.
     pub(crate) fn new() -> Self {
-        BodySniffer { kind: BodyKind::Unknown, document: Vec::new() }
+        BodySniffer { kind: BodyKind::Unknown, document: Vec::new(), seen: 0, bom: 0 }
     }
 
     /// Takes `bytes` when the body is (or turns out to be) a document of at most `limit`
     /// bytes; `false` leaves them to the SSE parser.
     pub(crate) fn take(&mut self, mut bytes: &[u8], limit: usize) -> bool {
         if self.kind == BodyKind::Unknown {
-            let start = bytes.iter().position(|byte| !matches!(byte, b' ' | b'\t' | b'\r' | b'\n'));
+            let start = self.first_significant(bytes);
             match start.and_then(|start| Some((start, *bytes.get(start)?))) {
                 None => return false, // blank so far: harmless to the SSE parser too
                 Some((start, b'{' | b'[' | b'<')) => {
@@ -63,6 +70,21 @@ impl BodySniffer {
             BodyKind::Unknown | BodyKind::Events => return false,
         }
         true
+    }
+
+    /// The index in `bytes` of the body's first byte that is neither whitespace nor part of
+    /// a byte order mark at its very start (as the SSE parser, and JSON readers, skip one).
+    fn first_significant(&mut self, bytes: &[u8]) -> Option<usize> {
+        let first = bytes.iter().enumerate().position(|(index, &byte)| {
+            let at = self.seen + index;
+            if self.bom == at && BOM.get(at) == Some(&byte) {
+                self.bom += 1;
+                return false;
+            }
+            !matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+        });
+        self.seen = self.seen.saturating_add(bytes.len());
+        first
     }
 
     /// Whether the body is a document (the SSE parser never saw it).
