@@ -383,6 +383,7 @@ where
 /// Whether `body` opens like server-sent events: a `data`, `event` or `id` field, or a
 /// comment, on its first line that is not blank.
 fn is_event_stream(body: &[u8]) -> bool {
+    let body = without_bom(body); // the SSE parser skips it too
     let start = body.iter().position(|byte| !byte.is_ascii_whitespace()).unwrap_or(body.len());
     let head = body.get(start..).unwrap_or_default();
     [b":".as_slice(), b"data:", b"event:", b"id:"].iter().any(|field| head.starts_with(field))

@@ -156,6 +156,11 @@ fn a_byte_order_mark_before_json_is_skipped() {
     let api =
         api_error(429, &none, &bom(r#"{"error":{"type":"rate_limit_exceeded","message":"slow"}}"#));
     assert_eq!((api.kind, api.message.as_str()), (ApiErrorKind::RateLimited, "slow"));
+    let events = bom(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n",
+    );
+    let streamed = parse_response::<ChatRequest>(StatusCode::OK, &none, &events).unwrap();
+    assert_eq!(streamed.text(), Some("hi"), "events although not asked for, after a mark");
     let audio = bom("RIFF");
     let speech = parse_response::<naga_protocol::SpeechRequest>(StatusCode::OK, &none, &audio);
     assert_eq!(speech.unwrap(), audio, "audio bytes are not JSON: kept as they are");
