@@ -136,21 +136,22 @@ pub(crate) fn map_error(
 /// Whether the server answered with bytes that are not HTTP (a bad status line or header):
 /// the request reached it, so this is never a connect failure and never resent.
 fn is_malformed_answer(err: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(current) = source {
-        if current.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_parse) {
-            return true;
-        }
-        source = current.source();
-    }
-    false
+    has_source::<hyper::Error>(err, hyper::Error::is_parse)
 }
 
 /// Whether a rustls error is somewhere in the source chain.
 fn is_tls(err: &reqwest::Error) -> bool {
+    has_source::<rustls::Error>(err, |_| true)
+}
+
+/// Whether `err` or one of its sources is an `E` for which `test` holds.
+fn has_source<E: std::error::Error + 'static>(
+    err: &reqwest::Error,
+    test: impl Fn(&E) -> bool,
+) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(current) = source {
-        if current.is::<rustls::Error>() {
+        if current.downcast_ref::<E>().is_some_and(&test) {
             return true;
         }
         source = current.source();
