@@ -358,18 +358,19 @@ macro_rules! stream_decoder_impls {
 
 pub(crate) use stream_decoder_impls;
 
-/// `decoded` (an answer decoded as JSON), unless decoding failed on a body of server-sent
-/// events (a server that streams although `stream` was not asked for): then the answer
-/// those events add up to (decoder `D`, accumulator `A`), or the stream's first error (an
-/// error event, a truncation).
+/// The answer `decode` reads from `body` (past a leading byte order mark), unless that fails
+/// on a body of server-sent events (a server that streams although `stream` was not asked
+/// for): then the answer those events add up to (decoder `D`, accumulator `A`), or the
+/// stream's first error (an error event, a truncation).
 pub(crate) fn or_event_stream<D, A>(
-    decoded: Result<A::Output, Error>,
     body: &[u8],
+    decode: impl FnOnce(&[u8]) -> Result<A::Output, Error>,
 ) -> Result<A::Output, Error>
 where
     D: StreamDecoder + Default,
     A: StreamAccumulator<Item = D::Item>,
 {
+    let decoded = decode(without_bom(body));
     if decoded.is_ok() || !is_event_stream(body) {
         return decoded;
     }

@@ -10,7 +10,7 @@ use super::request::ChatRequest;
 use super::response::ChatCompletion;
 use super::stream::ChatStream;
 use crate::error::Error;
-use crate::operation::{Operation, json_body, or_event_stream, without_bom};
+use crate::operation::{Operation, json_body, or_event_stream};
 
 impl Operation for ChatRequest {
     type Output = ChatCompletion;
@@ -37,8 +37,7 @@ impl Operation for ChatRequest {
     /// The completion; a body of server-sent events (a server that streams although
     /// `stream` was not asked for) is decoded as a stream and accumulated.
     fn decode_output(body: &[u8]) -> Result<ChatCompletion, Error> {
-        let json = ChatCompletion::from_json(without_bom(body));
-        or_event_stream::<ChatStream, ChatAccumulator>(json, body)
+        or_event_stream::<ChatStream, ChatAccumulator>(body, |json| ChatCompletion::from_json(json))
     }
 }
 

@@ -351,7 +351,8 @@ impl crate::operation::Operation for MessagesRequest {
     /// The message; a body of server-sent events (a server streaming although `stream`
     /// was not asked for) is added up into the same message.
     fn decode_output(body: &[u8]) -> Result<MessagesResponse, crate::Error> {
-        let json = decode_json(Self::NAME, crate::operation::without_bom(body));
-        or_event_stream::<MessageStream, MessageAccumulator>(json, body)
+        or_event_stream::<MessageStream, MessageAccumulator>(body, |json| {
+            decode_json(Self::NAME, json)
+        })
     }
 }

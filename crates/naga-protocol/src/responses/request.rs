@@ -279,7 +279,8 @@ impl crate::operation::Operation for ResponsesRequest {
     /// The response object; a body of server-sent events (a server streaming although
     /// `stream` was not asked for) is added up into the same object.
     fn decode_output(body: &[u8]) -> Result<super::ResponseObject, crate::Error> {
-        let json = decode_json(Self::NAME, crate::operation::without_bom(body));
-        or_event_stream::<ResponseStream, ResponseAccumulator>(json, body)
+        or_event_stream::<ResponseStream, ResponseAccumulator>(body, |json| {
+            decode_json(Self::NAME, json)
+        })
     }
 }
