@@ -455,5 +455,9 @@ pub fn decode_json<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Resu
 /// `body` without a leading UTF-8 byte order mark (some servers and proxies write one before
 /// JSON; Python's `json` and the Fetch standard's UTF-8 decoding both skip it).
 pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+    body.strip_prefix(BOM).unwrap_or(body)
 }
+
+/// The UTF-8 byte order mark: skipped before a JSON answer, and at the start of an event
+/// stream (the SSE parser and the stream's document sniffer, split across reads or not).
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";

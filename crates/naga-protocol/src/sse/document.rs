@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::error::{Error, StreamError};
+use crate::operation::BOM;
 
 /// What a response body turned out to be, told by its first byte that is not whitespace:
 /// `{` or `[` (JSON) or `<` (HTML, XML) start a document; no event stream starts with any.
@@ -21,9 +22,6 @@ pub(crate) enum BodyKind {
     /// A document larger than the event size limit; its bytes are dropped.
     TooLarge,
 }
-
-/// The UTF-8 byte order mark, skipped at the very start of a body (split or not).
-const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
 
 /// Sniffs a stream body and buffers it when it is a document.
 pub(crate) struct BodySniffer {

@@ -4,6 +4,7 @@ use memchr::memchr2;
 
 use super::{SseParser, Step};
 use crate::error::StreamError;
+use crate::operation::BOM;
 
 /// The index of the first CR or LF in `bytes`. Tiny inputs are searched inline, 8 to 15
 /// bytes as two 8-byte words, short ones (small reads) with SSE2 directly on x86-64, which skips `memchr2`'s runtime dispatch
@@ -48,9 +49,6 @@ const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 fn zero_bytes(word: u64) -> u64 {
     word.wrapping_sub(LOW_BITS) & !word & (LOW_BITS << 7)
 }
-
-/// The UTF-8 byte order mark, dropped at stream start only.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl SseParser {
     /// Runs lines through the field logic until an event or error is ready, or input ends.
