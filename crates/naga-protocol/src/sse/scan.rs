@@ -7,8 +7,9 @@ use crate::error::StreamError;
 use crate::operation::BOM;
 
 /// The index of the first CR or LF in `bytes`. Tiny inputs are searched inline, 8 to 15
-/// bytes as two 8-byte words, short ones (small reads) with SSE2 directly on x86-64, which skips `memchr2`'s runtime dispatch
-/// (about 20 instructions a call, more than the search of a few dozen bytes costs).
+/// bytes as two 8-byte words, short ones (small reads) with SSE2 directly on x86-64, which
+/// skips `memchr2`'s runtime dispatch (about 20 instructions a call, more than the search
+/// of a few dozen bytes costs).
 #[inline]
 pub(super) fn find_eol(bytes: &[u8]) -> Option<usize> {
     /// Inputs shorter than this skip `memchr2` on x86-64.
