@@ -25,7 +25,16 @@ pub(crate) fn error_type(status: StatusCode) -> &'static str {
 
 /// The JSON error body for `status` with `message`.
 pub(crate) fn error_json(status: StatusCode, message: &str) -> Bytes {
-    let error = Json::object([("type", error_type(status).into()), ("message", message.into())]);
+    error_json_with(status, message, None)
+}
+
+/// [`error_json`], with `metadata` in the `error` object when given.
+fn error_json_with(status: StatusCode, message: &str, metadata: Option<Json>) -> Bytes {
+    let mut error =
+        Json::object([("type", error_type(status).into()), ("message", message.into())]);
+    if let Some(metadata) = metadata {
+        error.push("metadata", metadata);
+    }
     Bytes::from(Json::object([("error", error)]).to_vec())
 }
 
@@ -42,14 +51,9 @@ pub(crate) fn fault_response(
     message: &str,
     retry_after_secs: Option<u64>,
 ) -> Response<MockBody> {
-    let Some(secs) = retry_after_secs else { return error_response(status, message) };
-    let metadata = Json::object([("retry_after_seconds", secs.into())]);
-    let error = Json::object([
-        ("type", error_type(status).into()),
-        ("message", message.into()),
-        ("metadata", metadata),
-    ]);
-    json_response(status, Bytes::from(Json::object([("error", error)]).to_vec()))
+    let metadata =
+        retry_after_secs.map(|secs| Json::object([("retry_after_seconds", secs.into())]));
+    json_response(status, error_json_with(status, message, metadata))
 }
 
 /// An error response of `/v1/messages` in Anthropic's shape,
