@@ -3,8 +3,11 @@
 //! A thin loop over [`naga_protocol`]: build the request (protocol), send it (reqwest),
 //! classify the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the
 //! body or decode the stream (protocol). This crate adds only the connection pool, TLS
-//! (rustls with the ring provider), time limits and the clock. Streams are decoded inline as
-//! body frames arrive: no spawned task, no channel. Redirects are not followed: a 3xx is an
+//! (rustls with the ring provider), time limits and the clock. Streams are decoded where they
+//! are polled, as body frames arrive; the frames come through a small relay task when the
+//! consumer is not a task of a current-thread runtime (a `main` function, or any
+//! multi-thread runtime), where reading them one by one across threads was several times
+//! slower. Redirects are not followed: a 3xx is an
 //! API error naming its `Location` (as in naga-blocking).
 //!
 //! ```no_run
@@ -20,6 +23,7 @@ mod attempt;
 mod chat;
 mod client;
 mod error;
+mod frames;
 mod messages;
 mod origin;
 mod responses;

@@ -1,5 +1,5 @@
-//! A streamed response as a `Stream`: body frames fed inline to the decoder, no task, no
-//! channel.
+//! A streamed response as a `Stream`: body frames fed to the decoder where the stream is
+//! polled; the frames come in place or through a relay task (`frames.rs`).
 
 use std::fmt;
 use std::pin::Pin;
@@ -7,12 +7,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use http_body::Body as _;
 use naga_protocol::{AttemptLimits, StreamAccumulator, StreamDecoder, TimeoutKind};
 use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
 use crate::error::{Error, Result};
+use crate::frames::Frames;
 
 /// The items of a streamed response, decoded as bytes arrive.
 ///
@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 /// before the terminal event is a truncation) or an idle timeout (no byte for the client's
 /// stream idle timeout); after a read failure or the end of the body it yields `None`. The request is never sent again.
 pub struct ItemStream<D> {
-    body: reqwest::Body,
+    frames: Frames,
     decoder: D,
     limits: AttemptLimits,
     idle: Option<IdleTimer>,
@@ -31,7 +31,7 @@ pub struct ItemStream<D> {
 impl<D: StreamDecoder> ItemStream<D> {
     pub(crate) fn new(body: reqwest::Body, decoder: D, limits: AttemptLimits) -> Self {
         let idle = limits.idle.map(IdleTimer::new);
-        ItemStream { body, decoder, limits, idle, finished: false, items: 0 }
+        ItemStream { frames: Frames::new(body), decoder, limits, idle, finished: false, items: 0 }
     }
 
     /// The decoder, e.g. to inspect what it accumulated.
@@ -46,11 +46,9 @@ impl<D: StreamDecoder> ItemStream<D> {
 
     /// Polls the body once: feeds data, marks the end, or reports a failure or idle timeout.
     fn poll_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Error>> {
-        match Pin::new(&mut self.body).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Ok(data) = frame.into_data() {
-                    self.decoder.feed_bytes(data);
-                }
+        match self.frames.poll_next(cx) {
+            Poll::Ready(Some(Ok(data))) => {
+                self.decoder.feed_bytes(data);
                 if let Some(idle) = &mut self.idle {
                     idle.saw_data();
                 }

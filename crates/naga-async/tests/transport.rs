@@ -14,6 +14,13 @@ use futures_util::StreamExt;
 use naga_async::{Client, Config, Error, TimeoutKind};
 use naga_protocol::{ApiErrorKind, RetryPolicy};
 
+/// Runs a stream check as the test's own future (`block_on`: the frames come through a
+/// relay task) and in a task spawned on the same current-thread runtime (read in place).
+async fn both_ways<F: Future<Output = ()> + Send + 'static>(check: fn() -> F) {
+    check().await;
+    tokio::spawn(check()).await.unwrap();
+}
+
 fn client(url: &str) -> Client {
     Client::builder().settings(canned_settings(url)).build().unwrap()
 }
@@ -149,6 +156,10 @@ async fn connection_refused_is_a_retried_connect_error() {
 
 #[tokio::test]
 async fn stream_yields_items_and_meta() {
+    both_ways(stream_yields_items_and_meta_check).await;
+}
+
+async fn stream_yields_items_and_meta_check() {
     let body = format!("{}data: a\n\ndata: b\n\ndata: END\n\n", sse_head());
     let server = Server::start(vec![Reply::Raw(body)]);
     let response = client(&server.url).stream_with_meta(&Lines).await.unwrap();
@@ -162,6 +173,10 @@ async fn stream_yields_items_and_meta() {
 
 #[tokio::test]
 async fn stalled_stream_hits_the_idle_timeout() {
+    both_ways(stalled_stream_hits_the_idle_timeout_check).await;
+}
+
+async fn stalled_stream_hits_the_idle_timeout_check() {
     let head = format!("{}data: a\n\n", sse_head());
     let server = Server::start(vec![Reply::Stall(head, Duration::from_secs(5))]);
     let started = Instant::now();
@@ -184,6 +199,10 @@ async fn stalled_stream_headers_hit_the_idle_timeout_without_retry() {
 
 #[tokio::test]
 async fn dropped_stream_is_an_error_and_never_resent() {
+    both_ways(dropped_stream_is_an_error_and_never_resent_check).await;
+}
+
+async fn dropped_stream_is_an_error_and_never_resent_check() {
     let server = Server::start(vec![Reply::Raw(sse_head())]);
     let mut items = client(&server.url).stream(&Lines).await.unwrap();
     let err = items.next().await.unwrap().unwrap_err();
@@ -256,6 +275,10 @@ async fn total_deadline_stops_retries_that_would_pass_it() {
 
 #[tokio::test]
 async fn a_started_stream_is_not_cut_by_the_total_deadline() {
+    both_ways(a_started_stream_is_not_cut_by_the_total_deadline_check).await;
+}
+
+async fn a_started_stream_is_not_cut_by_the_total_deadline_check() {
     let events = "data: a\n\n";
     let head = format!("{}{events}", sse_head());
     let pieces = [head, "data: b\n\n".into(), "data: END\n\n".into()];

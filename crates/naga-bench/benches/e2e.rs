@@ -1,9 +1,10 @@
 //! Figures 3 and 4: end to end over loopback against naga-mock.
 //!
-//! The mock runs on its own tokio runtime (one worker thread); each client runs on the
-//! bench thread (naga-async and async-openai on a current-thread runtime, so their tasks
-//! stay on this thread), and client CPU time is this thread's run time from
-//! `/proc/thread-self/schedstat`.
+//! The mock runs on its own tokio runtime (one worker thread); the clients run on the bench
+//! thread (naga-async and async-openai on a current-thread runtime, so their tasks stay on
+//! this thread, and on a multi-thread runtime as `#[tokio::main]` builds it). Client CPU
+//! time is the run time of every thread of the process but the mock's, from
+//! `/proc/self/task/*/schedstat`.
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,7 @@ use naga_bench::table::{Row, rate, times, verdict};
 use naga_protocol::ChatRequest;
 
 pub(crate) use crate::common::loopback::Setup;
-use crate::common::loopback::{raw_reqwest, raw_ureq, tokyo};
+use crate::common::loopback::{SERVER_THREAD, raw_reqwest, raw_ureq, tokyo};
 
 /// Content chunks per streamed answer (`x-mock-chunks`).
 const CHUNKS: usize = 10_000;
@@ -30,17 +31,25 @@ struct Pass {
     items: usize,
 }
 
-/// This thread's CPU time so far.
-fn thread_cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let nanos = stat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+/// The CPU time so far of every thread of this process but the mock's server threads.
+fn client_cpu() -> Duration {
+    let Ok(threads) = std::fs::read_dir("/proc/self/task") else { return Duration::ZERO };
+    let nanos = threads
+        .flatten()
+        .filter(|thread| {
+            let name = std::fs::read_to_string(thread.path().join("comm")).unwrap_or_default();
+            name.trim_end() != SERVER_THREAD
+        })
+        .filter_map(|thread| std::fs::read_to_string(thread.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
     Duration::from_nanos(nanos)
 }
 
 fn measure(run: &mut dyn FnMut() -> usize) -> Pass {
-    let (start, cpu) = (Instant::now(), thread_cpu());
+    let (start, cpu) = (Instant::now(), client_cpu());
     let items = run();
-    Pass { wall: start.elapsed(), cpu: thread_cpu().saturating_sub(cpu), items }
+    Pass { wall: start.elapsed(), cpu: client_cpu().saturating_sub(cpu), items }
 }
 
 /// Runs every contender once (warm-up), then `rounds` interleaved passes; medians.
@@ -65,9 +74,17 @@ fn median(mut passes: Vec<Pass>) -> Pass {
 }
 
 /// Figure 3: a 10,000-chunk stream with naga-async, async-openai and naga-blocking. The async
-/// clients are measured twice: consumed by the `block_on` future itself (as in a `main`
-/// function) and inside a spawned task (as in a tokio service), both on the bench thread.
+/// clients are measured on a current-thread and a multi-thread runtime, each way twice:
+/// consumed by the `block_on` future itself (as in a `main` function) and inside a spawned
+/// task (as in a tokio service).
 pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
+    for (runtime, name) in [(&setup.rt, "current-thread"), (&setup.multi_rt, "multi-thread")] {
+        streaming_on(setup, runtime, name, rows);
+    }
+}
+
+/// Figure 3's two rows for one client runtime.
+fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &mut Vec<Row>) {
     let Some(config) = setup.config(Some(CHUNKS)) else { return };
     let request = tokyo().stream_with_usage();
     let (Ok(ours), Ok(blocking)) =
@@ -76,7 +93,6 @@ pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
         return;
     };
     let peer = crate::common::peer::openai_client(&setup.server.base_url(), CHUNKS);
-    let rt = &setup.rt;
     let mut run_ours = || rt.block_on(async_stream(ours.clone(), request.clone()));
     let mut run_peer = || rt.block_on(crate::common::peer::openai_stream(&peer));
     let mut run_blocking = || blocking_stream(&blocking, &request);
@@ -100,8 +116,13 @@ pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
         STREAM_ROUNDS,
     );
     let [us, them, sync, us_task, them_task] = passes[..] else { return };
-    rows.push(stream_row("consumed by `block_on`", us, them, sync));
-    rows.push(stream_row("consumed in a spawned task", us_task, them_task, sync));
+    rows.push(stream_row(&format!("{name} runtime, consumed by `block_on`"), us, them, sync));
+    rows.push(stream_row(
+        &format!("{name} runtime, consumed in a spawned task"),
+        us_task,
+        them_task,
+        sync,
+    ));
 }
 
 /// One figure-3 row: `us` (naga-async) vs `them` (async-openai), `sync` (naga-blocking) as
@@ -118,7 +139,7 @@ fn stream_row(how: &str, us: Pass, them: Pass, sync: Pass) -> Row {
     Row {
         figure: "3 e2e".into(),
         case: format!(
-            "{CHUNKS}-chunk stream over loopback, async clients {how} (ours = naga-async, ref = naga-blocking; items {}/{}/{})",
+            "{CHUNKS}-chunk stream over loopback, {how} (ours = naga-async, ref = naga-blocking; items {}/{}/{})",
             us.items, them.items, sync.items
         ),
         ours: per(us),
