@@ -15,16 +15,20 @@
 
 use std::future::poll_fn;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body::Body as _;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 
-/// How many frames a relay reads ahead of its consumer (bounds its buffered bytes to that
-/// many of hyper's reads).
+/// How many frames a relay reads ahead of its consumer at most.
 const AHEAD: usize = 32;
+/// A relay reads no further while this many bytes wait for the consumer (so at most this
+/// plus one frame are held, however large the server's frames).
+const AHEAD_BYTES: usize = 256 * 1024;
 
 /// One frame's data, a read failure, or `None` at the end of the body.
 pub(crate) type Frame = Option<Result<Bytes, reqwest::Error>>;
@@ -50,7 +54,7 @@ impl Frames {
         loop {
             match self {
                 Frames::InPlace(body) => return poll_data(body, cx),
-                Frames::Relayed(relay) => return relay.frames.poll_recv(cx),
+                Frames::Relayed(relay) => return relay.poll_next(cx),
                 Frames::Unpolled(_) => self.decide(),
             }
         }
@@ -88,14 +92,54 @@ fn takes_turns_with_the_connection(runtime: &tokio::runtime::Handle) -> bool {
 /// A task reading a body ahead of its consumer; stopped when dropped.
 pub(crate) struct Relay {
     frames: mpsc::Receiver<Result<Bytes, reqwest::Error>>,
+    room: Arc<Room>,
     task: AbortHandle,
 }
 
 impl Relay {
     fn start(runtime: &tokio::runtime::Handle, body: reqwest::Body) -> Self {
         let (to, frames) = mpsc::channel(AHEAD);
-        let task = runtime.spawn(relay(body, to)).abort_handle();
-        Relay { frames, task }
+        let room = Arc::new(Room { ahead: AtomicUsize::new(0), freed: Notify::new() });
+        let task = runtime.spawn(relay(body, to, room.clone())).abort_handle();
+        Relay { frames, room, task }
+    }
+
+    /// The next frame the relay passed on; its bytes no longer count as read ahead.
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Frame> {
+        let frame = std::task::ready!(self.frames.poll_recv(cx));
+        if let Some(Ok(data)) = &frame {
+            self.room.give_back(data.len());
+        }
+        Poll::Ready(frame)
+    }
+}
+
+/// The bytes a relay has read ahead of its consumer.
+struct Room {
+    ahead: AtomicUsize,
+    freed: Notify,
+}
+
+impl Room {
+    /// Waits until fewer than [`AHEAD_BYTES`] are ahead, then counts `len` more.
+    async fn take(&self, len: usize) {
+        loop {
+            // Created before the check: a `give_back` in between leaves a permit.
+            let freed = self.freed.notified();
+            if self.ahead.load(Ordering::Acquire) < AHEAD_BYTES {
+                self.ahead.fetch_add(len, Ordering::AcqRel);
+                return;
+            }
+            freed.await;
+        }
+    }
+
+    /// Counts `len` bytes as taken by the consumer; wakes the relay if that made room.
+    fn give_back(&self, len: usize) {
+        let before = self.ahead.fetch_sub(len, Ordering::AcqRel);
+        if before >= AHEAD_BYTES && before - len < AHEAD_BYTES {
+            self.freed.notify_one();
+        }
     }
 }
 
@@ -107,8 +151,15 @@ impl Drop for Relay {
 }
 
 /// Passes `body`'s data frames on until its end, a failure, or the consumer is gone.
-async fn relay(mut body: reqwest::Body, to: mpsc::Sender<Result<Bytes, reqwest::Error>>) {
+async fn relay(
+    mut body: reqwest::Body,
+    to: mpsc::Sender<Result<Bytes, reqwest::Error>>,
+    room: Arc<Room>,
+) {
     while let Some(frame) = poll_fn(|cx| poll_data(&mut body, cx)).await {
+        if let Ok(data) = &frame {
+            room.take(data.len()).await;
+        }
         let failed = frame.is_err();
         if to.send(frame).await.is_err() || failed {
             return;
@@ -144,7 +195,7 @@ mod tests {
     /// A body of scripted frames that then fails, ends or stalls; counts the frames taken
     /// from it and notes when it is dropped.
     struct Scripted {
-        frames: VecDeque<&'static str>,
+        frames: VecDeque<Bytes>,
         then: Then,
         taken: Arc<AtomicUsize>,
         dropped: Arc<AtomicBool>,
@@ -159,9 +210,13 @@ mod tests {
 
     impl Scripted {
         fn body(frames: &[&'static str], then: Then) -> (reqwest::Body, Probe) {
+            Scripted::of(frames.iter().map(|frame| Bytes::from_static(frame.as_bytes())), then)
+        }
+
+        fn of(frames: impl Iterator<Item = Bytes>, then: Then) -> (reqwest::Body, Probe) {
             let probe = Probe::default();
             let body = Scripted {
-                frames: frames.iter().copied().collect(),
+                frames: frames.collect(),
                 then,
                 taken: probe.taken.clone(),
                 dropped: probe.dropped.clone(),
@@ -187,9 +242,7 @@ mod tests {
             let this = self.get_mut();
             if let Some(frame) = this.frames.pop_front() {
                 this.taken.fetch_add(1, Ordering::SeqCst);
-                return Poll::Ready(Some(Ok(BodyFrame::data(Bytes::from_static(
-                    frame.as_bytes(),
-                )))));
+                return Poll::Ready(Some(Ok(BodyFrame::data(frame))));
             }
             match this.then {
                 Then::End => Poll::Ready(None),
@@ -267,6 +320,25 @@ mod tests {
             let taken = probe.taken.load(Ordering::SeqCst);
             // One frame consumed, AHEAD queued, one held by a relay waiting for room.
             assert!((AHEAD..=AHEAD + 2).contains(&taken), "{name}: {taken} frames read");
+        }
+    }
+
+    #[test]
+    fn a_relay_holds_about_its_byte_budget_of_large_frames() {
+        let frame = Bytes::from(vec![b':'; 100 * 1024]);
+        for (name, runtime) in runtimes() {
+            let (body, probe) = Scripted::of(std::iter::repeat_n(frame.clone(), 50), Then::End);
+            let mut frames = Frames::new(body);
+            let first = runtime.block_on(poll_fn(|cx| frames.poll_next(cx)));
+            assert!(matches!(first, Some(Ok(_))), "{name}");
+            runtime
+                .block_on(async { tokio::time::sleep(std::time::Duration::from_millis(50)).await });
+            // One consumed; 100, 200, 300 KiB ahead (the budget is 256); one held for room.
+            let taken = probe.taken.load(Ordering::SeqCst);
+            assert!((4..=5).contains(&taken), "{name}: {taken} frames of 100 KiB read");
+            // Taking the frames makes room again: the whole body arrives.
+            let rest = runtime.block_on(read_all(frames));
+            assert_eq!(rest.0.len(), 49 * 100 * 1024, "{name}");
         }
     }
 

@@ -140,6 +140,8 @@ fn accept(
 
 /// Records one request, then plays `reply`.
 fn serve(mut stream: TcpStream, reply: &Reply, seen: &Mutex<Vec<String>>) {
+    // Pieces leave when written (no Nagle delay waiting for the client's ACK).
+    let _ = stream.set_nodelay(true);
     if let Ok(request) = read_request(&stream) {
         seen.lock().unwrap_or_else(PoisonError::into_inner).push(request);
     }

@@ -249,6 +249,10 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: ones
                     tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 };
+                // Each event leaves as soon as it is written, as from a real SSE server: with
+                // Nagle's algorithm a short last write waited for the client's delayed ACK
+                // (about 40 ms at the end of a fast stream).
+                let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
                 let service = service_fn(move |req| handle(Arc::clone(&state), req));
                 let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
