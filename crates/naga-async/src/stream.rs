@@ -18,7 +18,14 @@ use crate::frames::Frames;
 ///
 /// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
 /// before the terminal event is a truncation) or an idle timeout (no byte for the client's
-/// stream idle timeout); after a read failure or the end of the body it yields `None`. The request is never sent again.
+/// stream idle timeout); after a read failure or the end of the body it yields `None`. The
+/// request is never sent again.
+///
+/// Items are decoded where the stream is polled. Unless that is a task of a current-thread
+/// runtime, the first poll also starts a small task on the current tokio runtime that reads
+/// the body ahead (at most 32 reads or 256 KiB) and hands the reads over in batches: taking
+/// them one by one across threads, or from a `block_on` future, costs a wake-up per read.
+/// Dropping the stream stops that task and closes the answer.
 pub struct ItemStream<D> {
     frames: Frames,
     decoder: D,
