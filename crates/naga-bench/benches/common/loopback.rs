@@ -1,6 +1,6 @@
-//! Loopback against naga-mock: the mock on its own one-worker runtime, a current-thread and
-//! a multi-thread runtime for the async clients, the example request, and the raw HTTP
-//! clients that send the same bytes (figures 3 and 4, and the callgrind examples).
+//! Loopback against naga-mock: the mock on its own one-worker runtime, a current-thread
+//! runtime for the async clients, the example request, and the raw HTTP clients that send
+//! the same bytes (figures 3 and 4, and the callgrind examples).
 
 use naga_mock::MockServer;
 use naga_protocol::{ChatRequest, Config, Message};
@@ -13,8 +13,6 @@ pub(crate) struct Setup {
     pub(crate) server: MockServer,
     /// A current-thread runtime for the async clients (their tasks stay on this thread).
     pub(crate) rt: Runtime,
-    /// A multi-thread runtime with the default workers, as `#[tokio::main]` builds.
-    pub(crate) multi_rt: Runtime,
 }
 
 /// The name of the mock's server threads (left out of the clients' CPU time).
@@ -32,8 +30,7 @@ impl Setup {
             .ok()?;
         let server = server_rt.block_on(MockServer::start());
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-        let multi_rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().ok()?;
-        Some(Setup { _server_rt: server_rt, server, rt, multi_rt })
+        Some(Setup { _server_rt: server_rt, server, rt })
     }
 
     /// A config for the mock; `chunks` sets the answer's content chunks (`x-mock-chunks`).
