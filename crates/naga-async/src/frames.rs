@@ -277,6 +277,17 @@ mod tests {
         [("current-thread", current.unwrap()), ("multi-thread", multi.unwrap())]
     }
 
+    /// Takes the first frame, which must be data.
+    fn take_a_frame(runtime: &tokio::runtime::Runtime, frames: &mut Frames, name: &str) {
+        let first = runtime.block_on(poll_fn(|cx| frames.poll_next(cx)));
+        assert!(matches!(first, Some(Ok(_))), "{name}");
+    }
+
+    /// Gives a relay every chance to run (ahead, or to its end once aborted).
+    fn let_the_relay_run(runtime: &tokio::runtime::Runtime) {
+        runtime.block_on(async { tokio::time::sleep(std::time::Duration::from_millis(50)).await });
+    }
+
     #[test]
     fn only_a_task_of_a_current_thread_runtime_reads_in_place() {
         let script = ["data: a\n", "\n", "data: b\n\n"];
@@ -312,11 +323,8 @@ mod tests {
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::body(&script, Then::End);
             let mut frames = Frames::new(body);
-            let first = runtime.block_on(poll_fn(|cx| frames.poll_next(cx)));
-            assert!(matches!(first, Some(Ok(_))), "{name}");
-            // Give the relay every chance to run ahead.
-            runtime
-                .block_on(async { tokio::time::sleep(std::time::Duration::from_millis(50)).await });
+            take_a_frame(&runtime, &mut frames, name);
+            let_the_relay_run(&runtime);
             let taken = probe.taken.load(Ordering::SeqCst);
             // One frame consumed, AHEAD queued, one held by a relay waiting for room.
             assert!((AHEAD..=AHEAD + 2).contains(&taken), "{name}: {taken} frames read");
@@ -329,10 +337,8 @@ mod tests {
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::of(std::iter::repeat_n(frame.clone(), 50), Then::End);
             let mut frames = Frames::new(body);
-            let first = runtime.block_on(poll_fn(|cx| frames.poll_next(cx)));
-            assert!(matches!(first, Some(Ok(_))), "{name}");
-            runtime
-                .block_on(async { tokio::time::sleep(std::time::Duration::from_millis(50)).await });
+            take_a_frame(&runtime, &mut frames, name);
+            let_the_relay_run(&runtime);
             // One consumed; 100, 200, 300 KiB ahead (the budget is 256); one held for room.
             let taken = probe.taken.load(Ordering::SeqCst);
             assert!((4..=5).contains(&taken), "{name}: {taken} frames of 100 KiB read");
@@ -347,12 +353,10 @@ mod tests {
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::body(&["data: a\n\n"], Then::Stall);
             let mut frames = Frames::new(body);
-            let first = runtime.block_on(poll_fn(|cx| frames.poll_next(cx)));
-            assert!(matches!(first, Some(Ok(_))), "{name}");
+            take_a_frame(&runtime, &mut frames, name);
             assert!(frames.is_relayed());
             drop(frames);
-            runtime
-                .block_on(async { tokio::time::sleep(std::time::Duration::from_millis(50)).await });
+            let_the_relay_run(&runtime);
             assert!(probe.dropped.load(Ordering::SeqCst), "{name}: the stalled body was kept");
         }
     }
