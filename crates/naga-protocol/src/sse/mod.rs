@@ -250,9 +250,14 @@ impl SseParser {
     #[must_use]
     #[inline]
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, StreamError>> {
-        // Inlined into the caller: an idle call (common with tiny reads) costs no call.
-        if self.next == NextCall::Idle {
-            self.next = NextCall::Scan;
+        // Inlined into the caller: an idle call (common with tiny reads) costs no call, and
+        // the call after an event that used up its read only the release.
+        if self.next != NextCall::Scan {
+            if self.next == NextCall::Idle {
+                self.next = NextCall::Scan;
+            } else {
+                self.release_read();
+            }
             return None;
         }
         self.step()
@@ -261,18 +266,15 @@ impl SseParser {
     /// The read was used up by the last event: releases both.
     #[inline(never)]
     fn release_read(&mut self) {
+        self.next = NextCall::Scan;
         self.release();
         self.park();
     }
 
-    /// [`next_event`](Self::next_event) unless idle: the release of a used-up read, the
-    /// single-line shortcut, or the general path.
+    /// [`next_event`](Self::next_event) when it has to scan: the single-line shortcut, or
+    /// the general path.
     #[inline(never)]
     fn step(&mut self) -> Option<Result<Event<'_>, StreamError>> {
-        if std::mem::replace(&mut self.next, NextCall::Scan) == NextCall::Park {
-            self.release_read();
-            return None;
-        }
         self.release();
         if let Some(data) = self.single_line_event() {
             return Some(self.single_data_event(data));
