@@ -5,7 +5,7 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use naga_protocol::{
     AttemptLimits, AttemptRequests, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
-    Operation, Outcome, parse_api_error,
+    Operation, Outcome, check_content_encoding, parse_api_error,
 };
 
 use crate::client::Client;
@@ -28,7 +28,10 @@ pub(crate) async fn execute<O: Operation + ?Sized>(
         let (path, attempt) = (request.url().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
         let (decision, error) = match run_once(client, request, &limits).await {
-            Ok(response) if response.status().is_success() => return Ok((response, limits)),
+            Ok(response) if response.status().is_success() => {
+                check_content_encoding(response.headers())?;
+                return Ok((response, limits));
+            }
             Ok(mut response) => {
                 let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
                 let body = read_error(response).await;

@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use naga_protocol::{
     AttemptLimits, AttemptRequests, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
-    Operation, Outcome, parse_api_error,
+    Operation, Outcome, check_content_encoding, parse_api_error,
 };
 
 use crate::client::Client;
@@ -28,7 +28,10 @@ pub(crate) fn execute<O: Operation + ?Sized>(
         let (path, attempt) = (request.uri().path(), attempts.count());
         tracing::debug!(method = %request.method(), path, attempt, "naga request");
         let (decision, error) = match run_once(client, request, &limits) {
-            Ok(response) if response.status().is_success() => return Ok((response, limits)),
+            Ok(response) if response.status().is_success() => {
+                check_content_encoding(response.headers())?;
+                return Ok((response, limits));
+            }
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 let error = parse_api_error(Some(parts.status), &parts.headers, &read_error(body));

@@ -31,7 +31,7 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The server sent bytes that do not decode as the expected type.
-    #[error("could not decode {what} at byte {offset}: {message} (near `{snippet}`)")]
+    #[error("could not decode {what} at byte {offset}: {}{}", Escaped(.message), Near(.snippet))]
     Decode {
         /// What was being decoded, e.g. `chat completion` or `chat completion chunk`.
         what: &'static str,
@@ -124,9 +124,9 @@ impl fmt::Display for ApiError {
             None => f.write_str("API error in stream")?,
         }
         if let Some(kind) = &self.error_type {
-            write!(f, " ({kind})")?;
+            write!(f, " ({})", Escaped(kind))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Escaped(&self.message))?;
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
         }
@@ -216,7 +216,7 @@ pub enum StreamError {
     DataAfterEnd,
     /// The body was one document (JSON that is neither the expected answer nor an error, or
     /// an HTML page) instead of server-sent events.
-    #[error("stream body is a document, not server-sent events: `{snippet}`")]
+    #[error("stream body is a document, not server-sent events: `{}`", Escaped(.snippet))]
     UnexpectedDocument {
         /// A bounded excerpt of the document.
         snippet: String,
@@ -339,6 +339,36 @@ fn describe_body(status: Option<StatusCode>, body: &[u8]) -> String {
         format!("{reason} (empty body)")
     } else {
         format!("{reason}: {}", text.trim())
+    }
+}
+
+/// Server text inside an error message: control characters (line breaks, terminal escape
+/// sequences) are written escaped, as `\n` or `\u{1b}`, so an odd or hostile body can neither
+/// split a log line nor drive a terminal. The fields keep the text as it came.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(char::is_control) {
+            let (plain, tail) = rest.split_at(at);
+            f.write_str(plain)?;
+            let mut chars = tail.chars();
+            if let Some(control) = chars.next() {
+                write!(f, "{}", control.escape_debug())?;
+            }
+            rest = chars.as_str();
+        }
+        f.write_str(rest)
+    }
+}
+
+/// ` (near `excerpt`)` after a decode error, escaped; nothing when there is no excerpt.
+struct Near<'a>(&'a str);
+
+impl fmt::Display for Near<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() { Ok(()) } else { write!(f, " (near `{}`)", Escaped(self.0)) }
     }
 }
 

@@ -111,7 +111,7 @@ pub use moderations::{
 pub use multipart::FileUpload;
 pub use operation::{
     AttemptRequests, Auth, Operation, StreamAccumulator, StreamDecoder, StreamingOperation,
-    build_request, check_status, decode_json, parse_response,
+    build_request, check_content_encoding, check_status, decode_json, parse_response,
 };
 pub use responses::{
     Annotation, AnnotationEvent, DeltaEvent, DoneEvent, FunctionCallItem, FunctionCallOutput,

@@ -3,7 +3,10 @@
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use http::header::{
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderValue,
+    USER_AGENT,
+};
 use http::{Method, Request, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -185,6 +188,9 @@ pub fn build_request<O: Operation + ?Sized>(
     let mut headers = config.default_headers().clone();
     headers.insert(USER_AGENT, config.user_agent().clone());
     headers.insert(ACCEPT, HeaderValue::from_static(op.accept()));
+    // Without it a server may pick any content coding (RFC 9110, 12.5.3); bodies are parsed
+    // as they arrive, so ask for them as they are (unless the caller's defaults say else).
+    headers.entry(ACCEPT_ENCODING).or_insert(HeaderValue::from_static("identity"));
     if let Some(body) = &body {
         let content_type = match op.content_type(body) {
             Cow::Borrowed(text) => HeaderValue::from_static(text),
@@ -278,6 +284,43 @@ pub fn parse_response<O: Operation + ?Sized>(
 /// stream body as events.
 pub fn check_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
     if status.is_success() { Ok(()) } else { Err(parse_api_error(Some(status), headers, body)) }
+}
+
+/// Refuses a success response whose body is in a content coding (`Content-Encoding: gzip`,
+/// ...), before it is read: requests ask for `identity` and nothing here decompresses, so
+/// such a body would otherwise fail later as garbled JSON or as a stream without events.
+///
+/// ```
+/// use http::HeaderMap;
+/// use naga_protocol::check_content_encoding;
+///
+/// let mut headers = HeaderMap::new();
+/// assert!(check_content_encoding(&headers).is_ok());
+/// headers.insert("content-encoding", "gzip".parse()?);
+/// let err = check_content_encoding(&headers).unwrap_err();
+/// assert!(err.to_string().contains("`gzip`"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_content_encoding(headers: &HeaderMap) -> Result<(), Error> {
+    let codings = headers.get_all(CONTENT_ENCODING).iter();
+    let mut names = codings.flat_map(|value| value.as_bytes().split(|&byte| byte == b','));
+    let Some(coding) = names.find(|name| !is_identity(name)) else { return Ok(()) };
+    Err(Error::Decode {
+        what: "response body",
+        offset: 0,
+        message: format!(
+            "it arrived in the content coding `{}`, which was not asked for and is not decoded",
+            String::from_utf8_lossy(coding.trim_ascii()).escape_debug()
+        ),
+        snippet: String::new(),
+    })
+}
+
+/// Whether a listed content coding leaves the body as it is (`identity`, or an empty
+/// list element).
+fn is_identity(name: &[u8]) -> bool {
+    let name = name.trim_ascii();
+    name.is_empty() || name.eq_ignore_ascii_case(b"identity")
 }
 
 /// Implements [`Operation`] for a request sent as `POST <path>` with its validated JSON

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use http::header::{AUTHORIZATION, USER_AGENT};
+use http::header::{ACCEPT_ENCODING, AUTHORIZATION, USER_AGENT};
 use naga_protocol::{
     ChatRequest, Config, DEFAULT_BASE_URL, Error, ListModels, Message, build_request,
 };
@@ -79,6 +79,16 @@ fn default_headers_and_key_reach_the_request() {
     assert_eq!(request.headers()[AUTHORIZATION], format!("Bearer {KEY}").as_str());
     assert!(request.headers()[AUTHORIZATION].is_sensitive());
     assert_eq!(request.headers()[USER_AGENT], config.user_agent());
+}
+
+#[test]
+fn requests_ask_for_bodies_without_a_content_coding_unless_told_otherwise() {
+    let request = build_request(&Config::new(KEY).unwrap(), &chat()).unwrap();
+    assert_eq!(request.headers()[ACCEPT_ENCODING], "identity");
+    let config = Config::new(KEY).unwrap().with_header("accept-encoding", "gzip").unwrap();
+    let request = build_request(&config, &chat()).unwrap();
+    let asked: Vec<_> = request.headers().get_all(ACCEPT_ENCODING).iter().collect();
+    assert_eq!(asked, ["gzip"], "the caller's default header is kept, not joined");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use naga_protocol::{
     ApiError, ApiErrorKind, ChatRequest, Error, MAX_SNIPPET_BYTES, Message, RetryAfter,
-    parse_api_error, parse_response,
+    StreamError, check_content_encoding, parse_api_error, parse_response,
 };
 
 fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
@@ -215,4 +215,48 @@ fn html_with_a_success_status_is_a_decode_error() {
     let err = parse_response::<ChatRequest>(StatusCode::OK, &HeaderMap::new(), b"<html>hi</html>")
         .unwrap_err();
     assert!(matches!(err, Error::Decode { offset: 0, .. }), "{err:?}");
+}
+
+#[test]
+fn server_text_in_a_message_has_its_control_characters_escaped() {
+    let api =
+        api_error(500, &HeaderMap::new(), &naga_body("x\ny", "line one\nline two \u{1b}[31mred"));
+    assert_eq!(api.message, "line one\nline two \u{1b}[31mred", "the field keeps the text");
+    assert_eq!(
+        api.to_string(),
+        r"API error 500 Internal Server Error (x\ny): line one\nline two \u{1b}[31mred"
+    );
+    let body = b"<html>\r\n\x1b]0;title\x07</html>";
+    let err = parse_response::<ChatRequest>(StatusCode::OK, &HeaderMap::new(), body).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.ends_with(r"(near `<html>\r\n\u{1b}]0;title\u{7}</html>`)"), "{shown}");
+    assert!(!shown.contains(|c: char| c.is_control()), "{shown}");
+    let document = StreamError::UnexpectedDocument { snippet: "a\tb".into() };
+    assert_eq!(document.to_string(), r"stream body is a document, not server-sent events: `a\tb`");
+}
+
+#[test]
+fn a_compressed_success_body_is_refused_before_it_is_read() {
+    let mut headers = HeaderMap::new();
+    assert!(check_content_encoding(&headers).is_ok());
+    headers.insert("content-encoding", HeaderValue::from_static("identity"));
+    assert!(check_content_encoding(&headers).is_ok(), "identity is the body as it is");
+    headers.append("content-encoding", HeaderValue::from_static(" Identity , "));
+    assert!(check_content_encoding(&headers).is_ok());
+    headers.append("content-encoding", HeaderValue::from_static("identity, br"));
+    match check_content_encoding(&headers).unwrap_err() {
+        Error::Decode { what, offset, message, snippet } => {
+            assert_eq!((what, offset, snippet.as_str()), ("response body", 0, ""));
+            assert!(message.contains("`br`"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let gzip =
+        HeaderMap::from_iter([(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))]);
+    let shown = check_content_encoding(&gzip).unwrap_err().to_string();
+    assert_eq!(
+        shown,
+        "could not decode response body at byte 0: it arrived in the content coding `gzip`, \
+         which was not asked for and is not decoded"
+    );
 }

@@ -1,0 +1,191 @@
+//! Answers framed the ways real HTTP servers frame them (HTTP/1.0 bodies that end at close,
+//! chunk extensions and trailers, an unasked-for `100 Continue`, CR-only and CRLF line ends
+//! with a byte order mark, a body trickled a few bytes per write): both transports read the
+//! same completion from each, with one request. A compressed body nobody asked for is refused.
+
+use std::time::Duration;
+
+use naga_conformance::{Failure, Setup, Transport, both};
+use naga_mock::canned::{CannedServer, Reply};
+use naga_protocol::{ChatRequest, FinishReason, Message};
+
+/// The answer's text: escapes, non-ASCII and a line break.
+const TEXT: &str = "Tokyo is \"Japan's\" capital — café 東京 😀.\nSecond line.";
+
+fn request() -> ChatRequest {
+    ChatRequest::new("gpt-4o-mini", [Message::user("Tokyo?")]).stream_with_usage()
+}
+
+/// The streamed answer's events' data: a role chunk, the text in pieces, a finish chunk and
+/// a usage chunk (no `[DONE]`: it is not promised).
+fn events() -> Vec<String> {
+    let chunk = |choices: &str, usage: &str| {
+        format!(
+            r#"{{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{choices}]{usage}}}"#
+        )
+    };
+    let delta = |delta: &str| chunk(&format!(r#"{{"index":0,"delta":{delta}}}"#), "");
+    let mut events = vec![delta(r#"{"role":"assistant","content":""}"#)];
+    for piece in TEXT.split_inclusive(' ') {
+        events.push(delta(&format!(r#"{{"content":{}}}"#, serde_json::json!(piece))));
+    }
+    events.push(chunk(r#"{"index":0,"delta":{},"finish_reason":"stop"}"#, ""));
+    events
+        .push(chunk("", r#","usage":{"prompt_tokens":3,"completion_tokens":9,"total_tokens":12}"#));
+    events
+}
+
+/// The events as an SSE body, each line ended by `eol`.
+fn sse_body(eol: &str) -> String {
+    events().iter().map(|data| format!("data: {data}{eol}{eol}")).collect()
+}
+
+/// The same answer as one JSON document.
+fn document() -> String {
+    let message = serde_json::json!({"role": "assistant", "content": TEXT});
+    serde_json::json!({
+        "id": "c1", "object": "chat.completion", "created": 1, "model": "m",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 9, "total_tokens": 12}
+    })
+    .to_string()
+}
+
+/// `body` in chunked coding, in pieces of about `size` bytes (split on character
+/// boundaries), each size line with an extension, and a trailer after the last chunk.
+fn chunked_with_extensions(body: &str, size: usize) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let mut end = size.min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        out.push_str(&format!("{:x};ext=\"v\"\r\n{piece}\r\n", piece.len()));
+        rest = tail;
+    }
+    out + "0\r\nx-trailer: done\r\n\r\n"
+}
+
+/// `text` cut into pieces of at most `size` bytes on character boundaries.
+fn pieces(text: &str, size: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in text.chars() {
+        if out.last().is_some_and(|piece| piece.len() + c.len_utf8() > size) {
+            out.push(String::new());
+        }
+        out.last_mut().into_iter().for_each(|piece| piece.push(c));
+    }
+    out
+}
+
+/// How a server frames one answer.
+fn framings(body: &str, content_type: &str) -> Vec<(&'static str, Reply)> {
+    let close = "connection: close\r\n";
+    let head = |status_line: &str, extra: &str| {
+        format!("{status_line}\r\ncontent-type: {content_type}\r\n{extra}\r\n")
+    };
+    let length = format!("content-length: {}\r\n", body.len());
+    vec![
+        ("HTTP/1.0, ends at close", Reply::Raw(head("HTTP/1.0 200 OK", "") + body)),
+        (
+            "chunk extensions and a trailer",
+            Reply::Raw(
+                head("HTTP/1.1 200 OK", "transfer-encoding: chunked\r\n")
+                    + &chunked_with_extensions(body, 37),
+            ),
+        ),
+        (
+            "an unasked-for 100 Continue first",
+            Reply::Raw(format!(
+                "HTTP/1.1 100 Continue\r\n\r\n{}{body}",
+                head("HTTP/1.1 200 OK", &length)
+            )),
+        ),
+        (
+            "a few bytes per write",
+            Reply::Slow(
+                [vec![head("HTTP/1.1 200 OK", close)], pieces(body, 7)].concat(),
+                Duration::from_micros(200),
+            ),
+        ),
+    ]
+}
+
+/// Runs `call` on both transports against each reply and checks the completion.
+fn check_each(replies: Vec<(&'static str, Reply)>, streamed: bool) {
+    let req = request();
+    for (name, reply) in replies {
+        let server = CannedServer::start(vec![reply.clone(), reply]);
+        let setup = Setup::new(server.url.clone());
+        let runs =
+            both(
+                None,
+                &setup,
+                name,
+                |t: &dyn Transport| {
+                    if streamed { t.chat_stream(&req) } else { t.chat(&req) }
+                },
+            );
+        let outcome = &runs.agreed().outcome;
+        let completion = outcome.completion();
+        assert_eq!(completion.text(), Some(TEXT), "{name}");
+        let finish = completion.choices.first().and_then(|c| c.finish_reason.clone());
+        assert_eq!(finish, Some(FinishReason::Stop), "{name}");
+        assert_eq!(completion.usage.as_ref().map(|u| u.total_tokens), Some(12), "{name}");
+        assert_eq!(server.count(), 2, "{name}: one request per transport");
+    }
+}
+
+#[test]
+fn streams_framed_as_real_servers_frame_them_give_the_whole_completion() {
+    let mut replies = framings(&sse_body("\n"), "text/event-stream; charset=utf-8");
+    let with_bom = format!("\u{feff}{}", sse_body("\r\n"));
+    let length = format!("content-length: {}\r\n", with_bom.len());
+    replies.push((
+        "a byte order mark and CRLF line ends",
+        Reply::Raw(format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n{length}\r\n{with_bom}"
+        )),
+    ));
+    replies.push((
+        "CR-only line ends",
+        Reply::Raw(format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n{}",
+            sse_body("\r")
+        )),
+    ));
+    check_each(replies, true);
+}
+
+#[test]
+fn documents_framed_as_real_servers_frame_them_decode_alike() {
+    check_each(framings(&document(), "application/json"), false);
+}
+
+/// Requests say `accept-encoding: identity`; a body in a content coding anyway is refused
+/// from the head, streamed or not (a typed decode error naming the coding), and the request
+/// is not sent again.
+#[test]
+fn a_compressed_answer_is_refused_and_not_resent() {
+    let req = request();
+    let head = "HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\nconnection: close\r\n";
+    let gzip_magic = "\x1f\u{8b}\x08";
+    for streamed in [false, true] {
+        let content_type = if streamed { "text/event-stream" } else { "application/json" };
+        let answer = format!("{head}content-type: {content_type}\r\n\r\n{gzip_magic}");
+        let server = CannedServer::start(vec![Reply::Raw(answer)]);
+        let runs = both(None, &Setup::new(server.url.clone()), "gzip", |t: &dyn Transport| {
+            if streamed { t.chat_stream(&req) } else { t.chat(&req) }
+        });
+        let outcome = &runs.agreed().outcome;
+        assert_eq!(outcome.failure(), &Failure::Decode { what: "response body" }, "{streamed}");
+        let shown = outcome.error_text.as_deref().unwrap_or_default();
+        assert!(shown.contains("content coding `gzip`"), "{shown}");
+        assert_eq!(server.count(), 2, "streamed: {streamed}: one request per transport");
+        for seen in server.received() {
+            assert!(seen.to_ascii_lowercase().contains("accept-encoding: identity"), "{seen}");
+        }
+    }
+}
