@@ -28,6 +28,11 @@ pub enum Failure {
         /// Events received before the end.
         events: usize,
     },
+    /// The connection was lost before the end of a body that cannot show its end.
+    Cut {
+        /// Bytes received before the cut.
+        bytes: u64,
+    },
     /// One event was larger than the limit.
     EventTooLarge {
         /// The limit in bytes.
@@ -90,6 +95,9 @@ impl Failure {
             }
             naga_protocol::Error::Stream(StreamError::Truncated { events }) => {
                 Failure::Truncated { events: *events }
+            }
+            naga_protocol::Error::Stream(StreamError::Cut { bytes }) => {
+                Failure::Cut { bytes: *bytes }
             }
             naga_protocol::Error::Stream(StreamError::EventTooLarge { limit }) => {
                 Failure::EventTooLarge { limit: *limit }

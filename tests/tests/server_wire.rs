@@ -1,13 +1,16 @@
 //! Answers framed the ways real HTTP servers frame them (HTTP/1.0 bodies that end at close,
 //! chunk extensions and trailers, an unasked-for `100 Continue`, CR-only and CRLF line ends
 //! with a byte order mark, a body trickled a few bytes per write): both transports read the
-//! same completion from each, with one request. A compressed body nobody asked for is refused.
+//! same completion from each, with one request. A compressed body nobody asked for is refused;
+//! a body cut short that cannot show its own end (audio, a document) is an error, not a
+//! shorter success.
 
 use std::time::Duration;
 
-use naga_conformance::{Failure, Setup, Transport, both};
+use futures_util::StreamExt;
+use naga_conformance::{Async, Blocking, Failure, Setup, Transport, both};
 use naga_mock::canned::{CannedServer, Reply};
-use naga_protocol::{ChatRequest, FinishReason, Message};
+use naga_protocol::{ChatRequest, FinishReason, Message, SpeechFormat, SpeechRequest, StreamError};
 
 /// The answer's text: escapes, non-ASCII and a line break.
 const TEXT: &str = "Tokyo is \"Japan's\" capital — café 東京 😀.\nSecond line.";
@@ -188,4 +191,62 @@ fn a_compressed_answer_is_refused_and_not_resent() {
             assert!(seen.to_ascii_lowercase().contains("accept-encoding: identity"), "{seen}");
         }
     }
+}
+
+/// A head promising `length` bytes of `content_type`, then `body` (shorter), then the close.
+fn cut_answer(content_type: &str, length: usize, body: &str) -> Reply {
+    Reply::Raw(format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\n\r\n{body}"
+    ))
+}
+
+/// A stream request answered with one JSON document whose body is cut short: the
+/// truncation, not a verdict on the part that arrived (which may even be a whole document).
+#[test]
+fn a_document_cut_short_in_place_of_a_stream_is_a_cut_body() {
+    let req = request();
+    let whole = document();
+    for part in [&whole[..whole.len() / 2], whole.as_str()] {
+        let server =
+            CannedServer::start(vec![cut_answer("application/json", whole.len() + 100, part)]);
+        let runs = both(None, &Setup::new(server.url.clone()), "cut", |t: &dyn Transport| {
+            t.chat_stream(&req)
+        });
+        let outcome = &runs.agreed().outcome;
+        assert_eq!(outcome.failure(), &Failure::Cut { bytes: part.len() as u64 }, "{}", part.len());
+        assert_eq!(server.count(), 2, "one request per transport");
+    }
+}
+
+/// Streamed audio has no terminal event: a body cut short ends in an error after the bytes
+/// that arrived, on both transports (was: a shorter success).
+#[test]
+fn streamed_audio_cut_short_ends_in_an_error() {
+    let audio = "RIFF....WAVEfmt ".repeat(64);
+    let speech =
+        SpeechRequest::new("gpt-4o-mini-tts", "alloy", "Tokyo").response_format(SpeechFormat::Wav);
+    let server = CannedServer::start(vec![cut_answer("audio/wav", audio.len() * 2, &audio)]);
+    let setup = Setup::new(server.url.clone());
+    let blocking: Vec<_> = Blocking::new(&setup).client.stream(&speech).unwrap().collect();
+    let asynchronous = Async::new(&setup);
+    let streamed = asynchronous.runtime.block_on(async {
+        asynchronous.client.stream(&speech).await.unwrap().collect::<Vec<_>>().await
+    });
+    for (name, items) in [
+        (
+            "blocking",
+            blocking
+                .iter()
+                .map(|item| item.as_ref().map_err(ToString::to_string))
+                .collect::<Vec<_>>(),
+        ),
+        ("async", streamed.iter().map(|item| item.as_ref().map_err(ToString::to_string)).collect()),
+    ] {
+        let (last, chunks) = items.split_last().unwrap();
+        let received: usize = chunks.iter().map(|chunk| chunk.as_ref().unwrap().len()).sum();
+        assert_eq!(received, audio.len(), "{name}: every byte that arrived is handed on");
+        let expected = StreamError::Cut { bytes: audio.len() as u64 }.to_string();
+        assert_eq!(last.as_ref().unwrap_err(), &expected, "{name}");
+    }
+    assert_eq!(server.count(), 2, "one request per transport");
 }

@@ -62,11 +62,12 @@ impl<D: StreamDecoder> ItemStream<D> {
                 Poll::Ready(None)
             }
             Poll::Ready(Some(Err(err))) => match map_error(err, &self.limits, false) {
-                // A connection cut mid-stream ends the body: the decoder says whether that is
-                // a truncation (no terminal event yet) or a clean end.
+                // A connection cut mid-stream ends the body early: the decoder says whether
+                // that is a truncation (no terminal event yet, or a body that cannot show its
+                // end) or a clean end.
                 Error::Io(err) => {
                     tracing::debug!(error = %err, "naga stream connection lost");
-                    self.decoder.finish();
+                    self.decoder.finish_early();
                     self.finish("connection lost");
                     Poll::Ready(None)
                 }

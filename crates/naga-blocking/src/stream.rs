@@ -54,11 +54,12 @@ impl<D: StreamDecoder> ItemStream<D> {
             }
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => Ok(()),
             Err(err) => match map_error(ureq::Error::from(err), &self.limits, false) {
-                // A connection cut mid-stream ends the body: the decoder says whether that is
-                // a truncation (no terminal event yet) or a clean end.
+                // A connection cut mid-stream ends the body early: the decoder says whether
+                // that is a truncation (no terminal event yet, or a body that cannot show its
+                // end) or a clean end.
                 Error::Io(err) => {
                     tracing::debug!(error = %err, "naga stream connection lost");
-                    self.decoder.finish();
+                    self.decoder.finish_early();
                     self.finish("connection lost");
                     Ok(())
                 }

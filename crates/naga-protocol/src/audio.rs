@@ -170,13 +170,19 @@ impl StreamingOperation for SpeechRequest {
     }
 }
 
-/// The audio as it arrives: each read handed on as it is (no copy for `Bytes` reads). A cut
-/// body is the transport's error (a short `content-length` or a missing last chunk).
+/// The audio as it arrives: each read handed on as it is (no copy for `Bytes` reads). Audio
+/// cannot show its own end: a body cut short (a short `content-length`, a missing last
+/// chunk, a reset; [`finish_early`](StreamDecoder::finish_early)) ends in
+/// [`StreamError::Cut`](crate::StreamError::Cut) after the bytes that arrived.
 #[derive(Debug, Default)]
 pub struct AudioChunks {
     /// The read not yet handed on.
     pending: Option<Bytes>,
+    /// Bytes received so far.
+    received: u64,
     finished: bool,
+    /// The body was cut short and that is not reported yet.
+    cut: bool,
 }
 
 impl StreamDecoder for AudioChunks {
@@ -190,6 +196,7 @@ impl StreamDecoder for AudioChunks {
         if bytes.is_empty() {
             return;
         }
+        self.received = self.received.saturating_add(bytes.len() as u64);
         // Drained between feeds (the call order), so nothing is overwritten; joined if not.
         self.pending = Some(match self.pending.take() {
             Some(earlier) => [earlier, bytes].concat().into(),
@@ -198,10 +205,19 @@ impl StreamDecoder for AudioChunks {
     }
 
     fn next_item(&mut self) -> Option<Result<Bytes, Error>> {
-        self.pending.take().map(Ok)
+        if let Some(audio) = self.pending.take() {
+            return Some(Ok(audio));
+        }
+        std::mem::take(&mut self.cut)
+            .then(|| Err(Error::Stream(crate::StreamError::Cut { bytes: self.received })))
     }
 
     fn finish(&mut self) {
+        self.finished = true;
+    }
+
+    fn finish_early(&mut self) {
+        self.cut |= !self.finished;
         self.finished = true;
     }
 

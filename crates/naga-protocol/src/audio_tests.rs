@@ -71,3 +71,18 @@ fn chunks_pass_through_in_order_without_copies() {
     decoder.finish();
     assert!(decoder.is_done() && decoder.next_item().is_none());
 }
+
+#[test]
+fn a_body_cut_short_ends_in_an_error_after_the_audio_that_arrived() {
+    let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
+    decoder.feed(b"RIFF");
+    decoder.feed_bytes(Bytes::from_static(b"....WAVE"));
+    decoder.finish_early();
+    assert!(decoder.is_done());
+    assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF....WAVE"[..]);
+    let err = decoder.next_item().unwrap().unwrap_err();
+    assert_eq!(err, Error::Stream(crate::StreamError::Cut { bytes: 12 }));
+    assert!(decoder.next_item().is_none(), "reported once");
+    decoder.finish_early();
+    assert!(decoder.next_item().is_none(), "a cut after the end changes nothing");
+}

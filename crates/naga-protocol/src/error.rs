@@ -205,6 +205,15 @@ pub enum StreamError {
         /// The configured limit in bytes.
         limit: usize,
     },
+    /// The connection was lost before the body's end (a short `content-length`, a missing
+    /// last chunk, a reset) in a body that cannot show whether it was complete: audio, or
+    /// one document in place of events. (An event stream's own end decides instead: see
+    /// [`StreamError::Truncated`].)
+    #[error("the response body was cut after {bytes} bytes")]
+    Cut {
+        /// Bytes of the body received before the cut.
+        bytes: u64,
+    },
     /// One event's data was not valid UTF-8; later events are unaffected.
     #[error("stream event at byte {offset} is not valid UTF-8")]
     InvalidUtf8 {

@@ -115,6 +115,16 @@ pub trait StreamDecoder {
     /// Marks the end of the body.
     fn finish(&mut self);
 
+    /// Marks the end of the body when the connection was lost before the body's own end (a
+    /// short `content-length`, a missing last chunk, a reset). A decoder whose items show
+    /// the end (a terminal event) judges the cut as at [`finish`](StreamDecoder::finish);
+    /// one whose items cannot (audio, a document in place of events) yields
+    /// [`StreamError::Cut`](crate::StreamError::Cut) instead of ending as if complete.
+    /// Defaults to `finish`.
+    fn finish_early(&mut self) {
+        self.finish();
+    }
+
     /// Whether the terminal event arrived (no more items will follow).
     fn is_done(&self) -> bool;
 }
@@ -351,7 +361,7 @@ macro_rules! json_post_operation {
 pub(crate) use json_post_operation;
 
 /// For a stream decoder `$decoder` with inherent `new`, `with_max_event_size`, `feed`,
-/// `feed_bytes`, `finish`, `is_done` and `$next` (yielding `$item`): implements `Default`,
+/// `feed_bytes`, `finish`, `finish_early`, `is_done` and `$next` (yielding `$item`): implements `Default`,
 /// [`StreamDecoder`] through those methods, and [`StreamingOperation`] for `$request`.
 macro_rules! stream_decoder_impls {
     ($decoder:ident => $item:ty, $next:ident, $request:ty) => {
@@ -378,6 +388,10 @@ macro_rules! stream_decoder_impls {
 
             fn finish(&mut self) {
                 $decoder::finish(self);
+            }
+
+            fn finish_early(&mut self) {
+                $decoder::finish_early(self);
             }
 
             fn is_done(&self) -> bool {

@@ -191,3 +191,31 @@ fn a_json_array_body_is_a_typed_error_showing_it() {
     };
     assert!(snippet.contains("The model is overloaded."), "{snippet}");
 }
+
+/// A connection lost before the body's end: a document (even a whole one) is a cut body,
+/// while events are judged by their own end, as at `finish`.
+#[test]
+fn a_lost_connection_cuts_a_document_and_leaves_events_to_their_end() {
+    for part in [&COMPLETION[..40], COMPLETION] {
+        let mut stream = ChatStream::new();
+        stream.feed(part.as_bytes());
+        stream.finish_early();
+        let items: Vec<_> = std::iter::from_fn(|| stream.next_chunk()).collect();
+        let cut = StreamError::Cut { bytes: part.len() as u64 };
+        assert_eq!(items, [Err(Error::Stream(cut))], "{} bytes", part.len());
+    }
+    let last =
+        r#"{"id":"c1","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}"#;
+    let more = r#"{"id":"c1","choices":[{"index":0,"delta":{"content":"Hi"}}]}"#;
+    for (body, clean) in [(sse_body(&[last], false), true), (sse_body(&[more], false), false)] {
+        let mut stream = ChatStream::new();
+        stream.feed(&body);
+        let mut items: Vec<_> = std::iter::from_fn(|| stream.next_chunk()).collect();
+        stream.finish_early();
+        items.extend(std::iter::from_fn(|| stream.next_chunk()));
+        let truncated = items
+            .iter()
+            .any(|item| matches!(item, Err(Error::Stream(StreamError::Truncated { events: 1 }))));
+        assert_eq!(truncated, !clean, "{items:?}");
+    }
+}

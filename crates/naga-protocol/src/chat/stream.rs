@@ -127,6 +127,14 @@ impl ChatStream {
         self.state.finish();
     }
 
+    /// Marks the end of a body cut short by a lost connection (see
+    /// [`StreamDecoder::finish_early`](crate::StreamDecoder::finish_early)): events are judged
+    /// as at [`finish`](Self::finish); a document in place of events is
+    /// [`StreamError::Cut`](crate::StreamError::Cut).
+    pub fn finish_early(&mut self) {
+        self.state.finish_early();
+    }
+
     /// Whether no more chunks will follow: `[DONE]` or an error frame arrived, or the
     /// finished stream was drained.
     pub fn is_done(&self) -> bool {

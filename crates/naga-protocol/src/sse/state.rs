@@ -23,6 +23,8 @@ pub(crate) struct StreamState {
     finished: bool,
     /// The parser discarded an incomplete event at end of body.
     cut: bool,
+    /// The connection was lost before the body's end (`finish_early`).
+    lost: bool,
     /// Events, or a single document.
     body: BodySniffer,
 }
@@ -37,6 +39,7 @@ impl StreamState {
             terminal: false,
             finished: false,
             cut: false,
+            lost: false,
             body: BodySniffer::new(),
         }
     }
@@ -76,6 +79,13 @@ impl StreamState {
         }
     }
 
+    /// Marks the end of a body cut short by a lost connection: events are judged as at
+    /// [`finish`](Self::finish), a document is [`StreamError::Cut`].
+    pub(crate) fn finish_early(&mut self) {
+        self.lost |= !self.finished;
+        self.finish();
+    }
+
     /// Counts one event handed out by the parser (a broken one included).
     pub(crate) fn count_event(&mut self) {
         self.events = self.events.saturating_add(1);
@@ -101,7 +111,11 @@ impl StreamState {
         self.done = true;
         if self.body.is_document() {
             let item = self.body.take_document(self.parser.max_event_size());
-            let item = item.and_then(|body| decode_document(&body));
+            let item = item.and_then(|body| match self.lost {
+                // What arrived may even be a whole document: the framing says it is not.
+                true => Err(Error::Stream(StreamError::Cut { bytes: body.len() as u64 })),
+                false => decode_document(&body),
+            });
             self.terminal = item.is_ok();
             return Some(item);
         }
@@ -119,6 +133,7 @@ impl fmt::Debug for StreamState {
             .field("terminal", &self.terminal)
             .field("finished", &self.finished)
             .field("cut", &self.cut)
+            .field("lost", &self.lost)
             .field("body", &self.body)
             .finish()
     }

@@ -78,6 +78,10 @@ impl<F: EventFamily> TypedEvents<F> {
         self.state.finish();
     }
 
+    pub(crate) fn finish_early(&mut self) {
+        self.state.finish_early();
+    }
+
     pub(crate) fn is_done(&self) -> bool {
         self.state.done
     }
@@ -95,7 +99,7 @@ impl<F> std::fmt::Debug for TypedEvents<F> {
 
 /// Declares a public typed event stream decoder `$name` over [`TypedEvents`] of `$family`:
 /// its inherent API (`new`, `with_max_event_size`, `feed`, `feed_bytes`, `next_event`,
-/// `finish`, `is_done`, `events_seen`), `Debug`, and the impls of `stream_decoder_impls!`.
+/// `finish`, `finish_early`, `is_done`, `events_seen`), `Debug`, and the impls of `stream_decoder_impls!`.
 macro_rules! typed_event_stream {
     ($(#[$doc:meta])* $name:ident: $family:ty => $event:ty, for $request:ty) => {
         $(#[$doc])*
@@ -134,6 +138,13 @@ macro_rules! typed_event_stream {
             /// Marks the end of the body; drain [`next_event`](Self::next_event) afterwards.
             pub fn finish(&mut self) {
                 self.0.finish();
+            }
+
+            /// Marks the end of a body cut short by a lost connection: events are judged as
+            /// at [`finish`](Self::finish); a document in place of events is
+            /// [`StreamError::Cut`](crate::StreamError::Cut).
+            pub fn finish_early(&mut self) {
+                self.0.finish_early();
             }
 
             /// Whether no more events will follow.
