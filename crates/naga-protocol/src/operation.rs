@@ -361,8 +361,9 @@ macro_rules! json_post_operation {
 pub(crate) use json_post_operation;
 
 /// For a stream decoder `$decoder` with inherent `new`, `with_max_event_size`, `feed`,
-/// `feed_bytes`, `finish`, `finish_early`, `is_done` and `$next` (yielding `$item`): implements `Default`,
-/// [`StreamDecoder`] through those methods, and [`StreamingOperation`] for `$request`.
+/// `feed_bytes`, `finish`, `finish_early`, `is_done` and `$next` (yielding `$item`):
+/// implements `Default`, [`StreamDecoder`] through those methods, and
+/// [`StreamingOperation`] for `$request`.
 macro_rules! stream_decoder_impls {
     ($decoder:ident => $item:ty, $next:ident, $request:ty) => {
         impl Default for $decoder {
