@@ -232,21 +232,18 @@ fn streamed_audio_cut_short_ends_in_an_error() {
     let streamed = asynchronous.runtime.block_on(async {
         asynchronous.client.stream(&speech).await.unwrap().collect::<Vec<_>>().await
     });
-    for (name, items) in [
-        (
-            "blocking",
-            blocking
-                .iter()
-                .map(|item| item.as_ref().map_err(ToString::to_string))
-                .collect::<Vec<_>>(),
-        ),
-        ("async", streamed.iter().map(|item| item.as_ref().map_err(ToString::to_string)).collect()),
-    ] {
-        let (last, chunks) = items.split_last().unwrap();
-        let received: usize = chunks.iter().map(|chunk| chunk.as_ref().unwrap().len()).sum();
-        assert_eq!(received, audio.len(), "{name}: every byte that arrived is handed on");
-        let expected = StreamError::Cut { bytes: audio.len() as u64 }.to_string();
-        assert_eq!(last.as_ref().unwrap_err(), &expected, "{name}");
-    }
+    let expected = (audio.len(), Some(StreamError::Cut { bytes: audio.len() as u64 }.to_string()));
+    assert_eq!(bytes_then_error(&blocking), expected, "blocking");
+    assert_eq!(bytes_then_error(&streamed), expected, "async");
     assert_eq!(server.count(), 2, "one request per transport");
+}
+
+/// The bytes of the items before the first error, and that error's text (`None` when every
+/// item was audio).
+fn bytes_then_error<T: AsRef<[u8]>, E: ToString>(
+    items: &[Result<T, E>],
+) -> (usize, Option<String>) {
+    let audio = items.iter().map_while(|item| item.as_ref().ok()).map(|a| a.as_ref().len());
+    let error = items.iter().find_map(|item| item.as_ref().err()).map(ToString::to_string);
+    (audio.sum(), error)
 }
