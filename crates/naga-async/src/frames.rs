@@ -159,12 +159,19 @@ async fn relay(
     while let Some(frame) = poll_fn(|cx| poll_data(&mut body, cx)).await {
         if let Ok(data) = &frame {
             room.take(data.len()).await;
+        } else {
+            // The body (and its connection) goes before the consumer hears of the failure.
+            drop(body);
+            let _ = to.send(frame).await;
+            return;
         }
-        let failed = frame.is_err();
-        if to.send(frame).await.is_err() || failed {
+        if to.send(frame).await.is_err() {
             return;
         }
     }
+    // Likewise at the end: the body is dropped before the channel closes.
+    drop(body);
+    drop(to);
 }
 
 /// Polls `body` for its next data frame, skipping trailers.
@@ -288,6 +295,17 @@ mod tests {
         runtime.block_on(async { tokio::time::sleep(std::time::Duration::from_millis(50)).await });
     }
 
+    /// Lets the relay run until `done` holds (at most 10 s: a loaded machine may take its
+    /// time, a broken relay never gets there), then a little longer, so that a relay that
+    /// would go too far has the chance to.
+    fn let_the_relay_run_until(runtime: &tokio::runtime::Runtime, done: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !done() && std::time::Instant::now() < deadline {
+            let_the_relay_run(runtime);
+        }
+        let_the_relay_run(runtime);
+    }
+
     #[test]
     fn only_a_task_of_a_current_thread_runtime_reads_in_place() {
         let script = ["data: a\n", "\n", "data: b\n\n"];
@@ -324,7 +342,7 @@ mod tests {
             let (body, probe) = Scripted::body(&script, Then::End);
             let mut frames = Frames::new(body);
             take_a_frame(&runtime, &mut frames, name);
-            let_the_relay_run(&runtime);
+            let_the_relay_run_until(&runtime, || probe.taken.load(Ordering::SeqCst) >= AHEAD);
             let taken = probe.taken.load(Ordering::SeqCst);
             // One frame consumed, AHEAD queued, one held by a relay waiting for room.
             assert!((AHEAD..=AHEAD + 2).contains(&taken), "{name}: {taken} frames read");
@@ -338,7 +356,7 @@ mod tests {
             let (body, probe) = Scripted::of(std::iter::repeat_n(frame.clone(), 50), Then::End);
             let mut frames = Frames::new(body);
             take_a_frame(&runtime, &mut frames, name);
-            let_the_relay_run(&runtime);
+            let_the_relay_run_until(&runtime, || probe.taken.load(Ordering::SeqCst) >= 4);
             // One consumed; 100, 200, 300 KiB ahead (the budget is 256); one held for room.
             let taken = probe.taken.load(Ordering::SeqCst);
             assert!((4..=5).contains(&taken), "{name}: {taken} frames of 100 KiB read");
@@ -356,7 +374,7 @@ mod tests {
             take_a_frame(&runtime, &mut frames, name);
             assert!(frames.is_relayed());
             drop(frames);
-            let_the_relay_run(&runtime);
+            let_the_relay_run_until(&runtime, || probe.dropped.load(Ordering::SeqCst));
             assert!(probe.dropped.load(Ordering::SeqCst), "{name}: the stalled body was kept");
         }
     }
