@@ -68,6 +68,11 @@ fn edits_upload_images_and_get_images_back() {
     assert_eq!(asynchronous.send(&edit).unwrap(), answer);
     assert_eq!(answer.data.len(), 2);
     assert!(answer.data[0].bytes().unwrap().unwrap().starts_with(b"\x89PNG"));
+    // 4 words of prompt and 85 tokens for each of the 2 images, split as OpenAI splits it.
+    let usage = answer.usage.as_ref().unwrap();
+    assert_eq!((usage.input_tokens, usage.total_tokens), (Some(174), Some(174 + 2 * 256)));
+    let details = &usage.extra["input_tokens_details"];
+    assert_eq!(details, &serde_json::json!({"text_tokens": 4, "image_tokens": 170}));
     let text = FileUpload::new("notes.png", b"plain text".to_vec());
     let failure = blocking.send(&ImageEditRequest::new(MODEL, "x", [text.clone()])).unwrap_err();
     assert_eq!(asynchronous.send(&ImageEditRequest::new(MODEL, "x", [text])).unwrap_err(), failure);

@@ -18,6 +18,8 @@ const MAX_EDIT_PROMPT_CHARS: usize = 32_000;
 const MAX_IMAGES: u64 = 10;
 /// Image tokens billed per image.
 const TOKENS_PER_IMAGE: u64 = 256;
+/// Input tokens counted per image given to edit.
+const TOKENS_PER_INPUT_IMAGE: u64 = 85;
 /// When every emulated image was "created" (fixed, so answers are reproducible).
 const CREATED: u64 = 1_767_225_600;
 /// A valid 1x1 grayscale+alpha PNG, as base64.
@@ -31,6 +33,8 @@ pub(crate) struct ImageJob {
     prompt: String,
     n: u64,
     base64: bool,
+    /// Images given to edit (none for a generation).
+    input_images: u64,
 }
 
 /// Checks an image generation body; returns what to answer when it is valid.
@@ -56,7 +60,7 @@ pub(crate) fn validate_edit(parts: &[Part<'_>]) -> Result<ImageJob, Invalid> {
     if let Some(n) = text_field(parts, "n") {
         req.insert("n".to_owned(), n.trim().parse::<u64>().map_or(Value::String(n), Value::from));
     }
-    let job = validate_fields(&req, MAX_EDIT_PROMPT_CHARS)?;
+    let mut job = validate_fields(&req, MAX_EDIT_PROMPT_CHARS)?;
     let images: Vec<&Part<'_>> = parts
         .iter()
         .filter(|p| matches!(p.name.as_str(), "image" | "image[]" | "images[]"))
@@ -64,6 +68,7 @@ pub(crate) fn validate_edit(parts: &[Part<'_>]) -> Result<ImageJob, Invalid> {
     if images.is_empty() {
         return Err("`image` is required (one or more image file parts)".to_owned());
     }
+    job.input_images = images.len() as u64;
     for image in images {
         let name = image.filename.as_deref().unwrap_or(&image.name);
         if !is_image(image.data) {
@@ -118,7 +123,7 @@ fn validate_fields(req: &Map<String, Value>, max_prompt: usize) -> Result<ImageJ
         Some(_) => return Err("`response_format` must be `url` or `b64_json`".to_owned()),
     };
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
-    Ok(ImageJob { model, prompt, n, base64 })
+    Ok(ImageJob { model, prompt, n, base64, input_images: 0 })
 }
 
 /// `size`: `WIDTHxHEIGHT` (positive numbers) or `auto`, when present.
@@ -150,12 +155,18 @@ pub(crate) fn images_body(job: &ImageJob) -> Vec<u8> {
         };
         Json::object([("url", url), ("b64_json", b64), ("revised_prompt", Json::from(Value::Null))])
     });
-    let input = u64::try_from(words(&job.prompt)).unwrap_or(u64::MAX);
+    let text = u64::try_from(words(&job.prompt)).unwrap_or(u64::MAX);
+    let images = TOKENS_PER_INPUT_IMAGE.saturating_mul(job.input_images);
+    let input = text.saturating_add(images);
     let output = TOKENS_PER_IMAGE * job.n;
+    // The documented three counts, then the split of the input that OpenAI's image models
+    // report (and strict clients such as async-openai require).
+    let details = Json::object([("text_tokens", text.into()), ("image_tokens", images.into())]);
     let usage = Json::object([
         ("input_tokens", input.into()),
         ("output_tokens", output.into()),
         ("total_tokens", input.saturating_add(output).into()),
+        ("input_tokens_details", details),
     ]);
     let body = Json::object([
         ("created", CREATED.into()),

@@ -41,10 +41,13 @@
 //! * `POST /v1/images/generations`: `prompt` 1..=8192 characters, `n` 1..=10, `size`
 //!   `WIDTHxHEIGHT` or `auto`, `response_format` `url` (emulated URLs that name the request;
 //!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
-//!   256 tokens per image.
+//!   256 tokens per image, and splits the input as OpenAI's image models do
+//!   (`input_tokens_details` `text_tokens`, `image_tokens`: strict clients such as
+//!   async-openai require it).
 //! * `POST /v1/images/edits`: a `multipart/form-data` form with the same fields (`prompt`
 //!   up to 32000 characters) and one or more PNG, JPEG or WebP files in `image`, `image[]`
-//!   or `images[]`, an optional PNG `mask`; the same answer as a generation.
+//!   or `images[]`, an optional PNG `mask`; the same answer as a generation, with 85 input
+//!   tokens per image given.
 //! * `POST /v1/audio/speech`: `input` 1..=32768 characters, `voice` required, `speed` above
 //!   0; the answer is a quiet tone, 0.3 s per word (at most 60 s), as 24 kHz 16-bit mono
 //!   `wav` (the default, `audio/wav`) or raw `pcm` (`audio/pcm`); the other documented

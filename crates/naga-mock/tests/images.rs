@@ -30,7 +30,9 @@ async fn urls_by_default_in_the_documented_order() {
         "{text}"
     );
     assert!(
-        text.ends_with(r#""usage":{"input_tokens":3,"output_tokens":512,"total_tokens":515}}"#),
+        text.ends_with(
+            r#""usage":{"input_tokens":3,"output_tokens":512,"total_tokens":515,"input_tokens_details":{"text_tokens":3,"image_tokens":0}}}"#
+        ),
         "{text}"
     );
     let body = reply.json();
