@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use naga_conformance::{Async, Blocking, Failure, Setup, Transport, both};
+use naga_conformance::{Async, Blocking, Failure, Outcome, Setup, Transport, both};
 use naga_mock::canned::{CannedServer, Reply};
 use naga_protocol::{ChatRequest, FinishReason, Message, SpeechFormat, SpeechRequest, StreamError};
 
@@ -54,21 +54,13 @@ fn document() -> String {
     .to_string()
 }
 
-/// `body` in chunked coding, in pieces of about `size` bytes (split on character
-/// boundaries), each size line with an extension, and a trailer after the last chunk.
+/// `body` in chunked coding, in [`pieces`] of at most `size` bytes, each size line with an
+/// extension, and a trailer after the last chunk.
 fn chunked_with_extensions(body: &str, size: usize) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while !rest.is_empty() {
-        let mut end = size.min(rest.len());
-        while !rest.is_char_boundary(end) {
-            end += 1;
-        }
-        let (piece, tail) = rest.split_at(end);
-        out.push_str(&format!("{:x};ext=\"v\"\r\n{piece}\r\n", piece.len()));
-        rest = tail;
-    }
-    out + "0\r\nx-trailer: done\r\n\r\n"
+    let chunks = pieces(body, size).into_iter().filter(|piece| !piece.is_empty());
+    let chunks: String =
+        chunks.map(|piece| format!("{:x};ext=\"v\"\r\n{piece}\r\n", piece.len())).collect();
+    chunks + "0\r\nx-trailer: done\r\n\r\n"
 }
 
 /// `text` cut into pieces of at most `size` bytes on character boundaries.
@@ -116,21 +108,18 @@ fn framings(body: &str, content_type: &str) -> Vec<(&'static str, Reply)> {
     ]
 }
 
-/// Runs `call` on both transports against each reply and checks the completion.
+/// `req` through `transport`, streamed (and added up) or not.
+fn chat(transport: &dyn Transport, req: &ChatRequest, streamed: bool) -> Outcome {
+    if streamed { transport.chat_stream(req) } else { transport.chat(req) }
+}
+
+/// Runs the chat on both transports against each reply and checks the completion.
 fn check_each(replies: Vec<(&'static str, Reply)>, streamed: bool) {
     let req = request();
     for (name, reply) in replies {
         let server = CannedServer::start(vec![reply.clone(), reply]);
         let setup = Setup::new(server.url.clone());
-        let runs =
-            both(
-                None,
-                &setup,
-                name,
-                |t: &dyn Transport| {
-                    if streamed { t.chat_stream(&req) } else { t.chat(&req) }
-                },
-            );
+        let runs = both(None, &setup, name, |t: &dyn Transport| chat(t, &req, streamed));
         let outcome = &runs.agreed().outcome;
         let completion = outcome.completion();
         assert_eq!(completion.text(), Some(TEXT), "{name}");
@@ -179,9 +168,8 @@ fn a_compressed_answer_is_refused_and_not_resent() {
         let content_type = if streamed { "text/event-stream" } else { "application/json" };
         let answer = format!("{head}content-type: {content_type}\r\n\r\n{gzip_magic}");
         let server = CannedServer::start(vec![Reply::Raw(answer)]);
-        let runs = both(None, &Setup::new(server.url.clone()), "gzip", |t: &dyn Transport| {
-            if streamed { t.chat_stream(&req) } else { t.chat(&req) }
-        });
+        let setup = Setup::new(server.url.clone());
+        let runs = both(None, &setup, "gzip", |t: &dyn Transport| chat(t, &req, streamed));
         let outcome = &runs.agreed().outcome;
         assert_eq!(outcome.failure(), &Failure::Decode { what: "response body" }, "{streamed}");
         let shown = outcome.error_text.as_deref().unwrap_or_default();

@@ -157,16 +157,19 @@ async fn relay(
     room: Arc<Room>,
 ) {
     while let Some(frame) = poll_fn(|cx| poll_data(&mut body, cx)).await {
-        if let Ok(data) = &frame {
-            room.take(data.len()).await;
-        } else {
-            // The body (and its connection) goes before the consumer hears of the failure.
-            drop(body);
-            let _ = to.send(frame).await;
-            return;
-        }
-        if to.send(frame).await.is_err() {
-            return;
+        match frame {
+            Ok(data) => {
+                room.take(data.len()).await;
+                if to.send(Ok(data)).await.is_err() {
+                    return;
+                }
+            }
+            Err(err) => {
+                // The body (and its connection) goes before the consumer hears of the failure.
+                drop(body);
+                let _ = to.send(Err(err)).await;
+                return;
+            }
         }
     }
     // Likewise at the end: the body is dropped before the channel closes.

@@ -7,8 +7,8 @@
 //! are polled, as body frames arrive; the frames come through a small relay task when the
 //! consumer is not a task of a current-thread runtime (a `main` function, or any
 //! multi-thread runtime), where reading them one by one across threads was several times
-//! slower. Redirects are not followed: a 3xx is an
-//! API error naming its `Location` (as in naga-blocking).
+//! slower. Redirects are not followed: a 3xx is an API error naming its `Location` (as in
+//! naga-blocking).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), naga_async::Error> {

@@ -320,7 +320,7 @@ pub fn check_content_encoding(headers: &HeaderMap) -> Result<(), Error> {
         offset: 0,
         message: format!(
             "it arrived in the content coding `{}`, which was not asked for and is not decoded",
-            String::from_utf8_lossy(coding.trim_ascii()).escape_debug()
+            String::from_utf8_lossy(coding.trim_ascii())
         ),
         snippet: String::new(),
     })

@@ -111,10 +111,12 @@ impl StreamState {
         self.done = true;
         if self.body.is_document() {
             let item = self.body.take_document(self.parser.max_event_size());
-            let item = item.and_then(|body| match self.lost {
-                // What arrived may even be a whole document: the framing says it is not.
-                true => Err(Error::Stream(StreamError::Cut { bytes: body.len() as u64 })),
-                false => decode_document(&body),
+            let item = item.and_then(|body| {
+                if self.lost {
+                    // What arrived may even be a whole document: the framing says it is not.
+                    return Err(Error::Stream(StreamError::Cut { bytes: body.len() as u64 }));
+                }
+                decode_document(&body)
             });
             self.terminal = item.is_ok();
             return Some(item);

@@ -99,7 +99,8 @@ impl<F> std::fmt::Debug for TypedEvents<F> {
 
 /// Declares a public typed event stream decoder `$name` over [`TypedEvents`] of `$family`:
 /// its inherent API (`new`, `with_max_event_size`, `feed`, `feed_bytes`, `next_event`,
-/// `finish`, `finish_early`, `is_done`, `events_seen`), `Debug`, and the impls of `stream_decoder_impls!`.
+/// `finish`, `finish_early`, `is_done`, `events_seen`), `Debug`, and the impls of
+/// `stream_decoder_impls!`.
 macro_rules! typed_event_stream {
     ($(#[$doc:meta])* $name:ident: $family:ty => $event:ty, for $request:ty) => {
         $(#[$doc])*
