@@ -36,5 +36,5 @@ pub use stream::ItemStream;
 
 /// The repository README's Rust examples, compiled (not run) as doctests of this crate.
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeExamples;
