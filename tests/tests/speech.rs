@@ -41,15 +41,34 @@ fn whole_and_streamed_audio_are_the_same_bytes() {
 }
 
 #[test]
-fn unsupported_formats_fail_the_same_way() {
+fn every_format_arrives_the_same_through_both_transports() {
     let server = MockServer::start_blocking();
     let setup = Setup::new(server.base_url());
-    let mp3 = request().response_format(SpeechFormat::Mp3);
     let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
-    let failure = blocking.send(&mp3).unwrap_err();
-    assert_eq!(asynchronous.send(&mp3).unwrap_err(), failure);
+    for (format, magic) in [
+        (SpeechFormat::Mp3, &[0xFF, 0xF3][..]),
+        (SpeechFormat::Aac, &[0xFF, 0xF1]),
+        (SpeechFormat::Opus, b"OggS"),
+        (SpeechFormat::Flac, b"fLaC"),
+        (SpeechFormat::Wav, b"RIFF"),
+    ] {
+        let request = request().response_format(format.clone());
+        let whole = blocking.send(&request).unwrap();
+        assert!(whole.starts_with(magic), "{format:?}: {:02x?}", &whole[..4]);
+        assert_eq!(asynchronous.send(&request).unwrap(), whole, "{format:?}");
+    }
+}
+
+#[test]
+fn a_refused_request_fails_the_same_way() {
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(server.base_url());
+    let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
+    let chat_model = SpeechRequest::new("gpt-4o-mini", "alloy", "Tokyo Bay");
+    let failure = blocking.send(&chat_model).unwrap_err();
+    assert_eq!(asynchronous.send(&chat_model).unwrap_err(), failure);
     assert!(
-        matches!(&failure, Failure::Api { status: Some(400), message, .. } if message.contains("mp3")),
+        matches!(&failure, Failure::Api { status: Some(400), message, .. } if message.contains("audio.speech")),
         "{failure:?}"
     );
 }

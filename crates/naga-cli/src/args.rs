@@ -103,7 +103,8 @@ pub(crate) struct SpeakArgs {
     /// Voice.
     #[arg(long, default_value = "alloy")]
     pub(crate) voice: String,
-    /// Audio format (mp3, opus, aac, flac, wav, pcm); from the file extension by default.
+    /// Audio format (mp3, opus, aac, flac, wav, pcm); by default the one the file's extension
+    /// names (`.ogg` is Opus, `.raw` PCM), else WAV.
     #[arg(long)]
     pub(crate) format: Option<String>,
     /// Where to write the audio.

@@ -25,13 +25,12 @@ pub(crate) fn embed(client: &Client, args: &EmbedArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the spoken text to `--out` as it arrives (the format from its extension: `.pcm`
-/// raw samples, anything else WAV unless `--format` says otherwise).
+/// Writes the spoken text to `--out` as it arrives, in the `--format` asked for, else the
+/// one its extension names (WAV when it names none).
 pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
     let format = match args.format.as_deref() {
         Some(format) => SpeechFormat::from(format),
-        None if args.out.extension().is_some_and(|ext| ext == "pcm") => SpeechFormat::Pcm,
-        None => SpeechFormat::Wav,
+        None => format_of(&args.out),
     };
     let request = SpeechRequest::new(&args.model, &args.voice, &args.text).response_format(format);
     // The file is made once the answer has begun: a refused request leaves none behind.
@@ -60,6 +59,19 @@ pub(crate) fn transcribe(client: &Client, args: &TranscribeArgs) -> Result<(), F
     request.language = args.language.clone();
     println!("{}", client.send(&request)?.text);
     Ok(())
+}
+
+/// The speech format a file name's extension names (WAV for any other).
+fn format_of(path: &std::path::Path) -> SpeechFormat {
+    let extension = path.extension().and_then(|ext| ext.to_str()).unwrap_or_default();
+    match extension.to_ascii_lowercase().as_str() {
+        "mp3" => SpeechFormat::Mp3,
+        "opus" | "ogg" => SpeechFormat::Opus,
+        "aac" => SpeechFormat::Aac,
+        "flac" => SpeechFormat::Flac,
+        "pcm" | "raw" => SpeechFormat::Pcm,
+        _ => SpeechFormat::Wav,
+    }
 }
 
 /// The last component of `path` (what servers read the format from).

@@ -252,12 +252,19 @@ fn speak_then_transcribe_round_trips() {
     let (output, stdout, stderr) = run(naga().args(["--emulator", "transcribe"]).arg(&wav));
     assert!(output.status.success(), "{stderr}");
     assert_eq!(stdout.trim(), "[naga-mock] Transcript of 0.9 s of WAV audio in `welcome.wav`.");
+    // The format follows the file's extension.
+    let mp3 = dir.join("welcome.mp3");
+    let (output, _, stderr) =
+        run(naga().args(["--emulator", "speak", "--out"]).arg(&mp3).arg("welcome to Tokyo"));
+    assert!(output.status.success(), "{stderr}");
+    let audio = std::fs::read(&mp3).unwrap();
+    assert!(audio.starts_with(&[0xFF, 0xF3]) && audio.len() == 38 * 96, "{}", audio.len());
     let refused = dir.join("refused.mp3");
     let (output, _, stderr) = run(naga()
-        .args(["--emulator", "speak", "--format", "mp3", "--out"])
+        .args(["--emulator", "speak", "-m", "gpt-4o-mini", "--out"])
         .arg(&refused)
         .arg("x"));
-    assert!(!output.status.success() && stderr.contains("mp3"), "{stderr}");
+    assert!(!output.status.success() && stderr.contains("audio.speech"), "{stderr}");
     assert!(!refused.exists(), "no file for a refused request");
     std::fs::remove_dir_all(&dir).unwrap();
 }

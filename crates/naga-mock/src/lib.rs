@@ -49,12 +49,13 @@
 //!   or `images[]`, an optional PNG `mask`; the same answer as a generation, with 85 input
 //!   tokens per image given.
 //! * `POST /v1/audio/speech`: `input` 1..=32768 characters, `voice` required, `speed` above
-//!   0; the answer is a quiet tone, 0.3 s per word (at most 60 s), as 24 kHz 16-bit mono
-//!   `wav` (the default, `audio/wav`) or raw `pcm` (`audio/pcm`); the other documented
-//!   formats are a 400 saying the emulator does not encode them.
+//!   0; the answer is a quiet tone, 0.3 s per word (at most 60 s), 24 kHz mono, as 16-bit
+//!   `wav` (the default, `audio/wav`), raw `pcm` (`audio/pcm`) or `flac` (`audio/flac`), or
+//!   as silence of the same length in `mp3` (`audio/mpeg`), `aac` (ADTS, `audio/aac`) or
+//!   `opus` (in Ogg, `audio/opus`): every documented format, playable by common decoders.
 //! * `POST /v1/audio/transcriptions` and `/v1/audio/translations`: a `multipart/form-data`
 //!   form (415 otherwise) with `model` and a `file` part; the text names the file and, for a
-//!   WAV file, its duration; a file that is not WAV, MP3, Ogg, FLAC, MP4 or WebM is
+//!   WAV file, its duration; a file that is not WAV, MP3, AAC (ADTS), Ogg, FLAC, MP4 or WebM is
 //!   undecodable (400).
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * `GET /v1/startups`: public (an `Authorization` header is not even looked at); Naga
@@ -266,6 +267,9 @@ mod seed;
 mod server;
 mod service;
 mod speech;
+mod speech_audio;
+mod speech_flac;
+mod speech_ogg;
 mod startups;
 mod stream;
 mod tools;

@@ -64,6 +64,12 @@ pub(crate) fn validate_messages_request(body: &[u8]) -> Result<Map<String, Value
     validate_tool_choice(req.get("tool_choice"), &tools)?;
     validate_thinking(req.get("thinking"), max_tokens)?;
     if let Some(config) = object("output_config", req.get("output_config"))? {
+        if let Some(key) = config.keys().find(|key| *key != "effort") {
+            return Err(format!(
+                "unknown field `output_config.{key}`; `output_config` holds only `effort` \
+                 (this API has no structured-output field: use a tool's `input_schema`)"
+            ));
+        }
         check_one_of("output_config.effort", config.get("effort"), &EFFORTS)?;
     }
     Ok(req)

@@ -13,7 +13,7 @@ pub(crate) const FAILURE_MESSAGE: &str = "Upstream provider failed";
 /// One output item, with the pieces it streams as.
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
-    /// `{"type":"reasoning","id":"rs_..","summary":[{"type":"summary_text","text"}]}`.
+    /// `{"type":"reasoning","id":"rs_..","status","summary":[{"type":"summary_text","text"}]}`.
     Reasoning { id: String, chunks: Vec<String> },
     /// The assistant message with one `output_text` part; `complete` is false when
     /// `max_output_tokens` cut it.
@@ -54,6 +54,7 @@ impl Item {
                 Json::object([
                     ("type", "reasoning".into()),
                     ("id", id.as_str().into()),
+                    ("status", if done { "completed" } else { "in_progress" }.into()),
                     ("summary", Json::Array(summary)),
                 ])
             }

@@ -37,6 +37,8 @@ fn container(data: &[u8]) -> Option<&'static str> {
     Some(match data {
         _ if at(0, b"RIFF") && at(8, b"WAVE") => "WAV",
         _ if at(0, b"ID3") => "MP3",
+        // A frame sync: layer bits 00 are an ADTS (AAC) frame, the others MPEG audio.
+        [0xff, second, ..] if second & 0xf6 == 0xf0 => "AAC",
         [0xff, second, ..] if second & 0xe0 == 0xe0 => "MP3",
         _ if at(0, b"OggS") => "Ogg",
         _ if at(0, b"fLaC") => "FLAC",
@@ -64,6 +66,8 @@ mod tests {
     fn containers_are_sniffed() {
         assert_eq!(container(b"RIFF\0\0\0\0WAVEfmt "), Some("WAV"));
         assert_eq!(container(b"ID3\x04"), Some("MP3"));
+        assert_eq!(container(&[0xFF, 0xF3, 0x44, 0xC0]), Some("MP3"));
+        assert_eq!(container(&[0xFF, 0xF1, 0x58, 0x40]), Some("AAC"));
         assert_eq!(container(b"\0\0\0\x20ftypM4A "), Some("MP4"));
         assert_eq!(container(b"hello"), None);
     }

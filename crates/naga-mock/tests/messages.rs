@@ -271,6 +271,10 @@ async fn invalid_bodies_name_the_field() {
             with(json!({"output_config": {"effort": "xhigh"}})),
             "`output_config.effort` must be one of low|medium|high|max, got \"xhigh\"",
         ),
+        (
+            with(json!({"output_config": {"format": {"type": "json_schema", "schema": {}}}})),
+            "unknown field `output_config.format`; `output_config` holds only `effort`",
+        ),
         (with(json!({"metadata": "u"})), "`metadata` must be an object, got a string"),
         (
             with(json!({"input": "hi"})),

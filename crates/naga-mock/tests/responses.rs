@@ -403,6 +403,7 @@ async fn reasoning_comes_first_and_streams_its_summary() {
     let plain = post(&server, &body, &[]).await.json();
     let reasoning = &plain["output"][0];
     assert_eq!(reasoning["type"], "reasoning");
+    assert_eq!(reasoning["status"], "completed");
     assert!(reasoning["id"].as_str().unwrap().starts_with("rs_"));
     let summary = reasoning["summary"][0]["text"].as_str().unwrap();
     assert!(summary.starts_with("[naga-mock] Reasoning (effort high)"), "{summary}");
@@ -427,7 +428,9 @@ async fn reasoning_comes_first_and_streams_its_summary() {
     ]);
     assert_eq!(names[2..2 + expected.len()], expected);
     let added = &events[2].1;
-    assert_eq!(added["item"], json!({"type": "reasoning", "id": reasoning["id"], "summary": []}));
+    let item =
+        json!({"type": "reasoning", "id": reasoning["id"], "status": "in_progress", "summary": []});
+    assert_eq!(added["item"], item);
     assert_eq!(
         events[3].1,
         json!({"type": "response.reasoning_summary_part.added", "sequence_number": 3, "item_id": reasoning["id"],
