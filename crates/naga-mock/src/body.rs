@@ -1,5 +1,6 @@
-//! The response body: complete bytes, SSE frames rendered as hyper asks for them, or frames
-//! pushed by a producer task, which can end cleanly or abort the connection.
+//! The response body: complete bytes, bytes in pieces (chunked transfer), SSE frames
+//! rendered as hyper asks for them, or frames pushed by a producer task, which can end
+//! cleanly or abort the connection.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -19,6 +20,14 @@ pub(crate) type AbortError = std::io::Error;
 pub(crate) enum MockBody {
     /// All bytes at once (taken on the first poll).
     Full(Option<Bytes>),
+    /// Bytes handed out at most `piece` at a time, with no length announced: hyper sends them
+    /// with chunked transfer, one chunk per piece.
+    Pieces {
+        /// What is left to send.
+        rest: Bytes,
+        /// The largest piece.
+        piece: usize,
+    },
     /// SSE frames rendered on each poll (always ready).
     Frames(Frames),
     /// Frames from a producer; an `Err` aborts the connection.
@@ -29,6 +38,11 @@ impl MockBody {
     /// A complete body.
     pub(crate) fn full(bytes: Bytes) -> Self {
         MockBody::Full(Some(bytes))
+    }
+
+    /// `bytes` sent in chunks of at most `piece` bytes (at least 1).
+    pub(crate) fn pieces(bytes: Bytes, piece: usize) -> Self {
+        MockBody::Pieces { rest: bytes, piece: piece.max(1) }
     }
 
     /// A streamed body and the sender that feeds it.
@@ -48,20 +62,30 @@ impl Body for MockBody {
     ) -> Poll<Option<Result<Frame<Bytes>, AbortError>>> {
         match self.get_mut() {
             MockBody::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            MockBody::Pieces { rest, piece } => Poll::Ready(
+                (!rest.is_empty())
+                    .then(|| Ok(Frame::data(rest.split_to((*piece).min(rest.len()))))),
+            ),
             MockBody::Frames(frames) => Poll::Ready(frames.next().map(|b| Ok(Frame::data(b)))),
             MockBody::Channel(rx) => rx.poll_recv(cx).map(|item| item.map(|r| r.map(Frame::data))),
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, MockBody::Full(None))
+        match self {
+            MockBody::Full(bytes) => bytes.is_none(),
+            MockBody::Pieces { rest, .. } => rest.is_empty(),
+            MockBody::Frames(_) | MockBody::Channel(_) => false,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
             MockBody::Full(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             MockBody::Full(None) => SizeHint::with_exact(0),
-            MockBody::Frames(_) | MockBody::Channel(_) => SizeHint::default(),
+            MockBody::Pieces { .. } | MockBody::Frames(_) | MockBody::Channel(_) => {
+                SizeHint::default()
+            }
         }
     }
 }

@@ -403,9 +403,10 @@ fn json_endpoint<J>(
     answer(&job)
 }
 
-/// An audio answer of `content_type`.
+/// An audio answer of `content_type`, sent as the digest says speech arrives: with chunked
+/// transfer (16 KiB chunks), so a player can start before the end.
 fn audio_response(content_type: &'static str, audio: Vec<u8>) -> Response<MockBody> {
-    let mut response = Response::new(MockBody::full(audio.into()));
+    let mut response = Response::new(MockBody::pieces(audio.into(), 16 * 1024));
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }

@@ -34,6 +34,9 @@ async fn wav_by_default_with_a_consistent_header() {
             .await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.headers["content-type"], "audio/wav");
+    // Streamed, as the digest says speech is: chunked, no length announced.
+    assert_eq!(reply.headers["transfer-encoding"], "chunked");
+    assert!(!reply.headers.contains_key("content-length"));
     let wav = &reply.body;
     assert_eq!(&wav[0..4], b"RIFF");
     assert_eq!(&wav[8..16], b"WAVEfmt ");
