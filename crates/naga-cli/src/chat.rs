@@ -92,6 +92,7 @@ fn stream_answer(
     Ok(accumulator.finish())
 }
 
+/// Writes `text` and a line break to stdout (a failed write is a [`Failure::Io`]).
 pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     writeln!(stdout, "{text}")?;

@@ -8,6 +8,7 @@ use naga_protocol::{
 };
 
 use crate::args::{EmbedArgs, SpeakArgs, TranscribeArgs};
+use crate::chat::print_text;
 use crate::failure::Failure;
 
 /// Prints one vector per text, each a JSON array on its own line (sent as base64: a quarter
@@ -20,7 +21,7 @@ pub(crate) fn embed(client: &Client, args: &EmbedArgs) -> Result<(), Failure> {
     for vector in vectors {
         let line = serde_json::to_string(&vector)
             .map_err(|err| Failure::Other(format!("cannot print a vector: {err}")))?;
-        println!("{line}");
+        print_text(&line)?;
     }
     Ok(())
 }
@@ -57,8 +58,7 @@ pub(crate) fn transcribe(client: &Client, args: &TranscribeArgs) -> Result<(), F
         TranscriptionRequest::transcribe(&args.model, file)
     };
     request.language = args.language.clone();
-    println!("{}", client.send(&request)?.text);
-    Ok(())
+    print_text(&client.send(&request)?.text)
 }
 
 /// The speech format a file name's extension names (WAV for any other).

@@ -4,6 +4,7 @@ use naga_blocking::Client;
 use naga_protocol::{ListModels, Model};
 
 use crate::args::ModelsArgs;
+use crate::chat::print_text;
 use crate::failure::Failure;
 
 /// Fetches the list and prints it.
@@ -12,11 +13,9 @@ pub(crate) fn run(client: &Client, args: &ModelsArgs) -> Result<(), Failure> {
     if args.json {
         let json = serde_json::to_string_pretty(&list)
             .map_err(|err| Failure::Other(format!("cannot print the model list: {err}")))?;
-        println!("{json}");
-        return Ok(());
+        return print_text(&json);
     }
-    print!("{}", table(&list.data));
-    Ok(())
+    print_text(table(&list.data).trim_end())
 }
 
 /// A fixed-width table: id, context window, input and output price per million tokens.

@@ -315,3 +315,22 @@ fn message_streams_the_same_text_through_the_messages_api() {
         (Some("message"), Some("max_tokens"))
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // `naga ... | head`: the pipe is closed before the answer is written (it is larger than
+    // a pipe's buffer either way), for a streamed answer and for printed results alike.
+    for args in [
+        &["--emulator", "embed", "one", "two", "three", "four"][..],
+        &["--emulator", "models", "--json"],
+        &["--emulator", "chat", PROMPT],
+    ] {
+        let mut child =
+            naga().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(output.status.success(), "{args:?}: {:?} {stderr}", output.status);
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    }
+}
