@@ -31,12 +31,18 @@ pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The prompt argument, else all of standard input (which must be UTF-8 text).
 pub(crate) fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
     if let Some(prompt) = &args.prompt {
         return Ok(prompt.clone());
     }
     let mut prompt = String::new();
-    io::stdin().read_to_string(&mut prompt)?;
+    io::stdin().read_to_string(&mut prompt).map_err(|err| match err.kind() {
+        io::ErrorKind::InvalidData => {
+            Failure::Other("the prompt on standard input is not UTF-8 text".into())
+        }
+        _ => Failure::Io(err),
+    })?;
     if prompt.trim().is_empty() {
         return Err(Failure::Other(
             "no prompt: pass one as an argument or on standard input".into(),

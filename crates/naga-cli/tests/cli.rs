@@ -79,6 +79,22 @@ fn prompt_is_read_from_stdin_when_absent() {
 }
 
 #[test]
+fn a_prompt_on_stdin_that_is_not_text_is_one_clear_line() {
+    let mut child = naga()
+        .args(["--emulator", "chat"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\xff\xfe caf\xe9").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr, "naga: the prompt on standard input is not UTF-8 text\n");
+}
+
+#[test]
 fn missing_key_is_one_clear_line() {
     let (output, stdout, stderr) = run(naga().args(["chat", PROMPT]));
     assert_eq!(output.status.code(), Some(1));
