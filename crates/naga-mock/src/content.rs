@@ -111,14 +111,18 @@ pub(crate) struct Limited {
     pub(crate) stop_sequence: Option<String>,
 }
 
-/// Applies `stop` then `max_completion_tokens`.
+/// Applies `stop` then `max_completion_tokens` (else `max_tokens`).
 pub(crate) fn apply_limits(req: &Map<String, Value>, mut text: String) -> Limited {
     let mut stop_sequence = None;
     if let Some((at, stop)) = first_stop(req, &text) {
         text.truncate(at);
         stop_sequence = Some(stop.to_owned());
     }
-    let limit = req.get("max_completion_tokens").and_then(Value::as_u64);
+    // OpenAI's older `max_tokens` counts when `max_completion_tokens` is absent (as OpenAI
+    // takes it for models that still accept it).
+    let limit = ["max_completion_tokens", "max_tokens"]
+        .into_iter()
+        .find_map(|field| req.get(field).and_then(Value::as_u64));
     match limit.and_then(|n| usize::try_from(n).ok()) {
         Some(n) if words(&text) > n => Limited {
             text: truncate_words(&text, n).to_owned(),

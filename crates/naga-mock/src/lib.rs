@@ -78,7 +78,8 @@
 //! `low|high|auto`, `input_audio.format` in `wav|mp3`, `input_audio.data` raw base64, not a
 //! `data:` URL), `tool_call_id` on tool messages
 //! naming a call of an earlier assistant message; `temperature` 0..=2, `top_p` 0..=1,
-//! penalties -2..=2, `max_completion_tokens` integer >= 1, `reasoning_effort` in
+//! penalties -2..=2, `max_completion_tokens` and OpenAI's older `max_tokens` (undocumented
+//! by Naga, still sent by OpenAI-compatible clients) integers >= 1, `reasoning_effort` in
 //! `none|minimal|low|medium|high|xhigh`, `response_format.type` in
 //! `text|json_object|json_schema`, `tool_choice` naming a declared function,
 //! `stream_options` only with `stream: true`. Unknown fields are accepted.
@@ -103,7 +104,8 @@
 //! (the usage trailer adds `"usage"` after `"choices":[]`), an error
 //! `{"error":{"type","message"}}`, the model list `{"object","data":[{"id","object",...}]}`.
 //!
-//! * Tokens are whitespace-separated words; `max_completion_tokens` cuts the content (not
+//! * Tokens are whitespace-separated words; `max_completion_tokens` (else `max_tokens`) cuts
+//!   the content (not
 //!   reasoning or tool calls) with `finish_reason: "length"`; `stop` cuts at the first stop
 //!   sequence (`finish_reason: "stop"`).
 //! * `reasoning_effort` other than `none`: `reasoning_content` and

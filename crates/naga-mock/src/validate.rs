@@ -81,8 +81,11 @@ pub(crate) fn check_range(
     }
 }
 
+/// `max_completion_tokens`, and OpenAI's older `max_tokens` (which Naga does not document
+/// but OpenAI-compatible clients still send): each absent, null or an integer >= 1.
 fn validate_max_tokens(req: &Map<String, Value>) -> Result<(), Invalid> {
-    check_positive(req, "max_completion_tokens")
+    check_positive(req, "max_completion_tokens")?;
+    check_positive(req, "max_tokens")
 }
 
 /// `req[field]`: absent, null, or an integer >= 1.

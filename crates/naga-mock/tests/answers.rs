@@ -113,6 +113,20 @@ async fn max_completion_tokens_truncates_with_length() {
 }
 
 #[tokio::test]
+async fn the_older_max_tokens_limits_when_max_completion_tokens_is_absent() {
+    let server = MockServer::start().await;
+    let mut body = reference();
+    body["max_tokens"] = json!(4);
+    let (plain, streamed) = both(&server, &body, &[]).await;
+    assert_eq!(plain, streamed);
+    assert_eq!(plain["choices"][0]["finish_reason"], "length");
+    assert_eq!(plain["usage"]["completion_tokens"], 4);
+    body["max_completion_tokens"] = json!(2);
+    let (plain, _) = both(&server, &body, &[]).await;
+    assert_eq!(plain["usage"]["completion_tokens"], 2, "max_completion_tokens wins");
+}
+
+#[tokio::test]
 async fn stop_cuts_at_the_first_stop_sequence() {
     let server = MockServer::start().await;
     let mut body = reference();

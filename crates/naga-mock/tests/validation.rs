@@ -66,6 +66,7 @@ fn cases() -> Vec<(Value, &'static str)> {
             json!({"model": "gpt-4o-mini", "messages": user(), "max_completion_tokens": 0}),
             "`max_completion_tokens`",
         ),
+        (json!({"model": "gpt-4o-mini", "messages": user(), "max_tokens": "8"}), "`max_tokens`"),
         (
             json!({"model": "gpt-4o-mini", "messages": user(), "max_completion_tokens": 1.5}),
             "`max_completion_tokens`",
