@@ -78,7 +78,7 @@ fn html_error_page_gives_a_readable_api_error() {
             panic!("expected an API error, got {failure:?}");
         };
         assert_eq!((*kind, *status, error_type), (ApiErrorKind::Server, Some(502), &None));
-        assert!(message.starts_with("Bad Gateway: <!DOCTYPE html>"), "{message}");
+        assert!(message.starts_with("Bad Gateway: an HTML page titled “"), "{message}");
         assert!(message.contains("502 Bad Gateway"), "{message}");
         let text = run.outcome.error_text.as_deref().unwrap();
         assert!(text.contains("gave up after 3 attempts") && text.contains("502"), "{text}");

@@ -341,10 +341,15 @@ fn redirect_target(status: Option<StatusCode>, headers: &HeaderMap) -> Option<St
     headers.get(http::header::LOCATION).map(|value| snippet(value.as_bytes()))
 }
 
+/// The message of an error body that is not Naga's JSON: the status's reason with the title
+/// of an HTML page, or with the start of the body.
 fn describe_body(status: Option<StatusCode>, body: &[u8]) -> String {
     let text = snippet(body);
     let reason = status.and_then(|s| s.canonical_reason()).unwrap_or("error");
-    if text.trim().is_empty() {
+    if let Some(title) = crate::error_page::html_title(body) {
+        // A proxy's or CDN's page: its title says it; the markup stays in the snippet.
+        format!("{reason}: an HTML page titled “{title}”")
+    } else if text.trim().is_empty() {
         format!("{reason} (empty body)")
     } else {
         format!("{reason}: {}", text.trim())

@@ -47,6 +47,7 @@ mod chat;
 mod config;
 mod embeddings;
 mod error;
+mod error_page;
 mod image_edit;
 mod images;
 mod lenient;

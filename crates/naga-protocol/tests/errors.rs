@@ -168,11 +168,14 @@ fn a_byte_order_mark_before_json_is_skipped() {
 
 #[test]
 fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
-    let page = format!("<html><body><h1>502 Bad Gateway</h1>{}</body></html>", "x".repeat(10_000));
+    let page = format!(
+        "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>{}</body></html>",
+        "x".repeat(10_000)
+    );
     let api = api_error(502, &HeaderMap::new(), page.as_bytes());
     assert_eq!(api.kind, ApiErrorKind::Server);
     assert_eq!(api.error_type, None);
-    assert!(api.message.contains("Bad Gateway"), "{}", api.message);
+    assert_eq!(api.message, "Bad Gateway: an HTML page titled “502 Bad Gateway”");
     assert!(api.body_snippet.starts_with("<html>"));
     assert!(api.body_snippet.len() <= MAX_SNIPPET_BYTES);
     assert!(api.message.len() <= MAX_SNIPPET_BYTES + 64);
