@@ -78,8 +78,10 @@
 //! `low|high|auto`, `input_audio.format` in `wav|mp3`, `input_audio.data` raw base64, not a
 //! `data:` URL), `tool_call_id` on tool messages
 //! naming a call of an earlier assistant message; `temperature` 0..=2, `top_p` 0..=1,
-//! penalties -2..=2, `max_completion_tokens` and OpenAI's older `max_tokens` (undocumented
-//! by Naga, still sent by OpenAI-compatible clients) integers >= 1, `reasoning_effort` in
+//! penalties -2..=2, `max_completion_tokens` and OpenAI's older `max_tokens` integers >= 1
+//! (`max_tokens` is not in Naga's schema and third parties report it rejected or
+//! mis-forwarded; the emulator honours it as OpenAI does, since OpenAI-compatible clients
+//! still send it: send `max_completion_tokens` to Naga), `reasoning_effort` in
 //! `none|minimal|low|medium|high|xhigh`, `response_format.type` in
 //! `text|json_object|json_schema`, `tool_choice` naming a declared function,
 //! `stream_options` only with `stream: true`. Unknown fields are accepted.
