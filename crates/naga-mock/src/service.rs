@@ -95,7 +95,11 @@ pub(crate) async fn handle(
     let path = parts.uri.path().to_owned();
     let Some(route) = Route::of(&path) else {
         state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
-        let message = format!("no route for {} {path}", parts.method);
+        let mut message = format!("no route for {} {path}", parts.method);
+        if Route::of(&format!("/v1{path}")).is_some() {
+            // A base URL without its `/v1` (`http://host:port` for `http://host:port/v1`).
+            message.push_str(&format!("; the API is under /v1 (did you mean /v1{path}?)"));
+        }
         return Ok(error_response(StatusCode::NOT_FOUND, &message));
     };
     let response = match read_body(&state, &parts.headers, body).await {

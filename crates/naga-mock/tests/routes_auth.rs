@@ -14,6 +14,12 @@ async fn unknown_path_is_404_and_wrong_method_405() {
     let reply = send(client().get(format!("{}/completions", server.base_url()))).await.unwrap();
     let message = reply.error(404, "not_found_error");
     assert!(message.contains("/v1/completions"), "{message}");
+    assert!(!message.contains("did you mean"), "{message}");
+    // A base URL without its /v1: the answer says where the API is.
+    let root = server.base_url().trim_end_matches("/v1").to_owned();
+    let reply = send(client().post(format!("{root}/chat/completions"))).await.unwrap();
+    let message = reply.error(404, "not_found_error");
+    assert!(message.ends_with("(did you mean /v1/chat/completions?)"), "{message}");
     let reply =
         send(client().get(format!("{}/chat/completions", server.base_url()))).await.unwrap();
     let message = reply.error(405, "method_not_allowed");
