@@ -110,7 +110,7 @@ pub(crate) fn print_text(text: &str) -> Result<(), Failure> {
 fn report(completion: &ChatCompletion, elapsed: Duration) {
     let finish = completion.finish_reason().map(|reason| format!(", finish: {reason}"));
     let tokens = completion.usage.as_ref().map(describe_usage).unwrap_or_default();
-    eprintln!(
+    note!(
         "[{} in {:.2} s{}{}]",
         completion.model,
         elapsed.as_secs_f64(),

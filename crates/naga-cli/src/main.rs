@@ -7,6 +7,15 @@
 //!
 //! Errors are one line on stderr and a non-zero exit status.
 
+/// `eprintln!` that never panics: a line for stderr, dropped when stderr is a broken pipe
+/// (`naga ... 2>&1 >/dev/null | true`), since there is nowhere else to say it.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        let line = format!($($arg)*);
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+    }};
+}
+
 mod args;
 mod chat;
 mod failure;
@@ -34,7 +43,7 @@ fn main() -> ExitCode {
         // The reader of stdout went away (`naga ... | head`): nothing left to tell anyone.
         Err(Failure::Io(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("naga: {failure}");
+            note!("naga: {failure}");
             ExitCode::FAILURE
         }
     }

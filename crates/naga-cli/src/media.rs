@@ -43,7 +43,7 @@ pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
         std::io::Write::write_all(&mut file, &chunk).map_err(Failure::Io)?;
         written += chunk.len();
     }
-    eprintln!("naga: wrote {written} bytes to {}", args.out.display());
+    note!("naga: wrote {written} bytes to {}", args.out.display());
     Ok(())
 }
 

@@ -21,7 +21,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     writeln!(stdout, "{}", server.base_url())?;
     stdout.flush()?;
     drop(stdout);
-    eprintln!("naga emulator listening; press Ctrl-C to stop");
+    note!("naga emulator listening; press Ctrl-C to stop");
     loop {
         std::thread::park();
     }

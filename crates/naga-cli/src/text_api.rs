@@ -93,5 +93,5 @@ fn stream<A: TextApi>(
 /// `[model in N s, tokens..., status...]` on stderr, so stdout stays the answer alone.
 fn report<A: TextApi>(answer: &A::Answer, elapsed: Duration) {
     let (model, details) = A::summary(answer);
-    eprintln!("[{model} in {:.2} s{details}]", elapsed.as_secs_f64());
+    note!("[{model} in {:.2} s{details}]", elapsed.as_secs_f64());
 }

@@ -350,3 +350,17 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
     }
 }
+
+#[test]
+fn a_broken_stderr_does_not_turn_a_success_into_a_panic() {
+    // `naga chat ... 2>&1 >/dev/null | true`: the usage line goes to a pipe nobody reads.
+    for args in
+        [&["--emulator", "chat", PROMPT][..], &["--emulator", "chat", "--no-stream", PROMPT]]
+    {
+        let mut child =
+            naga().args(args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status:?}");
+    }
+}
