@@ -118,8 +118,8 @@ macro_rules! client_settings_setters {
         }
 
         /// The largest stream event accepted, in bytes (default
-        /// [`SseParser::DEFAULT_MAX_EVENT_SIZE`]($crate::SseParser::DEFAULT_MAX_EVENT_SIZE));
-        /// a larger one is one `EventTooLarge` error, skipped without being buffered.
+        /// `SseParser::DEFAULT_MAX_EVENT_SIZE`, 8 MiB); a larger one is one `EventTooLarge`
+        /// error, skipped without being buffered.
         pub fn max_event_size(mut self, limit: usize) -> Self {
             self $(.$field)* .max_event_size = limit;
             self
@@ -148,6 +148,34 @@ macro_rules! client_constructors {
         /// The configuration requests are built from.
         pub fn config(&self) -> &$crate::Config {
             &self.settings.config
+        }
+
+        /// This client with another retry policy (its total deadline included) for the
+        /// calls made through it: the configuration and the connection pool are shared, so
+        /// this is cheap. E.g. `client.with_retry_policy(RetryPolicy::never()).send(&op)`.
+        pub fn with_retry_policy(&self, retry: $crate::RetryPolicy) -> Self {
+            let mut client = self.clone();
+            client.settings.retry = retry;
+            client
+        }
+
+        /// This client with another time limit for each attempt of a non-streaming call, its
+        /// body included ([`Timeouts::request`](crate::Timeouts::request)), sharing the
+        /// configuration and connection pool. The connect time limit belongs to the pool and
+        /// stays.
+        pub fn with_request_timeout(&self, timeout: Option<::std::time::Duration>) -> Self {
+            let mut client = self.clone();
+            client.settings.timeouts.request = timeout;
+            client
+        }
+
+        /// This client with another limit on a stream's silence: waiting for its head, and
+        /// between bytes ([`Timeouts::stream_idle`](crate::Timeouts::stream_idle)), sharing
+        /// the configuration and connection pool.
+        pub fn with_stream_idle_timeout(&self, timeout: Option<::std::time::Duration>) -> Self {
+            let mut client = self.clone();
+            client.settings.timeouts.stream_idle = timeout;
+            client
         }
     };
 }
