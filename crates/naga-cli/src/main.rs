@@ -11,8 +11,8 @@
 /// (`naga ... 2>&1 >/dev/null | true`), since there is nowhere else to say it.
 macro_rules! note {
     ($($arg:tt)*) => {{
-        let line = format!($($arg)*);
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{line}\n").as_bytes());
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     }};
 }
 

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::content::words;
-use crate::speech_audio::{AudioFormat, RATE, tone};
+use crate::speech_audio::{AudioFormat, RATE};
 use crate::validate::{Invalid, kind, validate_model};
 
 /// The longest text, in characters.
@@ -75,5 +75,5 @@ pub(crate) fn validate_speech(body: &[u8]) -> Result<SpeechJob, Invalid> {
 /// The audio: 0.3 s per word of the tone, in the job's format.
 pub(crate) fn speech_body(job: &SpeechJob) -> Vec<u8> {
     let samples = job.words.saturating_mul(SAMPLES_PER_WORD).min(MAX_SAMPLES);
-    job.format.encode(&tone(samples))
+    job.format.encode(samples)
 }

@@ -52,21 +52,22 @@ impl AudioFormat {
         }
     }
 
-    /// `samples` (16-bit mono at [`RATE`]) in this format.
-    pub(crate) fn encode(self, samples: &[i16]) -> Vec<u8> {
+    /// `samples` samples (16-bit mono at [`RATE`]) in this format: the tone where the format
+    /// holds it, silence of that length where it does not (the tone is not made then).
+    pub(crate) fn encode(self, samples: usize) -> Vec<u8> {
         match self {
-            AudioFormat::Wav => wav(samples),
-            AudioFormat::Pcm => pcm(samples),
-            AudioFormat::Flac => flac(samples),
-            AudioFormat::Mp3 => silent_mp3(samples.len()),
-            AudioFormat::Aac => silent_aac(samples.len()),
-            AudioFormat::Opus => ogg_opus(samples.len()),
+            AudioFormat::Wav => wav(&tone(samples)),
+            AudioFormat::Pcm => pcm(&tone(samples)),
+            AudioFormat::Flac => flac(&tone(samples)),
+            AudioFormat::Mp3 => silent_mp3(samples),
+            AudioFormat::Aac => silent_aac(samples),
+            AudioFormat::Opus => ogg_opus(samples),
         }
     }
 }
 
 /// A 400 Hz triangle wave at about -30 dBFS (60 samples per period at 24 kHz).
-pub(crate) fn tone(samples: usize) -> Vec<i16> {
+fn tone(samples: usize) -> Vec<i16> {
     (0..samples)
         .map(|i| {
             let phase = i32::try_from(i % 60).unwrap_or(0);
