@@ -139,4 +139,8 @@ pub(crate) struct ServeArgs {
     /// Accept only this API key (default: any non-empty key); others get 401.
     #[arg(long, value_name = "KEY")]
     pub(crate) require_key: Option<String>,
+    /// Enforce Naga's limit on free models: 10 requests a minute and 100 a day per key,
+    /// shared by all `:free` models; beyond it, 429 `rate_limit_exceeded`.
+    #[arg(long)]
+    pub(crate) free_tier_limits: bool,
 }

@@ -2,17 +2,21 @@
 
 use std::io::Write;
 
-use naga_mock::MockServer;
+use naga_mock::{FreeTierLimits, MockServer};
 
 use crate::args::ServeArgs;
 use crate::failure::Failure;
 
-/// Starts the emulator on `--addr` (accepting only `--require-key` when given), prints its
-/// base URL as the first line, then serves until the process is interrupted.
+/// Starts the emulator on `--addr` (accepting only `--require-key` when given, enforcing the
+/// free tier's limits with `--free-tier-limits`), prints its base URL as the first line, then
+/// serves until the process is interrupted.
 pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let mut builder = MockServer::builder();
     if let Some(key) = &args.require_key {
         builder = builder.required_api_key(key);
+    }
+    if args.free_tier_limits {
+        builder = builder.free_tier_limits(FreeTierLimits::DOCUMENTED);
     }
     let server = builder
         .bind_blocking(args.addr)

@@ -220,19 +220,21 @@ fn serve_prints_its_base_url_first_and_answers() {
     assert!(response.contains("gpt-4o-mini"));
 }
 
+/// POSTs a one-message chat request for `model` with `key` to `authority`; the raw response.
+fn post_chat(authority: &str, key: &str, model: &str) -> String {
+    let body = format!(r#"{{"model":"{model}","messages":[{{"role":"user","content":"hi"}}]}}"#);
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    exchange(authority, &request)
+}
+
 #[test]
 fn serve_require_key_rejects_other_keys() {
     let (mut child, authority) = serve(&["--require-key", "ng-right"]);
-    let body = r#"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#;
-    let post = |key: &str| {
-        let request = format!(
-            "POST /v1/chat/completions HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        exchange(&authority, &request)
-    };
-    let wrong = post("ng-wrong");
-    let right = post("ng-right");
+    let wrong = post_chat(&authority, "ng-wrong", "gpt-4o-mini");
+    let right = post_chat(&authority, "ng-right", "gpt-4o-mini");
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(wrong.starts_with("HTTP/1.1 401"), "{wrong}");
@@ -241,6 +243,23 @@ fn serve_require_key_rejects_other_keys() {
         "{wrong}"
     );
     assert!(right.starts_with("HTTP/1.1 200"), "{right}");
+}
+
+#[test]
+fn serve_free_tier_limits_refuses_the_eleventh_free_request_in_a_minute() {
+    let (mut child, authority) = serve(&["--free-tier-limits"]);
+    let free = "llama-3.3-70b-instruct:free";
+    let answers: Vec<String> = (0..11).map(|_| post_chat(&authority, "ng-a", free)).collect();
+    let paid = post_chat(&authority, "ng-a", "gpt-4o-mini");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for (i, answer) in answers[..10].iter().enumerate() {
+        assert!(answer.starts_with("HTTP/1.1 200"), "request {i}: {answer}");
+    }
+    let refused = &answers[10];
+    assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
+    assert!(refused.contains(r#"{"error":{"type":"rate_limit_exceeded","message":"rate limit exceeded for free models: 10 requests per minute"#), "{refused}");
+    assert!(paid.starts_with("HTTP/1.1 200"), "{paid}");
 }
 
 #[test]

@@ -239,6 +239,16 @@
 //!
 //! Fault answers (`x-mock-status`, `x-mock-fail-times`, `x-mock-html-error`) come before the
 //! auth and validation checks; every request, faulty or not, is recorded.
+//!
+//! # Free tier
+//!
+//! Off by default; [`MockServerBuilder::free_tier_limits`] (`naga serve --free-tier-limits`)
+//! enforces Naga's documented budget for free models ([`FreeTierLimits::DOCUMENTED`]: 10
+//! requests a minute, 100 a day). Requests for a model whose catalogue id ends in `:free`,
+//! on any endpoint, count per API key in sliding windows; past either budget the answer is
+//! a 429 `rate_limit_exceeded` whose message names the budget and the seconds until a slot
+//! frees (no `Retry-After`: Naga documents no rate-limit headers). The check comes after
+//! auth, validation and the model checks, and only answered requests count.
 
 mod account;
 mod answer;
@@ -249,6 +259,7 @@ mod embeddings;
 mod error_body;
 mod faults;
 mod form;
+mod free_tier;
 mod images;
 mod messages;
 mod messages_object;
@@ -282,6 +293,7 @@ mod validate;
 mod validate_messages;
 
 pub use faults::Faults;
+pub use free_tier::FreeTierLimits;
 pub use models::default_models;
 pub use offline::{ChatAnswer, answer_chat};
 pub use record::{MAX_RECORDED_REQUESTS, RecordedRequest};

@@ -246,6 +246,13 @@ pub(crate) fn is_listed(models: &[Value], id: &str) -> bool {
     find(models, id).is_some()
 }
 
+/// Whether `id` names a free model (its catalogue `id` ends in `:free`), which counts against
+/// the free tier's budget.
+pub(crate) fn is_free(models: &[Value], id: &str) -> bool {
+    let listed = find(models, id).and_then(|m| m.get("id")).and_then(Value::as_str);
+    listed.unwrap_or(id).ends_with(":free")
+}
+
 /// Whether the listed model `id` serves `endpoint` (e.g. `embeddings`): its
 /// `supported_endpoints` name it, or it has none.
 pub(crate) fn serves(models: &[Value], id: &str, endpoint: &str) -> bool {

@@ -18,6 +18,7 @@ use tokio::task::JoinSet;
 
 use crate::account::KeyStore;
 use crate::faults::{FailCounter, Faults};
+use crate::free_tier::{FreeTierLedger, FreeTierLimits};
 use crate::models::default_models;
 use crate::record::{RecordedRequest, Recorder};
 use crate::service::handle;
@@ -33,6 +34,7 @@ pub(crate) struct Options {
     pub(crate) max_body_bytes: usize,
     pub(crate) models: Vec<Value>,
     pub(crate) faults: Faults,
+    pub(crate) free_tier: Option<FreeTierLimits>,
 }
 
 /// Shared by every connection.
@@ -43,6 +45,8 @@ pub(crate) struct State {
     pub(crate) fails: FailCounter,
     /// The emulated account's API keys.
     pub(crate) keys: KeyStore,
+    /// Free-model requests admitted per key, when the free tier's limits are enforced.
+    pub(crate) free_tier: Option<FreeTierLedger>,
 }
 
 /// Options for a [`MockServer`].
@@ -58,6 +62,7 @@ impl Default for MockServerBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             models: default_models(),
             faults: Faults::default(),
+            free_tier: None,
         };
         MockServerBuilder { options }
     }
@@ -88,6 +93,23 @@ impl MockServerBuilder {
         self
     }
 
+    /// Enforces Naga's budget for free models (§1.7 of the digest; off by default): requests
+    /// for models whose id ends in `:free` beyond `limits` within a sliding minute or day,
+    /// counted per API key across all free models, get a 429 `rate_limit_exceeded` whose
+    /// message says when a slot frees (no `Retry-After`: Naga documents no rate-limit
+    /// headers). Only requests that would be answered count.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use naga_mock::{FreeTierLimits, MockServer};
+    /// let server = MockServer::builder().free_tier_limits(FreeTierLimits::DOCUMENTED).start().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn free_tier_limits(mut self, limits: FreeTierLimits) -> Self {
+        self.options.free_tier = Some(limits);
+        self
+    }
+
     /// Starts on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
     pub async fn start(self) -> io::Result<MockServer> {
         self.bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
@@ -97,11 +119,13 @@ impl MockServerBuilder {
     pub async fn bind(self, addr: SocketAddr) -> io::Result<MockServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let free_tier = self.options.free_tier.map(FreeTierLedger::new);
         let state = Arc::new(State {
             options: self.options,
             recorder: Recorder::default(),
             fails: FailCounter::default(),
             keys: KeyStore::default(),
+            free_tier,
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
@@ -221,10 +245,14 @@ impl MockServer {
         self.state.recorder.counts()
     }
 
-    /// Forgets recorded requests and `x-mock-fail-times` attempt counts.
+    /// Forgets recorded requests, `x-mock-fail-times` attempt counts and the free-model
+    /// requests counted against their limits.
     pub fn reset(&self) {
         self.state.recorder.clear();
         self.state.fails.clear();
+        if let Some(ledger) = &self.state.free_tier {
+            ledger.clear();
+        }
     }
 }
 

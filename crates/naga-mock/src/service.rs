@@ -2,7 +2,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
@@ -21,11 +21,12 @@ use crate::error_body::{
 };
 use crate::faults::Faults;
 use crate::form::{Part, boundary_param, parse_form};
+use crate::free_tier::FreeTierLedger;
 use crate::images::{images_body, validate_edit, validate_images};
 use crate::messages::respond_message;
 use crate::messages_validate::validate_messages_request;
 use crate::models::{
-    is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
+    is_free, is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
 };
 use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
@@ -151,61 +152,67 @@ async fn dispatch(
         return response;
     }
     // `/startups` is public: a key, even a malformed one, is not looked at (§3.11).
-    if *route != Route::Startups
-        && let Err(message) = check_auth(state, headers, *route == Route::Models)
-    {
-        return error_response(StatusCode::UNAUTHORIZED, &message);
-    }
-    let models = &state.options.models;
+    let key = match *route {
+        Route::Startups => None,
+        _ => match check_auth(state, headers, *route == Route::Models) {
+            Ok(key) => key,
+            Err(message) => return error_response(StatusCode::UNAUTHORIZED, &message),
+        },
+    };
+    let gate = &Gate {
+        models: &state.options.models,
+        free_tier: state.free_tier.as_ref(),
+        key: key.unwrap_or_default(),
+    };
     match route {
-        Route::Models => json_response(StatusCode::OK, models_body(models).into()),
+        Route::Models => json_response(StatusCode::OK, models_body(gate.models).into()),
         Route::Startups => json_response(StatusCode::OK, startups_body().into()),
-        Route::Chat => chat(models, headers, &body, faults),
+        Route::Chat => chat(gate, headers, &body, faults),
         Route::Responses => json_endpoint(
-            (models, headers, &body),
+            (gate, headers, &body),
             "responses",
             validate_responses,
             |req| req.get("model").and_then(Value::as_str).unwrap_or_default(),
             |req| respond(req, faults),
         ),
         Route::Messages => json_endpoint(
-            (models, headers, &body),
+            (gate, headers, &body),
             "messages",
             validate_messages_request,
             |req| req.get("model").and_then(Value::as_str).unwrap_or_default(),
             |req| respond_message(req, faults),
         ),
         Route::Embeddings => json_endpoint(
-            (models, headers, &body),
+            (gate, headers, &body),
             "embeddings",
             validate_embeddings,
             |job| &job.model,
             |job| json_response(StatusCode::OK, embeddings_body(job)),
         ),
         Route::Moderations => json_endpoint(
-            (models, headers, &body),
+            (gate, headers, &body),
             "moderations",
             validate_moderation,
             |job| &job.model,
             |job| json_response(StatusCode::OK, moderation_body(job, &body).into()),
         ),
         Route::Images => json_endpoint(
-            (models, headers, &body),
+            (gate, headers, &body),
             "images.generations",
             validate_images,
             |job| &job.model,
             |job| json_response(StatusCode::OK, images_body(job).into()),
         ),
-        Route::ImageEdits => image_edits(models, headers, &body),
+        Route::ImageEdits => image_edits(gate, headers, &body),
         Route::Speech => json_endpoint(
-            (models, headers, &body),
+            (gate, headers, &body),
             "audio.speech",
             validate_speech,
             |job| &job.model,
             |job| audio_response(job.content_type(), speech_body(job)),
         ),
-        Route::Transcriptions => transcription(models, headers, &body, false),
-        Route::Translations => transcription(models, headers, &body, true),
+        Route::Transcriptions => transcription(gate, headers, &body, false),
+        Route::Translations => transcription(gate, headers, &body, true),
         Route::Account(account) => {
             if method != Method::GET
                 && method != Method::DELETE
@@ -315,7 +322,12 @@ fn with_retry_headers(mut response: Response<MockBody>, faults: &Faults) -> Resp
 
 /// Naga's auth: `Authorization: Bearer <key>` or `x-api-key: <key>`; optional on `/models`
 /// (but a key that is sent must be well-formed and, if one is required, the right one).
-fn check_auth(state: &State, headers: &HeaderMap, optional: bool) -> Result<(), String> {
+/// The accepted key, if one was sent.
+fn check_auth<'h>(
+    state: &State,
+    headers: &'h HeaderMap,
+    optional: bool,
+) -> Result<Option<&'h str>, String> {
     let key = if let Some(value) = headers.get(AUTHORIZATION) {
         let text = value.to_str().map_err(|_| "malformed Authorization header".to_owned())?;
         let (scheme, key) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
@@ -330,13 +342,13 @@ fn check_auth(state: &State, headers: &HeaderMap, optional: bool) -> Result<(), 
         }
         key
     } else if optional {
-        return Ok(());
+        return Ok(None);
     } else {
         return Err("missing API key: send `Authorization: Bearer <api key>`".to_owned());
     };
     match &state.options.required_api_key {
         Some(required) if required != key => Err("invalid API key".to_owned()),
-        _ => Ok(()),
+        _ => Ok(Some(key)),
     }
 }
 
@@ -351,18 +363,31 @@ fn non_json_rejection(headers: &HeaderMap) -> Option<Response<MockBody>> {
     Some(error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &message))
 }
 
-/// A 404 for a model not in the catalogue, a 400 for one that does not serve `endpoint`.
-fn model_rejection(models: &[Value], model: &str, endpoint: &str) -> Option<Response<MockBody>> {
-    if !is_listed(models, model) {
-        return Some(error_response(StatusCode::NOT_FOUND, &unknown_model_message(model)));
-    }
-    if !serves(models, model, endpoint) {
-        return Some(invalid_request(&unserved_endpoint_message(model, endpoint)));
-    }
-    None
+/// What decides whether a valid request is answered: the model catalogue and, when enforced,
+/// the free tier's budget of the request's API key.
+struct Gate<'a> {
+    models: &'a [Value],
+    free_tier: Option<&'a FreeTierLedger>,
+    key: &'a str,
 }
 
-fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
+impl Gate<'_> {
+    /// A 404 for a model not in the catalogue, a 400 for one that does not serve `endpoint`,
+    /// a 429 for a free model whose budget is spent (an admitted one is counted).
+    fn refusal(&self, model: &str, endpoint: &str) -> Option<Response<MockBody>> {
+        if !is_listed(self.models, model) {
+            return Some(error_response(StatusCode::NOT_FOUND, &unknown_model_message(model)));
+        }
+        if !serves(self.models, model, endpoint) {
+            return Some(invalid_request(&unserved_endpoint_message(model, endpoint)));
+        }
+        let ledger = self.free_tier.filter(|_| is_free(self.models, model))?;
+        let refused = ledger.admit(self.key, Instant::now()).err()?;
+        Some(error_response(StatusCode::TOO_MANY_REQUESTS, &refused.message()))
+    }
+}
+
+fn chat(gate: &Gate<'_>, headers: &HeaderMap, body: &[u8], faults: Faults) -> Response<MockBody> {
     if let Some(response) = non_json_rejection(headers) {
         return response;
     }
@@ -371,7 +396,7 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
         Err(message) => return invalid_request(&message),
     };
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default();
-    if let Some(response) = model_rejection(models, model, "chat.completions") {
+    if let Some(response) = gate.refusal(model, "chat.completions") {
         return response;
     }
     let answer = build_answer(&req, faults.chunks);
@@ -388,7 +413,7 @@ fn chat(models: &[Value], headers: &HeaderMap, body: &[u8], faults: Faults) -> R
 /// A JSON endpoint: a 415 for another body type, a 400 naming what `validate` rejects, the
 /// checked request's model (`model_of`) checked against `endpoint`, then `answer`.
 fn json_endpoint<J>(
-    (models, headers, body): (&[Value], &HeaderMap, &[u8]),
+    (gate, headers, body): (&Gate<'_>, &HeaderMap, &[u8]),
     endpoint: &str,
     validate: impl FnOnce(&[u8]) -> Result<J, Invalid>,
     model_of: impl FnOnce(&J) -> &str,
@@ -401,7 +426,7 @@ fn json_endpoint<J>(
         Ok(job) => job,
         Err(message) => return invalid_request(&message),
     };
-    if let Some(response) = model_rejection(models, model_of(&job), endpoint) {
+    if let Some(response) = gate.refusal(model_of(&job), endpoint) {
         return response;
     }
     answer(&job)
@@ -430,7 +455,7 @@ fn form_parts<'a>(
 }
 
 fn transcription(
-    models: &[Value],
+    gate: &Gate<'_>,
     headers: &HeaderMap,
     body: &[u8],
     translate: bool,
@@ -444,13 +469,13 @@ fn transcription(
         Err(message) => return invalid_request(&message),
     };
     let endpoint = if translate { "audio.translations" } else { "audio.transcriptions" };
-    if let Some(response) = model_rejection(models, &model, endpoint) {
+    if let Some(response) = gate.refusal(&model, endpoint) {
         return response;
     }
     json_response(StatusCode::OK, json.into())
 }
 
-fn image_edits(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
+fn image_edits(gate: &Gate<'_>, headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
     let parts = match form_parts(headers, body) {
         Ok(parts) => parts,
         Err(response) => return *response,
@@ -459,7 +484,7 @@ fn image_edits(models: &[Value], headers: &HeaderMap, body: &[u8]) -> Response<M
         Ok(job) => job,
         Err(message) => return invalid_request(&message),
     };
-    if let Some(response) = model_rejection(models, &job.model, "images.edits") {
+    if let Some(response) = gate.refusal(&job.model, "images.edits") {
         return response;
     }
     json_response(StatusCode::OK, images_body(&job).into())
