@@ -68,6 +68,11 @@
 //!   `expires_at` an RFC 3339 date-time in the future or null; a created key's plaintext is
 //!   `ng-mock-...`; `DELETE` answers 204 without a body).
 //! * Any other path: 404 `not_found_error`; a wrong method: 405.
+//! * Browsers: a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
+//!   on any route above is a 204 allowing the route's methods and the asked headers, and is
+//!   not recorded; every answer to a request with an `Origin` carries
+//!   `access-control-allow-origin: *` and exposes `retry-after` and `retry-after-ms`. Naga
+//!   documents no CORS policy; this lets a web page under development use the emulator.
 //!
 //! # Validation (400 `invalid_request_error`, the message names the field)
 //!
@@ -255,6 +260,7 @@ mod answer;
 mod body;
 pub mod canned;
 mod content;
+mod cors;
 mod embeddings;
 mod error_body;
 mod faults;

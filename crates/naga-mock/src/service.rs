@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::account::{AccountRoute, answer as answer_account};
 use crate::answer::build_answer;
 use crate::body::MockBody;
+use crate::cors;
 use crate::embeddings::{embeddings_body, validate_embeddings};
 use crate::error_body::{
     anthropic_error_shape, error_response, fault_response, html_response, invalid_request,
@@ -93,6 +94,13 @@ pub(crate) async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<MockBody>, Infallible> {
     let (parts, body) = req.into_parts();
+    let mut response = answer(&state, &parts, body).await;
+    cors::allow_origin(&parts.headers, &mut response);
+    Ok(response)
+}
+
+/// The answer to a request, before the CORS headers.
+async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> Response<MockBody> {
     let path = parts.uri.path().to_owned();
     let Some(route) = Route::of(&path) else {
         state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
@@ -101,9 +109,13 @@ pub(crate) async fn handle(
             // A base URL without its `/v1` (`http://host:port` for `http://host:port/v1`).
             message.push_str(&format!("; the API is under /v1 (did you mean /v1{path}?)"));
         }
-        return Ok(error_response(StatusCode::NOT_FOUND, &message));
+        return error_response(StatusCode::NOT_FOUND, &message);
     };
-    let response = match read_body(&state, &parts.headers, body).await {
+    // A browser's preflight is not an API request: answered, not recorded.
+    if let Some(response) = cors::preflight(&parts.method, &parts.headers, route.methods()) {
+        return response;
+    }
+    let response = match read_body(state, &parts.headers, body).await {
         Ok(body) => {
             state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
             let request = Head {
@@ -112,7 +124,7 @@ pub(crate) async fn handle(
                 path: &path,
                 query: parts.uri.query(),
             };
-            dispatch(&state, &route, &request, body).await
+            dispatch(state, &route, &request, body).await
         }
         Err(response) => {
             state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
@@ -120,7 +132,7 @@ pub(crate) async fn handle(
         }
     };
     // Anthropic clients read `{"type":"error","error":{..}}`; see `anthropic_error_shape`.
-    Ok(if route == Route::Messages { anthropic_error_shape(response) } else { response })
+    if route == Route::Messages { anthropic_error_shape(response) } else { response }
 }
 
 /// What `dispatch` needs of the request head.

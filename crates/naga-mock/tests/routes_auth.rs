@@ -256,3 +256,45 @@ async fn startups_are_public_and_fixed() {
     assert_eq!(reply.headers["allow"], "GET");
     assert_eq!(server.request_count("/v1/startups"), 6);
 }
+
+#[tokio::test]
+async fn browsers_get_preflights_answered_and_answers_they_may_read() {
+    let server = MockServer::start().await;
+    let url = format!("{}/chat/completions", server.base_url());
+    let preflight = client()
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type,x-stainless-os");
+    let reply = send(preflight).await.unwrap();
+    assert_eq!(reply.status, 204, "{}", reply.text());
+    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    assert_eq!(reply.headers["access-control-allow-methods"], "POST");
+    assert_eq!(
+        reply.headers["access-control-allow-headers"],
+        "authorization,content-type,x-stainless-os"
+    );
+    assert!(reply.body.is_empty());
+    assert_eq!(server.request_count("/v1/chat/completions"), 0, "a preflight is not recorded");
+
+    let from_page = |req: reqwest::RequestBuilder| req.header("origin", "http://localhost:5173");
+    let body = reference().to_string();
+    let post = client().post(&url).bearer_auth("ng-test").header("content-type", "application/json");
+    let reply = send(from_page(post.body(body.clone()))).await.unwrap();
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    assert_eq!(reply.headers["access-control-expose-headers"], "retry-after, retry-after-ms");
+    // Errors too, so the page can read Naga's error body.
+    let reply = send(from_page(client().post(&url).body(body.clone()))).await.unwrap();
+    reply.error(401, "authentication_error");
+    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    let reply = send(from_page(client().get(format!("{}/nowhere", server.base_url()))));
+    assert_eq!(reply.await.unwrap().headers["access-control-allow-origin"], "*");
+    assert_eq!(server.request_count("/v1/chat/completions"), 2);
+
+    // Without an Origin nothing changes: no CORS headers, and OPTIONS is a 405.
+    let reply = send(client().post(&url).bearer_auth("ng-test").body(body)).await.unwrap();
+    assert!(reply.headers.get("access-control-allow-origin").is_none());
+    let reply = send(client().request(reqwest::Method::OPTIONS, &url)).await.unwrap();
+    reply.error(405, "method_not_allowed");
+}
