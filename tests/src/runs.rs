@@ -14,7 +14,7 @@ pub const CHAT_PATH: &str = "/v1/chat/completions";
 /// One transport's run of a case.
 #[derive(Debug, Clone)]
 pub struct Run<T> {
-    /// `"blocking"` or `"async"`.
+    /// `"blocking"`, `"async"` or `"async-h2"`.
     pub transport: &'static str,
     /// What the call produced.
     pub outcome: T,
@@ -22,22 +22,23 @@ pub struct Run<T> {
     pub requests: usize,
 }
 
-/// Both transports' runs of a case, blocking first.
+/// Two runs of a case: blocking then async ([`both`]), or async over HTTP/1.1 then over
+/// HTTP/2 ([`over_http1_and_http2`]).
 #[derive(Debug, Clone)]
 pub struct Runs<T> {
-    /// `[blocking, async]`.
+    /// `[blocking, async]` or `[async, async-h2]`.
     pub runs: [Run<T>; 2],
 }
 
 impl<T: PartialEq + std::fmt::Debug> Runs<T> {
-    /// Asserts both transports produced the same outcome and the server saw the same number
-    /// of requests; returns the blocking run (equal to the async one).
+    /// Asserts both runs produced the same outcome and the server saw the same number of
+    /// requests; returns the first run (equal to the second).
     #[track_caller]
     pub fn agreed(&self) -> &Run<T> {
-        let [blocking, asynchronous] = &self.runs;
-        assert_eq!(blocking.outcome, asynchronous.outcome, "transports disagree on the outcome");
-        assert_eq!(blocking.requests, asynchronous.requests, "transports disagree on requests");
-        blocking
+        let [first, second] = &self.runs;
+        assert_eq!(first.outcome, second.outcome, "transports disagree on the outcome");
+        assert_eq!(first.requests, second.requests, "transports disagree on requests");
+        first
     }
 
     /// [`agreed`](Self::agreed), with each transport having sent `requests` requests; the
@@ -58,6 +59,46 @@ impl<T> Runs<T> {
     pub fn each(&self) -> impl Iterator<Item = &Run<T>> {
         self.runs.iter()
     }
+}
+
+/// Which two clients a case compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairing {
+    /// naga-blocking and naga-async ([`both`]).
+    Transports,
+    /// naga-async over HTTP/1.1 and over HTTP/2 ([`over_http1_and_http2`]).
+    Http1AndHttp2,
+}
+
+impl Pairing {
+    /// Runs `call` on this pairing's two clients built from `setup`.
+    pub fn run<T>(
+        self,
+        server: &MockServer,
+        setup: &Setup,
+        case: &str,
+        call: impl Fn(&dyn Transport) -> T,
+    ) -> Runs<T> {
+        match self {
+            Pairing::Transports => both(Some(server), setup, case, call),
+            Pairing::Http1AndHttp2 => over_http1_and_http2(server, setup, case, call),
+        }
+    }
+}
+
+/// Runs `call` on an async client over HTTP/1.1 then one over HTTP/2 (prior knowledge), as
+/// [`both`] builds them: the same outcomes whatever the framing.
+pub fn over_http1_and_http2<T>(
+    server: &MockServer,
+    setup: &Setup,
+    case: &str,
+    call: impl Fn(&dyn Transport) -> T,
+) -> Runs<T> {
+    let http1 = Async::new(&keyed(setup, case, "async"));
+    let http2 = Async::http2(&keyed(setup, case, "async-h2"));
+    let first = run_one(Some(server), &http1, &call);
+    let second = run_one(Some(server), &http2, &call);
+    Runs { runs: [first, second] }
 }
 
 /// Runs `call` on a blocking then an async client built from `setup` plus a unique

@@ -11,7 +11,7 @@ use crate::setup::Setup;
 
 /// One client, driven synchronously whatever its kind.
 pub trait Transport {
-    /// `"blocking"` or `"async"`.
+    /// `"blocking"`, `"async"` or `"async-h2"`.
     fn name(&self) -> &'static str;
     /// `Client::chat`.
     fn chat(&self, request: &ChatRequest) -> Outcome;
@@ -98,24 +98,47 @@ pub struct Async {
     pub client: naga_async::Client,
     /// The runtime calls run on.
     pub runtime: tokio::runtime::Runtime,
+    /// `"async"`, or `"async-h2"` over HTTP/2.
+    name: &'static str,
 }
 
 impl Async {
     /// An async client for `setup`, with a two-worker runtime.
     pub fn new(setup: &Setup) -> Self {
+        Async::build(setup, None, "async")
+    }
+
+    /// The same over cleartext HTTP/2 with prior knowledge (reqwest's
+    /// `http2_prior_knowledge`), as to a server known to speak it.
+    pub fn http2(setup: &Setup) -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut http = reqwest::Client::builder()
+            .http2_prior_knowledge()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(connect) = setup.timeouts.connect {
+            http = http.connect_timeout(connect);
+        }
+        let http = http.build().unwrap_or_else(|err| panic!("HTTP/2 client: {err}"));
+        Async::build(setup, Some(http), "async-h2")
+    }
+
+    fn build(setup: &Setup, http: Option<reqwest::Client>, name: &'static str) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap_or_else(|err| panic!("runtime: {err}"));
-        let client = naga_async::Client::builder()
+        let mut builder = naga_async::Client::builder()
             .config(setup.config())
             .timeouts(setup.timeouts)
             .retry_policy(setup.retry)
-            .max_event_size(setup.max_event_size)
-            .build()
-            .unwrap_or_else(|err| panic!("async client: {err}"));
-        Async { client, runtime }
+            .max_event_size(setup.max_event_size);
+        if let Some(http) = http {
+            builder = builder.http_client(http);
+        }
+        let client = builder.build().unwrap_or_else(|err| panic!("async client: {err}"));
+        Async { client, runtime, name }
     }
 }
 
@@ -173,7 +196,7 @@ impl Transport for Blocking {
 
 impl Transport for Async {
     fn name(&self) -> &'static str {
-        "async"
+        self.name
     }
 
     fn chat(&self, request: &ChatRequest) -> Outcome {

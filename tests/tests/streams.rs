@@ -1,9 +1,12 @@
 //! Broken streams: error frames, dropped connections, stalls, oversized and undecodable
 //! events. A started stream is never sent again.
 
+// The cases run under two pairings, so their bodies sit in helpers rather than in tests.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::time::Duration;
 
-use naga_conformance::{Failure, Items, Setup, Transport, both};
+use naga_conformance::{Failure, Items, Pairing, Setup, Transport, both};
 use naga_mock::MockServer;
 use naga_protocol::{
     ApiErrorKind, ChatCompletion, ChatRequest, FinishReason, Message, SseParser, TimeoutKind,
@@ -28,13 +31,22 @@ fn partial_text(partial: Option<&ChatCompletion>) -> &str {
 
 #[test]
 fn error_frame_mid_stream_is_a_server_api_error_with_the_partial() {
+    error_frame_case(Pairing::Transports);
+}
+
+#[test]
+fn error_frame_mid_stream_over_http2_too() {
+    error_frame_case(Pairing::Http1AndHttp2);
+}
+
+fn error_frame_case(pairing: Pairing) {
     let server = MockServer::start_blocking();
     let full = expected(&server);
     let setup = Setup::new(server.base_url())
         .header("x-mock-chunks", 8)
         .header("x-mock-error-after-events", 3);
     let req = request();
-    let runs = both(Some(&server), &setup, "error-frame", |t| t.chat_stream(&req));
+    let runs = pairing.run(&server, &setup, "error-frame", |t| t.chat_stream(&req));
     let run = runs.agreed();
     assert_eq!(run.requests, 1);
     let Failure::Api { kind, status, error_type, .. } = run.outcome.failure() else {
@@ -51,13 +63,23 @@ fn error_frame_mid_stream_is_a_server_api_error_with_the_partial() {
 
 #[test]
 fn dropped_connection_is_truncation_and_never_resent() {
+    dropped_case(Pairing::Transports);
+}
+
+/// Over HTTP/2 the emulator resets the stream (`RST_STREAM`) instead of closing.
+#[test]
+fn reset_http2_stream_is_truncation_and_never_resent() {
+    dropped_case(Pairing::Http1AndHttp2);
+}
+
+fn dropped_case(pairing: Pairing) {
     let server = MockServer::start_blocking();
     let full = expected(&server);
     let setup = Setup::new(server.base_url())
         .header("x-mock-chunks", 8)
         .header("x-mock-drop-after-events", 4);
     let req = request();
-    let runs = both(Some(&server), &setup, "drop", |t| t.chat_stream(&req));
+    let runs = pairing.run(&server, &setup, "drop", |t| t.chat_stream(&req));
     let run = runs.agreed();
     assert_eq!(run.requests, 1, "the POST is sent exactly once");
     assert_eq!(run.outcome.failure(), &Failure::Truncated { events: 4 });
@@ -68,6 +90,15 @@ fn dropped_connection_is_truncation_and_never_resent() {
 
 #[test]
 fn stall_mid_stream_is_an_idle_timeout() {
+    stall_case(Pairing::Transports);
+}
+
+#[test]
+fn stall_mid_stream_over_http2_is_an_idle_timeout() {
+    stall_case(Pairing::Http1AndHttp2);
+}
+
+fn stall_case(pairing: Pairing) {
     let server = MockServer::start_blocking();
     let idle = Duration::from_millis(300);
     let setup = Setup::new(server.base_url())
@@ -76,7 +107,7 @@ fn stall_mid_stream_is_an_idle_timeout() {
         .header("x-mock-stall-after-events", 3)
         .header("x-mock-stall-ms", 5000);
     let req = request();
-    let runs = both(Some(&server), &setup, "stall", |t| t.chat_stream(&req));
+    let runs = pairing.run(&server, &setup, "stall", |t| t.chat_stream(&req));
     let run = runs.agreed();
     assert_eq!(run.requests, 1);
     assert_eq!(run.outcome.failure(), &Failure::Timeout(TimeoutKind::StreamIdle));

@@ -1,7 +1,8 @@
 //! naga-mock: a local emulator of the NagaAI API, for tests and offline use.
 //!
-//! A real HTTP/1.1 server on loopback (hyper) that speaks the subset of the Naga API the SDK
-//! covers, the way Naga does: same paths, statuses and error bodies
+//! A real HTTP server on loopback (hyper: HTTP/1.x, and HTTP/2 for clients that open with its
+//! preface, as `curl --http2-prior-knowledge` does) that speaks the subset of the Naga API the
+//! SDK covers, the way Naga does: same paths, statuses and error bodies
 //! (`{"error":{"type":...,"message":...}}`). It is the test oracle for the SDK, so it shares
 //! none of the SDK's types: requests are validated as raw JSON against the API description.
 //!

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -269,6 +269,7 @@ impl Drop for MockServer {
 
 async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
     let graceful = GracefulShutdown::new();
+    let protocols = auto::Builder::new(TokioExecutor::new());
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -283,7 +284,8 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: ones
                 let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
                 let service = service_fn(move |req| handle(Arc::clone(&state), req));
-                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                // HTTP/1.x, or HTTP/2 when the client opens with its preface (prior knowledge).
+                let conn = protocols.serve_connection(TokioIo::new(stream), service).into_owned();
                 let conn = graceful.watch(conn);
                 connections.spawn(async move {
                     let _ = conn.await;

@@ -96,7 +96,19 @@ pub(crate) async fn handle(
     let (parts, body) = req.into_parts();
     let mut response = answer(&state, &parts, body).await;
     cors::allow_origin(&parts.headers, &mut response);
+    if parts.method == Method::HEAD {
+        without_body(&mut response);
+    }
     Ok(response)
+}
+
+/// The head of `response` alone, its `content-length` kept: what a `HEAD` gets. (HTTP/1
+/// leaves a body out by itself; HTTP/2 would send it, and a client resets the stream.)
+fn without_body(response: &mut Response<MockBody>) {
+    if let Some(length) = hyper::body::Body::size_hint(response.body()).exact() {
+        response.headers_mut().entry(CONTENT_LENGTH).or_insert(HeaderValue::from(length));
+    }
+    *response.body_mut() = MockBody::full(Bytes::new());
 }
 
 /// The answer to a request, before the CORS headers.

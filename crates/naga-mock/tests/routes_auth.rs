@@ -279,7 +279,8 @@ async fn browsers_get_preflights_answered_and_answers_they_may_read() {
 
     let from_page = |req: reqwest::RequestBuilder| req.header("origin", "http://localhost:5173");
     let body = reference().to_string();
-    let post = client().post(&url).bearer_auth("ng-test").header("content-type", "application/json");
+    let post =
+        client().post(&url).bearer_auth("ng-test").header("content-type", "application/json");
     let reply = send(from_page(post.body(body.clone()))).await.unwrap();
     assert_eq!(reply.status, 200);
     assert_eq!(reply.headers["access-control-allow-origin"], "*");

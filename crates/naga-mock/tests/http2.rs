@@ -1,0 +1,82 @@
+//! HTTP/2 with prior knowledge (what `curl --http2-prior-knowledge` and reqwest's
+//! `http2_prior_knowledge` send): the same answers as over HTTP/1.1, in HTTP/2's framing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
+
+mod common;
+
+use common::{reference, sse_chunks};
+use naga_mock::MockServer;
+use reqwest::Version;
+
+fn h2_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().no_proxy().http2_prior_knowledge().build().unwrap()
+}
+
+#[tokio::test]
+async fn documents_streams_and_heads_over_http2() {
+    let server = MockServer::start().await;
+    let client = h2_client();
+    let chat = format!("{}/chat/completions", server.base_url());
+    let reply = client.post(&chat).bearer_auth("ng-test").json(&reference()).send().await.unwrap();
+    assert_eq!((reply.version(), reply.status().as_u16()), (Version::HTTP_2, 200));
+    let completion: serde_json::Value = reply.json().await.unwrap();
+    let text = completion["choices"][0]["message"]["content"].as_str().unwrap().to_owned();
+
+    let mut streamed = reference();
+    streamed["stream"] = true.into();
+    let reply = client.post(&chat).bearer_auth("ng-test").json(&streamed).send().await.unwrap();
+    assert_eq!(reply.version(), Version::HTTP_2);
+    assert_eq!(reply.headers()["content-type"], "text/event-stream");
+    let body = reply.text().await.unwrap();
+    assert!(body.ends_with("data: [DONE]\n\n"), "{body}");
+    let deltas: String = sse_chunks(&body)
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(deltas, text);
+
+    // HEAD: the head alone (HTTP/2 does not drop a body by itself; sending one is a reset).
+    let models = format!("{}/models", server.base_url());
+    let whole = client.get(&models).send().await.unwrap().bytes().await.unwrap();
+    let head = client.head(&models).send().await.unwrap();
+    assert_eq!((head.version(), head.status().as_u16()), (Version::HTTP_2, 200));
+    assert_eq!(head.headers()["content-length"], whole.len().to_string().as_str());
+    assert!(head.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_dropped_stream_is_a_reset_not_a_clean_end() {
+    let server = MockServer::start().await;
+    let mut streamed = reference();
+    streamed["stream"] = true.into();
+    let reply = h2_client()
+        .post(format!("{}/chat/completions", server.base_url()))
+        .bearer_auth("ng-test")
+        .header("x-mock-drop-after-events", "2")
+        .json(&streamed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let err = reply.text().await.expect_err("a reset stream must not read as complete");
+    assert!(err.is_body() || err.is_decode(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413_over_http2_too() {
+    let server = MockServer::builder().max_body_bytes(1024).start().await.unwrap();
+    let reply = h2_client()
+        .post(format!("{}/chat/completions", server.base_url()))
+        .bearer_auth("ng-test")
+        .header("content-type", "application/json")
+        .body(vec![b' '; 4096])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((reply.version(), reply.status().as_u16()), (Version::HTTP_2, 413));
+    assert!(reply.headers().get("connection").is_none(), "no connection headers in HTTP/2");
+    let body: serde_json::Value = reply.json().await.unwrap();
+    assert_eq!(body["error"]["type"], "request_too_large", "{body}");
+}
