@@ -10,6 +10,9 @@ Not part of CI (CI installs no Python packages). See README.md "Interop checks".
 With `naga serve --require-key KEY`, pass KEY as the second argument: the client then uses it,
 and a wrong key must raise AuthenticationError too.
 
+With NAGA_INTEROP_HTTP2=1 (and `pip install 'httpx[http2]'`) the SDK speaks cleartext HTTP/2
+with prior knowledge (httpx `http1=False, http2=True`) to the emulator's HTTP/2 side.
+
 Every check prints PASS or FAIL with the client's own error; the exit status is the number of
 failures (0 = the SDK and the emulator agree).
 """
@@ -18,6 +21,7 @@ import datetime
 import decimal
 import ipaddress
 import json
+import os
 import socket
 import uuid
 import sys
@@ -37,8 +41,19 @@ MSGS = [{"role": "user", "content": "Say hello"}]
 REQUIRED_KEY = sys.argv[2] if len(sys.argv) > 2 else None
 
 
+HTTP2 = os.environ.get("NAGA_INTEROP_HTTP2") == "1"
+
+
+def http_client(**kw) -> httpx.Client:
+    """The SDK's default transport, over HTTP/2 with prior knowledge when HTTP2 is set."""
+    if HTTP2:
+        kw.update(http1=False, http2=True)
+    return openai.DefaultHttpxClient(**kw)
+
+
 def client(**kw) -> openai.OpenAI:
     kw.setdefault("api_key", REQUIRED_KEY or "ng-interop")
+    kw.setdefault("http_client", http_client())
     return openai.OpenAI(base_url=BASE, **kw)
 
 
@@ -53,6 +68,13 @@ class Weather(BaseModel):
 
     city: str
     unit: Literal["c", "f"]
+
+
+@check("the transport speaks the asked HTTP version")
+def _():
+    raw = client().chat.completions.with_raw_response.create(model=MODEL, messages=MSGS)
+    version = raw.http_response.http_version
+    expect(version == ("HTTP/2" if HTTP2 else "HTTP/1.1"), version)
 
 
 @check("non-streaming chat")
@@ -318,7 +340,7 @@ def _():
 def counting_client(**kw):
     """A client whose transport counts attempts (the emulator's record is not on HTTP)."""
     seen = []
-    http = httpx.Client(event_hooks={"request": [lambda r: seen.append(time.monotonic())]})
+    http = http_client(event_hooks={"request": [lambda r: seen.append(time.monotonic())]})
     return client(http_client=http, **kw), seen
 
 
