@@ -326,7 +326,7 @@ await check('4 anthropic reasoning streamText (thinking enabled)', async () => {
   return `reasoning=${JSON.stringify(s.reasoningText.slice(0, 60))} usage=${fmtUsage(s.usage)}`;
 });
 // ---------- reasoning + tool loops (reasoning items/blocks replayed in the 2nd request) ----------
-async function reasoningToolLoop(name, model, providerOptions) {
+async function reasoningToolLoop(name, model, providerOptions, replayed) {
   await check(name, async () => {
     const r = await generateText({
       model, prompt: 'Use get_weather to find the weather in Prague.', maxRetries: 0, providerOptions,
@@ -335,6 +335,7 @@ async function reasoningToolLoop(name, model, providerOptions) {
     });
     assert(r.steps.length === 2, `steps=${r.steps.length}`);
     assert(r.text.length > 0, 'no final text');
+    if (replayed) assert(traffic.at(-1).reqBody.includes(replayed), `the 2nd request replays no ${replayed}`);
     return `steps=2 reasoning(step1)=${JSON.stringify((r.steps[0].reasoningText ?? '').slice(0, 30))}`;
   });
 }
@@ -348,7 +349,8 @@ await check('2 openai.responses reasoning + tool loop (claude, stored items: ite
   }), 400, 'item_reference');
 });
 await reasoningToolLoop('2 openai.responses reasoning + tool loop (claude, store:false + encrypted content)', openai.responses(CLAUDE_MODEL),
-  { openai: { forceReasoning: true, reasoningEffort: 'low', reasoningSummary: 'auto', store: false, include: ['reasoning.encrypted_content'] } });
+  { openai: { forceReasoning: true, reasoningEffort: 'low', reasoningSummary: 'auto', store: false, include: ['reasoning.encrypted_content'] } },
+  '"encrypted_content"');
 await reasoningToolLoop('3 compat reasoning + tool loop (claude)', compat.chatModel(CLAUDE_MODEL), { naga: { reasoningEffort: 'low' } });
 await reasoningToolLoop('4 anthropic thinking + tool loop (claude)', anthropic(CLAUDE_MODEL), thinking);
 

@@ -138,6 +138,38 @@ fn reasoning_comes_first_with_its_summary_and_tokens() {
 }
 
 #[test]
+fn encrypted_reasoning_asked_for_comes_back_and_is_replayed_in_a_tool_loop() {
+    let (server, setup) = start();
+    let tool = ResponseTool::function::<TimeArgs>("get_time", "Current time in a zone").unwrap();
+    let mut request = ResponsesRequest::new(MODEL, "What time is it in Tokyo?")
+        .tool(tool)
+        .tool_choice(ToolChoiceMode::Required)
+        .reasoning_effort(ReasoningEffort::Low)
+        .extra_field("include", serde_json::json!(["reasoning.encrypted_content"]));
+    let first = answer(&server, &setup, "encrypted", &request);
+    let Some(ResponseItem::Reasoning(reasoning)) = first.output.first() else {
+        panic!("reasoning first: {:?}", first.output);
+    };
+    let token = reasoning.encrypted_content.clone().expect("encrypted_content, as asked");
+    let streamed =
+        added_up::<ResponseAccumulator>(events(&server, &setup, "encrypted-stream", &request));
+    assert_eq!(streamed, first, "the stream carries it too");
+
+    let call_id = first.function_calls().next().expect("a function call").call_id.clone();
+    request.push_tool_results(&first, [(call_id, r#"{"time":"09:00"}"#)]);
+    request.tool_choice = Some(ToolChoiceMode::Auto.into());
+    server.reset();
+    let second = answer(&server, &setup, "encrypted-replayed", &request);
+    assert!(!second.output_text().is_empty());
+    let sent: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    let replayed = &sent["input"][1];
+    assert_eq!(
+        (&replayed["type"], &replayed["encrypted_content"]),
+        (&"reasoning".into(), &token.into())
+    );
+}
+
+#[test]
 fn structured_output_parses_and_a_short_limit_is_reported_as_truncation() {
     let (server, setup) = start();
     let format = TextFormat::json_schema::<Place>().unwrap();

@@ -143,7 +143,7 @@
 //! `stream`, `reasoning.{effort,summary}`, `text.{format,verbosity}`, `tools` (function
 //! tools checked; `web_search`, `file_search`, `mcp` and the other documented types accepted
 //! and ignored), `tool_choice`. Any other field is a 400, except OpenAI's `store`,
-//! `metadata`, `include`, `user`, `service_tier`, `stream_options`, `top_logprobs`,
+//! `metadata`, `include` (only `reasoning.encrypted_content` has an effect, below), `user`, `service_tier`, `stream_options`, `top_logprobs`,
 //! `max_tool_calls`, `prompt_cache_key`, `safety_identifier`, `stop`, `logit_bias` and
 //! `background: false`, which are ignored; `previous_response_id` and `background: true`
 //! are a 400 (the gateway is stateless: replay the history in `input`).
@@ -152,7 +152,9 @@
 //! message, items as messages, `text.format` as `response_format`, `reasoning.effort` as
 //! `reasoning_effort`, `max_output_tokens` as `max_completion_tokens`), so the same rules
 //! pick text, tool calls and reasoning, and count tokens. Output items: a `reasoning` item
-//! first (`rs_...`, one `summary_text`) when an effort other than `none` is asked for, then
+//! first (`rs_...`, one `summary_text`; when `include` names `reasoning.encrypted_content`,
+//! also an opaque base64 `encrypted_content`, on the item's `done` event and in the final
+//! object) when an effort other than `none` is asked for, then
 //! a `message` (`msg_...`, one `output_text` part) or `function_call`s (`fc_...`,
 //! `call_id` `call_...`). A text cut by `max_output_tokens` makes the response (and the
 //! message) `incomplete` with `incomplete_details.reason` `max_output_tokens`. Every

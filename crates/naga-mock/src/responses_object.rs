@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::answer::{Answer, Usage};
 use crate::ordered::Json;
+use crate::seed::fnv1a;
 use crate::tools::argument_fragments;
 
 /// The message of the in-stream failure (`x-mock-error-after-events`).
@@ -13,8 +14,9 @@ pub(crate) const FAILURE_MESSAGE: &str = "Upstream provider failed";
 /// One output item, with the pieces it streams as.
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
-    /// `{"type":"reasoning","id":"rs_..","status","summary":[{"type":"summary_text","text"}]}`.
-    Reasoning { id: String, chunks: Vec<String> },
+    /// `{"type":"reasoning","id":"rs_..","status","summary":[{"type":"summary_text","text"}]}`,
+    /// with `encrypted_content` when the request's `include` asks for it.
+    Reasoning { id: String, chunks: Vec<String>, encrypted: Option<String> },
     /// The assistant message with one `output_text` part; `complete` is false when
     /// `max_output_tokens` cut it.
     Message { id: String, chunks: Vec<String>, complete: bool },
@@ -49,14 +51,18 @@ impl Item {
     pub(crate) fn json(&self, done: bool) -> Json {
         let text = if done { self.text() } else { String::new() };
         match self {
-            Item::Reasoning { id, .. } => {
+            Item::Reasoning { id, encrypted, .. } => {
                 let summary = if done { vec![summary_part(&text)] } else { Vec::new() };
-                Json::object([
+                let mut item = Json::object([
                     ("type", "reasoning".into()),
                     ("id", id.as_str().into()),
                     ("status", if done { "completed" } else { "in_progress" }.into()),
                     ("summary", Json::Array(summary)),
-                ])
+                ]);
+                if let Some(encrypted) = encrypted.as_deref().filter(|_| done) {
+                    item.push("encrypted_content", encrypted.into());
+                }
+                item
             }
             Item::Message { id, complete, .. } => {
                 let status = match (done, complete) {
@@ -83,6 +89,21 @@ impl Item {
             ]),
         }
     }
+}
+
+/// Whether `include` names `reasoning.encrypted_content` (OpenAI's way to get reasoning back
+/// for replay when nothing is stored, as with Naga).
+fn asks_for_encrypted_reasoning(req: &Map<String, Value>) -> bool {
+    let include = req.get("include").and_then(Value::as_array);
+    include.is_some_and(|names| names.iter().any(|name| name == "reasoning.encrypted_content"))
+}
+
+/// An opaque token standing for the reasoning (base64, as OpenAI's are; nothing is encrypted).
+fn encrypted_reasoning(chunks: &[String]) -> String {
+    use base64::Engine as _;
+    let opaque =
+        format!("naga-mock encrypted reasoning {:016x}", fnv1a(chunks.concat().as_bytes()));
+    base64::engine::general_purpose::STANDARD.encode(opaque)
 }
 
 /// `{"type":"output_text","annotations":[],"logprobs":[],"text":..}`.
@@ -130,7 +151,8 @@ impl ResponseAnswer {
         let mut items = Vec::new();
         if !answer.reasoning_chunks.is_empty() {
             let chunks = answer.reasoning_chunks.clone();
-            items.push(Item::Reasoning { id: format!("rs_{hex}"), chunks });
+            let encrypted = asks_for_encrypted_reasoning(req).then(|| encrypted_reasoning(&chunks));
+            items.push(Item::Reasoning { id: format!("rs_{hex}"), chunks, encrypted });
         }
         if let Some(chunks) = answer.content_chunks.clone() {
             let complete = answer.finish_reason != "length";

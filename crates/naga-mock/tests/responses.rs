@@ -445,6 +445,43 @@ async fn reasoning_comes_first_and_streams_its_summary() {
 }
 
 #[tokio::test]
+async fn encrypted_reasoning_comes_when_include_asks_and_replays() {
+    let server = MockServer::start().await;
+    let mut body = json!({"model": "claude-sonnet-4.5", "input": "Why is the sky blue?",
+        "reasoning": {"effort": "low"}, "store": false});
+    let plain = post(&server, &body, &[]).await.json();
+    assert!(plain["output"][0].get("encrypted_content").is_none(), "only when asked");
+
+    body["include"] = json!(["reasoning.encrypted_content"]);
+    let asked = post(&server, &body, &[]).await.json();
+    let reasoning = &asked["output"][0];
+    let token = reasoning["encrypted_content"].as_str().unwrap();
+    assert!(!token.is_empty() && !token.contains(' '), "{token}");
+    assert_eq!(reasoning["summary"], plain["output"][0]["summary"]);
+    // Streamed: on the item when it is done (not when added), and in the final snapshot.
+    let events = parse_events(&post(&server, &streaming(&body), &[]).await.text());
+    let item_events: Vec<&Value> = events
+        .iter()
+        .filter(|(name, _)| name.starts_with("response.output_item."))
+        .map(|(_, data)| &data["item"])
+        .filter(|item| item["type"] == "reasoning")
+        .collect();
+    assert_eq!(item_events.len(), 2);
+    assert!(item_events[0].get("encrypted_content").is_none());
+    assert_eq!(item_events[1]["encrypted_content"], token);
+    let completed = &events.iter().find(|(name, _)| name == "response.completed").unwrap().1;
+    assert_eq!(completed["response"]["output"], asked["output"]);
+
+    // The item goes back as it came, before the next turn.
+    let mut input = vec![json!({"role": "user", "content": "Why is the sky blue?"})];
+    input.push(reasoning.clone());
+    input.push(json!({"role": "user", "content": "And at sunset?"}));
+    body["input"] = json!(input);
+    let next = post(&server, &body, &[]);
+    assert_eq!(next.await.status, 200);
+}
+
+#[tokio::test]
 async fn structured_output_follows_text_format() {
     let server = MockServer::start().await;
     let schema = json!({"type": "object", "properties": {"city": {"type": "string"},
