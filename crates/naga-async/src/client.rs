@@ -115,6 +115,13 @@ impl ClientBuilder {
 }
 
 /// A reqwest client on rustls with the ring provider and the webpki roots.
+/// Whether a `NO_PROXY` list bypasses the proxy for every host: it has a `*` entry, as curl
+/// and ureq read it. (reqwest applies `*` to host names only, so a base URL with an IP
+/// address, such as a local emulator's `http://127.0.0.1:8080/v1`, was still proxied.)
+fn bypasses_every_host(list: &str) -> bool {
+    list.split(',').any(|entry| entry.trim() == "*")
+}
+
 fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
@@ -129,8 +136,26 @@ fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none());
+    let no_proxy = ["NO_PROXY", "no_proxy"].map(|name| std::env::var(name).ok());
+    if no_proxy.iter().flatten().any(|list| bypasses_every_host(list)) {
+        builder = builder.no_proxy();
+    }
     if let Some(connect) = connect {
         builder = builder.connect_timeout(connect);
     }
     builder.build().map_err(|err| Error::Tls(Box::new(err)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bypasses_every_host;
+
+    #[test]
+    fn a_star_entry_bypasses_every_host() {
+        assert!(bypasses_every_host("*"));
+        assert!(bypasses_every_host(" localhost , * "));
+        assert!(!bypasses_every_host("localhost,127.0.0.1"));
+        assert!(!bypasses_every_host("*.example.com"));
+        assert!(!bypasses_every_host(""));
+    }
 }

@@ -8,7 +8,9 @@
 //! consumer is not a task of a current-thread runtime (a `main` function, or any
 //! multi-thread runtime), where reading them one by one across threads was several times
 //! slower. Redirects are not followed: a 3xx is an API error naming its `Location` (as in
-//! naga-blocking).
+//! naga-blocking). Proxies come from `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, bypassed for
+//! the hosts in `NO_PROXY`, where `*` bypasses every host, IP addresses included (as in curl
+//! and naga-blocking).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), naga_async::Error> {
