@@ -149,8 +149,8 @@ fn stall_before_headers_is_a_timeout_too() {
     }
 }
 
-/// Raw items of a stream with `fault` through both transports, agreed; events limited to
-/// `max_event_size`.
+/// Raw items of a stream with `fault` through both transports, agreed, and the same from
+/// naga-async over HTTP/2; events limited to `max_event_size`.
 fn items_with(
     server: &MockServer,
     case: &str,
@@ -174,6 +174,9 @@ fn items_with(
             run.outcome.elapsed
         );
     }
+    let case_h2 = format!("{case}-h2");
+    let h2 = Pairing::Http1AndHttp2.run(server, &setup, &case_h2, |t| t.stream_items(&req));
+    assert_eq!(h2.agreed().outcome, run.outcome, "{case}: the same items over HTTP/2");
     run.outcome.clone()
 }
 
