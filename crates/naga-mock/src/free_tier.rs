@@ -5,6 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::seed::fnv1a;
+
 /// The free-model budget an emulator enforces when asked to
 /// ([`MockServerBuilder::free_tier_limits`](crate::MockServerBuilder::free_tier_limits)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +55,12 @@ impl Refusal {
     }
 }
 
-/// The times of the admitted free-model requests of each API key within the last day.
+/// The times of the admitted free-model requests of each API key within the last day, by a
+/// hash of the key (keys are secrets: the server's `Debug` output must not show them).
 #[derive(Debug)]
 pub(crate) struct FreeTierLedger {
     limits: FreeTierLimits,
-    admitted: Mutex<HashMap<String, VecDeque<Instant>>>,
+    admitted: Mutex<HashMap<u64, VecDeque<Instant>>>,
 }
 
 impl FreeTierLedger {
@@ -70,7 +73,7 @@ impl FreeTierLedger {
     /// (a refused request is not counted).
     pub(crate) fn admit(&self, key: &str, now: Instant) -> Result<(), Refusal> {
         let mut admitted = self.admitted.lock().unwrap_or_else(PoisonError::into_inner);
-        let times = admitted.entry(key.to_owned()).or_default();
+        let times = admitted.entry(fnv1a(key.as_bytes())).or_default();
         while times.front().is_some_and(|&t| now.saturating_duration_since(t) >= DAY) {
             times.pop_front();
         }
@@ -150,6 +153,14 @@ mod tests {
         assert!(ledger.admit("k", at(start, 24 * 3600 + 1)).is_err());
         ledger.clear();
         assert_eq!(ledger.admit("k", at(start, 24 * 3600 + 1)), Ok(()));
+    }
+
+    #[test]
+    fn debug_output_does_not_show_keys() {
+        let ledger = FreeTierLedger::new(FreeTierLimits::DOCUMENTED);
+        ledger.admit("ng-secret-key-1234", Instant::now()).unwrap();
+        let shown = format!("{ledger:?}");
+        assert!(shown.contains("per_minute: 10") && !shown.contains("secret"), "{shown}");
     }
 
     #[test]

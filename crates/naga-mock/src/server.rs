@@ -28,13 +28,27 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// How long shutdown waits for open connections before cutting them.
 const GRACE: Duration = Duration::from_secs(1);
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Options {
     pub(crate) required_api_key: Option<String>,
     pub(crate) max_body_bytes: usize,
     pub(crate) models: Vec<Value>,
     pub(crate) faults: Faults,
     pub(crate) free_tier: Option<FreeTierLimits>,
+}
+
+/// Shows everything but the required key (`***`): a key is a secret even in an emulator,
+/// where it may be a real one reused.
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("required_api_key", &self.required_api_key.as_ref().map(|_| "***"))
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("models", &self.models.len())
+            .field("faults", &self.faults)
+            .field("free_tier", &self.free_tier)
+            .finish()
+    }
 }
 
 /// Shared by every connection.

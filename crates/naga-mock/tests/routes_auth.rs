@@ -299,3 +299,19 @@ async fn browsers_get_preflights_answered_and_answers_they_may_read() {
     let reply = send(client().request(reqwest::Method::OPTIONS, &url)).await.unwrap();
     reply.error(405, "method_not_allowed");
 }
+
+#[tokio::test]
+async fn debug_output_shows_no_key() {
+    let builder = MockServer::builder()
+        .required_api_key("ng-required-secret")
+        .free_tier_limits(naga_mock::FreeTierLimits::DOCUMENTED);
+    assert!(!format!("{builder:?}").contains("secret"), "{builder:?}");
+    let server = builder.start().await.unwrap();
+    let free = json!({"model": "llama-3.3-70b-instruct:free", "messages": [{"role": "user", "content": "Hi"}]});
+    let auth = [("authorization", "Bearer ng-required-secret")];
+    let reply = post_raw(&server, free.to_string().into_bytes(), &auth, &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let shown = format!("{server:?}");
+    assert!(shown.contains("required_api_key: Some(\"***\")"), "{shown}");
+    assert!(!shown.contains("secret"), "{shown}");
+}
