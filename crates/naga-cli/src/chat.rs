@@ -4,14 +4,18 @@ use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
 
 use naga_blocking::Client;
-use naga_protocol::{ChatAccumulator, ChatCompletion, ChatRequest, Message, Usage};
+use naga_protocol::{
+    ChatAccumulator, ChatCompletion, ChatRequest, ContentPart, Message, ReasoningEffort, Usage,
+};
 
-use crate::args::ChatArgs;
+use crate::args::{ChatArgs, ChatCommandArgs};
+use crate::attach;
 use crate::failure::Failure;
 
 /// Runs the command: stream (or wait for) the answer, then report usage and timing on stderr.
-pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
-    let request = build_request(args, read_prompt(args)?);
+pub(crate) fn run(client: &Client, command: &ChatCommandArgs) -> Result<(), Failure> {
+    let args = &command.common;
+    let request = build_request(command, read_prompt(args)?)?;
     let started = Instant::now();
     let completion = if args.no_stream {
         let completion = client.chat(&request)?;
@@ -51,17 +55,26 @@ pub(crate) fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
     Ok(prompt)
 }
 
-fn build_request(args: &ChatArgs, prompt: String) -> ChatRequest {
+fn build_request(command: &ChatCommandArgs, prompt: String) -> Result<ChatRequest, Failure> {
+    let args = &command.common;
     let system = args.system.as_deref().map(Message::system);
-    let mut request =
-        ChatRequest::new(&args.model, system.into_iter().chain([Message::user(prompt)]));
+    let attachments = attach::parts(command)?;
+    let user = if attachments.is_empty() {
+        Message::user(prompt)
+    } else {
+        Message::user_parts([ContentPart::text(prompt)].into_iter().chain(attachments))
+    };
+    let mut request = ChatRequest::new(&args.model, system.into_iter().chain([user]));
+    if let Some(effort) = command.reasoning_effort.as_deref() {
+        request = request.reasoning_effort(ReasoningEffort::from(effort));
+    }
     if let Some(temperature) = args.temperature {
         request = request.temperature(temperature);
     }
     if let Some(max_tokens) = args.max_tokens {
         request = request.max_completion_tokens(max_tokens);
     }
-    request
+    Ok(request)
 }
 
 /// Streams the answer, printing text fragments as they arrive when `echo` is set.

@@ -17,6 +17,7 @@ macro_rules! note {
 }
 
 mod args;
+mod attach;
 mod chat;
 mod failure;
 mod media;

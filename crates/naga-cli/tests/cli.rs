@@ -383,3 +383,48 @@ fn a_broken_stderr_does_not_turn_a_success_into_a_panic() {
         assert!(status.success(), "{args:?}: {status:?}");
     }
 }
+
+#[test]
+fn chat_sends_images_pdfs_and_audio_typed_from_their_bytes() {
+    let dir = std::env::temp_dir().join(format!("naga-cli-attach-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (png, pdf, wav) = (dir.join("a.png"), dir.join("report.pdf"), dir.join("v.wav"));
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+    std::fs::write(&pdf, b"%PDF-1.4\n").unwrap();
+    std::fs::write(&wav, b"RIFF\x24\0\0\0WAVEfmt ").unwrap();
+    let server = MockServer::start_blocking();
+    let base = server.base_url();
+    let args = ["--base-url", &base, "--api-key", "k", "chat", "--reasoning-effort", "low"];
+    let (output, stdout, stderr) = run(naga().args(args).args([
+        "--image",
+        png.to_str().unwrap(),
+        "--image",
+        "https://example.com/cat.jpg",
+        "--file",
+        pdf.to_str().unwrap(),
+        "--audio",
+        wav.to_str().unwrap(),
+        "What is in these?",
+    ]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.starts_with("[naga-mock]"), "{stdout}");
+    let sent: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    assert_eq!(sent["reasoning_effort"], "low");
+    assert_eq!(
+        sent["messages"][0]["content"],
+        serde_json::json!([
+            {"type": "text", "text": "What is in these?"},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgoAAA=="}},
+            {"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}},
+            {"type": "file", "file": {"filename": "report.pdf", "file_data": "data:application/pdf;base64,JVBERi0xLjQK"}},
+            {"type": "input_audio", "input_audio": {"data": "UklGRiQAAABXQVZFZm10IA==", "format": "wav"}},
+        ])
+    );
+    // A file of another kind is refused before anything is sent.
+    let (output, _, stderr) =
+        run(naga().args(args).args(["--image", pdf.to_str().unwrap(), "What is this?"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("report.pdf: not a PNG, JPEG, WebP or GIF image"), "{stderr}");
+    assert_eq!(server.request_count("/v1/chat/completions"), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

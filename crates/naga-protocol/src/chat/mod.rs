@@ -1,6 +1,7 @@
 //! Chat completions: request, response and chunk types, validation, streaming, accumulation.
 
 mod accumulator;
+mod attachment;
 mod builder;
 mod chunk;
 mod content;
