@@ -51,6 +51,7 @@ mod error_page;
 mod image_edit;
 mod images;
 mod lenient;
+mod media;
 mod messages;
 mod models;
 mod moderations;

@@ -295,3 +295,24 @@ fn block_deltas_read_in_one_pass_equal_the_general_reader() {
         assert_eq!(streamed.map_err(|err| err.to_string()).ok(), general.ok(), "{data}");
     }
 }
+
+#[test]
+fn images_and_pdfs_from_bytes_go_as_base64_sources() {
+    let blocks = vec![
+        ContentBlock::text("Compare these."),
+        ContentBlock::image_bytes(b"\xff\xd8\xff\xe0").unwrap(),
+        ContentBlock::pdf_bytes(b"%PDF-1.7\n").unwrap(),
+    ];
+    let request = MessagesRequest::new("claude-sonnet-4.5", 64, [MessageParam::user(blocks)]);
+    assert_eq!(
+        wire(&request)["messages"][0]["content"],
+        json!([
+            {"type": "text", "text": "Compare these."},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/jpeg", "data": "/9j/4A=="}},
+            {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjcK"}},
+        ])
+    );
+    let err = ContentBlock::image_bytes(b"%PDF-1.7").unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest { field, .. } if field == "image"), "{err}");
+    assert!(ContentBlock::pdf_bytes(b"\xff\xd8\xff").is_err());
+}

@@ -246,3 +246,27 @@ fn reasoning_options_keep_each_other() {
         .reasoning_effort(ReasoningEffort::High);
     assert_eq!(wire(&request)["reasoning"], json!({"effort": "high", "summary": "auto"}));
 }
+
+#[test]
+fn images_files_and_audio_from_bytes_go_inline() {
+    let parts = vec![
+        ItemPart::input_text("What is in these?"),
+        ItemPart::image_bytes(b"RIFF\x24\0\0\0WEBPVP8 ", Some(ImageDetail::Low)).unwrap(),
+        ItemPart::pdf_bytes("a.pdf", b"%PDF-1.7\n").unwrap(),
+        ItemPart::audio_bytes(b"RIFF\x24\0\0\0WAVEfmt ").unwrap(),
+    ];
+    let request = ResponsesRequest::new("gpt-4.1-mini", [ResponseItem::user(parts)]);
+    assert_eq!(
+        wire(&request)["input"][0]["content"],
+        json!([
+            {"type": "input_text", "text": "What is in these?"},
+            {"type": "input_image", "image_url": "data:image/webp;base64,UklGRiQAAABXRUJQVlA4IA==", "detail": "low"},
+            {"type": "input_file", "filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBERi0xLjcK"},
+            {"type": "input_audio", "input_audio": {"data": "UklGRiQAAABXQVZFZm10IA==", "format": "wav"}},
+        ])
+    );
+    let err = ItemPart::audio_bytes(b"OggS").unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest { field, .. } if field == "input_audio"), "{err}");
+    assert!(ItemPart::image_bytes(b"BM", None).is_err());
+    assert!(ItemPart::pdf_bytes("a.txt", b"text").is_err());
+}

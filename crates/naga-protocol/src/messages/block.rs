@@ -62,6 +62,26 @@ impl ContentBlock {
         ContentBlock::Document(MediaBlock::base64("application/pdf", data))
     }
 
+    /// An image from the bytes of a PNG, JPEG, WebP or GIF file, its media type read from
+    /// the bytes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) (field `image`) for bytes of
+    /// any other format.
+    pub fn image_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
+        let (media_type, base64) = crate::media::image(bytes)?;
+        Ok(ContentBlock::image_base64(media_type, base64))
+    }
+
+    /// A PDF document from its bytes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) (field `file`) for bytes that
+    /// do not start as a PDF does.
+    pub fn pdf_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
+        Ok(ContentBlock::pdf_base64(crate::media::pdf(bytes)?))
+    }
+
     /// The result of the tool call `tool_use_id`.
     pub fn tool_result(tool_use_id: impl Into<String>, content: impl Into<String>) -> Self {
         ContentBlock::ToolResult(ToolResultBlock {

@@ -86,6 +86,37 @@ impl ItemPart {
             input_audio: InputAudio { data: base64.into(), format },
         })
     }
+
+    /// An image from the bytes of a PNG, JPEG, WebP or GIF file, sent inline as a `data:`
+    /// URL of the type the bytes show.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) (field `image`) for bytes of
+    /// any other format.
+    pub fn image_bytes(bytes: &[u8], detail: Option<ImageDetail>) -> Result<Self, crate::Error> {
+        let (mime, base64) = crate::media::image(bytes)?;
+        Ok(ItemPart::image_url(format!("data:{mime};base64,{base64}"), detail))
+    }
+
+    /// A file from a PDF's bytes, sent inline under `filename`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) (field `file`) for bytes that
+    /// do not start as a PDF does.
+    pub fn pdf_bytes(filename: impl Into<String>, bytes: &[u8]) -> Result<Self, crate::Error> {
+        let base64 = crate::media::pdf(bytes)?;
+        Ok(ItemPart::file_data(filename, format!("data:application/pdf;base64,{base64}")))
+    }
+
+    /// Audio from the bytes of a WAV or MP3 file, with the format the bytes show.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) (field `input_audio`) for
+    /// bytes of any other format.
+    pub fn audio_bytes(bytes: &[u8]) -> Result<Self, crate::Error> {
+        let (format, base64) = crate::media::audio(bytes)?;
+        Ok(ItemPart::audio(base64, format))
+    }
 }
 
 /// The text of an `input_text` part.
