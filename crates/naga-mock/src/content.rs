@@ -51,11 +51,39 @@ fn text_content(req: &Map<String, Value>, seed: u64) -> String {
         let results = tool_results(req);
         format!("{MARK} Based on the tool results: {}.", excerpt(&results, 80))
     } else {
-        format!("{MARK} Emulated reply to “{}”", excerpt(&last_user_text(req), 60))
+        let with = last_with_role(req, "user").and_then(attachments).unwrap_or_default();
+        format!("{MARK} Emulated reply to “{}”{with}", excerpt(&last_user_text(req), 60))
     };
     let first = rng.pick(&SENTENCES).copied().unwrap_or_default();
     let second = rng.pick(&SENTENCES).copied().unwrap_or_default();
     format!("{opening}\n{first} {UNICODE_SAMPLE}. {second}")
+}
+
+/// What came with a message's text, as ` (with 2 images and 1 file)`, so a caller sees that
+/// its attachments arrived; `None` for text alone.
+fn attachments(message: &Value) -> Option<String> {
+    let parts = message.get("content")?.as_array()?;
+    let count = |kinds: &[&str]| {
+        let of_kind =
+            |p: &&Value| p.get("type").and_then(Value::as_str).is_some_and(|t| kinds.contains(&t));
+        parts.iter().filter(of_kind).count()
+    };
+    // Chat's part types, then those of Responses and Messages (passed through as they came).
+    let kinds: [(&[&str], &str); 3] = [
+        (&["image_url", "input_image", "image"], "image"),
+        (&["file", "input_file", "document"], "file"),
+        (&["input_audio"], "audio clip"),
+    ];
+    let named: Vec<String> = kinds
+        .iter()
+        .map(|(kinds, name)| (count(kinds), name))
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, name)| format!("{n} {name}{}", if n == 1 { "" } else { "s" }))
+        .collect();
+    let (last, rest) = named.split_last()?;
+    let listed =
+        if rest.is_empty() { last.clone() } else { format!("{} and {last}", rest.join(", ")) };
+    Some(format!(" (with {listed})"))
 }
 
 fn last_user_text(req: &Map<String, Value>) -> String {

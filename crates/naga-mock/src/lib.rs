@@ -112,6 +112,9 @@
 //! (the usage trailer adds `"usage"` after `"choices":[]`), an error
 //! `{"error":{"type","message"}}`, the model list `{"object","data":[{"id","object",...}]}`.
 //!
+//! * The text names what came with the last user message's text, e.g. `Emulated reply to
+//!   “Compare these” (with 2 images and 1 file)` (images, files and audio of any of the three
+//!   APIs), so a caller sees its attachments arrived.
 //! * Tokens are whitespace-separated words; `max_completion_tokens` (else `max_tokens`) cuts
 //!   the content (not
 //!   reasoning or tool calls) with `finish_reason: "length"`; `stop` cuts at the first stop

@@ -90,7 +90,13 @@ fn push_as_chat(out: &mut Vec<Value>, message: &Value) {
     if only_results {
         return;
     }
-    let parts: Vec<&Value> = of_type("text").collect();
+    // Text, and the images and documents the answer counts (`content::attachments`).
+    let parts: Vec<&Value> = blocks
+        .iter()
+        .filter(|b| {
+            matches!(b.get("type").and_then(Value::as_str), Some("text" | "image" | "document"))
+        })
+        .collect();
     let calls: Vec<Value> = of_type("tool_use")
         .map(|b| {
             let arguments = b.get("input").map(Value::to_string);

@@ -72,6 +72,58 @@ async fn text_answer_is_marked_deterministic_and_streams_identically() {
 }
 
 #[tokio::test]
+async fn the_answer_names_what_came_with_the_prompt() {
+    let server = MockServer::start().await;
+    let image =
+        json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}});
+    let pdf = json!({"type": "file", "file": {"filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBERi0="}});
+    let audio =
+        json!({"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}});
+    let text = json!({"type": "text", "text": "Compare these"});
+    let cases = [
+        (json!([text, image, image]), "“Compare these” (with 2 images)\n"),
+        (
+            json!([text, image, pdf, audio]),
+            "“Compare these” (with 1 image, 1 file and 1 audio clip)\n",
+        ),
+        (json!([text]), "“Compare these”\n"),
+    ];
+    for (content, expected) in cases {
+        let body =
+            json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": content}]});
+        let (plain, streamed) = both(&server, &body, &[]).await;
+        assert_eq!(plain, streamed);
+        let answer = message(&plain)["content"].as_str().unwrap();
+        assert!(answer.contains(expected), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn responses_and_messages_answers_name_their_attachments_too() {
+    let server = MockServer::start().await;
+    let post = |path: &str, body: Value| {
+        let url = format!("{}{path}", server.base_url());
+        common::send(common::client().post(url).bearer_auth("ng-test").json(&body))
+    };
+    let image = json!({"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgo="});
+    let file = json!({"type": "input_file", "filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBERi0="});
+    let content = json!([{"type": "input_text", "text": "Look"}, image, file]);
+    let body = json!({"model": "gpt-4.1-mini", "input": [{"role": "user", "content": content}]});
+    let answer = post("/responses", body).await.unwrap().json();
+    let text = answer["output"][0]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("“Look” (with 1 image and 1 file)\n"), "{text}");
+
+    let source = json!({"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="});
+    let blocks = json!([{"type": "text", "text": "Look"}, {"type": "image", "source": source},
+        {"type": "image", "source": source}]);
+    let body = json!({"model": "claude-sonnet-4.5", "max_tokens": 100,
+        "messages": [{"role": "user", "content": blocks}]});
+    let answer = post("/messages", body).await.unwrap().json();
+    let text = answer["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("“Look” (with 2 images)\n"), "{text}");
+}
+
+#[tokio::test]
 async fn stream_has_many_chunks_role_first_and_multibyte_content() {
     let server = MockServer::start().await;
     let mut body = reference();
