@@ -28,7 +28,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Send a prompt and print the answer as it arrives.
-    Chat(ChatCommandArgs),
+    Chat(ChatArgs),
     /// The same through the Responses API (`POST /responses`; `--system` becomes its
     /// instructions).
     Respond(ChatArgs),
@@ -68,16 +68,6 @@ pub(crate) struct ChatArgs {
     /// Maximum number of output tokens.
     #[arg(long, value_name = "N")]
     pub(crate) max_tokens: Option<u32>,
-    /// The prompt; read from standard input when absent.
-    pub(crate) prompt: Option<String>,
-}
-
-/// `naga chat`: the shared prompt options, and what only chat completions take here.
-#[derive(Debug, Args)]
-pub(crate) struct ChatCommandArgs {
-    /// The prompt and its options.
-    #[command(flatten)]
-    pub(crate) common: ChatArgs,
     /// An image to send with the prompt: a PNG, JPEG, WebP or GIF file, or an http(s) or
     /// `data:` URL (repeatable).
     #[arg(long, value_name = "FILE|URL")]
@@ -85,12 +75,16 @@ pub(crate) struct ChatCommandArgs {
     /// A PDF to send with the prompt: a file, or an https URL (repeatable).
     #[arg(long, value_name = "FILE|URL")]
     pub(crate) file: Vec<String>,
-    /// A WAV or MP3 file to send with the prompt (repeatable; models that hear audio only).
+    /// A WAV or MP3 file to send with the prompt (repeatable; models that hear audio only; not
+    /// through the Messages API).
     #[arg(long, value_name = "FILE")]
     pub(crate) audio: Vec<std::path::PathBuf>,
-    /// How hard a reasoning model thinks first.
+    /// How hard a reasoning model thinks first (through the Messages API: `none` turns
+    /// thinking off, `minimal` is `low` and `xhigh` is `max`).
     #[arg(long, value_name = "LEVEL", value_parser = ["none", "minimal", "low", "medium", "high", "xhigh"])]
     pub(crate) reasoning_effort: Option<String>,
+    /// The prompt; read from standard input when absent.
+    pub(crate) prompt: Option<String>,
 }
 
 /// `naga models`.

@@ -1,46 +1,104 @@
-//! `naga chat --image/--file/--audio`: what goes with the prompt, as content parts.
+//! `--image`, `--file` and `--audio`: what goes with the prompt, read once and turned into
+//! the content parts of whichever API the command uses.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use naga_protocol::ContentPart;
+use naga_protocol::{ContentBlock, ContentPart, ItemPart};
 
-use crate::args::ChatCommandArgs;
+use crate::args::ChatArgs;
 use crate::failure::Failure;
 
-/// The parts for every attachment, in the order given per kind (images, files, audio).
-pub(crate) fn parts(args: &ChatCommandArgs) -> Result<Vec<ContentPart>, Failure> {
-    let images = args.image.iter().map(|image| image_part(image));
-    let files = args.file.iter().map(|file| file_part(file));
-    let audio = args.audio.iter().map(|path| {
-        let bytes = read(path)?;
-        ContentPart::audio_bytes(&bytes).map_err(|err| refused(path, &err))
+/// Where an attachment comes from.
+#[derive(Debug)]
+pub(crate) enum Source {
+    /// A URL, sent as it is.
+    Url(String),
+    /// A file's bytes, sent inline.
+    File(PathBuf, Vec<u8>),
+}
+
+/// One attachment.
+#[derive(Debug)]
+pub(crate) enum Attachment {
+    /// `--image`.
+    Image(Source),
+    /// `--file`: a PDF under its name.
+    Pdf(String, Source),
+    /// `--audio`: a file's bytes.
+    Audio(PathBuf, Vec<u8>),
+}
+
+/// Every attachment of the command line, files read (images, then PDFs, then audio).
+pub(crate) fn read_all(args: &ChatArgs) -> Result<Vec<Attachment>, Failure> {
+    let images = args.image.iter().map(|image| Ok(Attachment::Image(source(image)?)));
+    let files = args.file.iter().map(|file| {
+        let last =
+            file.rsplit(['/', '\\']).next().filter(|n| !n.is_empty() && !file.starts_with("data:"));
+        let name = last.unwrap_or("document.pdf");
+        Ok(Attachment::Pdf(name.to_owned(), source(file)?))
     });
+    let audio = args.audio.iter().map(|path| Ok(Attachment::Audio(path.clone(), read(path)?)));
     images.chain(files).chain(audio).collect()
 }
 
-/// A URL goes as it is; a file's bytes go inline, typed from the bytes.
-fn image_part(image: &str) -> Result<ContentPart, Failure> {
-    if is_url(image) || image.starts_with("data:") {
-        return Ok(ContentPart::image_url(image));
+/// Chat completions' content part.
+pub(crate) fn chat_part(attachment: &Attachment) -> Result<ContentPart, Failure> {
+    match attachment {
+        Attachment::Image(Source::Url(url)) => Ok(ContentPart::image_url(url)),
+        Attachment::Image(Source::File(path, bytes)) => {
+            checked(path, ContentPart::image_bytes(bytes))
+        }
+        Attachment::Pdf(name, Source::Url(url)) => Ok(ContentPart::file(name, url)),
+        Attachment::Pdf(name, Source::File(path, bytes)) => {
+            checked(path, ContentPart::pdf_bytes(name, bytes))
+        }
+        Attachment::Audio(path, bytes) => checked(path, ContentPart::audio_bytes(bytes)),
     }
-    let path = Path::new(image);
-    ContentPart::image_bytes(&read(path)?).map_err(|err| refused(path, &err))
 }
 
-/// An https URL goes as it is (named by its last segment); a file's bytes go inline.
-fn file_part(file: &str) -> Result<ContentPart, Failure> {
-    if is_url(file) {
-        let name =
-            file.rsplit('/').next().filter(|name| !name.is_empty()).unwrap_or("document.pdf");
-        return Ok(ContentPart::file(name, file));
+/// The Responses API's input part.
+pub(crate) fn responses_part(attachment: &Attachment) -> Result<ItemPart, Failure> {
+    match attachment {
+        Attachment::Image(Source::Url(url)) => Ok(ItemPart::image_url(url, None)),
+        Attachment::Image(Source::File(path, bytes)) => {
+            checked(path, ItemPart::image_bytes(bytes, None))
+        }
+        Attachment::Pdf(_, Source::Url(url)) => Ok(ItemPart::file_url(url)),
+        Attachment::Pdf(name, Source::File(path, bytes)) => {
+            checked(path, ItemPart::pdf_bytes(name, bytes))
+        }
+        Attachment::Audio(path, bytes) => checked(path, ItemPart::audio_bytes(bytes)),
     }
-    let path = Path::new(file);
-    let name = path.file_name().map_or_else(|| "document.pdf".into(), |n| n.to_string_lossy());
-    ContentPart::pdf_bytes(name, &read(path)?).map_err(|err| refused(path, &err))
 }
 
-fn is_url(text: &str) -> bool {
-    text.starts_with("https://") || text.starts_with("http://")
+/// The Messages API's content block (images and PDFs from files; images by URL).
+pub(crate) fn messages_block(attachment: &Attachment) -> Result<ContentBlock, Failure> {
+    match attachment {
+        Attachment::Image(Source::Url(url)) => Ok(ContentBlock::image_url(url)),
+        Attachment::Image(Source::File(path, bytes)) => {
+            checked(path, ContentBlock::image_bytes(bytes))
+        }
+        Attachment::Pdf(_, Source::File(path, bytes)) => {
+            checked(path, ContentBlock::pdf_bytes(bytes))
+        }
+        Attachment::Pdf(_, Source::Url(url)) => {
+            Err(Failure::Other(format!("{url}: through the Messages API, give the PDF as a file")))
+        }
+        Attachment::Audio(path, _) => {
+            Err(Failure::Other(format!("{}: the Messages API takes no audio", path.display())))
+        }
+    }
+}
+
+/// A URL (`http(s)`, or `data:` for images) is sent as it is; anything else is a file.
+fn source(text: &str) -> Result<Source, Failure> {
+    let url = ["https://", "http://", "data:"].iter().any(|scheme| text.starts_with(scheme));
+    if url {
+        return Ok(Source::Url(text.to_owned()));
+    }
+    let path = PathBuf::from(text);
+    let bytes = read(&path)?;
+    Ok(Source::File(path, bytes))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
@@ -48,11 +106,13 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
         .map_err(|err| Failure::Other(format!("cannot read {}: {err}", path.display())))
 }
 
-/// The file and why it cannot go (its bytes are not a format the API takes).
-fn refused(path: &Path, err: &naga_protocol::Error) -> Failure {
-    let reason = match err {
-        naga_protocol::Error::InvalidRequest { reason, .. } => reason.to_string(),
-        other => other.to_string(),
-    };
-    Failure::Other(format!("{}: {reason}", path.display()))
+/// The part, or the file and why it cannot go (its bytes are not a format the API takes).
+fn checked<T>(path: &Path, part: Result<T, naga_protocol::Error>) -> Result<T, Failure> {
+    part.map_err(|err| {
+        let reason = match err {
+            naga_protocol::Error::InvalidRequest { reason, .. } => reason.into_owned(),
+            other => other.to_string(),
+        };
+        Failure::Other(format!("{}: {reason}", path.display()))
+    })
 }

@@ -8,14 +8,13 @@ use naga_protocol::{
     ChatAccumulator, ChatCompletion, ChatRequest, ContentPart, Message, ReasoningEffort, Usage,
 };
 
-use crate::args::{ChatArgs, ChatCommandArgs};
+use crate::args::ChatArgs;
 use crate::attach;
 use crate::failure::Failure;
 
 /// Runs the command: stream (or wait for) the answer, then report usage and timing on stderr.
-pub(crate) fn run(client: &Client, command: &ChatCommandArgs) -> Result<(), Failure> {
-    let args = &command.common;
-    let request = build_request(command, read_prompt(args)?)?;
+pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
+    let request = build_request(args, read_prompt(args)?)?;
     let started = Instant::now();
     let completion = if args.no_stream {
         let completion = client.chat(&request)?;
@@ -55,17 +54,17 @@ pub(crate) fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
     Ok(prompt)
 }
 
-fn build_request(command: &ChatCommandArgs, prompt: String) -> Result<ChatRequest, Failure> {
-    let args = &command.common;
+fn build_request(args: &ChatArgs, prompt: String) -> Result<ChatRequest, Failure> {
     let system = args.system.as_deref().map(Message::system);
-    let attachments = attach::parts(command)?;
+    let attachments = attach::read_all(args)?;
     let user = if attachments.is_empty() {
         Message::user(prompt)
     } else {
-        Message::user_parts([ContentPart::text(prompt)].into_iter().chain(attachments))
+        let parts = attachments.iter().map(attach::chat_part).collect::<Result<Vec<_>, _>>()?;
+        Message::user_parts([ContentPart::text(prompt)].into_iter().chain(parts))
     };
     let mut request = ChatRequest::new(&args.model, system.into_iter().chain([user]));
-    if let Some(effort) = command.reasoning_effort.as_deref() {
+    if let Some(effort) = args.reasoning_effort.as_deref() {
         request = request.reasoning_effort(ReasoningEffort::from(effort));
     }
     if let Some(temperature) = args.temperature {

@@ -1,9 +1,13 @@
 //! `naga message`: `naga chat` through Anthropic's Messages API.
 
 use naga_blocking::Client;
-use naga_protocol::{MessageEvent, MessageParam, MessagesRequest, MessagesResponse};
+use naga_protocol::{
+    ContentBlock, MessageEvent, MessageParam, MessagesRequest, MessagesResponse, OutputEffort,
+    Thinking,
+};
 
 use crate::args::ChatArgs;
+use crate::attach;
 use crate::failure::Failure;
 use crate::text_api::TextApi;
 
@@ -20,15 +24,30 @@ impl TextApi for Messages {
 
     const WHAT: &'static str = "message";
 
-    fn request(args: &ChatArgs, prompt: String) -> MessagesRequest {
+    fn request(args: &ChatArgs, prompt: String) -> Result<MessagesRequest, Failure> {
         let max_tokens = args.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
-        let mut request =
-            MessagesRequest::new(&args.model, max_tokens, [MessageParam::user(prompt)]);
+        let attachments = attach::read_all(args)?;
+        let user = if attachments.is_empty() {
+            MessageParam::user(prompt)
+        } else {
+            let blocks = attachments.iter().map(attach::messages_block);
+            let blocks = [Ok(ContentBlock::text(prompt))].into_iter().chain(blocks);
+            MessageParam::user(blocks.collect::<Result<Vec<_>, Failure>>()?)
+        };
+        let mut request = MessagesRequest::new(&args.model, max_tokens, [user]);
         if let Some(system) = &args.system {
             request = request.system(system.clone());
         }
         request.temperature = args.temperature;
-        request
+        request = match args.reasoning_effort.as_deref() {
+            None => request,
+            Some("none") => request.thinking(Thinking::Disabled),
+            Some("minimal" | "low") => request.effort(OutputEffort::Low),
+            Some("medium") => request.effort(OutputEffort::Medium),
+            Some("high") => request.effort(OutputEffort::High),
+            Some(_) => request.effort(OutputEffort::Max),
+        };
+        Ok(request)
     }
 
     fn send(client: &Client, request: &MessagesRequest) -> Result<MessagesResponse, Failure> {

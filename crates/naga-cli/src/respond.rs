@@ -1,9 +1,12 @@
 //! `naga respond`: `naga chat` through the Responses API.
 
 use naga_blocking::Client;
-use naga_protocol::{ResponseEvent, ResponseObject, ResponsesRequest};
+use naga_protocol::{
+    ItemPart, ReasoningEffort, ResponseEvent, ResponseItem, ResponseObject, ResponsesRequest,
+};
 
 use crate::args::ChatArgs;
+use crate::attach;
 use crate::failure::Failure;
 use crate::text_api::TextApi;
 
@@ -17,12 +20,23 @@ impl TextApi for Responses {
 
     const WHAT: &'static str = "response";
 
-    fn request(args: &ChatArgs, prompt: String) -> ResponsesRequest {
-        let mut request = ResponsesRequest::new(&args.model, prompt);
+    fn request(args: &ChatArgs, prompt: String) -> Result<ResponsesRequest, Failure> {
+        let attachments = attach::read_all(args)?;
+        let mut request = if attachments.is_empty() {
+            ResponsesRequest::new(&args.model, prompt)
+        } else {
+            let parts = attachments.iter().map(attach::responses_part);
+            let parts = [Ok(ItemPart::input_text(prompt))].into_iter().chain(parts);
+            let parts = parts.collect::<Result<Vec<_>, Failure>>()?;
+            ResponsesRequest::new(&args.model, [ResponseItem::user(parts)])
+        };
         request.instructions = args.system.clone();
         request.temperature = args.temperature;
         request.max_output_tokens = args.max_tokens;
-        request
+        if let Some(effort) = args.reasoning_effort.as_deref() {
+            request = request.reasoning_effort(ReasoningEffort::from(effort));
+        }
+        Ok(request)
     }
 
     fn send(client: &Client, request: &ResponsesRequest) -> Result<ResponseObject, Failure> {

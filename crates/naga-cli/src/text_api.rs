@@ -23,8 +23,8 @@ pub(crate) trait TextApi {
     /// What the answer is called in messages (`response`, `message`).
     const WHAT: &'static str;
 
-    /// The request for `prompt` with the command's options.
-    fn request(args: &ChatArgs, prompt: String) -> Self::Request;
+    /// The request for `prompt` with the command's options (a file that cannot go fails).
+    fn request(args: &ChatArgs, prompt: String) -> Result<Self::Request, Failure>;
 
     /// Sends it and waits for the answer.
     fn send(client: &Client, request: &Self::Request) -> Result<Self::Answer, Failure>;
@@ -48,7 +48,7 @@ pub(crate) trait TextApi {
 
 /// Runs the command: stream (or wait for) the answer, then report usage and timing on stderr.
 pub(crate) fn run<A: TextApi>(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
-    let request = A::request(args, read_prompt(args)?);
+    let request = A::request(args, read_prompt(args)?)?;
     let started = Instant::now();
     let answer = if args.no_stream {
         let answer = A::send(client, &request)?;

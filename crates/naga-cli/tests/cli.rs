@@ -428,3 +428,50 @@ fn chat_sends_images_pdfs_and_audio_typed_from_their_bytes() {
     assert_eq!(server.request_count("/v1/chat/completions"), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn respond_and_message_send_attachments_in_their_apis_shapes() {
+    let dir = std::env::temp_dir().join(format!("naga-cli-attach2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (gif, pdf) = (dir.join("a.gif"), dir.join("r.pdf"));
+    std::fs::write(&gif, b"GIF89a").unwrap();
+    std::fs::write(&pdf, b"%PDF-1.4\n").unwrap();
+    let server = MockServer::start_blocking();
+    let base = server.base_url();
+    let files = ["--image", gif.to_str().unwrap(), "--file", pdf.to_str().unwrap()];
+    for command in ["respond", "message"] {
+        let args = ["--base-url", &base, "--api-key", "k", command, "--reasoning-effort", "high"];
+        let (output, stdout, stderr) = run(naga().args(args).args(files).arg("Compare"));
+        assert!(output.status.success(), "{command}: {stderr}");
+        assert!(stdout.contains("“Compare” (with 1 image and 1 file)"), "{command}: {stdout}");
+    }
+    let requests = server.requests();
+    let body = |i: usize| serde_json::from_slice::<serde_json::Value>(&requests[i].body).unwrap();
+    let responses = body(0);
+    assert_eq!(responses["reasoning"]["effort"], "high");
+    assert_eq!(
+        responses["input"][0]["content"],
+        serde_json::json!([
+            {"type": "input_text", "text": "Compare"},
+            {"type": "input_image", "image_url": "data:image/gif;base64,R0lGODlh"},
+            {"type": "input_file", "filename": "r.pdf", "file_data": "data:application/pdf;base64,JVBERi0xLjQK"},
+        ])
+    );
+    let messages = body(1);
+    assert_eq!(messages["output_config"]["effort"], "high");
+    assert_eq!(
+        messages["messages"][0]["content"],
+        serde_json::json!([
+            {"type": "text", "text": "Compare"},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/gif", "data": "R0lGODlh"}},
+            {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"}},
+        ])
+    );
+    // The Messages API takes no audio: refused before sending.
+    let args = ["--base-url", &base, "--api-key", "k", "message", "--audio", pdf.to_str().unwrap()];
+    let (output, _, stderr) = run(naga().args(args).arg("Listen"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("the Messages API takes no audio"), "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
