@@ -67,16 +67,20 @@ async fn a_dropped_stream_is_a_reset_not_a_clean_end() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_over_http2_too() {
     let server = MockServer::builder().max_body_bytes(1024).start().await.unwrap();
-    let reply = h2_client()
-        .post(format!("{}/chat/completions", server.base_url()))
-        .bearer_auth("ng-test")
-        .header("content-type", "application/json")
-        .body(vec![b' '; 4096])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!((reply.version(), reply.status().as_u16()), (Version::HTTP_2, 413));
-    assert!(reply.headers().get("connection").is_none(), "no connection headers in HTTP/2");
-    let body: serde_json::Value = reply.json().await.unwrap();
-    assert_eq!(body["error"]["type"], "request_too_large", "{body}");
+    // Small, and larger than the stream's flow-control window (64 KiB), so the client is
+    // still sending when the answer is ready.
+    for size in [4096, 1024 * 1024] {
+        let reply = h2_client()
+            .post(format!("{}/chat/completions", server.base_url()))
+            .bearer_auth("ng-test")
+            .header("content-type", "application/json")
+            .body(vec![b' '; size])
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("{size} bytes: {err:?}"));
+        assert_eq!((reply.version(), reply.status().as_u16()), (Version::HTTP_2, 413));
+        assert!(reply.headers().get("connection").is_none(), "no connection headers in HTTP/2");
+        let body: serde_json::Value = reply.json().await.unwrap();
+        assert_eq!(body["error"]["type"], "request_too_large", "{body}");
+    }
 }
