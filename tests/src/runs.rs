@@ -86,6 +86,17 @@ impl Pairing {
     }
 }
 
+/// Runs `call` on two clients of the caller's, counting the chat requests `server` received
+/// during each.
+pub fn on_pair<T>(
+    server: &MockServer,
+    first: &dyn Transport,
+    second: &dyn Transport,
+    call: impl Fn(&dyn Transport) -> T,
+) -> Runs<T> {
+    Runs { runs: [run_one(Some(server), first, &call), run_one(Some(server), second, &call)] }
+}
+
 /// Runs `call` on an async client over HTTP/1.1 then one over HTTP/2 (prior knowledge), as
 /// [`both`] builds them: the same outcomes whatever the framing.
 pub fn over_http1_and_http2<T>(

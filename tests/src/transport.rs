@@ -80,13 +80,24 @@ pub struct Blocking {
 impl Blocking {
     /// A blocking client for `setup`.
     pub fn new(setup: &Setup) -> Self {
-        let client = naga_blocking::Client::builder()
+        Blocking::build(setup, None)
+    }
+
+    /// The same on `agent` (a ureq agent of the caller's: custom roots).
+    pub fn with_agent(setup: &Setup, agent: ureq::Agent) -> Self {
+        Blocking::build(setup, Some(agent))
+    }
+
+    fn build(setup: &Setup, agent: Option<ureq::Agent>) -> Self {
+        let mut builder = naga_blocking::Client::builder()
             .config(setup.config())
             .timeouts(setup.timeouts)
             .retry_policy(setup.retry)
-            .max_event_size(setup.max_event_size)
-            .build()
-            .unwrap_or_else(|err| panic!("blocking client: {err}"));
+            .max_event_size(setup.max_event_size);
+        if let Some(agent) = agent {
+            builder = builder.agent(agent);
+        }
+        let client = builder.build().unwrap_or_else(|err| panic!("blocking client: {err}"));
         Blocking { client }
     }
 }
@@ -121,6 +132,12 @@ impl Async {
         }
         let http = http.build().unwrap_or_else(|err| panic!("HTTP/2 client: {err}"));
         Async::build(setup, Some(http), "async-h2")
+    }
+
+    /// The same on `http` (a reqwest client of the caller's: custom roots, ALPN), named
+    /// `name` in the runs.
+    pub fn with_http_client(setup: &Setup, http: reqwest::Client, name: &'static str) -> Self {
+        Async::build(setup, Some(http), name)
     }
 
     fn build(setup: &Setup, http: Option<reqwest::Client>, name: &'static str) -> Self {

@@ -1,8 +1,9 @@
 //! naga-mock: a local emulator of the NagaAI API, for tests and offline use.
 //!
 //! A real HTTP server on loopback (hyper: HTTP/1.x, and HTTP/2 for clients that open with its
-//! preface, as `curl --http2-prior-knowledge` does) that speaks the subset of the Naga API the
-//! SDK covers, the way Naga does: same paths, statuses and error bodies
+//! preface, as `curl --http2-prior-knowledge` does; HTTPS with HTTP/2 or HTTP/1.1 by ALPN
+//! given a certificate, [`MockServerBuilder::tls_pem`]) that speaks the subset of the Naga API
+//! the SDK covers, the way Naga does: same paths, statuses and error bodies
 //! (`{"error":{"type":...,"message":...}}`). It is the test oracle for the SDK, so it shares
 //! none of the SDK's types: requests are validated as raw JSON against the API description.
 //!
@@ -299,6 +300,7 @@ mod speech_flac;
 mod speech_ogg;
 mod startups;
 mod stream;
+mod tls;
 mod tools;
 mod transcribe;
 mod validate;

@@ -10,11 +10,12 @@ use std::time::Duration;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 use crate::account::KeyStore;
 use crate::faults::{FailCounter, Faults};
@@ -35,6 +36,8 @@ pub(crate) struct Options {
     pub(crate) models: Vec<Value>,
     pub(crate) faults: Faults,
     pub(crate) free_tier: Option<FreeTierLimits>,
+    /// HTTPS instead of HTTP.
+    pub(crate) tls: Option<TlsAcceptor>,
 }
 
 /// Shows everything but the required key (`***`): a key is a secret even in an emulator,
@@ -47,6 +50,7 @@ impl std::fmt::Debug for Options {
             .field("models", &self.models.len())
             .field("faults", &self.faults)
             .field("free_tier", &self.free_tier)
+            .field("tls", &self.tls.is_some())
             .finish()
     }
 }
@@ -77,6 +81,7 @@ impl Default for MockServerBuilder {
             models: default_models(),
             faults: Faults::default(),
             free_tier: None,
+            tls: None,
         };
         MockServerBuilder { options }
     }
@@ -122,6 +127,18 @@ impl MockServerBuilder {
     pub fn free_tier_limits(mut self, limits: FreeTierLimits) -> Self {
         self.options.free_tier = Some(limits);
         self
+    }
+
+    /// Serves HTTPS with this certificate chain (PEM, leaf first) and private key (PEM,
+    /// PKCS#8, PKCS#1 or SEC1), offering HTTP/2 and HTTP/1.1 by ALPN as Naga's endpoint does;
+    /// [`MockServer::base_url`] then starts with `https://`. For tests of a client's TLS
+    /// setup (custom roots, HTTP/2 over TLS).
+    ///
+    /// # Errors
+    /// When the PEM holds no certificate or key, or the key does not fit the certificate.
+    pub fn tls_pem(mut self, cert_chain_pem: &[u8], key_pem: &[u8]) -> io::Result<Self> {
+        self.options.tls = Some(crate::tls::acceptor(cert_chain_pem, key_pem)?);
+        Ok(self)
     }
 
     /// Starts on `127.0.0.1` with an ephemeral port, on the current tokio runtime.
@@ -236,7 +253,8 @@ impl MockServer {
 
     /// The base URL to give a client: `http://127.0.0.1:PORT/v1`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        let scheme = if self.state.options.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}/v1", self.addr)
     }
 
     /// The bound address.
@@ -281,6 +299,19 @@ impl Drop for MockServer {
     }
 }
 
+/// Serves one connection until it ends or shutdown ends it: HTTP/1.x, or HTTP/2 when the
+/// client opens with its preface (prior knowledge, or after ALPN chose `h2`).
+async fn serve<I>(io: I, state: Arc<State>, protocols: &Protocols, watcher: Watcher)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| handle(Arc::clone(&state), req));
+    let _ = watcher.watch(protocols.serve_connection(io, service).into_owned()).await;
+}
+
+/// The connection builder: HTTP/1.x and HTTP/2 on tokio.
+type Protocols = auto::Builder<TokioExecutor>;
+
 async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
     let graceful = GracefulShutdown::new();
     let protocols = auto::Builder::new(TokioExecutor::new());
@@ -297,12 +328,17 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: ones
                 // (about 40 ms at the end of a fast stream).
                 let _ = stream.set_nodelay(true);
                 let state = Arc::clone(&state);
-                let service = service_fn(move |req| handle(Arc::clone(&state), req));
-                // HTTP/1.x, or HTTP/2 when the client opens with its preface (prior knowledge).
-                let conn = protocols.serve_connection(TokioIo::new(stream), service).into_owned();
-                let conn = graceful.watch(conn);
+                let (protocols, watcher) = (protocols.clone(), graceful.watcher());
                 connections.spawn(async move {
-                    let _ = conn.await;
+                    match state.options.tls.clone() {
+                        None => serve(TokioIo::new(stream), state, &protocols, watcher).await,
+                        // A failed handshake ends the connection; the client sees why.
+                        Some(tls) => {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                serve(TokioIo::new(stream), state, &protocols, watcher).await;
+                            }
+                        }
+                    }
                 });
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
