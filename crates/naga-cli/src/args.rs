@@ -158,4 +158,10 @@ pub(crate) struct ServeArgs {
     /// shared by all `:free` models; beyond it, 429 `rate_limit_exceeded`.
     #[arg(long)]
     pub(crate) free_tier_limits: bool,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first; needs --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub(crate) tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub(crate) tls_key: Option<std::path::PathBuf>,
 }

@@ -8,8 +8,9 @@ use crate::args::ServeArgs;
 use crate::failure::Failure;
 
 /// Starts the emulator on `--addr` (accepting only `--require-key` when given, enforcing the
-/// free tier's limits with `--free-tier-limits`), prints its base URL as the first line, then
-/// serves until the process is interrupted.
+/// free tier's limits with `--free-tier-limits`, over HTTPS with `--tls-cert` and
+/// `--tls-key`), prints its base URL as the first line, then serves until the process is
+/// interrupted.
 pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     let mut builder = MockServer::builder();
     if let Some(key) = &args.require_key {
@@ -17,6 +18,15 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     }
     if args.free_tier_limits {
         builder = builder.free_tier_limits(FreeTierLimits::DOCUMENTED);
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path)
+                .map_err(|err| Failure::Other(format!("cannot read {}: {err}", path.display())))
+        };
+        builder = builder
+            .tls_pem(&read(cert)?, &read(key)?)
+            .map_err(|err| Failure::Other(format!("cannot serve HTTPS: {err}")))?;
     }
     let server = builder
         .bind_blocking(args.addr)

@@ -475,3 +475,28 @@ fn respond_and_message_send_attachments_in_their_apis_shapes() {
     assert_eq!(server.requests().len(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn serve_tls_prints_an_https_url_and_refuses_a_bad_certificate() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../naga-mock/tests/data/tls");
+    let (cert, key) = (format!("{data}/server.pem"), format!("{data}/server.key"));
+    let mut child = naga()
+        .args(["serve", "--addr", "127.0.0.1:0", "--tls-cert", &cert, "--tls-key", &key])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first.starts_with("https://127.0.0.1:") && first.trim_end().ends_with("/v1"),
+        "{first}"
+    );
+    // A key where the certificate should be: refused before listening.
+    let args = ["serve", "--addr", "127.0.0.1:0", "--tls-cert", &key, "--tls-key", &key];
+    let (output, _, stderr) = run(naga().args(args));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("cannot serve HTTPS"), "{stderr}");
+}
