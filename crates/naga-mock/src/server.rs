@@ -251,7 +251,8 @@ impl MockServer {
         MockServer::builder().bind(addr).await
     }
 
-    /// The base URL to give a client: `http://127.0.0.1:PORT/v1`.
+    /// The base URL to give a client: `http://127.0.0.1:PORT/v1` (`https://` when serving
+    /// TLS).
     pub fn base_url(&self) -> String {
         let scheme = if self.state.options.tls.is_some() { "https" } else { "http" };
         format!("{scheme}://{}/v1", self.addr)
