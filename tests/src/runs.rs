@@ -94,7 +94,7 @@ pub fn on_pair<T>(
     second: &dyn Transport,
     call: impl Fn(&dyn Transport) -> T,
 ) -> Runs<T> {
-    Runs { runs: [run_one(Some(server), first, &call), run_one(Some(server), second, &call)] }
+    run_pair(Some(server), first, second, &call)
 }
 
 /// Runs `call` on an async client over HTTP/1.1 then one over HTTP/2 (prior knowledge), as
@@ -107,9 +107,7 @@ pub fn over_http1_and_http2<T>(
 ) -> Runs<T> {
     let http1 = Async::new(&keyed(setup, case, "async"));
     let http2 = Async::http2(&keyed(setup, case, "async-h2"));
-    let first = run_one(Some(server), &http1, &call);
-    let second = run_one(Some(server), &http2, &call);
-    Runs { runs: [first, second] }
+    run_pair(Some(server), &http1, &http2, &call)
 }
 
 /// Runs `call` on a blocking then an async client built from `setup` plus a unique
@@ -122,9 +120,7 @@ pub fn both<T>(
 ) -> Runs<T> {
     let blocking = Blocking::new(&keyed(setup, case, "blocking"));
     let asynchronous = Async::new(&keyed(setup, case, "async"));
-    let first = run_one(server, &blocking, &call);
-    let second = run_one(server, &asynchronous, &call);
-    Runs { runs: [first, second] }
+    run_pair(server, &blocking, &asynchronous, &call)
 }
 
 /// Sends `op` through a blocking then an async client (built as [`both`] builds them), with
@@ -186,6 +182,16 @@ fn counted<T>(
 
 fn keyed(setup: &Setup, case: &str, transport: &str) -> Setup {
     setup.clone().header("x-mock-fail-key", format!("{case}-{transport}"))
+}
+
+/// `call` on `first`, then on `second`, each run counting the chat requests `server` saw.
+fn run_pair<T>(
+    server: Option<&MockServer>,
+    first: &dyn Transport,
+    second: &dyn Transport,
+    call: &impl Fn(&dyn Transport) -> T,
+) -> Runs<T> {
+    Runs { runs: [run_one(server, first, call), run_one(server, second, call)] }
 }
 
 fn run_one<T>(

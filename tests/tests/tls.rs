@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use naga_conformance::{Async, Blocking, Failure, Setup, on_pair};
+use naga_conformance::{Async, Blocking, Failure, Outcome, Setup, on_pair};
 use naga_mock::MockServer;
 use naga_protocol::{ApiErrorKind, ChatRequest, Message};
 use rustls::pki_types::CertificateDer;
@@ -68,32 +68,26 @@ fn answers_and_streams_over_tls() {
     assert!(streamed.completion().usage.is_some());
 }
 
+/// A stream with the fault `header: value` through both transports over TLS: the agreed
+/// outcome, after checking the POST went once.
+fn broken_stream(server: &MockServer, (header, value): (&str, usize)) -> Outcome {
+    let setup = Setup::new(server.base_url()).header("x-mock-chunks", 8).header(header, value);
+    let req = request();
+    let runs = on_pair(server, &blocking(&setup), &asynchronous(&setup), |t| t.chat_stream(&req));
+    let run = runs.agreed();
+    assert_eq!(run.requests, 1, "{header}: the POST is sent exactly once");
+    run.outcome.clone()
+}
+
 #[test]
 fn broken_streams_over_tls_are_typed_failures_sent_once() {
     let server = tls_server();
-    let req = request();
-    let dropped = Setup::new(server.base_url())
-        .header("x-mock-chunks", 8)
-        .header("x-mock-drop-after-events", 4);
-    let runs =
-        on_pair(&server, &blocking(&dropped), &asynchronous(&dropped), |t| t.chat_stream(&req));
-    let run = runs.agreed();
-    assert_eq!(run.requests, 1, "the POST is sent exactly once");
-    assert_eq!(run.outcome.failure(), &Failure::Truncated { events: 4 });
-
-    let errored = Setup::new(server.base_url())
-        .header("x-mock-chunks", 8)
-        .header("x-mock-error-after-events", 3);
-    let runs =
-        on_pair(&server, &blocking(&errored), &asynchronous(&errored), |t| t.chat_stream(&req));
-    let run = runs.agreed();
-    assert_eq!(run.requests, 1);
+    let dropped = broken_stream(&server, ("x-mock-drop-after-events", 4));
+    assert_eq!(dropped.failure(), &Failure::Truncated { events: 4 });
+    let errored = broken_stream(&server, ("x-mock-error-after-events", 3));
     assert!(
-        matches!(
-            run.outcome.failure(),
-            Failure::Api { kind: ApiErrorKind::Server, status: None, .. }
-        ),
+        matches!(errored.failure(), Failure::Api { kind: ApiErrorKind::Server, status: None, .. }),
         "{:?}",
-        run.outcome.failure()
+        errored.failure()
     );
 }

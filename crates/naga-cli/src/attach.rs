@@ -7,6 +7,7 @@ use naga_protocol::{ContentBlock, ContentPart, ItemPart};
 
 use crate::args::ChatArgs;
 use crate::failure::Failure;
+use crate::media::read_file;
 
 /// Where an attachment comes from.
 #[derive(Debug)]
@@ -37,7 +38,7 @@ pub(crate) fn read_all(args: &ChatArgs) -> Result<Vec<Attachment>, Failure> {
         let name = last.unwrap_or("document.pdf");
         Ok(Attachment::Pdf(name.to_owned(), source(file)?))
     });
-    let audio = args.audio.iter().map(|path| Ok(Attachment::Audio(path.clone(), read(path)?)));
+    let audio = args.audio.iter().map(|path| Ok(Attachment::Audio(path.clone(), read_file(path)?)));
     images.chain(files).chain(audio).collect()
 }
 
@@ -97,13 +98,8 @@ fn source(text: &str) -> Result<Source, Failure> {
         return Ok(Source::Url(text.to_owned()));
     }
     let path = PathBuf::from(text);
-    let bytes = read(&path)?;
+    let bytes = read_file(&path)?;
     Ok(Source::File(path, bytes))
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path)
-        .map_err(|err| Failure::Other(format!("cannot read {}: {err}", path.display())))
 }
 
 /// The part, or the file and why it cannot go (its bytes are not a format the API takes).

@@ -11,6 +11,12 @@ use crate::args::{EmbedArgs, SpeakArgs, TranscribeArgs};
 use crate::chat::print_text;
 use crate::failure::Failure;
 
+/// The bytes of the file at `path`; a failure names the file.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path)
+        .map_err(|err| Failure::Other(format!("cannot read {}: {err}", path.display())))
+}
+
 /// Prints one vector per text, each a JSON array on its own line (sent as base64: a quarter
 /// of the bytes).
 pub(crate) fn embed(client: &Client, args: &EmbedArgs) -> Result<(), Failure> {

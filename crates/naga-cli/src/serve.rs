@@ -6,6 +6,7 @@ use naga_mock::{FreeTierLimits, MockServer};
 
 use crate::args::ServeArgs;
 use crate::failure::Failure;
+use crate::media::read_file;
 
 /// Starts the emulator on `--addr` (accepting only `--require-key` when given, enforcing the
 /// free tier's limits with `--free-tier-limits`, over HTTPS with `--tls-cert` and
@@ -20,12 +21,8 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
         builder = builder.free_tier_limits(FreeTierLimits::DOCUMENTED);
     }
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        let read = |path: &std::path::Path| {
-            std::fs::read(path)
-                .map_err(|err| Failure::Other(format!("cannot read {}: {err}", path.display())))
-        };
         builder = builder
-            .tls_pem(&read(cert)?, &read(key)?)
+            .tls_pem(&read_file(cert)?, &read_file(key)?)
             .map_err(|err| Failure::Other(format!("cannot serve HTTPS: {err}")))?;
     }
     let server = builder

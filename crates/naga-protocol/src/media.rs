@@ -6,6 +6,14 @@ use crate::binary::encode_base64;
 use crate::chat::AudioFormat;
 use crate::error::Error;
 
+/// The MIME type of a PDF.
+pub(crate) const PDF: &str = "application/pdf";
+
+/// `base64` of type `mime` inline in a `data:` URL, as the APIs take images and files.
+pub(crate) fn data_url(mime: &str, base64: &str) -> String {
+    format!("data:{mime};base64,{base64}")
+}
+
 /// An image's MIME type and its bytes as base64.
 ///
 /// # Errors

@@ -214,7 +214,7 @@ impl ContentPart {
 
     /// An image part from base64 bytes, e.g. `image_data("image/png", b64)`.
     pub fn image_data(mime: &str, base64: &str) -> Self {
-        ContentPart::image_url(format!("data:{mime};base64,{base64}"))
+        ContentPart::image_url(crate::media::data_url(mime, base64))
     }
 
     /// A file part from an https URL or a `data:` URL.
@@ -226,7 +226,7 @@ impl ContentPart {
 
     /// A PDF file part from base64 bytes.
     pub fn pdf_data(filename: impl Into<String>, base64: &str) -> Self {
-        ContentPart::file(filename, format!("data:application/pdf;base64,{base64}"))
+        ContentPart::file(filename, crate::media::data_url(crate::media::PDF, base64))
     }
 
     /// An audio part from raw base64 (not a `data:` URI).

@@ -59,7 +59,7 @@ impl ContentBlock {
 
     /// A PDF as base64.
     pub fn pdf_base64(data: impl Into<String>) -> Self {
-        ContentBlock::Document(MediaBlock::base64("application/pdf", data))
+        ContentBlock::Document(MediaBlock::base64(crate::media::PDF, data))
     }
 
     /// An image from the bytes of a PNG, JPEG, WebP or GIF file, its media type read from

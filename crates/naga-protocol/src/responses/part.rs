@@ -95,7 +95,7 @@ impl ItemPart {
     /// any other format.
     pub fn image_bytes(bytes: &[u8], detail: Option<ImageDetail>) -> Result<Self, crate::Error> {
         let (mime, base64) = crate::media::image(bytes)?;
-        Ok(ItemPart::image_url(format!("data:{mime};base64,{base64}"), detail))
+        Ok(ItemPart::image_url(crate::media::data_url(mime, &base64), detail))
     }
 
     /// A file from a PDF's bytes, sent inline under `filename`.
@@ -104,8 +104,8 @@ impl ItemPart {
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) (field `file`) for bytes that
     /// do not start as a PDF does.
     pub fn pdf_bytes(filename: impl Into<String>, bytes: &[u8]) -> Result<Self, crate::Error> {
-        let base64 = crate::media::pdf(bytes)?;
-        Ok(ItemPart::file_data(filename, format!("data:application/pdf;base64,{base64}")))
+        let data_url = crate::media::data_url(crate::media::PDF, &crate::media::pdf(bytes)?);
+        Ok(ItemPart::file_data(filename, data_url))
     }
 
     /// Audio from the bytes of a WAV or MP3 file, with the format the bytes show.
