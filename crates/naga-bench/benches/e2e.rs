@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use naga_bench::table::{Row, rate, times, verdict};
+use naga_bench::timing::{paired_ratio, round_order};
 use naga_protocol::ChatRequest;
 
 pub(crate) use crate::common::loopback::Setup;
@@ -52,25 +53,49 @@ fn measure(run: &mut dyn FnMut() -> usize) -> Pass {
     Pass { wall: start.elapsed(), cpu: client_cpu().saturating_sub(cpu), items }
 }
 
-/// Runs every contender once (warm-up), then `rounds` interleaved passes; medians.
-fn rounds(contenders: &mut [&mut dyn FnMut() -> usize], rounds: usize) -> Vec<Pass> {
-    let mut passes: Vec<Vec<Pass>> = contenders.iter_mut().map(|run| vec![measure(*run)]).collect();
-    passes.iter_mut().for_each(Vec::clear);
-    for _ in 0..rounds {
-        for (run, seen) in contenders.iter_mut().zip(&mut passes) {
-            seen.push(measure(*run));
+/// One contender's passes, round by round.
+struct Passes(Vec<Pass>);
+
+impl Passes {
+    /// The median wall time, the median CPU time (each over every pass) and the items seen.
+    fn median(&self) -> Pass {
+        let middle = |mut times: Vec<Duration>| {
+            times.sort_unstable();
+            times.get(times.len() / 2).copied().unwrap_or_default()
+        };
+        Pass {
+            wall: middle(self.0.iter().map(|p| p.wall).collect()),
+            cpu: middle(self.0.iter().map(|p| p.cpu).collect()),
+            items: self.0.first().map_or(0, |p| p.items),
         }
     }
-    passes.into_iter().map(median).collect()
+
+    /// How many times more wall time (`cpu` false) or CPU time these passes take than
+    /// `other`'s, paired by round ([`paired_ratio`]).
+    fn ratio_to(&self, other: &Passes, cpu: bool) -> f64 {
+        let time = |passes: &Passes| -> Vec<Duration> {
+            passes.0.iter().map(|p| if cpu { p.cpu } else { p.wall }).collect()
+        };
+        paired_ratio(&time(self), &time(other))
+    }
 }
 
-fn median(mut passes: Vec<Pass>) -> Pass {
-    let items = passes.first().map_or(0, |p| p.items);
-    passes.sort_by_key(|p| p.wall);
-    let wall = passes.get(passes.len() / 2).map_or(Duration::ZERO, |p| p.wall);
-    passes.sort_by_key(|p| p.cpu);
-    let cpu = passes.get(passes.len() / 2).map_or(Duration::ZERO, |p| p.cpu);
-    Pass { wall, cpu, items }
+/// Runs every contender once (warm-up), then `rounds` interleaved rounds (every other one in
+/// reverse order); every contender's passes.
+fn rounds(contenders: &mut [&mut dyn FnMut() -> usize], rounds: usize) -> Vec<Passes> {
+    for run in contenders.iter_mut() {
+        measure(*run); // warm-up, not kept
+    }
+    let mut passes: Vec<Passes> =
+        contenders.iter().map(|_| Passes(Vec::with_capacity(rounds))).collect();
+    for round in 0..rounds {
+        for i in round_order(round, contenders.len()) {
+            if let (Some(run), Some(seen)) = (contenders.get_mut(i), passes.get_mut(i)) {
+                seen.0.push(measure(*run));
+            }
+        }
+    }
+    passes
 }
 
 /// Figure 3: a 10,000-chunk stream with naga-async, async-openai and naga-blocking. The async
@@ -120,7 +145,7 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
         ],
         STREAM_ROUNDS,
     );
-    let [us, them, sync, us_task, them_task] = passes[..] else { return };
+    let [us, them, sync, us_task, them_task] = &passes[..] else { return };
     rows.push(stream_row(&format!("{name} runtime, consumed by `block_on`"), us, them, sync));
     rows.push(stream_row(
         &format!("{name} runtime, consumed in a spawned task"),
@@ -132,8 +157,11 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
 
 /// One figure-3 row: `us` (naga-async) vs `them` (async-openai), `sync` (naga-blocking) as
 /// the reference.
-fn stream_row(how: &str, us: Pass, them: Pass, sync: Pass) -> Row {
-    let speedup = them.wall.as_secs_f64() / us.wall.as_secs_f64();
+fn stream_row(how: &str, us_passes: &Passes, them_passes: &Passes, sync_passes: &Passes) -> Row {
+    let speedup = them_passes.ratio_to(us_passes, false);
+    let cpu_speedup = them_passes.ratio_to(us_passes, true);
+    let to_sync = us_passes.ratio_to(sync_passes, false);
+    let (us, them, sync) = (us_passes.median(), them_passes.median(), sync_passes.median());
     let per = |p: Pass| {
         format!(
             "{} ({:.2} µs CPU/ev)",
@@ -150,12 +178,8 @@ fn stream_row(how: &str, us: Pass, them: Pass, sync: Pass) -> Row {
         ours: per(us),
         peer: per(them),
         reference: per(sync),
-        vs_peer: format!(
-            "{} wall, {} CPU",
-            times(speedup),
-            times(them.cpu.as_secs_f64() / us.cpu.as_secs_f64())
-        ),
-        vs_reference: times(us.wall.as_secs_f64() / sync.wall.as_secs_f64()),
+        vs_peer: format!("{} wall, {} CPU", times(speedup), times(cpu_speedup)),
+        vs_reference: times(to_sync),
         verdict: verdict(speedup >= 1.5, || format!("{speedup:.2}x < 1.5x")),
     }
 }
@@ -210,12 +234,14 @@ pub(crate) fn requests(setup: &Setup, rows: &mut Vec<Row>) {
         &mut [&mut run_ours, &mut run_reqwest, &mut run_blocking, &mut run_ureq],
         REQUEST_ROUNDS,
     );
-    let [us, reqwest, sync, ureq] = passes[..] else { return };
-    for (name, ours, raw, raw_name) in [
+    let [us, reqwest, sync, ureq] = &passes[..] else { return };
+    for (name, ours_passes, raw_passes, raw_name) in [
         ("naga-async vs reqwest", us, reqwest, "reqwest"),
         ("naga-blocking vs ureq", sync, ureq, "ureq"),
     ] {
-        let overhead = ours.wall.as_secs_f64() / raw.wall.as_secs_f64();
+        let overhead = ours_passes.ratio_to(raw_passes, false);
+        let cpu_overhead = ours_passes.ratio_to(raw_passes, true);
+        let (ours, raw) = (ours_passes.median(), raw_passes.median());
         let per = |p: Pass| {
             format!("{} req/s", rate(p.items as f64 / p.wall.as_secs_f64()).trim_end_matches("/s"))
         };
@@ -224,7 +250,7 @@ pub(crate) fn requests(setup: &Setup, rows: &mut Vec<Row>) {
             case: format!("non-streaming chat, {name} (ref = raw {raw_name}, same bytes)"),
             ours: per(ours),
             reference: per(raw),
-            vs_reference: times(overhead),
+            vs_reference: format!("{} wall, {} CPU", times(overhead), times(cpu_overhead)),
             verdict: verdict(overhead <= 1.05, || format!("{overhead:.2}x > 1.05x")),
             ..Row::default()
         });

@@ -26,11 +26,13 @@ pub(crate) fn framing(corpora: &[Corpus], rows: &mut Vec<Row>) {
                 Contender::new("eventsource-stream", || peer::frame(chunks)),
                 Contender::new("memchr", || ours::frame_memchr(chunks)),
             ];
-            let [us, them, bound] = race(&mut contenders, BUDGET)[..] else { return };
+            let Ok([us, them, bound]) = <[_; 3]>::try_from(race(&mut contenders, BUDGET)) else {
+                return;
+            };
             check(corpus.name, chunking, "ours", us.tally.items, input.events);
             check(corpus.name, chunking, "eventsource-stream", them.tally.items, input.events);
-            let speedup = them.median.as_secs_f64() / us.median.as_secs_f64();
-            let to_bound = us.median.as_secs_f64() / bound.median.as_secs_f64();
+            let speedup = them.ratio_to(&us);
+            let to_bound = us.ratio_to(&bound);
             let ns = us.nanos_per(input.events);
             rows.push(Row {
                 figure: "1 framing".into(),
@@ -96,11 +98,13 @@ pub(crate) fn decoding(corpora: &[Corpus], rows: &mut Vec<Row>) {
                 Contender::new("async-openai", || peer::decode(chunks)),
                 Contender::new("ours json-only", || ours::decode_json_only(&datas)),
             ];
-            let [us, them, json] = race(&mut contenders, BUDGET)[..] else { return };
+            let Ok([us, them, json]) = <[_; 3]>::try_from(race(&mut contenders, BUDGET)) else {
+                return;
+            };
             check(corpus.name, chunking, "ours", us.tally.items, datas.len());
             check(corpus.name, chunking, "async-openai", them.tally.items, datas.len());
-            let speedup = them.median.as_secs_f64() / us.median.as_secs_f64();
-            let to_json = us.median.as_secs_f64() / json.median.as_secs_f64();
+            let speedup = them.ratio_to(&us);
+            let to_json = us.ratio_to(&json);
             rows.push(Row {
                 figure: "2 decode".into(),
                 case: format!("{} / {}", corpus.name, chunking.name()),
@@ -133,13 +137,15 @@ fn json_row(corpus: &Corpus) -> Row {
         Contender::new("ours json-only", || ours::decode_json_only(&datas)),
         Contender::new("async-openai json-only", || peer::decode_json_only(&datas)),
     ];
-    let [us, them] = race(&mut contenders, BUDGET)[..] else { return Row::default() };
+    let Ok([us, them]) = <[_; 2]>::try_from(race(&mut contenders, BUDGET)) else {
+        return Row::default();
+    };
     Row {
         figure: "2 json".into(),
         case: format!("{}: JSON only, our chunk type vs async-openai's", corpus.name),
         ours: rate(us.per_second(datas.len())),
         peer: rate(them.per_second(datas.len())),
-        vs_peer: times(them.median.as_secs_f64() / us.median.as_secs_f64()),
+        vs_peer: times(them.ratio_to(&us)),
         verdict: "report".into(),
         ..Row::default()
     }
@@ -152,13 +158,13 @@ pub(crate) fn request_build(rows: &mut Vec<Row>) {
         Contender::new("ours", || ours_builds(N)),
         Contender::new("async-openai", || peer::builds(N)),
     ];
-    let [us, them] = race(&mut contenders, BUDGET)[..] else { return };
+    let Ok([us, them]) = <[_; 2]>::try_from(race(&mut contenders, BUDGET)) else { return };
     rows.push(Row {
         figure: "6 build".into(),
         case: "reference example request: build + serialize".into(),
         ours: rate(us.per_second(N)),
         peer: rate(them.per_second(N)),
-        vs_peer: times(them.median.as_secs_f64() / us.median.as_secs_f64()),
+        vs_peer: times(them.ratio_to(&us)),
         verdict: "report".into(),
         ..Row::default()
     });

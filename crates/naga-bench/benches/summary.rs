@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: every figure in one process, printed as one markdown table.
 //!
-//! Ratios compare contenders timed in the same run, interleaved, by median pass time.
+//! Ratios compare contenders timed in the same run, interleaved: the median over rounds of
+//! their pass times' ratio within a round (rates are from median pass times).
 
 mod common;
 mod e2e;

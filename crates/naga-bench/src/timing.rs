@@ -1,4 +1,4 @@
-//! In-process timing for the summary table: interleaved passes, medians, ratios.
+//! In-process timing for the summary table: interleaved passes, medians, paired ratios.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -28,8 +28,8 @@ impl<'a> Contender<'a> {
     }
 }
 
-/// A contender's result: the median pass time and what the pass saw.
-#[derive(Debug, Clone, Copy)]
+/// A contender's result: its pass times round by round, their median and what a pass saw.
+#[derive(Debug, Clone)]
 pub struct Sample {
     /// Median wall time of one pass.
     pub median: Duration,
@@ -37,9 +37,19 @@ pub struct Sample {
     pub tally: Tally,
     /// Timed passes.
     pub reps: usize,
+    /// The wall time of each timed pass, in round order.
+    pub passes: Vec<Duration>,
 }
 
 impl Sample {
+    /// How many times longer this contender's pass takes than `other`'s: the median over
+    /// rounds of the two passes' ratio within one round. Both ran back to back, so a slow
+    /// phase of the machine that lasts a round or longer cancels, where the ratio of two
+    /// separate medians would keep it.
+    pub fn ratio_to(&self, other: &Sample) -> f64 {
+        paired_ratio(&self.passes, &other.passes)
+    }
+
     /// Items per second for `items` items per pass.
     pub fn per_second(&self, items: usize) -> f64 {
         items as f64 / self.median.as_secs_f64().max(1e-12)
@@ -52,7 +62,8 @@ impl Sample {
 }
 
 /// Runs every contender once to warm up, then in round-robin passes (so drift on a shared
-/// machine hits all alike) until `budget` is spent or `MAX_REPS` (41) passes are done.
+/// machine hits all alike; every other round in reverse order, so no contender always runs
+/// right after the same one) until `budget` is spent or `MAX_REPS` (41) passes are done.
 pub fn race(contenders: &mut [Contender<'_>], budget: Duration) -> Vec<Sample> {
     let first: Vec<(Duration, Tally)> = contenders.iter_mut().map(|c| time(&mut c.run)).collect();
     let round: Duration = first.iter().map(|(elapsed, _)| *elapsed).sum();
@@ -62,17 +73,37 @@ pub fn race(contenders: &mut [Contender<'_>], budget: Duration) -> Vec<Sample> {
     if reps == 1 {
         times.iter_mut().zip(&first).for_each(|(t, (elapsed, _))| t.push(*elapsed));
     } else {
-        for _ in 0..reps {
-            for (contender, t) in contenders.iter_mut().zip(&mut times) {
-                t.push(time(&mut contender.run).0);
+        for round in 0..reps {
+            for i in round_order(round, contenders.len()) {
+                if let (Some(contender), Some(t)) = (contenders.get_mut(i), times.get_mut(i)) {
+                    t.push(time(&mut contender.run).0);
+                }
             }
         }
     }
     times
         .into_iter()
         .zip(first)
-        .map(|(t, (_, tally))| Sample { median: median(t), tally, reps })
+        .map(|(passes, (_, tally))| Sample { median: median(passes.clone()), tally, reps, passes })
         .collect()
+}
+
+/// The order in which `contenders` contenders run in round `round`: forward in even rounds,
+/// backward in odd ones.
+pub fn round_order(round: usize, contenders: usize) -> impl Iterator<Item = usize> {
+    let backward = round % 2 == 1;
+    (0..contenders).map(move |i| if backward { contenders - 1 - i } else { i })
+}
+
+/// The median of `ours[i] / theirs[i]` over the rounds both have.
+pub fn paired_ratio(ours: &[Duration], theirs: &[Duration]) -> f64 {
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(theirs)
+        .map(|(a, b)| a.as_secs_f64() / b.as_secs_f64().max(1e-12))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn time(run: &mut dyn FnMut() -> Tally) -> (Duration, Tally) {
