@@ -68,21 +68,27 @@ pub(crate) fn run<A: TextApi>(client: &Client, args: &ChatArgs) -> Result<(), Fa
     Ok(())
 }
 
-/// Streams the answer, printing text as it arrives when `echo` is set.
+/// Streams the answer, printing text as it arrives when `echo` is set. Text the deltas did
+/// not carry (a server that answered the streaming request with the whole document) is
+/// printed when the answer is complete.
 fn stream<A: TextApi>(
     client: &Client,
     request: &A::Request,
     echo: bool,
 ) -> Result<A::Answer, Failure> {
     let mut stdout = io::stdout().lock();
+    let mut echoed = String::new();
     let mut write_error = None;
     let result = A::stream(client, request, |event| {
         if let Some(text) = A::text_delta(event).filter(|_| echo && write_error.is_none()) {
             write_error = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).err();
+            echoed.push_str(text);
         }
     });
-    if echo {
-        writeln!(stdout)?;
+    if echo && write_error.is_none() {
+        let text = result.as_ref().map(A::text).unwrap_or_default();
+        let rest = text.strip_prefix(echoed.as_str()).unwrap_or_default();
+        writeln!(stdout, "{rest}")?;
     }
     if let Some(err) = write_error {
         return Err(err.into());

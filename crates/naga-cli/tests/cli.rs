@@ -352,6 +352,25 @@ fn message_streams_the_same_text_through_the_messages_api() {
 }
 
 #[test]
+fn a_server_that_ignores_stream_true_still_gets_its_answer_printed() {
+    // Some OpenAI-compatible gateways answer a streaming request with the whole JSON
+    // document (the emulator's `x-mock-ignore-stream`): the text must still be printed.
+    let faults = Faults { ignore_stream: true, ..Faults::default() };
+    let server = MockServer::builder().faults(faults).start_blocking().unwrap();
+    for (command, model) in
+        [("chat", "gpt-4o-mini"), ("respond", "gpt-4o-mini"), ("message", "claude-sonnet-4.5")]
+    {
+        let base = ["--base-url", &server.base_url(), "--api-key", "ng-test", command, "-m", model];
+        let (output, waited, stderr) = run(naga().args(base).args(["--no-stream", PROMPT]));
+        assert!(output.status.success(), "{command}: {stderr}");
+        assert!(waited.starts_with("[naga-mock]"), "{command}: {waited}");
+        let (output, streamed, stderr) = run(naga().args(base).arg(PROMPT));
+        assert!(output.status.success(), "{command}: {stderr}");
+        assert_eq!(streamed, waited, "{command}");
+    }
+}
+
+#[test]
 fn a_reader_that_goes_away_ends_the_command_quietly() {
     // `naga ... | head`: the pipe is closed before the answer is written (it is larger than
     // a pipe's buffer either way), for a streamed answer and for printed results alike.

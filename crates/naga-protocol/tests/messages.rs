@@ -127,6 +127,25 @@ fn validation_names_the_field() {
 }
 
 #[test]
+fn text_a_block_holds_at_its_start_counts_as_text_the_event_adds() {
+    // Anthropic starts a text block empty; a server that starts it with text must not lose it.
+    let stream = concat!(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",",
+        "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"x\",\"content\":[]}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,",
+        "\"content_block\":{\"type\":\"text\",\"text\":\"Tō\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,",
+        "\"delta\":{\"type\":\"text_delta\",\"text\":\"kyō\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    let events = run(stream.as_bytes(), usize::MAX);
+    let text: String = events.iter().filter_map(|e| e.as_ref().ok()?.text_delta()).collect();
+    assert_eq!(text, "Tōkyō");
+    assert_eq!(MessageAccumulator::accumulate(events).unwrap().text(), text);
+}
+
+#[test]
 fn a_text_stream_with_thinking_adds_up_and_every_split_agrees() {
     let whole = run(TEXT.as_bytes(), usize::MAX);
     assert!(whole.iter().all(Result::is_ok), "{whole:?}");

@@ -36,13 +36,20 @@ tagged_events! {
 }
 
 impl MessageEvent {
-    /// The text a `text_delta` adds.
+    /// The text this event adds to the answer: a `text_delta`'s, or the text a text block
+    /// already holds at its `content_block_start` (empty from Anthropic, not from every
+    /// server). Joined in order, these give the text blocks'
+    /// [`MessageAccumulator`](crate::MessageAccumulator) ends with.
     pub fn text_delta(&self) -> Option<&str> {
         match self {
             MessageEvent::ContentBlockDelta(BlockDelta {
                 delta: ContentDelta::TextDelta(delta),
                 ..
             }) => Some(&delta.text),
+            MessageEvent::ContentBlockStart(BlockStart {
+                content_block: ContentBlock::Text(block),
+                ..
+            }) if !block.text.is_empty() => Some(&block.text),
             _ => None,
         }
     }
