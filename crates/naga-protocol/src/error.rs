@@ -242,8 +242,7 @@ impl From<StreamError> for Error {
 /// [`Error::Api`]. Any body is accepted: a non-JSON body (an HTML page from a proxy) keeps a
 /// readable excerpt as the message.
 pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
-    let json = crate::operation::without_bom(body);
-    let envelope = serde_json::from_slice::<ErrorEnvelope>(json).ok().and_then(|e| e.error);
+    let envelope = error_object(body);
     let mut retry_after = RetryAfter::from_headers(headers);
     let (error_type, message) = match envelope {
         Some(ErrorObject { error_type, message, extra }) => {
@@ -273,6 +272,21 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
         request_id: request_id(headers),
         body_snippet: snippet(body),
     }))
+}
+
+/// The `error` object of an error body: the body as JSON, or, when it is a stream of
+/// server-sent events (a gateway answering a streaming request's failure in the stream's own
+/// format, e.g. LiteLLM's proxy: `data: {"error": ...}` then `data: [DONE]`), its first event.
+fn error_object(body: &[u8]) -> Option<ErrorObject> {
+    let json = crate::operation::without_bom(body);
+    if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(json) {
+        return envelope.error;
+    }
+    let mut events = crate::SseParser::new();
+    events.feed(body);
+    events.finish();
+    let first = events.next_event()?.ok()?;
+    serde_json::from_str::<ErrorEnvelope>(first.data).ok()?.error
 }
 
 /// Naga's error body: `{"error": {"type": "...", "message": "..."}}`, also sent as an error

@@ -59,6 +59,29 @@ fn each_documented_status_has_its_kind() {
 }
 
 #[test]
+fn an_error_status_whose_body_is_an_event_stream_reads_its_error_event() {
+    // LiteLLM's proxy answers a failed streaming request with a 500 in the stream's format.
+    let body = b"data: {\"error\": {\"message\": \"Error processing stream start\", \"type\": \
+                 \"internal_server_error\", \"param\": null, \"code\": \"500\"}}\n\ndata: [DONE]\n\n";
+    let api = api_error(500, &HeaderMap::new(), body);
+    assert_eq!(api.message, "Error processing stream start");
+    assert_eq!(api.error_type.as_deref(), Some("internal_server_error"));
+    assert_eq!(api.kind, ApiErrorKind::Server);
+    assert_eq!(api.body_snippet, String::from_utf8_lossy(body), "the body is kept as it came");
+    // CRLF, a comment and an `event:` line first change nothing.
+    let crlf = String::from_utf8_lossy(body).replace('\n', "\r\n");
+    let framed = format!(": hi\r\nevent: error\r\n{crlf}");
+    let api = api_error(500, &HeaderMap::new(), framed.as_bytes());
+    assert_eq!(api.message, "Error processing stream start");
+    // Events that are not an error envelope leave the body as the message.
+    let other = b"data: {\"detail\": \"nope\"}\n\n";
+    assert_eq!(
+        api_error(502, &HeaderMap::new(), other).message,
+        "Bad Gateway: data: {\"detail\": \"nope\"}"
+    );
+}
+
+#[test]
 fn in_stream_errors_are_classified_by_type() {
     let body = naga_body("rate_limit_exceeded", "slow down");
     let api = parse_api_error(None, &HeaderMap::new(), &body);
