@@ -34,8 +34,7 @@ class City(BaseModel):
     population: int
 
 
-def run(coroutine):
-    return asyncio.run(coroutine)
+run = asyncio.new_event_loop().run_until_complete  # one loop: the client's connections live on it
 
 
 async def streamed(agent):
