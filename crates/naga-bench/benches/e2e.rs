@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use naga_bench::table::{Row, rate, times, verdict};
-use naga_bench::timing::{paired_ratio, round_order};
+use naga_bench::timing::{median, paired_ratio, round_order};
 use naga_protocol::ChatRequest;
 
 pub(crate) use crate::common::loopback::Setup;
@@ -59,13 +59,9 @@ struct Passes(Vec<Pass>);
 impl Passes {
     /// The median wall time, the median CPU time (each over every pass) and the items seen.
     fn median(&self) -> Pass {
-        let middle = |mut times: Vec<Duration>| {
-            times.sort_unstable();
-            times.get(times.len() / 2).copied().unwrap_or_default()
-        };
         Pass {
-            wall: middle(self.0.iter().map(|p| p.wall).collect()),
-            cpu: middle(self.0.iter().map(|p| p.cpu).collect()),
+            wall: median(self.0.iter().map(|p| p.wall).collect()),
+            cpu: median(self.0.iter().map(|p| p.cpu).collect()),
             items: self.0.first().map_or(0, |p| p.items),
         }
     }

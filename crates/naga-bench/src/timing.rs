@@ -112,7 +112,8 @@ fn time(run: &mut dyn FnMut() -> Tally) -> (Duration, Tally) {
     (start.elapsed(), tally)
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
+/// The middle one of `times` (the upper middle of an even count); zero for none.
+pub fn median(mut times: Vec<Duration>) -> Duration {
     times.sort_unstable();
     times.get(times.len() / 2).copied().unwrap_or_default()
 }
