@@ -248,14 +248,18 @@ fn a_malformed_event_is_a_decode_error_and_the_stream_goes_on() {
 }
 
 #[test]
-fn a_stream_answered_with_the_json_body_is_one_completed_event() {
+fn a_stream_answered_with_the_json_body_is_the_events_that_stream_it() {
     let (server, setup) = start();
     let request = ResponsesRequest::new(MODEL, "Say hello");
     let whole = answer(&server, &setup, "plain", &request);
     let ignoring = setup.header("x-mock-ignore-stream", 1);
     let items = events(&server, &ignoring, "ignored", &request);
-    let [Ok(ResponseEvent::Completed(snapshot))] = items.as_slice() else { panic!("{items:?}") };
+    let echoed: String = items.iter().filter_map(|i| i.as_ref().ok()?.text_delta()).collect();
+    assert_eq!(echoed, whole.output_text(), "the text arrives as deltas");
+    let Some(Ok(ResponseEvent::Completed(snapshot))) = items.last() else { panic!("{items:?}") };
     assert_eq!(snapshot.response, whole);
+    let events = items.into_iter().map(|item| item.map_err(|err| panic!("{err:?}")));
+    assert_eq!(ResponseAccumulator::accumulate(events).unwrap(), whole);
 }
 
 #[test]

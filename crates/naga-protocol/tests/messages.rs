@@ -249,10 +249,32 @@ fn document_bodies_and_a_streamed_answer_to_a_plain_call() {
     let items = run(error, 9);
     let [Err(Error::Api(api))] = items.as_slice() else { panic!("{items:?}") };
     assert_eq!(api.kind, ApiErrorKind::InvalidRequest);
-    let answer = br#"{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn"}"#;
+    // A message comes as the events that would have streamed it: its text as deltas, and
+    // added up, the document itself.
+    let answer = br#"{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"thinking","thinking":"Hm.","signature":"s"},{"type":"text","text":"Hi"},{"type":"tool_use","id":"t1","name":"f","input":{"a":1}},{"type":"text","text":" there"}],"stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":5}}"#;
     let items = run(answer, 5);
-    let [Ok(MessageEvent::MessageStart(start))] = items.as_slice() else { panic!("{items:?}") };
-    assert_eq!(start.message.text(), "Hi");
+    let kinds: Vec<&str> = items.iter().map(|item| item.as_ref().unwrap().kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "message_start",
+            "content_block_start",
+            "content_block_stop",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "content_block_start",
+            "content_block_stop",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "message_stop",
+        ]
+    );
+    let echoed: String = items.iter().filter_map(|e| e.as_ref().ok()?.text_delta()).collect();
+    assert_eq!(echoed, "Hi there");
+    let whole: MessagesResponse = serde_json::from_slice(answer).unwrap();
+    assert_eq!(MessageAccumulator::accumulate(items).unwrap(), whole);
     // A plain call answered with events is added up.
     let message = MessagesRequest::decode_output(TEXT.as_bytes()).unwrap();
     assert_eq!(message.text(), "Hello! Tōkyō 🗼");

@@ -196,6 +196,49 @@ fn document_bodies_become_an_api_error_the_response_or_a_typed_error() {
 }
 
 #[test]
+fn a_response_document_comes_as_the_events_that_stream_it() {
+    // A gateway that ignores `stream: true`: deltas to echo, and the document when added up.
+    let answer = r#"{"id":"resp_1","object":"response","status":"completed","output":[
+        {"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Think."}]},
+        {"type":"message","id":"msg_1","role":"assistant","status":"completed","content":[
+            {"type":"output_text","text":"Tō","annotations":[]},
+            {"type":"refusal","refusal":"no"},
+            {"type":"output_text","text":"kyō","annotations":[]}]},
+        {"type":"function_call","id":"fc_1","call_id":"c1","name":"f","arguments":"{}"}],
+        "usage":{"input_tokens":3,"output_tokens":4,"total_tokens":7}}"#;
+    let items = run(answer.as_bytes(), 6);
+    let kinds: Vec<&str> = items.iter().map(|item| item.as_ref().unwrap().kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "response.output_item.added",
+            "response.output_item.done",
+            "response.output_item.added",
+            "response.output_text.delta",
+            "response.output_text.delta",
+            "response.output_item.done",
+            "response.output_item.added",
+            "response.output_item.done",
+            "response.completed",
+        ]
+    );
+    let echoed: String = items.iter().filter_map(|e| e.as_ref().ok()?.text_delta()).collect();
+    assert_eq!(echoed, "Tōkyō");
+    let Ok(ResponseEvent::OutputItemAdded(added)) = &items[2] else { panic!("{items:?}") };
+    let ResponseItem::Message(started) = &added.item else { panic!("{added:?}") };
+    assert_eq!(started.text(), "", "the message starts without its text");
+    let whole: ResponseObject = serde_json::from_str(answer).unwrap();
+    let added_up = ResponseAccumulator::accumulate(items.iter().cloned()).unwrap();
+    assert_eq!(added_up, whole);
+    // Every step of the way the message holds what was echoed so far.
+    let mut accumulator = ResponseAccumulator::new();
+    for item in &items[..5] {
+        accumulator.push(item.as_ref().unwrap());
+    }
+    assert_eq!(accumulator.snapshot().output_text(), "Tōkyō");
+}
+
+#[test]
 fn hostile_indexes_pad_nothing_and_text_for_unknown_items_is_dropped() {
     let body = concat!(
         "data: {\"type\":\"response.output_item.added\",\"output_index\":4294967295,\"item\":{\"type\":\"message\",\"id\":\"m\",\"role\":\"assistant\",\"content\":[]}}\n\n",

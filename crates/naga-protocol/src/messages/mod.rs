@@ -5,6 +5,7 @@
 
 mod accumulator;
 mod block;
+mod document;
 mod event;
 mod request;
 mod response;

@@ -5,16 +5,15 @@ use serde_json::{Map, Value};
 use serde::Deserialize;
 
 use super::event::{
-    BlockDelta, ContentDelta, InputJsonDelta, MessageEvent, MessageStart, SignatureDelta,
-    TextDelta, ThinkingDelta,
+    BlockDelta, ContentDelta, InputJsonDelta, MessageEvent, SignatureDelta, TextDelta,
+    ThinkingDelta,
 };
-use super::response::MessagesResponse;
 use crate::chat::decode::tolerant_deserialize;
-use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
+use crate::error::{ApiError, ApiErrorKind, Error, parse_api_error, snippet};
 use crate::sse::typed::{EventFamily, typed_event_stream};
 
 /// What an event decoding error names.
-const WHAT: &str = "message stream event";
+pub(super) const WHAT: &str = "message stream event";
 
 typed_event_stream! {
     /// Decodes the body of a streamed message (`POST /messages` with `stream: true`) into
@@ -25,9 +24,11 @@ typed_event_stream! {
     /// becomes [`Error::Api`] (status `None`) and ends the stream. An event whose JSON does
     /// not fit its `type` yields [`Error::Decode`], a broken event [`Error::Stream`];
     /// decoding continues after both. Any other end of body yields exactly one
-    /// [`StreamError::Truncated`]. A body that is one document is read whole: an error
-    /// becomes [`Error::Api`], a message one `message_start` event holding all of it, anything
-    /// else [`StreamError::UnexpectedDocument`].
+    /// [`StreamError::Truncated`](crate::StreamError::Truncated). A body that is one
+    /// document is read whole: an error becomes [`Error::Api`], a message the events that
+    /// would have streamed it (its `message_start`, each block started empty when it is
+    /// text, its text as one `text_delta`, the block stopped, `message_stop`), anything else
+    /// [`StreamError::UnexpectedDocument`](crate::StreamError::UnexpectedDocument).
     ///
     /// ```
     /// use naga_protocol::{MessageEvent, MessageStream};
@@ -75,8 +76,8 @@ impl EventFamily for Messages {
         matches!(event, MessageEvent::MessageStop(_))
     }
 
-    fn decode_document(body: &[u8]) -> Result<MessageEvent, Error> {
-        decode_document(body)
+    fn decode_document(body: &[u8]) -> Result<Vec<MessageEvent>, Error> {
+        super::document::decode_document(body)
     }
 }
 
@@ -159,23 +160,4 @@ fn error_event(map: &Map<String, Value>, data: &str) -> Error {
         request_id: None,
         body_snippet: snippet(data.as_bytes()),
     }))
-}
-
-/// A whole document body: an error, a message (as one `message_start` holding all of it,
-/// which is also its end), or neither.
-fn decode_document(body: &[u8]) -> Result<MessageEvent, Error> {
-    let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
-        return Err(unexpected());
-    };
-    let is_message = map.get("type").and_then(Value::as_str) == Some("message");
-    if !is_message && map.get("error").is_some_and(|e| e.is_object() || e.is_string()) {
-        return Err(parse_api_error(None, &http::HeaderMap::new(), body));
-    }
-    if !is_message && !map.get("content").is_some_and(Value::is_array) {
-        return Err(unexpected());
-    }
-    let message: MessagesResponse = serde_json::from_value(Value::Object(map))
-        .map_err(|err| Error::decode(WHAT, body, &err))?;
-    Ok(MessageEvent::MessageStart(MessageStart { message, extra: Map::new() }))
 }

@@ -5,6 +5,7 @@
 //! [`ResponseEvent`]s -> [`ResponseAccumulator`] -> the same [`ResponseObject`]).
 
 mod accumulator;
+mod document;
 mod event;
 mod item;
 mod object;

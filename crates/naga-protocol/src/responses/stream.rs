@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use super::document::replay;
 use super::event::{DeltaEvent, ResponseEvent, Snapshot};
 use super::object::{ResponseObject, ResponseStatus};
 use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
@@ -22,8 +23,9 @@ typed_event_stream! {
 /// continues after both. Any other end of body yields exactly one
 /// [`StreamError::Truncated`]. A body that is one document instead of events is read whole
 /// (up to the event size limit): Naga's error envelope becomes [`Error::Api`], a response
-/// object one `Completed` (or `Incomplete`) event, anything else
-/// [`StreamError::UnexpectedDocument`].
+/// object the events that would have streamed it (each output item added, a message's
+/// output texts as one `OutputTextDelta` each, the item done, then `Completed` or
+/// `Incomplete`), anything else [`StreamError::UnexpectedDocument`].
 ///
 /// ```
 /// use naga_protocol::{ResponseEvent, ResponseStream};
@@ -61,7 +63,7 @@ impl EventFamily for Responses {
         matches!(event, ResponseEvent::Completed(_) | ResponseEvent::Incomplete(_))
     }
 
-    fn decode_document(body: &[u8]) -> Result<ResponseEvent, Error> {
+    fn decode_document(body: &[u8]) -> Result<Vec<ResponseEvent>, Error> {
         decode_document(body)
     }
 }
@@ -146,9 +148,9 @@ fn api_error(code: Option<&str>, message: &str, data: &str) -> Error {
     }))
 }
 
-/// A whole document body: Naga's error envelope, a response object (as its final event),
-/// or neither.
-fn decode_document(body: &[u8]) -> Result<ResponseEvent, Error> {
+/// A whole document body: Naga's error envelope, a response object (as the events that
+/// stream it, [`replay`]), or neither.
+fn decode_document(body: &[u8]) -> Result<Vec<ResponseEvent>, Error> {
     let unexpected = || Error::Stream(StreamError::UnexpectedDocument { snippet: snippet(body) });
     let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
         return Err(unexpected());
@@ -169,8 +171,8 @@ fn decode_document(body: &[u8]) -> Result<ResponseEvent, Error> {
             let message = error.message.as_deref().unwrap_or("the response failed");
             Err(api_error(error.code.as_deref(), message, &data))
         }
-        Some(ResponseStatus::Incomplete) => Ok(ResponseEvent::Incomplete(snapshot)),
-        _ => Ok(ResponseEvent::Completed(snapshot)),
+        Some(ResponseStatus::Incomplete) => Ok(replay(snapshot, ResponseEvent::Incomplete)),
+        _ => Ok(replay(snapshot, ResponseEvent::Completed)),
     }
 }
 

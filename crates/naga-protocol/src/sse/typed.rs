@@ -19,21 +19,24 @@ pub(crate) trait EventFamily {
     /// Whether the end of the body after `event` is a clean end.
     fn is_terminal(event: &Self::Event) -> bool;
 
-    /// The one item of a body that is a document instead of events.
-    fn decode_document(body: &[u8]) -> Result<Self::Event, Error>;
+    /// The events a body that is a document instead of events stands for, in the order a
+    /// stream would have sent them, the last one terminal (so a caller echoing deltas, or
+    /// adding the events up, gets what the document holds).
+    fn decode_document(body: &[u8]) -> Result<Vec<Self::Event>, Error>;
 }
 
 /// A typed event stream: the shared stream state and how `F`'s events decode.
-pub(crate) struct TypedEvents<F> {
+pub(crate) struct TypedEvents<F: EventFamily> {
     state: StreamState,
-    family: std::marker::PhantomData<fn() -> F>,
+    /// The events of a document body not handed out yet.
+    document: std::vec::IntoIter<F::Event>,
 }
 
 impl<F: EventFamily> TypedEvents<F> {
     /// A decoder that rejects events larger than `limit` bytes.
     pub(crate) fn with_max_event_size(limit: usize) -> Self {
         let state = StreamState::with_max_event_size(limit);
-        TypedEvents { state, family: std::marker::PhantomData }
+        TypedEvents { state, document: Vec::new().into_iter() }
     }
 
     pub(crate) fn feed(&mut self, bytes: &[u8]) {
@@ -45,10 +48,21 @@ impl<F: EventFamily> TypedEvents<F> {
     }
 
     pub(crate) fn next_event(&mut self) -> Option<Result<F::Event, Error>> {
+        if let Some(event) = self.document.next() {
+            return Some(Ok(event));
+        }
         let state = &mut self.state;
         while !state.done {
             let item = match state.parser.next_event() {
-                None => return state.end(F::decode_document),
+                None => {
+                    return match state.end(F::decode_document)? {
+                        Ok(events) => {
+                            self.document = events.into_iter();
+                            self.document.next().map(Ok)
+                        }
+                        Err(err) => Some(Err(err)),
+                    };
+                }
                 Some(Err(err)) => Err(Error::Stream(err)),
                 Some(Ok(event)) => match event.data.trim() {
                     "" => {
@@ -83,7 +97,7 @@ impl<F: EventFamily> TypedEvents<F> {
     }
 
     pub(crate) fn is_done(&self) -> bool {
-        self.state.done
+        self.state.done && self.document.len() == 0
     }
 
     pub(crate) fn events_seen(&self) -> usize {
@@ -91,7 +105,7 @@ impl<F: EventFamily> TypedEvents<F> {
     }
 }
 
-impl<F> std::fmt::Debug for TypedEvents<F> {
+impl<F: EventFamily> std::fmt::Debug for TypedEvents<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.state.fmt(f)
     }
