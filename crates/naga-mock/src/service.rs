@@ -5,9 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use serde_json::Value;
 
@@ -31,6 +30,7 @@ use crate::models::{
 };
 use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
+use crate::request_body::read_body;
 use crate::responses::respond;
 use crate::responses_validate::validate_responses;
 use crate::seed::fnv1a;
@@ -127,7 +127,8 @@ async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> 
     if let Some(response) = cors::preflight(&parts.method, &parts.headers, route.methods()) {
         return response;
     }
-    let response = match read_body(state, &parts.headers, body).await {
+    let limit = state.options.max_body_bytes;
+    let response = match read_body(limit, parts.version, &parts.headers, body).await {
         Ok(body) => {
             state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
             let request = Head {
@@ -269,34 +270,6 @@ fn empty_response(status: StatusCode) -> Response<MockBody> {
     let mut response = Response::new(MockBody::full(Bytes::new()));
     *response.status_mut() = status;
     response
-}
-
-/// Reads the body up to the configured limit; a larger body is a 413.
-async fn read_body(
-    state: &State,
-    headers: &HeaderMap,
-    body: Incoming,
-) -> Result<Bytes, Response<MockBody>> {
-    let limit = state.options.max_body_bytes;
-    // The rest of the body is never read, so the connection cannot carry another request:
-    // say so (`connection: close`) instead of letting the client's next request hit a reset.
-    let too_large = || {
-        let message = format!("request body exceeds the limit of {limit} bytes");
-        let mut response = error_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
-        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
-        response
-    };
-    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large());
-    }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(err) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            Err(too_large())
-        }
-        Err(_) => Err(invalid_request("could not read the request body")),
-    }
 }
 
 /// The stall, HTML page, forced status or first-N failure requested by the faults.

@@ -84,3 +84,51 @@ async fn a_body_over_the_limit_is_a_413_over_http2_too() {
         assert_eq!(body["error"]["type"], "request_too_large", "{body}");
     }
 }
+
+/// Sends `size` bytes to the chat route over a bare HTTP/2 connection, as fast as the flow
+/// control lets it (as curl and httpx do); the status, and whether all of the body went out
+/// without the stream being reset.
+async fn send_all(server: &MockServer, size: usize) -> (u16, bool) {
+    let authority =
+        server.base_url().trim_start_matches("http://").trim_end_matches("/v1").to_owned();
+    let tcp = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    let (client, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    let mut client = client.ready().await.unwrap();
+    let request = http::Request::post(format!("http://{authority}/v1/chat/completions"))
+        .header("authorization", "Bearer ng-test")
+        .header("content-type", "application/json")
+        .body(())
+        .unwrap();
+    let (response, mut body) = client.send_request(request, false).unwrap();
+    let response = tokio::spawn(response);
+    let mut sent_all = true;
+    let mut left = size;
+    while left > 0 {
+        body.reserve_capacity(left.min(16 * 1024));
+        let Some(Ok(granted)) = std::future::poll_fn(|cx| body.poll_capacity(cx)).await else {
+            sent_all = false;
+            break;
+        };
+        let chunk = granted.min(left);
+        left -= chunk;
+        if body.send_data(vec![b' '; chunk].into(), left == 0).is_err() {
+            sent_all = false;
+            break;
+        }
+    }
+    let status = response.await.unwrap().unwrap().status().as_u16();
+    // A reset that came after the last byte was queued still shows here.
+    let reset = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        std::future::poll_fn(|cx| body.poll_reset(cx)),
+    );
+    (status, sent_all && reset.await.is_err())
+}
+
+#[tokio::test]
+async fn the_rest_of_a_body_over_the_limit_is_read_so_curl_and_httpx_see_the_413() {
+    let server = MockServer::builder().max_body_bytes(1024).start().await.unwrap();
+    // Far beyond the stream's flow-control window (64 KiB): the server must keep reading.
+    assert_eq!(send_all(&server, 2 * 1024 * 1024).await, (413, true));
+}

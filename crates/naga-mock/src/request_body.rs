@@ -1,0 +1,65 @@
+//! Reading a request body under the size limit, and what happens to the rest of a body over it.
+
+use bytes::{Bytes, BytesMut};
+use http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue};
+use http::{HeaderMap, Response, StatusCode, Version};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+
+use crate::body::MockBody;
+use crate::error_body::{error_response, invalid_request};
+
+/// How much of an HTTP/2 body over the limit is still read (and dropped) after the 413,
+/// before the stream is reset.
+const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Reads the body up to `limit` bytes; a larger body is a 413.
+pub(crate) async fn read_body(
+    limit: usize,
+    version: Version,
+    headers: &HeaderMap,
+    mut body: Incoming,
+) -> Result<Bytes, Response<MockBody>> {
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit, version, body));
+    }
+    let mut collected = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(invalid_request("could not read the request body"));
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        if collected.len() + data.len() > limit {
+            return Err(too_large(limit, version, body));
+        }
+        collected.extend_from_slice(&data);
+    }
+    Ok(collected.freeze())
+}
+
+/// The 413, and what becomes of the unread rest of the body. HTTP/1.1: the connection cannot
+/// carry another request, so the answer says `connection: close`. HTTP/2: the rest is read
+/// and dropped in the background (up to [`DRAIN_LIMIT`]), as nginx does, so the stream ends
+/// normally; reset after the answer instead (which RFC 9113 §8.1 allows), curl and httpx
+/// report the reset and lose the 413.
+fn too_large(limit: usize, version: Version, body: Incoming) -> Response<MockBody> {
+    let message = format!("request body exceeds the limit of {limit} bytes");
+    let mut response = error_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
+    if version == Version::HTTP_2 {
+        tokio::spawn(drain(body));
+    } else {
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// Reads `body` to its end (or [`DRAIN_LIMIT`] bytes, or an error) and drops what it reads.
+async fn drain(mut body: Incoming) {
+    let mut left = DRAIN_LIMIT;
+    while let Some(Ok(frame)) = body.frame().await {
+        let len = frame.data_ref().map_or(0, |data| data.len() as u64);
+        let Some(rest) = left.checked_sub(len) else { return };
+        left = rest;
+    }
+}
