@@ -41,10 +41,9 @@ fn replay(mut message: MessagesResponse) -> Vec<MessageEvent> {
             ContentBlock::Text(text) => Some(std::mem::take(&mut text.text)),
             _ => None,
         };
-        let content_block = block;
         events.push(MessageEvent::ContentBlockStart(BlockStart {
             index,
-            content_block,
+            content_block: block,
             extra: Map::new(),
         }));
         if let Some(text) = text.filter(|text| !text.is_empty()) {

@@ -38,7 +38,7 @@ tagged_events! {
 impl MessageEvent {
     /// The text this event adds to the answer: a `text_delta`'s, or the text a text block
     /// already holds at its `content_block_start` (empty from Anthropic, not from every
-    /// server). Joined in order, these give the text blocks'
+    /// server). Joined in order, these give the text of the message
     /// [`MessageAccumulator`](crate::MessageAccumulator) ends with.
     pub fn text_delta(&self) -> Option<&str> {
         match self {
