@@ -258,8 +258,7 @@ fn a_stream_answered_with_the_json_body_is_the_events_that_stream_it() {
     assert_eq!(echoed, whole.output_text(), "the text arrives as deltas");
     let Some(Ok(ResponseEvent::Completed(snapshot))) = items.last() else { panic!("{items:?}") };
     assert_eq!(snapshot.response, whole);
-    let events = items.into_iter().map(|item| item.map_err(|err| panic!("{err:?}")));
-    assert_eq!(ResponseAccumulator::accumulate(events).unwrap(), whole);
+    assert_eq!(added_up::<ResponseAccumulator>(items), whole);
 }
 
 #[test]
