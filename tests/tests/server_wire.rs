@@ -235,3 +235,30 @@ fn bytes_then_error<T: AsRef<[u8]>, E: ToString>(
     let error = items.iter().find_map(|item| item.as_ref().err()).map(ToString::to_string);
     (audio.sum(), error)
 }
+
+/// A success body longer than `MAX_BODY_BYTES` (announced by its length, or ending at the
+/// close) is refused as an I/O error once the limit is passed, on both transports, and the
+/// request is not sent again.
+#[test]
+fn a_document_over_the_body_limit_is_refused_and_not_resent() {
+    let req = request();
+    let body = " ".repeat(naga_protocol::MAX_BODY_BYTES + 1);
+    let heads = [
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        ),
+        "HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n".to_owned(),
+    ];
+    for head in heads {
+        let server = CannedServer::start(vec![Reply::Raw(format!("{head}{body}"))]);
+        let runs = both(None, &Setup::new(server.url.clone()), "over", |t: &dyn Transport| {
+            chat(t, &req, false)
+        });
+        let outcome = &runs.agreed().outcome;
+        assert_eq!(outcome.failure(), &Failure::Io, "{head}");
+        let expected = format!("I/O error: response body exceeds {} bytes", body.len() - 1);
+        assert_eq!(outcome.error_text.as_deref(), Some(expected.as_str()), "{head}");
+        assert_eq!(server.count(), 2, "one request per transport: {head}");
+    }
+}

@@ -5,7 +5,7 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use naga_protocol::{
     AttemptLimits, AttemptRequests, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
-    Operation, Outcome, check_content_encoding, parse_api_error,
+    Operation, Outcome, body_capacity, check_content_encoding, parse_api_error,
 };
 
 use crate::client::Client;
@@ -86,20 +86,37 @@ async fn run_once(
     }
 }
 
-/// Reads a whole success body under the attempt's limits.
+/// Reads a whole success body (at most [`MAX_BODY_BYTES`]). A body that arrives as one
+/// frame is returned as it is, with no copy; one of several frames is gathered into a buffer
+/// sized from `content-length`.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     limits: &AttemptLimits,
-) -> Result<Vec<u8>> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| map_error(e, limits, false))? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            let err = format!("response body exceeds {MAX_BODY_BYTES} bytes");
-            return Err(Error::Io(err.into()));
-        }
-        body.extend_from_slice(&chunk);
+) -> Result<Bytes> {
+    let Some(first) = next_frame(&mut response, limits, 0).await? else { return Ok(Bytes::new()) };
+    let Some(second) = next_frame(&mut response, limits, first.len()).await? else {
+        return Ok(first);
+    };
+    let mut body = Vec::with_capacity(body_capacity(response.content_length()));
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(frame) = next_frame(&mut response, limits, body.len()).await? {
+        body.extend_from_slice(&frame);
     }
-    Ok(body)
+    Ok(body.into())
+}
+
+/// The body's next frame, or an error when it would take the body past [`MAX_BODY_BYTES`].
+async fn next_frame(
+    response: &mut reqwest::Response,
+    limits: &AttemptLimits,
+    read: usize,
+) -> Result<Option<Bytes>> {
+    let frame = response.chunk().await.map_err(|e| map_error(e, limits, false))?;
+    match frame {
+        Some(frame) if read + frame.len() > MAX_BODY_BYTES => Err(Error::body_too_large()),
+        frame => Ok(frame),
+    }
 }
 
 /// Reads at most [`MAX_ERROR_BODY_BYTES`] of an error body; a failed read keeps what arrived.

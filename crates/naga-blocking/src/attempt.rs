@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use naga_protocol::{
     AttemptLimits, AttemptRequests, Attempts, Decision, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES,
-    Operation, Outcome, check_content_encoding, parse_api_error,
+    Operation, Outcome, body_capacity, check_content_encoding, parse_api_error,
 };
 
 use crate::client::Client;
@@ -84,9 +84,14 @@ fn run_once(
 }
 
 /// Reads a whole success body (at most [`MAX_BODY_BYTES`]) under the attempt's limits.
+/// The buffer is sized from `content-length`, so a whole answer takes one read and no copy.
 pub(crate) fn read_body(body: ureq::Body, limits: AttemptLimits) -> Result<Vec<u8>> {
-    let limit = MAX_BODY_BYTES as u64;
-    body.into_with_config().limit(limit).read_to_vec().map_err(|e| map_error(e, &limits, false))
+    let mut bytes = Vec::with_capacity(body_capacity(body.content_length()));
+    let mut reader = body.into_with_config().limit(MAX_BODY_BYTES as u64).reader();
+    match reader.read_to_end(&mut bytes) {
+        Ok(_) => Ok(bytes),
+        Err(err) => Err(map_error(ureq::Error::from(err), &limits, false)),
+    }
 }
 
 /// Reads at most [`MAX_ERROR_BODY_BYTES`] of an error body; a failed read keeps what arrived.
@@ -108,6 +113,7 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_respons
         }
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Connect(Box::new(err)),
         ureq::Error::Io(_) if before_response => Error::Connect(Box::new(err)),
+        ureq::Error::BodyExceedsLimit(_) => Error::body_too_large(),
         other => Error::Io(Box::new(other)),
     }
 }

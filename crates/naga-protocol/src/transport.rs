@@ -186,6 +186,27 @@ pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// Longest non-streaming success body a transport accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
+/// Most a transport reserves up front for a body whose `content-length` it was told.
+const MAX_RESERVED_BODY_BYTES: usize = 1024 * 1024;
+
+/// What to reserve for a success body announced as `content_length` bytes: the whole body,
+/// plus one byte so a reader can see the end without growing the buffer, up to 1 MiB (a
+/// larger or lying length grows the buffer as bytes arrive, bounded by [`MAX_BODY_BYTES`]).
+///
+/// ```
+/// use naga_protocol::body_capacity;
+/// assert_eq!(body_capacity(Some(549)), 550);
+/// assert_eq!(body_capacity(None), 0);
+/// assert_eq!(body_capacity(Some(u64::MAX)), 1024 * 1024);
+/// ```
+pub fn body_capacity(content_length: Option<u64>) -> usize {
+    let announced = content_length.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    match announced {
+        0 => 0,
+        n => n.saturating_add(1).min(MAX_RESERVED_BODY_BYTES),
+    }
+}
+
 /// The attempts of one call: numbers them, gives each its limits, and asks the retry policy
 /// what to do after a failure. A transport's retry loop keeps the clock and the jitter source.
 ///

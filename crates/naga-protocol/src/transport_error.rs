@@ -208,6 +208,13 @@ macro_rules! transport_error {
                 Error::Timeout { kind, after }
             }
 
+            /// A success body longer than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES), refused
+            /// once the limit is passed.
+            pub(crate) fn body_too_large() -> Self {
+                let limit = $crate::MAX_BODY_BYTES;
+                Error::Io(format!("response body exceeds {limit} bytes").into())
+            }
+
             /// What the retry policy is told about this failed attempt: a failure before any
             /// response byte (may be retried) or after the response started (never resent).
             pub(crate) fn outcome(&self) -> $crate::Outcome<'static> {
@@ -315,6 +322,9 @@ mod tests {
         let request = Error::timed_out((TimeoutKind::Request, Duration::ZERO));
         assert!(matches!(request.outcome(), Outcome::ResponseStarted));
         assert!(matches!(Error::Io("x".into()).outcome(), Outcome::ResponseStarted));
+        let too_large = Error::body_too_large();
+        assert!(matches!(too_large.outcome(), Outcome::ResponseStarted));
+        assert_eq!(too_large.to_string(), "I/O error: response body exceeds 67108864 bytes");
         let exhausted = api(503).given_up(GiveUpReason::DeadlineExceeded, 4);
         assert_eq!(exhausted.attempts(), Some(4));
         let kept = api(400).given_up(GiveUpReason::NotRetryable, 1);
