@@ -262,3 +262,28 @@ fn a_document_over_the_body_limit_is_refused_and_not_resent() {
         assert_eq!(server.count(), 2, "one request per transport: {head}");
     }
 }
+
+/// A server that answers with a keep-alive response and then closes the connection (as
+/// servers do when their idle limit passes): the client's next request, 100 ms later, gets
+/// its answer with no error, and the server sees every request once.
+#[test]
+fn a_pooled_connection_the_server_closed_is_not_used_again() {
+    let req = request();
+    let body = document();
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let server = CannedServer::start(vec![Reply::Raw(answer)]);
+    let runs = both(None, &Setup::new(server.url.clone()), "stale", |t: &dyn Transport| {
+        let first = chat(t, &req, false);
+        std::thread::sleep(Duration::from_millis(100));
+        [first, chat(t, &req, false)]
+    });
+    for run in runs.each() {
+        for (i, outcome) in run.outcome.iter().enumerate() {
+            assert_eq!(outcome.completion().text(), Some(TEXT), "{} request {i}", run.transport);
+        }
+    }
+    assert_eq!(server.count(), 4, "two requests per transport, none sent twice");
+}

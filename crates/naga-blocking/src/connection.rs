@@ -1,5 +1,5 @@
-//! The connection naga-blocking's own agent puts over ureq's: steady socket time limits and
-//! one write for a small request.
+//! The connection naga-blocking's own agent puts over ureq's: steady socket time limits, one
+//! write for a small request, and one liveness probe per reuse.
 
 use ureq::Error;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
@@ -27,18 +27,27 @@ impl<In: Transport> Connector<In> for ConnectionConnector {
 /// answer or the output buffer is full. ureq writes a request's head and body separately:
 /// two syscalls, and a server that often wakes up for the head alone and again for the body.
 /// Held back, a small request leaves in one write.
+///
+/// ureq asks whether a connection is still open twice between two requests: when the answer
+/// is read and the connection goes back to the pool, and when the pool hands it out again.
+/// Over TCP each ask is a probe of three syscalls (non-blocking on, a one-byte read, off).
+/// Only the second tells anything about the connection the next request gets (bytes the
+/// server sent after the answer, or its close, are seen by then), so a connection that just
+/// read is put back without a probe and probed when it is taken.
 #[derive(Debug)]
 pub(crate) struct Connection<T> {
     inner: T,
     /// Bytes ureq asked to transmit that are not written yet.
     held: Vec<u8>,
+    /// Whether the connection read since ureq last asked whether it is open.
+    read_since_asked: bool,
     read: Option<std::time::Duration>,
     write: Option<std::time::Duration>,
 }
 
 impl<T: Transport> Connection<T> {
     fn new(inner: T) -> Self {
-        Connection { inner, held: Vec::new(), read: None, write: None }
+        Connection { inner, held: Vec::new(), read_since_asked: false, read: None, write: None }
     }
 
     /// Writes the held bytes followed by the first `amount` bytes of the output buffer.
@@ -95,11 +104,13 @@ impl<T: Transport> Transport for Connection<T> {
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
         self.flush(timeout)?;
         let timeout = steady(timeout.for_read(), &mut self.read);
+        self.read_since_asked = true;
         self.inner.await_input(timeout)
     }
 
     fn is_open(&mut self) -> bool {
-        self.held.is_empty() && self.inner.is_open()
+        let just_read = std::mem::replace(&mut self.read_since_asked, false);
+        self.held.is_empty() && (just_read || self.inner.is_open())
     }
 
     fn is_tls(&self) -> bool {
@@ -127,11 +138,12 @@ mod tests {
     /// What a [`Recorder`] wrote, one entry a write.
     type Writes = Arc<Mutex<Vec<Vec<u8>>>>;
 
-    /// Records each write; every read delivers `HTTP`.
+    /// Records each write and counts liveness probes; every read delivers `HTTP`.
     #[derive(Debug)]
     struct Recorder {
         buffers: LazyBuffers,
         writes: Writes,
+        probes: usize,
     }
 
     impl Transport for Recorder {
@@ -152,6 +164,7 @@ mod tests {
         }
 
         fn is_open(&mut self) -> bool {
+            self.probes += 1;
             true
         }
     }
@@ -159,7 +172,7 @@ mod tests {
     fn connection(output_size: usize) -> (Connection<Recorder>, Writes) {
         let writes = Arc::new(Mutex::new(Vec::new()));
         let buffers = LazyBuffers::new(64, output_size);
-        (Connection::new(Recorder { buffers, writes: writes.clone() }), writes)
+        (Connection::new(Recorder { buffers, writes: writes.clone(), probes: 0 }), writes)
     }
 
     /// Has `connection` transmit `bytes` the way ureq does: through the output buffer.
@@ -190,5 +203,18 @@ mod tests {
         connection.await_input(NextTimeout::default()).unwrap();
         let expected: [&[u8]; 3] = [b"head-0123", b"body-abcdefgh", b"tail"];
         assert_eq!(*writes.lock().unwrap(), expected);
+    }
+
+    #[test]
+    fn a_connection_is_probed_when_taken_again_not_when_put_back() {
+        let (mut connection, _) = connection(64);
+        send(&mut connection, b"GET / HTTP/1.1\r\n\r\n");
+        connection.await_input(NextTimeout::default()).unwrap();
+        assert!(connection.is_open(), "put back after its answer");
+        assert_eq!(connection.inner.probes, 0);
+        assert!(connection.is_open(), "taken for the next request");
+        assert_eq!(connection.inner.probes, 1);
+        assert!(connection.is_open(), "asked again without a read in between");
+        assert_eq!(connection.inner.probes, 2);
     }
 }
