@@ -287,3 +287,33 @@ fn a_pooled_connection_the_server_closed_is_not_used_again() {
     }
     assert_eq!(server.count(), 4, "two requests per transport, none sent twice");
 }
+
+/// Every request carries one `Host` header naming the server as the base URL does (its
+/// port, since that is not 80), on both transports; naga-blocking's is made once per client.
+#[test]
+fn each_request_names_its_host_once() {
+    let req = request();
+    let server = CannedServer::start(vec![Reply::Raw(format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+        document().len(),
+        document()
+    ))]);
+    let authority = server.url.trim_start_matches("http://").trim_end_matches("/v1").to_owned();
+    let runs = both(None, &Setup::new(server.url.clone()), "host", |t: &dyn Transport| {
+        [chat(t, &req, false), chat(t, &req, false)]
+    });
+    for run in runs.each() {
+        assert!(run.outcome.iter().all(|o| o.result.is_ok()), "{}", run.transport);
+    }
+    let received = server.received();
+    assert_eq!(received.len(), 4, "two requests per transport");
+    for head in received {
+        let hosts: Vec<&str> = head
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .filter(|(name, _)| name.eq_ignore_ascii_case("host"))
+            .map(|(_, value)| value.trim())
+            .collect();
+        assert_eq!(hosts, [authority.as_str()], "{head}");
+    }
+}

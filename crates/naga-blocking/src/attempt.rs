@@ -19,7 +19,7 @@ pub(crate) fn execute<O: Operation + ?Sized>(
     op: &O,
     streaming: bool,
 ) -> Result<(http::Response<ureq::Body>, AttemptLimits)> {
-    let mut requests = AttemptRequests::new(&client.settings.config, op)?;
+    let mut requests = AttemptRequests::new(&client.requests, op)?;
     let start = Instant::now();
     let mut attempts = Attempts::new(&client.settings, streaming);
     loop {

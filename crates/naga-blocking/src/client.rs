@@ -1,7 +1,7 @@
 //! The client: configuration, timeouts, retry policy and one connection pool.
 
 use naga_protocol::{
-    ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
+    ChatCompletion, ChatRequest, ClientSettings, Config, Operation, Response, StreamingOperation,
     parse_response,
 };
 use ureq::unversioned::transport::{Connector, DefaultConnector};
@@ -23,6 +23,9 @@ use crate::stream::ItemStream;
 pub struct Client {
     pub(crate) settings: ClientSettings,
     pub(crate) agent: ureq::Agent,
+    /// The configuration requests are built from: the settings' with `Host` as the first
+    /// default header, which ureq would otherwise format for every request.
+    pub(crate) requests: Config,
 }
 
 impl Client {
@@ -109,6 +112,7 @@ impl ClientBuilder {
                 InlineIpResolver::default(),
             )
         });
-        Ok(Client { settings: self.settings, agent })
+        let requests = self.settings.config.clone().with_host_header();
+        Ok(Client { settings: self.settings, agent, requests })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HOST, HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::Error;
 
@@ -151,6 +151,35 @@ impl Config {
         Ok(self)
     }
 
+    /// This config with `Host` (the base URL's host, and its port when that is not the
+    /// scheme's default) as the first default header, so an HTTP/1.1 client that would
+    /// format it for every request finds it made. Not for HTTP/2, where the authority
+    /// travels as `:authority`. A `Host` default already set is kept; set the base URL
+    /// first.
+    ///
+    /// ```
+    /// use naga_protocol::Config;
+    /// let config = Config::default()
+    ///     .with_header("x-team", "a")?
+    ///     .with_base_url("http://127.0.0.1:8080/v1")?
+    ///     .with_host_header();
+    /// let names: Vec<_> = config.default_headers().keys().map(|n| n.as_str()).collect();
+    /// assert_eq!(names, ["host", "x-team"]);
+    /// assert_eq!(config.default_headers()["host"], "127.0.0.1:8080");
+    /// # Ok::<(), naga_protocol::Error>(())
+    /// ```
+    pub fn with_host_header(mut self) -> Self {
+        if self.default_headers.contains_key(HOST) {
+            return self;
+        }
+        let Some(host) = host_of(&self.base_url) else { return self };
+        let mut headers = HeaderMap::with_capacity(self.default_headers.len() + 1);
+        headers.insert(HOST, host);
+        headers.extend(std::mem::take(&mut self.default_headers));
+        self.default_headers = headers;
+        self
+    }
+
     /// Replaces the `User-Agent` header value.
     pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, Error> {
         self.user_agent = HeaderValue::try_from(user_agent)
@@ -196,6 +225,20 @@ impl fmt::Debug for Config {
     }
 }
 
+/// The `Host` value for requests to `base_url`: its host, and its port unless that is the
+/// scheme's default (as HTTP/1.1 clients write it).
+fn host_of(base_url: &str) -> Option<HeaderValue> {
+    let uri: http::Uri = base_url.parse().ok()?;
+    let authority = uri.authority()?;
+    let default_port = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+    match authority.port_u16() {
+        Some(port) if port != default_port => {
+            HeaderValue::try_from(format!("{}:{port}", authority.host())).ok()
+        }
+        _ => HeaderValue::from_str(authority.host()).ok(),
+    }
+}
+
 fn normalize_base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim().trim_end_matches('/');
     let uri: http::Uri =
@@ -211,4 +254,42 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
         return Err(Error::invalid("base_url", "must not contain a query string"));
     }
     Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(base_url: &str) -> String {
+        let config = Config::default().with_base_url(base_url).unwrap().with_host_header();
+        config.default_headers()[HOST].to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn the_host_header_has_the_port_only_when_it_is_not_the_schemes_default() {
+        assert_eq!(host("https://api.naga.ac/v1"), "api.naga.ac");
+        assert_eq!(host("https://api.naga.ac:443/v1"), "api.naga.ac");
+        assert_eq!(host("https://api.naga.ac:8443/v1"), "api.naga.ac:8443");
+        assert_eq!(host("http://h:80"), "h");
+        assert_eq!(host("http://h:443"), "h:443");
+        assert_eq!(host("http://[::1]:8080/v1"), "[::1]:8080");
+        assert_eq!(host("http://user:pw@h:81/v1"), "h:81");
+    }
+
+    #[test]
+    fn the_host_header_comes_first_and_a_set_one_is_kept() {
+        let config = Config::default()
+            .with_header("x-a", "1")
+            .and_then(|c| c.with_header("x-a", "2"))
+            .unwrap()
+            .with_host_header();
+        let pairs: Vec<_> = config
+            .default_headers()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+            .collect();
+        assert_eq!(pairs, [("host", "api.naga.ac"), ("x-a", "1"), ("x-a", "2")]);
+        let set = Config::default().with_header("host", "proxy.local").unwrap().with_host_header();
+        assert_eq!(set.default_headers().get_all(HOST).iter().collect::<Vec<_>>(), ["proxy.local"]);
+    }
 }

@@ -194,8 +194,12 @@ pub fn build_request<O: Operation + ?Sized>(
     uri.push_str(base);
     uri.push_str(&path);
     let uri = http::Uri::try_from(uri).map_err(|_| invalid_url())?;
-    // The default headers are the start of the map: cloned, not re-inserted one by one.
-    let mut headers = config.default_headers().clone();
+    // The default headers are the start of the map, which has room for the five below.
+    let defaults = config.default_headers();
+    let mut headers = HeaderMap::with_capacity(defaults.len() + 5);
+    for (name, value) in defaults {
+        headers.append(name.clone(), value.clone());
+    }
     headers.insert(USER_AGENT, config.user_agent().clone());
     headers.insert(ACCEPT, HeaderValue::from_static(op.accept()));
     // Without it a server may pick any content coding (RFC 9110, 12.5.3); bodies are parsed
