@@ -124,7 +124,10 @@ impl<'a> Reader<'a> {
     /// is not its closing quote; the reader is just past that byte.
     #[cold]
     fn escaped_string(&mut self, start: usize, mut end: usize) -> Option<String> {
-        let mut text = String::with_capacity(end - start + 16);
+        // Room up to the next quote: the whole string unless it holds an escaped quote
+        // (escapes only shrink), so it is rarely copied to a larger buffer while filled.
+        let to_quote = memchr::memchr(b'"', self.bytes.get(end..)?).unwrap_or(0);
+        let mut text = String::with_capacity(end - start + to_quote);
         let mut piece = start;
         loop {
             text.push_str(self.text.get(piece..end)?);
