@@ -87,7 +87,7 @@ async fn run_once(
 }
 
 /// Reads a whole success body (at most [`MAX_BODY_BYTES`]). A body that arrives as one
-/// frame is returned as it is, with no copy; one of several frames is gathered into a buffer
+/// frame is returned as it is, with no copy; a body of several frames is gathered into a buffer
 /// sized from `content-length`.
 pub(crate) async fn read_body(
     mut response: reqwest::Response,

@@ -84,7 +84,8 @@ fn run_once(
 }
 
 /// Reads a whole success body (at most [`MAX_BODY_BYTES`]) under the attempt's limits.
-/// The buffer is sized from `content-length`, so a whole answer takes one read and no copy.
+/// The buffer is sized from `content-length`, so a whole answer takes one read and never
+/// moves to a larger buffer.
 pub(crate) fn read_body(body: ureq::Body, limits: AttemptLimits) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(body_capacity(body.content_length()));
     let mut reader = body.into_with_config().limit(MAX_BODY_BYTES as u64).reader();
