@@ -208,7 +208,7 @@ macro_rules! transport_error {
                 Error::Timeout { kind, after }
             }
 
-            /// A success body longer than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES), refused
+            /// A success body longer than the protocol's `MAX_BODY_BYTES`, refused
             /// once the limit is passed.
             pub(crate) fn body_too_large() -> Self {
                 let limit = $crate::MAX_BODY_BYTES;
