@@ -181,8 +181,9 @@ fn a_compressed_answer_is_refused_and_not_resent() {
     }
 }
 
-/// A head promising `length` bytes of `content_type`, then `body` (shorter), then the close.
-fn cut_answer(content_type: &str, length: usize, body: &str) -> Reply {
+/// A head promising `length` bytes of `content_type`, then `body` (shorter when the answer
+/// is cut), then the close.
+fn answer_of_length(content_type: &str, length: usize, body: &str) -> Reply {
     Reply::Raw(format!(
         "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\n\r\n{body}"
     ))
@@ -195,8 +196,11 @@ fn a_document_cut_short_in_place_of_a_stream_is_a_cut_body() {
     let req = request();
     let whole = document();
     for part in [&whole[..whole.len() / 2], whole.as_str()] {
-        let server =
-            CannedServer::start(vec![cut_answer("application/json", whole.len() + 100, part)]);
+        let server = CannedServer::start(vec![answer_of_length(
+            "application/json",
+            whole.len() + 100,
+            part,
+        )]);
         let runs = both(None, &Setup::new(server.url.clone()), "cut", |t: &dyn Transport| {
             t.chat_stream(&req)
         });
@@ -213,7 +217,7 @@ fn streamed_audio_cut_short_ends_in_an_error() {
     let audio = "RIFF....WAVEfmt ".repeat(64);
     let speech =
         SpeechRequest::new("gpt-4o-mini-tts", "alloy", "Tokyo").response_format(SpeechFormat::Wav);
-    let server = CannedServer::start(vec![cut_answer("audio/wav", audio.len() * 2, &audio)]);
+    let server = CannedServer::start(vec![answer_of_length("audio/wav", audio.len() * 2, &audio)]);
     let setup = Setup::new(server.url.clone());
     let blocking: Vec<_> = Blocking::new(&setup).client.stream(&speech).unwrap().collect();
     let asynchronous = Async::new(&setup);
@@ -243,23 +247,23 @@ fn bytes_then_error<T: AsRef<[u8]>, E: ToString>(
 fn a_document_over_the_body_limit_is_refused_and_not_resent() {
     let req = request();
     let body = " ".repeat(naga_protocol::MAX_BODY_BYTES + 1);
-    let heads = [
-        format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            body.len()
+    let replies = [
+        ("with a length", answer_of_length("application/json", body.len(), &body)),
+        (
+            "ending at the close",
+            Reply::Raw(format!("HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n{body}")),
         ),
-        "HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n".to_owned(),
     ];
-    for head in heads {
-        let server = CannedServer::start(vec![Reply::Raw(format!("{head}{body}"))]);
+    for (name, reply) in replies {
+        let server = CannedServer::start(vec![reply]);
         let runs = both(None, &Setup::new(server.url.clone()), "over", |t: &dyn Transport| {
             chat(t, &req, false)
         });
         let outcome = &runs.agreed().outcome;
-        assert_eq!(outcome.failure(), &Failure::Io, "{head}");
+        assert_eq!(outcome.failure(), &Failure::Io, "{name}");
         let expected = format!("I/O error: response body exceeds {} bytes", body.len() - 1);
-        assert_eq!(outcome.error_text.as_deref(), Some(expected.as_str()), "{head}");
-        assert_eq!(server.count(), 2, "one request per transport: {head}");
+        assert_eq!(outcome.error_text.as_deref(), Some(expected.as_str()), "{name}");
+        assert_eq!(server.count(), 2, "one request per transport: {name}");
     }
 }
 
@@ -270,11 +274,7 @@ fn a_document_over_the_body_limit_is_refused_and_not_resent() {
 fn a_pooled_connection_the_server_closed_is_not_used_again() {
     let req = request();
     let body = document();
-    let answer = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let server = CannedServer::start(vec![Reply::Raw(answer)]);
+    let server = CannedServer::start(vec![answer_of_length("application/json", body.len(), &body)]);
     let runs = both(None, &Setup::new(server.url.clone()), "stale", |t: &dyn Transport| {
         let first = chat(t, &req, false);
         std::thread::sleep(Duration::from_millis(100));
@@ -293,11 +293,8 @@ fn a_pooled_connection_the_server_closed_is_not_used_again() {
 #[test]
 fn each_request_names_its_host_once() {
     let req = request();
-    let server = CannedServer::start(vec![Reply::Raw(format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
-        document().len(),
-        document()
-    ))]);
+    let body = document();
+    let server = CannedServer::start(vec![answer_of_length("application/json", body.len(), &body)]);
     let authority = server.url.trim_start_matches("http://").trim_end_matches("/v1").to_owned();
     let runs = both(None, &Setup::new(server.url.clone()), "host", |t: &dyn Transport| {
         [chat(t, &req, false), chat(t, &req, false)]
