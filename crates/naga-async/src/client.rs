@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::{HeaderMap, StatusCode};
+
 use naga_protocol::{
     ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
     parse_response,
@@ -46,18 +48,25 @@ impl Client {
     /// Sends `op` and parses the answer, retrying per the client's
     /// [`RetryPolicy`](crate::RetryPolicy).
     pub async fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
-        self.send_with_meta(op).await.map(Response::into_value)
+        self.send_parts(op).await.map(|(_, _, value)| value)
     }
 
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub async fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
+        let (status, headers, value) = self.send_parts(op).await?;
+        Ok(Response::new(status, headers, value))
+    }
+
+    /// The answer to `op` with its status and headers, before a [`Response`] looks up the
+    /// request id (which [`send`](Self::send) does not need).
+    async fn send_parts<O: Operation>(&self, op: &O) -> Result<(StatusCode, HeaderMap, O::Output)> {
         let (mut response, limits) = execute(self, op, false).await?;
         let status = response.status();
         // Taken, not cloned: reading the body does not look at them.
         let headers = std::mem::take(response.headers_mut());
         let bytes = read_body(response, &limits).await?;
         let value = parse_response::<O>(status, &headers, &bytes)?;
-        Ok(Response::new(status, headers, value))
+        Ok((status, headers, value))
     }
 
     /// Sends a streaming `op` and returns a [`Stream`](futures_core::Stream) of its items as

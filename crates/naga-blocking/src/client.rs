@@ -45,16 +45,23 @@ impl Client {
     /// Sends `op` and parses the answer, retrying per the client's
     /// [`RetryPolicy`](crate::RetryPolicy).
     pub fn send<O: Operation>(&self, op: &O) -> Result<O::Output> {
-        self.send_with_meta(op).map(Response::into_value)
+        self.send_parts(op).map(|(_, value)| value)
     }
 
     /// Like [`send`](Self::send), keeping the status, headers and request id.
     pub fn send_with_meta<O: Operation>(&self, op: &O) -> Result<Response<O::Output>> {
+        let (parts, value) = self.send_parts(op)?;
+        Ok(Response::new(parts.status, parts.headers, value))
+    }
+
+    /// The answer to `op` with its status and headers, before a [`Response`] looks up the
+    /// request id (which [`send`](Self::send) does not need).
+    fn send_parts<O: Operation>(&self, op: &O) -> Result<(http::response::Parts, O::Output)> {
         let (response, limit) = execute(self, op, false)?;
         let (parts, body) = response.into_parts();
         let bytes = crate::attempt::read_body(body, limit)?;
         let value = parse_response::<O>(parts.status, &parts.headers, &bytes)?;
-        Ok(Response::new(parts.status, parts.headers, value))
+        Ok((parts, value))
     }
 
     /// Sends a streaming `op` and returns its items as they arrive. Retries happen only
