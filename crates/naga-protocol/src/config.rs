@@ -1,8 +1,10 @@
 //! Client configuration: where to send requests and with which credentials.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::header::{HOST, HeaderMap, HeaderName, HeaderValue};
+use http::uri::{Authority, PathAndQuery, Scheme};
 
 use crate::error::Error;
 
@@ -76,6 +78,7 @@ impl fmt::Display for Secret {
 #[derive(Clone, PartialEq)]
 pub struct Config {
     base_url: String,
+    base: BaseUri,
     api_key: Option<Secret>,
     provisioning_key: Option<Secret>,
     default_headers: HeaderMap,
@@ -86,6 +89,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             base_url: DEFAULT_BASE_URL.to_owned(),
+            base: default_base_uri(),
             api_key: None,
             provisioning_key: None,
             default_headers: HeaderMap::new(),
@@ -135,7 +139,7 @@ impl Config {
     /// Sets the base URL (`http` or `https`, with an optional path; a trailing slash is
     /// tolerated).
     pub fn with_base_url(mut self, url: &str) -> Result<Self, Error> {
-        self.base_url = normalize_base_url(url)?;
+        (self.base_url, self.base) = normalize_base_url(url)?;
         Ok(self)
     }
 
@@ -192,6 +196,19 @@ impl Config {
         &self.base_url
     }
 
+    /// The URI of `path` (which starts with `/`) under the base URL: the base URL's parse
+    /// reused, only the path parsed; the same URI as parsing the two joined.
+    pub(crate) fn request_uri(&self, path: &str) -> Option<http::Uri> {
+        let mut target = String::with_capacity(self.base.path.len() + path.len());
+        target.push_str(&self.base.path);
+        target.push_str(path);
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.base.scheme.clone());
+        parts.authority = Some(self.base.authority.clone());
+        parts.path_and_query = Some(PathAndQuery::try_from(target).ok()?);
+        http::Uri::from_parts(parts).ok()
+    }
+
     /// The API key, if one is set.
     pub fn api_key(&self) -> Option<&Secret> {
         self.api_key.as_ref()
@@ -216,7 +233,7 @@ impl Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redacted_url(&self.base_url, &self.base))
             .field("api_key", &self.api_key)
             .field("provisioning_key", &self.provisioning_key)
             .field("default_headers", &self.default_headers.keys().collect::<Vec<_>>())
@@ -239,7 +256,47 @@ fn host_of(base_url: &str) -> Option<HeaderValue> {
     }
 }
 
-fn normalize_base_url(url: &str) -> Result<String, Error> {
+/// The parts of the base URL every request URI starts with.
+#[derive(Clone, PartialEq)]
+struct BaseUri {
+    scheme: Scheme,
+    authority: Authority,
+    /// The path without a trailing slash; empty for none.
+    path: String,
+}
+
+impl BaseUri {
+    /// The parts of `url`, a base URL that [`normalize_base_url`] accepted, parsed as `uri`.
+    fn of(url: &str, uri: &http::Uri) -> Option<BaseUri> {
+        let (scheme, authority) = (uri.scheme()?, uri.authority()?);
+        // The path as written: `Uri::path` would give `/` for none.
+        let path_start = url.find("://")? + 3 + authority.as_str().len();
+        Some(BaseUri {
+            scheme: scheme.clone(),
+            authority: authority.clone(),
+            path: url.get(path_start..)?.to_owned(),
+        })
+    }
+}
+
+/// `url` with the user and password of its authority (if any) shown as `***`.
+fn redacted_url<'a>(url: &'a str, base: &BaseUri) -> Cow<'a, str> {
+    match base.authority.as_str().rsplit_once('@') {
+        Some((_, host)) => Cow::Owned(format!("{}://***@{host}{}", base.scheme, base.path)),
+        None => Cow::Borrowed(url),
+    }
+}
+
+/// The parts of [`DEFAULT_BASE_URL`].
+fn default_base_uri() -> BaseUri {
+    BaseUri {
+        scheme: Scheme::HTTPS,
+        authority: Authority::from_static("api.naga.ac"),
+        path: "/v1".to_owned(),
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<(String, BaseUri), Error> {
     let trimmed = url.trim().trim_end_matches('/');
     let uri: http::Uri =
         trimmed.parse().map_err(|_| Error::invalid("base_url", "is not a valid URL"))?;
@@ -253,7 +310,13 @@ fn normalize_base_url(url: &str) -> Result<String, Error> {
     if uri.query().is_some() {
         return Err(Error::invalid("base_url", "must not contain a query string"));
     }
-    Ok(trimmed.to_owned())
+    // `http::Uri` drops a fragment and the path joined after it would be dropped with it.
+    if trimmed.contains('#') {
+        return Err(Error::invalid("base_url", "must not contain a fragment"));
+    }
+    let base = BaseUri::of(trimmed, &uri)
+        .ok_or_else(|| Error::invalid("base_url", "is not a valid URL"))?;
+    Ok((trimmed.to_owned(), base))
 }
 
 #[cfg(test)]
@@ -291,5 +354,63 @@ mod tests {
         assert_eq!(pairs, [("host", "api.naga.ac"), ("x-a", "1"), ("x-a", "2")]);
         let set = Config::default().with_header("host", "proxy.local").unwrap().with_host_header();
         assert_eq!(set.default_headers().get_all(HOST).iter().collect::<Vec<_>>(), ["proxy.local"]);
+    }
+
+    #[test]
+    fn a_request_uri_is_the_parse_of_the_base_url_and_path_joined() {
+        let bases = [
+            "https://api.naga.ac/v1",
+            "http://127.0.0.1:8080/v1/",
+            "http://h",
+            "http://h/",
+            "HTTP://H:81/a/b",
+            "http://[::1]:8080/v1",
+            "http://user:pw@h:81/v1",
+            "https://h/a%20b",
+        ];
+        let paths = ["/chat/completions", "/models/a%2Fb", "/files?purpose=batch", "/x?a=1&b=%20"];
+        for base in bases {
+            let config = Config::default().with_base_url(base).unwrap();
+            for path in paths {
+                let joined: http::Uri = format!("{}{path}", config.base_url()).parse().unwrap();
+                let uri = config.request_uri(path).unwrap();
+                assert_eq!(uri, joined, "{base} {path}");
+                assert_eq!(uri.to_string(), joined.to_string(), "{base} {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_base_is_the_parse_of_the_default_base_url() {
+        let (url, base) = normalize_base_url(DEFAULT_BASE_URL).unwrap();
+        let config = Config::default();
+        assert_eq!(config.base_url(), url);
+        assert!(config.base == base);
+    }
+
+    #[test]
+    fn a_path_no_uri_can_carry_is_refused() {
+        assert_eq!(Config::default().request_uri("/a b"), None);
+        assert_eq!(Config::default().request_uri("/a\n"), None);
+    }
+
+    #[test]
+    fn a_base_url_with_a_fragment_is_refused() {
+        let error = Config::default().with_base_url("http://h/v1#x").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            Error::invalid("base_url", "must not contain a fragment").to_string()
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_password_of_the_base_url() {
+        let config = Config::default().with_base_url("http://alice:hunter2@h:81/v1").unwrap();
+        let shown = format!("{config:?}");
+        assert!(shown.contains(r#"base_url: "http://***@h:81/v1""#), "{shown}");
+        assert!(!shown.contains("hunter2") && !shown.contains("alice"), "{shown}");
+        assert!(
+            format!("{:?}", Config::default()).contains(r#"base_url: "https://api.naga.ac/v1""#)
+        );
     }
 }

@@ -189,11 +189,7 @@ pub fn build_request<O: Operation + ?Sized>(
 ) -> Result<Request<Bytes>, Error> {
     let body = op.body()?;
     let invalid_url = || Error::invalid("base_url", "does not form a valid request URL");
-    let (base, path) = (config.base_url(), op.path());
-    let mut uri = String::with_capacity(base.len() + path.len());
-    uri.push_str(base);
-    uri.push_str(&path);
-    let uri = http::Uri::try_from(uri).map_err(|_| invalid_url())?;
+    let uri = config.request_uri(&op.path()).ok_or_else(invalid_url)?;
     // The default headers are the start of the map, which has room for the five below.
     let defaults = config.default_headers();
     let mut headers = HeaderMap::with_capacity(defaults.len() + 5);
