@@ -24,9 +24,10 @@
 //! * `POST /v1/chat/completions`: JSON, or SSE when `"stream": true`. Needs
 //!   `Authorization: Bearer <key>` or `x-api-key: <key>` (any non-empty key unless
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
-//!   otherwise), a body under the limit (default 4 MiB; otherwise a 413 at once, with
-//!   `connection: close` over HTTP/1.1, and over HTTP/2 the rest of the body read and dropped
-//!   so the stream ends normally, as nginx does).
+//!   otherwise), a body sent without a content coding (a `Content-Encoding` such as gzip is
+//!   a 415 naming it, with `accept-encoding: identity`), under the limit (default 4 MiB;
+//!   otherwise a 413 at once, with `connection: close` over HTTP/1.1, and over HTTP/2 the
+//!   rest of the body read and dropped so the stream ends normally, as nginx does).
 //! * `POST /v1/responses`: the OpenAI Responses API, JSON, or SSE when `"stream": true`
 //!   (same headers and limits as chat). See [Responses](#responses) below.
 //! * `POST /v1/messages`: Anthropic's Messages API, JSON, or SSE when `"stream": true` (same

@@ -1,7 +1,7 @@
 //! Reading a request body under the size limit, and what happens to the rest of a body over it.
 
 use bytes::{Bytes, BytesMut};
-use http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue};
+use http::header::{ACCEPT_ENCODING, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, HeaderValue};
 use http::{HeaderMap, Response, StatusCode, Version};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -36,6 +36,34 @@ pub(crate) async fn read_body(
         collected.extend_from_slice(&data);
     }
     Ok(collected.freeze())
+}
+
+/// A 415 naming the coding when a body arrived with a content coding other than `identity`
+/// (e.g. gzip): the API reads bodies as they are sent, and a compressed body would otherwise
+/// be reported as broken JSON. The answer's `accept-encoding: identity` says which coding is
+/// taken (RFC 9110, 15.5.16).
+pub(crate) fn encoded_body_rejection(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response<MockBody>> {
+    if body.is_empty() {
+        return None;
+    }
+    let codings: Vec<&str> = headers
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .flat_map(|value| value.to_str().unwrap_or("?").split(','))
+        .map(str::trim)
+        .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case("identity"))
+        .collect();
+    if codings.is_empty() {
+        return None;
+    }
+    let message =
+        format!("unsupported Content-Encoding `{}`; send the body unencoded", codings.join(", "));
+    let mut response = error_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, &message);
+    response.headers_mut().insert(ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+    Some(response)
 }
 
 /// The 413, and what becomes of the unread rest of the body. HTTP/1.1: the connection cannot

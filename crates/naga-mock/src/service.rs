@@ -30,7 +30,7 @@ use crate::models::{
 };
 use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
-use crate::request_body::read_body;
+use crate::request_body::{encoded_body_rejection, read_body};
 use crate::responses::respond;
 use crate::responses_validate::validate_responses;
 use crate::seed::fnv1a;
@@ -137,7 +137,10 @@ async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> 
                 path: &path,
                 query: parts.uri.query(),
             };
-            dispatch(state, &route, &request, body).await
+            match encoded_body_rejection(&parts.headers, &body) {
+                Some(rejection) => rejection,
+                None => dispatch(state, &route, &request, body).await,
+            }
         }
         Err(response) => {
             state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());

@@ -132,6 +132,30 @@ async fn unsupported_content_type_is_415() {
 }
 
 #[tokio::test]
+async fn a_compressed_body_is_415_naming_its_coding() {
+    let server = MockServer::start().await;
+    let url = format!("{}/chat/completions", server.base_url());
+    let post = |coding: &str, body: &[u8]| {
+        client()
+            .post(&url)
+            .header("authorization", "Bearer k")
+            .header("content-type", "application/json")
+            .header("content-encoding", coding)
+            .body(body.to_vec())
+    };
+    let gzipped = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03";
+    let reply = send(post("gzip", gzipped)).await.unwrap();
+    assert!(reply.error(415, "unsupported_media_type").contains("`gzip`"));
+    assert_eq!(reply.headers["accept-encoding"], "identity");
+    let reply = send(post("identity, br", gzipped)).await.unwrap();
+    assert!(reply.error(415, "unsupported_media_type").contains("`br`"));
+    // `identity` is no coding at all: the body is read as JSON.
+    let reply = send(post("Identity", reference().to_string().as_bytes())).await.unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_413_declared_or_chunked() {
     let server = MockServer::builder().max_body_bytes(1024).start().await.unwrap();
     let big = json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x".repeat(2000)}]});
