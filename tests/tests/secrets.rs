@@ -1,6 +1,6 @@
 //! The API and provisioning keys never show: not in `Debug`/`Display` of the config, the
 //! clients, errors or built requests, and not in anything logged through `tracing` (or
-//! `log`) at any level.
+//! `log`) at any level. A base URL's password does not show either.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
@@ -84,6 +84,39 @@ fn debug_and_display_never_show_the_key() {
     let connect = transport.runtime.block_on(transport.client.chat(&request())).unwrap_err();
     assert!(connect.is_retryable() && connect.attempts() == Some(3), "{connect:?}");
     assert_no_key("async connect error", &format!("{connect} {connect:?}"));
+}
+
+/// A base URL's user name and password (a gateway behind basic auth) are shown as `***`.
+#[track_caller]
+fn assert_no_password(what: &str, text: &str) {
+    assert!(
+        !text.contains("hunter2") && !text.contains("alice"),
+        "{what} shows the password: {text}"
+    );
+}
+
+#[test]
+fn a_password_in_the_base_url_never_shows() {
+    let with_password = |url: String| url.replacen("http://", "http://alice:hunter2@", 1);
+    let server = MockServer::start_blocking();
+    let setup = Setup::new(with_password(server.base_url()));
+    assert_no_password("Config", &format!("{:?}", setup.config()));
+    let (blocking, asynchronous) = (Blocking::new(&setup), Async::new(&setup));
+    assert_no_password("blocking client", &format!("{:?}", blocking.client));
+    assert_no_password("async client", &format!("{:?}", asynchronous.client));
+    // The credentials do not stop the requests: both are answered.
+    assert!(blocking.client.chat(&request()).is_ok());
+    assert!(asynchronous.runtime.block_on(asynchronous.client.chat(&request())).is_ok());
+    assert_eq!(server.requests().len(), 2);
+
+    let refused = Setup::new(with_password(refused_url()));
+    let connect = Blocking::new(&refused).client.chat(&request()).unwrap_err();
+    assert_no_password("blocking connect error", &format!("{connect} {connect:?}"));
+    let transport = Async::new(&refused);
+    let connect = transport.runtime.block_on(transport.client.chat(&request())).unwrap_err();
+    let shown = format!("{connect} {connect:?}");
+    assert!(shown.contains("http://***@127.0.0.1:"), "the URL is still named: {shown}");
+    assert_no_password("async connect error", &shown);
 }
 
 #[test]

@@ -138,6 +138,7 @@ pub(crate) fn map_error(
     limits: &AttemptLimits,
     before_response: bool,
 ) -> Error {
+    let err = without_credentials(err);
     if err.is_timeout() {
         if err.is_connect() {
             return Error::timed_out(limits.connect_timeout());
@@ -151,6 +152,21 @@ pub(crate) fn map_error(
         return Error::Connect(Box::new(err));
     }
     Error::Io(Box::new(err))
+}
+
+/// `err` with the user name and password of its URL (a base URL may carry them) shown as
+/// `***`: reqwest's messages print the URL.
+fn without_credentials(err: reqwest::Error) -> reqwest::Error {
+    match err.url() {
+        Some(url) if !url.username().is_empty() || url.password().is_some() => {
+            let mut url = url.clone();
+            // Both only fail for URLs that cannot carry credentials at all.
+            let _ = url.set_password(None);
+            let _ = url.set_username("***");
+            err.with_url(url)
+        }
+        _ => err,
+    }
 }
 
 /// Whether the server answered with bytes that are not HTTP (a bad status line or header):

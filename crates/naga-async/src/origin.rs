@@ -1,5 +1,6 @@
 //! Request URLs for reqwest without parsing the whole URL again for every request.
 
+use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use reqwest::Url;
@@ -11,7 +12,7 @@ use crate::error::{Error, Result};
 /// through IDNA processing every time). A request to the base URL's scheme and authority
 /// reuses this parse and replaces only the path and query; the URL of the last path and
 /// query is kept (shared by the client's clones), since a client mostly calls one endpoint.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Origin {
     scheme: String,
     authority: String,
@@ -51,6 +52,18 @@ impl Origin {
     fn holds(&self, uri: &http::Uri) -> bool {
         uri.scheme_str() == Some(self.scheme.as_str())
             && uri.authority().map(|a| a.as_str()) == Some(self.authority.as_str())
+    }
+}
+
+/// Shows the scheme and host only: the base URL's user name and password stay out of logs.
+impl fmt::Debug for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = self.url.host_str().unwrap_or_default();
+        f.debug_struct("Origin")
+            .field("scheme", &self.scheme)
+            .field("host", &host)
+            .field("port", &self.url.port())
+            .finish_non_exhaustive()
     }
 }
 
