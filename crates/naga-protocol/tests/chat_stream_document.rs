@@ -132,6 +132,33 @@ fn an_event_stream_after_blank_reads_is_still_events() {
 }
 
 #[test]
+fn a_blank_start_longer_than_the_event_limit_is_judged_with_what_follows_it() {
+    // 13 bytes of spaces and tabs, then a line end, with an event limit of 8: read whole, the
+    // body is a document at once; read a byte at a time, the blank line over the limit must
+    // not come out as an oversize event before the `{` shows what the body is.
+    let blank = b" \t \t         \n".as_slice();
+    let document = [blank, COMPLETION.as_bytes()].concat();
+    let events = [
+        blank,
+        &sse_body(
+            &[r#"{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}"#],
+            true,
+        ),
+    ]
+    .concat();
+    let only_blank = [blank, blank].concat();
+    for body in [&document, &events, &only_blank] {
+        let whole = run(&mut ChatStream::with_max_event_size(8), [body.as_slice()]);
+        for size in [1, 2, 5, 13] {
+            let split = run(&mut ChatStream::with_max_event_size(8), body.chunks(size));
+            assert_eq!(split, whole, "pieces of {size} of {}", String::from_utf8_lossy(body));
+        }
+    }
+    let whole = run(&mut ChatStream::with_max_event_size(1024), [document.as_slice()]);
+    assert!(matches!(whole.as_slice(), [Ok(_)]), "{whole:?}");
+}
+
+#[test]
 fn a_truncated_document_is_not_a_success() {
     let cut = &COMPLETION.as_bytes()[..COMPLETION.len() - 1];
     let items = run_whole(cut);

@@ -90,7 +90,8 @@ impl ChatStream {
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
         let state = &mut self.state;
         while !state.done {
-            let data = match state.parser.next_event() {
+            let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
+            let data = match next {
                 None => return state.end(decode_document),
                 Some(Ok(event)) => event.data,
                 Some(Err(err)) => {

@@ -86,6 +86,21 @@ impl StreamState {
         self.finish();
     }
 
+    /// Whether the SSE parser's items count: the body is events, or it ended blank (a blank
+    /// body is an empty stream). While the body is blank so far, the parser can hold only
+    /// oversize errors for blank lines, which a document after them would not give (whole,
+    /// the body is judged by its first byte that is not blank, and the parser never sees
+    /// it): they wait for the verdict, so every split of a body gives the same items. A
+    /// document's one item comes from [`end`](Self::end).
+    #[inline]
+    pub(crate) fn parser_has_the_body(&self) -> bool {
+        match self.body.kind {
+            BodyKind::Events => true,
+            BodyKind::Unknown => self.finished,
+            BodyKind::Document | BodyKind::TooLarge => false,
+        }
+    }
+
     /// Counts one event handed out by the parser (a broken one included).
     pub(crate) fn count_event(&mut self) {
         self.events = self.events.saturating_add(1);

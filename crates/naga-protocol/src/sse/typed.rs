@@ -53,7 +53,8 @@ impl<F: EventFamily> TypedEvents<F> {
         }
         let state = &mut self.state;
         while !state.done {
-            let item = match state.parser.next_event() {
+            let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
+            let item = match next {
                 None => {
                     return match state.end(F::decode_document)? {
                         Ok(events) => {
