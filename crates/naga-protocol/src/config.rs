@@ -176,7 +176,7 @@ impl Config {
         if self.default_headers.contains_key(HOST) {
             return self;
         }
-        let Some(host) = host_of(&self.base_url) else { return self };
+        let Some(host) = host_of(&self.base) else { return self };
         let mut headers = HeaderMap::with_capacity(self.default_headers.len() + 1);
         headers.insert(HOST, host);
         headers.extend(std::mem::take(&mut self.default_headers));
@@ -242,12 +242,11 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The `Host` value for requests to `base_url`: its host, and its port unless that is the
+/// The `Host` value for requests under `base`: its host, and its port unless that is the
 /// scheme's default (as HTTP/1.1 clients write it).
-fn host_of(base_url: &str) -> Option<HeaderValue> {
-    let uri: http::Uri = base_url.parse().ok()?;
-    let authority = uri.authority()?;
-    let default_port = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+fn host_of(base: &BaseUri) -> Option<HeaderValue> {
+    let authority = &base.authority;
+    let default_port = if base.scheme == Scheme::HTTPS { 443 } else { 80 };
     match authority.port_u16() {
         Some(port) if port != default_port => {
             HeaderValue::try_from(format!("{}:{port}", authority.host())).ok()
