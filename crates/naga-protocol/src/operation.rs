@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 use http::header::{
-    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderValue,
-    USER_AGENT,
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HOST, HeaderMap,
+    HeaderValue, USER_AGENT,
 };
 use http::{Method, Request, StatusCode};
 use serde::de::DeserializeOwned;
@@ -172,6 +172,15 @@ pub trait StreamAccumulator: Default {
     }
 }
 
+/// Room left in a built request's header map for what a hyper-based transport adds to it
+/// (`Host`, `Content-Length`, both through `HeaderMap::entry`, which grows a full map even
+/// for a name it holds: a reallocation and rehash per request). None when the defaults
+/// carry `Host`: such a config ([`Config::with_host_header`]) is made for a client that
+/// writes the head from the map as it is, and a larger map only costs it a larger allocation.
+fn transport_room(defaults: &HeaderMap) -> usize {
+    if defaults.contains_key(HOST) { 0 } else { 2 }
+}
+
 /// Builds the HTTP request for `op`: URL, method, headers (auth, content type, user agent,
 /// defaults) and the validated body.
 ///
@@ -190,9 +199,10 @@ pub fn build_request<O: Operation + ?Sized>(
     let body = op.body()?;
     let invalid_url = || Error::invalid("base_url", "does not form a valid request URL");
     let uri = config.request_uri(&op.path()).ok_or_else(invalid_url)?;
-    // The default headers are the start of the map, which has room for the five below.
+    // The default headers are the start of the map, which has room for the five below and
+    // for what the transport adds.
     let defaults = config.default_headers();
-    let mut headers = HeaderMap::with_capacity(defaults.len() + 5);
+    let mut headers = HeaderMap::with_capacity(defaults.len() + 5 + transport_room(defaults));
     for (name, value) in defaults {
         headers.append(name.clone(), value.clone());
     }

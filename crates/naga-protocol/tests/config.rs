@@ -2,7 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
-use http::header::{ACCEPT_ENCODING, AUTHORIZATION, USER_AGENT};
+use http::HeaderValue;
+use http::header::{ACCEPT_ENCODING, AUTHORIZATION, CONTENT_LENGTH, HOST, USER_AGENT};
 use naga_protocol::{
     ChatRequest, Config, DEFAULT_BASE_URL, Error, ListModels, Message, build_request,
 };
@@ -89,6 +90,27 @@ fn requests_ask_for_bodies_without_a_content_coding_unless_told_otherwise() {
     let request = build_request(&config, &chat()).unwrap();
     let asked: Vec<_> = request.headers().get_all(ACCEPT_ENCODING).iter().collect();
     assert_eq!(asked, ["gzip"], "the caller's default header is kept, not joined");
+}
+
+#[test]
+fn a_built_request_has_room_for_the_headers_a_transport_adds() {
+    // hyper asks the map for `Content-Length` (and hyper-util for `Host`) through
+    // `HeaderMap::entry`, which grows a full map even when the name is present.
+    let with_team = Config::new(KEY).unwrap().with_header("x-a", "1").unwrap();
+    for config in [Config::new(KEY).unwrap(), with_team] {
+        let mut request = build_request(&config, &chat()).unwrap();
+        let headers = request.headers_mut();
+        let room = headers.capacity();
+        assert!(room >= headers.len() + 2, "{} headers, room for {room}", headers.len());
+        headers.entry(HOST).or_insert(HeaderValue::from_static("h"));
+        headers.entry(CONTENT_LENGTH).or_insert(HeaderValue::from_static("1"));
+        assert_eq!(headers.capacity(), room, "the map did not grow");
+    }
+    // A config that carries `Host` is for a client that writes the map as it is: no room
+    // is added (the six headers fill the smallest map).
+    let config = Config::new(KEY).unwrap().with_host_header();
+    let request = build_request(&config, &chat()).unwrap();
+    assert_eq!((request.headers().len(), request.headers().capacity()), (6, 6));
 }
 
 #[test]
