@@ -64,17 +64,27 @@ impl Sample {
 /// Runs every contender once to warm up, then in round-robin passes (so drift on a shared
 /// machine hits all alike; every other round in reverse order, so no contender always runs
 /// right after the same one) until `budget` is spent or `MAX_REPS` (41) passes are done.
+///
+/// A contender whose warm-up pass alone takes more than half the budget (a quadratic peer
+/// on an input that is large for it) is not run again: its warm-up pass is its one timed
+/// pass, and the others race among themselves, so the ratios between them still rest on
+/// many rounds instead of on one pass each.
 pub fn race(contenders: &mut [Contender<'_>], budget: Duration) -> Vec<Sample> {
     let first: Vec<(Duration, Tally)> = contenders.iter_mut().map(|c| time(&mut c.run)).collect();
-    let round: Duration = first.iter().map(|(elapsed, _)| *elapsed).sum();
+    let slow: Vec<bool> = first.iter().map(|(elapsed, _)| *elapsed > budget / 2).collect();
+    let round: Duration =
+        first.iter().zip(&slow).filter(|(_, slow)| !**slow).map(|((elapsed, _), _)| *elapsed).sum();
     let reps = (budget.as_secs_f64() / round.as_secs_f64().max(1e-9)) as usize;
     let reps = reps.clamp(1, MAX_REPS);
     let mut times = vec![Vec::with_capacity(reps); contenders.len()];
-    if reps == 1 {
-        times.iter_mut().zip(&first).for_each(|(t, (elapsed, _))| t.push(*elapsed));
-    } else {
+    for ((t, (elapsed, _)), slow) in times.iter_mut().zip(&first).zip(&slow) {
+        if *slow || reps == 1 {
+            t.push(*elapsed);
+        }
+    }
+    if reps > 1 {
         for round in 0..reps {
-            for i in round_order(round, contenders.len()) {
+            for i in round_order(round, contenders.len()).filter(|&i| slow.get(i) == Some(&false)) {
                 if let (Some(contender), Some(t)) = (contenders.get_mut(i), times.get_mut(i)) {
                     t.push(time(&mut contender.run).0);
                 }
@@ -84,7 +94,12 @@ pub fn race(contenders: &mut [Contender<'_>], budget: Duration) -> Vec<Sample> {
     times
         .into_iter()
         .zip(first)
-        .map(|(passes, (_, tally))| Sample { median: median(passes.clone()), tally, reps, passes })
+        .map(|(passes, (_, tally))| Sample {
+            median: median(passes.clone()),
+            tally,
+            reps: passes.len(),
+            passes,
+        })
         .collect()
 }
 

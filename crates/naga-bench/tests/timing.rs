@@ -45,3 +45,23 @@ fn every_other_round_runs_the_contenders_backwards() {
     assert_eq!(round_order(2, 3).collect::<Vec<_>>(), [0, 1, 2]);
     assert_eq!(round_order(1, 0).count(), 0);
 }
+
+#[test]
+fn a_contender_slower_than_half_the_budget_runs_once_and_the_others_keep_racing() {
+    use naga_bench::ours::Tally;
+    use naga_bench::timing::{Contender, race};
+    let budget = Duration::from_millis(200);
+    let mut contenders = [
+        Contender::new("fast", Tally::default),
+        Contender::new("slow", || {
+            std::thread::sleep(Duration::from_millis(150));
+            Tally::default()
+        }),
+        Contender::new("also fast", Tally::default),
+    ];
+    let samples = race(&mut contenders, budget);
+    let reps: Vec<usize> = samples.iter().map(|sample| sample.reps).collect();
+    assert_eq!(reps, [41, 1, 41], "the slow one's warm-up is its one pass");
+    assert!(samples[1].passes[0] >= Duration::from_millis(150));
+    assert_eq!(samples[0].passes.len(), 41);
+}
