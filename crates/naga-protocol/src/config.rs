@@ -144,7 +144,9 @@ impl Config {
     }
 
     /// Adds a header sent with every request. Invalid names or values (CR, LF, ...) are
-    /// rejected here, not when a request is sent.
+    /// rejected here, not when a request is sent. An `Accept-Encoding` set here replaces the
+    /// `identity` requests ask for; the clients do not decompress, so a body that then
+    /// arrives compressed is refused with [`Error::Decode`].
     pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
         let name = HeaderName::try_from(name)
             .map_err(|_| Error::invalid("default_headers", "header name is not a valid token"))?;

@@ -329,7 +329,8 @@ pub fn check_content_encoding(headers: &HeaderMap) -> Result<(), Error> {
         what: "response body",
         offset: 0,
         message: format!(
-            "it arrived in the content coding `{}`, which was not asked for and is not decoded",
+            "it arrived in the content coding `{}`, which is not decoded (requests ask for \
+             `identity` unless a default `Accept-Encoding` header asks for more)",
             String::from_utf8_lossy(coding.trim_ascii())
         ),
         snippet: String::new(),

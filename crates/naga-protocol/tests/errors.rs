@@ -283,6 +283,7 @@ fn a_compressed_success_body_is_refused_before_it_is_read() {
     assert_eq!(
         shown,
         "could not decode response body at byte 0: it arrived in the content coding `gzip`, \
-         which was not asked for and is not decoded"
+         which is not decoded (requests ask for `identity` unless a default `Accept-Encoding` \
+         header asks for more)"
     );
 }
