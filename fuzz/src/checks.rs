@@ -202,13 +202,36 @@ pub fn run_chat(limit: usize, chunks: &[&[u8]]) -> ChatRun {
     ChatRun { items, completion, events: stream.events_seen() }
 }
 
-/// Target `chat_stream`: split feeding equals whole feeding; at most one truncation,
-/// last; an API error frame ends the stream; the accumulator agrees with `accumulate`.
+/// The items of [`ChatStream::next_chunk_into`] fed `chunks`, one chunk reused throughout
+/// (cloned into the list after each).
+pub fn run_chat_into(limit: usize, chunks: &[&[u8]]) -> Vec<ChunkResult> {
+    let mut stream = ChatStream::with_max_event_size(limit);
+    let mut chunk = ChatCompletionChunk::default();
+    let mut items = Vec::new();
+    let mut drain = |stream: &mut ChatStream, chunk: &mut ChatCompletionChunk| {
+        while let Some(item) = stream.next_chunk_into(chunk) {
+            items.push(item.map(|()| chunk.clone()));
+        }
+    };
+    for piece in chunks {
+        stream.feed(piece);
+        drain(&mut stream, &mut chunk);
+    }
+    stream.finish();
+    drain(&mut stream, &mut chunk);
+    items
+}
+
+/// Target `chat_stream`: split feeding equals whole feeding, and so does reading into one
+/// reused chunk; at most one truncation, last; an API error frame ends the stream; the
+/// accumulator agrees with `accumulate`.
 pub fn chat_stream(data: &[u8]) {
     let input = StreamInput::parse(data);
     let whole = run_chat(input.limit, &[input.body]);
     let split = run_chat(input.limit, &input.chunks());
     assert_eq!(whole, split, "split feeding changed the chunks");
+    let reused = run_chat_into(input.limit, &input.chunks());
+    assert_eq!(reused, whole.items, "a reused chunk changed the chunks");
     let is_end = |item: &Result<_, Error>| match item {
         Err(Error::Stream(StreamError::Truncated { .. })) => true,
         Err(Error::Api(api)) => api.status.is_none(),

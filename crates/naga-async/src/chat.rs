@@ -40,6 +40,31 @@ impl Client {
 }
 
 impl ItemStream<ChatStream> {
+    /// The next chunk written into `chunk` instead of a new one: its strings and tool-call
+    /// lists are reused ([`ChatStream::next_chunk_into`]), so a loop that hands the same
+    /// chunk back allocates nothing per chunk once warm. `Some(Ok(()))` leaves `chunk` equal
+    /// to what the stream's next item would have been; after an error or `None` its
+    /// contents are unspecified.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use naga_async::Client;
+    /// # use naga_protocol::{ChatCompletionChunk, ChatRequest, Message};
+    /// let client = Client::from_env()?;
+    /// let request = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]);
+    /// let mut chunks = client.chat_stream(&request).await?;
+    /// let mut chunk = ChatCompletionChunk::default();
+    /// while let Some(result) = chunks.next_into(&mut chunk).await {
+    ///     result?;
+    ///     chunk.choices.iter().filter_map(|c| c.delta.text()).for_each(|t| print!("{t}"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn next_into(&mut self, chunk: &mut ChatCompletionChunk) -> Option<Result<()>> {
+        std::future::poll_fn(|cx| self.poll_with(cx, |decoder| decoder.next_chunk_into(chunk)))
+            .await
+    }
+
     /// Reads the rest of the stream and returns the whole completion, the same value a
     /// non-streaming call returns; on failure, the error with what arrived before it.
     pub async fn into_completion(self) -> Result<ChatCompletion, PartialCompletion> {

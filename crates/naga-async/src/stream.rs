@@ -149,20 +149,30 @@ impl<D: StreamDecoder + Unpin> Stream for ItemStream<D> {
     type Item = Result<D::Item>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
+        self.get_mut().poll_with(cx, D::next_item)
+    }
+}
+
+impl<D: StreamDecoder> ItemStream<D> {
+    /// The next item `take` gets from the decoder, polling the body until there is one.
+    pub(crate) fn poll_with<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut take: impl FnMut(&mut D) -> Option<std::result::Result<T, naga_protocol::Error>>,
+    ) -> Poll<Option<Result<T>>> {
         loop {
-            if let Some(item) = this.decoder.next_item() {
-                this.items += 1;
+            if let Some(item) = take(&mut self.decoder) {
+                self.items += 1;
                 return Poll::Ready(Some(item.map_err(Error::Protocol)));
             }
-            if this.finished {
+            if self.finished {
                 return Poll::Ready(None);
             }
-            if this.decoder.is_done() {
-                this.finish("terminal event");
+            if self.decoder.is_done() {
+                self.finish("terminal event");
                 return Poll::Ready(None);
             }
-            match this.poll_body(cx) {
+            match self.poll_body(cx) {
                 Poll::Ready(Some(err)) => return Poll::Ready(Some(Err(err))),
                 Poll::Ready(None) => {}
                 Poll::Pending => return Poll::Pending,

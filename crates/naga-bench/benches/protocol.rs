@@ -126,6 +126,43 @@ pub(crate) fn decoding(corpora: &[Corpus], rows: &mut Vec<Row>) {
             });
         }
         rows.push(json_row(corpus));
+        rows.push(reused_row(corpus));
+    }
+}
+
+/// Figure 2 (report): `ChatStream::next_chunk_into` with one reused chunk (no allocation
+/// per chunk once warm) against `next_chunk` and the peer, one read per event.
+fn reused_row(corpus: &Corpus) -> Row {
+    let input = chunking::split(corpus, Chunking::PerEvent);
+    let chunks = input.chunks.as_slice();
+    let reads = ours::as_reads(chunks);
+    let mut contenders = [
+        Contender::new("ours next_chunk_into", || ours::decode_into(&reads)),
+        Contender::new("async-openai", || peer::decode(chunks)),
+        Contender::new("ours next_chunk", || ours::decode(&reads)),
+    ];
+    let Ok([into, them, us]) = <[_; 3]>::try_from(race(&mut contenders, BUDGET)) else {
+        return Row::default();
+    };
+    check(
+        corpus.name,
+        Chunking::PerEvent,
+        "ours next_chunk_into",
+        into.tally.items,
+        us.tally.items,
+    );
+    Row {
+        figure: "2 reused".into(),
+        case: format!(
+            "{} / per event: `next_chunk_into`, one chunk reused (ref = `next_chunk`)",
+            corpus.name
+        ),
+        ours: rate(into.per_second(input.events)),
+        peer: rate(them.per_second(input.events)),
+        reference: rate(us.per_second(input.events)),
+        vs_peer: times(them.ratio_to(&into)),
+        vs_reference: times(into.ratio_to(&us)),
+        verdict: "report".into(),
     }
 }
 

@@ -4,7 +4,8 @@
 //! `cargo build --release -p naga-bench --example decode_profile`, then
 //! `valgrind --tool=callgrind target/release/examples/decode_profile MODE CORPUS PASSES`
 //! with MODE `json` (our chunk type, JSON only), `peer-json` (async-openai's chunk type),
-//! `stream` (`ChatStream`, one read per event), `completion` (a non-streaming answer read by
+//! `stream` (`ChatStream`, one read per event), `stream-into` (the same with
+//! `next_chunk_into` and one reused chunk), `completion` (a non-streaming answer read by
 //! `ChatCompletion::from_json`, as the clients do) or `completion-serde` (the same answer read
 //! by serde alone); CORPUS `content`, `tool-calls` or `edge` (for `completion*`, the number of
 //! answers read is that corpus's event count; CORPUS `tokyo` reads naga-mock's answer to the
@@ -18,7 +19,7 @@ mod common;
 use bytes::Bytes;
 use naga_bench::chunking::{Chunking, split};
 use naga_bench::corpus;
-use naga_bench::ours::{Tally, as_reads, chunk_datas, decode, decode_json_only};
+use naga_bench::ours::{Tally, as_reads, chunk_datas, decode, decode_into, decode_json_only};
 use naga_protocol::{
     ChatCompletion, ChatCompletionChunk, MessageAccumulator, MessageStream, ResponseAccumulator,
     ResponseStream, StreamAccumulator, StreamDecoder,
@@ -55,6 +56,7 @@ fn main() {
             "messages-stream" => typed_pass::<MessageStream, MessageAccumulator>(&typed),
             "peer-json" => common::peer::decode_json_only(&datas),
             "stream" => decode(&reads),
+            "stream-into" => decode_into(&reads),
             "completion" | "completion-serde" => {
                 completion(mode, COMPLETION.as_bytes(), datas.len())
             }

@@ -119,6 +119,23 @@ pub fn decode(reads: &[Bytes]) -> Tally {
     tally
 }
 
+/// [`decode`] with [`ChatStream::next_chunk_into`]: one chunk reused for every event.
+pub fn decode_into(reads: &[Bytes]) -> Tally {
+    let mut stream = ChatStream::new();
+    let mut chunk = ChatCompletionChunk::default();
+    let mut tally = Tally::default();
+    for read in reads {
+        stream.feed_bytes(read.clone());
+        while let Some(item) = stream.next_chunk_into(&mut chunk) {
+            match item {
+                Ok(()) => tally.add_chunk(&chunk),
+                Err(_) => tally.errors += 1,
+            }
+        }
+    }
+    tally
+}
+
 /// The JSON-only cost of our chunk type: [`ChatCompletionChunk::from_json`] (the decoder
 /// `ChatStream` uses) on each prepared data string.
 pub fn decode_json_only(datas: &[String]) -> Tally {

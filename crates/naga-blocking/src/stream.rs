@@ -81,8 +81,18 @@ impl<D: StreamDecoder> Iterator for ItemStream<D> {
     type Item = Result<D::Item>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_with(D::next_item)
+    }
+}
+
+impl<D: StreamDecoder> ItemStream<D> {
+    /// The next item `take` gets from the decoder, reading the body until there is one.
+    pub(crate) fn next_with<T>(
+        &mut self,
+        mut take: impl FnMut(&mut D) -> Option<std::result::Result<T, naga_protocol::Error>>,
+    ) -> Option<Result<T>> {
         loop {
-            if let Some(item) = self.decoder.next_item() {
+            if let Some(item) = take(&mut self.decoder) {
                 self.items += 1;
                 return Some(item.map_err(Error::Protocol));
             }

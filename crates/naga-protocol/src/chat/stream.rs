@@ -51,6 +51,8 @@ pub struct ChatStream {
     /// The parser and the stream's state; `terminal` is set by a chunk with a
     /// `finish_reason` or `usage`.
     state: StreamState,
+    /// Buffers of the chunk [`next_chunk_into`](Self::next_chunk_into) last overwrote.
+    spare: fast::Spare,
 }
 
 /// What one event's data is, before any JSON is read.
@@ -71,7 +73,7 @@ impl ChatStream {
 
     /// A decoder that rejects events larger than `limit` bytes.
     pub fn with_max_event_size(limit: usize) -> Self {
-        ChatStream { state: StreamState::with_max_event_size(limit) }
+        ChatStream { state: StreamState::with_max_event_size(limit), spare: fast::Spare::default() }
     }
 
     /// Appends response bytes; ignored once the stream is done.
@@ -88,39 +90,48 @@ impl ChatStream {
     /// The next chunk, an error for a broken or error frame, or `None` when more bytes are
     /// needed (or the stream is over).
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        let state = &mut self.state;
-        while !state.done {
-            let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
-            let data = match next {
-                None => return state.end(decode_document),
-                Some(Ok(event)) => event.data,
-                Some(Err(err)) => {
-                    state.events = state.events.saturating_add(1);
-                    return Some(Err(Error::Stream(err)));
-                }
+        let decode = |data: &str, (): &mut (), result: &mut Result<ChatCompletionChunk, Error>| {
+            decode_chunk(data, result);
+            result.as_ref().is_ok_and(is_terminal)
+        };
+        next_item(&mut self.state, &mut (), decode, |body, ()| decode_document(body))
+    }
+
+    /// [`next_chunk`](Self::next_chunk) written into `chunk`, whose strings and tool-call
+    /// lists are reused: a loop that hands the same chunk back allocates nothing per chunk
+    /// once warm, for chunks shaped like the ones before (text or reasoning deltas,
+    /// tool-call fragments). `Some(Ok(()))` leaves `chunk` equal to what `next_chunk` would
+    /// have returned; after an error or `None` its contents are unspecified.
+    ///
+    /// ```
+    /// use naga_protocol::{ChatCompletionChunk, ChatStream};
+    ///
+    /// let mut stream = ChatStream::new();
+    /// for word in ["Hello", ", world"] {
+    ///     let event = format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{word}\"}}}}]}}\n\n");
+    ///     stream.feed(event.as_bytes());
+    /// }
+    /// let (mut chunk, mut text) = (ChatCompletionChunk::default(), String::new());
+    /// while let Some(result) = stream.next_chunk_into(&mut chunk) {
+    ///     result?;
+    ///     text.extend(chunk.choices.iter().filter_map(|c| c.delta.text()));
+    /// }
+    /// assert_eq!(text, "Hello, world");
+    /// # Ok::<(), naga_protocol::Error>(())
+    /// ```
+    pub fn next_chunk_into(
+        &mut self,
+        chunk: &mut ChatCompletionChunk,
+    ) -> Option<Result<(), Error>> {
+        let decode =
+            |data: &str, (chunk, spare): &mut Target<'_>, result: &mut Result<(), Error>| {
+                *result = decode_chunk_reusing(data, chunk, spare);
+                result.is_ok() && is_terminal(chunk)
             };
-            state.events = state.events.saturating_add(1);
-            match frame_kind(data) {
-                FrameKind::Json => {}
-                FrameKind::Skip => continue,
-                FrameKind::Done => {
-                    state.done = true;
-                    continue;
-                }
-            }
-            // Decoded in the slot that is returned: a chunk is several hundred bytes.
-            let mut item = Some(Ok(ChatCompletionChunk::default()));
-            if let Some(result) = &mut item {
-                decode_chunk(data, result);
-                match result {
-                    Ok(chunk) => state.terminal |= is_terminal(chunk),
-                    Err(Error::Api(_)) => state.done = true,
-                    Err(_) => {}
-                }
-            }
-            return item;
-        }
-        None
+        let document = |body: &[u8], (chunk, _): &mut Target<'_>| {
+            decode_document(body).map(|document| **chunk = document)
+        };
+        next_item(&mut self.state, &mut (chunk, &mut self.spare), decode, document)
     }
 
     /// Marks the end of the body; drain [`next_chunk`](Self::next_chunk) afterwards.
@@ -181,6 +192,66 @@ fn decode_chunk(data: &str, result: &mut Result<ChatCompletionChunk, Error>) {
         _ if fast => Err(stream_api_error(data)),
         _ => decode_slow(data),
     };
+}
+
+/// The next item of `state`'s stream: `decode` reads a JSON frame's data into a default
+/// item (and says whether it was a terminal chunk), `document` reads a body that is one
+/// document instead of events. Both get `out`.
+fn next_item<O, T: Default>(
+    state: &mut StreamState,
+    out: &mut O,
+    decode: impl FnOnce(&str, &mut O, &mut Result<T, Error>) -> bool,
+    document: impl FnOnce(&[u8], &mut O) -> Result<T, Error>,
+) -> Option<Result<T, Error>> {
+    while !state.done {
+        let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
+        let data = match next {
+            None => return state.end(|body| document(body, out)),
+            Some(Ok(event)) => event.data,
+            Some(Err(err)) => {
+                state.events = state.events.saturating_add(1);
+                return Some(Err(Error::Stream(err)));
+            }
+        };
+        state.events = state.events.saturating_add(1);
+        match frame_kind(data) {
+            FrameKind::Json => {}
+            FrameKind::Skip => continue,
+            FrameKind::Done => {
+                state.done = true;
+                continue;
+            }
+        }
+        // Decoded in the slot that is returned: a chunk is several hundred bytes.
+        let mut item = Some(Ok(T::default()));
+        if let Some(result) = &mut item {
+            let terminal = decode(data, out, result);
+            match result {
+                Ok(_) => state.terminal |= terminal,
+                Err(Error::Api(_)) => state.done = true,
+                Err(_) => {}
+            }
+        }
+        return item;
+    }
+    None
+}
+
+/// What [`ChatStream::next_chunk_into`] decodes into: the caller's chunk and the spare buffers.
+type Target<'a> = (&'a mut ChatCompletionChunk, &'a mut fast::Spare);
+
+/// [`decode_chunk`] into `chunk`, whose buffers go to `spare` first and are reused.
+fn decode_chunk_reusing(
+    data: &str,
+    chunk: &mut ChatCompletionChunk,
+    spare: &mut fast::Spare,
+) -> Result<(), Error> {
+    spare.take_from(chunk);
+    if fast::fill_chunk_reusing(data, chunk, spare).is_some() {
+        return if is_error_frame(chunk) { Err(stream_api_error(data)) } else { Ok(()) };
+    }
+    *chunk = decode_slow(data)?;
+    Ok(())
 }
 
 /// The serde path of [`decode_chunk`], which also makes every error.

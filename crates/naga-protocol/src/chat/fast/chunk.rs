@@ -5,10 +5,10 @@ use super::keys::{KnownKey, known_keys};
 use super::reader::Reader;
 use super::usage::usage;
 use super::{
-    CHOICE, FUNCTION, Key, MESSAGE, TOOL_CALL, TOP, extra, fill_whole, index_or_zero, lenient_text,
-    object_list, object_or_null, optional_count, optional_enum, optional_index, optional_object,
-    optional_object_list, optional_string, optional_value, optional_values, serde_value,
-    string_or_empty, whole,
+    CHOICE, FUNCTION, Key, MESSAGE, Spare, TOOL_CALL, TOP, extra, fill_from, fill_whole,
+    index_or_zero, lenient_text, object_list, object_or_null, optional_count, optional_enum,
+    optional_index, optional_object, optional_object_list, optional_string, optional_value,
+    optional_values, serde_value, string_or_empty, whole,
 };
 use crate::chat::chunk::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta,
@@ -23,6 +23,19 @@ pub(crate) fn chunk(data: &str) -> Option<ChatCompletionChunk> {
 /// [`chunk`] into a default chunk the caller owns; `None` leaves it partly filled.
 pub(crate) fn fill_chunk(data: &str, out: &mut ChatCompletionChunk) -> Option<()> {
     fill_whole(data, CHUNK_KEYS, chunk_field, out)
+}
+
+/// [`fill_chunk`] into `out` after its buffers were moved into `spare`
+/// ([`Spare::take_from`]), which the strings and lists read are put in again.
+pub(crate) fn fill_chunk_reusing(
+    data: &str,
+    out: &mut ChatCompletionChunk,
+    spare: &mut Spare,
+) -> Option<()> {
+    let mut reader = Reader::with_spare(data, std::mem::take(spare));
+    let filled = fill_from(&mut reader, CHUNK_KEYS, chunk_field, out);
+    *spare = reader.into_spare();
+    filled
 }
 
 /// The chunk's keys, in the order servers send them.
@@ -84,6 +97,9 @@ fn delta_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut Delta) -> Op
         Key::Known(2) => out.reasoning_content = optional_string(reader)?,
         Key::Known(3) => out.refusal = optional_string(reader)?,
         Key::Known(4) => {
+            if out.tool_calls.is_none() && reader.peek_token()? == b'[' {
+                out.tool_calls = Some(reader.spare_list());
+            }
             optional_object_list(reader, &mut out.tool_calls, TOOL_CALL_KEYS, tool_call_field)?;
         }
         Key::Known(5) => out.reasoning = optional_string(reader)?,
@@ -99,7 +115,7 @@ fn delta_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut Delta) -> Op
 /// Delta content: a string as `Text`; parts and other values read by serde.
 fn content(reader: &mut Reader<'_>) -> Option<Option<DeltaContent>> {
     match reader.peek_token()? {
-        b'"' => reader.string().map(|text| Some(DeltaContent::Text(text.into_owned()))),
+        b'"' => reader.string().map(|text| Some(DeltaContent::Text(reader.own(text)))),
         b'n' if reader.eat_null() => Some(None),
         _ => serde_value(reader, MESSAGE).map(Some),
     }

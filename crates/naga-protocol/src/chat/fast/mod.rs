@@ -13,6 +13,7 @@ mod chunk;
 mod completion;
 mod keys;
 mod reader;
+mod spare;
 mod usage;
 
 use std::borrow::Cow;
@@ -24,8 +25,9 @@ use serde_json::{Map, Value};
 use keys::KnownKey;
 use reader::Reader;
 
-pub(crate) use chunk::{chunk, fill_chunk};
+pub(crate) use chunk::{chunk, fill_chunk, fill_chunk_reusing};
 pub(crate) use completion::completion;
+pub(crate) use spare::Spare;
 
 /// Nesting of each object of a completion or a chunk (the depth `raw_value` counts from):
 /// the response, a choice, its message or delta, a tool call, its function.
@@ -61,11 +63,20 @@ fn whole<'a, T: Default>(
 fn fill_whole<'a, T>(
     data: &'a str,
     keys: &[KnownKey],
+    field: impl FnMut(&mut Reader<'a>, Key<'a>, &mut T) -> Option<()>,
+    out: &mut T,
+) -> Option<()> {
+    fill_from(&mut Reader::new(data), keys, field, out)
+}
+
+/// [`fill_whole`] with the caller's reader (one that holds spare buffers).
+fn fill_from<'a, T>(
+    reader: &mut Reader<'a>,
+    keys: &[KnownKey],
     mut field: impl FnMut(&mut Reader<'a>, Key<'a>, &mut T) -> Option<()>,
     out: &mut T,
 ) -> Option<()> {
-    let mut reader = Reader::new(data);
-    object(&mut reader, keys, |reader, key| field(reader, key, out))?;
+    object(reader, keys, |reader, key| field(reader, key, out))?;
     reader.at_end().then_some(())
 }
 
@@ -213,7 +224,7 @@ fn optional_string(reader: &mut Reader<'_>) -> Option<Option<String>> {
     if reader.eat_null() {
         return Some(None);
     }
-    reader.string().map(|text| Some(text.into_owned()))
+    reader.string().map(|text| Some(reader.own(text)))
 }
 
 /// A string, or `null` as `""` (`null_as_default`).

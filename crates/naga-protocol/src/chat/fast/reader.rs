@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::keys::{self, KnownKey};
+use super::spare::Spare;
 
 /// Nesting (counted from the top-level value) beyond which the fast path gives up, well
 /// below serde_json's recursion limit of 128.
@@ -16,12 +17,37 @@ pub(super) struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Buffers for the strings read (none unless given).
+    spare: Spare,
 }
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `text`.
     pub(super) fn new(text: &'a str) -> Self {
-        Reader { text, bytes: text.as_bytes(), pos: 0 }
+        Self::with_spare(text, Spare::default())
+    }
+
+    /// A reader at the start of `text` that puts the strings it reads in `spare`'s buffers.
+    pub(super) fn with_spare(text: &'a str, spare: Spare) -> Self {
+        Reader { text, bytes: text.as_bytes(), pos: 0, spare }
+    }
+
+    /// The buffers not used.
+    pub(super) fn into_spare(self) -> Spare {
+        self.spare
+    }
+
+    /// `text` as an owned string (in a spare buffer when it is borrowed and one is left).
+    pub(super) fn own(&mut self, text: Cow<'a, str>) -> String {
+        match text {
+            Cow::Borrowed(text) => self.spare.string(text),
+            Cow::Owned(text) => text,
+        }
+    }
+
+    /// An empty tool-call list (a spare one when one is left).
+    pub(super) fn spare_list(&mut self) -> Vec<crate::chat::chunk::ToolCallDelta> {
+        self.spare.list()
     }
 
     /// Where the reader is, for [`set_position`](Self::set_position).
@@ -127,7 +153,7 @@ impl<'a> Reader<'a> {
         // Room up to the next quote: the whole string unless it holds an escaped quote
         // (escapes only shrink), so it is rarely copied to a larger buffer while filled.
         let to_quote = memchr::memchr(b'"', self.bytes.get(end..)?).unwrap_or(0);
-        let mut text = String::with_capacity(end - start + to_quote);
+        let mut text = self.spare.buffer(end - start + to_quote);
         let mut piece = start;
         loop {
             text.push_str(self.text.get(piece..end)?);
