@@ -202,11 +202,15 @@ pub fn run_chat(limit: usize, chunks: &[&[u8]]) -> ChatRun {
     ChatRun { items, completion, events: stream.events_seen() }
 }
 
-/// The items of [`ChatStream::next_chunk_into`] fed `chunks`, one chunk reused throughout
-/// (cloned into the list after each).
-pub fn run_chat_into(limit: usize, chunks: &[&[u8]]) -> Vec<ChunkResult> {
+/// The items of [`ChatStream::next_chunk_into`] fed `chunks`, one chunk (starting as
+/// `start`) reused throughout, cloned into the list after each.
+pub fn run_chat_into(
+    limit: usize,
+    chunks: &[&[u8]],
+    start: ChatCompletionChunk,
+) -> Vec<ChunkResult> {
     let mut stream = ChatStream::with_max_event_size(limit);
-    let mut chunk = ChatCompletionChunk::default();
+    let mut chunk = start;
     let mut items = Vec::new();
     let mut drain = |stream: &mut ChatStream, chunk: &mut ChatCompletionChunk| {
         while let Some(item) = stream.next_chunk_into(chunk) {
@@ -230,7 +234,7 @@ pub fn chat_stream(data: &[u8]) {
     let whole = run_chat(input.limit, &[input.body]);
     let split = run_chat(input.limit, &input.chunks());
     assert_eq!(whole, split, "split feeding changed the chunks");
-    let reused = run_chat_into(input.limit, &input.chunks());
+    let reused = run_chat_into(input.limit, &input.chunks(), ChatCompletionChunk::default());
     assert_eq!(reused, whole.items, "a reused chunk changed the chunks");
     let is_end = |item: &Result<_, Error>| match item {
         Err(Error::Stream(StreamError::Truncated { .. })) => true,

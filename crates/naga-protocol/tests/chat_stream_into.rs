@@ -4,58 +4,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
+#[allow(unreachable_pub, dead_code)]
+#[path = "../../../fuzz/src/checks.rs"]
+mod checks;
 mod streams;
 
-use naga_protocol::{ChatCompletionChunk, ChatStream};
+use naga_protocol::{ChatCompletionChunk, Error, SseParser};
 use streams::{fixture_lines, fixture_names, random_pieces, sse_body};
 
-/// An item as compared: the chunk, or the error's debug text.
-type Item = Result<ChatCompletionChunk, String>;
-
-/// `next_chunk` over `pieces`, then `finish`.
-fn owned_items(pieces: &[&[u8]]) -> Vec<Item> {
-    let mut stream = ChatStream::new();
-    let mut items = Vec::new();
-    let mut drain = |stream: &mut ChatStream| {
-        while let Some(item) = stream.next_chunk() {
-            items.push(item.map_err(|err| format!("{err:?}")));
-        }
-    };
-    for piece in pieces {
-        stream.feed(piece);
-        drain(&mut stream);
-    }
-    stream.finish();
-    drain(&mut stream);
-    items
-}
-
-/// `next_chunk_into` over `pieces` with one chunk, starting from `start`.
-fn reused_items(pieces: &[&[u8]], start: ChatCompletionChunk) -> Vec<Item> {
-    let mut stream = ChatStream::new();
-    let mut chunk = start;
-    let mut items = Vec::new();
-    let mut drain = |stream: &mut ChatStream, chunk: &mut ChatCompletionChunk| {
-        while let Some(item) = stream.next_chunk_into(chunk) {
-            items.push(item.map(|()| chunk.clone()).map_err(|err| format!("{err:?}")));
-        }
-    };
-    for piece in pieces {
-        stream.feed(piece);
-        drain(&mut stream, &mut chunk);
-    }
-    stream.finish();
-    drain(&mut stream, &mut chunk);
-    items
-}
-
+/// `next_chunk` over `pieces` (then `finish`) against `next_chunk_into` with one chunk,
+/// starting from a default chunk and from one with every field set.
 fn assert_same(pieces: &[&[u8]], what: &str) {
-    let owned = owned_items(pieces);
+    let limit = SseParser::DEFAULT_MAX_EVENT_SIZE;
+    let owned = checks::run_chat(limit, pieces).items;
     assert!(!owned.is_empty(), "{what}: no items");
-    // Starting from a default chunk and from one full of other values.
     let busy = serde_json::from_str(BUSY).unwrap();
     for start in [ChatCompletionChunk::default(), busy] {
-        let reused = reused_items(pieces, start);
+        let reused = checks::run_chat_into(limit, pieces, start);
         assert_eq!(reused.len(), owned.len(), "{what}: item count");
         for (i, (a, b)) in reused.iter().zip(&owned).enumerate() {
             assert_eq!(a, b, "{what}: item {i}");
@@ -103,9 +68,9 @@ fn fields_that_come_and_go_are_reset() {
     for max in [1, 5, 64] {
         assert_same(&random_pieces(&body, 11, max), &format!("mixed in pieces of 1..={max}"));
     }
-    let owned = owned_items(&[&body]);
-    assert!(matches!(&owned[8], Err(text) if text.contains("Decode")), "{:?}", owned[8]);
-    assert!(matches!(owned.last(), Some(Err(text)) if text.contains("overloaded")));
+    let owned = checks::run_chat(SseParser::DEFAULT_MAX_EVENT_SIZE, &[&body]).items;
+    assert!(matches!(&owned[8], Err(Error::Decode { .. })), "{:?}", owned[8]);
+    assert!(matches!(owned.last(), Some(Err(err)) if err.to_string().contains("overloaded")));
 }
 
 #[test]

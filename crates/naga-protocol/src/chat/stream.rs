@@ -90,11 +90,15 @@ impl ChatStream {
     /// The next chunk, an error for a broken or error frame, or `None` when more bytes are
     /// needed (or the stream is over).
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
-        let decode = |data: &str, (): &mut (), result: &mut Result<ChatCompletionChunk, Error>| {
-            decode_chunk(data, result);
+        let decode = |data: &str, spare: &mut fast::Spare, result: &mut Result<_, Error>| {
+            if let Ok(chunk) = result
+                && let Err(err) = decode_chunk(data, chunk, spare)
+            {
+                *result = Err(err);
+            }
             result.as_ref().is_ok_and(is_terminal)
         };
-        next_item(&mut self.state, &mut (), decode, |body, ()| decode_document(body))
+        next_item(&mut self.state, &mut self.spare, decode, |body, _| decode_document(body))
     }
 
     /// [`next_chunk`](Self::next_chunk) written into `chunk`, whose strings and tool-call
@@ -125,7 +129,8 @@ impl ChatStream {
     ) -> Option<Result<(), Error>> {
         let decode =
             |data: &str, (chunk, spare): &mut Target<'_>, result: &mut Result<(), Error>| {
-                *result = decode_chunk_reusing(data, chunk, spare);
+                spare.take_from(chunk);
+                *result = decode_chunk(data, chunk, spare);
                 result.is_ok() && is_terminal(chunk)
             };
         let document = |body: &[u8], (chunk, _): &mut Target<'_>| {
@@ -180,18 +185,19 @@ fn frame_kind(data: &str) -> FrameKind {
     }
 }
 
-/// Reads a JSON frame into `result` (which holds a default chunk): the chunk, or the error
+/// Reads a JSON frame into `chunk` (a default one), the fast path taking its strings from
+/// `spare` (empty unless [`ChatStream::next_chunk_into`] filled it): the chunk, or the error
 /// frame as [`Error::Api`], or [`Error::Decode`].
-fn decode_chunk(data: &str, result: &mut Result<ChatCompletionChunk, Error>) {
-    let fast = match result {
-        Ok(chunk) => fast::fill_chunk(data, chunk).is_some(),
-        Err(_) => false,
-    };
-    *result = match result {
-        Ok(chunk) if fast && !is_error_frame(chunk) => return,
-        _ if fast => Err(stream_api_error(data)),
-        _ => decode_slow(data),
-    };
+fn decode_chunk(
+    data: &str,
+    chunk: &mut ChatCompletionChunk,
+    spare: &mut fast::Spare,
+) -> Result<(), Error> {
+    if fast::fill_chunk(data, chunk, spare).is_some() {
+        return if is_error_frame(chunk) { Err(stream_api_error(data)) } else { Ok(()) };
+    }
+    *chunk = decode_slow(data)?;
+    Ok(())
 }
 
 /// The next item of `state`'s stream: `decode` reads a JSON frame's data into a default
@@ -239,20 +245,6 @@ fn next_item<O, T: Default>(
 
 /// What [`ChatStream::next_chunk_into`] decodes into: the caller's chunk and the spare buffers.
 type Target<'a> = (&'a mut ChatCompletionChunk, &'a mut fast::Spare);
-
-/// [`decode_chunk`] into `chunk`, whose buffers go to `spare` first and are reused.
-fn decode_chunk_reusing(
-    data: &str,
-    chunk: &mut ChatCompletionChunk,
-    spare: &mut fast::Spare,
-) -> Result<(), Error> {
-    spare.take_from(chunk);
-    if fast::fill_chunk_reusing(data, chunk, spare).is_some() {
-        return if is_error_frame(chunk) { Err(stream_api_error(data)) } else { Ok(()) };
-    }
-    *chunk = decode_slow(data)?;
-    Ok(())
-}
 
 /// The serde path of [`decode_chunk`], which also makes every error.
 fn decode_slow(data: &str) -> Result<ChatCompletionChunk, Error> {

@@ -5,10 +5,10 @@ use super::keys::{KnownKey, known_keys};
 use super::reader::Reader;
 use super::usage::usage;
 use super::{
-    CHOICE, FUNCTION, Key, MESSAGE, Spare, TOOL_CALL, TOP, extra, fill_from, fill_whole,
-    index_or_zero, lenient_text, object_list, object_or_null, optional_count, optional_enum,
-    optional_index, optional_object, optional_object_list, optional_string, optional_value,
-    optional_values, serde_value, string_or_empty, whole,
+    CHOICE, FUNCTION, Key, MESSAGE, Spare, TOOL_CALL, TOP, extra, fill_from, index_or_zero,
+    lenient_text, object_list, object_or_null, optional_count, optional_enum, optional_index,
+    optional_object, optional_object_list, optional_string, optional_value, optional_values,
+    serde_value, string_or_empty, whole,
 };
 use crate::chat::chunk::{
     ChatCompletionChunk, ChunkChoice, Delta, FunctionCallDelta, ToolCallDelta,
@@ -20,14 +20,10 @@ pub(crate) fn chunk(data: &str) -> Option<ChatCompletionChunk> {
     whole(data, CHUNK_KEYS, chunk_field)
 }
 
-/// [`chunk`] into a default chunk the caller owns; `None` leaves it partly filled.
-pub(crate) fn fill_chunk(data: &str, out: &mut ChatCompletionChunk) -> Option<()> {
-    fill_whole(data, CHUNK_KEYS, chunk_field, out)
-}
-
-/// [`fill_chunk`] into `out` after its buffers were moved into `spare`
-/// ([`Spare::take_from`]), which the strings and lists read are put in again.
-pub(crate) fn fill_chunk_reusing(
+/// [`chunk`] into a default chunk the caller owns, its strings and lists taken from `spare`
+/// where it has them ([`Spare::take_from`] filled it from the chunk before); `None` leaves
+/// the chunk partly filled.
+pub(crate) fn fill_chunk(
     data: &str,
     out: &mut ChatCompletionChunk,
     spare: &mut Spare,

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use keys::KnownKey;
 use reader::Reader;
 
-pub(crate) use chunk::{chunk, fill_chunk, fill_chunk_reusing};
+pub(crate) use chunk::{chunk, fill_chunk};
 pub(crate) use completion::completion;
 pub(crate) use spare::Spare;
 
