@@ -11,7 +11,7 @@ Not part of CI (CI installs no Python packages). See README.md "Interop checks".
 The base URL has no `/v1`: the Anthropic SDK appends `/v1/messages` itself (§1.1 of the API
 digest). With `naga serve --require-key KEY`, pass KEY as the second argument.
 
-Every check prints PASS or FAIL with the client's own error; the exit status is the number of
+Every check prints PASS, FAIL with the client's own error, or SKIP; the exit status is the number of
 failures (0 = the SDK and the emulator agree).
 """
 
@@ -20,7 +20,7 @@ import sys
 
 import anthropic
 
-from checks import check, expect, finish, raises
+from checks import check, expect, finish, raises, skip
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 MODEL = "claude-sonnet-4.5"
@@ -193,8 +193,7 @@ def _():
 @check("wrong key (naga serve --require-key) -> AuthenticationError")
 def _():
     if REQUIRED_KEY is None:
-        print("  (skipped: no required key given)")
-        return
+        skip("no required key given (run against `naga serve --require-key KEY`, pass KEY)")
     wrong = client(api_key=REQUIRED_KEY + "-wrong", max_retries=0)
     err = raises(anthropic.AuthenticationError, lambda: wrong.messages.create(
         model=MODEL, max_tokens=8, messages=MSGS

@@ -1,13 +1,22 @@
 """What the interop scripts share: `@check(name)` runs a check and prints PASS or FAIL with the
-client's own error, `expect` asserts, `raises` returns the
-exception a call must raise, `finish` prints the tally and exits with the number of
-failures. Imported by the scripts beside it (Python puts a script's folder on `sys.path`)."""
+client's own error (or SKIP with the reason, when the check calls `skip`), `expect` asserts,
+`raises` returns the exception a call must raise, `finish` prints the tally and exits with the
+number of failures. Imported by the scripts beside it (Python puts a script's folder on `sys.path`)."""
 
 import sys
 import traceback
 from typing import List
 
 FAILURES: List[str] = []
+SKIPPED: List[str] = []
+
+
+class Skipped(Exception):
+    """Raised by `skip`: the check could not run here (not a pass, not a failure)."""
+
+
+def skip(reason: str):
+    raise Skipped(reason)
 
 
 def check(name):
@@ -15,6 +24,9 @@ def check(name):
         try:
             fn()
             print(f"PASS {name}")
+        except Skipped as why:
+            SKIPPED.append(name)
+            print(f"SKIP {name}: {why}")
         except Exception as err:  # noqa: BLE001 - report everything
             FAILURES.append(name)
             print(f"FAIL {name}: {type(err).__name__}: {err}")
@@ -40,5 +52,6 @@ def raises(kind, call):
 
 def finish(client_name: str, version: str):
     """Prints the tally and exits with the number of failures (0 = client and emulator agree)."""
-    print(f"{client_name} {version}; {len(FAILURES)} failure(s): {FAILURES}")
+    skipped = f", {len(SKIPPED)} skipped: {SKIPPED}" if SKIPPED else ""
+    print(f"{client_name} {version}; {len(FAILURES)} failure(s): {FAILURES}{skipped}")
     sys.exit(len(FAILURES))

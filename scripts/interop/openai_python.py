@@ -13,7 +13,7 @@ and a wrong key must raise AuthenticationError too.
 With NAGA_INTEROP_HTTP2=1 (and `pip install 'httpx[http2]'`) the SDK speaks cleartext HTTP/2
 with prior knowledge (httpx `http1=False, http2=True`) to the emulator's HTTP/2 side.
 
-Every check prints PASS or FAIL with the client's own error; the exit status is the number of
+Every check prints PASS, FAIL with the client's own error, or SKIP; the exit status is the number of
 failures (0 = the SDK and the emulator agree).
 """
 
@@ -33,7 +33,7 @@ import httpx
 import openai
 from pydantic import BaseModel, Field, HttpUrl, conint, confloat, create_model
 
-from checks import check, expect, finish
+from checks import check, expect, finish, skip
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
 MODEL = "gpt-4o-mini"
@@ -304,8 +304,7 @@ def _():
 @check("wrong key (naga serve --require-key) -> AuthenticationError")
 def _():
     if REQUIRED_KEY is None:
-        print("  (skipped: no required key given)")
-        return
+        skip("no required key given (run against `naga serve --require-key KEY`, pass KEY)")
     try:
         client(api_key=REQUIRED_KEY + "-wrong", max_retries=0).chat.completions.create(
             model=MODEL, messages=MSGS
