@@ -52,13 +52,13 @@ fn main() {
     print("naga-rs vs async-openai", ["ours", "peer", "reference"], &rows);
 }
 
-/// The machine line BENCHMARKS.md records: cores, CPU model, compiler, date.
+/// The machine line BENCHMARKS.md records: cores, CPU (model name, family and model
+/// numbers, whether it has AVX-512: shared machines that all say `AMD EPYC` differ in the
+/// ratios, see BENCHMARKS.md), compiler, date.
 fn print_machine() {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
-        let line = info.lines().find(|line| line.starts_with("model name"))?.to_owned();
-        Some(line.split_once(':')?.1.trim().to_owned())
-    });
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .map_or_else(|_| String::new(), |info| cpu_of(&info));
     let output = |program: &str, args: &[&str]| {
         std::process::Command::new(program)
             .args(args)
@@ -69,6 +69,21 @@ fn print_machine() {
     };
     let rustc = output("rustc", &["-V"]);
     let date = output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
-    let cpu = cpu.unwrap_or_default();
     println!("\nmachine: nproc {cores}, CPU {cpu}, {rustc}, {date}");
+}
+
+/// The first processor of `/proc/cpuinfo` as `NAME (family F, model M, AVX-512 | AVX2)`.
+fn cpu_of(info: &str) -> String {
+    let field = |name: &str| {
+        let line = info.lines().find(|line| line.split(':').next().map(str::trim) == Some(name))?;
+        Some(line.split_once(':')?.1.trim())
+    };
+    let name = field("model name").unwrap_or("unknown");
+    let flags = field("flags").unwrap_or_default();
+    let vector =
+        if flags.split(' ').any(|flag| flag == "avx512f") { "AVX-512" } else { "no AVX-512" };
+    match (field("cpu family"), field("model")) {
+        (Some(family), Some(model)) => format!("{name} (family {family}, model {model}, {vector})"),
+        _ => format!("{name} ({vector})"),
+    }
 }
