@@ -63,6 +63,21 @@ pub(crate) async fn raw_reqwest(
     }
 }
 
+/// A streamed answer to the same request bytes and headers with a bare reqwest client: the
+/// body's frames counted, no byte looked at (what any client built on reqwest pays at least).
+pub(crate) async fn raw_reqwest_frames(
+    client: &reqwest::Client,
+    http: &http::Request<bytes::Bytes>,
+) -> usize {
+    use futures_util::StreamExt;
+    let mut builder = client.post(http.uri().to_string()).body(http.body().clone());
+    for (name, value) in http.headers() {
+        builder = builder.header(name, value);
+    }
+    let Ok(response) = builder.send().await else { return 0 };
+    response.bytes_stream().filter(|frame| std::future::ready(frame.is_ok())).count().await
+}
+
 /// The same request bytes and headers with a bare ureq agent; reads the whole body.
 pub(crate) fn raw_ureq(agent: &ureq::Agent, http: &http::Request<bytes::Bytes>) -> bool {
     let mut builder = agent.post(http.uri().to_string());
