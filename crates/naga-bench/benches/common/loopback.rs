@@ -53,11 +53,7 @@ pub(crate) async fn raw_reqwest(
     client: &reqwest::Client,
     http: &http::Request<bytes::Bytes>,
 ) -> bool {
-    let mut builder = client.post(http.uri().to_string()).body(http.body().clone());
-    for (name, value) in http.headers() {
-        builder = builder.header(name, value);
-    }
-    match builder.send().await {
+    match raw_post(client, http).send().await {
         Ok(response) => response.bytes().await.is_ok_and(|body| !body.is_empty()),
         Err(_) => false,
     }
@@ -70,12 +66,20 @@ pub(crate) async fn raw_reqwest_frames(
     http: &http::Request<bytes::Bytes>,
 ) -> usize {
     use futures_util::StreamExt;
+    let Ok(response) = raw_post(client, http).send().await else { return 0 };
+    response.bytes_stream().filter(|frame| std::future::ready(frame.is_ok())).count().await
+}
+
+/// A bare reqwest POST of `http`'s URL, headers and body bytes.
+fn raw_post(
+    client: &reqwest::Client,
+    http: &http::Request<bytes::Bytes>,
+) -> reqwest::RequestBuilder {
     let mut builder = client.post(http.uri().to_string()).body(http.body().clone());
     for (name, value) in http.headers() {
         builder = builder.header(name, value);
     }
-    let Ok(response) = builder.send().await else { return 0 };
-    response.bytes_stream().filter(|frame| std::future::ready(frame.is_ok())).count().await
+    builder
 }
 
 /// The same request bytes and headers with a bare ureq agent; reads the whole body.
