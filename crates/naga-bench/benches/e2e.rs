@@ -115,7 +115,8 @@ fn pair(
 /// Figure 3: a 10,000-chunk stream with naga-async, async-openai and naga-blocking. The async
 /// clients are measured on a current-thread and a multi-thread runtime, each way twice:
 /// consumed by the `block_on` future itself (as in a `main` function) and inside a spawned
-/// task (as in a tokio service).
+/// task (as in a tokio service); on each runtime a report row puts naga-async against the
+/// floor (see `floor_row`).
 pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
     streaming_on(setup, &setup.rt, "current-thread", rows);
     floor_row(setup, &setup.rt, "current-thread", rows);

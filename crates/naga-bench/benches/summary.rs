@@ -72,7 +72,8 @@ fn print_machine() {
     println!("\nmachine: nproc {cores}, CPU {cpu}, {rustc}, {date}");
 }
 
-/// The first processor of `/proc/cpuinfo` as `NAME (family F, model M, AVX-512 | AVX2)`.
+/// The first processor of `/proc/cpuinfo` as `NAME (family F, model M, AVX-512)`, or with
+/// `no AVX-512`.
 fn cpu_of(info: &str) -> String {
     let field = |name: &str| {
         let line = info.lines().find(|line| line.split(':').next().map(str::trim) == Some(name))?;
