@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Optional interop check: LangChain's ChatOpenAI against a running naga emulator.
+"""Optional interop check: LangChain's ChatOpenAI against a running naga emulator: invoke,
+streaming with usage, structured output (JSON schema and function calling), tool loops
+(bound tools answered, a named tool streamed), reasoning_effort and the developer role.
 
 Not part of CI. See README.md "Interop checks".
 
     /tmp/naga-venv/bin/pip install langchain-openai
+    naga serve --addr 127.0.0.1:8080 &
     /tmp/naga-venv/bin/python scripts/interop/langchain_python.py http://127.0.0.1:8080/v1
 
 `with_structured_output(method="json_mode")` is left out on purpose: it sends no schema (the
@@ -12,70 +15,102 @@ Exit status: the number of failures.
 """
 
 import sys
-from typing import Optional, List
-from pydantic import BaseModel, Field
-from langchain_openai import ChatOpenAI
+from importlib.metadata import version
+from typing import List, Optional
+
 from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 from langchain_core.tools import tool
-B = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
-FAILURES = []
+from langchain_openai import ChatOpenAI
+from pydantic import BaseModel, Field
+
+from checks import check, expect, finish
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080/v1"
+MODEL = "gpt-4o-mini"
+REPLY = "[naga-mock] Emulated reply to “hi”"
 
 
-def run(name, fn):
-    try:
-        fn()
-        print("PASS", name)
-    except Exception as e:  # noqa: BLE001 - report everything
-        FAILURES.append(name)
-        print("FAIL", name, type(e).__name__, str(e)[:400])
-llm = ChatOpenAI(model="gpt-4o-mini", base_url=B, api_key="k", max_retries=0)
-run("invoke", lambda: print("  ", llm.invoke("hi").content[:60]))
-def stream():
-    chunks = list(ChatOpenAI(model="gpt-4o-mini", base_url=B, api_key="k", stream_usage=True).stream("hi"))
+def chat(**options):
+    return ChatOpenAI(model=MODEL, base_url=BASE, api_key="ng-test", max_retries=0, **options)
+
+
+def joined(chunks):
+    """The streamed message chunks added up, as LangChain does."""
     full = chunks[0]
-    for c in chunks[1:]: full = full + c
-    assert full.usage_metadata and full.usage_metadata["total_tokens"] > 0, full.usage_metadata
-run("stream with usage", stream)
+    for chunk in chunks[1:]:
+        full = full + chunk
+    return full
+
+
 class Weather(BaseModel):
     """Weather for a city."""
+
     city: str
     days: int = Field(ge=1, le=7)
     notes: Optional[List[str]]
-for method in ["json_schema", "function_calling"]:
-    def so(method=method):
-        r = llm.with_structured_output(Weather, method=method).invoke("weather in Oslo as JSON")
-        assert isinstance(r, Weather), r
-    run(f"with_structured_output {method}", so)
+
+
 @tool
 def get_weather(city: str) -> str:
     """Get weather for a city."""
     return "12C"
-def tools():
-    bound = llm.bind_tools([get_weather])
-    msgs = [SystemMessage("be terse"), HumanMessage("use get_weather for Oslo")]
-    ai = bound.invoke(msgs)
-    assert ai.tool_calls, ai
-    msgs.append(ai)
-    for tc in ai.tool_calls:
-        msgs.append(ToolMessage(get_weather.invoke(tc["args"]), tool_call_id=tc["id"]))
-    final = bound.invoke(msgs)
-    assert final.content and not final.tool_calls, final
-run("bind_tools loop", tools)
-def tools_stream():
-    bound = llm.bind_tools([get_weather], tool_choice="get_weather")
-    chunks = list(bound.stream("Oslo"))
-    full = chunks[0]
-    for c in chunks[1:]: full = full + c
-    assert full.tool_calls and full.tool_calls[0]["name"] == "get_weather", full
-run("bind_tools streamed, named", tools_stream)
-def reasoning():
-    r = ChatOpenAI(model="gpt-4o-mini", base_url=B, api_key="k", reasoning_effort="low").invoke("hi")
-    assert r.content
-run("reasoning_effort", reasoning)
-def dev():
-    r = ChatOpenAI(model="gpt-4o-mini", base_url=B, api_key="k").invoke([{"role":"developer","content":"terse"},{"role":"user","content":"hi"}])
-    assert r.content
-run("developer role", dev)
 
-print(f"{len(FAILURES)} failure(s): {FAILURES}")
-sys.exit(len(FAILURES))
+
+@check("invoke: the emulated reply")
+def _():
+    text = chat().invoke("hi").content
+    expect(text.startswith(REPLY), text)
+
+
+@check("stream with usage: the same text, and the usage trailer")
+def _():
+    full = joined(list(chat(stream_usage=True).stream("hi")))
+    expect(full.content == chat().invoke("hi").content, full.content)
+    usage = full.usage_metadata
+    expect(usage and usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"] > 0, usage)
+
+
+for method in ["json_schema", "function_calling"]:
+
+    @check(f"with_structured_output {method}: a valid model instance")
+    def _(method=method):
+        weather = chat().with_structured_output(Weather, method=method).invoke("weather in Oslo")
+        expect(isinstance(weather, Weather) and 1 <= weather.days <= 7, repr(weather))
+
+
+@check("bind_tools loop: the tool is called, then its result answered")
+def _():
+    bound = chat().bind_tools([get_weather])
+    messages = [SystemMessage("be terse"), HumanMessage("use get_weather for Oslo")]
+    call = bound.invoke(messages)
+    expect([c["name"] for c in call.tool_calls] == ["get_weather"], call.tool_calls)
+    messages.append(call)
+    for tool_call in call.tool_calls:
+        result = get_weather.invoke(tool_call["args"])
+        messages.append(ToolMessage(result, tool_call_id=tool_call["id"]))
+    final = bound.invoke(messages)
+    expect(final.content and not final.tool_calls, final)
+
+
+@check("bind_tools streamed, named: the streamed call's name and arguments")
+def _():
+    bound = chat().bind_tools([get_weather], tool_choice="get_weather")
+    full = joined(list(bound.stream("Oslo")))
+    expect(full.tool_calls and full.tool_calls[0]["name"] == "get_weather", full.tool_calls)
+    expect(isinstance(full.tool_calls[0]["args"].get("city"), str), full.tool_calls[0]["args"])
+
+
+@check("reasoning_effort: accepted, answered")
+def _():
+    text = chat(reasoning_effort="low").invoke("hi").content
+    expect(text.startswith(REPLY), text)
+
+
+@check("developer role: accepted, answered")
+def _():
+    messages = [{"role": "developer", "content": "terse"}, {"role": "user", "content": "hi"}]
+    text = chat().invoke(messages).content
+    expect(text.startswith(REPLY), text)
+
+
+finish("langchain-openai", version("langchain-openai"))
