@@ -119,20 +119,16 @@ fn pair(
 /// floor (see `floor_row`).
 pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
     streaming_on(setup, &setup.rt, "current-thread", rows);
-    floor_row(setup, &setup.rt, "current-thread", rows);
     // Default workers, as `#[tokio::main]` builds it; only this figure needs it.
     match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(multi) => {
-            streaming_on(setup, &multi, "multi-thread", rows);
-            floor_row(setup, &multi, "multi-thread", rows);
-        }
+        Ok(multi) => streaming_on(setup, &multi, "multi-thread", rows),
         Err(err) => {
             eprintln!("WARNING: no multi-thread runtime ({err}); its figure 3 rows skipped")
         }
     }
 }
 
-/// Figure 3's two rows for one client runtime.
+/// Figure 3's two rows for one client runtime, and its floor row.
 fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &mut Vec<Row>) {
     let Some(config) = setup.config(Some(CHUNKS)) else { return };
     let request = tokyo().stream_with_usage();
@@ -163,31 +159,33 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
     rows.push(stream_row(&block_on, [&us, &them], [&us_ref, &sync]));
     let task = format!("{name} runtime, consumed in a spawned task");
     rows.push(stream_row(&task, [&us_task, &them_task], [&us_task_ref, &sync_task]));
+    if let Some(row) = floor_row(setup, rt, name, &mut run_ours_task) {
+        rows.push(row);
+    }
 }
 
-/// Figure 3's floor (report): naga-async against raw reqwest counting the same stream's
-/// frames, both in a spawned task on `rt`. The raw loop parses nothing: the time it takes is
-/// what hyper's connection task, the body's hand-over and the runtime's wake-ups cost any
-/// client built on reqwest (async-openai included), so the ratio shows how much of
-/// naga-async's time is its own.
-fn floor_row(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &mut Vec<Row>) {
-    let Some(config) = setup.config(Some(CHUNKS)) else { return };
-    let request = tokyo().stream_with_usage();
-    let Ok(http) = naga_protocol::build_request(&config, &request) else { return };
-    let Ok(ours) = naga_async::Client::new(config) else { return };
+/// Figure 3's floor (report): naga-async consumed in a spawned task (`run_ours_task`)
+/// against raw reqwest counting the same stream's frames in a spawned task on `rt`. The raw
+/// loop parses nothing: the time it takes is what hyper's connection task, the body's
+/// hand-over and the runtime's wake-ups cost any client built on reqwest (async-openai
+/// included), so the ratio shows how much of naga-async's time is its own.
+fn floor_row(
+    setup: &Setup,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    run_ours_task: &mut dyn FnMut() -> usize,
+) -> Option<Row> {
+    let config = setup.config(Some(CHUNKS))?;
+    let http = naga_protocol::build_request(&config, &tokyo().stream_with_usage()).ok()?;
     let raw = reqwest::Client::new();
-    let mut run_ours = || {
-        let task = async_stream(ours.clone(), request.clone());
-        rt.block_on(rt.spawn(task)).unwrap_or(0)
-    };
     let mut run_raw = || {
         let (raw, http) = (raw.clone(), http.clone());
         rt.block_on(rt.spawn(async move { raw_reqwest_frames(&raw, &http).await })).unwrap_or(0)
     };
-    let (us, floor) = pair(&mut run_ours, &mut run_raw, STREAM_ROUNDS);
+    let (us, floor) = pair(run_ours_task, &mut run_raw, STREAM_ROUNDS);
     let (us_median, floor_median) = (us.median(), floor.median());
     let per = |p: Pass| rate(p.items as f64 / p.wall.as_secs_f64());
-    rows.push(Row {
+    Some(Row {
         figure: "3 floor".into(),
         case: format!(
             "{name} runtime, spawned task: naga-async vs raw reqwest counting the frames of the same stream (ref; items {}/{})",
@@ -202,7 +200,7 @@ fn floor_row(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &mut
         ),
         verdict: "report".into(),
         ..Row::default()
-    });
+    })
 }
 
 /// One figure-3 row: naga-async vs async-openai (`peer`, one race), and naga-async vs
