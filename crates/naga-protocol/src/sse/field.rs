@@ -160,10 +160,11 @@ impl SseParser {
     }
 
     /// The single data line at `range` as text. When the window holds the bytes after it,
-    /// a whole number of 64-byte blocks from its start is validated instead (the validator
-    /// copies a shorter tail block first) and the data cut from that; the line end after
-    /// the data makes the cut a character boundary. If that wider check fails (the bytes
-    /// after the data are not text), the data alone is checked, so the result is the same.
+    /// a whole number of 64-byte blocks from its start is validated instead (without
+    /// AVX-512, the validator copies a shorter tail block first) and the data cut from that;
+    /// the line end after the data makes the cut a character boundary. If that wider check
+    /// fails (the bytes after the data are not text), the data alone is checked, so the
+    /// result is the same.
     pub(super) fn data_text(
         &self,
         range: Range<usize>,
