@@ -279,3 +279,60 @@ fn an_oversized_line_fed_bytewise_errors_once() {
     );
     assert!(parser.bytes_scanned() <= 2 * input.len() as u64 + 64);
 }
+
+/// Bytes of a data line (no CR or LF): text of 1- to 4-byte characters with, sometimes,
+/// a broken sequence (a cut character, a lone continuation byte, an overlong form, a
+/// surrogate, a code point past U+10FFFF, a byte UTF-8 never uses).
+fn data_line() -> impl Strategy<Value = Vec<u8>> {
+    let broken: Vec<&'static [u8]> = vec![
+        b"\xC3",
+        b"\xE2\x9C",
+        b"\xF0\x9F\x98",
+        b"\x80",
+        b"\xBF\xBF",
+        b"\xC0\xAF",
+        b"\xE0\x80\xAF",
+        b"\xED\xA0\x80",
+        b"\xF4\x90\x80\x80",
+        b"\xFF",
+        b"\xF8\x88\x80\x80\x80",
+    ];
+    let piece = prop_oneof![
+        16 => "[a-z0-9 {}\":,]{1,40}".prop_map(String::into_bytes),
+        4 => "[\u{e9}\u{2713}\u{1F600}\u{10FFFF}\u{7FF}\u{800}\u{FFFF}]{1,6}"
+            .prop_map(String::into_bytes),
+        1 => proptest::sample::select(broken).prop_map(<[u8]>::to_vec),
+    ];
+    proptest::collection::vec(piece, 0..16).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The SIMD validation (and its widening of the checked range to whole 64-byte blocks
+    /// when bytes follow the line) gives `std::str::from_utf8`'s verdict at every length,
+    /// whatever follows the event.
+    #[test]
+    fn a_data_line_is_text_exactly_when_std_says_so(
+        line in data_line(),
+        after in proptest::collection::vec(any::<u8>(), 0..80),
+    ) {
+        let mut input = b"data: ".to_vec();
+        input.extend_from_slice(&line);
+        input.extend_from_slice(b"\n\n");
+        input.extend_from_slice(&after);
+        let want = match std::str::from_utf8(&line) {
+            Ok(text) => Item::Event {
+                event: "message".into(),
+                data: text.into(),
+                id: String::new(),
+                retry: None,
+            },
+            Err(_) => Item::Error(StreamError::InvalidUtf8 { offset: 0 }),
+        };
+        let copied = run(&mut SseParser::new(), [&input[..]]);
+        prop_assert_eq!(copied.items.first(), Some(&want));
+        let reads = run_reads(&mut SseParser::new(), [&input[..]], Feeding::Bytes);
+        prop_assert_eq!(reads.items.first(), Some(&want));
+    }
+}
