@@ -132,6 +132,7 @@ pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
 fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &mut Vec<Row>) {
     let Some(config) = setup.config(Some(CHUNKS)) else { return };
     let request = tokyo().stream_with_usage();
+    let http = naga_protocol::build_request(&config, &request).ok();
     let (Ok(ours), Ok(blocking)) =
         (naga_async::Client::new(config.clone()), naga_blocking::Client::new(config))
     else {
@@ -159,24 +160,23 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
     rows.push(stream_row(&block_on, [&us, &them], [&us_ref, &sync]));
     let task = format!("{name} runtime, consumed in a spawned task");
     rows.push(stream_row(&task, [&us_task, &them_task], [&us_task_ref, &sync_task]));
-    if let Some(row) = floor_row(setup, rt, name, &mut run_ours_task) {
-        rows.push(row);
+    if let Some(http) = http {
+        rows.push(floor_row(rt, name, http, &mut run_ours_task));
     }
 }
 
 /// Figure 3's floor (report): naga-async consumed in a spawned task (`run_ours_task`)
-/// against raw reqwest counting the same stream's frames in a spawned task on `rt`. The raw
+/// against raw reqwest sending `http` (the bytes of naga-async's request) and counting the
+/// same stream's frames in a spawned task on `rt`. The raw
 /// loop parses nothing: the time it takes is what hyper's connection task, the body's
 /// hand-over and the runtime's wake-ups cost any client built on reqwest (async-openai
 /// included), so the ratio shows how much of naga-async's time is its own.
 fn floor_row(
-    setup: &Setup,
     rt: &tokio::runtime::Runtime,
     name: &str,
+    http: http::Request<bytes::Bytes>,
     run_ours_task: &mut dyn FnMut() -> usize,
-) -> Option<Row> {
-    let config = setup.config(Some(CHUNKS))?;
-    let http = naga_protocol::build_request(&config, &tokyo().stream_with_usage()).ok()?;
+) -> Row {
     let raw = reqwest::Client::new();
     let mut run_raw = || {
         let (raw, http) = (raw.clone(), http.clone());
@@ -185,7 +185,7 @@ fn floor_row(
     let (us, floor) = pair(run_ours_task, &mut run_raw, STREAM_ROUNDS);
     let (us_median, floor_median) = (us.median(), floor.median());
     let per = |p: Pass| rate(p.items as f64 / p.wall.as_secs_f64());
-    Some(Row {
+    Row {
         figure: "3 floor".into(),
         case: format!(
             "{name} runtime, spawned task: naga-async vs raw reqwest counting the frames of the same stream (ref; items {}/{})",
@@ -200,7 +200,7 @@ fn floor_row(
         ),
         verdict: "report".into(),
         ..Row::default()
-    })
+    }
 }
 
 /// One figure-3 row: naga-async vs async-openai (`peer`, one race), and naga-async vs
