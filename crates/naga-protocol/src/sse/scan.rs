@@ -131,7 +131,7 @@ impl SseParser {
     }
 
     /// The last line ended in CR at the end of the bytes: a leading LF belongs to it.
-    fn skip_split_lf(&mut self) {
+    pub(super) fn skip_split_lf(&mut self) {
         self.skip_lf = false;
         if window!(self).get(self.scan) == Some(&b'\n') {
             self.scanned += 1;

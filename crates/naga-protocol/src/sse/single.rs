@@ -1,7 +1,7 @@
-//! The common event in one straight line: a fresh event that is a single `data` line ended
-//! by LF (or CRLF) and followed by its blank line, all in the window. Everything else, and
-//! any doubt, takes the general line-by-line path, which gives the same events, errors,
-//! offsets and `bytes_scanned`.
+//! The common event in one straight line: a fresh event that is a single `data` line
+//! followed by its blank line (each ended by LF, CRLF or CR), all in the window. Everything
+//! else, and any doubt, takes the general line-by-line path, which gives the same events,
+//! errors, offsets and `bytes_scanned`.
 
 use std::ops::Range;
 
@@ -16,6 +16,10 @@ impl SseParser {
     /// so no byte is examined twice).
     #[inline]
     pub(super) fn single_line_event(&mut self) -> Option<Range<usize>> {
+        if self.skip_lf && self.scan < self.len() {
+            // The last event ended in a CR at the end of a read: an LF here belongs to it.
+            self.skip_split_lf();
+        }
         let start = self.line_start;
         if !self.at_fresh_line() {
             return None;
@@ -29,22 +33,23 @@ impl SseParser {
             return None;
         };
         let line_end = start + 5 + eol;
-        let terminator = match value.get(eol..eol + 2) {
-            Some(b"\n\n") => 2,
-            _ if value.get(eol..eol + 4) == Some(b"\r\n\r\n") => 4,
-            _ => 0,
+        let ends = match value.get(eol..eol + 2) {
+            Some(b"\n\n") => Some((2, false)),
+            _ => blank_line_after(value.get(eol..).unwrap_or_default()),
         };
-        if terminator == 0 || line_end - start > self.max_event_size {
+        let Some((terminator, split_cr)) = ends.filter(|_| line_end - start <= self.max_event_size)
+        else {
             // Not this shape (or too long): the scanner takes over at the line end.
             self.scanned += (line_end - start) as u64;
             self.scan = line_end;
             return None;
-        }
+        };
         let space = usize::from(value.first() == Some(&b' '));
         let data = start + 5 + space..line_end;
         let next = line_end + terminator;
         self.scanned += (next - start) as u64;
         (self.line_start, self.scan) = (next, next);
+        self.skip_lf = split_cr;
         self.pending.first_data = data.clone();
         self.pending.data_lines = 1;
         self.dispatched = true;
@@ -78,5 +83,25 @@ impl SseParser {
             && pending.event_type.is_none()
             && pending.retry.is_none()
             && !pending.invalid_utf8
+    }
+}
+
+/// The two line ends that close a one-line event at the start of `bytes` (the data line's,
+/// then the blank line's; each LF, CRLF or CR): their length, and whether the last is a CR
+/// that ends `bytes` (an LF at the start of the next bytes still belongs to it). `None` when
+/// `bytes` does not start that way, or when the data line's own CR ends `bytes` (whether a
+/// blank line follows is not known yet).
+#[inline]
+fn blank_line_after(bytes: &[u8]) -> Option<(usize, bool)> {
+    let first = match bytes {
+        [b'\r', b'\n', ..] => 2,
+        [b'\n', ..] | [b'\r', _, ..] => 1,
+        _ => return None,
+    };
+    match bytes.get(first..)? {
+        [b'\r', b'\n', ..] => Some((first + 2, false)),
+        [b'\n', ..] | [b'\r', _, ..] => Some((first + 1, false)),
+        [b'\r'] => Some((first + 1, true)),
+        _ => None,
     }
 }

@@ -205,21 +205,28 @@ fn observed(parser: &mut SseParser, reads: &[&[u8]]) -> (Vec<String>, u64) {
     (seen, parser.bytes_scanned())
 }
 
-/// The common event (one `data` line ended by LF or CRLF, then its blank line) is taken in
-/// one step when it is whole in the window; every other shape is left to the line-by-line
+/// The common event (one `data` line, then its blank line, each ended by LF, CRLF or CR) is
+/// taken in one step when it is whole in the window; every other shape is left to the line-by-line
 /// path. Either way the events, errors (with offsets) and bytes scanned are those of a
 /// one-byte-at-a-time feed, which never takes the shortcut.
 #[test]
 fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
-    let cases: [(&[u8], bool); 16] = [
+    let cases: [(&[u8], bool); 23] = [
         (b"data: a\n\n", true),
         (b"data:a\r\n\r\n", true),
         (b"data:\n\n", true),
         (b"data:  two spaces\n\n", true),
         (b"data: \xFF\n\n", true),
-        (b"data: a\r\n\n", false),
-        (b"data: a\n\r\n", false),
-        (b"data: a\r\r", false),
+        (b"data: a\r\n\n", true),
+        (b"data: a\n\r\n", true),
+        (b"data: a\r\rdata: b\r\r", true),
+        (b"data: a\r\r\ndata: b\n\n", true),
+        (b"data: a\n\rx", true),
+        (b"data: a\r\n\r", true),
+        (b"data: a\r\r", true),
+        (b"data: a\n\r", true),
+        (b"data: a\r", false),
+        (b"data: a\rdata: b\n\n", false),
         (b"data: a\ndata: b\n\n", false),
         (b"data: a\nid: 1\n\n", false),
         (b"data: a", false),
@@ -250,6 +257,37 @@ fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
     let by_byte = observed(&mut small_bytes, &stream.chunks(1).collect::<Vec<_>>());
     assert_eq!(whole, by_byte);
     assert_eq!(whole.0[1], "EventTooLarge { limit: 8 }");
+}
+
+/// An event whose blank line is a CR at the very end of a read is taken by the shortcut;
+/// an LF starting the next read still belongs to that CR, and the event after it is taken
+/// by the shortcut too. Events, errors with offsets and bytes scanned are those of a
+/// one-byte-at-a-time feed.
+#[test]
+fn a_blank_line_cr_at_the_end_of_a_read_keeps_the_shortcut() {
+    let mut parser = SseParser::new();
+    parser.feed_bytes(bytes::Bytes::from_static(b"data: a\r\r"));
+    parser.bom_done = true;
+    assert_eq!(parser.single_line_event(), Some(6..7));
+    assert!(parser.skip_lf, "the LF may still arrive");
+    assert_eq!(parser.next_event(), None);
+    parser.feed_bytes(bytes::Bytes::from_static(b"\ndata: b\n\n"));
+    assert_eq!(parser.single_line_event(), Some(7..8), "the LF is skipped first");
+    assert_eq!(parser.bytes_scanned(), 9 + 10);
+
+    let splits: [&[&[u8]]; 4] = [
+        &[b"data: a\r\r", b"\ndata: b\n\n"],
+        &[b"data: a\r\r", b"\n", b"\ndata: b\r\r", b"x: 1\n\xFF\n\n"],
+        &[b"data: a\n\r", b"\r\ndata: \xFF\r\n\r", b"\n"],
+        &[b"data: a\r\n\r", b"data: b\r\r", b"\r\ndata: c\n\n"],
+    ];
+    for reads in splits {
+        let whole = observed(&mut SseParser::new(), reads);
+        let bytes = reads.concat();
+        let by_byte = observed(&mut SseParser::new(), &bytes.chunks(1).collect::<Vec<_>>());
+        assert_eq!(whole, by_byte, "{:?}", bytes.escape_ascii().to_string());
+        assert_eq!(whole.1, bytes.len() as u64);
+    }
 }
 
 /// The line-end search agrees with a plain byte loop at every length around the cut-offs
