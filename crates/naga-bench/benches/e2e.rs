@@ -101,7 +101,7 @@ fn rounds(contenders: &mut [&mut dyn FnMut() -> usize], rounds: usize) -> Vec<Pa
 /// blocking, or the reverse) is slower: with naga-async, raw reqwest, naga-blocking and raw
 /// ureq in one race, naga-blocking measured 1.04-1.08x raw ureq and naga-blocking alone
 /// with raw ureq 0.94-0.97x; naga-async, flattered the other way, 0.94-0.95x raw reqwest
-/// against 1.00-1.02x alone (2026-11-27, BENCHMARKS.md).
+/// against 1.00-1.02x alone (2026-11-27, `docs/benchmarks-history.md`).
 fn pair(
     a: &mut dyn FnMut() -> usize,
     b: &mut dyn FnMut() -> usize,
