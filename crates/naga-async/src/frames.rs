@@ -8,10 +8,11 @@
 //! per frame on a current-thread runtime, two thread wake-ups per frame when the connection
 //! runs on a worker of a multi-thread runtime), and on a multi-thread runtime a consuming
 //! task and the connection's task end up on different workers. Measured (figure 3 of the
-//! benchmarks, `docs/benchmarks-history.md`): a `#[tokio::main]` consumer read in place was 3.4x slower than async-openai,
-//! which reads through a task; with the relay it is about 2x faster. There a relay task
-//! reads the frames next to the connection and hands up to [`AHEAD`] of them over at once;
-//! the decoding still happens where the stream is polled.
+//! benchmarks, `docs/benchmarks-history.md`): a `#[tokio::main]` consumer read in place
+//! was 3.4x slower than async-openai, which reads through a task; with the relay it is
+//! about 2x faster. There a relay task reads the frames next to the connection and hands
+//! up to [`AHEAD`] of them over at once; the decoding still happens where the stream is
+//! polled.
 
 use std::future::poll_fn;
 use std::pin::Pin;

@@ -102,9 +102,7 @@ impl SseParser {
     /// more of the current read into the window when it is exhausted).
     fn find_line_end(&mut self) -> Option<usize> {
         loop {
-            if self.skip_lf && self.scan < self.len() {
-                self.skip_split_lf();
-            }
+            self.skip_split_lf();
             // A byte after the CR that is not an LF is counted by the search below, not twice.
             let window = window!(self);
             let rest = window.get(self.scan..).unwrap_or_default();
@@ -130,8 +128,13 @@ impl SseParser {
         }
     }
 
-    /// The last line ended in CR at the end of the bytes: a leading LF belongs to it.
+    /// When the last line ended in a CR at the end of the bytes and a byte has arrived
+    /// since: that byte, if it is an LF, belongs to the CR and is skipped.
+    #[inline]
     pub(super) fn skip_split_lf(&mut self) {
+        if !self.skip_lf || self.scan >= self.len() {
+            return;
+        }
         self.skip_lf = false;
         if window!(self).get(self.scan) == Some(&b'\n') {
             self.scanned += 1;

@@ -16,10 +16,8 @@ impl SseParser {
     /// so no byte is examined twice).
     #[inline]
     pub(super) fn single_line_event(&mut self) -> Option<Range<usize>> {
-        if self.skip_lf && self.scan < self.len() {
-            // The last event ended in a CR at the end of a read: an LF here belongs to it.
-            self.skip_split_lf();
-        }
+        // The last event may have ended in a CR at the end of a read.
+        self.skip_split_lf();
         let start = self.line_start;
         if !self.at_fresh_line() {
             return None;
@@ -34,6 +32,8 @@ impl SseParser {
         };
         let line_end = start + 5 + eol;
         let ends = match value.get(eol..eol + 2) {
+            // The usual ending, checked first: `blank_line_after` says the same, with about
+            // a dozen more instructions per event.
             Some(b"\n\n") => Some((2, false)),
             _ => blank_line_after(value.get(eol..).unwrap_or_default()),
         };

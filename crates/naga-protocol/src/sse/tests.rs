@@ -206,8 +206,8 @@ fn observed(parser: &mut SseParser, reads: &[&[u8]]) -> (Vec<String>, u64) {
 }
 
 /// The common event (one `data` line, then its blank line, each ended by LF, CRLF or CR) is
-/// taken in one step when it is whole in the window; every other shape is left to the line-by-line
-/// path. Either way the events, errors (with offsets) and bytes scanned are those of a
+/// taken in one step when it is whole in the window; every other shape is left to the
+/// line-by-line path. Either way the events, errors (with offsets) and bytes scanned are those of a
 /// one-byte-at-a-time feed, which never takes the shortcut.
 #[test]
 fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
