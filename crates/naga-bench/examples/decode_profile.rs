@@ -69,7 +69,7 @@ fn main() {
 
 /// For the typed modes, each chunk's content delta as one event of that API's stream (the
 /// frames before and after the deltas included), one read per event; built before timing.
-fn typed_reads(mode: &str, datas: &[String]) -> Vec<Bytes> {
+fn typed_reads(mode: &str, datas: &[&str]) -> Vec<Bytes> {
     let texts = datas.iter().filter_map(|data| {
         let chunk = ChatCompletionChunk::from_json(data).ok()?;
         let text = chunk.choices.first()?.delta.text()?.to_string();

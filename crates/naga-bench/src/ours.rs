@@ -141,7 +141,7 @@ pub fn decode_into(reads: &[Bytes]) -> Tally {
 
 /// The JSON-only cost of our chunk type: [`ChatCompletionChunk::from_json`] (the decoder
 /// `ChatStream` uses) on each prepared data string.
-pub fn decode_json_only(datas: &[String]) -> Tally {
+pub fn decode_json_only(datas: &[&str]) -> Tally {
     let mut tally = Tally::default();
     for data in datas {
         match ChatCompletionChunk::from_json(data) {
@@ -152,19 +152,29 @@ pub fn decode_json_only(datas: &[String]) -> Tally {
     tally
 }
 
-/// The data of every chunk event in `chunks` (not `[DONE]`), extracted before timing.
-pub fn chunk_datas(chunks: &[&[u8]]) -> Vec<String> {
+/// The data of every chunk event in `chunks` (not `[DONE]`), extracted before timing: slices
+/// of one buffer (leaked once), in stream order, as the stream's own bytes lie in one
+/// buffer for [`decode`], so both read the same kind of memory layout.
+pub fn chunk_datas(chunks: &[&[u8]]) -> Vec<&'static str> {
     let mut parser = SseParser::new();
-    let mut datas = Vec::new();
+    let (mut all, mut ends) = (String::new(), Vec::new());
     for chunk in chunks {
         parser.feed(chunk);
         while let Some(event) = parser.next_event() {
             if let Ok(event) = event
                 && event.data != "[DONE]"
             {
-                datas.push(event.data.to_owned());
+                all.push_str(event.data);
+                ends.push(all.len());
             }
         }
+    }
+    let all: &'static str = Box::leak(all.into_boxed_str());
+    let mut start = 0;
+    let mut datas = Vec::with_capacity(ends.len());
+    for end in ends {
+        datas.push(all.get(start..end).unwrap_or_default());
+        start = end;
     }
     datas
 }

@@ -65,7 +65,7 @@ pub(crate) fn decode(chunks: &[&[u8]]) -> Tally {
 }
 
 /// async-openai's JSON-only cost: `serde_json::from_str` on prepared data strings.
-pub(crate) fn decode_json_only(datas: &[String]) -> Tally {
+pub(crate) fn decode_json_only(datas: &[&str]) -> Tally {
     let mut tally = Tally::default();
     for data in datas {
         match serde_json::from_str::<CreateChatCompletionStreamResponse>(data) {
