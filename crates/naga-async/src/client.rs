@@ -29,6 +29,8 @@ pub struct Client {
     /// The base URL parsed once (`None` if reqwest cannot parse it: each request then fails
     /// the way a full parse does).
     pub(crate) origin: Option<Origin>,
+    /// Streams never start a relay task ([`ClientBuilder::read_ahead`]).
+    pub(crate) read_in_place: bool,
 }
 
 impl Client {
@@ -87,6 +89,7 @@ impl Client {
             body,
             op.decoder_with_max_event_size(self.settings.max_event_size),
             limits,
+            !self.read_in_place,
         );
         Ok(Response::new(parts.status, parts.headers, items))
     }
@@ -97,6 +100,7 @@ impl Client {
 pub struct ClientBuilder {
     settings: ClientSettings,
     http: Option<reqwest::Client>,
+    read_in_place: bool,
 }
 
 impl ClientBuilder {
@@ -112,6 +116,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a stream may read its body ahead of the consumer in a small relay task
+    /// (default `true`). The relay runs wherever the consumer is not a task of a
+    /// current-thread runtime (a `block_on` future such as `#[tokio::main]`'s, or any task
+    /// of a multi-thread runtime), and holds at most 32 reads or 256 KiB per stream. With
+    /// `false` a stream spawns nothing and reads its body only when polled, so a slow
+    /// consumer holds the server back through the connection itself; consumed by a
+    /// `block_on` future, such a stream costs a thread wake-up per read and can run several
+    /// times slower (BENCHMARKS.md, figure 3).
+    ///
+    /// ```
+    /// let client = naga_async::Client::builder().read_ahead(false).build()?;
+    /// # let _ = client; Ok::<(), naga_async::Error>(())
+    /// ```
+    pub fn read_ahead(mut self, on: bool) -> Self {
+        self.read_in_place = !on;
+        self
+    }
+
     /// Builds the client; fails only if the TLS setup does.
     pub fn build(self) -> Result<Client, Error> {
         let http = match self.http {
@@ -119,7 +141,7 @@ impl ClientBuilder {
             None => default_http(self.settings.timeouts.connect)?,
         };
         let origin = Origin::new(self.settings.config.base_url());
-        Ok(Client { settings: self.settings, http, origin })
+        Ok(Client { settings: self.settings, http, origin, read_in_place: self.read_in_place })
     }
 }
 

@@ -12,7 +12,7 @@
 //! was 3.4x slower than async-openai, which reads through a task; with the relay it is
 //! about 2x faster. There a relay task reads the frames next to the connection and hands
 //! up to [`AHEAD`] of them over at once; the decoding still happens where the stream is
-//! polled.
+//! polled. A client built with `read_ahead(false)` reads in place everywhere.
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -45,9 +45,10 @@ pub(crate) enum Frames {
 }
 
 impl Frames {
-    /// A body whose reading is decided at its first poll.
-    pub(crate) fn new(body: reqwest::Body) -> Self {
-        Frames::Unpolled(body)
+    /// A body whose reading is decided at its first poll, or (without `read_ahead`) read in
+    /// place wherever it is polled.
+    pub(crate) fn new(body: reqwest::Body, read_ahead: bool) -> Self {
+        if read_ahead { Frames::Unpolled(body) } else { Frames::InPlace(body) }
     }
 
     /// The next data frame (other frames are skipped), a failure, or the end.
@@ -315,25 +316,55 @@ mod tests {
         let script = ["data: a\n", "\n", "data: b\n\n"];
         for (name, runtime) in runtimes() {
             let (body, _) = Scripted::body(&script, Then::End);
-            let by_block_on = runtime.block_on(read_all(Frames::new(body)));
+            let by_block_on = runtime.block_on(read_all(Frames::new(body, true)));
             assert_eq!(by_block_on, ("data: a\n\ndata: b\n\n".into(), false, true), "{name}");
 
             let (body, _) = Scripted::body(&script, Then::End);
-            let in_task = runtime.block_on(runtime.spawn(read_all(Frames::new(body))));
+            let in_task = runtime.block_on(runtime.spawn(read_all(Frames::new(body, true))));
             let relayed = name == "multi-thread";
             assert_eq!(in_task.ok(), Some(("data: a\n\ndata: b\n\n".into(), false, relayed)));
         }
         // Without a tokio runtime (another executor) the body is read in place.
         let (body, _) = Scripted::body(&script, Then::End);
-        let outside = futures_util::FutureExt::now_or_never(read_all(Frames::new(body)));
+        let outside = futures_util::FutureExt::now_or_never(read_all(Frames::new(body, true)));
         assert_eq!(outside, Some(("data: a\n\ndata: b\n\n".into(), false, false)));
+    }
+
+    #[test]
+    fn without_read_ahead_every_consumer_reads_in_place() {
+        let script = ["data: a\n", "\n", "data: b\n\n"];
+        let whole = ("data: a\n\ndata: b\n\n".to_owned(), false, false);
+        for (name, runtime) in runtimes() {
+            let (body, probe) = Scripted::body(&script, Then::End);
+            let by_block_on = runtime.block_on(read_all(Frames::new(body, false)));
+            assert_eq!(by_block_on, whole, "{name}");
+            assert!(probe.dropped.load(Ordering::SeqCst), "{name}: the body outlived its reader");
+
+            let (body, _) = Scripted::body(&script, Then::End);
+            let in_task = runtime.block_on(runtime.spawn(read_all(Frames::new(body, false))));
+            assert_eq!(in_task.ok(), Some(whole.clone()), "{name}");
+        }
+    }
+
+    #[test]
+    fn without_read_ahead_nothing_is_read_before_the_consumer_asks() {
+        let script = ["data: a\n\n"; 8];
+        for (name, runtime) in runtimes() {
+            let (body, probe) = Scripted::body(&script, Then::Stall);
+            let mut frames = Frames::new(body, false);
+            take_a_frame(&runtime, &mut frames, name);
+            let_the_relay_run(&runtime);
+            assert_eq!(probe.taken.load(Ordering::SeqCst), 1, "{name}: read ahead");
+            drop(frames);
+            assert!(probe.dropped.load(Ordering::SeqCst), "{name}");
+        }
     }
 
     #[test]
     fn a_relay_hands_over_every_frame_before_the_failure() {
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::body(&["data: a\n\n", "data: b"], Then::Fail);
-            let read = runtime.block_on(read_all(Frames::new(body)));
+            let read = runtime.block_on(read_all(Frames::new(body, true)));
             assert_eq!(read, ("data: a\n\ndata: b".into(), true, true), "{name}");
             assert!(probe.dropped.load(Ordering::SeqCst), "{name}: the body outlived its relay");
         }
@@ -344,7 +375,7 @@ mod tests {
         let script = [": keep-alive\n\n"; 200];
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::body(&script, Then::End);
-            let mut frames = Frames::new(body);
+            let mut frames = Frames::new(body, true);
             take_a_frame(&runtime, &mut frames, name);
             let_the_relay_run_until(&runtime, || probe.taken.load(Ordering::SeqCst) >= AHEAD);
             let taken = probe.taken.load(Ordering::SeqCst);
@@ -358,7 +389,7 @@ mod tests {
         let frame = Bytes::from(vec![b':'; 100 * 1024]);
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::of(std::iter::repeat_n(frame.clone(), 50), Then::End);
-            let mut frames = Frames::new(body);
+            let mut frames = Frames::new(body, true);
             take_a_frame(&runtime, &mut frames, name);
             let_the_relay_run_until(&runtime, || probe.taken.load(Ordering::SeqCst) >= 4);
             // One consumed; 100, 200, 300 KiB ahead (the budget is 256); one held for room.
@@ -374,7 +405,7 @@ mod tests {
     fn dropping_a_relayed_stream_drops_the_body_it_waits_on() {
         for (name, runtime) in runtimes() {
             let (body, probe) = Scripted::body(&["data: a\n\n"], Then::Stall);
-            let mut frames = Frames::new(body);
+            let mut frames = Frames::new(body, true);
             take_a_frame(&runtime, &mut frames, name);
             assert!(frames.is_relayed());
             drop(frames);

@@ -7,7 +7,7 @@
 //! are polled, as body frames arrive; the frames come through a small relay task when the
 //! consumer is not a task of a current-thread runtime (a `main` function, or any
 //! multi-thread runtime), where reading them one by one across threads was several times
-//! slower. Redirects are not followed: a 3xx is an API error naming its `Location` (as in
+//! slower ([`ClientBuilder::read_ahead`] turns that task off). Redirects are not followed: a 3xx is an API error naming its `Location` (as in
 //! naga-blocking). Proxies come from `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, bypassed for
 //! the hosts in `NO_PROXY`, where `*` bypasses every host, IP addresses included (as in curl
 //! and naga-blocking).

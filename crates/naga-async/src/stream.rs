@@ -25,7 +25,9 @@ use crate::frames::Frames;
 /// runtime, the first poll also starts a small task on the current tokio runtime that reads
 /// the body ahead (at most 32 reads or 256 KiB) and hands the reads over in batches: taking
 /// them one by one across threads, or from a `block_on` future, costs a wake-up per read.
-/// Dropping the stream stops that task and closes the answer.
+/// Dropping the stream stops that task and closes the answer. A client built with
+/// [`ClientBuilder::read_ahead(false)`](crate::ClientBuilder::read_ahead) starts no such
+/// task: the body is read only when the stream is polled, wherever that is.
 pub struct ItemStream<D> {
     frames: Frames,
     decoder: D,
@@ -36,9 +38,16 @@ pub struct ItemStream<D> {
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
-    pub(crate) fn new(body: reqwest::Body, decoder: D, limits: AttemptLimits) -> Self {
+    /// The items of `body`; `read_ahead` allows the relay task (see the type's docs).
+    pub(crate) fn new(
+        body: reqwest::Body,
+        decoder: D,
+        limits: AttemptLimits,
+        read_ahead: bool,
+    ) -> Self {
         let idle = limits.idle.map(IdleTimer::new);
-        ItemStream { frames: Frames::new(body), decoder, limits, idle, finished: false, items: 0 }
+        let frames = Frames::new(body, read_ahead);
+        ItemStream { frames, decoder, limits, idle, finished: false, items: 0 }
     }
 
     /// The decoder, e.g. to inspect what it accumulated.

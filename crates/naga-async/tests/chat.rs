@@ -6,7 +6,7 @@ mod common;
 
 use common::{CHUNK_1, CHUNK_2, COMPLETION, Server, json, plain_settings, sse, tokyo};
 use naga_async::{Client, Config};
-use naga_protocol::{ChatRequest, FinishReason, Message};
+use naga_protocol::{ChatCompletion, ChatRequest, FinishReason, Message};
 
 #[tokio::test]
 async fn chat_sends_a_non_streaming_request_and_parses_the_completion() {
@@ -36,11 +36,10 @@ fn chat_client(server: &Server) -> Client {
     Client::builder().settings(plain_settings(&server.url)).build().unwrap()
 }
 
-#[tokio::test]
-async fn chat_stream_adds_up_to_the_completion() {
-    let server = stream_server(&[CHUNK_1, CHUNK_2, "data: [DONE]"]);
+/// Streams the Tokyo request with `client`: each chunk's text as it came, and the completion.
+async fn stream_tokyo(client: &Client) -> (Vec<String>, ChatCompletion) {
     let mut seen = Vec::new();
-    let completion = chat_client(&server)
+    let completion = client
         .chat_stream(&tokyo())
         .await
         .unwrap()
@@ -49,6 +48,13 @@ async fn chat_stream_adds_up_to_the_completion() {
         })
         .await
         .unwrap();
+    (seen, completion)
+}
+
+#[tokio::test]
+async fn chat_stream_adds_up_to_the_completion() {
+    let server = stream_server(&[CHUNK_1, CHUNK_2, "data: [DONE]"]);
+    let (seen, completion) = stream_tokyo(&chat_client(&server)).await;
     assert_eq!(seen, ["Tokyo ", "is big."]);
     assert_eq!(completion.text(), Some("Tokyo is big."));
     assert_eq!(completion.choices[0].finish_reason, Some(FinishReason::Stop));
@@ -56,6 +62,19 @@ async fn chat_stream_adds_up_to_the_completion() {
     let body: serde_json::Value =
         serde_json::from_str(sent.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     assert_eq!(body["stream"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_without_read_ahead_gives_the_same_chunks() {
+    let server = Server::start(vec![sse(&[CHUNK_1, CHUNK_2, "data: [DONE]"]); 2]);
+    for read_ahead in [true, false] {
+        let settings = plain_settings(&server.url);
+        let client = Client::builder().settings(settings).read_ahead(read_ahead).build().unwrap();
+        let (seen, completion) = stream_tokyo(&client).await;
+        assert_eq!(seen, ["Tokyo ", "is big."], "read_ahead {read_ahead}");
+        assert_eq!(completion.text(), Some("Tokyo is big."), "read_ahead {read_ahead}");
+    }
+    assert_eq!(server.bodies.lock().unwrap().len(), 2, "one request each");
 }
 
 #[tokio::test]
