@@ -22,7 +22,7 @@ pub use failure::{Failure, TransportError};
 pub use outcome::{Items, Outcome};
 pub use runs::{
     CHAT_PATH, Pairing, Run, Runs, added_up, both, on_pair, over_http1_and_http2, refused_url,
-    send_both, stream_both,
+    send_both, stream_both, with_and_without_read_ahead,
 };
 pub use setup::{PROVISIONING_KEY, Setup, TEST_KEY};
 pub use transport::{Async, Blocking, Sender, StreamedItems, Transport};

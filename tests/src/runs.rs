@@ -14,7 +14,7 @@ pub const CHAT_PATH: &str = "/v1/chat/completions";
 /// One transport's run of a case.
 #[derive(Debug, Clone)]
 pub struct Run<T> {
-    /// `"blocking"`, `"async"` or `"async-h2"`.
+    /// `"blocking"`, `"async"`, `"async-h2"` or `"async-in-place"`.
     pub transport: &'static str,
     /// What the call produced.
     pub outcome: T,
@@ -22,11 +22,12 @@ pub struct Run<T> {
     pub requests: usize,
 }
 
-/// Two runs of a case: blocking then async ([`both`]), or async over HTTP/1.1 then over
-/// HTTP/2 ([`over_http1_and_http2`]).
+/// Two runs of a case: blocking then async ([`both`]), async over HTTP/1.1 then over
+/// HTTP/2 ([`over_http1_and_http2`]), or async with and without read-ahead
+/// ([`with_and_without_read_ahead`]).
 #[derive(Debug, Clone)]
 pub struct Runs<T> {
-    /// `[blocking, async]` or `[async, async-h2]`.
+    /// `[blocking, async]`, `[async, async-h2]` or `[async, async-in-place]`.
     pub runs: [Run<T>; 2],
 }
 
@@ -68,6 +69,8 @@ pub enum Pairing {
     Transports,
     /// naga-async over HTTP/1.1 and over HTTP/2 ([`over_http1_and_http2`]).
     Http1AndHttp2,
+    /// naga-async reading ahead through its relay task and in place ([`with_and_without_read_ahead`]).
+    ReadAheadAndInPlace,
 }
 
 impl Pairing {
@@ -82,6 +85,7 @@ impl Pairing {
         match self {
             Pairing::Transports => both(Some(server), setup, case, call),
             Pairing::Http1AndHttp2 => over_http1_and_http2(server, setup, case, call),
+            Pairing::ReadAheadAndInPlace => with_and_without_read_ahead(server, setup, case, call),
         }
     }
 }
@@ -108,6 +112,20 @@ pub fn over_http1_and_http2<T>(
     let http1 = Async::new(&keyed(setup, case, "async"));
     let http2 = Async::http2(&keyed(setup, case, "async-h2"));
     run_pair(Some(server), &http1, &http2, &call)
+}
+
+/// Runs `call` on an async client that reads streams ahead (the default: a relay task, as
+/// the calls run in the runtime's `block_on`) then on one built with `read_ahead(false)`:
+/// the same outcomes whoever reads the body.
+pub fn with_and_without_read_ahead<T>(
+    server: &MockServer,
+    setup: &Setup,
+    case: &str,
+    call: impl Fn(&dyn Transport) -> T,
+) -> Runs<T> {
+    let ahead = Async::new(&keyed(setup, case, "async"));
+    let in_place = Async::in_place(&keyed(setup, case, "async-in-place"));
+    run_pair(Some(server), &ahead, &in_place, &call)
 }
 
 /// Runs `call` on a blocking then an async client built from `setup` plus a unique

@@ -11,7 +11,7 @@ use crate::setup::Setup;
 
 /// One client, driven synchronously whatever its kind.
 pub trait Transport {
-    /// `"blocking"`, `"async"` or `"async-h2"`.
+    /// `"blocking"`, `"async"`, `"async-h2"` or `"async-in-place"`.
     fn name(&self) -> &'static str;
     /// `Client::chat`.
     fn chat(&self, request: &ChatRequest) -> Outcome;
@@ -109,14 +109,20 @@ pub struct Async {
     pub client: naga_async::Client,
     /// The runtime calls run on.
     pub runtime: tokio::runtime::Runtime,
-    /// `"async"`, or `"async-h2"` over HTTP/2.
+    /// `"async"`, `"async-h2"` over HTTP/2, or `"async-in-place"` without read-ahead.
     name: &'static str,
 }
 
 impl Async {
     /// An async client for `setup`, with a two-worker runtime.
     pub fn new(setup: &Setup) -> Self {
-        Async::build(setup, None, "async")
+        Async::build(Async::builder(setup), "async")
+    }
+
+    /// The same built with `read_ahead(false)`: streams read their body in place, with no
+    /// relay task, even from the runtime's `block_on`.
+    pub fn in_place(setup: &Setup) -> Self {
+        Async::build(Async::builder(setup).read_ahead(false), "async-in-place")
     }
 
     /// The same over cleartext HTTP/2 with prior knowledge (reqwest's
@@ -131,29 +137,31 @@ impl Async {
             http = http.connect_timeout(connect);
         }
         let http = http.build().unwrap_or_else(|err| panic!("HTTP/2 client: {err}"));
-        Async::build(setup, Some(http), "async-h2")
+        Async::build(Async::builder(setup).http_client(http), "async-h2")
     }
 
     /// The same on `http` (a reqwest client of the caller's: custom roots, ALPN), named
     /// `name` in the runs.
     pub fn with_http_client(setup: &Setup, http: reqwest::Client, name: &'static str) -> Self {
-        Async::build(setup, Some(http), name)
+        Async::build(Async::builder(setup).http_client(http), name)
     }
 
-    fn build(setup: &Setup, http: Option<reqwest::Client>, name: &'static str) -> Self {
+    /// A client builder with `setup`'s configuration, time limits, retries and event limit.
+    fn builder(setup: &Setup) -> naga_async::ClientBuilder {
+        naga_async::Client::builder()
+            .config(setup.config())
+            .timeouts(setup.timeouts)
+            .retry_policy(setup.retry)
+            .max_event_size(setup.max_event_size)
+    }
+
+    /// The client `builder` builds, on a two-worker runtime, named `name` in the runs.
+    fn build(builder: naga_async::ClientBuilder, name: &'static str) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap_or_else(|err| panic!("runtime: {err}"));
-        let mut builder = naga_async::Client::builder()
-            .config(setup.config())
-            .timeouts(setup.timeouts)
-            .retry_policy(setup.retry)
-            .max_event_size(setup.max_event_size);
-        if let Some(http) = http {
-            builder = builder.http_client(http);
-        }
         let client = builder.build().unwrap_or_else(|err| panic!("async client: {err}"));
         Async { client, runtime, name }
     }

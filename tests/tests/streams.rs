@@ -39,6 +39,11 @@ fn error_frame_mid_stream_over_http2_too() {
     error_frame_case(Pairing::Http1AndHttp2);
 }
 
+#[test]
+fn error_frame_mid_stream_read_in_place_too() {
+    error_frame_case(Pairing::ReadAheadAndInPlace);
+}
+
 fn error_frame_case(pairing: Pairing) {
     let server = MockServer::start_blocking();
     let full = expected(&server);
@@ -72,6 +77,11 @@ fn reset_http2_stream_is_truncation_and_never_resent() {
     dropped_case(Pairing::Http1AndHttp2);
 }
 
+#[test]
+fn dropped_stream_read_in_place_is_truncation_and_never_resent() {
+    dropped_case(Pairing::ReadAheadAndInPlace);
+}
+
 fn dropped_case(pairing: Pairing) {
     let server = MockServer::start_blocking();
     let full = expected(&server);
@@ -96,6 +106,11 @@ fn stall_mid_stream_is_an_idle_timeout() {
 #[test]
 fn stall_mid_stream_over_http2_is_an_idle_timeout() {
     stall_case(Pairing::Http1AndHttp2);
+}
+
+#[test]
+fn stall_mid_stream_read_in_place_is_an_idle_timeout() {
+    stall_case(Pairing::ReadAheadAndInPlace);
 }
 
 fn stall_case(pairing: Pairing) {
@@ -150,7 +165,8 @@ fn stall_before_headers_is_a_timeout_too() {
 }
 
 /// Raw items of a stream with `fault` through both transports, agreed, and the same from
-/// naga-async over HTTP/2; events limited to `max_event_size`.
+/// naga-async over HTTP/2 and from naga-async reading in place; events limited to
+/// `max_event_size`.
 fn items_with(
     server: &MockServer,
     case: &str,
@@ -177,6 +193,10 @@ fn items_with(
     let case_h2 = format!("{case}-h2");
     let h2 = Pairing::Http1AndHttp2.run(server, &setup, &case_h2, |t| t.stream_items(&req));
     assert_eq!(h2.agreed().outcome, run.outcome, "{case}: the same items over HTTP/2");
+    let case_in_place = format!("{case}-in-place");
+    let read =
+        Pairing::ReadAheadAndInPlace.run(server, &setup, &case_in_place, |t| t.stream_items(&req));
+    assert_eq!(read.agreed().outcome, run.outcome, "{case}: the same items read in place");
     run.outcome.clone()
 }
 
