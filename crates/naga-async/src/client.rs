@@ -121,9 +121,11 @@ impl ClientBuilder {
     /// current-thread runtime (a `block_on` future such as `#[tokio::main]`'s, or any task
     /// of a multi-thread runtime), and holds at most 32 reads or 256 KiB per stream. With
     /// `false` a stream spawns nothing and reads its body only when polled, so a slow
-    /// consumer holds the server back through the connection itself; consumed by a
-    /// `block_on` future, such a stream costs a thread wake-up per read and can run several
-    /// times slower (BENCHMARKS.md, figure 3).
+    /// consumer holds the server back through the connection itself. Consumed by a task,
+    /// such a stream runs about as fast; consumed by a `block_on` future it costs a thread
+    /// wake-up per read: on a multi-thread runtime it ran at about a quarter of
+    /// async-openai's rate, against more than twice it with the relay (BENCHMARKS.md,
+    /// figure 3's in-place rows).
     ///
     /// ```
     /// let client = naga_async::Client::builder().read_ahead(false).build()?;

@@ -116,7 +116,8 @@ fn pair(
 /// clients are measured on a current-thread and a multi-thread runtime, each way twice:
 /// consumed by the `block_on` future itself (as in a `main` function) and inside a spawned
 /// task (as in a tokio service); on each runtime a report row puts naga-async against the
-/// floor (see `floor_row`).
+/// floor (see `floor_row`), and another one naga-async built with `read_ahead(false)`
+/// against async-openai (see `in_place_row`).
 pub(crate) fn streaming(setup: &Setup, rows: &mut Vec<Row>) {
     streaming_on(setup, &setup.rt, "current-thread", rows);
     // Default workers, as `#[tokio::main]` builds it; only this figure needs it.
@@ -133,9 +134,12 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
     let Some(config) = setup.config(Some(CHUNKS)) else { return };
     let request = tokyo().stream_with_usage();
     let http = naga_protocol::build_request(&config, &request).ok();
-    let (Ok(ours), Ok(blocking)) =
-        (naga_async::Client::new(config.clone()), naga_blocking::Client::new(config))
-    else {
+    let in_place = naga_async::Client::builder().config(config.clone()).read_ahead(false);
+    let (Ok(ours), Ok(in_place), Ok(blocking)) = (
+        naga_async::Client::new(config.clone()),
+        in_place.build(),
+        naga_blocking::Client::new(config),
+    ) else {
         return;
     };
     let peer = crate::common::peer::openai_client(&setup.server.base_url(), CHUNKS);
@@ -162,6 +166,30 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
     rows.push(stream_row(&task, [&us_task, &them_task], [&us_task_ref, &sync_task]));
     if let Some(http) = http {
         rows.push(floor_row(rt, name, http, &mut run_ours_task));
+    }
+    let mut run_in_place = || rt.block_on(async_stream(in_place.clone(), request.clone()));
+    let mut run_in_place_task = || {
+        let task = async_stream(in_place.clone(), request.clone());
+        rt.block_on(rt.spawn(task)).unwrap_or(0)
+    };
+    let block_on = pair(&mut run_in_place, &mut run_peer, STREAM_ROUNDS);
+    let task = pair(&mut run_in_place_task, &mut run_peer_task, STREAM_ROUNDS);
+    rows.push(in_place_row(name, block_on, task));
+}
+
+/// Figure 3's in-place row (report): naga-async built with `read_ahead(false)` (no relay
+/// task; the body read where the stream is polled) against async-openai, consumed by
+/// `block_on` and in a spawned task, each pair raced alone; what that switch costs.
+fn in_place_row(name: &str, block_on: (Passes, Passes), task: (Passes, Passes)) -> Row {
+    let speedup = |(us, them): &(Passes, Passes)| times(them.ratio_to(us, false));
+    Row {
+        figure: "3 in place".into(),
+        case: format!(
+            "{name} runtime, naga-async with `read_ahead(false)` vs async-openai: consumed by `block_on` / in a spawned task"
+        ),
+        vs_peer: format!("{} / {} wall", speedup(&block_on), speedup(&task)),
+        verdict: "report".into(),
+        ..Row::default()
     }
 }
 
