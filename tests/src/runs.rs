@@ -69,7 +69,8 @@ pub enum Pairing {
     Transports,
     /// naga-async over HTTP/1.1 and over HTTP/2 ([`over_http1_and_http2`]).
     Http1AndHttp2,
-    /// naga-async reading ahead through its relay task and in place ([`with_and_without_read_ahead`]).
+    /// naga-async reading streams ahead through its relay task, and in place
+    /// ([`with_and_without_read_ahead`]).
     ReadAheadAndInPlace,
 }
 

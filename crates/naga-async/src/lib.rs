@@ -3,14 +3,14 @@
 //! A thin loop over [`naga_protocol`]: build the request (protocol), send it (reqwest),
 //! classify the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the
 //! body or decode the stream (protocol). This crate adds only the connection pool, TLS
-//! (rustls with the ring provider), time limits and the clock. Streams are decoded where they
-//! are polled, as body frames arrive; the frames come through a small relay task when the
-//! consumer is not a task of a current-thread runtime (a `main` function, or any
+//! (rustls with the ring provider), time limits and the clock. Streams are decoded where
+//! they are polled, as body frames arrive; the frames come through a small relay task when
+//! the consumer is not a task of a current-thread runtime (a `main` function, or any
 //! multi-thread runtime), where reading them one by one across threads was several times
-//! slower ([`ClientBuilder::read_ahead`] turns that task off). Redirects are not followed: a 3xx is an API error naming its `Location` (as in
-//! naga-blocking). Proxies come from `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, bypassed for
-//! the hosts in `NO_PROXY`, where `*` bypasses every host, IP addresses included (as in curl
-//! and naga-blocking).
+//! slower ([`ClientBuilder::read_ahead`] turns that task off). Redirects are not followed:
+//! a 3xx is an API error naming its `Location` (as in naga-blocking). Proxies come from
+//! `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, bypassed for the hosts in `NO_PROXY`, where
+//! `*` bypasses every host, IP addresses included (as in curl and naga-blocking).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), naga_async::Error> {

@@ -134,10 +134,9 @@ fn streaming_on(setup: &Setup, rt: &tokio::runtime::Runtime, name: &str, rows: &
     let Some(config) = setup.config(Some(CHUNKS)) else { return };
     let request = tokyo().stream_with_usage();
     let http = naga_protocol::build_request(&config, &request).ok();
-    let in_place = naga_async::Client::builder().config(config.clone()).read_ahead(false);
     let (Ok(ours), Ok(in_place), Ok(blocking)) = (
         naga_async::Client::new(config.clone()),
-        in_place.build(),
+        naga_async::Client::builder().config(config.clone()).read_ahead(false).build(),
         naga_blocking::Client::new(config),
     ) else {
         return;
