@@ -46,7 +46,7 @@ fn bad_requests_are_refused_before_sending() {
     for (request, field) in [
         (ImageGenerationRequest::new(MODEL, ""), "prompt"),
         (ImageGenerationRequest::new(MODEL, "x").n(0), "n"),
-        (ImageGenerationRequest::new(MODEL, "x").size("1024"), "size"),
+        (ImageGenerationRequest::new(MODEL, "x").size(" "), "size"),
     ] {
         let failure = generate(&server, field, &request, 0).unwrap_err();
         assert_eq!(failure, Failure::InvalidRequest { field: field.to_owned() });

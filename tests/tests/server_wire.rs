@@ -3,14 +3,20 @@
 //! with a byte order mark, a body trickled a few bytes per write): both transports read the
 //! same completion from each, with one request. A compressed body nobody asked for is refused;
 //! a body cut short that cannot show its own end (audio, a document) is an error, not a
-//! shorter success.
+//! shorter success. Requests go out as servers expect them: one `Host`, and a length only
+//! with a body.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)] // tests
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use naga_conformance::{Async, Blocking, Failure, Outcome, Setup, Transport, both};
-use naga_mock::canned::{CannedServer, Reply};
-use naga_protocol::{ChatRequest, FinishReason, Message, SpeechFormat, SpeechRequest, StreamError};
+use naga_conformance::{Async, Blocking, Failure, Outcome, Sender, Setup, Transport, both};
+use naga_mock::canned::{CannedServer, Reply, json};
+use naga_protocol::{
+    ChatRequest, DeleteKey, FinishReason, ListModels, Message, SpeechFormat, SpeechRequest,
+    StreamError,
+};
 
 /// The answer's text: escapes, non-ASCII and a line break.
 const TEXT: &str = "Tokyo is \"Japan's\" capital — café 東京 😀.\nSecond line.";
@@ -313,4 +319,39 @@ fn each_request_names_its_host_once() {
             .collect();
         assert_eq!(hosts, [authority.as_str()], "{head}");
     }
+}
+
+/// A request without a body (`GET /models`, `DELETE /account/keys/{id}`) goes without a
+/// `Content-Length` (RFC 9110 §8.6: a client should not send one when there is no content
+/// and the method defines none), on both transports; a POST states its length.
+#[test]
+fn only_a_request_with_a_body_states_a_length() {
+    check_lengths(|url| Blocking::new(&Setup::new(url)));
+    check_lengths(|url| Async::new(&Setup::new(url)));
+}
+
+/// [`only_a_request_with_a_body_states_a_length`] through the sender `connect` makes.
+fn check_lengths<S: Sender>(connect: impl Fn(String) -> S) {
+    let models = r#"{"object":"list","data":[{"id":"m"}]}"#;
+    let server = CannedServer::start(vec![
+        json(200, "", models),
+        Reply::Raw("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned()),
+        json(200, "", &document()),
+    ]);
+    let sender = connect(server.url.clone());
+    sender.send(&ListModels).unwrap();
+    sender.send(&DeleteKey { id: 7 }).unwrap();
+    sender.send(&ChatRequest::new("gpt-4o-mini", [Message::user("Tokyo?")])).unwrap();
+    let received = server.received();
+    let length_of = |head: &String| {
+        head.lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+            .map(|(_, value)| value.trim().to_owned())
+    };
+    let lengths: Vec<_> = received.iter().map(length_of).collect();
+    assert_eq!(lengths[..2], [None, None], "{received:?}");
+    assert!(lengths[2].as_deref().is_some_and(|n| n != "0"), "{received:?}");
+    assert!(received[0].starts_with("GET /v1/models "), "{}", received[0]);
+    assert!(received[1].starts_with("DELETE /v1/account/keys/7 "), "{}", received[1]);
 }

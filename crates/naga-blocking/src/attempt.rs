@@ -54,14 +54,32 @@ fn decide(attempts: &Attempts<'_>, outcome: Outcome<'_>, start: Instant) -> Deci
     attempts.decide(outcome, start.elapsed(), SystemTime::now(), fastrand::f64())
 }
 
-/// One attempt: set this attempt's limits, send, wait for the headers.
+/// One attempt: set this attempt's limits, send, wait for the headers. A request without a
+/// body (a `GET` or `DELETE`) goes without one, so no `Content-Length: 0` is sent for it (RFC
+/// 9110 §8.6: not for a method that defines no meaning for a body).
 fn run_once(
     client: &Client,
     request: http::Request<Bytes>,
     limits: &AttemptLimits,
 ) -> Result<http::Response<ureq::Body>> {
     let (parts, body) = request.into_parts();
-    let request = http::Request::from_parts(parts, &body[..]);
+    if body.is_empty() && !method_has_body(&parts.method) {
+        return run_configured(client, http::Request::from_parts(parts, ()), limits);
+    }
+    run_configured(client, http::Request::from_parts(parts, &body[..]), limits)
+}
+
+/// Whether requests of `method` carry a body, empty or not (`Content-Length: 0` then).
+fn method_has_body(method: &http::Method) -> bool {
+    matches!(*method, http::Method::POST | http::Method::PUT | http::Method::PATCH)
+}
+
+/// [`run_once`] with the request's body in the form ureq sends.
+fn run_configured(
+    client: &Client,
+    request: http::Request<impl ureq::AsSendBody>,
+    limits: &AttemptLimits,
+) -> Result<http::Response<ureq::Body>> {
     // A stream is bounded by the attempt limit only until its headers arrive; after that
     // only by the idle timeout, so a long answer is never cut.
     let attempt_limit = limits.attempt.map(|(after, _)| after);

@@ -338,7 +338,7 @@ fn check_expiry(value: Option<&Value>) -> Result<Option<Option<String>>, String>
     match value {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
-        Some(Value::String(at)) => match rfc3339_seconds(at) {
+        Some(Value::String(at)) => match iso8601_seconds(at) {
             Some(seconds) if seconds > now_seconds() => Ok(Some(Some(at.clone()))),
             Some(_) => Err("`expires_at` must be in the future".to_owned()),
             None => Err("`expires_at` must be an ISO 8601 date-time".to_owned()),
@@ -388,8 +388,8 @@ fn days_of(year: u64, month: u64, date: u64) -> Option<u64> {
     (era * 146_097 + doe).checked_sub(719_468)
 }
 
-/// Unix seconds of an RFC 3339 date-time (`None` when malformed or before 1970).
-fn rfc3339_seconds(text: &str) -> Option<u64> {
+/// Unix seconds of an ISO 8601 date-time (`None` when malformed or before 1970).
+fn iso8601_seconds(text: &str) -> Option<u64> {
     let number = |range| number_in(text, range);
     let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
     let bytes = text.as_bytes();
@@ -413,20 +413,28 @@ fn rfc3339_seconds(text: &str) -> Option<u64> {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         rest = frac.get(digits..).filter(|_| digits > 0)?;
     }
-    let offset: i64 = match rest.as_bytes() {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), ..] if rest.len() == 6 && rest.get(3..4) == Some(":") => {
-            let (h, m) = (number_in(rest, 1..3)?, number_in(rest, 4..6)?);
-            if h > 23 || m > 59 {
-                return None;
-            }
-            let minutes = i64::try_from(h * 60 + m).ok()?;
-            if *sign == b'+' { minutes * 60 } else { -minutes * 60 }
-        }
-        _ => return None,
-    };
+    let offset = offset_seconds(rest)?;
     let local = days_of(year, month, date)? * 86_400 + hour * 3600 + minute * 60 + second;
     u64::try_from(i64::try_from(local).ok()?.checked_sub(offset)?).ok()
+}
+
+/// An ISO 8601 offset from UTC in seconds: `Z`, `+HH:MM`, `+HHMM`, `+HH` (or `-`); none is
+/// read as UTC.
+fn offset_seconds(rest: &str) -> Option<i64> {
+    let (sign, hours, minutes) = match rest.as_bytes() {
+        [] | [b'Z' | b'z'] => return Some(0),
+        [sign @ (b'+' | b'-'), _, _] => (*sign, 1..3, None),
+        [sign @ (b'+' | b'-'), _, _, _, _] => (*sign, 1..3, Some(3..5)),
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => (*sign, 1..3, Some(4..6)),
+        _ => return None,
+    };
+    let h = number_in(rest, hours)?;
+    let m = minutes.map_or(Some(0), |range| number_in(rest, range))?;
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let seconds = i64::try_from((h * 60 + m) * 60).ok()?;
+    Some(if sign == b'+' { seconds } else { -seconds })
 }
 
 /// The number at `range` of `text` (ASCII digits only).
@@ -444,13 +452,21 @@ mod tests {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(20_454), "2026-01-01");
         assert_eq!(rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
-        assert_eq!(rfc3339_seconds("2026-01-01T00:00:00Z"), Some(1_767_225_600));
-        assert_eq!(rfc3339_seconds("2026-01-01T01:00:00.5+01:00"), Some(1_767_225_600));
-        assert_eq!(rfc3339_seconds("2024-02-29T12:00:00Z"), Some(1_709_208_000));
-        for bad in
-            ["2026-01-01", "2026-13-01T00:00:00Z", "2026-01-01T00:00:00", "1969-12-31T00:00:00Z"]
-        {
-            assert_eq!(rfc3339_seconds(bad), None, "{bad}");
+        assert_eq!(iso8601_seconds("2026-01-01T00:00:00Z"), Some(1_767_225_600));
+        assert_eq!(iso8601_seconds("2026-01-01T01:00:00.5+01:00"), Some(1_767_225_600));
+        assert_eq!(iso8601_seconds("2024-02-29T12:00:00Z"), Some(1_709_208_000));
+        assert_eq!(iso8601_seconds("2026-01-01T00:00:00"), Some(1_767_225_600), "read as UTC");
+        assert_eq!(iso8601_seconds("2025-12-31T19:00:00-0500"), Some(1_767_225_600));
+        assert_eq!(iso8601_seconds("2026-01-01T02:00:00+02"), Some(1_767_225_600));
+        let bad = [
+            "2026-01-01",
+            "2026-13-01T00:00:00Z",
+            "2026-01-01T00:00:00+1",
+            "2026-01-01T00:00:00+24:00",
+            "1969-12-31T00:00:00Z",
+        ];
+        for bad in bad {
+            assert_eq!(iso8601_seconds(bad), None, "{bad}");
         }
         for day in [0, 59, 365, 11_016, 20_454, 40_000] {
             let (y, m, d) = civil(day);

@@ -42,8 +42,8 @@
 //!   each), or a non-empty array of `text`/`image_url` parts (one result for all). Verdicts
 //!   are emulated: a category is flagged when the text holds one of its trigger words (e.g.
 //!   `kill` for `violence`); other scores stay below 0.01.
-//! * `POST /v1/images/generations`: `prompt` 1..=8192 characters, `n` 1..=10, `size`
-//!   `WIDTHxHEIGHT` or `auto`, `response_format` `url` (emulated URLs that name the request;
+//! * `POST /v1/images/generations`: `prompt` 1..=8192 characters, `n` 1..=10, `size` any
+//!   non-blank string (its forms vary by model), `response_format` `url` (emulated URLs that name the request;
 //!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
 //!   256 tokens per image, and splits the input as OpenAI's image models do
 //!   (`input_tokens_details` `text_tokens`, `image_tokens`: strict clients such as

@@ -71,7 +71,8 @@ async fn invalid_bodies_name_the_field() {
         (json!({"model": MODEL, "prompt": 3}), "`prompt` must be a string"),
         (json!({"model": MODEL, "prompt": "x", "n": 0}), "`n` must be an integer in 1..=10"),
         (json!({"model": MODEL, "prompt": "x", "n": 11}), "`n` must be an integer in 1..=10"),
-        (json!({"model": MODEL, "prompt": "x", "size": "big"}), "`size` must be"),
+        (json!({"model": MODEL, "prompt": "x", "size": " "}), "`size` must be"),
+        (json!({"model": MODEL, "prompt": "x", "size": 1024}), "`size` must be"),
         (json!({"model": MODEL, "prompt": "x", "response_format": "png"}), "`response_format`"),
     ];
     for (body, expected) in cases {

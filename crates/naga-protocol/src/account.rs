@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::lenient::{lenient, lenient_text, lenient_u64, lenient_u64_or_zero};
+use crate::lenient::{lenient, lenient_list, lenient_text, lenient_u64, lenient_u64_or_zero};
 use crate::operation::{Auth, Operation, check_text, decode_json, json_body};
 
 /// The longest key name, in characters.
@@ -128,14 +128,6 @@ pub struct UsageStats {
     /// Fields this SDK does not know yet.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-/// A list whose entries that do not read as `T` are skipped (a non-list reads as empty).
-fn lenient_list<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
-    let Value::Array(items) = Value::deserialize(d)? else { return Ok(Vec::new()) };
-    Ok(items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect())
 }
 
 /// An API key as the account endpoints describe it (never its plaintext).
@@ -279,7 +271,7 @@ pub struct CreateKey {
     #[schemars(range(min = 0.0))]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_limit: Option<f64>,
-    /// When it stops working: an RFC 3339 date-time (the server wants it in the future).
+    /// When it stops working: an ISO 8601 date-time (the server wants it in the future).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
@@ -297,7 +289,7 @@ impl CreateKey {
         self
     }
 
-    /// Sets the expiry, an RFC 3339 date-time such as `2027-01-01T00:00:00Z`.
+    /// Sets the expiry, an ISO 8601 date-time such as `2027-01-01T00:00:00Z`.
     #[must_use]
     pub fn expires_at(mut self, at: impl Into<String>) -> Self {
         self.expires_at = Some(at.into());
@@ -330,6 +322,7 @@ pub struct UpdateKey {
     pub id: u64,
     /// A new name (1..=255 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 255))]
     pub name: Option<String>,
     /// Enables or disables the key.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -337,7 +330,7 @@ pub struct UpdateKey {
     /// A new spending limit, or none.
     #[serde(default, skip_serializing_if = "Patch::is_keep")]
     pub credit_limit: Patch<f64>,
-    /// A new expiry (RFC 3339), or none.
+    /// A new expiry (ISO 8601 date-time), or none.
     #[serde(default, skip_serializing_if = "Patch::is_keep")]
     pub expires_at: Patch<String>,
 }
@@ -407,17 +400,18 @@ fn check_limit(limit: Option<f64>) -> Result<(), Error> {
 
 fn check_expiry(at: Option<&str>) -> Result<(), Error> {
     match at {
-        Some(at) if !is_rfc3339(at) => Err(Error::invalid(
+        Some(at) if !is_iso8601_date_time(at) => Err(Error::invalid(
             "expires_at",
-            format!("must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, not `{at}`"),
+            format!("must be an ISO 8601 date-time such as 2027-01-01T00:00:00Z, not `{at}`"),
         )),
         _ => Ok(()),
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)` with fields in range (`T`/`Z` in either
-/// case, as RFC 3339 allows).
-pub(crate) fn is_rfc3339(text: &str) -> bool {
+/// `YYYY-MM-DDTHH:MM:SS[.frac]` with fields in range, then an optional offset: `Z`, `+HH:MM`,
+/// `+HHMM` or `+HH` (or `-`); `T`/`Z` in either case. Without an offset the server reads it
+/// in its own time zone.
+pub(crate) fn is_iso8601_date_time(text: &str) -> bool {
     let bytes = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = bytes.get(range)?;
@@ -446,12 +440,24 @@ pub(crate) fn is_rfc3339(text: &str) -> bool {
         }
         rest = frac.get(len..).unwrap_or_default();
     }
+    is_offset(rest)
+}
+
+/// An ISO 8601 offset from UTC, or none.
+fn is_offset(rest: &[u8]) -> bool {
+    let two = |pair: &[u8], below: u8| match pair {
+        [tens @ b'0'..=b'9', ones @ b'0'..=b'9'] => (tens - b'0') * 10 + (ones - b'0') < below,
+        _ => false,
+    };
     match rest {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            let all = [h1, h2, m1, m2].iter().all(|b| b.is_ascii_digit());
-            all && (*h1 - b'0') * 10 + (*h2 - b'0') < 24 && (*m1 - b'0') * 10 + (*m2 - b'0') < 60
-        }
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', hours @ ..] => match hours {
+            [h1, h2] => two(&[*h1, *h2], 24),
+            [h1, h2, m1, m2] | [h1, h2, b':', m1, m2] => {
+                two(&[*h1, *h2], 24) && two(&[*m1, *m2], 60)
+            }
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -586,9 +592,12 @@ impl Operation for DeleteKey {
         Auth::Provisioning
     }
 
-    /// Any success status is the deletion; its body (normally none) is not read.
-    fn decode_output(_body: &[u8]) -> Result<(), Error> {
-        Ok(())
+    /// Any success status is the deletion, unless its body (normally none) is an error.
+    fn decode_output(body: &[u8]) -> Result<(), Error> {
+        match crate::error::api_error_in_success(body) {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
     }
 }
 

@@ -75,13 +75,24 @@ fn bad_requests_are_rejected_before_sending() {
         "2027-13-01T00:00:00Z",
         "2027-01-01T24:00:00Z",
         "2027-01-01 00:00:00Z",
-        "2027-01-01T00:00:00",
         "2027-01-01T00:00:00.Z",
-        "2027-01-01T00:00:00+0100",
+        "2027-01-01T00:00:00+1",
+        "2027-01-01T00:00:00+01:0",
+        "2027-01-01T00:00:00+25:00",
+        "2027-01-01T00:00:00+01:60",
+        "2027-01-01T00:00:00ZZ",
     ] {
         assert_eq!(invalid_field(&CreateKey::new("k").expires_at(bad)), "expires_at", "{bad}");
     }
-    for good in ["2027-01-01T00:00:00Z", "2027-01-01t00:00:00.123z", "2027-06-30T23:59:60+02:00"] {
+    let good = [
+        "2027-01-01T00:00:00Z",
+        "2027-01-01t00:00:00.123z",
+        "2027-06-30T23:59:60+02:00",
+        "2027-01-01T00:00:00",
+        "2027-01-01T00:00:00+0100",
+        "2027-01-01T00:00:00.5-05",
+    ];
+    for good in good {
         assert!(CreateKey::new("k").expires_at(good).validate().is_ok(), "{good}");
     }
     assert_eq!(invalid_field(&UpdateKey::new(1).name("")), "name");
@@ -147,4 +158,8 @@ fn deletion_is_any_success_and_errors_are_api_errors() {
     let body = br#"{"error":{"type":"not_found_error","message":"no key 9"}}"#;
     let err = parse_response::<DeleteKey>(StatusCode::NOT_FOUND, &headers, body).unwrap_err();
     assert_eq!(err.api().map(|api| api.message.as_str()), Some("no key 9"));
+    // "Any body means error": an error envelope under a success status is not a deletion.
+    let err = parse_response::<DeleteKey>(StatusCode::OK, &headers, body).unwrap_err();
+    assert_eq!(err.api().map(|api| api.message.as_str()), Some("no key 9"));
+    assert_eq!(parse_response::<DeleteKey>(StatusCode::OK, &headers, b"{}"), Ok(()));
 }

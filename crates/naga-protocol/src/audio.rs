@@ -59,6 +59,7 @@ pub struct SpeechRequest {
     pub voice: String,
     /// Speaking rate (above 0; 1 is normal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub speed: Option<f64>,
     /// Style hints (tone, pace, accent).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -277,6 +277,13 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
 /// The `error` object of an error body: the body as JSON, or, when it is a stream of
 /// server-sent events (a gateway answering a streaming request's failure in the stream's own
 /// format, e.g. LiteLLM's proxy: `data: {"error": ...}` then `data: [DONE]`), its first event.
+/// The [`Error::Api`] a success answer's body holds when it is Naga's error envelope (the
+/// status then said nothing of the failure).
+pub(crate) fn api_error_in_success(body: &[u8]) -> Option<Error> {
+    error_object(body)?;
+    Some(parse_api_error(None, &HeaderMap::new(), body))
+}
+
 fn error_object(body: &[u8]) -> Option<ErrorObject> {
     let json = crate::operation::without_bom(body);
     if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(json) {

@@ -35,7 +35,7 @@ pub struct ImageEditRequest {
     pub mask: Option<FileUpload>,
     /// How many images (at least 1).
     pub n: Option<u32>,
-    /// Size as `WIDTHxHEIGHT` (or `auto`).
+    /// Size, e.g. `1024x1024` or `auto` (the forms vary by model).
     pub size: Option<String>,
     /// Quality, provider-specific.
     pub quality: Option<String>,
@@ -82,7 +82,7 @@ impl ImageEditRequest {
         self
     }
 
-    /// Sets the size, `WIDTHxHEIGHT`.
+    /// Sets the size, e.g. `1024x1024`.
     #[must_use]
     pub fn size(mut self, size: impl Into<String>) -> Self {
         self.size = Some(size.into());
@@ -212,6 +212,6 @@ mod tests {
         );
         assert_eq!(field(ok().mask(empty)), "mask");
         assert_eq!(field(ok().n(0)), "n");
-        assert_eq!(field(ok().size("wide")), "size");
+        assert_eq!(field(ok().size(" ")), "size");
     }
 }

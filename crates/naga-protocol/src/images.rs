@@ -47,7 +47,7 @@ pub struct ImageGenerationRequest {
     #[schemars(range(min = 1))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<u32>,
-    /// Size as `WIDTHxHEIGHT`, e.g. `1024x1024` (which sizes a model takes varies).
+    /// Size, e.g. `1024x1024` or `auto` (which sizes a model takes, and in which form, varies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Quality, provider-specific (e.g. `high`, `standard`).
@@ -85,7 +85,7 @@ impl ImageGenerationRequest {
         self
     }
 
-    /// Sets the size, `WIDTHxHEIGHT`.
+    /// Sets the size, e.g. `1024x1024`.
     #[must_use]
     pub fn size(mut self, size: impl Into<String>) -> Self {
         self.size = Some(size.into());
@@ -122,8 +122,8 @@ impl ImageGenerationRequest {
     }
 }
 
-/// The options image generation and edits share: `n` at least 1, a `WIDTHxHEIGHT` (or
-/// `auto`) size, a known response format.
+/// The options image generation and edits share: `n` at least 1, a size that is not blank
+/// (its forms vary by model: `1024x1024`, `auto`, `1K`, ...), a known response format.
 pub(crate) fn check_image_options(
     n: Option<u32>,
     size: Option<&str>,
@@ -132,20 +132,14 @@ pub(crate) fn check_image_options(
     if n == Some(0) {
         return Err(Error::invalid("n", "must be at least 1"));
     }
-    if let Some(size) = size.filter(|size| !is_size(size)) {
-        return Err(Error::invalid("size", format!("must be WIDTHxHEIGHT, not `{size}`")));
+    if size.is_some_and(|size| size.trim().is_empty()) {
+        return Err(Error::invalid("size", "must not be blank"));
     }
     if let Some(ImageResponseFormat::Other(other)) = format {
         let reason = format!("must be `url` or `b64_json`, not `{other}`");
         return Err(Error::invalid("response_format", reason));
     }
     Ok(())
-}
-
-/// `WIDTHxHEIGHT` with positive decimal numbers (`auto` too, which some models take).
-fn is_size(size: &str) -> bool {
-    let positive = |n: &str| n.parse::<u32>().is_ok_and(|n| n > 0) && !n.starts_with('+');
-    size == "auto" || size.split_once('x').is_some_and(|(w, h)| positive(w) && positive(h))
 }
 
 json_post_operation!(ImageGenerationRequest => ImagesResponse, "images", "/images/generations");

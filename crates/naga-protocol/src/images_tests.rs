@@ -37,7 +37,9 @@ fn request_body_is_the_documented_shape() {
 #[test]
 fn bad_requests_are_rejected_before_sending() {
     let ok = || ImageGenerationRequest::new("m", "p");
-    assert!(ok().size("auto").validate().is_ok());
+    for size in ["auto", "1024x1024", "1K", "16:9", "square_hd"] {
+        assert!(ok().size(size).validate().is_ok(), "{size}: its forms vary by model");
+    }
     assert_eq!(invalid_field(&ImageGenerationRequest::new(" ", "p")), "model");
     assert_eq!(invalid_field(&ImageGenerationRequest::new("m", " ")), "prompt");
     let long = "é".repeat(MAX_IMAGE_PROMPT_CHARS + 1);
@@ -45,8 +47,8 @@ fn bad_requests_are_rejected_before_sending() {
     let longest = "é".repeat(MAX_IMAGE_PROMPT_CHARS);
     assert!(ImageGenerationRequest::new("m", longest).validate().is_ok(), "characters, not bytes");
     assert_eq!(invalid_field(&ok().n(0)), "n");
-    for size in ["1024", "1024x", "x1024", "0x1024", "+5x5", "1024X1024", "big"] {
-        assert_eq!(invalid_field(&ok().size(size)), "size", "{size}");
+    for size in ["", " "] {
+        assert_eq!(invalid_field(&ok().size(size)), "size", "{size:?}");
     }
     assert_eq!(invalid_field(&ok().response_format("png".into())), "response_format");
     assert_eq!(invalid_field(&ok().extra_field("prompt", json!("x"))), "extra.prompt");

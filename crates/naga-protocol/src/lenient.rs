@@ -462,6 +462,14 @@ macro_rules! tagged_events {
 
 pub(crate) use tagged_events;
 
+/// A list whose entries that do not read as `T` are skipped (a non-list reads as empty).
+pub(crate) fn lenient_list<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    let Value::Array(items) = Value::deserialize(d)? else { return Ok(Vec::new()) };
+    Ok(items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::lenient::lenient;
+use crate::lenient::{lenient, lenient_list};
 use crate::operation::{Auth, Operation};
 
 /// Lists the available models: `GET /models` (the API key is optional).
@@ -115,24 +115,30 @@ impl<'a> IntoIterator for &'a ModelList {
     }
 }
 
+/// The list as sent: `{"object": "list", "data": [...]}` or a bare array. An entry that is
+/// not a model (no `id`, say) is skipped, and `"data": null` reads as empty.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum ModelListWire {
     Wrapped {
         #[serde(default, deserialize_with = "lenient")]
         object: Option<String>,
+        #[serde(deserialize_with = "lenient_list")]
         data: Vec<Model>,
         #[serde(flatten)]
         extra: Map<String, Value>,
     },
-    Bare(Vec<Model>),
+    Bare(Vec<Value>),
 }
 
 impl<'de> Deserialize<'de> for ModelList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(match ModelListWire::deserialize(deserializer)? {
             ModelListWire::Wrapped { object, data, extra } => ModelList { object, data, extra },
-            ModelListWire::Bare(data) => ModelList { object: None, data, extra: Map::new() },
+            ModelListWire::Bare(items) => {
+                let data = items.into_iter().filter_map(|i| serde_json::from_value(i).ok());
+                ModelList { object: None, data: data.collect(), extra: Map::new() }
+            }
         })
     }
 }

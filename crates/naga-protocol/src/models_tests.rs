@@ -72,8 +72,18 @@ fn wrong_types_become_none_instead_of_failing() {
 }
 
 #[test]
-fn a_model_without_id_or_a_non_list_fails_to_decode() {
-    assert!(serde_json::from_value::<ModelList>(json!([{"object": "model"}])).is_err());
+fn an_entry_that_is_no_model_is_skipped_but_a_non_list_fails_to_decode() {
+    // One broken entry must not hide the other models.
+    let ids = |body: serde_json::Value| {
+        let list: ModelList = serde_json::from_value(body).unwrap();
+        list.iter().map(|m| m.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(json!({"data": [{"id": "a"}, {"object": "model"}, 7, {"id": "b"}]})),
+        ["a", "b"]
+    );
+    assert_eq!(ids(json!([{"object": "model"}, {"id": "c"}])), ["c"]);
+    assert_eq!(ids(json!({"object": "list", "data": null})), Vec::<String>::new());
     assert!(serde_json::from_value::<ModelList>(json!({"object": "list"})).is_err());
     assert!(serde_json::from_value::<ModelList>(json!("models")).is_err());
 }

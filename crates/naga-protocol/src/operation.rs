@@ -485,7 +485,10 @@ pub(crate) fn check_model(model: &str) -> Result<(), Error> {
 /// Rejects a blank text, or one longer than `max` characters (not bytes).
 pub(crate) fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), Error> {
     let chars = text.chars().count();
-    if text.trim().is_empty() || chars > max {
+    if chars > 0 && text.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be only whitespace"));
+    }
+    if chars == 0 || chars > max {
         let reason = format!("must hold 1..={max} characters (has {chars})");
         return Err(Error::invalid(field, reason));
     }

@@ -161,14 +161,20 @@ pub(crate) fn check_range(
     }
 }
 
-/// Function and schema names: 1 to 64 characters of `[a-zA-Z0-9_-]`.
+/// Function and schema names: 1 to 64 characters of `[a-zA-Z0-9_.:-]`, what the providers
+/// behind Naga take between them (OpenAI's and Anthropic's models refuse `.` and `:`, Google's
+/// take them).
 pub(crate) fn check_name(
     field: impl Into<std::borrow::Cow<'static, str>>,
     name: &str,
 ) -> Result<(), Error> {
-    let valid_chars = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let valid_chars =
+        name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
     if name.is_empty() || name.len() > 64 || !valid_chars {
-        return Err(Error::invalid(field, "must be 1 to 64 characters of a-z, A-Z, 0-9, _ or -"));
+        return Err(Error::invalid(
+            field,
+            "must be 1 to 64 characters of a-z, A-Z, 0-9, _, -, . or :",
+        ));
     }
     Ok(())
 }

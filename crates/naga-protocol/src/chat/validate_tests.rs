@@ -117,7 +117,7 @@ fn json_schema_name_rules() {
             },
         })
     };
-    for bad in ["", "has space", "dot.name", &"x".repeat(65)] {
+    for bad in ["", "has space", "slash/name", "é", &"x".repeat(65)] {
         assert_eq!(field_of(&with_name(bad)), "response_format.json_schema.name", "{bad:?}");
     }
     assert_eq!(with_name(&"a-Z_9".repeat(12)).validate(), Ok(()));
@@ -129,6 +129,8 @@ fn tool_function_name_rules() {
     assert_eq!(field_of(&request), "tools[1].function.name");
     assert_eq!(field_of(&base().tools([tool(&"n".repeat(65))])), "tools[0].function.name");
     assert_eq!(base().tools([tool(&"n".repeat(64))]).validate(), Ok(()));
+    // Google's models take dotted and namespaced names.
+    assert_eq!(base().tools([tool("ns.lookup"), tool("mcp:search")]).validate(), Ok(()));
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::lenient::{is_empty_map, lenient_text, lenient_text_or_empty, open_tag
 pub enum ContentBlock {
     /// Text.
     Text(TextBlock),
-    /// An image (user messages).
+    /// An image (from the user, or replayed from an answer that held one).
     Image(MediaBlock),
     /// A document, e.g. a PDF (user messages).
     Document(MediaBlock),

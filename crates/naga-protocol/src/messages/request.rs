@@ -136,7 +136,8 @@ pub enum MessagesToolChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Thinking {
-    /// Think, with up to `budget_tokens` (>= 1024 and below `max_tokens`).
+    /// Think, with up to `budget_tokens` (Anthropic's models want at least 1024, below
+    /// `max_tokens` unless thinking is interleaved).
     Enabled {
         /// The thinking budget.
         budget_tokens: u32,

@@ -25,9 +25,6 @@ const KNOWN_FIELDS: [&str; 12] = [
 /// Most messages one request may hold.
 const MAX_MESSAGES: usize = 100_000;
 
-/// Smallest thinking budget.
-const MIN_THINKING_BUDGET: u32 = 1024;
-
 impl MessagesRequest {
     /// Checks the documented rules and returns the first violation as
     /// [`Error::InvalidRequest`] naming the field (e.g. `messages[1].content[0].tool_use_id`).
@@ -44,13 +41,10 @@ impl MessagesRequest {
         }
         check_range("temperature", self.temperature, 0.0..=2.0)?;
         check_range("top_p", self.top_p, 0.0..=1.0)?;
-        if let Some(Thinking::Enabled { budget_tokens }) = &self.thinking
-            && (*budget_tokens < MIN_THINKING_BUDGET || *budget_tokens >= self.max_tokens)
-        {
-            return Err(Error::invalid(
-                "thinking.budget_tokens",
-                format!("must be at least 1024 and below max_tokens ({})", self.max_tokens),
-            ));
+        // Anthropic's models want at least 1024, and below `max_tokens` unless thinking is
+        // interleaved; other models behind Naga have their own rules, so only 0 is refused.
+        if let Some(Thinking::Enabled { budget_tokens: 0 }) = &self.thinking {
+            return Err(Error::invalid("thinking.budget_tokens", "must be at least 1"));
         }
         self.validate_tools()?;
         check_extra(self.extra.keys(), &KNOWN_FIELDS)
@@ -111,9 +105,8 @@ fn validate_block(
         {
             Err(("", "is only allowed in assistant messages"))
         }
-        ContentBlock::ToolResult(_) | ContentBlock::Image(_) | ContentBlock::Document(_)
-            if assistant =>
-        {
+        // Images may be replayed in assistant turns: Naga answers with `image` blocks.
+        ContentBlock::ToolResult(_) | ContentBlock::Document(_) if assistant => {
             Err(("", "is only allowed in user messages"))
         }
         ContentBlock::ToolResult(result) if result.tool_use_id.trim().is_empty() => {
