@@ -65,13 +65,17 @@
 //! * `GET /v1/startups`: public (an `Authorization` header is not even looked at); Naga
 //!   documents no schema, so the answer is an invented fixed list
 //!   `{"object":"list","data":[{"id","name","description","url","created"}]}`.
-//! * `/v1/account/*` (any accepted key stands for the provisioning key): `GET balance`
+//! * `/v1/account/*` (any key sent as `Authorization: Bearer` stands for the provisioning
+//!   key; `x-api-key` is not taken there): `GET balance`
 //!   (`"125.50"`), `GET activity?days=1..=30` (a few requests a day, derived from the date),
 //!   `GET`/`POST keys` and `GET`/`PATCH`/`DELETE keys/{id}` on an in-memory key store that
 //!   starts with key 1, `default` (names 1..=255 characters, `credit_limit` >= 0 or null,
-//!   `expires_at` an RFC 3339 date-time in the future or null; a created key's plaintext is
+//!   `expires_at` an ISO 8601 date-time in the future or null, UTC without an offset; a created key's plaintext is
 //!   `ng-mock-...`; `DELETE` answers 204 without a body).
-//! * Any other path: 404 `not_found_error`; a wrong method: 405.
+//! * Any other path: 404 `not_found_error` (after its body is read, so the connection
+//!   carries on); a wrong method: 405 with `Allow` (`HEAD` wherever `GET` is). A 401 carries
+//!   `www-authenticate: Bearer`. HTTP/1.1 framing the server cannot trust is refused and the
+//!   connection closed: no `Host` or two (400), a transfer coding other than `chunked` (501).
 //! * Browsers: a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
 //!   on any route above is a 204 allowing the route's methods and the asked headers, and is
 //!   not recorded; every answer to a request with an `Origin` carries

@@ -76,9 +76,17 @@ pub fn default_models() -> Vec<Value> {
             &["voice", "speed", "instructions", "response_format"],
             (json!(2000), json!(0.000_000_6)),
         ),
-        // Priced per minute of audio, not per token.
+        // Priced per minute of audio, not per token. The docs name `whisper-1`; Naga is
+        // reported to serve `whisper-large-v3` (API digest, ambiguity 24): both answer.
         endpoint_model(
             ("whisper-1", "Whisper"),
+            &["audio.transcriptions", "audio.translations"],
+            (&["audio"], "text"),
+            &["prompt", "language"],
+            (Value::Null, Value::Null),
+        ),
+        endpoint_model(
+            ("whisper-large-v3", "Whisper Large v3"),
             &["audio.transcriptions", "audio.translations"],
             (&["audio"], "text"),
             &["prompt", "language"],

@@ -5,8 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
-use http::{HeaderMap, Method, Request, Response, StatusCode};
+use http::header::{
+    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue,
+    TRANSFER_ENCODING, WWW_AUTHENTICATE,
+};
+use http::{HeaderMap, Method, Request, Response, StatusCode, Version};
 use hyper::body::Incoming;
 use serde_json::Value;
 
@@ -114,23 +117,25 @@ fn without_body(response: &mut Response<MockBody>) {
 /// The answer to a request, before the CORS headers.
 async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> Response<MockBody> {
     let path = parts.uri.path().to_owned();
-    let Some(route) = Route::of(&path) else {
+    let route = Route::of(&path);
+    if let Some(rejection) = framing_rejection(parts) {
         state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
-        let mut message = format!("no route for {} {path}", parts.method);
-        if Route::of(&format!("/v1{path}")).is_some() {
-            // A base URL without its `/v1` (`http://host:port` for `http://host:port/v1`).
-            message.push_str(&format!("; the API is under /v1 (did you mean /v1{path}?)"));
-        }
-        return error_response(StatusCode::NOT_FOUND, &message);
-    };
+        return rejection;
+    }
     // A browser's preflight is not an API request: answered, not recorded.
-    if let Some(response) = cors::preflight(&parts.method, &parts.headers, route.methods()) {
+    if let Some(route) = &route
+        && let Some(response) = cors::preflight(&parts.method, &parts.headers, route.methods())
+    {
         return response;
     }
     let limit = state.options.max_body_bytes;
-    let response = match read_body(limit, parts.version, &parts.headers, body).await {
+    // Read before any answer, even a 404, so the connection can carry the next request.
+    let body = read_body(limit, parts.version, &parts.headers, body).await;
+    let recorded = body.as_ref().map_or_else(|_| Bytes::new(), Bytes::clone);
+    state.recorder.record(&parts.method, &path, &parts.headers, recorded);
+    let Some(route) = route else { return not_found(&parts.method, &path) };
+    let response = match body {
         Ok(body) => {
-            state.recorder.record(&parts.method, &path, &parts.headers, body.clone());
             let request = Head {
                 method: &parts.method,
                 headers: &parts.headers,
@@ -142,13 +147,49 @@ async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> 
                 None => dispatch(state, &route, &request, body).await,
             }
         }
-        Err(response) => {
-            state.recorder.record(&parts.method, &path, &parts.headers, Bytes::new());
-            response
-        }
+        Err(response) => response,
     };
     // Anthropic clients read `{"type":"error","error":{..}}`; see `anthropic_error_shape`.
     if route == Route::Messages { anthropic_error_shape(response) } else { response }
+}
+
+/// A 404 for a path the emulator does not serve.
+fn not_found(method: &Method, path: &str) -> Response<MockBody> {
+    let mut message = format!("no route for {method} {path}");
+    if Route::of(&format!("/v1{path}")).is_some() {
+        // A base URL without its `/v1` (`http://host:port` for `http://host:port/v1`).
+        message.push_str(&format!("; the API is under /v1 (did you mean /v1{path}?)"));
+    }
+    error_response(StatusCode::NOT_FOUND, &message)
+}
+
+/// A 400 for an HTTP/1.1 request without exactly one `Host` (RFC 9112 §3.2), or a 501 for a
+/// body in a transfer coding other than `chunked` (RFC 9112 §6.1), whose content could not
+/// be read; both close the connection.
+fn framing_rejection(parts: &http::request::Parts) -> Option<Response<MockBody>> {
+    let hosts = parts.headers.get_all(HOST).iter().count();
+    let (status, message) = if parts.version == Version::HTTP_11 && hosts != 1 {
+        let message = if hosts == 0 {
+            "an HTTP/1.1 request needs a Host header".to_owned()
+        } else {
+            format!("an HTTP/1.1 request takes one Host header, not {hosts}")
+        };
+        (StatusCode::BAD_REQUEST, message)
+    } else {
+        let coding = unknown_transfer_coding(&parts.headers)?;
+        (StatusCode::NOT_IMPLEMENTED, format!("unsupported Transfer-Encoding `{coding}`"))
+    };
+    let mut response = error_response(status, &message);
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    Some(response)
+}
+
+/// The first transfer coding of the request other than `chunked`, if any.
+fn unknown_transfer_coding(headers: &HeaderMap) -> Option<String> {
+    let values = headers.get_all(TRANSFER_ENCODING).iter();
+    let codings = values.flat_map(|value| value.to_str().unwrap_or("?").split(','));
+    let unknown = |c: &&str| !c.is_empty() && !c.eq_ignore_ascii_case("chunked");
+    codings.map(str::trim).find(unknown).map(str::to_owned)
 }
 
 /// What `dispatch` needs of the request head.
@@ -182,9 +223,9 @@ async fn dispatch(
     // `/startups` is public: a key, even a malformed one, is not looked at (§3.11).
     let key = match *route {
         Route::Startups => None,
-        _ => match check_auth(state, headers, *route == Route::Models) {
+        _ => match check_auth(state, headers, route) {
             Ok(key) => key,
-            Err(message) => return error_response(StatusCode::UNAUTHORIZED, &message),
+            Err(message) => return unauthorized(&message),
         },
     };
     let gate = &Gate {
@@ -257,9 +298,12 @@ async fn dispatch(
     }
 }
 
-/// A 405 naming the allowed methods (`Allow` header and message).
+/// A 405 naming the allowed methods (`Allow` header and message; `HEAD` wherever `GET` is).
 fn method_not_allowed(method: &Method, path: &str, allowed: &[Method]) -> Response<MockBody> {
-    let list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    let mut list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+    if allowed.contains(&Method::GET) {
+        list.insert(1, Method::HEAD.as_str());
+    }
     let message = format!("method {method} is not allowed on {path}; use {}", list.join(" or "));
     let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, &message);
     if let Ok(value) = HeaderValue::from_str(&list.join(", ")) {
@@ -320,13 +364,14 @@ fn with_retry_headers(mut response: Response<MockBody>, faults: &Faults) -> Resp
     response
 }
 
-/// Naga's auth: `Authorization: Bearer <key>` or `x-api-key: <key>`; optional on `/models`
-/// (but a key that is sent must be well-formed and, if one is required, the right one).
-/// The accepted key, if one was sent.
+/// Naga's auth: `Authorization: Bearer <key>` or `x-api-key: <key>` (only the former on
+/// `/account/*`, where provisioning keys go); optional on `/models` (but a key that is sent
+/// must be well-formed and, if one is required, the right one). The accepted key, if one
+/// was sent.
 fn check_auth<'h>(
     state: &State,
     headers: &'h HeaderMap,
-    optional: bool,
+    route: &Route,
 ) -> Result<Option<&'h str>, String> {
     let key = if let Some(value) = headers.get(AUTHORIZATION) {
         let text = value.to_str().map_err(|_| "malformed Authorization header".to_owned())?;
@@ -335,13 +380,15 @@ fn check_auth<'h>(
             return Err("malformed Authorization header; expected `Bearer <api key>`".to_owned());
         }
         key.trim()
-    } else if let Some(value) = headers.get("x-api-key") {
+    } else if let Some(value) = headers.get("x-api-key")
+        && !matches!(route, Route::Account(_))
+    {
         let key = value.to_str().map_err(|_| "malformed x-api-key header".to_owned())?.trim();
         if key.is_empty() {
             return Err("empty x-api-key header".to_owned());
         }
         key
-    } else if optional {
+    } else if *route == Route::Models {
         return Ok(None);
     } else {
         return Err("missing API key: send `Authorization: Bearer <api key>`".to_owned());
@@ -350,6 +397,13 @@ fn check_auth<'h>(
         Some(required) if required != key => Err("invalid API key".to_owned()),
         _ => Ok(Some(key)),
     }
+}
+
+/// A 401 with its challenge (RFC 9110 §15.5.2): the key goes as a bearer token.
+fn unauthorized(message: &str) -> Response<MockBody> {
+    let mut response = error_response(StatusCode::UNAUTHORIZED, message);
+    response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
 }
 
 /// A 415 unless the body is declared JSON (or not declared at all).

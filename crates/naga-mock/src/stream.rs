@@ -6,7 +6,7 @@ use std::fmt::Debug;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use http::header::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
 use tokio::sync::mpsc::Sender;
 
@@ -92,6 +92,7 @@ impl<T: NamedEvents> Events for T {
 /// A `text/event-stream` response carrying `events`, with `faults` applied.
 pub(crate) fn sse_response(events: impl Events + 'static, faults: Faults) -> Response<MockBody> {
     let frames = Frames::new(Box::new(events), &faults);
+    let closes = faults.error_after_events.is_some();
     let body = if faults.has_mid_stream_fault() {
         let (tx, body) = MockBody::channel();
         tokio::spawn(produce(tx, frames, faults));
@@ -106,6 +107,10 @@ pub(crate) fn sse_response(events: impl Events + 'static, faults: Faults) -> Res
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if closes {
+        // Naga closes the connection after an error frame (hyper drops this on HTTP/2).
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
     response
 }
 

@@ -94,7 +94,12 @@ async fn bad_key_requests_name_the_field_or_method() {
     }
     let wrong = call(&server, Method::POST, "keys/1", Some(json!({}))).await;
     assert_eq!(wrong.status, 405);
-    assert_eq!(wrong.headers["allow"], "GET, PATCH, DELETE");
+    assert_eq!(wrong.headers["allow"], "GET, HEAD, PATCH, DELETE");
     let url = format!("{}/account/balance", server.base_url());
-    send(client().get(url)).await.unwrap().error(401, "authentication_error");
+    let refused = send(client().get(&url)).await.unwrap();
+    assert_eq!(refused.headers["www-authenticate"], "Bearer", "RFC 9110 §15.5.2: a challenge");
+    refused.error(401, "authentication_error");
+    // Provisioning keys go as bearer tokens only (API digest §1.2).
+    let other_header = send(client().get(&url).header("x-api-key", "ng-prov")).await.unwrap();
+    assert!(other_header.error(401, "authentication_error").contains("Bearer"));
 }

@@ -277,7 +277,7 @@ async fn startups_are_public_and_fixed() {
     assert!(head.body.is_empty());
     let reply = send(client().post(&url).body("{}")).await.unwrap();
     reply.error(405, "method_not_allowed");
-    assert_eq!(reply.headers["allow"], "GET");
+    assert_eq!(reply.headers["allow"], "GET, HEAD");
     assert_eq!(server.request_count("/v1/startups"), 6);
 }
 

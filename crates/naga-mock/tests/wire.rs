@@ -158,6 +158,65 @@ async fn head_of_models_is_the_get_head_without_body() {
     assert!(post.starts_with("HTTP/1.1 405"), "{post}");
 }
 
+/// RFC 9112 §3.2: an HTTP/1.1 request without exactly one `Host` is a 400; §6.1: a body
+/// in a transfer coding the server does not know is a 501. Both close the connection.
+#[tokio::test]
+async fn requests_framed_out_of_the_rules_are_refused_and_close() {
+    let server = MockServer::start().await;
+    let cases: [(&[u8], &str, &str); 4] = [
+        (b"GET /v1/models HTTP/1.1\r\n\r\n", "400", "needs a Host header"),
+        (b"GET /v1/models HTTP/1.1\r\nhost: x\r\nhost: y\r\n\r\n", "400", "not 2"),
+        (
+            b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ntransfer-encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+            "501",
+            "unsupported Transfer-Encoding `gzip`",
+        ),
+        // HTTP/1.0 has no Host requirement.
+        (b"GET /v1/models HTTP/1.0\r\n\r\n", "200", "\"object\":\"list\""),
+    ];
+    for (request, status, text) in cases {
+        let answer = common::raw_http(server.addr(), request).await;
+        let shown = String::from_utf8_lossy(request);
+        assert!(answer.starts_with("HTTP/1."), "{shown}: {answer}");
+        assert_eq!(answer.get(9..12), Some(status), "{shown}: {answer}");
+        assert!(answer.contains(text), "{shown}: {answer}");
+        if status != "200" {
+            assert!(answer.contains("connection: close\r\n"), "{shown}: {answer}");
+        }
+    }
+}
+
+/// A 404 is answered after its body is read, so the connection carries the next request;
+/// a stream that fails with an error frame ends its connection, as Naga closes it then.
+#[tokio::test]
+async fn a_404_keeps_the_connection_and_an_error_frame_ends_it() {
+    let server = MockServer::start().await;
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let body = "x".repeat(100_000);
+    let head =
+        format!("POST /v1/nope HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n", body.len());
+    write.write_all(head.as_bytes()).await.unwrap();
+    write.write_all(body.as_bytes()).await.unwrap();
+    let (head, _) = read_response(&mut reader).await;
+    assert!(head.starts_with("HTTP/1.1 404 "), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+    let mut failing = reference();
+    failing["stream"] = json!(true);
+    let mut request = request(&failing);
+    let at = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    request.splice(at + 2..at + 2, b"x-mock-error-after-events: 1\r\n".iter().copied());
+    write.write_all(&request).await.unwrap();
+    let (head, body) = read_response(&mut reader).await;
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+    assert!(head.contains("connection: close\r\n"), "{head}");
+    assert!(String::from_utf8_lossy(&body).contains(r#"data: {"error":"#));
+    let mut rest = Vec::new();
+    reader.read_to_end(&mut rest).await.unwrap();
+    assert!(rest.is_empty(), "the server closed after the error frame");
+}
+
 #[tokio::test]
 async fn a_413_says_connection_close_since_the_body_is_left_unread() {
     let server = MockServer::builder().max_body_bytes(64).start().await.unwrap();
