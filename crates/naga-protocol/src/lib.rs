@@ -63,6 +63,7 @@ mod schemas;
 mod settings;
 mod sse;
 mod structured;
+mod surrogates;
 mod transcription;
 mod transport;
 #[doc(hidden)]

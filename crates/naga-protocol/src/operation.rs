@@ -450,6 +450,24 @@ where
     A::default().add_up(events, |_| {}).map_err(|(error, _)| error)
 }
 
+/// `decoded`, a success answer's body read as the operation's output, unless the body is
+/// really an error: the output holds a top-level error (`error_in`, as Naga's envelope
+/// decodes into it) or, failing to decode, the body is the envelope. Then that error, as
+/// [`Error::Api`] without a status (the status said success).
+pub(crate) fn unless_error_body<T>(
+    body: &[u8],
+    decoded: Result<T, Error>,
+    error_in: impl FnOnce(&T) -> bool,
+) -> Result<T, Error> {
+    match decoded {
+        Ok(output) if error_in(&output) => {
+            Err(crate::error::parse_api_error(None, &HeaderMap::new(), body))
+        }
+        Err(err) => Err(crate::error::api_error_in_success(body).unwrap_or(err)),
+        ok => ok,
+    }
+}
+
 /// Whether `body` opens like server-sent events: a `data`, `event` or `id` field, or a
 /// comment, on its first line that is not blank.
 fn is_event_stream(body: &[u8]) -> bool {
@@ -519,9 +537,11 @@ pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>,
     Ok(Some(Bytes::from(json)))
 }
 
-/// Decodes JSON into `T`, reporting failures as [`Error::Decode`].
+/// Decodes JSON into `T`, reporting failures as [`Error::Decode`]. A lone UTF-16 surrogate
+/// escape (`"\ud83d"` without its other half), which RFC 8259 allows and serde_json
+/// refuses, reads as U+FFFD.
 pub fn decode_json<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|err| Error::decode(what, body, &err))
+    crate::surrogates::from_slice(body).map_err(|err| Error::decode(what, body, &err))
 }
 
 /// `body` without a leading UTF-8 byte order mark (some servers and proxies write one before

@@ -57,6 +57,47 @@ fn eof_after_a_usage_trailer_is_clean() {
 }
 
 #[test]
+fn usage_on_every_chunk_does_not_end_the_stream() {
+    // vLLM's continuous usage stats: running totals on content chunks are not the trailer.
+    let running = |content: &str, tokens: u32| {
+        format!(
+            r#"{{"id":"c1","model":"m","choices":[{{"index":0,"delta":{{"content":"{content}"}}}}],"usage":{{"prompt_tokens":3,"completion_tokens":{tokens},"total_tokens":{}}}}}"#,
+            3 + tokens
+        )
+    };
+    let (one, two) = (running("Hel", 1), running("lo", 2));
+    let items = run_whole(&sse_body(&[&one, &two], false));
+    assert_eq!(
+        texts(&items),
+        ["Hel", "lo", "ERR stream ended early after 2 events without a terminal event"]
+    );
+    let items = run_whole(&sse_body(&[&one, &two, FINISH], false));
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+}
+
+#[test]
+fn a_surrogate_pair_split_across_chunks_costs_two_characters_not_the_answer() {
+    // A provider cut the stream between the halves of 😀: each half reads as U+FFFD.
+    let half = |text: &str| {
+        format!(
+            r#"{{"id":"c1","model":"m","choices":[{{"index":0,"delta":{{"content":"{text}"}}}}]}}"#
+        )
+    };
+    let (high, low) = (half(r"hi \ud83d"), half(r"\ude00 there"));
+    let items = run_whole(&sse_body(&[&high, &low, FINISH], false));
+    let completion = ChatAccumulator::accumulate(items).unwrap();
+    assert_eq!(completion.text(), Some("hi \u{FFFD}\u{FFFD} there"));
+    let whole = r#"{"id":"c1","choices":[{"index":0,"message":{"role":"assistant","content":"A\ud800B \ud83d\ude00"}}]}"#;
+    let answer = naga_protocol::parse_response::<ChatRequest>(
+        http::StatusCode::OK,
+        &http::HeaderMap::new(),
+        whole.as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(answer.text(), Some("A\u{FFFD}B 😀"));
+}
+
+#[test]
 fn eof_mid_stream_is_one_truncation_error_and_keeps_the_partial_text() {
     let mut stream = ChatStream::new();
     let items = run(&mut stream, [sse_body(&[CONTENT, CONTENT2], false).as_slice()]);
@@ -119,6 +160,25 @@ fn an_error_frame_becomes_an_api_error_and_ends_the_stream() {
     assert_eq!(stream.next_chunk(), None);
     let failed = ChatAccumulator::accumulate(items).unwrap_err();
     assert_eq!(failed.partial.text(), Some("Hel"));
+}
+
+#[test]
+fn an_error_event_fails_the_stream_whatever_its_data() {
+    // The event type says it: data that is not Naga's envelope is not a chunk to hand on.
+    for (data, message) in [
+        (r#"{"message":"overloaded","code":529}"#, "overloaded"),
+        (r#"{"error":{"type":"server_error","message":"down"}}"#, "down"),
+        ("upstream went away", "upstream went away"),
+    ] {
+        let mut body = sse_body(&[CONTENT], false);
+        body.extend_from_slice(format!("event: error\ndata: {data}\n\n").as_bytes());
+        body.extend_from_slice(&sse_body(&[CONTENT2, FINISH], false));
+        let items = run_whole(&body);
+        assert_eq!(items.len(), 2, "{data}: {items:?}");
+        let api = items[1].as_ref().unwrap_err().api().unwrap();
+        assert_eq!(api.message, message, "{data}");
+        assert_eq!(api.status, None);
+    }
 }
 
 #[test]

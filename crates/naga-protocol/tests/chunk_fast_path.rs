@@ -15,19 +15,34 @@ use proptest::prelude::*;
 use streams::{fixture_lines, fixture_names};
 
 /// The fast path is `None`, or equals serde's `Ok` value; a serde error means `None`;
-/// `from_json` gives exactly serde's answer.
+/// `from_json` gives exactly serde's answer, but where serde refuses a lone surrogate escape
+/// (which `from_json` reads as U+FFFD).
 fn agrees(json: &str) -> Option<ChatCompletionChunk> {
     let fast = ChatCompletionChunk::from_json_fast_path(json);
     let serde = serde_json::from_str::<ChatCompletionChunk>(json);
     match (&fast, &serde) {
         (Some(fast), Ok(serde)) => assert_eq!(fast, serde, "{json}"),
-        (Some(fast), Err(err)) => panic!("fast read {fast:?}, serde failed ({err}): {json}"),
-        (None, _) => {}
+        (Some(fast), Err(err)) if !has_surrogate_escape(json) => {
+            panic!("fast read {fast:?}, serde failed ({err}): {json}")
+        }
+        _ => {}
     }
     let public = ChatCompletionChunk::from_json(json);
+    if let (Ok(public), Err(_)) = (&public, &serde) {
+        assert!(has_surrogate_escape(json), "{public:?}: {json}");
+        return fast;
+    }
     assert_eq!(public.as_ref().ok(), serde.as_ref().ok(), "{json}");
     assert_eq!(public.is_err(), serde.is_err(), "{json}");
     fast
+}
+
+/// Whether `json` holds a surrogate escape (`\ud800` to `\udfff`, either case).
+fn has_surrogate_escape(json: &str) -> bool {
+    let lower = json.to_ascii_lowercase();
+    ["\\ud8", "\\ud9", "\\uda", "\\udb", "\\udc", "\\udd", "\\ude", "\\udf"]
+        .iter()
+        .any(|half| lower.contains(half))
 }
 
 #[test]

@@ -6,8 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 use naga_protocol::{
-    ApiError, ApiErrorKind, ChatRequest, Error, MAX_SNIPPET_BYTES, Message, RetryAfter,
-    StreamError, check_content_encoding, parse_api_error, parse_response,
+    ApiError, ApiErrorKind, ChatRequest, Error, MAX_SNIPPET_BYTES, Message, MessagesRequest,
+    ResponsesRequest, RetryAfter, StreamError, check_content_encoding, parse_api_error,
+    parse_response,
 };
 
 fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
@@ -234,6 +235,32 @@ fn undecodable_success_body_is_a_decode_error_with_offset() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn an_error_envelope_under_a_success_status_is_that_error() {
+    let ok = StatusCode::OK;
+    let headers = HeaderMap::new();
+    let envelope = naga_body("server_error", "upstream provider failed");
+    let with_fields = br#"{"id":"x","choices":[],"error":{"type":"server_error","message":"upstream provider failed"}}"#;
+    for body in [envelope.as_slice(), with_fields] {
+        let err = parse_response::<ChatRequest>(ok, &headers, body).unwrap_err();
+        let api = err.api().unwrap_or_else(|| panic!("{err:?}"));
+        assert_eq!((api.message.as_str(), api.status), ("upstream provider failed", None));
+        let err = parse_response::<ResponsesRequest>(ok, &headers, body).unwrap_err();
+        assert_eq!(err.api().unwrap().message, "upstream provider failed");
+    }
+    let anthropic =
+        br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+    let err = parse_response::<MessagesRequest>(ok, &headers, anthropic).unwrap_err();
+    assert_eq!(err.api().unwrap().message, "Overloaded");
+    // A failed response object is an answer, not an envelope: its `error` is read from it.
+    let failed = br#"{"id":"resp_1","object":"response","status":"failed","output":[],"error":{"code":"server_error","message":"boom"}}"#;
+    let answer = parse_response::<ResponsesRequest>(ok, &headers, failed).unwrap();
+    assert_eq!(answer.error.unwrap().message.as_deref(), Some("boom"));
+    // `"error": null` next to a completion is no error.
+    let fine = br#"{"id":"c1","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}],"error":null}"#;
+    assert_eq!(parse_response::<ChatRequest>(ok, &headers, fine).unwrap().text(), Some("Hi"));
 }
 
 #[test]

@@ -67,7 +67,7 @@ impl ChatCompletionChunk {
     pub fn from_json(data: &str) -> Result<Self, serde_json::Error> {
         match super::fast::chunk(data) {
             Some(chunk) => Ok(chunk),
-            None => serde_json::from_str(data),
+            None => crate::surrogates::from_str(data),
         }
     }
 

@@ -14,7 +14,7 @@ mod message;
 mod operation;
 mod request;
 mod response;
-mod stream;
+pub(crate) mod stream;
 mod tool;
 pub(crate) mod validate;
 

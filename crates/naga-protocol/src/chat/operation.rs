@@ -8,9 +8,9 @@ use http::Method;
 use super::accumulator::ChatAccumulator;
 use super::request::ChatRequest;
 use super::response::ChatCompletion;
-use super::stream::ChatStream;
+use super::stream::{ChatStream, is_error_value};
 use crate::error::Error;
-use crate::operation::{Operation, json_body, or_event_stream};
+use crate::operation::{Operation, json_body, or_event_stream, unless_error_body};
 
 impl Operation for ChatRequest {
     type Output = ChatCompletion;
@@ -37,7 +37,12 @@ impl Operation for ChatRequest {
     /// The completion; a body of server-sent events (a server that streams although
     /// `stream` was not asked for) is decoded as a stream and accumulated.
     fn decode_output(body: &[u8]) -> Result<ChatCompletion, Error> {
-        or_event_stream::<ChatStream, ChatAccumulator>(body, |json| ChatCompletion::from_json(json))
+        or_event_stream::<ChatStream, ChatAccumulator>(body, |json| {
+            let decoded = ChatCompletion::from_json(json);
+            unless_error_body(json, decoded, |answer| {
+                answer.extra.get("error").is_some_and(is_error_value)
+            })
+        })
     }
 }
 

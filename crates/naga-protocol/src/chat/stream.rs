@@ -213,6 +213,12 @@ fn next_item<O, T: Default>(
         let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
         let data = match next {
             None => return state.end(|body| document(body, out)),
+            Some(Ok(event)) if event.event == "error" => {
+                // An `error` event fails the stream whatever its data's shape.
+                state.events = state.events.saturating_add(1);
+                state.done = true;
+                return Some(Err(error_event(event.data)));
+            }
             Some(Ok(event)) => event.data,
             Some(Err(err)) => {
                 state.events = state.events.saturating_add(1);
@@ -248,7 +254,7 @@ type Target<'a> = (&'a mut ChatCompletionChunk, &'a mut fast::Spare);
 
 /// The serde path of [`decode_chunk`], which also makes every error.
 fn decode_slow(data: &str) -> Result<ChatCompletionChunk, Error> {
-    match serde_json::from_str::<ChatCompletionChunk>(data) {
+    match crate::surrogates::from_str::<ChatCompletionChunk>(data) {
         Ok(chunk) if is_error_frame(&chunk) => Err(stream_api_error(data)),
         Ok(chunk) => Ok(chunk),
         // Rare path: an error frame whose other fields do not fit a chunk.
@@ -264,7 +270,7 @@ fn is_error_frame(chunk: &ChatCompletionChunk) -> bool {
 
 /// A top-level `error` that makes a frame an error frame: Naga's object, or (tolerated) a
 /// bare message string. `null` and other values do not.
-pub(super) fn is_error_value(error: &serde_json::Value) -> bool {
+pub(crate) fn is_error_value(error: &serde_json::Value) -> bool {
     error.is_object() || error.is_string()
 }
 
@@ -273,15 +279,31 @@ pub(super) fn is_error_envelope(data: &[u8]) -> bool {
     serde_json::from_slice::<ErrorEnvelope>(data).is_ok_and(|envelope| envelope.error.is_some())
 }
 
+/// An `event: error` as [`Error::Api`]: Naga's envelope, or any other data (an object's
+/// `message`, `type` and `code` read as the envelope's, text as the message).
+fn error_event(data: &str) -> Error {
+    if is_error_envelope(data.as_bytes()) {
+        return stream_api_error(data);
+    }
+    let error = match serde_json::from_str::<serde_json::Value>(data) {
+        Ok(object @ serde_json::Value::Object(_)) => object,
+        _ => serde_json::json!({ "message": data }),
+    };
+    stream_api_error(serde_json::json!({ "error": error }).to_string())
+}
+
 /// The error frame as [`Error::Api`] without an HTTP status.
 pub(super) fn stream_api_error(data: impl AsRef<[u8]>) -> Error {
     parse_api_error(None, &HeaderMap::new(), data.as_ref())
 }
 
-/// A chunk after which the end of the body is a clean end: a usage trailer or a finish
-/// reason (an empty string, which some servers send on every chunk, is none).
+/// A chunk after which the end of the body is a clean end: a finish reason (an empty
+/// string, which some servers send on every chunk, is none) or the usage trailer, which has
+/// no choices (servers that report usage on every chunk, as vLLM's continuous usage stats
+/// do, say nothing of the end by it).
 fn is_terminal(chunk: &ChatCompletionChunk) -> bool {
-    chunk.usage.is_some() || chunk.choices.iter().any(|choice| is_finish(&choice.finish_reason))
+    let trailer = chunk.usage.is_some() && chunk.choices.is_empty();
+    trailer || chunk.choices.iter().any(|choice| is_finish(&choice.finish_reason))
 }
 
 /// Whether a choice's `finish_reason` says it finished (`""` does not).

@@ -353,7 +353,10 @@ impl crate::operation::Operation for MessagesRequest {
     /// was not asked for) is added up into the same message.
     fn decode_output(body: &[u8]) -> Result<MessagesResponse, crate::Error> {
         or_event_stream::<MessageStream, MessageAccumulator>(body, |json| {
-            decode_json(Self::NAME, json)
+            let has_error = |answer: &MessagesResponse| {
+                answer.extra.get("error").is_some_and(crate::chat::stream::is_error_value)
+            };
+            crate::operation::unless_error_body(json, decode_json(Self::NAME, json), has_error)
         })
     }
 }

@@ -60,7 +60,8 @@ impl EventFamily for Messages {
         if let Some(delta) = fast_block_delta(data) {
             return Ok(MessageEvent::ContentBlockDelta(delta));
         }
-        let mut map: Map<String, Value> = serde_json::from_str(data).map_err(decode_error)?;
+        let mut map: Map<String, Value> =
+            crate::surrogates::from_str(data).map_err(decode_error)?;
         if !map.contains_key("type") && name != "message" {
             map.insert("type".to_owned(), Value::String(name.to_owned()));
         }

@@ -280,7 +280,12 @@ impl crate::operation::Operation for ResponsesRequest {
     /// `stream` was not asked for) is added up into the same object.
     fn decode_output(body: &[u8]) -> Result<super::ResponseObject, crate::Error> {
         or_event_stream::<ResponseStream, ResponseAccumulator>(body, |json| {
-            decode_json(Self::NAME, json)
+            // A failed response object carries its `error` too, with `object` and `status`.
+            let is_envelope = |answer: &super::ResponseObject| {
+                let object = answer.object.as_deref() == Some("response");
+                answer.error.is_some() && !object && answer.status.is_none()
+            };
+            crate::operation::unless_error_body(json, decode_json(Self::NAME, json), is_envelope)
         })
     }
 }

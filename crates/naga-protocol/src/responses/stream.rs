@@ -92,14 +92,14 @@ fn delta_kind(data: &str) -> Option<(&str, DeltaVariant)> {
 fn decode_event(name: &str, data: &str) -> Result<ResponseEvent, Error> {
     let decode_error = |err: serde_json::Error| Error::decode(WHAT, data.as_bytes(), &err);
     if let Some((kind, wrap)) = delta_kind(data) {
-        let mut delta: DeltaEvent = serde_json::from_str(data).map_err(decode_error)?;
+        let mut delta: DeltaEvent = crate::surrogates::from_str(data).map_err(decode_error)?;
         // `type` was read into `extra`; a repeated `type` with another value (the last one
         // counts) takes the general path below.
         if delta.extra.remove("type").as_ref().and_then(Value::as_str) == Some(kind) {
             return Ok(wrap(delta));
         }
     }
-    let mut map: Map<String, Value> = serde_json::from_str(data).map_err(decode_error)?;
+    let mut map: Map<String, Value> = crate::surrogates::from_str(data).map_err(decode_error)?;
     let kind = match map.get("type") {
         Some(Value::String(kind)) => kind.as_str(),
         Some(_) => "",
