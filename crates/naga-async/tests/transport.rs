@@ -61,9 +61,9 @@ async fn rate_limit_with_retry_after_zero_then_success() {
     assert_eq!(server.count(), 2);
 }
 
-/// A wait that a provider put in the error body counts when no header names one: under a
-/// policy whose computed backoff (30 s) would pass the deadline (5 s), only the body's 0 s
-/// lets the retry happen; without it the same policy gives up after one request.
+/// A wait that a provider put in the error body counts when no header names one: the body's
+/// 10 s, past the policy's longest honoured wait (5 s), ends the retries after one request;
+/// without it the same policy retries after its backoff.
 /// A redirect is answered as an error naming its target: nothing is sent again (no bodiless
 /// GET in place of the POST, no key to another place), whatever the status.
 /// Bytes that are not an HTTP answer (a bad status line, a folded header, no HTTP at all)
@@ -98,21 +98,23 @@ async fn redirects_are_errors_and_never_followed() {
 #[tokio::test]
 async fn a_wait_in_the_error_body_is_honoured() {
     let policy = RetryPolicy::default()
-        .with_backoff(Duration::from_secs(30), Duration::from_secs(30))
-        .with_total_deadline(Some(Duration::from_secs(5)));
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(1))
+        .with_max_retry_after(Duration::from_secs(5));
     let client = |url: &str| {
         Client::builder().settings(canned_settings(url).retry_policy(policy)).build().unwrap()
     };
-    let hinted = r#"{"error":{"type":"rate_limit_exceeded","metadata":{"retry_after_seconds":0}}}"#;
+    let hinted =
+        r#"{"error":{"type":"rate_limit_exceeded","metadata":{"retry_after_seconds":10}}}"#;
     let server = Server::start(vec![json(429, "", hinted), json(200, "", "[1,2]")]);
-    assert_eq!(client(&server.url).send(&Echo).await.unwrap(), serde_json::json!([1, 2]));
-    assert_eq!(server.count(), 2);
-
-    let plain = r#"{"error":{"type":"rate_limit_exceeded"}}"#;
-    let server = Server::start(vec![json(429, "", plain), json(200, "", "[1,2]")]);
     let err = client(&server.url).send(&Echo).await.unwrap_err();
     assert_eq!(server.count(), 1);
     assert_eq!(err.status(), Some(http::StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(err.attempts(), None, "the server's own answer, not a spent budget");
+
+    let plain = r#"{"error":{"type":"rate_limit_exceeded"}}"#;
+    let server = Server::start(vec![json(429, "", plain), json(200, "", "[1,2]")]);
+    assert_eq!(client(&server.url).send(&Echo).await.unwrap(), serde_json::json!([1, 2]));
+    assert_eq!(server.count(), 2);
 }
 
 #[tokio::test]

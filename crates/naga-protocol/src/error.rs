@@ -242,6 +242,9 @@ impl From<StreamError> for Error {
 /// [`Error::Api`]. Any body is accepted: a non-JSON body (an HTML page from a proxy) keeps a
 /// readable excerpt as the message.
 pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
+    if let Some(coding) = crate::operation::content_coding(headers).filter(|_| !body.is_empty()) {
+        return encoded_api_error(status, headers, &coding);
+    }
     let envelope = error_object(body);
     let mut retry_after = RetryAfter::from_headers(headers);
     let (error_type, message) = match envelope {
@@ -277,6 +280,23 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
 /// The `error` object of an error body: the body as JSON, or, when it is a stream of
 /// server-sent events (a gateway answering a streaming request's failure in the stream's own
 /// format, e.g. LiteLLM's proxy: `data: {"error": ...}` then `data: [DONE]`), its first event.
+/// An error answer whose body came in a content coding (`gzip`, ...): nothing of it is read
+/// (it would show as binary noise); the status, headers and coding say what is known.
+fn encoded_api_error(status: Option<StatusCode>, headers: &HeaderMap, coding: &str) -> Error {
+    let reason = status.and_then(|s| s.canonical_reason()).unwrap_or("error");
+    Error::Api(Box::new(ApiError {
+        status,
+        kind: ApiErrorKind::classify(status, None),
+        error_type: None,
+        message: format!(
+            "{reason}: the body arrived in the content coding `{coding}`, not decoded"
+        ),
+        retry_after: RetryAfter::from_headers(headers),
+        request_id: request_id(headers),
+        body_snippet: String::new(),
+    }))
+}
+
 /// The [`Error::Api`] a success answer's body holds when it is Naga's error envelope (the
 /// status then said nothing of the failure).
 pub(crate) fn api_error_in_success(body: &[u8]) -> Option<Error> {

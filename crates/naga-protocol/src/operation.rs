@@ -322,19 +322,24 @@ pub fn check_status(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Res
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check_content_encoding(headers: &HeaderMap) -> Result<(), Error> {
-    let codings = headers.get_all(CONTENT_ENCODING).iter();
-    let mut names = codings.flat_map(|value| value.as_bytes().split(|&byte| byte == b','));
-    let Some(coding) = names.find(|name| !is_identity(name)) else { return Ok(()) };
+    let Some(coding) = content_coding(headers) else { return Ok(()) };
     Err(Error::Decode {
         what: "response body",
         offset: 0,
         message: format!(
-            "it arrived in the content coding `{}`, which is not decoded (requests ask for \
-             `identity` unless a default `Accept-Encoding` header asks for more)",
-            String::from_utf8_lossy(coding.trim_ascii())
+            "it arrived in the content coding `{coding}`, which is not decoded (requests ask \
+             for `identity` unless a default `Accept-Encoding` header asks for more)"
         ),
         snippet: String::new(),
     })
+}
+
+/// The first content coding of a response other than `identity`, if any.
+pub(crate) fn content_coding(headers: &HeaderMap) -> Option<String> {
+    let codings = headers.get_all(CONTENT_ENCODING).iter();
+    let mut names = codings.flat_map(|value| value.as_bytes().split(|&byte| byte == b','));
+    let coding = names.find(|name| !is_identity(name))?;
+    Some(String::from_utf8_lossy(coding.trim_ascii()).into_owned())
 }
 
 /// Whether a listed content coding leaves the body as it is (`identity`, or an empty

@@ -22,22 +22,23 @@ pub enum RetryAfter {
 
 impl RetryAfter {
     /// Reads `retry-after-ms` (preferred) or `Retry-After` (seconds or HTTP date).
-    /// Unparseable or negative values are ignored.
+    /// Unparseable or negative values are ignored; a huge one is kept (as the longest
+    /// [`Duration`]), so it is not mistaken for no wait at all.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
         if let Some(ms) = text("retry-after-ms").and_then(parse_non_negative) {
-            return Some(RetryAfter::Delay(Duration::from_secs_f64(ms / 1000.0)));
+            return Some(RetryAfter::Delay(seconds(ms / 1000.0)));
         }
         let value = text("retry-after")?;
         if let Some(secs) = parse_non_negative(value) {
-            return Some(RetryAfter::Delay(Duration::from_secs_f64(secs)));
+            return Some(RetryAfter::Delay(seconds(secs)));
         }
         httpdate::parse_http_date(value).ok().map(RetryAfter::At)
     }
 
     /// Reads an error body's `error.metadata.retry_after_seconds` (a number, or a string
     /// holding one), which some upstream providers send instead of a header. Values that are
-    /// not finite, negative or longer than a day are ignored.
+    /// not finite or negative are ignored.
     ///
     /// ```
     /// use std::time::Duration;
@@ -56,7 +57,7 @@ impl RetryAfter {
             _ => None,
         }?;
         let secs = parse_non_negative_value(secs)?;
-        Some(RetryAfter::Delay(Duration::from_secs_f64(secs)))
+        Some(RetryAfter::Delay(seconds(secs)))
     }
 
     /// The delay this asks for, measured from `now` (a past date means no wait).
@@ -68,16 +69,19 @@ impl RetryAfter {
     }
 }
 
-/// A finite, non-negative number no larger than a day, in the header's unit.
+/// A finite, non-negative number, in the header's unit.
 fn parse_non_negative(text: &str) -> Option<f64> {
     parse_non_negative_value(text.parse().ok()?)
 }
 
-/// `value` if it is finite, non-negative and no larger than a day (in milliseconds, the
-/// larger of the two units read, so a day in seconds passes too).
+/// `value` if it is finite and non-negative.
 fn parse_non_negative_value(value: f64) -> Option<f64> {
-    const ONE_DAY_MS: f64 = 86_400_000.0;
-    (value.is_finite() && (0.0..=ONE_DAY_MS).contains(&value)).then_some(value)
+    (value.is_finite() && value >= 0.0).then_some(value)
+}
+
+/// `secs` seconds (finite, non-negative), or the longest [`Duration`] past it.
+fn seconds(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
 }
 
 /// How and how long to retry a request that failed in a retryable way.
@@ -87,13 +91,15 @@ fn parse_non_negative_value(value: f64) -> Option<f64> {
 /// and failures after response bytes arrived ([`Outcome::ResponseStarted`]), so a streamed
 /// request is never silently sent twice.
 ///
-/// The delay is the server's `retry-after-ms` / `Retry-After` when present, or for a
+/// The delay is exponential backoff `initial_backoff * 2^(attempt - 1)`, capped at
+/// [`max_backoff`](Self::max_backoff) and shortened by up to 25% by the caller's jitter, or
+/// the server's wait when that is longer: `retry-after-ms` / `Retry-After`, or for a
 /// [`Outcome::Rejected`] attempt without those headers the error body's
-/// `error.metadata.retry_after_seconds` ([`RetryAfter::from_error_metadata`]) (no jitter; a wait
-/// longer than [`max_retry_after`](Self::max_retry_after) is shortened to that cap, and the
-/// request is still retried only if the capped wait fits the deadline), otherwise exponential
-/// backoff `initial_backoff * 2^(attempt - 1)`, capped at [`max_backoff`](Self::max_backoff)
-/// and shortened by up to 25% by the caller's jitter.
+/// `error.metadata.retry_after_seconds` ([`RetryAfter::from_error_metadata`]). A server's
+/// wait is the least it asks for (RFC 9110 §10.2.3), so a request is never sent again sooner:
+/// one longer than [`max_retry_after`](Self::max_retry_after) gives up at once
+/// ([`GiveUpReason::ServerWaitTooLong`]; the error keeps the wait), and a `Retry-After: 0`
+/// still waits the backoff, so a server asking for no wait is not hit again at once.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -115,7 +121,7 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Longest computed backoff. Default 8 s.
     pub max_backoff: Duration,
-    /// Longest server-requested wait honoured (longer ones are capped). Default 60 s.
+    /// Longest server-requested wait honoured (a longer one ends the retries). Default 60 s.
     pub max_retry_after: Duration,
     /// Budget for the whole call across attempts: no retry starts that would begin later, and
     /// transports end an attempt still running when it passes. Default 600 s.
@@ -179,6 +185,9 @@ pub enum GiveUpReason {
     },
     /// Waiting for the next retry would pass the total deadline.
     DeadlineExceeded,
+    /// The server asked to wait longer than [`RetryPolicy::max_retry_after`] (its error says
+    /// how long).
+    ServerWaitTooLong,
 }
 
 impl RetryPolicy {
@@ -243,9 +252,13 @@ impl RetryPolicy {
         if attempt > self.max_retries {
             return Decision::GiveUp(GiveUpReason::RetriesExhausted { attempts: attempt });
         }
+        let backoff = self.backoff(attempt, jitter);
         let delay = match server_wait {
-            Some(wait) => wait.min(self.max_retry_after),
-            None => self.backoff(attempt, jitter),
+            Some(wait) if wait > self.max_retry_after => {
+                return Decision::GiveUp(GiveUpReason::ServerWaitTooLong);
+            }
+            Some(wait) => wait.max(backoff),
+            None => backoff,
         };
         match self.total_deadline {
             Some(deadline) if elapsed.saturating_add(delay) > deadline => {

@@ -131,10 +131,11 @@ fn retry_after_falls_back_to_the_error_metadata_in_the_body() {
         serde_json::json!("soon"),
         serde_json::json!(null),
         serde_json::json!([1]),
-        serde_json::json!(1e300),
     ] {
         assert_eq!(wait(odd.clone()), None, "{odd}");
     }
+    // A huge wait is kept (as the longest), not mistaken for none: the retry gives up.
+    assert_eq!(wait(serde_json::json!(1e300)), Some(RetryAfter::Delay(Duration::MAX)));
     let api = api_error(429, &none, &body(serde_json::json!(2)));
     assert_eq!(api.message, "slow down", "the rest of the error is read as before");
 
@@ -261,6 +262,21 @@ fn an_error_envelope_under_a_success_status_is_that_error() {
     // `"error": null` next to a completion is no error.
     let fine = br#"{"id":"c1","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}],"error":null}"#;
     assert_eq!(parse_response::<ChatRequest>(ok, &headers, fine).unwrap().text(), Some("Hi"));
+}
+
+#[test]
+fn a_compressed_error_body_is_named_not_shown() {
+    let mut headers = HeaderMap::new();
+    headers.insert("content-encoding", HeaderValue::from_static("gzip"));
+    headers.insert("retry-after", HeaderValue::from_static("2"));
+    let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00";
+    let api = api_error(503, &headers, gzip);
+    assert_eq!(
+        api.message,
+        "Service Unavailable: the body arrived in the content coding `gzip`, not decoded"
+    );
+    assert_eq!((api.kind, api.body_snippet.as_str()), (ApiErrorKind::Server, ""));
+    assert_eq!(api.retry_after, Some(RetryAfter::Delay(Duration::from_secs(2))));
 }
 
 #[test]
