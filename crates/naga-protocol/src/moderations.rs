@@ -25,6 +25,9 @@ pub enum ModerationInput {
     Texts(Vec<String>),
     /// Text and image parts, one result for all of them.
     Parts(Vec<ModerationPart>),
+    /// Any other shape, sent as given: e.g. the older flat image part
+    /// `[{"type": "image_url", "url": "https://..."}]` (API digest, ambiguity 15).
+    Other(Value),
 }
 
 text_input_conversions!(ModerationInput);
@@ -113,6 +116,7 @@ impl ModerationRequest {
             ModerationInput::Text(_) => false,
             ModerationInput::Texts(texts) => texts.is_empty(),
             ModerationInput::Parts(parts) => parts.is_empty(),
+            ModerationInput::Other(value) => value.is_null(),
         };
         if empty {
             return Err(Error::invalid("input", "must hold at least one item"));

@@ -20,7 +20,8 @@ fn invalid_field(request: &ModerationRequest) -> String {
 #[test]
 fn every_input_form_is_written_as_documented() {
     let parts = vec![ModerationPart::text("caption"), ModerationPart::image_url("https://x/a.png")];
-    let cases: [(ModerationInput, Value); 3] = [
+    let flat = json!([{"type": "image_url", "url": "https://x/a.png"}]);
+    let cases: [(ModerationInput, Value); 4] = [
         ("one".into(), json!("one")),
         (["a", "b"].into(), json!(["a", "b"])),
         (
@@ -28,6 +29,7 @@ fn every_input_form_is_written_as_documented() {
             json!([{"type": "text", "text": "caption"},
                    {"type": "image_url", "image_url": {"url": "https://x/a.png"}}]),
         ),
+        (ModerationInput::Other(flat.clone()), flat),
     ];
     for (input, wire) in cases {
         let request = ModerationRequest::new("omni-moderation-latest", input);
@@ -48,6 +50,8 @@ fn bad_requests_are_rejected_before_sending() {
     let repeated = ModerationRequest::new("m", "x").extra_field("input", json!("y"));
     assert_eq!(invalid_field(&repeated), "extra.input");
     assert!(ModerationRequest::new("m", "").validate().is_ok(), "an empty text can be checked");
+    let null = ModerationRequest::new("m", ModerationInput::Other(Value::Null));
+    assert_eq!(invalid_field(&null), "input");
 }
 
 #[test]
