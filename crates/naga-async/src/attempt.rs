@@ -148,6 +148,10 @@ pub(crate) fn map_error(
     if is_tls(&err) {
         return Error::Tls(Box::new(err));
     }
+    // A connection closed or reset before the head ended counts as a connect failure, so the
+    // request is sent again, even when part of a head had arrived (naga-blocking does not
+    // resend then): hyper reports both alike (`IncompleteMessage`, or the reset), and reqwest
+    // 0.13 lets no connector wrap a connection to count the bytes it read.
     if err.is_connect() || (before_response && err.is_request() && !is_malformed_answer(&err)) {
         return Error::Connect(Box::new(err));
     }

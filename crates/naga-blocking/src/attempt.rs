@@ -10,6 +10,7 @@ use naga_protocol::{
 };
 
 use crate::client::Client;
+use crate::connection::watch_answer;
 use crate::error::{Error, Result};
 
 /// Sends `op` until it gets a success status or the retry policy gives up. Returns the
@@ -98,7 +99,8 @@ fn run_configured(
         .timeout_recv_response(recv_response)
         .timeout_per_read(limits.idle)
         .build();
-    client.agent.run(configured).map_err(|err| map_error(err, limits, true))
+    let (result, answer_began) = watch_answer(|| client.agent.run(configured));
+    result.map_err(|err| map_error(err, limits, !answer_began))
 }
 
 /// Reads a whole success body (at most [`MAX_BODY_BYTES`]) under the attempt's limits.
@@ -120,8 +122,10 @@ fn read_error(body: ureq::Body) -> Vec<u8> {
     bytes
 }
 
-/// Maps a ureq error to ours; I/O errors before the response are connect failures.
-pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_response: bool) -> Error {
+/// Maps a ureq error to ours. I/O errors before any byte of the answer (`before_answer`) are
+/// connect failures, which may be retried; after one, the request reached the server and its
+/// answer began, so they are I/O errors and the request is not sent again.
+pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer: bool) -> Error {
     use ureq::Timeout as T;
     match err {
         ureq::Error::Timeout(T::Connect | T::Resolve) => Error::timed_out(limits.connect_timeout()),
@@ -131,7 +135,7 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_respons
             Error::Tls(Box::new(err))
         }
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Connect(Box::new(err)),
-        ureq::Error::Io(_) if before_response => Error::Connect(Box::new(err)),
+        ureq::Error::Io(_) if before_answer => Error::Connect(Box::new(err)),
         ureq::Error::BodyExceedsLimit(_) => Error::body_too_large(),
         other => Error::Io(Box::new(other)),
     }

@@ -100,7 +100,9 @@ impl ClientBuilder {
     /// handling, redirects (never followed) and time limits are still set per request by the
     /// client. The client's own
     /// agent also resolves IP-literal hosts inline, keeps socket time limits that are close
-    /// enough, and sends a small request in one write; a given agent keeps its own parts.
+    /// enough, sends a small request in one write, and tells an answer cut before its head
+    /// ended (never sent again) from a connection that ended before any answer (may be sent
+    /// again); a given agent keeps its own parts, and sends both again.
     pub fn agent(mut self, agent: ureq::Agent) -> Self {
         self.agent = Some(agent);
         self

@@ -1,10 +1,32 @@
 //! The connection naga-blocking's own agent puts over ureq's: steady socket time limits, one
-//! write for a small request, and one liveness probe per reuse.
+//! write for a small request, one liveness probe per reuse, and a note of whether an answer
+//! began to arrive.
+
+use std::cell::Cell;
 
 use ureq::Error;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 
 use crate::steady::steady;
+
+thread_local! {
+    /// Whether a [`Connection`] read any byte on this thread since [`watch_answer`] began.
+    /// ureq runs a call from start to end on its caller's thread, so during a call this is
+    /// that call's own.
+    static ANSWER_BEGAN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `call` (one ureq call) and tells whether any byte of an answer arrived meanwhile.
+/// ureq reports a connection closed or reset before the answer's head ended alike whether
+/// part of that head had come or none. With none, the server may never have read the request
+/// (a pooled connection it had closed), so sending it again is safe; with part of a head, the
+/// request reached the server and its answer began. Connections of an agent without
+/// [`ConnectionConnector`] (one given to the builder) report nothing: `false`.
+pub(crate) fn watch_answer<T>(call: impl FnOnce() -> T) -> (T, bool) {
+    ANSWER_BEGAN.set(false);
+    let result = call();
+    (result, ANSWER_BEGAN.replace(false))
+}
 
 /// Wraps every connection of the agent in a [`Connection`].
 #[derive(Debug, Default)]
@@ -105,7 +127,11 @@ impl<T: Transport> Transport for Connection<T> {
         self.flush(timeout)?;
         let timeout = steady(timeout.for_read(), &mut self.read);
         self.read_since_asked = true;
-        self.inner.await_input(timeout)
+        let arrived = self.inner.await_input(timeout)?;
+        if arrived {
+            ANSWER_BEGAN.set(true);
+        }
+        Ok(arrived)
     }
 
     fn is_open(&mut self) -> bool {
@@ -203,6 +229,16 @@ mod tests {
         connection.await_input(NextTimeout::default()).unwrap();
         let expected: [&[u8]; 3] = [b"head-0123", b"body-abcdefgh", b"tail"];
         assert_eq!(*writes.lock().unwrap(), expected);
+    }
+
+    #[test]
+    fn a_read_during_a_watched_call_is_seen_and_forgotten_after_it() {
+        let (mut connection, _) = connection(64);
+        let (_, began) = watch_answer(|| send(&mut connection, b"GET / HTTP/1.1\r\n\r\n"));
+        assert!(!began, "only a write");
+        let (_, began) = watch_answer(|| connection.await_input(NextTimeout::default()));
+        assert!(began, "a read that delivered bytes");
+        assert!(!watch_answer(|| ()).1, "the next call starts afresh");
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum Reply {
     Stall(String, Duration),
     /// Write each piece, pausing this long before every piece after the first.
     Slow(Vec<String>, Duration),
+    /// Write these bytes, then reset the connection (an RST, not a FIN), once the client
+    /// has had a moment to read them (a reset can discard bytes not yet read).
+    Reset(String),
 }
 
 /// A JSON response with this status, extra header lines (each ending in `\r\n`) and body.
@@ -190,6 +193,14 @@ fn play(stream: &mut TcpStream, reply: &Reply) -> io::Result<()> {
                 stream.flush()?;
             }
             Ok(())
+        }
+        Reply::Reset(bytes) => {
+            stream.write_all(bytes.as_bytes())?;
+            stream.flush()?;
+            std::thread::sleep(Duration::from_millis(100));
+            // With `SO_LINGER` 0 the close sends RST (std's `set_linger` is unstable); the
+            // setting is the socket's, so it holds when the last handle closes.
+            tokio::net::TcpSocket::from_std_stream(stream.try_clone()?).set_zero_linger()
         }
     }
 }
