@@ -1,16 +1,20 @@
 //! The API and provisioning keys never show: not in `Debug`/`Display` of the config, the
 //! clients, errors or built requests, and not in anything logged through `tracing` (or
-//! `log`) at any level. A base URL's password does not show either.
+//! `log`) at any level, nor when a server echoes a key back. A base URL's password does not
+//! show either.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use futures_util::StreamExt;
+
 use naga_conformance::{
-    Async, Blocking, PROVISIONING_KEY, Sender, Setup, TEST_KEY, Transport, refused_url,
+    Async, Blocking, Failure, PROVISIONING_KEY, Sender, Setup, TEST_KEY, Transport, refused_url,
 };
 use naga_mock::MockServer;
+use naga_mock::canned::{self, CannedServer, Reply};
 use naga_protocol::{ChatRequest, GetBalance, Message, build_request};
 
 /// Logged wire dumps split text into 16-byte rows, so every 8-byte piece of each key is
@@ -84,6 +88,75 @@ fn debug_and_display_never_show_the_key() {
     let connect = transport.runtime.block_on(transport.client.chat(&request())).unwrap_err();
     assert!(connect.is_retryable() && connect.attempts() == Some(3), "{connect:?}");
     assert_no_key("async connect error", &format!("{connect} {connect:?}"));
+}
+
+/// A server that echoes a key back (a 401's message, a proxy's page showing the request's
+/// headers, an error envelope under a success status, an error frame, an account answer)
+/// does not get it into an error: both transports show `[redacted key]` in its place.
+#[test]
+fn a_key_the_server_echoes_back_is_redacted() {
+    let envelope = |key: &str| {
+        let message = format!("Incorrect API key provided: {key}");
+        serde_json::json!({"error": {"type": "authentication_error", "message": message}})
+            .to_string()
+    };
+    let page = format!(
+        "<html><head><title>Bad request</title></head><body>Authorization: Bearer {TEST_KEY}</body></html>"
+    );
+    let frame = format!("data: {}\n\n", envelope(TEST_KEY));
+    let replies = [
+        ("401", canned::json(401, "", &envelope(TEST_KEY)), false),
+        ("HTML page", canned::json(400, "", &page), false),
+        ("200 envelope", canned::json(200, "", &envelope(TEST_KEY)), false),
+        ("error frame", Reply::Raw(format!("{}{frame}", canned::sse_head())), true),
+    ];
+    for (case, reply, streamed) in replies {
+        let server = CannedServer::start(vec![reply]);
+        let setup = Setup::new(server.url.clone());
+        for (transport, shown) in [
+            ("blocking", blocking_error(&setup, streamed)),
+            ("async", async_error(&setup, streamed)),
+        ] {
+            assert!(shown.contains("[redacted key]"), "{transport}, {case}: {shown}");
+            assert_no_key(&format!("{transport}, {case}"), &shown);
+        }
+    }
+    let server = CannedServer::start(vec![canned::json(401, "", &envelope(PROVISIONING_KEY))]);
+    let setup = Setup::new(server.url.clone());
+    for failure in [Blocking::new(&setup).send(&GetBalance), Async::new(&setup).send(&GetBalance)] {
+        let Err(Failure::Api { message, .. }) = &failure else { panic!("{failure:?}") };
+        assert_eq!(message, "Incorrect API key provided: [redacted key]");
+    }
+}
+
+/// The `Display` and `Debug` of naga-blocking's first error for a chat, streamed or not.
+fn blocking_error(setup: &Setup, streamed: bool) -> String {
+    let client = Blocking::new(setup).client;
+    let err = if streamed {
+        client.chat_stream(&request()).unwrap().find_map(Result::err).unwrap()
+    } else {
+        client.chat(&request()).unwrap_err()
+    };
+    format!("{err} {err:?}")
+}
+
+/// [`blocking_error`] for naga-async.
+fn async_error(setup: &Setup, streamed: bool) -> String {
+    let transport = Async::new(setup);
+    let client = &transport.client;
+    let err = transport.runtime.block_on(async {
+        if !streamed {
+            return client.chat(&request()).await.unwrap_err();
+        }
+        let mut stream = client.chat_stream(&request()).await.unwrap();
+        while let Some(item) = stream.next().await {
+            if let Err(err) = item {
+                return err;
+            }
+        }
+        panic!("the stream ended without its error")
+    });
+    format!("{err} {err:?}")
 }
 
 /// A base URL's user name and password (a gateway behind basic auth) are shown as `***`.

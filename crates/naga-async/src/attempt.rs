@@ -36,6 +36,7 @@ pub(crate) async fn execute<O: Operation + ?Sized>(
                 let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
                 let body = read_error(response).await;
                 let error = parse_api_error(Some(status), &headers, &body);
+                let error = client.redactor.scrub(error);
                 (decide(&attempts, error.retry_outcome(), start), Error::Protocol(error))
             }
             Err(error) => (decide(&attempts, error.outcome(), start), error),

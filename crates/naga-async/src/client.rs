@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use naga_protocol::{
-    ChatCompletion, ChatRequest, ClientSettings, Operation, Response, StreamingOperation,
+    ChatCompletion, ChatRequest, ClientSettings, Operation, Redactor, Response, StreamingOperation,
     parse_response,
 };
 
@@ -31,6 +31,8 @@ pub struct Client {
     pub(crate) origin: Option<Origin>,
     /// Streams never start a relay task ([`ClientBuilder::read_ahead`]).
     pub(crate) read_in_place: bool,
+    /// Takes the keys out of the server text errors carry.
+    pub(crate) redactor: Redactor,
 }
 
 impl Client {
@@ -67,7 +69,8 @@ impl Client {
         // Taken, not cloned: reading the body does not look at them.
         let headers = std::mem::take(response.headers_mut());
         let bytes = read_body(response, &limits).await?;
-        let value = parse_response::<O>(status, &headers, &bytes)?;
+        let value = parse_response::<O>(status, &headers, &bytes)
+            .map_err(|err| self.redactor.scrub(err))?;
         Ok((status, headers, value))
     }
 
@@ -90,6 +93,7 @@ impl Client {
             op.decoder_with_max_event_size(self.settings.max_event_size),
             limits,
             !self.read_in_place,
+            self.redactor.clone(),
         );
         Ok(Response::new(parts.status, parts.headers, items))
     }
@@ -143,7 +147,8 @@ impl ClientBuilder {
             None => default_http(self.settings.timeouts.connect)?,
         };
         let origin = Origin::new(self.settings.config.base_url());
-        Ok(Client { settings: self.settings, http, origin, read_in_place: self.read_in_place })
+        let (read_in_place, redactor) = (self.read_in_place, self.settings.config.redactor());
+        Ok(Client { settings: self.settings, http, origin, read_in_place, redactor })
     }
 }
 

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use naga_protocol::{AttemptLimits, StreamAccumulator, StreamDecoder, TimeoutKind};
+use naga_protocol::{AttemptLimits, Redactor, StreamAccumulator, StreamDecoder, TimeoutKind};
 use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
@@ -35,6 +35,7 @@ pub struct ItemStream<D> {
     idle: Option<IdleTimer>,
     finished: bool,
     items: usize,
+    redactor: Redactor,
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
@@ -44,10 +45,11 @@ impl<D: StreamDecoder> ItemStream<D> {
         decoder: D,
         limits: AttemptLimits,
         read_ahead: bool,
+        redactor: Redactor,
     ) -> Self {
         let idle = limits.idle.map(IdleTimer::new);
         let frames = Frames::new(body, read_ahead);
-        ItemStream { frames, decoder, limits, idle, finished: false, items: 0 }
+        ItemStream { frames, decoder, limits, idle, finished: false, items: 0, redactor }
     }
 
     /// The decoder, e.g. to inspect what it accumulated.
@@ -172,7 +174,8 @@ impl<D: StreamDecoder> ItemStream<D> {
         loop {
             if let Some(item) = take(&mut self.decoder) {
                 self.items += 1;
-                return Poll::Ready(Some(item.map_err(Error::Protocol)));
+                let redactor = &self.redactor;
+                return Poll::Ready(Some(item.map_err(|err| Error::Protocol(redactor.scrub(err)))));
             }
             if self.finished {
                 return Poll::Ready(None);

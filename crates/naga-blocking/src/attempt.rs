@@ -36,6 +36,7 @@ pub(crate) fn execute<O: Operation + ?Sized>(
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 let error = parse_api_error(Some(parts.status), &parts.headers, &read_error(body));
+                let error = client.redactor.scrub(error);
                 (decide(&attempts, error.retry_outcome(), start), Error::Protocol(error))
             }
             Err(error) => (decide(&attempts, error.outcome(), start), error),

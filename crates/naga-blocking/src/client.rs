@@ -1,8 +1,8 @@
 //! The client: configuration, timeouts, retry policy and one connection pool.
 
 use naga_protocol::{
-    ChatCompletion, ChatRequest, ClientSettings, Config, Operation, Response, StreamingOperation,
-    parse_response,
+    ChatCompletion, ChatRequest, ClientSettings, Config, Operation, Redactor, Response,
+    StreamingOperation, parse_response,
 };
 use ureq::unversioned::transport::{Connector, DefaultConnector};
 
@@ -26,6 +26,8 @@ pub struct Client {
     /// The configuration requests are built from: the settings' with `Host` as the first
     /// default header, which ureq would otherwise format for every request.
     pub(crate) requests: Config,
+    /// Takes the keys out of the server text errors carry.
+    pub(crate) redactor: Redactor,
 }
 
 impl Client {
@@ -60,7 +62,8 @@ impl Client {
         let (response, limit) = execute(self, op, false)?;
         let (parts, body) = response.into_parts();
         let bytes = crate::attempt::read_body(body, limit)?;
-        let value = parse_response::<O>(parts.status, &parts.headers, &bytes)?;
+        let value = parse_response::<O>(parts.status, &parts.headers, &bytes)
+            .map_err(|err| self.redactor.scrub(err))?;
         Ok((parts, value))
     }
 
@@ -81,6 +84,7 @@ impl Client {
             body.into_reader(),
             op.decoder_with_max_event_size(self.settings.max_event_size),
             limit,
+            self.redactor.clone(),
         );
         Ok(Response::new(parts.status, parts.headers, items))
     }
@@ -122,6 +126,7 @@ impl ClientBuilder {
             )
         });
         let requests = self.settings.config.clone().with_host_header();
-        Ok(Client { settings: self.settings, agent, requests })
+        let redactor = requests.redactor();
+        Ok(Client { settings: self.settings, agent, requests, redactor })
     }
 }

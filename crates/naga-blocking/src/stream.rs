@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io::Read;
 
-use naga_protocol::{AttemptLimits, StreamDecoder};
+use naga_protocol::{AttemptLimits, Redactor, StreamDecoder};
 
 use crate::attempt::map_error;
 use crate::error::{Error, Result};
@@ -23,6 +23,7 @@ pub struct ItemStream<D> {
     buffer: Box<[u8]>,
     finished: bool,
     items: usize,
+    redactor: Redactor,
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
@@ -30,9 +31,10 @@ impl<D: StreamDecoder> ItemStream<D> {
         reader: ureq::BodyReader<'static>,
         decoder: D,
         limits: AttemptLimits,
+        redactor: Redactor,
     ) -> Self {
         let buffer = vec![0; READ_CHUNK].into_boxed_slice();
-        ItemStream { reader, decoder, limits, buffer, finished: false, items: 0 }
+        ItemStream { reader, decoder, limits, buffer, finished: false, items: 0, redactor }
     }
 
     /// The decoder, e.g. to inspect what it accumulated.
@@ -94,7 +96,8 @@ impl<D: StreamDecoder> ItemStream<D> {
         loop {
             if let Some(item) = take(&mut self.decoder) {
                 self.items += 1;
-                return Some(item.map_err(Error::Protocol));
+                let redactor = &self.redactor;
+                return Some(item.map_err(|err| Error::Protocol(redactor.scrub(err))));
             }
             if self.finished {
                 return None;

@@ -57,6 +57,7 @@ mod models;
 mod moderations;
 mod multipart;
 mod operation;
+mod redact;
 mod responses;
 mod retry;
 mod schemas;
@@ -116,6 +117,7 @@ pub use operation::{
     AttemptRequests, Auth, Operation, StreamAccumulator, StreamDecoder, StreamingOperation,
     build_request, check_content_encoding, check_status, decode_json, parse_response,
 };
+pub use redact::Redactor;
 pub use responses::{
     Annotation, AnnotationEvent, DeltaEvent, DoneEvent, FunctionCallItem, FunctionCallOutput,
     FunctionTag, ImageGenerationCall, IncompleteDetails, InputAudioPart, InputFile, InputImage,

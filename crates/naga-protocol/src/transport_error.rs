@@ -27,7 +27,7 @@ macro_rules! transport_error {
         /// Everything a call on [`Client`](crate::Client) can fail with.
         ///
         /// Neither `Display` nor `Debug` ever contains the API key: requests headers are not
-        /// kept.
+        /// kept, and a key the server echoes back is replaced ([`naga_protocol::Redactor`]).
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum Error {
