@@ -53,8 +53,8 @@ fn a_text_stream_decodes_every_event_and_adds_up_to_the_final_snapshot() {
     assert_eq!(added.output_text(), "Hi there é😀");
     assert_eq!(added.status, Some(ResponseStatus::Completed));
     assert_eq!(added.usage.as_ref().map(|u| (u.input_tokens, u.total_tokens)), Some((37, 48)));
-    // Echoed settings are kept, not dropped.
-    assert_eq!(added.extra["instructions"], "You are a helpful assistant.");
+    // Echoed settings are read, not dropped.
+    assert_eq!(added.instructions, Some("You are a helpful assistant.".into()));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use naga_protocol::{
     AudioFormat, Config, Error, ImageDetail, ItemContent, ItemPart, ParseError, ReasoningEffort,
     ReasoningSummary, ResponseItem, ResponseObject, ResponseTool, ResponseToolChoice,
-    ResponsesRequest, TextFormat, ToolChoiceMode, build_request,
+    ResponsesRequest, TextFormat, ToolChoiceMode, Truncation, build_request,
 };
 use serde_json::{Value, json};
 
@@ -142,6 +142,45 @@ fn validation_names_the_field() {
         assert!(build_request(&Config::new("ng-test").unwrap(), &request).is_err());
     }
     assert!(base().tool_choice(ToolChoiceMode::Required).validate().is_ok());
+}
+
+/// The response object of the API digest (§3.1): its echoed settings are typed fields.
+#[test]
+fn the_documented_response_object_reads_its_settings() {
+    let answer: ResponseObject = serde_json::from_value(json!({
+        "id": "resp_1", "object": "response", "created_at": 123, "completed_at": 123,
+        "status": "completed", "model": "gpt-4.1-mini", "output": [],
+        "incomplete_details": null, "previous_response_id": "resp_0", "instructions": null,
+        "error": null,
+        "tools": [{"type": "function", "name": "get_weather", "description": "d", "parameters": {}, "strict": true}],
+        "tool_choice": "auto", "truncation": "auto", "parallel_tool_calls": true,
+        "text": {"format": {"type": "text"}, "verbosity": "low"},
+        "top_p": 1, "presence_penalty": 0, "frequency_penalty": 0, "top_logprobs": 0, "temperature": 1,
+        "reasoning": {"effort": "none", "summary": "auto"},
+        "max_output_tokens": null, "max_tool_calls": 4, "store": false, "background": false,
+        "service_tier": null, "metadata": {"run": "7"}, "x_new": 1
+    }))
+    .unwrap();
+    assert_eq!(answer.previous_response_id.as_deref(), Some("resp_0"));
+    assert_eq!((answer.instructions, answer.max_output_tokens), (None, None));
+    assert!(
+        matches!(answer.tools.as_deref(), Some([ResponseTool::Function(f)]) if f.name == "get_weather")
+    );
+    assert_eq!(answer.tool_choice, Some(ResponseToolChoice::Mode(ToolChoiceMode::Auto)));
+    assert_eq!(answer.truncation, Some(Truncation::Auto));
+    assert_eq!(
+        (answer.parallel_tool_calls, answer.store, answer.background),
+        (Some(true), Some(false), Some(false))
+    );
+    assert_eq!(
+        (answer.top_p, answer.temperature, answer.presence_penalty),
+        (Some(1.0), Some(1.0), Some(0.0))
+    );
+    assert_eq!((answer.top_logprobs, answer.max_tool_calls), (Some(0), Some(4)));
+    assert_eq!(answer.reasoning.and_then(|r| r.effort), Some(ReasoningEffort::None));
+    assert!(answer.text.is_some());
+    assert_eq!(answer.metadata.unwrap()["run"], "7");
+    assert_eq!(answer.extra.keys().collect::<Vec<_>>(), ["x_new"], "only what has no field");
 }
 
 #[test]

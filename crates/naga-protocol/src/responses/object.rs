@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::item::{FunctionCallItem, ItemContent, ResponseItem};
+use super::options::{ReasoningOptions, ResponseTool, ResponseToolChoice, TextOptions, Truncation};
 use crate::lenient::{
     is_empty_map, lenient, lenient_items, lenient_text, lenient_text_or_empty, lenient_u64,
     lenient_u64_or_zero, string_enum,
@@ -77,8 +78,64 @@ pub struct ResponseObject {
     /// Token counts.
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub usage: Option<ResponseUsage>,
-    /// The echoed settings (`tools`, `text`, `reasoning`, `temperature`, ...) and fields
-    /// this SDK does not know.
+    /// The response this one continues, if any.
+    #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
+    pub previous_response_id: Option<String>,
+    /// The instructions it was given (text, or input items).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<Value>,
+    /// The tools the model could call.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<ResponseTool>>,
+    /// How the model was told to pick a tool.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ResponseToolChoice>,
+    /// Whether calls could run in parallel.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub parallel_tool_calls: Option<bool>,
+    /// How a long context was cut (`auto`, `disabled`).
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub truncation: Option<Truncation>,
+    /// The text format and verbosity asked for.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub text: Option<TextOptions>,
+    /// The reasoning effort and summary asked for.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<ReasoningOptions>,
+    /// Sampling temperature.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    /// Nucleus sampling mass.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    /// Presence penalty.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub presence_penalty: Option<f64>,
+    /// Frequency penalty.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub frequency_penalty: Option<f64>,
+    /// Most likely tokens returned per position.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub top_logprobs: Option<u64>,
+    /// The cap on output tokens, if any.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u64>,
+    /// The cap on tool calls, if any.
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
+    pub max_tool_calls: Option<u64>,
+    /// Whether the response is stored.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub store: Option<bool>,
+    /// Whether it ran in the background.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub background: Option<bool>,
+    /// The service tier that served it.
+    #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
+    /// The caller's key-value metadata.
+    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Map<String, Value>>,
+    /// Fields this SDK does not know.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
