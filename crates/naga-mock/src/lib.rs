@@ -87,9 +87,10 @@
 //! Body JSON object; `model` non-empty string; `messages` non-empty array of objects with a
 //! role in `system|developer|user|assistant|tool` (Naga documents no `developer`; it is
 //! accepted as OpenAI does, since the OpenAI SDKs send it), content (string or parts; may be
-//! null only on an assistant message with `tool_calls`; `image_url.detail` in
-//! `low|high|auto`, `input_audio.format` in `wav|mp3`, `input_audio.data` raw base64, not a
-//! `data:` URL), `tool_call_id` on tool messages
+//! null only on an assistant message with `tool_calls`; `image_url.url` an http(s) URL or a
+//! `data:` URL of a PNG, JPEG, WebP or GIF image, `image_url.detail` in `low|high|auto`, a
+//! file's `file_data` a URL or a PDF `data:` URL, `input_audio.format` in `wav|mp3`,
+//! `input_audio.data` raw base64, not a `data:` URL), `tool_call_id` on tool messages
 //! naming a call of an earlier assistant message; `temperature` 0..=2, `top_p` 0..=1,
 //! penalties -2..=2, `max_completion_tokens` and OpenAI's older `max_tokens` integers >= 1
 //! (`max_tokens` is not in Naga's schema and third parties report it rejected or

@@ -109,13 +109,40 @@ fn validate_part(i: usize, j: usize, part: &Value) -> Result<(), Invalid> {
     validate_part_options(&at, part)
 }
 
-/// The documented values inside a part (§2.2): `image_url.detail` in `low|high|auto`;
-/// `input_audio.data` raw base64 (not a `data:` URL) and `input_audio.format` in `wav|mp3`.
+/// The documented values inside a part (§2.2): `image_url.url` an http(s) URL or a `data:`
+/// URL of a PNG, JPEG, WebP or GIF image, `image_url.detail` in `low|high|auto`; a file's
+/// `file_data` a URL or a PDF `data:` URL; `input_audio.data` raw base64 (not a `data:` URL)
+/// and `input_audio.format` in `wav|mp3`.
 fn validate_part_options(at: &str, part: &Map<String, Value>) -> Result<(), Invalid> {
     let field = |outer: &str, inner: &str| part.get(outer).and_then(|o| o.get(inner));
+    if let Some(url) = field("image_url", "url").and_then(Value::as_str) {
+        check_media_url(&format!("{at}.image_url.url"), url, &IMAGE_TYPES)?;
+    }
+    if let Some(data) = field("file", "file_data").and_then(Value::as_str) {
+        check_media_url(&format!("{at}.file.file_data"), data, &["application/pdf"])?;
+    }
     let detail = field("image_url", "detail");
     check_one_of(&format!("{at}.image_url.detail"), detail, &IMAGE_DETAILS)?;
     check_audio(&format!("{at}.input_audio"), part.get("input_audio"))
+}
+
+/// The image types a part may carry (`image/jpg` is JPEG's common misspelling).
+const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"];
+
+/// `url` at path `at`: an http(s) URL, or a `data:` URL of one of `types`.
+fn check_media_url(at: &str, url: &str, types: &[&str]) -> Result<(), Invalid> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(());
+    }
+    let Some(rest) = lower.strip_prefix("data:") else {
+        return Err(format!("`{at}` must be an http(s) URL or a data: URL"));
+    };
+    let media_type = rest.split([';', ',']).next().unwrap_or_default().trim();
+    if types.contains(&media_type) {
+        return Ok(());
+    }
+    Err(format!("`{at}` must be a data: URL of {}, not `{media_type}`", types.join(", ")))
 }
 
 /// The documented `detail` values of an image part.

@@ -119,6 +119,18 @@ async fn content_part_options_follow_the_documented_values() {
             json!({"type": "input_audio", "input_audio": {"data": "AA==", "format": "ogg"}}),
             r#"`messages[0].content[1].input_audio.format` must be one of wav|mp3, got "ogg""#,
         ),
+        (
+            json!({"type": "image_url", "image_url": {"url": "ftp://x/a.png"}}),
+            "`messages[0].content[1].image_url.url` must be an http(s) URL or a data: URL",
+        ),
+        (
+            json!({"type": "image_url", "image_url": {"url": "data:image/bmp;base64,Qk0="}}),
+            "`messages[0].content[1].image_url.url` must be a data: URL of image/png, image/jpeg, image/jpg, image/webp, image/gif, not `image/bmp`",
+        ),
+        (
+            json!({"type": "file", "file": {"file_data": "data:text/plain;base64,aGk="}}),
+            "`messages[0].content[1].file.file_data` must be a data: URL of application/pdf, not `text/plain`",
+        ),
     ];
     for (part, expected) in cases {
         let message =

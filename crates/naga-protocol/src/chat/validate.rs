@@ -125,12 +125,34 @@ fn validate_part(part: &ContentPart) -> Result<(), (&'static str, &'static str)>
         ContentPart::ImageUrl { image_url } if !is_http_or_data_url(&image_url.url) => {
             return Err(("image_url.url", "must be an http(s) URL or a data: URL"));
         }
+        ContentPart::ImageUrl { image_url }
+            if data_url_type(&image_url.url)
+                .is_some_and(|t| !IMAGE_TYPES.contains(&t.as_str())) =>
+        {
+            return Err(("image_url.url", "must hold a PNG, JPEG, WebP or GIF image"));
+        }
+        ContentPart::File { file }
+            if data_url_type(&file.file_data).is_some_and(|t| t != "application/pdf") =>
+        {
+            return Err(("file.file_data", "must hold a PDF (data:application/pdf;...)"));
+        }
         ContentPart::InputAudio { input_audio } if is_data_url(&input_audio.data) => {
             return Err(("input_audio.data", "must be raw base64, not a data: URI"));
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The image types Naga takes (API digest §2.2); `image/jpg` is JPEG's common misspelling.
+const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"];
+
+/// The media type of a `data:` URL, lowercased (`None` for any other URL).
+fn data_url_type(url: &str) -> Option<String> {
+    let rest = url.trim_start();
+    let rest = rest.get(..5).filter(|s| s.eq_ignore_ascii_case("data:")).and(rest.get(5..))?;
+    let end = rest.find([';', ',']).unwrap_or(rest.len());
+    Some(rest.get(..end).unwrap_or_default().trim().to_ascii_lowercase())
 }
 
 /// Whether `url` starts with `http://`, `https://` or `data:` (any case).

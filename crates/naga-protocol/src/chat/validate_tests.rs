@@ -1,6 +1,6 @@
 use super::*;
 use crate::chat::format::JsonSchemaFormat;
-use crate::chat::message::{AudioFormat, ContentPart};
+use crate::chat::message::{AudioFormat, ContentPart, FileInput};
 use crate::chat::request::StreamOptions;
 use crate::chat::tool::Tool;
 use serde_json::json;
@@ -164,8 +164,22 @@ fn image_url_must_be_http_or_data() {
         ContentPart::image_url("https://example.com/a.png"),
         ContentPart::image_url("HTTP://example.com/a.png"),
         ContentPart::image_data("image/png", "iVBORw0KGgo="),
+        ContentPart::image_url("data:IMAGE/JPEG;base64,/9j/"),
+        ContentPart::image_url("data:image/webp;base64,UklGRg=="),
     ] {
         assert_eq!(ChatRequest::new("m", [Message::user_parts([good])]).validate(), Ok(()));
+    }
+    // Naga takes PNG, JPEG, WebP and GIF images, and PDF files (API digest §2.2).
+    let bmp = Message::user_parts([ContentPart::image_url("data:image/bmp;base64,Qk0=")]);
+    assert_eq!(field_of(&ChatRequest::new("m", [bmp])), "messages[0].content[0].image_url.url");
+    let text = FileInput { filename: None, file_data: "data:text/plain;base64,aGk=".into() };
+    let text = Message::user_parts([ContentPart::File { file: text }]);
+    assert_eq!(field_of(&ChatRequest::new("m", [text])), "messages[0].content[0].file.file_data");
+    let pdf = FileInput { filename: None, file_data: "data:application/pdf;base64,JVBE".into() };
+    let by_url = FileInput { filename: None, file_data: "https://example.com/a.pdf".into() };
+    for file in [pdf, by_url] {
+        let message = Message::user_parts([ContentPart::File { file }]);
+        assert_eq!(ChatRequest::new("m", [message]).validate(), Ok(()));
     }
 }
 
