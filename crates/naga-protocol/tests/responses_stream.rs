@@ -110,6 +110,11 @@ fn a_stream_cut_before_its_final_event_is_truncated_and_keeps_the_text_so_far() 
     // Cut inside an event: still truncated, never a silent success.
     let items = run(&TEXT.as_bytes()[..TEXT.len() - 40], 10);
     assert!(matches!(items.last(), Some(Err(Error::Stream(StreamError::Truncated { .. })))));
+    // `[DONE]` where `response.completed` should have come first: the same truncation.
+    let done_early = format!("{}data: [DONE]\n\n", &TEXT[..cut]);
+    let items = run(done_early.as_bytes(), 10);
+    let last = items.last().unwrap();
+    assert!(matches!(last, Err(Error::Stream(StreamError::Truncated { events: 7 }))), "{last:?}");
 }
 
 #[test]

@@ -20,7 +20,8 @@ typed_event_stream! {
     /// [`MessageEvent`]s.
     ///
     /// The stream ends cleanly after `message_stop` (a `data: [DONE]`, which Anthropic does
-    /// not send, also ends it). An `error` event (`{"type":"error","error":{type, message}}`)
+    /// not send, also ends it, as a [`StreamError::Truncated`](crate::StreamError::Truncated)
+    /// when it comes first). An `error` event (`{"type":"error","error":{type, message}}`)
     /// becomes [`Error::Api`] (status `None`) and ends the stream. An event whose JSON does
     /// not fit its `type` yields [`Error::Decode`], a broken event [`Error::Stream`];
     /// decoding continues after both. Any other end of body yields exactly one

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 
 use super::state::StreamState;
-use crate::error::Error;
+use crate::error::{Error, StreamError};
 
 /// How one API's events decode.
 pub(crate) trait EventFamily {
@@ -73,6 +73,12 @@ impl<F: EventFamily> TypedEvents<F> {
                     "[DONE]" => {
                         state.count_event();
                         state.done = true;
+                        // These APIs always send their terminal event first: `[DONE]`
+                        // without one ends a stream that did not finish.
+                        if !state.terminal {
+                            let events = state.events;
+                            return Some(Err(Error::Stream(StreamError::Truncated { events })));
+                        }
                         continue;
                     }
                     data => F::decode(event.event, data),
