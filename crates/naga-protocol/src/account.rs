@@ -560,7 +560,11 @@ impl Operation for CreateKey {
     /// As JSON, but an answer that does not decode (a cut body, say) may hold the plaintext
     /// key: its error carries no excerpt of it.
     fn decode_output(body: &[u8]) -> Result<CreatedKey, Error> {
-        decode_json(Self::NAME, crate::operation::without_bom(body)).map_err(|err| match err {
+        let json = crate::operation::without_bom(body);
+        if let Some(error) = crate::error::error_envelope_in(json) {
+            return Err(error);
+        }
+        decode_json(Self::NAME, json).map_err(|err| match err {
             Error::Decode { what, offset, message, .. } => {
                 let snippet = "(withheld: the answer may hold a new key)".to_owned();
                 Error::Decode { what, offset, message, snippet }

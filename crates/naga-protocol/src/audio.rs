@@ -157,8 +157,10 @@ impl Operation for SpeechRequest {
         "audio/*, application/json;q=0.5"
     }
 
-    /// The body is the audio: taken as it is.
+    /// The body is the audio, taken as it is; one that is no audio (empty, Naga's error
+    /// envelope, an HTML page, other JSON) is an error.
     fn decode_output(body: &[u8]) -> Result<Vec<u8>, Error> {
+        check_audio(body)?;
         Ok(body.to_vec())
     }
 }
@@ -171,14 +173,47 @@ impl StreamingOperation for SpeechRequest {
     }
 }
 
+/// Checks that a speech answer is audio: not empty, not Naga's error envelope (then that
+/// [`Error::Api`]), not an HTML page or other JSON (then an [`Error::Decode`]). Raw PCM has
+/// no header, so anything else passes.
+fn check_audio(body: &[u8]) -> Result<(), Error> {
+    if let Some(error) = crate::error::error_envelope_in(body) {
+        return Err(error);
+    }
+    let not_audio = |message: &str| Error::Decode {
+        what: "speech audio",
+        offset: 0,
+        message: message.to_owned(),
+        snippet: crate::error::snippet(body),
+    };
+    if body.is_empty() {
+        return Err(not_audio("the answer held no audio"));
+    }
+    if let Some(title) = crate::error_page::html_title(body) {
+        return Err(not_audio(&format!("the answer is an HTML page titled “{title}”, not audio")));
+    }
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+        return Err(not_audio("the answer is JSON, not audio"));
+    }
+    Ok(())
+}
+
+/// Most bytes held back to tell an answer that opens like JSON or HTML from audio.
+const MAX_SNIFFED: usize = 64 * 1024;
+
 /// The audio as it arrives: each read handed on as it is (no copy for `Bytes` reads). Audio
 /// cannot show its own end: a body cut short (a short `content-length`, a missing last
 /// chunk, a reset; [`finish_early`](StreamDecoder::finish_early)) ends in
-/// [`StreamError::Cut`](crate::StreamError::Cut) after the bytes that arrived.
+/// [`StreamError::Cut`](crate::StreamError::Cut) after the bytes that arrived. An answer that
+/// is no audio fails as in [`SpeechRequest`]'s non-streaming answer: one that opens with `{`
+/// or `<` is held back (up to 64 KiB) until it is known, and one without a byte fails at its
+/// end.
 #[derive(Debug, Default)]
 pub struct AudioChunks {
     /// The read not yet handed on.
     pending: Option<Bytes>,
+    /// The opening bytes held back while they may be an error answer instead of audio.
+    sniffed: Option<Vec<u8>>,
     /// Bytes received so far.
     received: u64,
     finished: bool,
@@ -197,7 +232,22 @@ impl StreamDecoder for AudioChunks {
         if bytes.is_empty() {
             return;
         }
+        let first = self.received == 0;
         self.received = self.received.saturating_add(bytes.len() as u64);
+        if first && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'<')) {
+            self.sniffed = Some(Vec::new());
+        }
+        if let Some(held) = &mut self.sniffed {
+            held.extend_from_slice(&bytes);
+            if held.len() <= MAX_SNIFFED {
+                return;
+            }
+            // Too long for an error answer: audio after all.
+            let held = std::mem::take(held);
+            self.sniffed = None;
+            self.pending = Some(held.into());
+            return;
+        }
         // Drained between feeds (the call order), so nothing is overwritten; joined if not.
         self.pending = Some(match self.pending.take() {
             Some(earlier) => [earlier, bytes].concat().into(),
@@ -209,17 +259,29 @@ impl StreamDecoder for AudioChunks {
         if let Some(audio) = self.pending.take() {
             return Some(Ok(audio));
         }
+        if self.finished
+            && let Some(held) = self.sniffed.take()
+        {
+            return Some(check_audio(&held).map(|()| held.into()));
+        }
         std::mem::take(&mut self.cut)
             .then(|| Err(Error::Stream(crate::StreamError::Cut { bytes: self.received })))
     }
 
     fn finish(&mut self) {
+        if self.received == 0 && !self.finished {
+            self.sniffed = Some(Vec::new()); // checked (and refused) as an empty answer
+        }
         self.finished = true;
     }
 
     fn finish_early(&mut self) {
         self.cut |= !self.finished;
         self.finished = true;
+        // Whatever was held back is handed on before the cut is reported.
+        if let Some(held) = self.sniffed.take().filter(|held| !held.is_empty()) {
+            self.pending = Some(held.into());
+        }
     }
 
     fn is_done(&self) -> bool {

@@ -86,3 +86,46 @@ fn a_body_cut_short_ends_in_an_error_after_the_audio_that_arrived() {
     decoder.finish_early();
     assert!(decoder.next_item().is_none(), "a cut after the end changes nothing");
 }
+
+#[test]
+fn an_answer_that_is_no_audio_is_an_error_whole_or_streamed() {
+    let envelope = br#"{"error":{"type":"server_error","message":"tts failed"}}"#;
+    let page = b"<html><head><title>502 Bad Gateway</title></head></html>";
+    let cases: [(&[u8], Option<&str>); 4] = [
+        (envelope, Some("tts failed")),
+        (page, None),
+        (br#"{"audio":"elsewhere"}"#, None),
+        (b"", None),
+    ];
+    for (body, api_message) in cases {
+        let shown = String::from_utf8_lossy(body);
+        let whole = parse_response::<SpeechRequest>(StatusCode::OK, &HeaderMap::new(), body);
+        let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
+        for piece in body.chunks(7) {
+            decoder.feed(piece);
+            assert!(decoder.next_item().is_none(), "{shown}: held back while it may be an error");
+        }
+        decoder.finish();
+        let streamed = decoder.next_item().unwrap();
+        for err in [whole.unwrap_err(), streamed.unwrap_err()] {
+            match api_message {
+                Some(message) => assert_eq!(err.api().unwrap().message, message, "{shown}"),
+                None => assert!(
+                    matches!(err, Error::Decode { what: "speech audio", .. }),
+                    "{shown}: {err:?}"
+                ),
+            }
+        }
+        assert!(decoder.next_item().is_none(), "{shown}: reported once");
+    }
+    // Audio that happens to open with `{` (raw PCM has no header) is audio once it is not JSON.
+    let pcm = b"{\x01\x02\x03\x04";
+    let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
+    decoder.feed(pcm);
+    decoder.finish();
+    assert_eq!(decoder.next_item().unwrap().unwrap(), &pcm[..]);
+    assert_eq!(
+        parse_response::<SpeechRequest>(StatusCode::OK, &HeaderMap::new(), pcm).unwrap(),
+        pcm
+    );
+}

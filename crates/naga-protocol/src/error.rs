@@ -297,6 +297,14 @@ fn encoded_api_error(status: Option<StatusCode>, headers: &HeaderMap, coding: &s
     }))
 }
 
+/// The [`Error::Api`] of a JSON answer whose top-level `error` is an object, under a success
+/// status; the answer is searched for `"error"` first, so a large answer without it (an
+/// embedding) is not parsed twice.
+pub(crate) fn error_envelope_in(json: &[u8]) -> Option<Error> {
+    memchr::memmem::find(json, b"\"error\"")?;
+    api_error_in_success(json)
+}
+
 /// The [`Error::Api`] a success answer's body holds when it is Naga's error envelope (the
 /// status then said nothing of the failure).
 pub(crate) fn api_error_in_success(body: &[u8]) -> Option<Error> {

@@ -145,7 +145,9 @@ pub struct ModerationResponse {
     /// The model that answered.
     #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// One result per input item, in order.
+    /// One result per input item, in order (at least one: an answer without any is a
+    /// decode error, not a pass).
+    #[serde(deserialize_with = "at_least_one")]
     pub results: Vec<ModerationResult>,
     /// Fields this SDK does not know yet.
     #[serde(flatten)]
@@ -153,9 +155,9 @@ pub struct ModerationResponse {
 }
 
 impl ModerationResponse {
-    /// Whether any result is flagged.
+    /// Whether any result is flagged ([`ModerationResult::is_flagged`]).
     pub fn flagged(&self) -> bool {
-        self.results.iter().any(|result| result.flagged)
+        self.results.iter().any(ModerationResult::is_flagged)
     }
 }
 
@@ -166,7 +168,7 @@ pub struct ModerationResult {
     #[serde(default, deserialize_with = "lenient_bool")]
     pub flagged: bool,
     /// Per category (`violence`, `hate/threatening`, ...): whether it is violated.
-    #[serde(default, deserialize_with = "lenient_map")]
+    #[serde(default, deserialize_with = "lenient_flags")]
     pub categories: BTreeMap<String, bool>,
     /// Per category: the model's confidence, 0..=1.
     #[serde(default, deserialize_with = "lenient_map")]
@@ -180,15 +182,47 @@ pub struct ModerationResult {
 }
 
 impl ModerationResult {
+    /// Whether the item is flagged: `flagged` says so, or a category does (a verdict is read
+    /// to fail safe: an answer that drops `flagged` but names a violated category is flagged).
+    pub fn is_flagged(&self) -> bool {
+        self.flagged || self.flagged_categories().next().is_some()
+    }
+
     /// The violated categories, by name.
     pub fn flagged_categories(&self) -> impl Iterator<Item = &str> {
         self.categories.iter().filter(|(_, flagged)| **flagged).map(|(name, _)| name.as_str())
     }
 }
 
-/// `true` only for JSON `true`.
+/// A verdict read to fail safe: `true`, `"true"` (any case), a non-zero number or `"1"`
+/// are `true`; anything else (`false`, `null`, other text) is `false`.
 fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(Value::deserialize(d)? == Value::Bool(true))
+    Ok(is_true(&Value::deserialize(d)?))
+}
+
+/// See [`lenient_bool`].
+fn is_true(value: &Value) -> bool {
+    match value {
+        Value::Bool(flag) => *flag,
+        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(text) => text.trim().eq_ignore_ascii_case("true") || text.trim() == "1",
+        _ => false,
+    }
+}
+
+/// A JSON object's entries as verdicts ([`lenient_bool`]); a non-object reads as empty.
+fn lenient_flags<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, bool>, D::Error> {
+    let Value::Object(entries) = Value::deserialize(d)? else { return Ok(BTreeMap::new()) };
+    Ok(entries.into_iter().map(|(name, value)| (name, is_true(&value))).collect())
+}
+
+/// A list with at least one result.
+fn at_least_one<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ModerationResult>, D::Error> {
+    let results = Vec::<ModerationResult>::deserialize(d)?;
+    if results.is_empty() {
+        return Err(serde::de::Error::custom("`results` holds no verdict"));
+    }
+    Ok(results)
 }
 
 /// A JSON object's entries whose values read as `T` (others, and a non-object, are skipped).

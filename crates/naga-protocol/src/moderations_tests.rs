@@ -80,6 +80,7 @@ fn odd_values_are_skipped_not_fatal() {
     let result = &answer.results[0];
     assert!(!result.flagged);
     assert_eq!(result.flagged_categories().collect::<Vec<_>>(), ["new/category"]);
+    assert!(result.is_flagged() && answer.flagged(), "a violated category flags the item");
     assert_eq!(result.category_scores.len(), 1);
     assert!(result.category_applied_input_types.is_empty());
     assert_eq!(result.extra["note"], json!(1));
@@ -88,6 +89,24 @@ fn odd_values_are_skipped_not_fatal() {
 
 #[test]
 fn a_body_without_results_is_a_decode_error() {
-    let err = parse(r#"{"id": "x"}"#).unwrap_err();
-    assert!(matches!(err, Error::Decode { what: "moderation", .. }), "{err:?}");
+    for body in [r#"{"id": "x"}"#, r#"{"id": "x", "results": []}"#] {
+        let err = parse(body).unwrap_err();
+        assert!(matches!(err, Error::Decode { what: "moderation", .. }), "{body}: {err:?}");
+    }
+}
+
+#[test]
+fn loosely_typed_verdicts_fail_safe() {
+    // A verdict that is not a JSON boolean still flags: a moderation check must not pass
+    // what the server said to block.
+    for flag in [json!("true"), json!("TRUE"), json!(1), json!("1")] {
+        let body = json!({"results": [{"flagged": flag, "categories": {"violence": flag}}]});
+        let answer = parse(&body.to_string()).unwrap();
+        assert!(answer.flagged(), "{flag}");
+        assert_eq!(answer.results[0].flagged_categories().collect::<Vec<_>>(), ["violence"]);
+    }
+    for flag in [json!(false), json!("false"), json!(0), json!(null), json!("no")] {
+        let body = json!({"results": [{"flagged": flag, "categories": {"violence": flag}}]});
+        assert!(!parse(&body.to_string()).unwrap().flagged(), "{flag}");
+    }
 }

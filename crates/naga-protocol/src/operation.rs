@@ -64,10 +64,15 @@ pub trait Operation {
     const NAME: &'static str;
 
     /// Decodes a successful response body: [`decode_json`] past a leading UTF-8 byte order
-    /// mark, unless the output type has a faster reader that gives the same value or error
-    /// (chat completions do) or is not JSON (speech audio).
+    /// mark (Naga's error envelope, sent with a success status, is that [`Error::Api`]),
+    /// unless the output type has a faster reader that gives the same value or error (chat
+    /// completions do) or is not JSON (speech audio).
     fn decode_output(body: &[u8]) -> Result<Self::Output, Error> {
-        decode_json(Self::NAME, without_bom(body))
+        let json = without_bom(body);
+        match crate::error::error_envelope_in(json) {
+            Some(error) => Err(error),
+            None => decode_json(Self::NAME, json),
+        }
     }
 }
 

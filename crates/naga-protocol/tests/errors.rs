@@ -6,9 +6,9 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderValue, StatusCode};
 use naga_protocol::{
-    ApiError, ApiErrorKind, ChatRequest, Error, MAX_SNIPPET_BYTES, Message, MessagesRequest,
-    ResponsesRequest, RetryAfter, StreamError, check_content_encoding, parse_api_error,
-    parse_response,
+    ApiError, ApiErrorKind, ChatRequest, CreateKey, EmbeddingRequest, Error, GetBalance,
+    MAX_SNIPPET_BYTES, Message, MessagesRequest, ResponsesRequest, RetryAfter, StreamError,
+    check_content_encoding, parse_api_error, parse_response,
 };
 
 fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
@@ -259,6 +259,16 @@ fn an_error_envelope_under_a_success_status_is_that_error() {
     let failed = br#"{"id":"resp_1","object":"response","status":"failed","output":[],"error":{"code":"server_error","message":"boom"}}"#;
     let answer = parse_response::<ResponsesRequest>(ok, &headers, failed).unwrap();
     assert_eq!(answer.error.unwrap().message.as_deref(), Some("boom"));
+    // Every other JSON answer, by the default decoding (and a created key's own).
+    let balance = parse_response::<GetBalance>(ok, &headers, &envelope).unwrap_err();
+    assert_eq!(balance.api().unwrap().message, "upstream provider failed");
+    let embeddings = parse_response::<EmbeddingRequest>(ok, &headers, &envelope).unwrap_err();
+    assert_eq!(embeddings.api().unwrap().message, "upstream provider failed");
+    let created = parse_response::<CreateKey>(ok, &headers, &envelope).unwrap_err();
+    assert_eq!(created.api().unwrap().message, "upstream provider failed");
+    // The word in a value is not an envelope.
+    let said = br#"{"balance":"\"error\"","error":null}"#;
+    assert!(parse_response::<GetBalance>(ok, &headers, said).is_ok());
     // `"error": null` next to a completion is no error.
     let fine = br#"{"id":"c1","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}],"error":null}"#;
     assert_eq!(parse_response::<ChatRequest>(ok, &headers, fine).unwrap().text(), Some("Hi"));
