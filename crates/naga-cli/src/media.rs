@@ -24,6 +24,10 @@ pub(crate) fn embed(client: &Client, args: &EmbedArgs) -> Result<(), Failure> {
         .encoding_format(EncodingFormat::Base64);
     request.dimensions = args.dimensions;
     let vectors = client.send(&request)?.vectors().map_err(Failure::Config)?;
+    if vectors.len() != args.texts.len() {
+        let (got, asked) = (vectors.len(), args.texts.len());
+        return Err(Failure::Other(format!("the answer held {got} vectors for {asked} texts")));
+    }
     for vector in vectors {
         let line = serde_json::to_string(&vector)
             .map_err(|err| Failure::Other(format!("cannot print a vector: {err}")))?;

@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
 
+use naga_mock::canned::{CannedServer, json};
 use naga_mock::{Faults, MockServer};
 
 const PROMPT: &str = "Write a two-line summary of Tokyo.";
@@ -518,4 +519,15 @@ fn serve_tls_prints_an_https_url_and_refuses_a_bad_certificate() {
     let (output, _, stderr) = run(naga().args(args));
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("cannot serve HTTPS"), "{stderr}");
+}
+
+#[test]
+fn embed_refuses_an_answer_with_fewer_vectors_than_texts() {
+    let one = r#"{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.5]}]}"#;
+    let server = CannedServer::start(vec![json(200, "", one)]);
+    let (output, stdout, stderr) =
+        run(naga().args(["--base-url", &server.url, "--api-key", "k", "embed", "a", "b"]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stdout, "", "no vector printed for the wrong text");
+    assert!(stderr.contains("the answer held 1 vectors for 2 texts"), "{stderr}");
 }

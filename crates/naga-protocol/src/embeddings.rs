@@ -196,11 +196,29 @@ pub struct EmbeddingResponse {
 }
 
 impl EmbeddingResponse {
-    /// Every vector as `f32`s, ordered by `index` (base64 vectors decoded); the first bad
-    /// vector is an [`Error::Decode`].
+    /// Every vector as `f32`s, ordered by `index` (base64 vectors decoded), one per input
+    /// item. The indices must be `0..n`, each once, so each vector is known to be its input's
+    /// (a server that sends none, every index 0, keeps the answer's order); otherwise, or for
+    /// the first bad vector, an [`Error::Decode`].
     pub fn vectors(&self) -> Result<Vec<Vec<f32>>, Error> {
         let mut items: Vec<&Embedding> = self.data.iter().collect();
-        items.sort_by_key(|item| item.index);
+        let unnumbered = items.iter().all(|item| item.index == 0);
+        if !unnumbered {
+            items.sort_by_key(|item| item.index);
+            let numbered = items.iter().enumerate().all(|(at, item)| item.index as usize == at);
+            if !numbered {
+                let indices: Vec<u32> = items.iter().map(|item| item.index).collect();
+                return Err(Error::Decode {
+                    what: "embeddings",
+                    offset: 0,
+                    message: format!(
+                        "the vectors are for input indices {indices:?}, not 0..{} each once",
+                        items.len()
+                    ),
+                    snippet: String::new(),
+                });
+            }
+        }
         items.into_iter().map(Embedding::vector).collect()
     }
 }

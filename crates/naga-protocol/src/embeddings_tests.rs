@@ -114,6 +114,26 @@ fn vectors_follow_index_order_and_unknown_fields_are_kept() {
 }
 
 #[test]
+fn vectors_must_be_one_per_input_index() {
+    let vectors = |indices: &str| {
+        let data: Vec<String> = indices
+            .split(',')
+            .map(|index| format!(r#"{{"index":{index},"embedding":[{index}.5]}}"#))
+            .collect();
+        parse(&format!(r#"{{"data":[{}]}}"#, data.join(","))).unwrap().vectors()
+    };
+    assert_eq!(vectors("2,0,1").unwrap(), [vec![0.5_f32], vec![1.5], vec![2.5]]);
+    for (indices, shown) in [("1", "[1]"), ("0,0,2", "[0, 0, 2]"), ("0,2", "[0, 2]")] {
+        let err = vectors(indices).unwrap_err();
+        assert!(matches!(&err, Error::Decode { what: "embeddings", .. }), "{indices}: {err:?}");
+        assert!(err.to_string().contains(shown), "{err}");
+    }
+    // No indices at all (every one read as 0): the answer's order.
+    let unnumbered = parse(r#"{"data":[{"embedding":[1.0]},{"embedding":[2.0]}]}"#).unwrap();
+    assert_eq!(unnumbered.vectors().unwrap(), [vec![1.0_f32], vec![2.0]]);
+}
+
+#[test]
 fn a_vector_of_another_type_is_a_decode_error() {
     for bad in [r#"{"data":[{"embedding":{"x":1}}]}"#, r#"{"data":[{"embedding":[1,"a"]}]}"#] {
         let err = parse(bad).unwrap_err();

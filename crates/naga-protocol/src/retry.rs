@@ -86,7 +86,8 @@ fn seconds(secs: f64) -> Duration {
 
 /// How and how long to retry a request that failed in a retryable way.
 ///
-/// Retried: statuses 429, 500, 502, 503, 504, and failures before any response byte arrived
+/// Retried: statuses 408, 429, 500, 502, 503, 504 and 529 (Anthropic's "overloaded", which
+/// the Messages API passes on), and failures before any response byte arrived
 /// ([`Outcome::ConnectFailed`]). Never retried: any other status (400, 401, 402, 403, 404, ...)
 /// and failures after response bytes arrived ([`Outcome::ResponseStarted`]), so a streamed
 /// request is never silently sent twice.
@@ -124,7 +125,9 @@ pub struct RetryPolicy {
     /// Longest server-requested wait honoured (a longer one ends the retries). Default 60 s.
     pub max_retry_after: Duration,
     /// Budget for the whole call across attempts: no retry starts that would begin later, and
-    /// transports end an attempt still running when it passes. Default 600 s.
+    /// transports end an attempt still running when it passes. A stream is bounded by it
+    /// only until its head arrives; then by the idle timeout alone, so a long answer is
+    /// never cut (drop the stream to stop earlier). Default 600 s.
     pub total_deadline: Option<Duration>,
 }
 
@@ -277,9 +280,9 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a response status is worth retrying: 429, 500, 502, 503, 504.
+/// Whether a response status is worth retrying: 408, 429, 500, 502, 503, 504, 529.
 pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504 | 529)
 }
 
 /// Maps 64 random bits (drawn by the transport) to a jitter value in `[0, 1)`.

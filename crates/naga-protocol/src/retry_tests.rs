@@ -42,7 +42,7 @@ fn each_status_is_classified() {
         (402, not),
         (403, not),
         (404, not),
-        (408, not),
+        (408, retry),
         (409, not),
         (410, not),
         (422, not),
@@ -53,6 +53,7 @@ fn each_status_is_classified() {
         (503, retry),
         (504, retry),
         (505, not),
+        (529, retry),
         (599, not),
     ];
     for (status, expected) in table {

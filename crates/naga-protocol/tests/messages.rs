@@ -211,6 +211,26 @@ fn a_tool_loop_over_an_answer_with_an_image_can_be_sent() {
 }
 
 #[test]
+fn blocks_are_kept_by_the_index_the_stream_gives_them() {
+    // Indices that skip 0, and a delta for an index never started: nothing shown is lost.
+    let body = concat!(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[]}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Index one\"}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"f\",\"input\":{}}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\": 1}\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":2}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":7,\"delta\":{\"type\":\"text_delta\",\"text\":\", and seven\"}}\n\n",
+        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"}}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    let message = MessageAccumulator::accumulate(run(body.as_bytes(), 9)).unwrap();
+    assert_eq!(message.text(), "Index one, and seven");
+    assert_eq!(message.content.len(), 3, "one block per index named, none padded");
+    assert_eq!(message.tool_uses().next().unwrap().input, json!({"a": 1}));
+}
+
+#[test]
 fn a_stream_without_message_stop_is_truncated_and_keeps_what_arrived() {
     let cut = TOOL
         .find("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}")

@@ -118,6 +118,21 @@ fn a_stream_cut_before_its_final_event_is_truncated_and_keeps_the_text_so_far() 
 }
 
 #[test]
+fn text_for_an_unknown_item_is_not_credited_to_its_neighbour() {
+    let events = [
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"msg_1","role":"assistant","content":[]}}"#,
+        r#"{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"A"}"#,
+        r#"{"type":"response.output_text.delta","item_id":"msg_x","output_index":0,"content_index":0,"delta":"GHOST"}"#,
+        r#"{"type":"response.output_text.delta","item_id":"","output_index":0,"content_index":0,"delta":"B"}"#,
+    ];
+    let mut accumulator = ResponseAccumulator::new();
+    for event in events {
+        accumulator.push(&ResponseEvent::from_json(event).unwrap());
+    }
+    assert_eq!(accumulator.snapshot().output_text(), "AB");
+}
+
+#[test]
 fn eof_after_the_completed_event_is_clean_without_done() {
     let items = run(TOOL.as_bytes(), 100);
     assert_eq!(items.last().map(|i| i.as_ref().unwrap().kind()), Some("response.completed"));

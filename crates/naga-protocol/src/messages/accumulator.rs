@@ -40,6 +40,9 @@ pub struct MessageAccumulator {
     message: MessagesResponse,
     /// Each block's tool input JSON text so far (by block position).
     input_json: Vec<String>,
+    /// The position in `content` of each block index the stream named, in order of arrival
+    /// (indices need not start at 0 or follow each other).
+    positions: Vec<(u32, usize)>,
 }
 
 /// A streamed message that failed: the error, and what had arrived before it.
@@ -75,6 +78,11 @@ impl MessageAccumulator {
                 let mut message = start.message.clone();
                 if message.content.is_empty() {
                     message.content = std::mem::take(&mut self.message.content);
+                } else {
+                    // Blocks the start carries are the first indices.
+                    self.positions = (0..message.content.len())
+                        .filter_map(|at| Some((u32::try_from(at).ok()?, at)))
+                        .collect();
                 }
                 self.message = message;
             }
@@ -103,31 +111,37 @@ impl MessageAccumulator {
     /// The message added up (tool input cut short by a failed stream is parsed as far as
     /// it is valid JSON, else kept as its text).
     pub fn finish(mut self) -> MessagesResponse {
-        for index in 0..self.input_json.len() {
-            if let Ok(index) = u32::try_from(index) {
-                self.end_block(index);
-            }
+        for at in 0..self.input_json.len() {
+            self.end_block_at(at);
         }
         self.message
     }
 
-    /// The block at `index`: an existing one, or a new empty text block appended when
-    /// `index` is the next position (a hostile index pads nothing).
+    /// Where the block the stream calls `index` sits in `content`.
+    fn position(&self, index: u32) -> Option<usize> {
+        self.positions.iter().find(|(named, _)| *named == index).map(|(_, at)| *at)
+    }
+
+    /// The block the stream calls `index`: the one it started, or a new empty text block
+    /// appended for an index not seen before (nothing is padded, whatever the index).
     fn block(&mut self, index: u32) -> Option<&mut ContentBlock> {
-        let index = usize::try_from(index).ok()?;
-        let content = &mut self.message.content;
-        if index == content.len() {
-            content.push(ContentBlock::text(""));
-        }
-        content.get_mut(index)
+        let at = match self.position(index) {
+            Some(at) => at,
+            None => {
+                let at = self.message.content.len();
+                self.message.content.push(ContentBlock::text(""));
+                self.positions.push((index, at));
+                at
+            }
+        };
+        self.message.content.get_mut(at)
     }
 
     fn grow(&mut self, delta: &BlockDelta) {
         if let ContentDelta::InputJsonDelta(json) = &delta.delta {
-            let Ok(index) = usize::try_from(delta.index) else { return };
-            if index >= self.message.content.len() {
+            let Some(index) = self.position(delta.index) else {
                 return; // no such block
-            }
+            };
             if self.input_json.len() <= index {
                 self.input_json.resize(index + 1, String::new());
             }
@@ -153,7 +167,13 @@ impl MessageAccumulator {
 
     /// `content_block_stop`: a tool call's input JSON text becomes its `input`.
     fn end_block(&mut self, index: u32) {
-        let Ok(at) = usize::try_from(index) else { return };
+        if let Some(at) = self.position(index) {
+            self.end_block_at(at);
+        }
+    }
+
+    /// [`end_block`](Self::end_block) for the block at position `at`.
+    fn end_block_at(&mut self, at: usize) {
         let Some(text) = self.input_json.get_mut(at).map(std::mem::take) else { return };
         if text.is_empty() {
             return;

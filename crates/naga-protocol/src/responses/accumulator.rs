@@ -171,13 +171,16 @@ impl ResponseAccumulator {
         }
     }
 
-    /// The output item an event names: by id, else by position.
+    /// The output item an event names: by id, else by position (but not an item that has
+    /// another id: an event for an unknown item is not credited to a neighbour).
     fn item(&mut self, item_id: &str, output_index: u32) -> Option<&mut ResponseItem> {
         let output = &mut self.response.output;
-        let by_id = (!item_id.is_empty())
-            .then(|| output.iter().position(|item| item.id() == Some(item_id)))
-            .flatten();
-        output.get_mut(by_id.or_else(|| index(output_index))?)
+        if let Some(at) = output.iter().position(|item| item.id() == Some(item_id)) {
+            return output.get_mut(at);
+        }
+        let item = output.get_mut(index(output_index)?)?;
+        let other_id = item.id().is_some_and(|id| !id.is_empty() && id != item_id);
+        (item_id.is_empty() || !other_id).then_some(item)
     }
 
     /// The content parts of the message an event names (a text content becomes parts).
