@@ -118,11 +118,11 @@ pub(crate) struct SpeakArgs {
     /// Voice.
     #[arg(long, default_value = "alloy")]
     pub(crate) voice: String,
-    /// Audio format (mp3, opus, aac, flac, wav, pcm); by default the one the file's extension
-    /// names (`.ogg` is Opus, `.raw` PCM), else WAV.
+    /// Audio format (mp3, opus, aac, flac, wav, pcm; ogg is opus); by default the one the
+    /// file's extension names (`.ogg` is Opus, `.raw` PCM), else WAV.
     #[arg(long)]
     pub(crate) format: Option<String>,
-    /// Where to write the audio.
+    /// Where to write the audio (`-`: standard output); written whole or not at all.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) out: std::path::PathBuf,
     /// The text to speak.

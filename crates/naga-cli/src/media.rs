@@ -36,30 +36,69 @@ pub(crate) fn embed(client: &Client, args: &EmbedArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the spoken text to `--out` as it arrives, in the `--format` asked for, else the
-/// one its extension names (WAV when it names none).
+/// Writes the spoken text to `--out` (`-`: standard output) as it arrives, in the
+/// `--format` asked for, else the one its extension names (WAV when it names none). The
+/// audio goes to `<out>.part` first, made before the request (so an unwritable place costs
+/// nothing), and takes the name `<out>` only when whole: a failed answer leaves the file
+/// that was there, and no part.
 pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
     let format = match args.format.as_deref() {
-        Some(format) => SpeechFormat::from(format),
+        Some(format) => format_named(format),
         None => format_of(&args.out),
     };
     let request = SpeechRequest::new(&args.model, &args.voice, &args.text).response_format(format);
-    // The file is made once the answer has begun: a refused request leaves none behind.
-    let chunks = client.stream(&request)?;
-    let mut file = std::fs::File::create(&args.out).map_err(Failure::Io)?;
-    let mut written = 0;
-    for chunk in chunks {
-        let chunk = chunk?;
-        std::io::Write::write_all(&mut file, &chunk).map_err(Failure::Io)?;
-        written += chunk.len();
+    if args.out.as_os_str() == "-" {
+        let written = write_audio(client, &request, &mut std::io::stdout().lock())?;
+        note!("naga: wrote {written} bytes to standard output");
+        return Ok(());
     }
+    let mut part_name = args.out.clone().into_os_string();
+    part_name.push(".part");
+    let part = std::path::PathBuf::from(part_name);
+    let cannot_write = |path: &Path, err: std::io::Error| {
+        Failure::Other(format!("cannot write {}: {err}", path.display()))
+    };
+    let mut file = std::fs::File::create(&part).map_err(|err| cannot_write(&part, err))?;
+    let written = write_audio(client, &request, &mut file)
+        .and_then(|written| {
+            file.sync_all().map_err(|err| cannot_write(&part, err))?;
+            std::fs::rename(&part, &args.out).map_err(|err| cannot_write(&args.out, err))?;
+            Ok(written)
+        })
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&part);
+        })?;
     note!("naga: wrote {written} bytes to {}", args.out.display());
     Ok(())
 }
 
+/// Streams the speech of `request` into `out`; the bytes written.
+fn write_audio(
+    client: &Client,
+    request: &SpeechRequest,
+    out: &mut impl std::io::Write,
+) -> Result<usize, Failure> {
+    let mut written = 0;
+    for chunk in client.stream(request)? {
+        let chunk = chunk?;
+        out.write_all(&chunk).map_err(Failure::Io)?;
+        written += chunk.len();
+    }
+    out.flush().map_err(Failure::Io)?;
+    Ok(written)
+}
+
+/// The speech format `--format` names, in any case (`ogg` is Opus).
+fn format_named(name: &str) -> SpeechFormat {
+    match name.to_ascii_lowercase().as_str() {
+        "ogg" => SpeechFormat::Opus,
+        lower => SpeechFormat::from(lower),
+    }
+}
+
 /// Prints the text of an audio file (`--translate`: in English).
 pub(crate) fn transcribe(client: &Client, args: &TranscribeArgs) -> Result<(), Failure> {
-    let data = std::fs::read(&args.file).map_err(Failure::Io)?;
+    let data = read_file(&args.file)?;
     let name = file_name(&args.file);
     let file = FileUpload::new(name, data);
     let mut request = if args.translate {

@@ -2,14 +2,14 @@
 
 use naga_blocking::Client;
 use naga_protocol::{
-    ContentBlock, MessageEvent, MessageParam, MessagesRequest, MessagesResponse, OutputEffort,
-    Thinking,
+    ContentBlock, MessageAccumulator, MessageEvent, MessageParam, MessagesRequest,
+    MessagesResponse, OutputEffort, Thinking,
 };
 
 use crate::args::ChatArgs;
 use crate::attach;
 use crate::failure::Failure;
-use crate::text_api::TextApi;
+use crate::text_api::{TextApi, add_up_while};
 
 /// `max_tokens` when `--max-tokens` is not given (the Messages API requires one).
 const DEFAULT_MAX_TOKENS: u32 = 1024;
@@ -57,10 +57,9 @@ impl TextApi for Messages {
     fn stream(
         client: &Client,
         request: &MessagesRequest,
-        on_event: impl FnMut(&MessageEvent),
+        on_event: impl FnMut(&MessageEvent) -> bool,
     ) -> Result<MessagesResponse, Failure> {
-        let events = client.message_stream(request)?;
-        Ok(events.into_message_with(on_event).map_err(|partial| partial.error)?)
+        add_up_while::<MessageAccumulator>(client.message_stream(request)?, on_event)
     }
 
     fn text_delta(event: &MessageEvent) -> Option<&str> {

@@ -2,13 +2,14 @@
 
 use naga_blocking::Client;
 use naga_protocol::{
-    ItemPart, ReasoningEffort, ResponseEvent, ResponseItem, ResponseObject, ResponsesRequest,
+    ItemPart, ReasoningEffort, ResponseAccumulator, ResponseEvent, ResponseItem, ResponseObject,
+    ResponsesRequest,
 };
 
 use crate::args::ChatArgs;
 use crate::attach;
 use crate::failure::Failure;
-use crate::text_api::TextApi;
+use crate::text_api::{TextApi, add_up_while};
 
 /// The Responses API (`--system` becomes the instructions).
 pub(crate) enum Responses {}
@@ -46,10 +47,9 @@ impl TextApi for Responses {
     fn stream(
         client: &Client,
         request: &ResponsesRequest,
-        on_event: impl FnMut(&ResponseEvent),
+        on_event: impl FnMut(&ResponseEvent) -> bool,
     ) -> Result<ResponseObject, Failure> {
-        let events = client.response_stream(request)?;
-        Ok(events.into_response_with(on_event).map_err(|partial| partial.error)?)
+        add_up_while::<ResponseAccumulator>(client.response_stream(request)?, on_event)
     }
 
     fn text_delta(event: &ResponseEvent) -> Option<&str> {

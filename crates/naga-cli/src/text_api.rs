@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use naga_blocking::Client;
+use naga_protocol::StreamAccumulator;
 use serde::Serialize;
 
 use crate::args::ChatArgs;
@@ -29,11 +30,12 @@ pub(crate) trait TextApi {
     /// Sends it and waits for the answer.
     fn send(client: &Client, request: &Self::Request) -> Result<Self::Answer, Failure>;
 
-    /// Streams it, showing each event to `on_event`, and adds the events up.
+    /// Streams it, showing each event to `on_event`, and adds the events up; stops reading
+    /// (the stream is dropped, which ends the answer) when `on_event` returns `false`.
     fn stream(
         client: &Client,
         request: &Self::Request,
-        on_event: impl FnMut(&Self::Event),
+        on_event: impl FnMut(&Self::Event) -> bool,
     ) -> Result<Self::Answer, Failure>;
 
     /// The text an event adds.
@@ -80,12 +82,16 @@ fn stream<A: TextApi>(
     let mut echoed = String::new();
     let mut write_error = None;
     let result = A::stream(client, request, |event| {
-        if let Some(text) = A::text_delta(event).filter(|_| echo && write_error.is_none()) {
+        if let Some(text) = A::text_delta(event).filter(|_| echo) {
             write_error = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).err();
             echoed.push_str(text);
         }
+        // A reader that is gone (`naga respond ... | head`) ends the stream.
+        write_error.is_none()
     });
-    if echo && write_error.is_none() {
+    // The rest of the answer's text and a line end; nothing when the request failed before
+    // any text (stdout stays empty) or the reader is gone.
+    if echo && write_error.is_none() && (result.is_ok() || !echoed.is_empty()) {
         let text = result.as_ref().map(A::text).unwrap_or_default();
         let rest = text.strip_prefix(echoed.as_str()).unwrap_or_default();
         writeln!(stdout, "{rest}")?;
@@ -94,6 +100,24 @@ fn stream<A: TextApi>(
         return Err(err.into());
     }
     result
+}
+
+/// Adds up `events`, showing each to `on_event`, until they end or `on_event` returns
+/// `false`; then the stream is dropped, which ends the answer (no tokens for a reader that
+/// is gone).
+pub(crate) fn add_up_while<A: StreamAccumulator + Default>(
+    events: impl IntoIterator<Item = Result<A::Item, naga_blocking::Error>>,
+    mut on_event: impl FnMut(&A::Item) -> bool,
+) -> Result<A::Output, Failure> {
+    let mut accumulator = A::default();
+    for event in events {
+        let event = event?;
+        accumulator.push(&event);
+        if !on_event(&event) {
+            break;
+        }
+    }
+    Ok(accumulator.finish())
 }
 
 /// `[model in N s, tokens..., status...]` on stderr, so stdout stays the answer alone.

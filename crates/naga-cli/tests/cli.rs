@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
 
-use naga_mock::canned::{CannedServer, json};
+use naga_mock::canned::{self, CannedServer, json};
 use naga_mock::{Faults, MockServer};
 
 const PROMPT: &str = "Write a two-line summary of Tokyo.";
@@ -530,4 +530,33 @@ fn embed_refuses_an_answer_with_fewer_vectors_than_texts() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(stdout, "", "no vector printed for the wrong text");
     assert!(stderr.contains("the answer held 1 vectors for 2 texts"), "{stderr}");
+}
+
+#[test]
+fn a_failed_speech_leaves_the_file_that_was_there_and_no_part() {
+    let dir = std::env::temp_dir().join(format!("naga-cli-speak-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kept = dir.join("kept.wav");
+    std::fs::write(&kept, "precious").unwrap();
+    // The answer breaks off after 8 of the 100 bytes it announced.
+    let cut = "HTTP/1.1 200 OK\r\ncontent-type: audio/wav\r\ncontent-length: 100\r\n\r\nRIFF....";
+    let server = CannedServer::start(vec![canned::Reply::Raw(cut.to_owned())]);
+    let (output, _, stderr) = run(naga()
+        .args(["--base-url", &server.url, "--api-key", "k", "speak", "--out"])
+        .arg(&kept)
+        .arg("x"));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cut after 8 bytes"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "precious");
+    assert!(!dir.join("kept.wav.part").exists());
+    // A place that cannot be written is found before anything is asked (or paid) for.
+    let nowhere = dir.join("missing-dir").join("x.wav");
+    let (output, _, stderr) = run(naga()
+        .args(["--base-url", &server.url, "--api-key", "k", "speak", "--out"])
+        .arg(&nowhere)
+        .arg("x"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("cannot write") && stderr.contains("missing-dir"), "{stderr}");
+    assert_eq!(server.count(), 1, "no request for the unwritable place");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -11,6 +11,10 @@ use crate::error::Error;
 /// What replaces a key in server text.
 const REDACTED: &str = "[redacted key]";
 
+/// Shorter keys are not looked for: no real key is that short, and replacing every `e` of a
+/// message because a test server took the key `e` would only garble it.
+const MIN_KEY_LEN: usize = 8;
+
 /// Removes a config's keys (API and provisioning) from the server text errors carry. Cheap
 /// to clone; `Debug` shows no key.
 ///
@@ -61,7 +65,7 @@ impl Redactor {
     fn scrub_text(&self, text: &mut String) {
         for key in &self.keys {
             let key = key.expose();
-            if !key.is_empty() && text.contains(key) {
+            if key.len() >= MIN_KEY_LEN && text.contains(key) {
                 *text = text.replace(key, REDACTED);
             }
         }
@@ -71,5 +75,25 @@ impl Redactor {
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Redactor").field("keys", &self.keys.len()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::{HeaderMap, StatusCode};
+
+    use crate::{Config, parse_api_error};
+
+    fn scrubbed(key: &str, message: &str) -> String {
+        let body = serde_json::json!({"error": {"type": "x", "message": message}}).to_string();
+        let err = parse_api_error(Some(StatusCode::NOT_FOUND), &HeaderMap::new(), body.as_bytes());
+        let err = Config::new(key).map(|config| config.redactor().scrub(err));
+        err.ok().and_then(|err| err.api().map(|api| api.message.clone())).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_key_too_short_to_be_real_is_not_looked_for() {
+        assert_eq!(scrubbed("e", "model `nope` does not exist"), "model `nope` does not exist");
+        assert_eq!(scrubbed("ng-12345", "bad key ng-12345"), "bad key [redacted key]");
     }
 }
