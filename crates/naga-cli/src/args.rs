@@ -17,7 +17,7 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "KEY")]
     pub(crate) api_key: Option<String>,
     /// Answer from the built-in emulator instead of the network (no key needed).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "base_url")]
     pub(crate) emulator: bool,
     /// What to do.
     #[command(subcommand)]
@@ -63,16 +63,16 @@ pub(crate) struct ChatArgs {
     #[arg(long)]
     pub(crate) json: bool,
     /// Sampling temperature (0 to 2).
-    #[arg(long)]
+    #[arg(long, value_parser = temperature, allow_negative_numbers = true)]
     pub(crate) temperature: Option<f64>,
-    /// Maximum number of output tokens.
-    #[arg(long, value_name = "N")]
+    /// Maximum number of output tokens (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) max_tokens: Option<u32>,
     /// An image to send with the prompt: a PNG, JPEG, WebP or GIF file, or an http(s) or
     /// `data:` URL (repeatable).
     #[arg(long, value_name = "FILE|URL")]
     pub(crate) image: Vec<String>,
-    /// A PDF to send with the prompt: a file, or an https URL (repeatable).
+    /// A PDF to send with the prompt: a file, or an http(s) or `data:` URL (repeatable).
     #[arg(long, value_name = "FILE|URL")]
     pub(crate) file: Vec<String>,
     /// A WAV or MP3 file to send with the prompt (repeatable; models that hear audio only; not
@@ -101,8 +101,8 @@ pub(crate) struct EmbedArgs {
     /// Model id.
     #[arg(short, long, default_value = "text-embedding-3-small")]
     pub(crate) model: String,
-    /// Length of each vector (only some models can shorten them).
-    #[arg(long, value_name = "N")]
+    /// Length of each vector (at least 1; only some models can shorten them).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) dimensions: Option<u32>,
     /// The texts.
     #[arg(required = true)]
@@ -152,7 +152,7 @@ pub(crate) struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) addr: SocketAddr,
     /// Accept only this API key (default: any non-empty key); others get 401.
-    #[arg(long, value_name = "KEY")]
+    #[arg(long, value_name = "KEY", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub(crate) require_key: Option<String>,
     /// Enforce Naga's limit on free models: 10 requests a minute and 100 a day per key,
     /// shared by all `:free` models; beyond it, 429 `rate_limit_exceeded`.
@@ -164,4 +164,12 @@ pub(crate) struct ServeArgs {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub(crate) tls_key: Option<std::path::PathBuf>,
+}
+
+/// `--temperature`: a number from 0 to 2.
+fn temperature(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if (0.0..=2.0).contains(&value) => Ok(value),
+        _ => Err(format!("`{text}` is not a number from 0 to 2")),
+    }
 }

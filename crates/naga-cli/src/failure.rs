@@ -35,13 +35,47 @@ impl fmt::Display for Failure {
 
 fn describe_client_error(f: &mut fmt::Formatter<'_>, err: &naga_blocking::Error) -> fmt::Result {
     match err.api_kind() {
-        Some(ApiErrorKind::Authentication) => {
-            write!(f, "the API key was rejected (check NAGA_API_KEY): {}", one_line(err))
-        }
+        Some(ApiErrorKind::Authentication) => write!(
+            f,
+            "the API key was rejected (check --api-key or NAGA_API_KEY): {}",
+            one_line(err)
+        ),
         Some(ApiErrorKind::InsufficientQuota) => {
             write!(f, "not enough credits: {}", one_line(err))
         }
+        Some(ApiErrorKind::RateLimited) => match server_wait(err) {
+            Some(wait) => write!(f, "{} (the server asks to wait {wait} s)", one_line(err)),
+            None => f.write_str(&one_line(err)),
+        },
         _ => f.write_str(&one_line(err)),
+    }
+}
+
+/// How long (in whole seconds, rounded up) a rate-limited answer asked to wait.
+fn server_wait(err: &naga_blocking::Error) -> Option<u64> {
+    let api = err.protocol()?.api()?;
+    let wait = api.retry_after?.delay_from(std::time::SystemTime::now());
+    Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0))
+}
+
+impl Failure {
+    /// A connection that could not be made says where it was tried.
+    pub(crate) fn at(self, base_url: &str) -> Failure {
+        match &self {
+            Failure::Client(err) if is_connect(err) => {
+                Failure::Other(format!("{self} (base URL {base_url})"))
+            }
+            _ => self,
+        }
+    }
+}
+
+/// Whether no connection could be made (or only after retries that all failed so).
+fn is_connect(err: &naga_blocking::Error) -> bool {
+    match err {
+        naga_blocking::Error::Connect(_) | naga_blocking::Error::Tls(_) => true,
+        naga_blocking::Error::GaveUp { last, .. } => is_connect(last),
+        _ => false,
     }
 }
 

@@ -1,11 +1,14 @@
-//! `naga`: chat with NagaAI models, list them, embed texts, speak and transcribe audio, or run
-//! the local emulator.
+//! `naga`: chat with NagaAI models (Chat Completions, Responses, Messages), list them, embed
+//! texts, speak and transcribe audio, or run the local emulator.
 //!
 //! ```text
-//! naga [--base-url URL] [--api-key KEY] [--emulator] <chat|models|embed|speak|transcribe|serve>
+//! naga [--base-url URL | --emulator] [--api-key KEY]
+//!      <chat|respond|message|models|embed|speak|transcribe|serve>
 //! ```
 //!
-//! Errors are one line on stderr and a non-zero exit status.
+//! Errors are one line on stderr. Exit status: 0 on success (also when the reader of
+//! standard output went away), 1 when the command failed, 2 for a usage error (an unknown
+//! flag, or a value out of its range).
 
 /// `eprintln!` that never panics: a line for stderr, dropped when stderr is a broken pipe
 /// (`naga ... 2>&1 >/dev/null | true`), since there is nowhere else to say it.
@@ -52,12 +55,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Serve(args) = &cli.command {
-        return serve::run(args);
+        let client_flags = cli.base_url.is_some() || cli.api_key.is_some() || cli.emulator;
+        return serve::run(args, client_flags);
     }
     // Kept alive until the command is done: dropping it stops the emulator.
     let emulator = cli.emulator.then(MockServer::start_blocking);
     let client = connect(&cli, emulator.as_ref())?;
-    match &cli.command {
+    let base_url = client.config().base_url().to_owned();
+    let done = match &cli.command {
         Command::Chat(args) => chat::run(&client, args),
         Command::Respond(args) => text_api::run::<respond::Responses>(&client, args),
         Command::Message(args) => text_api::run::<message::Messages>(&client, args),
@@ -66,7 +71,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Speak(args) => media::speak(&client, args),
         Command::Transcribe(args) => media::transcribe(&client, args),
         Command::Serve(_) => Ok(()),
-    }
+    };
+    done.map_err(|failure| failure.at(&base_url))
 }
 
 /// Builds the client from the flags, the environment, or the in-process emulator.

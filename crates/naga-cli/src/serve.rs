@@ -12,7 +12,14 @@ use crate::media::read_file;
 /// free tier's limits with `--free-tier-limits`, over HTTPS with `--tls-cert` and
 /// `--tls-key`), prints its base URL as the first line, then serves until the process is
 /// interrupted.
-pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: &ServeArgs, client_flags: bool) -> Result<(), Failure> {
+    if client_flags {
+        return Err(Failure::Other(
+            "--base-url, --api-key and --emulator are for the client commands, not serve \
+             (serve runs the emulator; --require-key sets the key it accepts)"
+                .to_owned(),
+        ));
+    }
     let mut builder = MockServer::builder();
     if let Some(key) = &args.require_key {
         builder = builder.required_api_key(key);

@@ -560,3 +560,48 @@ fn a_failed_speech_leaves_the_file_that_was_there_and_no_part() {
     assert_eq!(server.count(), 1, "no request for the unwritable place");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn values_out_of_range_and_conflicting_flags_are_usage_errors() {
+    for args in [
+        &["chat", "--temperature", "3", "hi"][..],
+        &["chat", "--temperature", "-1", "hi"],
+        &["chat", "--max-tokens", "0", "hi"],
+        &["embed", "--dimensions", "0", "x"],
+        &["--emulator", "--base-url", "http://127.0.0.1:9/v1", "chat", "hi"],
+    ] {
+        let (output, stdout, stderr) = run(naga().args(args));
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains("error:"), "{args:?}: {stderr}");
+    }
+    let (output, _, stderr) = run(naga().args(["serve", "--api-key", "k"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("not serve"), "{stderr}");
+}
+
+#[test]
+fn failures_say_what_to_do_next() {
+    // A rate limit asking for longer than the client waits: returned at once, with the wait.
+    let faults =
+        Faults { status: Some(429), retry_after: Some("3600".into()), ..Faults::default() };
+    let server = MockServer::builder().faults(faults).start_blocking().unwrap();
+    let (output, _, stderr) = run(naga().args([
+        "--base-url",
+        &server.base_url(),
+        "--api-key",
+        "k",
+        "chat",
+        "--no-stream",
+        PROMPT,
+    ]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("(the server asks to wait 3600 s)"), "{stderr}");
+    assert_eq!(server.request_count("/v1/chat/completions"), 1);
+    // A connection that cannot be made names the base URL it was tried at.
+    let nowhere = canned::refused_url();
+    let (output, _, stderr) =
+        run(naga().args(["--base-url", &nowhere, "--api-key", "k", "chat", "hi"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains(&format!("(base URL {nowhere})")), "{stderr}");
+}
