@@ -6,7 +6,14 @@ use clap::{Args, Parser, Subcommand};
 
 /// Chat with NagaAI models from the terminal.
 #[derive(Debug, Parser)]
-#[command(name = "naga", version, about)]
+#[command(
+    name = "naga",
+    version,
+    about,
+    after_help = "Exit status: 0 on success (also when the reader of standard output went away), \
+                  1 when the command failed, 2 for a usage error.\n\
+                  Example: naga --emulator chat \"Write a two-line summary of Tokyo.\""
+)]
 pub(crate) struct Cli {
     /// API base URL (default: NAGA_BASE_URL or https://api.naga.ac/v1).
     // The text is also the `--help` line, where link markup would show.
@@ -83,7 +90,7 @@ pub(crate) struct ChatArgs {
     /// thinking off, `minimal` is `low` and `xhigh` is `max`).
     #[arg(long, value_name = "LEVEL", value_parser = ["none", "minimal", "low", "medium", "high", "xhigh"])]
     pub(crate) reasoning_effort: Option<String>,
-    /// The prompt; read from standard input when absent.
+    /// The prompt; read from standard input when absent or `-`.
     pub(crate) prompt: Option<String>,
 }
 

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use naga_protocol::{ContentBlock, ContentPart, ItemPart};
+use base64::Engine as _;
+use naga_protocol::{ContentBlock, ContentPart, InputFile, ItemPart};
 
 use crate::args::ChatArgs;
 use crate::failure::Failure;
@@ -64,7 +65,12 @@ pub(crate) fn responses_part(attachment: &Attachment) -> Result<ItemPart, Failur
         Attachment::Image(Source::File(path, bytes)) => {
             checked(path, ItemPart::image_bytes(bytes, None))
         }
-        Attachment::Pdf(_, Source::Url(url)) => Ok(ItemPart::file_url(url)),
+        Attachment::Pdf(name, Source::Url(url)) => Ok(ItemPart::InputFile(InputFile {
+            filename: Some(name.clone()),
+            file_data: None,
+            file_url: Some(url.clone()),
+            file_id: None,
+        })),
         Attachment::Pdf(name, Source::File(path, bytes)) => {
             checked(path, ItemPart::pdf_bytes(name, bytes))
         }
@@ -91,15 +97,28 @@ pub(crate) fn messages_block(attachment: &Attachment) -> Result<ContentBlock, Fa
     }
 }
 
-/// A URL (`http(s)`, or `data:` for images) is sent as it is; anything else is a file.
+/// An `http(s)` URL is sent as it is; a `data:` URL's bytes, as a file's are, in the form
+/// each API takes (its format read from the bytes); anything else is a file.
 fn source(text: &str) -> Result<Source, Failure> {
-    let url = ["https://", "http://", "data:"].iter().any(|scheme| text.starts_with(scheme));
-    if url {
+    if ["https://", "http://"].iter().any(|scheme| text.starts_with(scheme)) {
         return Ok(Source::Url(text.to_owned()));
+    }
+    if let Some(data) = text.strip_prefix("data:") {
+        let bytes = data_url_bytes(data).ok_or_else(|| {
+            Failure::Other("a data: URL must be base64 (data:TYPE;base64,...)".into())
+        })?;
+        return Ok(Source::File(PathBuf::from("data: URL"), bytes));
     }
     let path = PathBuf::from(text);
     let bytes = read_file(&path)?;
     Ok(Source::File(path, bytes))
+}
+
+/// The bytes of a base64 `data:` URL (what follows `data:`).
+fn data_url_bytes(data: &str) -> Option<Vec<u8>> {
+    let (header, payload) = data.split_once(',')?;
+    header.to_ascii_lowercase().ends_with(";base64").then_some(())?;
+    base64::engine::general_purpose::STANDARD.decode(payload.trim()).ok()
 }
 
 /// The part, or the file and why it cannot go (its bytes are not a format the API takes).

@@ -1,6 +1,6 @@
 //! `naga chat`: send a prompt, print the answer as it arrives.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::time::{Duration, Instant};
 
 use naga_blocking::Client;
@@ -36,8 +36,15 @@ pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
 
 /// The prompt argument, else all of standard input (which must be UTF-8 text).
 pub(crate) fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
-    if let Some(prompt) = &args.prompt {
-        return Ok(prompt.clone());
+    match args.prompt.as_deref() {
+        Some(prompt) if prompt.trim().is_empty() => {
+            return Err(Failure::Other("the prompt is empty".into()));
+        }
+        Some("-") | None => {}
+        Some(prompt) => return Ok(prompt.to_owned()),
+    }
+    if io::stdin().is_terminal() {
+        note!("naga: reading the prompt from standard input; end it with Ctrl-D");
     }
     let mut prompt = String::new();
     io::stdin().read_to_string(&mut prompt).map_err(|err| match err.kind() {

@@ -64,19 +64,25 @@ fn max_tokens_cuts_the_answer() {
 }
 
 #[test]
-fn prompt_is_read_from_stdin_when_absent() {
-    let mut child = naga()
-        .args(["--emulator", "chat", "--no-stream"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(PROMPT.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
+fn prompt_is_read_from_stdin_when_absent_or_dash() {
     let (_, expected, _) = run(naga().args(["--emulator", "chat", "--no-stream", PROMPT]));
-    assert_eq!(String::from_utf8(output.stdout).unwrap(), expected);
+    for dash in [&[][..], &["-"]] {
+        let mut child = naga()
+            .args(["--emulator", "chat", "--no-stream"])
+            .args(dash)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(PROMPT.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{dash:?}");
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), expected, "{dash:?}");
+    }
+    let (output, stdout, stderr) = run(naga().args(["--emulator", "chat", "  "]));
+    assert_eq!((output.status.code(), stdout.as_str()), (Some(1), ""));
+    assert!(stderr.contains("the prompt is empty"), "{stderr}");
 }
 
 #[test]
@@ -604,4 +610,39 @@ fn failures_say_what_to_do_next() {
         run(naga().args(["--base-url", &nowhere, "--api-key", "k", "chat", "hi"]));
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains(&format!("(base URL {nowhere})")), "{stderr}");
+}
+
+#[test]
+fn data_urls_and_pdf_urls_go_through_every_api() {
+    let png = "data:image/png;base64,iVBORw0KGgo=";
+    let pdf = "data:application/pdf;base64,JVBERi0xLjQK";
+    for command in ["chat", "respond", "message"] {
+        let (output, stdout, stderr) = run(naga().args([
+            "--emulator",
+            command,
+            "--no-stream",
+            "--image",
+            png,
+            "--file",
+            pdf,
+            "Describe both.",
+        ]));
+        assert!(output.status.success(), "{command}: {stderr}");
+        assert!(stdout.starts_with("[naga-mock]"), "{command}: {stdout}");
+    }
+    for command in ["chat", "respond"] {
+        let (output, _, stderr) = run(naga().args([
+            "--emulator",
+            command,
+            "--no-stream",
+            "--file",
+            "https://example.com/report.pdf",
+            "Summarise.",
+        ]));
+        assert!(output.status.success(), "{command}: {stderr}");
+    }
+    let (output, _, stderr) =
+        run(naga().args(["--emulator", "chat", "--image", "data:image/png,raw", "x"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("must be base64"), "{stderr}");
 }
