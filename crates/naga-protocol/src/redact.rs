@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::config::{Config, Secret};
-use crate::error::Error;
+use crate::error::{Error, StreamError};
 
 /// What replaces a key in server text.
 const REDACTED: &str = "[redacted key]";
@@ -45,7 +45,8 @@ impl Config {
 
 impl Redactor {
     /// `err` with every key replaced in the server text it carries (an API error's message
-    /// and body excerpt, a decode error's message and excerpt).
+    /// and body excerpt, a decode error's message and excerpt, the excerpt of a document
+    /// that came in place of a stream).
     pub fn scrub(&self, mut err: Error) -> Error {
         match &mut err {
             Error::Api(api) => {
@@ -56,6 +57,7 @@ impl Redactor {
                 self.scrub_text(message);
                 self.scrub_text(snippet);
             }
+            Error::Stream(StreamError::UnexpectedDocument { snippet }) => self.scrub_text(snippet),
             _ => {}
         }
         err
@@ -89,6 +91,14 @@ mod tests {
         let err = parse_api_error(Some(StatusCode::NOT_FOUND), &HeaderMap::new(), body.as_bytes());
         let err = Config::new(key).map(|config| config.redactor().scrub(err));
         err.ok().and_then(|err| err.api().map(|api| api.message.clone())).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_document_in_place_of_a_stream_loses_the_key_too() {
+        let redactor = Config::new("ng-12345678").map(|c| c.redactor()).unwrap_or_default();
+        let snippet = "<p>Authorization: Bearer ng-12345678</p>".to_owned();
+        let err = crate::Error::Stream(crate::StreamError::UnexpectedDocument { snippet });
+        assert!(!redactor.scrub(err).to_string().contains("ng-12345678"));
     }
 
     #[test]
