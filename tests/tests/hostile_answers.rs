@@ -1,0 +1,137 @@
+//! Answers that are no answer under a status that says success, and waits a server asks for:
+//! both transports return the same error after the same number of requests, never an empty
+//! success, and never send again sooner than asked.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // tests
+
+use naga_conformance::{Async, Blocking, Failure, Sender, Setup};
+use naga_mock::canned::{CannedServer, Reply, json, sse_head};
+use naga_protocol::{
+    ApiErrorKind, ChatRequest, Message, ModerationRequest, ResponsesRequest, SpeechRequest,
+};
+
+/// Naga's error envelope.
+const ENVELOPE: &str = r#"{"error":{"type":"server_error","message":"upstream provider failed"}}"#;
+
+/// `call` through each transport against a server answering every request with `reply`:
+/// the two results, which must agree, and the connections each transport made.
+fn through_both<T: PartialEq + std::fmt::Debug>(
+    reply: &Reply,
+    call: impl Fn(&dyn SenderCall) -> T,
+) -> (T, usize) {
+    let mut results = Vec::new();
+    let mut connections = Vec::new();
+    for transport in ["blocking", "async"] {
+        let server = CannedServer::start(vec![reply.clone()]);
+        let setup = Setup::new(server.url.clone());
+        let result = match transport {
+            "blocking" => call(&Blocking::new(&setup)),
+            _ => call(&Async::new(&setup)),
+        };
+        results.push(result);
+        connections.push(server.count());
+    }
+    let (second, first) = (results.pop().unwrap(), results.pop().unwrap());
+    assert_eq!(first, second, "the transports disagree");
+    assert_eq!(connections[0], connections[1], "the transports sent differently");
+    (first, connections[0])
+}
+
+/// The calls the cases make, on either transport.
+trait SenderCall {
+    /// A chat completion, not streamed.
+    fn chat(&self) -> Result<(), Failure>;
+    /// Speech, whole or streamed (every chunk read).
+    fn speech(&self, streamed: bool) -> Result<(), Failure>;
+    /// A moderation.
+    fn moderation(&self) -> Result<(), Failure>;
+    /// A streamed response: the last item's failure, if any.
+    fn response_stream_end(&self) -> Option<Failure>;
+}
+
+impl<S: Sender> SenderCall for S {
+    fn chat(&self) -> Result<(), Failure> {
+        self.send(&ChatRequest::new("gpt-4o-mini", [Message::user("Tokyo?")])).map(drop)
+    }
+
+    fn speech(&self, streamed: bool) -> Result<(), Failure> {
+        let request = SpeechRequest::new("gpt-4o-mini-tts", "alloy", "Tokyo.");
+        if !streamed {
+            return self.send(&request).map(drop);
+        }
+        let items = self.stream_all(&request)?;
+        items.into_iter().find_map(Result::err).map_or(Ok(()), Err)
+    }
+
+    fn moderation(&self) -> Result<(), Failure> {
+        self.send(&ModerationRequest::new("omni-moderation-latest", "text")).map(drop)
+    }
+
+    fn response_stream_end(&self) -> Option<Failure> {
+        let request = ResponsesRequest::new("gpt-4.1-mini", "Tokyo?");
+        let items = self.stream_all(&request.as_streaming().into_owned()).ok()?;
+        items.into_iter().last()?.err()
+    }
+}
+
+fn api(message: &str, kind: ApiErrorKind) -> Failure {
+    let error_type = Some("server_error".to_owned()).filter(|_| kind == ApiErrorKind::Server);
+    Failure::Api { kind, status: None, error_type, message: message.to_owned() }
+}
+
+#[test]
+fn an_error_envelope_under_200_is_the_error_for_chat_and_speech() {
+    let reply = json(200, "", ENVELOPE);
+    let expected = Err(api("upstream provider failed", ApiErrorKind::Server));
+    assert_eq!(through_both(&reply, |t| t.chat()), (expected.clone(), 1));
+    assert_eq!(through_both(&reply, |t| t.speech(false)), (expected.clone(), 1));
+    assert_eq!(through_both(&reply, |t| t.speech(true)), (expected, 1));
+}
+
+#[test]
+fn a_page_or_an_empty_body_in_place_of_audio_is_an_error() {
+    let page = "<html><head><title>Maintenance</title></head><body>back soon</body></html>";
+    let html = Reply::Raw(format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+        page.len()
+    ));
+    let empty = Reply::Raw(
+        "HTTP/1.1 200 OK\r\ncontent-type: audio/wav\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            .to_owned(),
+    );
+    for reply in [html, empty] {
+        for streamed in [false, true] {
+            let (result, requests) = through_both(&reply, |t| t.speech(streamed));
+            assert_eq!(result, Err(Failure::Decode { what: "speech audio" }), "{reply:?}");
+            assert_eq!(requests, 1);
+        }
+    }
+}
+
+#[test]
+fn a_moderation_without_a_verdict_does_not_pass() {
+    let reply = json(200, "", r#"{"id":"modr-1","model":"m","results":[]}"#);
+    let (result, requests) = through_both(&reply, |t| t.moderation());
+    assert_eq!((result, requests), (Err(Failure::Decode { what: "moderation" }), 1));
+}
+
+#[test]
+fn a_responses_stream_that_says_done_before_it_completed_is_truncated() {
+    let delta = r#"{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Tok"}"#;
+    let reply = Reply::Raw(format!(
+        "{}event: response.output_text.delta\ndata: {delta}\n\ndata: [DONE]\n\n",
+        sse_head()
+    ));
+    let (end, requests) = through_both(&reply, |t| t.response_stream_end());
+    assert_eq!(end, Some(Failure::Truncated { events: 2 }));
+    assert_eq!(requests, 1);
+}
+
+#[test]
+fn a_wait_longer_than_the_client_waits_is_returned_at_once_not_cut_short() {
+    let limited = r#"{"error":{"type":"rate_limit_exceeded","message":"slow down"}}"#;
+    let reply = json(429, "retry-after: 3600\r\n", limited);
+    let (result, requests) = through_both(&reply, |t| t.chat());
+    let Err(Failure::Api { kind, status, .. }) = result else { panic!("{result:?}") };
+    assert_eq!((kind, status, requests), (ApiErrorKind::RateLimited, Some(429), 1));
+}
