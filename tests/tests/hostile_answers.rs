@@ -2,7 +2,7 @@
 //! both transports return the same error after the same number of requests, never an empty
 //! success, and never send again sooner than asked.
 
-#![allow(clippy::unwrap_used, clippy::panic)] // tests
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)] // tests
 
 use naga_conformance::{Async, Blocking, Failure, Sender, Setup};
 use naga_mock::canned::{CannedServer, Reply, json, sse_head};
