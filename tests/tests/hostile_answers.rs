@@ -69,7 +69,7 @@ impl<S: Sender> SenderCall for S {
 
     fn response_stream_end(&self) -> Option<Failure> {
         let request = ResponsesRequest::new("gpt-4.1-mini", "Tokyo?");
-        let items = self.stream_all(&request.as_streaming().into_owned()).ok()?;
+        let items = self.stream_all(&*request.as_streaming()).ok()?;
         items.into_iter().last()?.err()
     }
 }
