@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use naga_conformance::{Async, Blocking, Failure, Outcome, Setup, on_pair};
+use naga_conformance::{Async, Blocking, Failure, Outcome, Setup, Transport, on_pair};
 use naga_mock::MockServer;
 use naga_protocol::{ApiErrorKind, ChatRequest, Message};
 use rustls::pki_types::CertificateDer;
@@ -90,4 +90,20 @@ fn broken_streams_over_tls_are_typed_failures_sent_once() {
         "{:?}",
         errored.failure()
     );
+}
+
+/// A certificate the client does not trust (the test CA is not among the default roots) is a
+/// TLS failure on both transports alike, and is not retried: it fails the same way every time.
+#[test]
+fn an_untrusted_certificate_is_a_tls_failure_and_not_retried() {
+    let server = tls_server();
+    let setup = Setup::new(server.base_url());
+    let transports: [Box<dyn Transport>; 2] =
+        [Box::new(Blocking::new(&setup)), Box::new(Async::new(&setup))];
+    for transport in transports {
+        let outcome = transport.chat(&request());
+        let shown = outcome.error_text.clone().unwrap_or_default();
+        assert_eq!(outcome.failure(), &Failure::Tls, "{}: {shown}", transport.name());
+    }
+    assert_eq!(server.request_count("/v1/chat/completions"), 0);
 }

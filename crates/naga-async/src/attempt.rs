@@ -185,15 +185,24 @@ fn is_tls(err: &reqwest::Error) -> bool {
     has_source::<rustls::Error>(err, |_| true)
 }
 
-/// Whether `err` or one of its sources is an `E` for which `test` holds.
+/// Whether `err` or one of its sources is an `E` for which `test` holds. The errors an
+/// `io::Error` wraps count too, however deep: its `source()` skips the wrapped error (which is
+/// how a certificate rustls refused hides, inside two `io::Error`s, under hyper-util's error).
 fn has_source<E: std::error::Error + 'static>(
     err: &reqwest::Error,
     test: impl Fn(&E) -> bool,
 ) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(current) = source {
-        if current.downcast_ref::<E>().is_some_and(&test) {
-            return true;
+        let mut wrapped = Some(current);
+        while let Some(error) = wrapped {
+            if error.downcast_ref::<E>().is_some_and(&test) {
+                return true;
+            }
+            let io = error.downcast_ref::<std::io::Error>();
+            wrapped = io
+                .and_then(|io| io.get_ref())
+                .map(|inner| inner as &(dyn std::error::Error + 'static));
         }
         source = current.source();
     }

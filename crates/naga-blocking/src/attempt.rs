@@ -104,6 +104,11 @@ fn run_configured(
     result.map_err(|err| map_error(err, limits, !answer_began))
 }
 
+/// Whether an I/O error is a TLS failure (rustls reports a handshake's through `io::Error`).
+fn is_tls_failure(err: &std::io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
 /// Reads a whole success body (at most [`MAX_BODY_BYTES`]) under the attempt's limits.
 /// The buffer is sized from `content-length`, so a whole answer takes one read and never
 /// moves to a larger buffer.
@@ -136,6 +141,8 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer:
             Error::Tls(Box::new(err))
         }
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Connect(Box::new(err)),
+        // A certificate the client does not trust fails the same way every time: not retried.
+        ureq::Error::Io(io) if is_tls_failure(&io) => Error::Tls(Box::new(io)),
         ureq::Error::Io(_) if before_answer => Error::Connect(Box::new(err)),
         ureq::Error::BodyExceedsLimit(_) => Error::body_too_large(),
         other => Error::Io(Box::new(other)),
