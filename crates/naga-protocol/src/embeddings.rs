@@ -209,7 +209,7 @@ impl EmbeddingResponse {
             if !numbered {
                 let indices: Vec<u32> = items.iter().map(|item| item.index).collect();
                 return Err(Error::Decode {
-                    what: "embeddings",
+                    what: "embedding",
                     offset: 0,
                     message: format!(
                         "the vectors are for input indices {indices:?}, not 0..{} each once",

@@ -125,7 +125,7 @@ fn vectors_must_be_one_per_input_index() {
     assert_eq!(vectors("2,0,1").unwrap(), [vec![0.5_f32], vec![1.5], vec![2.5]]);
     for (indices, shown) in [("1", "[1]"), ("0,0,2", "[0, 0, 2]"), ("0,2", "[0, 2]")] {
         let err = vectors(indices).unwrap_err();
-        assert!(matches!(&err, Error::Decode { what: "embeddings", .. }), "{indices}: {err:?}");
+        assert!(matches!(&err, Error::Decode { what: "embedding", .. }), "{indices}: {err:?}");
         assert!(err.to_string().contains(shown), "{err}");
     }
     // No indices at all (every one read as 0): the answer's order.
