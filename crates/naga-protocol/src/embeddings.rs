@@ -207,12 +207,16 @@ impl EmbeddingResponse {
             items.sort_by_key(|item| item.index);
             let numbered = items.iter().enumerate().all(|(at, item)| item.index as usize == at);
             if !numbered {
-                let indices: Vec<u32> = items.iter().map(|item| item.index).collect();
+                // The first few indices say enough (an answer may hold thousands).
+                let indices: Vec<u32> = items.iter().take(8).map(|item| item.index).collect();
+                let more = if items.len() > 8 { ", ..." } else { "" };
+                let shown = format!("{indices:?}");
                 return Err(Error::Decode {
                     what: "embedding",
                     offset: 0,
                     message: format!(
-                        "the vectors are for input indices {indices:?}, not 0..{} each once",
+                        "the vectors are for input indices {}{more}], not 0..{} each once",
+                        shown.trim_end_matches(']'),
                         items.len()
                     ),
                     snippet: String::new(),

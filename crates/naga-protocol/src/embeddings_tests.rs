@@ -123,7 +123,14 @@ fn vectors_must_be_one_per_input_index() {
         parse(&format!(r#"{{"data":[{}]}}"#, data.join(","))).unwrap().vectors()
     };
     assert_eq!(vectors("2,0,1").unwrap(), [vec![0.5_f32], vec![1.5], vec![2.5]]);
-    for (indices, shown) in [("1", "[1]"), ("0,0,2", "[0, 0, 2]"), ("0,2", "[0, 2]")] {
+    let many = (1..=10).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let cases = [
+        ("1", "[1]"),
+        ("0,0,2", "[0, 0, 2]"),
+        ("0,2", "[0, 2]"),
+        (many.as_str(), "[1, 2, 3, 4, 5, 6, 7, 8, ...], not 0..10"),
+    ];
+    for (indices, shown) in cases {
         let err = vectors(indices).unwrap_err();
         assert!(matches!(&err, Error::Decode { what: "embedding", .. }), "{indices}: {err:?}");
         assert!(err.to_string().contains(shown), "{err}");
