@@ -151,9 +151,9 @@ fn error_frame_mid_stream_keeps_the_partial_answer_and_fails() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
-#[test]
-fn server_errors_are_retried_then_reported() {
-    let faults = Faults { status: Some(503), retry_after: Some("0".into()), ..Faults::default() };
+/// `naga chat --no-stream` against an emulator that answers with `faults`: the emulator (for
+/// its request count), the exit and the standard error.
+fn chat_with_faults(faults: Faults) -> (MockServer, Output, String) {
     let server = MockServer::builder().faults(faults).start_blocking().unwrap();
     let (output, _, stderr) = run(naga().args([
         "--base-url",
@@ -164,6 +164,13 @@ fn server_errors_are_retried_then_reported() {
         "--no-stream",
         PROMPT,
     ]));
+    (server, output, stderr)
+}
+
+#[test]
+fn server_errors_are_retried_then_reported() {
+    let faults = Faults { status: Some(503), retry_after: Some("0".into()), ..Faults::default() };
+    let (server, output, stderr) = chat_with_faults(faults);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("503"), "{stderr}");
     assert!(stderr.contains("3 attempts"), "{stderr}");
@@ -591,16 +598,7 @@ fn failures_say_what_to_do_next() {
     // A rate limit asking for longer than the client waits: returned at once, with the wait.
     let faults =
         Faults { status: Some(429), retry_after: Some("3600".into()), ..Faults::default() };
-    let server = MockServer::builder().faults(faults).start_blocking().unwrap();
-    let (output, _, stderr) = run(naga().args([
-        "--base-url",
-        &server.base_url(),
-        "--api-key",
-        "k",
-        "chat",
-        "--no-stream",
-        PROMPT,
-    ]));
+    let (server, output, stderr) = chat_with_faults(faults);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("(the server asks to wait 3600 s)"), "{stderr}");
     assert_eq!(server.request_count("/v1/chat/completions"), 1);

@@ -43,6 +43,15 @@ async fn read_response<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> (S
     }
 }
 
+/// A raw connection to `server`: its buffered reading half and its writing half.
+async fn connect(
+    server: &MockServer,
+) -> (BufReader<tokio::net::tcp::OwnedReadHalf>, tokio::net::tcp::OwnedWriteHalf) {
+    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let (read, write) = stream.into_split();
+    (BufReader::new(read), write)
+}
+
 fn request(body: &serde_json::Value) -> Vec<u8> {
     let body = body.to_string();
     let head = format!(
@@ -55,9 +64,7 @@ fn request(body: &serde_json::Value) -> Vec<u8> {
 #[tokio::test]
 async fn one_connection_serves_json_stream_and_error_in_turn() {
     let server = MockServer::start().await;
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
+    let (mut reader, mut write) = connect(&server).await;
     let mut streamed = reference();
     streamed["stream"] = json!(true);
     let unknown = json!({"model": "nope", "messages": [{"role": "user", "content": "hi"}]});
@@ -191,9 +198,7 @@ async fn requests_framed_out_of_the_rules_are_refused_and_close() {
 #[tokio::test]
 async fn a_404_keeps_the_connection_and_an_error_frame_ends_it() {
     let server = MockServer::start().await;
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
+    let (mut reader, mut write) = connect(&server).await;
     let body = "x".repeat(100_000);
     let head =
         format!("POST /v1/nope HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n", body.len());
@@ -220,9 +225,7 @@ async fn a_404_keeps_the_connection_and_an_error_frame_ends_it() {
 #[tokio::test]
 async fn a_413_says_connection_close_since_the_body_is_left_unread() {
     let server = MockServer::builder().max_body_bytes(64).start().await.unwrap();
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
+    let (mut reader, mut write) = connect(&server).await;
     let head = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer k\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n";
     write.write_all(head.as_bytes()).await.unwrap();
     let (head, body) = read_response(&mut reader).await;

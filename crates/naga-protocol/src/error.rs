@@ -242,24 +242,21 @@ impl From<StreamError> for Error {
 /// [`Error::Api`]. Any body is accepted: a non-JSON body (an HTML page from a proxy) keeps a
 /// readable excerpt as the message.
 pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[u8]) -> Error {
-    if let Some(coding) = crate::operation::content_coding(headers).filter(|_| !body.is_empty()) {
-        return encoded_api_error(status, headers, &coding);
-    }
-    let envelope = error_object(body);
+    // Nothing of a body in a content coding (`gzip`, ...) is read: it would show as binary
+    // noise; the status, headers and coding say what is known.
+    let encoded = crate::operation::content_coding(headers).filter(|_| !body.is_empty());
     let mut retry_after = RetryAfter::from_headers(headers);
-    let (error_type, message) = match envelope {
-        Some(ErrorObject { error_type, message, extra }) => {
-            if retry_after.is_none()
-                && let Some(serde_json::Value::Object(metadata)) = extra.get("metadata")
-            {
-                retry_after = RetryAfter::from_error_metadata(metadata);
-            }
-            let message = message.unwrap_or_else(|| describe_body(status, body));
-            (error_type, message)
+    let (error_type, message) = match &encoded {
+        Some(coding) => {
+            let reason = status.and_then(|s| s.canonical_reason()).unwrap_or("error");
+            (
+                None,
+                format!("{reason}: the body arrived in the content coding `{coding}`, not decoded"),
+            )
         }
-        None => (None, describe_body(status, body)),
+        None => envelope_fields(status, body, &mut retry_after),
     };
-    let message = match redirect_target(status, headers) {
+    let message = match redirect_target(status, headers).filter(|_| encoded.is_none()) {
         Some(location) => format!(
             "the server redirected to {location}; redirects are not followed (the request \
              and its key would go elsewhere), so check the base URL"
@@ -273,28 +270,28 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
         message,
         retry_after,
         request_id: request_id(headers),
-        body_snippet: snippet(body),
+        body_snippet: if encoded.is_some() { String::new() } else { snippet(body) },
     }))
 }
 
-/// The `error` object of an error body: the body as JSON, or, when it is a stream of
-/// server-sent events (a gateway answering a streaming request's failure in the stream's own
-/// format, e.g. LiteLLM's proxy: `data: {"error": ...}` then `data: [DONE]`), its first event.
-/// An error answer whose body came in a content coding (`gzip`, ...): nothing of it is read
-/// (it would show as binary noise); the status, headers and coding say what is known.
-fn encoded_api_error(status: Option<StatusCode>, headers: &HeaderMap, coding: &str) -> Error {
-    let reason = status.and_then(|s| s.canonical_reason()).unwrap_or("error");
-    Error::Api(Box::new(ApiError {
-        status,
-        kind: ApiErrorKind::classify(status, None),
-        error_type: None,
-        message: format!(
-            "{reason}: the body arrived in the content coding `{coding}`, not decoded"
-        ),
-        retry_after: RetryAfter::from_headers(headers),
-        request_id: request_id(headers),
-        body_snippet: String::new(),
-    }))
+/// The `type` and message of an error body's envelope (a description of the body when it has
+/// none); the wait in its `metadata` when the headers named none.
+fn envelope_fields(
+    status: Option<StatusCode>,
+    body: &[u8],
+    retry_after: &mut Option<RetryAfter>,
+) -> (Option<String>, String) {
+    match error_object(body) {
+        Some(ErrorObject { error_type, message, extra }) => {
+            if retry_after.is_none()
+                && let Some(serde_json::Value::Object(metadata)) = extra.get("metadata")
+            {
+                *retry_after = RetryAfter::from_error_metadata(metadata);
+            }
+            (error_type, message.unwrap_or_else(|| describe_body(status, body)))
+        }
+        None => (None, describe_body(status, body)),
+    }
 }
 
 /// The [`Error::Api`] of a JSON answer whose top-level `error` is an object, under a success
@@ -312,6 +309,9 @@ pub(crate) fn api_error_in_success(body: &[u8]) -> Option<Error> {
     Some(parse_api_error(None, &HeaderMap::new(), body))
 }
 
+/// The `error` object of an error body: the body as JSON, or, when it is a stream of
+/// server-sent events (a gateway answering a streaming request's failure in the stream's own
+/// format, e.g. LiteLLM's proxy: `data: {"error": ...}` then `data: [DONE]`), its first event.
 fn error_object(body: &[u8]) -> Option<ErrorObject> {
     let json = crate::operation::without_bom(body);
     if let Ok(envelope) = serde_json::from_slice::<ErrorEnvelope>(json) {
