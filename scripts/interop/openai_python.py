@@ -485,6 +485,12 @@ def _():
     urls = client().images.generate(model="gpt-image-1", prompt="a red lighthouse", n=2)
     expect(len(urls.data) == 2 and all(d.url for d in urls.data), urls.data)
     expect(urls.created > 0, urls.created)
+    # The URLs are served by the emulator itself (no key): a download works offline.
+    with httpx.Client(trust_env=False) as http:
+        for image in urls.data:
+            got = http.get(image.url)
+            expect(got.status_code == 200 and got.content.startswith(b"\x89PNG"), (image.url, got))
+            expect(got.headers["content-type"] == "image/png", got.headers)
     inline = client().images.generate(
         model="gpt-image-1", prompt="a red lighthouse", response_format="b64_json", size="1024x1024")
     import base64

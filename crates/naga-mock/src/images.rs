@@ -1,6 +1,7 @@
 //! `POST /v1/images/generations` and `/v1/images/edits` (API digest §3.4, §3.5): validation
-//! written against the digest, and emulated images: URLs that name the request (not
-//! fetchable) or a 1x1 PNG as base64.
+//! written against the digest, and emulated images: a 1x1 PNG, as base64 or at a URL on the
+//! emulator's own origin (`/outputs/...`, served without a key, as a gateway's output links
+//! are), so a client that downloads its images works offline.
 
 use serde_json::{Map, Value};
 
@@ -25,6 +26,32 @@ const CREATED: u64 = 1_767_225_600;
 /// A valid 1x1 grayscale+alpha PNG, as base64.
 pub(crate) const PNG_1X1_BASE64: &str =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+/// Where the emulator serves the images it hands out by URL.
+const OUTPUTS: &str = "/outputs/naga-mock-";
+
+/// Whether `path` names an image the emulator hands out by URL: `/outputs/naga-mock-`, 16
+/// lowercase hex digits, `-`, the image's index in its answer, `.png`.
+pub(crate) fn is_output_path(path: &str) -> bool {
+    let name = path.strip_prefix(OUTPUTS).and_then(|name| name.strip_suffix(".png"));
+    let Some((seed, index)) = name.and_then(|name| name.split_once('-')) else {
+        return false;
+    };
+    let hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let canonical = index == "0" || !index.starts_with('0');
+    seed.len() == 16
+        && seed.bytes().all(hex)
+        && !index.is_empty()
+        && index.bytes().all(|b| b.is_ascii_digit())
+        && canonical
+        && index.parse::<u64>().is_ok_and(|i| i < MAX_IMAGES)
+}
+
+/// The bytes of every emulated image (the PNG of [`PNG_1X1_BASE64`]).
+pub(crate) fn output_png() -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(PNG_1X1_BASE64).unwrap_or_default()
+}
 
 /// A validated image request.
 #[derive(Debug)]
@@ -136,14 +163,15 @@ fn validate_size(req: &Map<String, Value>) -> Result<(), Invalid> {
     }
 }
 
-/// The answer body, keys in the documented order (`created`, `data`, `usage`).
-pub(crate) fn images_body(job: &ImageJob) -> Vec<u8> {
+/// The answer body, keys in the documented order (`created`, `data`, `usage`); image URLs
+/// start with `origin` (`http://host:port`).
+pub(crate) fn images_body(job: &ImageJob, origin: &str) -> Vec<u8> {
     let seed = fnv1a(job.prompt.as_bytes()) ^ fnv1a(job.model.as_bytes()).rotate_left(23);
     let data = (0..job.n).map(|i| {
         let (url, b64) = if job.base64 {
             (Json::from(Value::Null), Json::from(PNG_1X1_BASE64))
         } else {
-            let url = format!("https://api.naga.ac/outputs/naga-mock-{seed:016x}-{i}.png");
+            let url = format!("{origin}{OUTPUTS}{seed:016x}-{i}.png");
             (Json::from(url), Json::from(Value::Null))
         };
         Json::object([("url", url), ("b64_json", b64), ("revised_prompt", Json::from(Value::Null))])

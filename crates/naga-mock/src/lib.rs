@@ -43,8 +43,10 @@
 //!   are emulated: a category is flagged when the text holds one of its trigger words (e.g.
 //!   `kill` for `violence`); other scores stay below 0.01.
 //! * `POST /v1/images/generations`: `prompt` 1..=8192 characters, `n` 1..=10, `size` any
-//!   non-blank string (its forms vary by model), `response_format` `url` (emulated URLs that name the request;
-//!   nothing is served there) or `b64_json` (a 1x1 PNG); `usage` counts prompt words and
+//!   non-blank string (its forms vary by model), `response_format` `url` (the default) or
+//!   `b64_json`: a 1x1 PNG, inline or at a URL on the emulator's own origin (the host the
+//!   request named), served by `GET /outputs/naga-mock-<seed>-<i>.png` without a key, so a
+//!   client that downloads its images works offline; `usage` counts prompt words and
 //!   256 tokens per image, and splits the input as OpenAI's image models do
 //!   (`input_tokens_details` `text_tokens`, `image_tokens`: strict clients such as
 //!   async-openai require it).

@@ -65,6 +65,8 @@ pub(crate) struct State {
     pub(crate) keys: KeyStore,
     /// Free-model requests admitted per key, when the free tier's limits are enforced.
     pub(crate) free_tier: Option<FreeTierLedger>,
+    /// The bound address: the origin of the image URLs when a request names no host.
+    pub(crate) addr: SocketAddr,
 }
 
 /// Options for a [`MockServer`].
@@ -157,6 +159,7 @@ impl MockServerBuilder {
             fails: FailCounter::default(),
             keys: KeyStore::default(),
             free_tier,
+            addr,
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));

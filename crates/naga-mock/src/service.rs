@@ -25,7 +25,7 @@ use crate::error_body::{
 use crate::faults::Faults;
 use crate::form::{Part, boundary_param, parse_form};
 use crate::free_tier::FreeTierLedger;
-use crate::images::{images_body, validate_edit, validate_images};
+use crate::images::{images_body, is_output_path, output_png, validate_edit, validate_images};
 use crate::messages::respond_message;
 use crate::messages_validate::validate_messages_request;
 use crate::models::{
@@ -58,6 +58,8 @@ enum Route {
     Translations,
     Models,
     Startups,
+    /// An image handed out by URL (`GET`, no key).
+    Output,
     Account(AccountRoute),
 }
 
@@ -77,6 +79,7 @@ impl Route {
             "/v1/audio/translations" => Route::Translations,
             "/v1/models" => Route::Models,
             "/v1/startups" => Route::Startups,
+            _ if is_output_path(path) => Route::Output,
             _ => Route::Account(AccountRoute::of(path)?),
         })
     }
@@ -84,7 +87,7 @@ impl Route {
     /// The methods it answers (`HEAD` too wherever `GET` is).
     fn methods(&self) -> &'static [Method] {
         match self {
-            Route::Models | Route::Startups => &[Method::GET],
+            Route::Models | Route::Startups | Route::Output => &[Method::GET],
             Route::Account(account) => account.methods(),
             _ => &[Method::POST],
         }
@@ -141,6 +144,7 @@ async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> 
                 headers: &parts.headers,
                 path: &path,
                 query: parts.uri.query(),
+                origin: &origin(state, parts),
             };
             match encoded_body_rejection(&parts.headers, &body) {
                 Some(rejection) => rejection,
@@ -198,6 +202,20 @@ struct Head<'a> {
     headers: &'a HeaderMap,
     path: &'a str,
     query: Option<&'a str>,
+    /// `scheme://host[:port]` as the client named the emulator: where its image URLs point.
+    origin: &'a str,
+}
+
+/// The emulator's origin as the request names it (its `Host`, or the authority of an
+/// HTTP/2 request), or its bound address when the request names none that is valid.
+fn origin(state: &State, parts: &http::request::Parts) -> String {
+    let scheme = if state.options.tls.is_some() { "https" } else { "http" };
+    let host = parts.headers.get(HOST).and_then(|host| host.to_str().ok());
+    let named = parts.uri.authority().map(|a| a.as_str().to_owned()).or(host.map(str::to_owned));
+    // `host[:port]` only: no user info.
+    let valid = |a: &String| a.parse::<http::uri::Authority>().is_ok() && !a.contains('@');
+    let authority = named.filter(valid).unwrap_or_else(|| state.addr.to_string());
+    format!("{scheme}://{authority}")
 }
 
 async fn dispatch(
@@ -220,9 +238,10 @@ async fn dispatch(
     if let Some(response) = injected_failure(state, &faults, path, &body).await {
         return response;
     }
-    // `/startups` is public: a key, even a malformed one, is not looked at (§3.11).
+    // `/startups` is public: a key, even a malformed one, is not looked at (§3.11); so are
+    // the images handed out by URL.
     let key = match *route {
-        Route::Startups => None,
+        Route::Startups | Route::Output => None,
         _ => match check_auth(state, headers, route) {
             Ok(key) => key,
             Err(message) => return unauthorized(&message),
@@ -236,6 +255,7 @@ async fn dispatch(
     match route {
         Route::Models => json_response(StatusCode::OK, models_body(gate.models).into()),
         Route::Startups => json_response(StatusCode::OK, startups_body().into()),
+        Route::Output => png_response(),
         Route::Chat => chat(gate, headers, &body, faults),
         Route::Responses => json_endpoint(
             (gate, headers, &body),
@@ -270,9 +290,9 @@ async fn dispatch(
             "images.generations",
             validate_images,
             |job| &job.model,
-            |job| json_response(StatusCode::OK, images_body(job).into()),
+            |job| json_response(StatusCode::OK, images_body(job, request.origin).into()),
         ),
-        Route::ImageEdits => image_edits(gate, headers, &body),
+        Route::ImageEdits => image_edits(gate, request, &body),
         Route::Speech => json_endpoint(
             (gate, headers, &body),
             "audio.speech",
@@ -529,8 +549,8 @@ fn transcription(
     json_response(StatusCode::OK, json.into())
 }
 
-fn image_edits(gate: &Gate<'_>, headers: &HeaderMap, body: &[u8]) -> Response<MockBody> {
-    let parts = match form_parts(headers, body) {
+fn image_edits(gate: &Gate<'_>, request: &Head<'_>, body: &[u8]) -> Response<MockBody> {
+    let parts = match form_parts(request.headers, body) {
         Ok(parts) => parts,
         Err(response) => return *response,
     };
@@ -541,5 +561,12 @@ fn image_edits(gate: &Gate<'_>, headers: &HeaderMap, body: &[u8]) -> Response<Mo
     if let Some(response) = gate.refusal(&job.model, "images.edits") {
         return response;
     }
-    json_response(StatusCode::OK, images_body(&job).into())
+    json_response(StatusCode::OK, images_body(&job, request.origin).into())
+}
+
+/// An emulated image, as its URL serves it.
+fn png_response() -> Response<MockBody> {
+    let mut response = Response::new(MockBody::full(output_png().into()));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    response
 }

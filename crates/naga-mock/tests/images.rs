@@ -23,12 +23,9 @@ async fn urls_by_default_in_the_documented_order() {
     let reply = post(&server, &json!({"model": MODEL, "prompt": "a red lighthouse", "n": 2})).await;
     assert_eq!(reply.status, 200);
     let text = reply.text();
-    assert!(
-        text.starts_with(
-            r#"{"created":1767225600,"data":[{"url":"https://api.naga.ac/outputs/naga-mock-"#
-        ),
-        "{text}"
-    );
+    let origin = format!("http://{}", server.addr());
+    let start = format!(r#"{{"created":1767225600,"data":[{{"url":"{origin}/outputs/naga-mock-"#);
+    assert!(text.starts_with(&start), "{text}");
     assert!(
         text.ends_with(
             r#""usage":{"input_tokens":3,"output_tokens":512,"total_tokens":515,"input_tokens_details":{"text_tokens":3,"image_tokens":0}}}"#
@@ -46,6 +43,56 @@ async fn urls_by_default_in_the_documented_order() {
     );
 }
 
+/// Asserts `png` is a whole PNG file.
+fn assert_png(png: &[u8]) {
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"), "{png:?}");
+    assert!(png.ends_with(b"IEND\xae\x42\x60\x82"), "{png:?}");
+}
+
+#[tokio::test]
+async fn image_urls_are_served_by_the_emulator_without_a_key() {
+    let server = MockServer::start().await;
+    let answer =
+        post(&server, &json!({"model": MODEL, "prompt": "a red lighthouse", "n": 3})).await;
+    for image in answer.json()["data"].as_array().unwrap() {
+        let url = image["url"].as_str().unwrap();
+        let got = send(client().get(url)).await.unwrap();
+        assert_eq!(got.status, 200, "{url}: {}", got.text());
+        assert_eq!(got.headers["content-type"], "image/png");
+        assert_png(&got.body);
+        let head = send(client().head(url)).await.unwrap();
+        assert_eq!((head.status.as_u16(), head.body.len()), (200, 0));
+        assert_eq!(head.headers["content-length"], got.body.len().to_string().as_str());
+    }
+    let origin = format!("http://{}", server.addr());
+    let names = [
+        "naga-mock-0123456789abcdef-10.png", // past the most images an answer holds
+        "naga-mock-0123456789ABCDEF-0.png",  // not as the emulator writes it
+        "naga-mock-0123456789abcdef-01.png",
+        "naga-mock-0123456789abcde-0.png",
+        "naga-mock-0123456789abcdef-0.jpg",
+        "other.png",
+    ];
+    for name in names {
+        let got = send(client().get(format!("{origin}/outputs/{name}"))).await.unwrap();
+        assert_eq!(got.status, 404, "{name}");
+    }
+    let url = format!("{origin}/outputs/naga-mock-0123456789abcdef-9.png");
+    assert_eq!(send(client().get(&url)).await.unwrap().status, 200);
+    assert_eq!(send(client().post(&url)).await.unwrap().status, 405);
+}
+
+#[tokio::test]
+async fn image_urls_name_the_host_the_client_named() {
+    let server = MockServer::start().await;
+    let port = server.addr().port();
+    let url = format!("http://localhost:{port}/v1/images/generations");
+    let body = json!({"model": MODEL, "prompt": "a red lighthouse"});
+    let answer = send(client().post(url).bearer_auth("ng-test").json(&body)).await.unwrap();
+    let image_url = answer.json()["data"][0]["url"].as_str().unwrap().to_owned();
+    assert!(image_url.starts_with(&format!("http://localhost:{port}/outputs/")), "{image_url}");
+}
+
 #[tokio::test]
 async fn b64_json_is_a_valid_png() {
     let server = MockServer::start().await;
@@ -54,9 +101,7 @@ async fn b64_json_is_a_valid_png() {
     let answer = post(&server, &body).await.json();
     assert_eq!(answer["data"][0]["url"], Value::Null);
     let text = answer["data"][0]["b64_json"].as_str().unwrap();
-    let png = base64::engine::general_purpose::STANDARD.decode(text).unwrap();
-    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"), "{png:?}");
-    assert!(png.ends_with(b"IEND\xae\x42\x60\x82"), "{png:?}");
+    assert_png(&base64::engine::general_purpose::STANDARD.decode(text).unwrap());
 }
 
 #[tokio::test]
