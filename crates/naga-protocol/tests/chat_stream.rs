@@ -374,3 +374,100 @@ mod props {
         assert_eq!(kinds, ["chunk", "decode", "chunk", "utf8", "too large", "chunk"]);
     }
 }
+
+/// A chunk of choice `index` with `delta` and `finish` as `finish_reason` (JSON text).
+fn choice_chunk(index: u64, delta: &str, finish: &str) -> String {
+    format!(
+        r#"{{"id":"c1","model":"m","choices":[{{"index":{index},"delta":{delta},"finish_reason":{finish}}}]}}"#
+    )
+}
+
+const BOTH: &str = r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{"content":"A"}},{"index":1,"delta":{"content":"B"}}]}"#;
+
+/// Whether a body ends as a truncation, through `next_chunk`, `next_chunk_into` and
+/// `decode_output` alike.
+fn is_cut(body: &[u8]) -> bool {
+    let items = run_whole(body);
+    let cut = matches!(items.last(), Some(Err(Error::Stream(StreamError::Truncated { .. }))));
+    let others = items.iter().rev().skip(1).all(Result::is_ok);
+    assert!(others, "{items:?}");
+    let mut stream = ChatStream::new();
+    stream.feed(body);
+    stream.finish();
+    let mut chunk = ChatCompletionChunk::default();
+    let mut into = Vec::new();
+    while let Some(item) = stream.next_chunk_into(&mut chunk) {
+        into.push(item.map(|()| chunk.clone()));
+    }
+    assert_eq!(into, items, "next_chunk_into agrees with next_chunk");
+    let decoded = <ChatRequest as naga_protocol::Operation>::decode_output(body);
+    assert_eq!(
+        matches!(decoded, Err(Error::Stream(StreamError::Truncated { .. }))),
+        cut,
+        "{decoded:?}"
+    );
+    cut
+}
+
+#[test]
+fn a_stream_cut_while_another_choice_streams_is_truncation() {
+    // n = 2: choice 0 finished, choice 1 was still streaming when the body ended.
+    let finish0 = choice_chunk(0, "{}", r#""stop""#);
+    let more1 = choice_chunk(1, r#"{"content":"more"}"#, "null");
+    let body = sse_body(&[BOTH, &finish0, &more1], false);
+    let items = run_whole(&body);
+    assert_eq!(
+        texts(&items),
+        ["AB", "", "more", "ERR stream ended early after 3 events without a terminal event"]
+    );
+    let failed = ChatAccumulator::accumulate(items).unwrap_err();
+    assert_eq!(failed.error, Error::Stream(StreamError::Truncated { events: 3 }));
+    let reasons: Vec<_> = failed.partial.choices.iter().map(|c| c.finish_reason.clone()).collect();
+    assert_eq!(reasons, [Some(naga_protocol::FinishReason::Stop), None]);
+    assert!(is_cut(&body));
+    // Cut right after choice 0's finish, too.
+    assert!(is_cut(&sse_body(&[BOTH, &finish0], false)));
+}
+
+#[test]
+fn a_stream_ends_cleanly_once_every_choice_finished() {
+    let finish0 = choice_chunk(0, "{}", r#""stop""#);
+    let finish1 = choice_chunk(1, r#"{"content":"!"}"#, r#""length""#);
+    let late0 = choice_chunk(0, r#"{"content":""}"#, "null");
+    let body = sse_body(&[BOTH, &finish0, &finish1], false);
+    assert!(!is_cut(&body));
+    let completion = ChatAccumulator::accumulate(run_whole(&body)).unwrap();
+    let reasons: Vec<_> =
+        completion.choices.iter().map(|c| c.finish_reason.as_ref().unwrap().as_str()).collect();
+    assert_eq!(reasons, ["stop", "length"]);
+    // In either order, in one chunk, and a late chunk of a finished choice reopens nothing.
+    assert!(!is_cut(&sse_body(&[BOTH, &finish1, &late0, &finish0, &late0], false)));
+    let together = r#"{"choices":[{"index":1,"delta":{},"finish_reason":"stop"},{"index":0,"delta":{},"finish_reason":"stop"}]}"#;
+    assert!(!is_cut(&sse_body(&[BOTH, together], false)));
+    // A choice that opens after the others finished must finish too.
+    let late2 = choice_chunk(2, r#"{"content":"C"}"#, "null");
+    assert!(is_cut(&sse_body(&[BOTH, together, &late2], false)));
+    // The usage trailer and `[DONE]` end the stream whatever the choices say.
+    assert!(!is_cut(&sse_body(&[BOTH, &finish0, TRAILER], false)));
+    assert!(!is_cut(&sse_body(&[BOTH, &finish0], true)));
+    // Usage on a chunk with choices is no trailer.
+    let running = r#"{"choices":[{"index":1,"delta":{"content":"x"}}],"usage":{"total_tokens":3}}"#;
+    assert!(is_cut(&sse_body(&[BOTH, &finish0, running], false)));
+}
+
+#[test]
+fn huge_choice_indices_neither_panic_nor_end_the_stream() {
+    // Indices past what the open-choice bit set tells apart (128) and up to u32::MAX.
+    for index in [127, 128, 1_000, u64::from(u32::MAX)] {
+        let open = choice_chunk(index, r#"{"content":"x"}"#, "null");
+        let finish = choice_chunk(index, "{}", r#""stop""#);
+        let finish0 = choice_chunk(0, r#"{"content":"y"}"#, r#""stop""#);
+        assert!(is_cut(&sse_body(&[&open, &finish0], false)), "{index}");
+        assert!(!is_cut(&sse_body(&[&open, &finish0], true)), "{index}");
+        assert!(!is_cut(&sse_body(&[&open, &finish0, TRAILER], false)), "{index}");
+        // A choice that arrives finished never opened.
+        assert!(!is_cut(&sse_body(&[&finish, &finish0], false)), "{index}");
+        // Told apart below 128: its own finish closes it.
+        assert_eq!(is_cut(&sse_body(&[&open, &finish0, &finish], false)), index >= 128, "{index}");
+    }
+}

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // test helpers
 
 use naga_protocol::{
-    ChatCompletion, ChatCompletionChunk, ContentPart, DeltaContent, FinishReason, ImageDetail,
-    Message, ReasoningEffort, ResponseMessage, Role, ToolCall,
+    ChatCompletion, ChatCompletionChunk, ChatRequest, Content, ContentPart, DeltaContent, Error,
+    FinishReason, ImageDetail, Message, ReasoningEffort, ResponseMessage, Role, ToolCall,
 };
 use serde_json::{Value, json};
 
@@ -230,6 +230,40 @@ fn helpers_and_tool_loop_conversion() {
         json!({"type": "reasoning.encrypted", "data": "enc_123", "format": "x"})
     );
     assert_eq!(wire.get("content"), None);
+}
+
+#[test]
+fn a_refusal_is_replayed_as_the_assistant_content() {
+    let refused = completion(json!({"choices": [{"finish_reason": "stop", "message": {
+        "role": "assistant", "content": null, "refusal": "I can't help with that.",
+        "annotations": [], "x_note": 1
+    }}]}));
+    let message = refused.first_choice().unwrap().message.to_message();
+    assert_eq!(
+        serde_json::to_value(&message).unwrap(),
+        json!({"role": "assistant", "content": "I can't help with that."})
+    );
+    // An empty content is no content; a refusal beside real content is dropped.
+    let mut both = refused.first_choice().unwrap().message.clone();
+    both.content = Some(String::new());
+    assert_eq!(both.to_message().content, Some(Content::Text("I can't help with that.".into())));
+    both.content = Some("Sorry.".into());
+    assert_eq!(both.to_message().content, Some(Content::Text("Sorry.".into())));
+    // The next turn is a request Naga takes: the SDK's checks and the emulator agree.
+    let next = ChatRequest::new("m", [Message::user("help?"), message, Message::user("why?")]);
+    assert_eq!(next.validate(), Ok(()));
+    let answer = naga_mock::answer_chat(&serde_json::to_vec(&next).unwrap());
+    assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    // Without the refusal the assistant message has nothing to say: both refuse it.
+    let mut empty = refused.first_choice().unwrap().message.clone();
+    empty.refusal = None;
+    let next = ChatRequest::new("m", [Message::user("help?"), empty.to_message()]);
+    assert!(matches!(
+        next.validate(),
+        Err(Error::InvalidRequest { ref field, .. }) if field == "messages[1].content"
+    ));
+    let answer = naga_mock::answer_chat(&serde_json::to_vec(&next).unwrap());
+    assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(&answer.body));
 }
 
 #[test]

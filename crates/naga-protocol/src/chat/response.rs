@@ -187,18 +187,31 @@ impl ResponseMessage {
         })
     }
 
-    /// The message to append to the conversation: role, content, tool calls and reasoning
-    /// details unchanged, ready for the tool results that follow.
+    /// The message to append to the conversation, ready for the tool results or the user
+    /// turn that follow. Kept unchanged: `role` (`assistant` when absent), `content`,
+    /// `tool_calls`, `reasoning_details`, `name` and `tool_call_id`. A `refusal` becomes the
+    /// content when there is none (no content, or an empty one): an assistant message
+    /// needs content unless it carries tool calls, and the refusal was the answer; a refusal
+    /// beside content is dropped. Dropped as well, having no place in a request message:
+    /// `annotations`, `reasoning_content`, `images` and unknown fields (`extra`).
     pub fn to_message(&self) -> Message {
         Message::from(self.clone())
     }
 }
 
+/// See [`ResponseMessage::to_message`].
 impl From<ResponseMessage> for Message {
     fn from(message: ResponseMessage) -> Self {
+        let content = match (message.content, message.refusal) {
+            (None, refusal) => refusal,
+            (Some(content), Some(refusal)) if content.is_empty() && !refusal.is_empty() => {
+                Some(refusal)
+            }
+            (content, _) => content,
+        };
         Message {
             role: message.role.unwrap_or(Role::Assistant),
-            content: message.content.map(Content::Text),
+            content: content.map(Content::Text),
             name: message.name,
             tool_calls: message.tool_calls,
             tool_call_id: message.tool_call_id,

@@ -18,9 +18,13 @@ const WHAT: &str = "chat completion chunk";
 /// Decodes the body of a streamed chat completion into [`ChatCompletionChunk`]s.
 ///
 /// The stream ends cleanly on `data: [DONE]` (later bytes are ignored), or at end of body
-/// after a chunk with a (non-empty) `finish_reason` or a `usage` trailer (Naga does not promise
-/// `[DONE]`). A frame with a top-level `error` object becomes [`Error::Api`] (status `None`)
-/// and ends the stream. A frame that is not a chunk yields [`Error::Decode`], and a broken
+/// once every choice seen so far has had a (non-empty) `finish_reason`, or after a `usage`
+/// trailer (a chunk with usage and no choices): Naga does not promise `[DONE]`. With several
+/// choices (`n` > 1), a body that ends after one choice finished while another was still
+/// streaming is cut. Choices are told apart by `index` up to 127 (OpenAI's `n` goes to 128);
+/// once a choice with a larger index arrives without a `finish_reason`, only `[DONE]` or the
+/// usage trailer ends the stream cleanly. A frame with a top-level `error` object becomes
+/// [`Error::Api`] (status `None`) and ends the stream. A frame that is not a chunk yields [`Error::Decode`], and a broken
 /// event (too large, invalid UTF-8) yields [`Error::Stream`]; decoding continues after both.
 /// Any other end of body (including one in the middle of an event) yields exactly one
 /// [`StreamError::Truncated`](crate::StreamError::Truncated): a cut stream is never a silent success.
@@ -48,9 +52,10 @@ const WHAT: &str = "chat completion chunk";
 /// # Ok::<(), naga_protocol::Error>(())
 /// ```
 pub struct ChatStream {
-    /// The parser and the stream's state; `terminal` is set by a chunk with a
-    /// `finish_reason` or `usage`.
+    /// The parser and the stream's state; `terminal` is what `choices` says after each chunk.
     state: StreamState,
+    /// Which choices are still streaming.
+    choices: OpenChoices,
     /// Buffers of the chunk [`next_chunk_into`](Self::next_chunk_into) last overwrote.
     spare: fast::Spare,
 }
@@ -73,7 +78,11 @@ impl ChatStream {
 
     /// A decoder that rejects events larger than `limit` bytes.
     pub fn with_max_event_size(limit: usize) -> Self {
-        ChatStream { state: StreamState::with_max_event_size(limit), spare: fast::Spare::default() }
+        ChatStream {
+            state: StreamState::with_max_event_size(limit),
+            choices: OpenChoices::default(),
+            spare: fast::Spare::default(),
+        }
     }
 
     /// Appends response bytes; ignored once the stream is done.
@@ -90,13 +99,14 @@ impl ChatStream {
     /// The next chunk, an error for a broken or error frame, or `None` when more bytes are
     /// needed (or the stream is over).
     pub fn next_chunk(&mut self) -> Option<Result<ChatCompletionChunk, Error>> {
+        let choices = &mut self.choices;
         let decode = |data: &str, spare: &mut fast::Spare, result: &mut Result<_, Error>| {
             if let Ok(chunk) = result
                 && let Err(err) = decode_chunk(data, chunk, spare)
             {
                 *result = Err(err);
             }
-            result.as_ref().is_ok_and(is_terminal)
+            result.as_ref().is_ok_and(|chunk| choices.track(chunk))
         };
         next_item(&mut self.state, &mut self.spare, decode, |body, _| decode_document(body))
     }
@@ -127,11 +137,12 @@ impl ChatStream {
         &mut self,
         chunk: &mut ChatCompletionChunk,
     ) -> Option<Result<(), Error>> {
+        let choices = &mut self.choices;
         let decode =
             |data: &str, (chunk, spare): &mut Target<'_>, result: &mut Result<(), Error>| {
                 spare.take_from(chunk);
                 *result = decode_chunk(data, chunk, spare);
-                result.is_ok() && is_terminal(chunk)
+                result.is_ok() && choices.track(chunk)
             };
         let document = |body: &[u8], (chunk, _): &mut Target<'_>| {
             decode_document(body).map(|document| **chunk = document)
@@ -166,7 +177,10 @@ impl ChatStream {
 
 impl std::fmt::Debug for ChatStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChatStream").field("state", &self.state).finish()
+        f.debug_struct("ChatStream")
+            .field("state", &self.state)
+            .field("choices", &self.choices)
+            .finish()
     }
 }
 
@@ -201,8 +215,8 @@ fn decode_chunk(
 }
 
 /// The next item of `state`'s stream: `decode` reads a JSON frame's data into a default
-/// item (and says whether it was a terminal chunk), `document` reads a body that is one
-/// document instead of events. Both get `out`.
+/// item (and says whether the end of the body is clean after it), `document` reads a body
+/// that is one document instead of events. Both get `out`.
 fn next_item<O, T: Default>(
     state: &mut StreamState,
     out: &mut O,
@@ -239,7 +253,8 @@ fn next_item<O, T: Default>(
         if let Some(result) = &mut item {
             let terminal = decode(data, out, result);
             match result {
-                Ok(_) => state.terminal |= terminal,
+                // Not sticky: a choice that opens after the others finished reopens the stream.
+                Ok(_) => state.terminal = terminal,
                 Err(Error::Api(_)) => state.done = true,
                 Err(_) => {}
             }
@@ -297,13 +312,46 @@ pub(super) fn stream_api_error(data: impl AsRef<[u8]>) -> Error {
     parse_api_error(None, &HeaderMap::new(), data.as_ref())
 }
 
-/// A chunk after which the end of the body is a clean end: a finish reason (an empty
-/// string, which some servers send on every chunk, is none) or the usage trailer, which has
-/// no choices (servers that report usage on every chunk, as vLLM's continuous usage stats
-/// do, say nothing of the end by it).
-fn is_terminal(chunk: &ChatCompletionChunk) -> bool {
-    let trailer = chunk.usage.is_some() && chunk.choices.is_empty();
-    trailer || chunk.choices.iter().any(|choice| is_finish(&choice.finish_reason))
+/// The choices of a stream that are still streaming, told apart by index below 128 (OpenAI's
+/// `n` goes up to 128) in bit sets: no allocation, whatever the server sends as an index.
+#[derive(Debug, Clone, Copy, Default)]
+struct OpenChoices {
+    /// Bit `i`: choice `i` arrived and has not finished.
+    open: u128,
+    /// Bit `i`: choice `i` finished (later chunks of it do not reopen it).
+    closed: u128,
+    /// Some choice (of any index) finished.
+    any_finished: bool,
+    /// A choice with an index of 128 or more arrived without finishing; such choices are not
+    /// told apart, so this stays set.
+    far_open: bool,
+    /// The usage trailer arrived.
+    trailer: bool,
+}
+
+impl OpenChoices {
+    /// Takes in a decoded chunk; returns whether the end of the body is now a clean end:
+    /// the usage trailer arrived (a chunk with usage and no choices; servers that report
+    /// usage on every chunk, as vLLM's continuous usage stats do, say nothing of the end by
+    /// it), or some choice finished and every choice seen so far has (a `finish_reason` of
+    /// `""`, which some servers send on every chunk, is none).
+    #[inline]
+    fn track(&mut self, chunk: &ChatCompletionChunk) -> bool {
+        self.trailer |= chunk.usage.is_some() && chunk.choices.is_empty();
+        for choice in &chunk.choices {
+            let finished = is_finish(&choice.finish_reason);
+            self.any_finished |= finished;
+            match 1u128.checked_shl(choice.index) {
+                Some(bit) if finished => {
+                    self.closed |= bit;
+                    self.open &= !bit;
+                }
+                Some(bit) => self.open |= bit & !self.closed,
+                None => self.far_open |= !finished,
+            }
+        }
+        self.trailer || (self.any_finished && self.open == 0 && !self.far_open)
+    }
 }
 
 /// Whether a choice's `finish_reason` says it finished (`""` does not).

@@ -105,6 +105,15 @@ fn validate_message(index: usize, message: &Message) -> Result<(), Error> {
             "is required on tool messages (the id of the assistant's tool call)",
         ));
     }
+    if message.role == Role::Assistant
+        && message.content.is_none()
+        && message.tool_calls.as_deref().is_none_or(<[_]>::is_empty)
+    {
+        return Err(Error::invalid(
+            format!("messages[{index}].content"),
+            "is required on assistant messages without tool_calls",
+        ));
+    }
     let Some(Content::Parts(parts)) = &message.content else { return Ok(()) };
     if parts.is_empty() {
         return Err(Error::invalid(

@@ -2,7 +2,7 @@ use super::*;
 use crate::chat::format::JsonSchemaFormat;
 use crate::chat::message::{AudioFormat, ContentPart, FileInput};
 use crate::chat::request::StreamOptions;
-use crate::chat::tool::Tool;
+use crate::chat::tool::{Tool, ToolCall};
 use serde_json::json;
 
 fn base() -> ChatRequest {
@@ -86,6 +86,19 @@ fn tool_messages_need_a_tool_call_id() {
     missing.tool_call_id = None;
     assert_eq!(field_of(&base().message(missing)), "messages[1].tool_call_id");
     assert_eq!(base().message(Message::tool("call_1", "42")).validate(), Ok(()));
+}
+
+#[test]
+fn assistant_messages_need_content_or_tool_calls() {
+    let mut silent = Message::assistant("");
+    silent.content = None;
+    assert_eq!(field_of(&base().message(silent.clone())), "messages[1].content");
+    silent.tool_calls = Some(Vec::new());
+    assert_eq!(field_of(&base().message(silent.clone())), "messages[1].content");
+    let call = ToolCall::function("call_1", "lookup_weather", "{}");
+    silent.tool_calls = Some(vec![call]);
+    assert_eq!(base().message(silent).validate(), Ok(()));
+    assert_eq!(base().message(Message::assistant("")).validate(), Ok(()));
 }
 
 #[test]
