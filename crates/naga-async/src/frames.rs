@@ -32,7 +32,16 @@ const AHEAD: usize = 32;
 const AHEAD_BYTES: usize = 256 * 1024;
 
 /// One frame's data, a read failure, or `None` at the end of the body.
-pub(crate) type Frame = Option<Result<Bytes, reqwest::Error>>;
+pub(crate) type Frame = Option<Result<Bytes, FrameError>>;
+
+/// Why no more frames come although the body did not end.
+#[derive(Debug)]
+pub(crate) enum FrameError {
+    /// Reading the body failed.
+    Read(reqwest::Error),
+    /// The relay task stopped before the body ended: the runtime it ran on shut down.
+    RelayStopped,
+}
 
 /// The body of a stream, read in place or through a relay task.
 pub(crate) enum Frames {
@@ -77,8 +86,12 @@ impl Frames {
         };
     }
 
+    /// Whether the first poll has yet to decide how the body is read.
+    pub(crate) fn is_unpolled(&self) -> bool {
+        matches!(self, Frames::Unpolled(_))
+    }
+
     /// Whether the frames come through a relay task.
-    #[cfg(test)]
     pub(crate) fn is_relayed(&self) -> bool {
         matches!(self, Frames::Relayed(_))
     }
@@ -93,9 +106,13 @@ fn takes_turns_with_the_connection(runtime: &tokio::runtime::Handle) -> bool {
 
 /// A task reading a body ahead of its consumer; stopped when dropped.
 pub(crate) struct Relay {
-    frames: mpsc::Receiver<Result<Bytes, reqwest::Error>>,
+    /// What the relay read; its last message is the end of the body or a failure, so a
+    /// channel closed without one means the relay was stopped.
+    frames: mpsc::Receiver<Result<Option<Bytes>, reqwest::Error>>,
     room: Arc<Room>,
     task: AbortHandle,
+    /// The relay passed on the end of the body or a failure: nothing more follows.
+    done: bool,
 }
 
 impl Relay {
@@ -103,16 +120,30 @@ impl Relay {
         let (to, frames) = mpsc::channel(AHEAD);
         let room = Arc::new(Room { ahead: AtomicUsize::new(0), freed: Notify::new() });
         let task = runtime.spawn(relay(body, to, room.clone())).abort_handle();
-        Relay { frames, room, task }
+        Relay { frames, room, task, done: false }
     }
 
     /// The next frame the relay passed on; its bytes no longer count as read ahead.
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Frame> {
-        let frame = std::task::ready!(self.frames.poll_recv(cx));
-        if let Some(Ok(data)) = &frame {
-            self.room.give_back(data.len());
-        }
-        Poll::Ready(frame)
+        Poll::Ready(match std::task::ready!(self.frames.poll_recv(cx)) {
+            Some(Ok(Some(data))) => {
+                self.room.give_back(data.len());
+                Some(Ok(data))
+            }
+            Some(Ok(None)) => {
+                self.done = true;
+                None
+            }
+            Some(Err(err)) => {
+                self.done = true;
+                Some(Err(FrameError::Read(err)))
+            }
+            None if self.done => None,
+            None => {
+                self.done = true;
+                Some(Err(FrameError::RelayStopped))
+            }
+        })
     }
 }
 
@@ -155,14 +186,14 @@ impl Drop for Relay {
 /// Passes `body`'s data frames on until its end, a failure, or the consumer is gone.
 async fn relay(
     mut body: reqwest::Body,
-    to: mpsc::Sender<Result<Bytes, reqwest::Error>>,
+    to: mpsc::Sender<Result<Option<Bytes>, reqwest::Error>>,
     room: Arc<Room>,
 ) {
-    while let Some(frame) = poll_fn(|cx| poll_data(&mut body, cx)).await {
+    while let Some(frame) = poll_fn(|cx| poll_body_data(&mut body, cx)).await {
         match frame {
             Ok(data) => {
                 room.take(data.len()).await;
-                if to.send(Ok(data)).await.is_err() {
+                if to.send(Ok(Some(data))).await.is_err() {
                     return;
                 }
             }
@@ -174,13 +205,21 @@ async fn relay(
             }
         }
     }
-    // Likewise at the end: the body is dropped before the channel closes.
+    // Likewise at the end: the body is dropped before the consumer hears of the end.
     drop(body);
-    drop(to);
+    let _ = to.send(Ok(None)).await;
 }
 
 /// Polls `body` for its next data frame, skipping trailers.
 fn poll_data(body: &mut reqwest::Body, cx: &mut Context<'_>) -> Poll<Frame> {
+    poll_body_data(body, cx).map(|frame| frame.map(|read| read.map_err(FrameError::Read)))
+}
+
+/// Polls `body` for its next data frame, skipping trailers, with the error as reqwest gives it.
+fn poll_body_data(
+    body: &mut reqwest::Body,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Result<Bytes, reqwest::Error>>> {
     loop {
         return match Pin::new(&mut *body).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
@@ -398,6 +437,20 @@ mod tests {
             // Taking the frames makes room again: the whole body arrives.
             let rest = runtime.block_on(read_all(frames));
             assert_eq!(rest.0.len(), 49 * 100 * 1024, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_relay_stopped_by_its_runtime_shutting_down_is_not_the_end_of_the_body() {
+        for (name, runtime) in runtimes() {
+            let (body, probe) = Scripted::body(&["data: a\n\n"], Then::Stall);
+            let mut frames = Frames::new(body, true);
+            take_a_frame(&runtime, &mut frames, name);
+            assert!(frames.is_relayed(), "{name}");
+            drop(runtime);
+            assert!(probe.dropped.load(Ordering::SeqCst), "{name}: the body outlived its runtime");
+            let next = futures_util::FutureExt::now_or_never(poll_fn(|cx| frames.poll_next(cx)));
+            assert!(matches!(next, Some(Some(Err(FrameError::RelayStopped)))), "{name}: {next:?}");
         }
     }
 

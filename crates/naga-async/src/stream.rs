@@ -12,7 +12,7 @@ use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
 use crate::error::{Error, Result};
-use crate::frames::Frames;
+use crate::frames::{FrameError, Frames};
 
 /// The items of a streamed response, decoded as bytes arrive.
 ///
@@ -64,6 +64,7 @@ impl<D: StreamDecoder> ItemStream<D> {
 
     /// Polls the body once: feeds data, marks the end, or reports a failure or idle timeout.
     fn poll_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Error>> {
+        let first_poll = self.frames.is_unpolled();
         match self.frames.poll_next(cx) {
             Poll::Ready(Some(Ok(data))) => {
                 self.decoder.feed_bytes(data);
@@ -72,27 +73,45 @@ impl<D: StreamDecoder> ItemStream<D> {
                 }
                 Poll::Ready(None)
             }
-            Poll::Ready(Some(Err(err))) => match map_error(err, &self.limits, false) {
-                // A connection cut mid-stream ends the body early: the decoder says whether
-                // that is a truncation (no terminal event yet, or a body that cannot show its
-                // end) or a clean end.
-                Error::Io(err) => {
-                    tracing::debug!(error = %err, "naga stream connection lost");
-                    self.decoder.finish_early();
-                    self.finish("connection lost");
-                    Poll::Ready(None)
+            Poll::Ready(Some(Err(FrameError::RelayStopped))) => {
+                self.finish("relay stopped");
+                let stopped = "the task reading the stream stopped: its tokio runtime shut down";
+                Poll::Ready(Some(Error::Io(stopped.into())))
+            }
+            Poll::Ready(Some(Err(FrameError::Read(err)))) => {
+                match map_error(err, &self.limits, false) {
+                    // A connection cut mid-stream ends the body early: the decoder says whether
+                    // that is a truncation (no terminal event yet, or a body that cannot show its
+                    // end) or a clean end.
+                    Error::Io(err) => {
+                        tracing::debug!(error = %err, "naga stream connection lost");
+                        self.decoder.finish_early();
+                        self.finish("connection lost");
+                        Poll::Ready(None)
+                    }
+                    error => {
+                        self.finish("read failed");
+                        Poll::Ready(Some(error))
+                    }
                 }
-                error => {
-                    self.finish("read failed");
-                    Poll::Ready(Some(error))
-                }
-            },
+            }
             Poll::Ready(None) => {
                 self.decoder.finish();
                 self.finish("end of body");
                 Poll::Ready(None)
             }
-            Poll::Pending => self.poll_idle(cx),
+            Poll::Pending => {
+                // A relay started by this poll has had no chance to read yet: the silence
+                // counts from now, not from when the head arrived (the stream may have been
+                // polled long after that, its bytes waiting all along).
+                if first_poll
+                    && self.frames.is_relayed()
+                    && let Some(idle) = &mut self.idle
+                {
+                    idle.saw_data();
+                }
+                self.poll_idle(cx)
+            }
         }
     }
 

@@ -48,8 +48,9 @@ macro_rules! transport_error {
             },
             /// Reading or writing failed after the connection was established.
             Io(BoxError),
-            /// Every allowed attempt failed (or the deadline left no room for another);
-            /// `last` is the final attempt's error.
+            /// The request was sent again and every allowed attempt failed (or the deadline
+            /// left no room for another); `last` is the final attempt's error, which is also
+            /// this error's `source`. An error of the only attempt is never wrapped.
             GaveUp {
                 /// Attempts made in total.
                 attempts: u32,
@@ -90,7 +91,9 @@ macro_rules! transport_error {
                     // Transparent: the protocol error stands in for this one.
                     Error::Protocol(err) => ::std::error::Error::source(err),
                     Error::Connect(err) | Error::Tls(err) | Error::Io(err) => Some(&**err),
-                    Error::Timeout { .. } | Error::GaveUp { .. } => None,
+                    // The chain reaches the root cause (a refused connection, say).
+                    Error::GaveUp { last, .. } => Some(&**last),
+                    Error::Timeout { .. } => None,
                 }
             }
         }
@@ -136,6 +139,12 @@ macro_rules! transport_error {
                     Error::GaveUp { last, .. } => last.protocol(),
                     _ => None,
                 }
+            }
+
+            /// The API error the server answered with (its status, kind, message, request id
+            /// and `Retry-After`), if any; looks through [`Error::GaveUp`].
+            pub fn api(&self) -> Option<&$crate::ApiError> {
+                self.protocol().and_then($crate::Error::api)
             }
 
             /// How many attempts were made when the client gave up after retrying.
@@ -228,11 +237,14 @@ macro_rules! transport_error {
             }
 
             /// The error to return when the retry policy gives up after `attempts`: wrapped
-            /// in [`Error::GaveUp`] when retries or the deadline ran out, else unchanged.
+            /// in [`Error::GaveUp`] when retries or the deadline ran out after a retry, else
+            /// unchanged (a policy that allows no retry leaves the one error as it is).
             pub(crate) fn given_up(self, reason: $crate::GiveUpReason, attempts: u32) -> Self {
                 match reason {
                     $crate::GiveUpReason::RetriesExhausted { .. }
-                    | $crate::GiveUpReason::DeadlineExceeded => {
+                    | $crate::GiveUpReason::DeadlineExceeded
+                        if attempts > 1 =>
+                    {
                         Error::GaveUp { attempts, last: ::std::boxed::Box::new(self) }
                     }
                     _ => self,
@@ -300,9 +312,11 @@ mod tests {
         assert_eq!(Error::Io("cut".into()).source().unwrap().to_string(), "cut");
         let last = Box::new(api(429));
         let err = Error::GaveUp { attempts: 2, last };
-        assert!(err.source().is_none());
+        assert_eq!(err.source().unwrap().to_string(), api(429).to_string());
         assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
         assert_eq!(err.api_kind(), Some(ApiErrorKind::RateLimited));
+        assert_eq!(err.api().map(|api| api.kind), Some(ApiErrorKind::RateLimited));
+        assert!(Error::Io("cut".into()).api().is_none());
         assert_eq!(err.attempts(), Some(2));
         assert!(err.is_retryable());
         assert_eq!(final_status(400).unwrap(), 400);
@@ -327,6 +341,9 @@ mod tests {
         assert_eq!(too_large.to_string(), "I/O error: response body exceeds 67108864 bytes");
         let exhausted = api(503).given_up(GiveUpReason::DeadlineExceeded, 4);
         assert_eq!(exhausted.attempts(), Some(4));
+        let only = api(503).given_up(GiveUpReason::RetriesExhausted { attempts: 1 }, 1);
+        assert_eq!((only.attempts(), only.status()), (None, Some(StatusCode::SERVICE_UNAVAILABLE)));
+        assert!(matches!(only, Error::Protocol(_)), "{only:?}");
         let kept = api(400).given_up(GiveUpReason::NotRetryable, 1);
         assert_eq!((kept.attempts(), kept.status()), (None, Some(StatusCode::BAD_REQUEST)));
         let _ = Client;
