@@ -14,10 +14,11 @@ pub type ChatChunks = ItemStream<ChatStream>;
 impl Client {
     /// Streams a chat completion (`stream` is set on a copy of `request` when needed).
     ///
-    /// The body is read and decoded where the stream is polled: no background task, no
-    /// channel. On a current-thread runtime, a stream polled by the `block_on` future itself
-    /// makes the runtime turn its I/O driver once per received frame; polled inside a
-    /// spawned task it does not, which is the faster place for long streams.
+    /// Chunks are decoded where the stream is polled. Inside a task of a current-thread
+    /// runtime the body is read there too; anywhere else (a `#[tokio::main]` function, a
+    /// multi-thread runtime) the first poll starts a small task that reads the body ahead
+    /// and hands its frames over in batches ([`ItemStream`] says more; a client built with
+    /// [`read_ahead(false)`](crate::ClientBuilder::read_ahead) starts none).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

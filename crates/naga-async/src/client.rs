@@ -115,6 +115,13 @@ impl ClientBuilder {
     /// redirect policy (the client built by default follows none; give this one
     /// `redirect(reqwest::redirect::Policy::none())` for the same behaviour, as reqwest's
     /// default follows redirects and turns a redirected POST into a bodiless GET).
+    ///
+    /// naga-async builds reqwest with rustls but no crypto provider (the clients it builds
+    /// are handed a TLS configuration with ring). Features are unified across a build, so
+    /// a `reqwest::Client` built elsewhere in the same program needs a process-wide provider
+    /// first, or reqwest panics when building it: call
+    /// `rustls::crypto::ring::default_provider().install_default()` once at start, or
+    /// enable a reqwest TLS feature that brings its provider.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self

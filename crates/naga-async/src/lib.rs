@@ -12,6 +12,12 @@
 //! `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, bypassed for the hosts in `NO_PROXY`, where
 //! `*` bypasses every host, IP addresses included (as in curl and naga-blocking).
 //!
+//! Calls need a tokio runtime with its I/O and time drivers (`enable_all`): awaited on
+//! another executor they panic, as reqwest does. The connections a client keeps for reuse
+//! belong to the runtime that opened them, so use a client (and its clones) on one
+//! runtime; a pooled connection whose runtime is alive but idle would wait for it.
+//! Without a runtime, use naga-blocking.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), naga_async::Error> {
 //! use naga_async::Client;

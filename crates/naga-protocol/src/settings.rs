@@ -105,7 +105,9 @@ macro_rules! client_settings_setters {
             self
         }
 
-        /// Budget for a whole call across retries (sets the retry policy's deadline).
+        /// Budget for a whole call across retries (sets the retry policy's deadline). A
+        /// stream is bounded by it until its head arrives, then by the idle timeout alone,
+        /// so a long answer is never cut (drop the stream to stop earlier).
         pub fn total_deadline(mut self, deadline: Option<::std::time::Duration>) -> Self {
             self $(.$field)* .retry = self $(.$field)* .retry.with_total_deadline(deadline);
             self
