@@ -55,7 +55,7 @@ pub(crate) async fn execute<O: Operation + ?Sized>(
 /// client's parse of its base URL.
 fn to_reqwest(client: &Client, request: http::Request<Bytes>) -> Result<reqwest::Request> {
     let (parts, body) = request.into_parts();
-    let url = url_of(client.origin.as_ref(), &parts.uri)?;
+    let url = url_of(client.origin.as_deref(), &parts.uri)?;
     let mut request = reqwest::Request::new(parts.method, url);
     *request.headers_mut() = parts.headers;
     *request.body_mut() = Some(body.into());

@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::origin::Origin;
 use crate::stream::ItemStream;
 
-/// An async NagaAI client. Cheap to clone: clones share one connection pool.
+/// An async NagaAI client. Cheap to clone (no allocation): clones share one connection pool
+/// and one configuration.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), naga_async::Error> {
@@ -24,11 +25,11 @@ use crate::stream::ItemStream;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) settings: ClientSettings,
+    pub(crate) settings: Arc<ClientSettings>,
     pub(crate) http: reqwest::Client,
     /// The base URL parsed once (`None` if reqwest cannot parse it: each request then fails
     /// the way a full parse does).
-    pub(crate) origin: Option<Origin>,
+    pub(crate) origin: Option<Arc<Origin>>,
     /// Streams never start a relay task ([`ClientBuilder::read_ahead`]).
     pub(crate) read_in_place: bool,
     /// Takes the keys out of the server text errors carry.
@@ -153,9 +154,10 @@ impl ClientBuilder {
             Some(http) => http,
             None => default_http(self.settings.timeouts.connect)?,
         };
-        let origin = Origin::new(self.settings.config.base_url());
+        let origin = Origin::new(self.settings.config.base_url()).map(Arc::new);
         let (read_in_place, redactor) = (self.read_in_place, self.settings.config.redactor());
-        Ok(Client { settings: self.settings, http, origin, read_in_place, redactor })
+        let settings = Arc::new(self.settings);
+        Ok(Client { settings, http, origin, read_in_place, redactor })
     }
 }
 

@@ -1,5 +1,7 @@
 //! The client: configuration, timeouts, retry policy and one connection pool.
 
+use std::sync::Arc;
+
 use naga_protocol::{
     ChatCompletion, ChatRequest, ClientSettings, Config, Operation, Redactor, Response,
     StreamingOperation, parse_response,
@@ -12,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::resolver::InlineIpResolver;
 use crate::stream::ItemStream;
 
-/// A blocking NagaAI client. Cheap to clone: clones share one connection pool.
+/// A blocking NagaAI client. Cheap to clone (no allocation): clones share one connection
+/// pool and one configuration.
 ///
 /// ```no_run
 /// use naga_blocking::Client;
@@ -21,11 +24,11 @@ use crate::stream::ItemStream;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) settings: ClientSettings,
+    pub(crate) settings: Arc<ClientSettings>,
     pub(crate) agent: ureq::Agent,
     /// The configuration requests are built from: the settings' with `Host` as the first
     /// default header, which ureq would otherwise format for every request.
-    pub(crate) requests: Config,
+    pub(crate) requests: Arc<Config>,
     /// Takes the keys out of the server text errors carry.
     pub(crate) redactor: Redactor,
 }
@@ -127,6 +130,7 @@ impl ClientBuilder {
         });
         let requests = self.settings.config.clone().with_host_header();
         let redactor = requests.redactor();
-        Ok(Client { settings: self.settings, agent, requests, redactor })
+        let (settings, requests) = (Arc::new(self.settings), Arc::new(requests));
+        Ok(Client { settings, agent, requests, redactor })
     }
 }

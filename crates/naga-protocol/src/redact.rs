@@ -4,6 +4,7 @@
 //! of an error shows a key the client holds.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::config::{Config, Secret};
 use crate::error::{Error, StreamError};
@@ -32,7 +33,7 @@ const MIN_KEY_LEN: usize = 8;
 /// ```
 #[derive(Clone, Default)]
 pub struct Redactor {
-    keys: Vec<Secret>,
+    keys: Arc<[Secret]>,
 }
 
 impl Config {
@@ -65,7 +66,7 @@ impl Redactor {
 
     /// Replaces every key in `text`.
     fn scrub_text(&self, text: &mut String) {
-        for key in &self.keys {
+        for key in self.keys.iter() {
             let key = key.expose();
             if key.len() >= MIN_KEY_LEN && text.contains(key) {
                 *text = text.replace(key, REDACTED);

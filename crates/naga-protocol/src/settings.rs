@@ -131,8 +131,9 @@ macro_rules! client_settings_setters {
 
 /// The constructors and accessor every transport's `Client` has, written once: expands (in
 /// `impl Client`) to `new`, `from_env` and `config`. Needs `Self::builder()` with the
-/// [`client_settings_setters!`] and a `build() -> Result<Client, Error>`, a `settings` field,
-/// and the crate's `Error` (convertible from the protocol's) and `Result` in scope.
+/// [`client_settings_setters!`] and a `build() -> Result<Client, Error>`, a `settings` field
+/// holding an `Arc<ClientSettings>` (so a clone of the client copies no settings), and the
+/// crate's `Error` (convertible from the protocol's) and `Result` in scope.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_constructors {
@@ -157,7 +158,7 @@ macro_rules! client_constructors {
         /// this is cheap. E.g. `client.with_retry_policy(RetryPolicy::never()).send(&op)`.
         pub fn with_retry_policy(&self, retry: $crate::RetryPolicy) -> Self {
             let mut client = self.clone();
-            client.settings.retry = retry;
+            ::std::sync::Arc::make_mut(&mut client.settings).retry = retry;
             client
         }
 
@@ -167,7 +168,7 @@ macro_rules! client_constructors {
         /// stays.
         pub fn with_request_timeout(&self, timeout: Option<::std::time::Duration>) -> Self {
             let mut client = self.clone();
-            client.settings.timeouts.request = timeout;
+            ::std::sync::Arc::make_mut(&mut client.settings).timeouts.request = timeout;
             client
         }
 
@@ -176,7 +177,7 @@ macro_rules! client_constructors {
         /// the configuration and connection pool.
         pub fn with_stream_idle_timeout(&self, timeout: Option<::std::time::Duration>) -> Self {
             let mut client = self.clone();
-            client.settings.timeouts.stream_idle = timeout;
+            ::std::sync::Arc::make_mut(&mut client.settings).timeouts.stream_idle = timeout;
             client
         }
     };
