@@ -27,7 +27,8 @@ pub enum Error {
         /// Why the value was rejected.
         reason: Cow<'static, str>,
     },
-    /// The server answered with an error: an HTTP error status or an error frame in a stream.
+    /// The server answered with an error: an HTTP error status, an error frame in a stream,
+    /// or Naga's error envelope as the body of a success status.
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The server sent bytes that do not decode as the expected type.
@@ -67,7 +68,8 @@ impl Error {
         }
     }
 
-    /// The API error, if the server said no (over HTTP or inside a stream).
+    /// The API error, if the server said no (with an error status, inside a stream, or as an
+    /// error body under a success status).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
@@ -80,7 +82,9 @@ impl Error {
         self.api().map(|api| api.kind)
     }
 
-    /// The HTTP status of an API error received as an HTTP response.
+    /// The HTTP status of an API error that came with an error status; `None` for any other
+    /// error, including an API error that came under a success status (see
+    /// [`ApiError::status`]).
     pub fn status(&self) -> Option<StatusCode> {
         self.api().and_then(|api| api.status)
     }
@@ -97,15 +101,33 @@ impl Error {
 }
 
 /// What the server said when it refused or failed a request.
+///
+/// ```
+/// use http::{HeaderMap, StatusCode};
+/// use naga_protocol::parse_api_error;
+///
+/// let body = br#"{"error":{"type":"invalid_request_error","message":"bad size","code":400,"param":"size"}}"#;
+/// let error = parse_api_error(Some(StatusCode::BAD_REQUEST), &HeaderMap::new(), body);
+/// let api = error.api().unwrap();
+/// assert_eq!((api.code.as_deref(), api.param.as_deref()), (Some("400"), Some("size")));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// HTTP status; `None` for an error frame that arrived inside a `200 OK` stream.
+    /// The HTTP error status the error came with. `None` when the response's status said
+    /// success and the error was in its body: an error frame inside a stream (Display: "API
+    /// error in stream"), or Naga's error envelope as the whole body of a success status
+    /// (Display: "API error in a success response"), which the status did not announce.
     pub status: Option<StatusCode>,
     /// Category derived from the status and `error.type`.
     pub kind: ApiErrorKind,
     /// `error.type` as sent (e.g. `rate_limit_exceeded`), when the body had one.
     pub error_type: Option<String>,
+    /// `error.code` as text (a number code becomes its digits), when the body had one.
+    /// Naga does not document it; OpenAI-style gateways send e.g. `invalid_api_key`.
+    pub code: Option<String>,
+    /// `error.param` as text: the request field the error is about, when the body named one.
+    pub param: Option<String>,
     /// `error.message`, or a description of the body when it was not Naga's error JSON.
     pub message: String,
     /// How long the server asked us to wait (`retry-after-ms` / `Retry-After`, else the
@@ -115,13 +137,49 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// A bounded excerpt of the raw body (at most [`MAX_SNIPPET_BYTES`]).
     pub body_snippet: String,
+    /// Where an error without a status was found (what Display names).
+    pub(crate) origin: Origin,
+}
+
+/// Where an [`ApiError`] without an HTTP error status was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// An error frame in a stream (or a stream's body that was one error document).
+    #[default]
+    Stream,
+    /// The whole body of a non-streaming answer under a success status.
+    SuccessBody,
+}
+
+impl ApiError {
+    /// An error a stream reported in an event of its own shape (not Naga's envelope).
+    pub(crate) fn in_stream(
+        error_type: Option<String>,
+        code: Option<String>,
+        message: String,
+        data: &[u8],
+    ) -> Self {
+        ApiError {
+            status: None,
+            kind: ApiErrorKind::classify(None, error_type.as_deref()),
+            error_type,
+            code,
+            param: None,
+            message,
+            retry_after: None,
+            request_id: None,
+            body_snippet: snippet(data),
+            origin: Origin::Stream,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.status {
-            Some(status) => write!(f, "API error {status}")?,
-            None => f.write_str("API error in stream")?,
+        match (self.status, self.origin) {
+            (Some(status), _) => write!(f, "API error {status}")?,
+            (None, Origin::Stream) => f.write_str("API error in stream")?,
+            (None, Origin::SuccessBody) => f.write_str("API error in a success response")?,
         }
         if let Some(kind) = &self.error_type {
             write!(f, " ({})", Escaped(kind))?;
@@ -192,9 +250,12 @@ impl ApiErrorKind {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StreamError {
-    /// The byte stream ended before a terminal event (`[DONE]`, a finish_reason or a usage
-    /// trailer).
-    #[error("stream ended early after {events} events without a terminal event")]
+    /// The stream did not end cleanly: the body (or `[DONE]`) came before a terminal event
+    /// (a finish_reason or usage trailer, a completed response, a message stop), or the
+    /// body ended partway through an event, even one after the terminal event.
+    #[error(
+        "stream ended early after {events} events: before a terminal event or partway through an event"
+    )]
     Truncated {
         /// Events received before the end.
         events: usize,
@@ -246,16 +307,19 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
     // noise; the status, headers and coding say what is known.
     let encoded = crate::operation::content_coding(headers).filter(|_| !body.is_empty());
     let mut retry_after = RetryAfter::from_headers(headers);
-    let (error_type, message) = match &encoded {
+    let fields = match &encoded {
         Some(coding) => {
             let reason = status.and_then(|s| s.canonical_reason()).unwrap_or("error");
-            (
-                None,
-                format!("{reason}: the body arrived in the content coding `{coding}`, not decoded"),
-            )
+            EnvelopeFields {
+                message: format!(
+                    "{reason}: the body arrived in the content coding `{coding}`, not decoded"
+                ),
+                ..EnvelopeFields::default()
+            }
         }
         None => envelope_fields(status, body, &mut retry_after),
     };
+    let EnvelopeFields { error_type, code, param, message } = fields;
     let message = match redirect_target(status, headers).filter(|_| encoded.is_none()) {
         Some(location) => format!(
             "the server redirected to {location}; redirects are not followed (the request \
@@ -267,20 +331,32 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
         status,
         kind: ApiErrorKind::classify(status, error_type.as_deref()),
         error_type,
+        code,
+        param,
         message,
         retry_after,
         request_id: request_id(headers),
         body_snippet: if encoded.is_some() { String::new() } else { snippet(body) },
+        origin: Origin::Stream,
     }))
 }
 
-/// The `type` and message of an error body's envelope (a description of the body when it has
-/// none); the wait in its `metadata` when the headers named none.
+/// What an error body's envelope says.
+#[derive(Default)]
+struct EnvelopeFields {
+    error_type: Option<String>,
+    code: Option<String>,
+    param: Option<String>,
+    message: String,
+}
+
+/// The `type`, `code`, `param` and message of an error body's envelope (a description of
+/// the body when it has no message); the wait in its `metadata` when the headers named none.
 fn envelope_fields(
     status: Option<StatusCode>,
     body: &[u8],
     retry_after: &mut Option<RetryAfter>,
-) -> (Option<String>, String) {
+) -> EnvelopeFields {
     match error_object(body) {
         Some(ErrorObject { error_type, message, extra }) => {
             if retry_after.is_none()
@@ -288,9 +364,26 @@ fn envelope_fields(
             {
                 *retry_after = RetryAfter::from_error_metadata(metadata);
             }
-            (error_type, message.unwrap_or_else(|| describe_body(status, body)))
+            EnvelopeFields {
+                error_type,
+                code: extra.get("code").and_then(value_text),
+                param: extra.get("param").and_then(value_text),
+                message: message.unwrap_or_else(|| describe_body(status, body)),
+            }
         }
-        None => (None, describe_body(status, body)),
+        None => {
+            EnvelopeFields { message: describe_body(status, body), ..EnvelopeFields::default() }
+        }
+    }
+}
+
+/// A loosely typed envelope field as text: a string as it is, `null` as none, anything else
+/// (a number code, say) as its JSON text.
+pub(crate) fn value_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
     }
 }
 
@@ -306,7 +399,17 @@ pub(crate) fn error_envelope_in(json: &[u8]) -> Option<Error> {
 /// status then said nothing of the failure).
 pub(crate) fn api_error_in_success(body: &[u8]) -> Option<Error> {
     error_object(body)?;
-    Some(parse_api_error(None, &HeaderMap::new(), body))
+    Some(success_body_error(body))
+}
+
+/// The [`Error::Api`] of `body`, the whole body of a non-streaming answer under a success
+/// status, known to hold an error: without a status, shown as found in a success response.
+pub(crate) fn success_body_error(body: &[u8]) -> Error {
+    let mut error = parse_api_error(None, &HeaderMap::new(), body);
+    if let Error::Api(api) = &mut error {
+        api.origin = Origin::SuccessBody;
+    }
+    error
 }
 
 /// The `error` object of an error body: the body as JSON, or, when it is a stream of
@@ -346,7 +449,8 @@ pub struct ErrorObject {
     /// Human-readable description.
     #[serde(default, deserialize_with = "lenient_string")]
     pub message: Option<String>,
-    /// Fields this SDK does not know (e.g. `code`, `param`, `metadata`), kept.
+    /// Other fields (e.g. `code`, `param`, `metadata`), kept; [`ApiError`] reads `code` and
+    /// `param` as text and the wait in `metadata`.
     #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

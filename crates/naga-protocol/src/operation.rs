@@ -463,16 +463,15 @@ where
 /// `decoded`, a success answer's body read as the operation's output, unless the body is
 /// really an error: the output holds a top-level error (`error_in`, as Naga's envelope
 /// decodes into it) or, failing to decode, the body is the envelope. Then that error, as
-/// [`Error::Api`] without a status (the status said success).
+/// [`Error::Api`] without a status (the status said success), shown as found in a success
+/// response.
 pub(crate) fn unless_error_body<T>(
     body: &[u8],
     decoded: Result<T, Error>,
     error_in: impl FnOnce(&T) -> bool,
 ) -> Result<T, Error> {
     match decoded {
-        Ok(output) if error_in(&output) => {
-            Err(crate::error::parse_api_error(None, &HeaderMap::new(), body))
-        }
+        Ok(output) if error_in(&output) => Err(crate::error::success_body_error(body)),
         Err(err) => Err(crate::error::api_error_in_success(body).unwrap_or(err)),
         ok => ok,
     }

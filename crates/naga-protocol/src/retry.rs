@@ -155,7 +155,8 @@ pub enum Outcome<'a> {
     },
     /// The server answered with an error status, read into an [`ApiError`]: its status and
     /// wait hint ([`ApiError::retry_after`]: the headers, or the body when they have none)
-    /// decide. An error without a status (one that arrived inside a stream) is not retried.
+    /// decide. An error without a status (one that arrived under a success status: inside a
+    /// stream, or as the body of a success answer) is not retried.
     Rejected(&'a ApiError),
     /// The attempt failed before any response byte arrived (DNS, connect, TLS, send).
     ConnectFailed,

@@ -69,7 +69,11 @@ fn usage_on_every_chunk_does_not_end_the_stream() {
     let items = run_whole(&sse_body(&[&one, &two], false));
     assert_eq!(
         texts(&items),
-        ["Hel", "lo", "ERR stream ended early after 2 events without a terminal event"]
+        [
+            "Hel",
+            "lo",
+            "ERR stream ended early after 2 events: before a terminal event or partway through an event"
+        ]
     );
     let items = run_whole(&sse_body(&[&one, &two, FINISH], false));
     assert!(items.iter().all(Result::is_ok), "{items:?}");
@@ -112,7 +116,10 @@ fn eof_mid_stream_is_one_truncation_error_and_keeps_the_partial_text() {
     assert_eq!(acc.snapshot().text(), Some("Hello"));
     let failed = ChatAccumulator::accumulate(items).unwrap_err();
     assert_eq!(failed.partial.text(), Some("Hello"));
-    assert_eq!(failed.to_string(), "stream ended early after 2 events without a terminal event");
+    assert_eq!(
+        failed.to_string(),
+        "stream ended early after 2 events: before a terminal event or partway through an event"
+    );
 }
 
 #[test]
@@ -122,7 +129,10 @@ fn eof_inside_an_event_is_truncation() {
     let items = run_whole(&body);
     assert_eq!(
         texts(&items),
-        ["Hel", "ERR stream ended early after 1 events without a terminal event"]
+        [
+            "Hel",
+            "ERR stream ended early after 1 events: before a terminal event or partway through an event"
+        ]
     );
 }
 
@@ -134,6 +144,12 @@ fn an_event_cut_after_the_finish_chunk_is_still_truncation() {
     let items = run_whole(&body);
     assert_eq!(items.len(), 3);
     assert_eq!(items[2], Err(Error::Stream(StreamError::Truncated { events: 2 })));
+    // The message does not claim the finish chunk was missing.
+    let shown = items[2].as_ref().unwrap_err().to_string();
+    assert_eq!(
+        shown,
+        "stream ended early after 2 events: before a terminal event or partway through an event"
+    );
 }
 
 #[test]
@@ -278,7 +294,10 @@ fn an_empty_finish_reason_is_no_finish() {
     let items = run_whole(&sse_body(&[empty], false));
     assert_eq!(
         texts(&items),
-        ["Hel", "ERR stream ended early after 1 events without a terminal event"]
+        [
+            "Hel",
+            "ERR stream ended early after 1 events: before a terminal event or partway through an event"
+        ]
     );
     // Nor does it overwrite a real one in the accumulated completion.
     let trailer = r#"{"id":"c1","model":"m","choices":[{"index":0,"delta":{},"finish_reason":""}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"#;
@@ -418,7 +437,12 @@ fn a_stream_cut_while_another_choice_streams_is_truncation() {
     let items = run_whole(&body);
     assert_eq!(
         texts(&items),
-        ["AB", "", "more", "ERR stream ended early after 3 events without a terminal event"]
+        [
+            "AB",
+            "",
+            "more",
+            "ERR stream ended early after 3 events: before a terminal event or partway through an event"
+        ]
     );
     let failed = ChatAccumulator::accumulate(items).unwrap_err();
     assert_eq!(failed.error, Error::Stream(StreamError::Truncated { events: 3 }));

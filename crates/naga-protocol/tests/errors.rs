@@ -275,6 +275,51 @@ fn an_error_envelope_under_a_success_status_is_that_error() {
 }
 
 #[test]
+fn an_error_envelope_under_a_success_status_says_where_it_was_found() {
+    let (ok, headers) = (StatusCode::OK, HeaderMap::new());
+    let envelope = naga_body("server_error", "upstream provider failed");
+    let shown = "API error in a success response (server_error): upstream provider failed";
+    let chat = parse_response::<ChatRequest>(ok, &headers, &envelope).unwrap_err();
+    let embeddings = parse_response::<EmbeddingRequest>(ok, &headers, &envelope).unwrap_err();
+    for err in [chat, embeddings] {
+        let api = err.api().unwrap();
+        assert_eq!((api.status, err.status(), api.kind), (None, None, ApiErrorKind::Server));
+        assert_eq!(err.to_string(), shown);
+    }
+    // A chat envelope beside chunk-like fields reads the same.
+    let with_fields = br#"{"id":"x","choices":[],"error":{"type":"server_error","message":"upstream provider failed"}}"#;
+    let err = parse_response::<ChatRequest>(ok, &headers, with_fields).unwrap_err();
+    assert_eq!(err.to_string(), shown);
+    // An error frame in a body of events is still one in a stream.
+    let events = b"data: {\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}\n\n";
+    let err = parse_response::<ChatRequest>(ok, &headers, events).unwrap_err();
+    assert_eq!(err.to_string(), "API error in stream (server_error): boom");
+}
+
+#[test]
+fn code_and_param_are_read_from_the_envelope() {
+    let body = br#"{"error":{"type":"invalid_request_error","message":"Unknown parameter","code":"unknown_parameter","param":"temprature"}}"#;
+    let api = api_error(400, &HeaderMap::new(), body);
+    assert_eq!(api.kind, ApiErrorKind::InvalidRequest);
+    assert_eq!(api.code.as_deref(), Some("unknown_parameter"));
+    assert_eq!(api.param.as_deref(), Some("temprature"));
+    // A number code becomes its text; `null` and absent fields are none.
+    let body =
+        br#"{"error":{"type":"invalid_request_error","message":"bad","code":400,"param":null}}"#;
+    let api = api_error(400, &HeaderMap::new(), body);
+    assert_eq!((api.code.as_deref(), api.param), (Some("400"), None));
+    let api = api_error(400, &HeaderMap::new(), &naga_body("invalid_request_error", "bad"));
+    assert_eq!((api.code, api.param), (None, None));
+    // Not JSON: nothing to read.
+    let api = api_error(400, &HeaderMap::new(), b"<html>400</html>");
+    assert_eq!((api.code, api.param), (None, None));
+    // In a stream as well.
+    let frame = br#"{"error":{"type":"server_error","message":"boom","code":"upstream_failed"}}"#;
+    let err = parse_api_error(None, &HeaderMap::new(), frame);
+    assert_eq!(err.api().unwrap().code.as_deref(), Some("upstream_failed"));
+}
+
+#[test]
 fn a_compressed_error_body_is_named_not_shown() {
     let mut headers = HeaderMap::new();
     headers.insert("content-encoding", HeaderValue::from_static("gzip"));

@@ -9,7 +9,7 @@ use super::event::{
     ThinkingDelta,
 };
 use crate::chat::decode::tolerant_deserialize;
-use crate::error::{ApiError, ApiErrorKind, Error, parse_api_error, snippet};
+use crate::error::{ApiError, Error, parse_api_error};
 use crate::sse::typed::{EventFamily, typed_event_stream};
 
 /// What an event decoding error names.
@@ -153,13 +153,5 @@ fn error_event(map: &Map<String, Value>, data: &str) -> Error {
     }
     let message =
         map.get("message").and_then(Value::as_str).unwrap_or("the stream reported an error");
-    Error::Api(Box::new(ApiError {
-        status: None,
-        kind: ApiErrorKind::classify(None, None),
-        error_type: None,
-        message: message.to_owned(),
-        retry_after: None,
-        request_id: None,
-        body_snippet: snippet(data.as_bytes()),
-    }))
+    Error::Api(Box::new(ApiError::in_stream(None, None, message.to_owned(), data.as_bytes())))
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::document::replay;
 use super::event::{DeltaEvent, ResponseEvent, Snapshot};
 use super::object::{ResponseObject, ResponseStatus};
-use crate::error::{ApiError, ApiErrorKind, Error, StreamError, parse_api_error, snippet};
+use crate::error::{ApiError, Error, StreamError, parse_api_error, snippet, value_text};
 use crate::sse::typed::{EventFamily, typed_event_stream};
 
 /// What an event decoding error names.
@@ -124,29 +124,27 @@ fn error_event(map: &Map<String, Value>, data: &str) -> Error {
     if let Some(Value::Object(_) | Value::String(_)) = map.get("error") {
         return parse_api_error(None, &http::HeaderMap::new(), data.as_bytes());
     }
-    let code = map.get("code").and_then(Value::as_str);
     let message = map.get("message").and_then(Value::as_str);
-    api_error(code, message.unwrap_or("the stream reported an error"), data)
+    let (code, param) = (map.get("code"), map.get("param"));
+    let message = message.unwrap_or("the stream reported an error");
+    api_error(code.and_then(value_text), param.and_then(value_text), message, data)
 }
 
 /// A `response.failed` event as [`Error::Api`], from the response's `error`.
 fn failed_event(map: &Map<String, Value>, data: &str) -> Error {
     let error = map.get("response").and_then(|response| response.get("error"));
-    let code = error.and_then(|error| error.get("code")).and_then(Value::as_str);
-    let message = error.and_then(|error| error.get("message")).and_then(Value::as_str);
-    api_error(code, message.unwrap_or("the response failed"), data)
+    let field = |name: &str| error.and_then(|error| error.get(name));
+    let message = field("message").and_then(Value::as_str).unwrap_or("the response failed");
+    let (code, param) = (field("code").and_then(value_text), field("param").and_then(value_text));
+    api_error(code, param, message, data)
 }
 
-fn api_error(code: Option<&str>, message: &str, data: &str) -> Error {
-    Error::Api(Box::new(ApiError {
-        status: None,
-        kind: ApiErrorKind::classify(None, code),
-        error_type: code.map(str::to_owned),
-        message: message.to_owned(),
-        retry_after: None,
-        request_id: None,
-        body_snippet: snippet(data.as_bytes()),
-    }))
+/// An error of a stream's own shape; its `code` is also its type (these errors carry no
+/// other category).
+fn api_error(code: Option<String>, param: Option<String>, message: &str, data: &str) -> Error {
+    let mut error = ApiError::in_stream(code.clone(), code, message.to_owned(), data.as_bytes());
+    error.param = param;
+    Error::Api(Box::new(error))
 }
 
 /// A whole document body: Naga's error envelope, a response object (as the events that
@@ -170,7 +168,8 @@ fn decode_document(body: &[u8]) -> Result<Vec<ResponseEvent>, Error> {
         Some(ResponseStatus::Failed) => {
             let error = snapshot.response.error.unwrap_or_default();
             let message = error.message.as_deref().unwrap_or("the response failed");
-            Err(api_error(error.code.as_deref(), message, &data))
+            let param = error.extra.get("param").and_then(value_text);
+            Err(api_error(error.code.clone(), param, message, &data))
         }
         Some(ResponseStatus::Incomplete) => Ok(replay(snapshot, ResponseEvent::Incomplete)),
         _ => Ok(replay(snapshot, ResponseEvent::Completed)),
