@@ -104,7 +104,11 @@ impl Config {
         Config::default().with_api_key(api_key)
     }
 
-    /// Reads `NAGA_API_KEY` (optional) and `NAGA_BASE_URL` (optional) from the environment.
+    /// Reads from the environment, each optional (unset or blank leaves the default):
+    /// `NAGA_API_KEY` (the API key, [`with_api_key`](Self::with_api_key)), `NAGA_BASE_URL`
+    /// (the base URL, [`with_base_url`](Self::with_base_url)) and `NAGA_PROVISIONING_KEY`
+    /// (the key for `/account/*`, [`with_provisioning_key`](Self::with_provisioning_key)).
+    /// A set value that its setter refuses is that error.
     pub fn from_env() -> Result<Self, Error> {
         Config::from_lookup(|name| std::env::var(name).ok())
     }
@@ -143,17 +147,42 @@ impl Config {
         Ok(self)
     }
 
-    /// Adds a header sent with every request. Invalid names or values (CR, LF, ...) are
-    /// rejected here, not when a request is sent. An `Accept-Encoding` set here replaces the
+    /// Sets a header sent with every request: one value per name, so setting a name again
+    /// replaces its value (in place). Invalid names or values (CR, LF, ...) are rejected
+    /// here, not when a request is sent.
+    ///
+    /// The headers the SDK writes itself are refused with [`Error::InvalidRequest`] naming
+    /// what sets them: `Authorization` ([`with_api_key`](Self::with_api_key) or
+    /// [`with_provisioning_key`](Self::with_provisioning_key), as the endpoint needs),
+    /// `User-Agent` ([`with_user_agent`](Self::with_user_agent)), and `Accept` and
+    /// `Content-Type` (each operation's own). An `Accept-Encoding` set here replaces the
     /// `identity` requests ask for; the clients do not decompress, so a body that then
     /// arrives compressed is refused with [`Error::Decode`].
+    ///
+    /// ```
+    /// use naga_protocol::{Config, Error};
+    /// let config = Config::default().with_header("x-team", "a")?.with_header("X-Team", "b")?;
+    /// assert_eq!(config.default_headers().get_all("x-team").iter().collect::<Vec<_>>(), ["b"]);
+    ///
+    /// let Err(Error::InvalidRequest { field, reason }) = config.with_header("User-Agent", "me/1")
+    /// else { panic!("the SDK's own header was taken") };
+    /// assert_eq!(field, "default_headers.user-agent");
+    /// assert!(reason.contains("with_user_agent"), "{reason}");
+    /// # Ok::<(), naga_protocol::Error>(())
+    /// ```
     pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
         let name = HeaderName::try_from(name)
             .map_err(|_| Error::invalid("default_headers", "header name is not a valid token"))?;
+        if let Some(setter) = owned_header(&name) {
+            return Err(Error::invalid(
+                format!("default_headers.{name}"),
+                format!("is written by the SDK on every request; {setter}"),
+            ));
+        }
         let value = HeaderValue::try_from(value).map_err(|_| {
             Error::invalid("default_headers", "header value contains CR, LF or other invalid bytes")
         })?;
-        self.default_headers.append(name, value);
+        self.default_headers.insert(name, value);
         Ok(self)
     }
 
@@ -241,6 +270,23 @@ impl fmt::Debug for Config {
             .field("default_headers", &self.default_headers.keys().collect::<Vec<_>>())
             .field("user_agent", &self.user_agent)
             .finish()
+    }
+}
+
+/// For a header the SDK writes on every request (so a default would be replaced or
+/// duplicated), what to use instead.
+fn owned_header(name: &HeaderName) -> Option<&'static str> {
+    use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+    if name == AUTHORIZATION {
+        Some("set the key with `Config::with_api_key` or `Config::with_provisioning_key`")
+    } else if name == USER_AGENT {
+        Some("set it with `Config::with_user_agent`")
+    } else if name == ACCEPT {
+        Some("each operation sets it for the answer it reads (`Operation::accept`)")
+    } else if name == CONTENT_TYPE {
+        Some("each operation sets it for the body it sends (`Operation::content_type`)")
+    } else {
+        None
     }
 }
 
@@ -344,7 +390,7 @@ mod tests {
     fn the_host_header_comes_first_and_a_set_one_is_kept() {
         let config = Config::default()
             .with_header("x-a", "1")
-            .and_then(|c| c.with_header("x-a", "2"))
+            .and_then(|c| c.with_header("x-b", "2"))
             .unwrap()
             .with_host_header();
         let pairs: Vec<_> = config
@@ -352,7 +398,7 @@ mod tests {
             .iter()
             .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
             .collect();
-        assert_eq!(pairs, [("host", "api.naga.ac"), ("x-a", "1"), ("x-a", "2")]);
+        assert_eq!(pairs, [("host", "api.naga.ac"), ("x-a", "1"), ("x-b", "2")]);
         let set = Config::default().with_header("host", "proxy.local").unwrap().with_host_header();
         assert_eq!(set.default_headers().get_all(HOST).iter().collect::<Vec<_>>(), ["proxy.local"]);
     }

@@ -11,12 +11,21 @@
 //!  ChatCompletion <--parse_response-------------------------------------------------+
 //!  ChatCompletionChunk <--ChatStream (SseParser inside)--- body bytes as they arrive
 //!  ChatCompletion <--ChatAccumulator--- chunks
-//!  RetryPolicy::decide(attempt, outcome, elapsed, jitter) -> retry after D | give up
+//!  RetryPolicy::decide(attempt, outcome, elapsed, now, jitter) -> Decision::Retry(D) | Decision::GiveUp(why)
 //! ```
+//!
+//! [`RetryPolicy::decide`] takes the attempt number, the [`Outcome`], the time elapsed since
+//! the first attempt began, the wall-clock `now` (a [`SystemTime`](std::time::SystemTime),
+//! only to resolve a `Retry-After` given as an HTTP date) and a jitter value in `[0, 1)` the
+//! caller drew.
+//!
+//! The [`http`] and [`bytes`] crates this API speaks in are re-exported
+//! ([`naga_protocol::http`](http), [`naga_protocol::bytes`](bytes)), so a transport needs no
+//! dependencies of its own on matching versions.
 //!
 //! ```
 //! use naga_protocol::{build_request, parse_response, ChatRequest, Config, Message};
-//! use http::{HeaderMap, StatusCode};
+//! use naga_protocol::http::{HeaderMap, StatusCode};
 //!
 //! let config = Config::new("ng-example")?;
 //! let request = ChatRequest::new("gpt-4o-mini", [Message::user("Write a two-line summary of Tokyo.")]);
@@ -39,6 +48,13 @@
 //! [`TranscriptionRequest`] (multipart forms), [`SpeechRequest`] (audio bytes, whole or
 //! streamed), and, with the provisioning key, [`GetBalance`], [`GetActivity`], [`ListKeys`],
 //! [`GetKey`], [`CreateKey`], [`UpdateKey`] and [`DeleteKey`].
+
+/// The `http` crate (1.x) whose [`Request`](http::Request), [`HeaderMap`](http::HeaderMap)
+/// and [`StatusCode`](http::StatusCode) this crate's API takes and returns.
+pub use http;
+
+/// The `bytes` crate (1.x) whose [`Bytes`](bytes::Bytes) carry request and response bodies.
+pub use bytes;
 
 mod account;
 mod audio;

@@ -189,12 +189,24 @@ fn transport_room(defaults: &HeaderMap) -> usize {
 /// Builds the HTTP request for `op`: URL, method, headers (auth, content type, user agent,
 /// defaults) and the validated body.
 ///
+/// Connection and framing headers are the transport's job and are not in the request:
+/// `Host`, `Content-Length` and `Transfer-Encoding`. An HTTP library (hyper, reqwest, ureq)
+/// adds them from the URI and the body; a hand-written HTTP/1.1 writer must write `Host`
+/// (or get it as a default header from [`Config::with_host_header`]) and frame the body
+/// itself (`Content-Length: <body length>`, or chunked transfer coding).
+///
 /// ```
 /// use naga_protocol::{build_request, ChatRequest, Config, Message};
+/// use naga_protocol::http::header::{CONTENT_LENGTH, HOST, TRANSFER_ENCODING};
 /// let config = Config::new("ng-key")?;
 /// let req = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]);
 /// let http = build_request(&config, &req)?;
 /// assert_eq!(http.uri(), "https://api.naga.ac/v1/chat/completions");
+/// assert!([HOST, CONTENT_LENGTH, TRANSFER_ENCODING].iter().all(|h| !http.headers().contains_key(h)));
+///
+/// // For a client that writes the head from the map as it is:
+/// let http = build_request(&config.with_host_header(), &req)?;
+/// assert_eq!(http.headers()[HOST], "api.naga.ac");
 /// # Ok::<(), naga_protocol::Error>(())
 /// ```
 pub fn build_request<O: Operation + ?Sized>(

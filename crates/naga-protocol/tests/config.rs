@@ -73,6 +73,52 @@ fn header_values_with_line_breaks_are_rejected_when_set() {
 }
 
 #[test]
+fn a_default_header_set_again_replaces_its_value() {
+    let config = Config::new(KEY)
+        .unwrap()
+        .with_header("x-team", "search")
+        .and_then(|c| c.with_header("X-Team", "ads"))
+        .unwrap();
+    let request = build_request(&config, &chat()).unwrap();
+    let sent: Vec<_> = request.headers().get_all("x-team").iter().collect();
+    assert_eq!(sent, ["ads"]);
+}
+
+#[test]
+fn headers_the_sdk_writes_are_refused_as_defaults_naming_their_setter() {
+    let cases = [
+        ("User-Agent", "with_user_agent"),
+        ("authorization", "with_api_key"),
+        ("Accept", "Operation::accept"),
+        ("content-type", "Operation::content_type"),
+    ];
+    for (name, setter) in cases {
+        let err = Config::new(KEY).unwrap().with_header(name, "x").unwrap_err();
+        let Error::InvalidRequest { field, reason } = err else { panic!("{name}: {err:?}") };
+        assert_eq!(field, format!("default_headers.{}", name.to_ascii_lowercase()));
+        assert!(reason.contains(setter), "{name}: {reason}");
+    }
+    // The setters themselves reach the request.
+    let config = Config::new(KEY).unwrap().with_user_agent("my-app/1.0").unwrap();
+    let request = build_request(&config, &chat()).unwrap();
+    assert_eq!(request.headers()[USER_AGENT], "my-app/1.0");
+}
+
+#[test]
+fn from_env_reads_the_key_the_base_url_and_the_provisioning_key() {
+    let config = Config::from_lookup(|name| match name {
+        "NAGA_API_KEY" => Some(KEY.to_owned()),
+        "NAGA_BASE_URL" => Some("http://127.0.0.1:9/v1".to_owned()),
+        "NAGA_PROVISIONING_KEY" => Some("ng-prov".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(config.api_key().unwrap().expose(), KEY);
+    assert_eq!(config.base_url(), "http://127.0.0.1:9/v1");
+    assert_eq!(config.provisioning_key().unwrap().expose(), "ng-prov");
+}
+
+#[test]
 fn default_headers_and_key_reach_the_request() {
     let config = Config::new(KEY).unwrap().with_header("x-team", "search").unwrap();
     let request = build_request(&config, &chat()).unwrap();
