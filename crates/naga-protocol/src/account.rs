@@ -255,6 +255,25 @@ pub struct DeleteKey {
     pub id: u64,
 }
 
+impl GetKey {
+    /// Reads key `id`.
+    pub fn new(id: u64) -> Self {
+        GetKey { id }
+    }
+}
+
+impl DeleteKey {
+    /// Deletes key `id`.
+    ///
+    /// ```
+    /// use naga_protocol::{DeleteKey, Operation};
+    /// assert_eq!(DeleteKey::new(7).path(), "/account/keys/7");
+    /// ```
+    pub fn new(id: u64) -> Self {
+        DeleteKey { id }
+    }
+}
+
 /// `POST /account/keys`: a new key (enabled).
 ///
 /// ```

@@ -67,7 +67,9 @@ pub struct SpeechRequest {
     /// The audio encoding; the provider's default when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<SpeechFormat>,
-    /// Body fields this SDK does not know (sent as given).
+    /// Body fields this SDK does not know, sent as given. A name this type has as a field
+    /// (e.g. `model`) fails [`validate`](Self::validate), so the request is not built: set
+    /// that field itself.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
@@ -284,8 +286,10 @@ impl StreamDecoder for AudioChunks {
         }
     }
 
+    /// The body ended and everything is handed out: the last audio, the verdict on an
+    /// answer held back, a cut.
     fn is_done(&self) -> bool {
-        self.finished
+        self.finished && self.pending.is_none() && self.sniffed.is_none() && !self.cut
     }
 }
 

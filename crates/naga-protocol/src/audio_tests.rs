@@ -78,10 +78,12 @@ fn a_body_cut_short_ends_in_an_error_after_the_audio_that_arrived() {
     decoder.feed(b"RIFF");
     decoder.feed_bytes(Bytes::from_static(b"....WAVE"));
     decoder.finish_early();
-    assert!(decoder.is_done());
+    assert!(!decoder.is_done(), "the audio and the cut are still to be taken");
     assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF....WAVE"[..]);
+    assert!(!decoder.is_done(), "the cut is still to be reported");
     let err = decoder.next_item().unwrap().unwrap_err();
     assert_eq!(err, Error::Stream(crate::StreamError::Cut { bytes: 12 }));
+    assert!(decoder.is_done());
     assert!(decoder.next_item().is_none(), "reported once");
     decoder.finish_early();
     assert!(decoder.next_item().is_none(), "a cut after the end changes nothing");
@@ -128,4 +130,29 @@ fn an_answer_that_is_no_audio_is_an_error_whole_or_streamed() {
         parse_response::<SpeechRequest>(StatusCode::OK, &HeaderMap::new(), pcm).unwrap(),
         pcm
     );
+}
+
+#[test]
+fn the_stream_is_done_only_once_every_item_is_taken() {
+    // The last read is still waiting after `finish`.
+    let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
+    decoder.feed(b"RIFF....");
+    decoder.finish();
+    assert!(!decoder.is_done(), "an item is waiting");
+    assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF...."[..]);
+    assert!(decoder.is_done());
+    assert!(decoder.next_item().is_none());
+    // An answer held back while it may be an error: its verdict is the item still to come.
+    let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
+    decoder.feed(br#"{"error":{"type":"server_error","message":"tts failed"}}"#);
+    decoder.finish();
+    assert!(!decoder.is_done(), "the verdict is waiting");
+    assert!(decoder.next_item().unwrap().is_err());
+    assert!(decoder.is_done());
+    // No audio at all: the empty answer's error is still to be taken.
+    let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
+    decoder.finish();
+    assert!(!decoder.is_done());
+    assert!(decoder.next_item().unwrap().is_err());
+    assert!(decoder.is_done() && decoder.next_item().is_none());
 }

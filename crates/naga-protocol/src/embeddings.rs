@@ -97,7 +97,9 @@ pub struct EmbeddingRequest {
     /// How vectors are encoded on the wire (`float` when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding_format: Option<EncodingFormat>,
-    /// Body fields this SDK does not know (sent as given).
+    /// Body fields this SDK does not know, sent as given. A name this type has as a field
+    /// (e.g. `model`) fails [`validate`](Self::validate), so the request is not built: set
+    /// that field itself.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
@@ -131,7 +133,10 @@ impl EmbeddingRequest {
         self
     }
 
-    /// Adds a body field this SDK does not know (sent as given).
+    /// Adds a body field this SDK does not know, sent as given. A name this request has as a
+    /// field (e.g. `dimensions`) makes [`validate`](Self::validate), and so building the
+    /// request, fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest) on
+    /// `extra.<name>`: set that field itself.
     #[must_use]
     pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
         self.extra.insert(name.into(), value);

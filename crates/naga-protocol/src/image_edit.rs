@@ -43,7 +43,9 @@ pub struct ImageEditRequest {
     pub response_format: Option<ImageResponseFormat>,
     /// Background, provider-specific (e.g. `transparent`).
     pub background: Option<String>,
-    /// Form fields this SDK does not know (sent as given, after the known ones).
+    /// Form fields this SDK does not know, sent as given after the known ones and not
+    /// checked: a name of a field this type has (e.g. `size`) is sent as a second part of
+    /// that name, and which one counts is the server's choice; set the field itself.
     pub extra: Vec<(String, String)>,
 }
 
@@ -93,6 +95,20 @@ impl ImageEditRequest {
     #[must_use]
     pub fn response_format(mut self, format: ImageResponseFormat) -> Self {
         self.response_format = Some(format);
+        self
+    }
+
+    /// Sets the quality, provider-specific (e.g. `high`).
+    #[must_use]
+    pub fn quality(mut self, quality: impl Into<String>) -> Self {
+        self.quality = Some(quality.into());
+        self
+    }
+
+    /// Sets the background, provider-specific (e.g. `transparent`).
+    #[must_use]
+    pub fn background(mut self, background: impl Into<String>) -> Self {
+        self.background = Some(background.into());
         self
     }
 

@@ -91,7 +91,9 @@ pub struct ModerationRequest {
     pub model: String,
     /// What to check.
     pub input: ModerationInput,
-    /// Body fields this SDK does not know (sent as given).
+    /// Body fields this SDK does not know, sent as given. A name this type has as a field
+    /// (e.g. `model`) fails [`validate`](Self::validate), so the request is not built: set
+    /// that field itself.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
@@ -102,7 +104,10 @@ impl ModerationRequest {
         ModerationRequest { model: model.into(), input: input.into(), extra: Map::new() }
     }
 
-    /// Adds a body field this SDK does not know (sent as given).
+    /// Adds a body field this SDK does not know, sent as given. A name this request has as a
+    /// field (e.g. `input`) makes [`validate`](Self::validate), and so building the
+    /// request, fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest) on
+    /// `extra.<name>`: set that field itself.
     #[must_use]
     pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
         self.extra.insert(name.into(), value);

@@ -130,7 +130,9 @@ pub trait StreamDecoder {
         self.finish();
     }
 
-    /// Whether the terminal event arrived (no more items will follow).
+    /// Whether the stream is over: no more items will follow, and none is waiting to be
+    /// taken (an item still held, e.g. the last one after [`finish`](StreamDecoder::finish),
+    /// keeps this `false` until [`next_item`](StreamDecoder::next_item) hands it out).
     fn is_done(&self) -> bool;
 }
 

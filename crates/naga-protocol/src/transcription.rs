@@ -45,7 +45,9 @@ pub struct TranscriptionRequest {
     pub prompt: Option<String>,
     /// The spoken language as an ISO-639-1 code (a hint).
     pub language: Option<String>,
-    /// Form fields this SDK does not know (sent as given, after the known ones).
+    /// Form fields this SDK does not know, sent as given after the known ones (a name given
+    /// twice is sent twice). A name of a field this type has (e.g. `language`) fails
+    /// [`validate`](Self::validate), so the request is not built: set that field itself.
     pub extra: Vec<(String, String)>,
 }
 
@@ -81,7 +83,10 @@ impl TranscriptionRequest {
         self
     }
 
-    /// Adds a form field this SDK does not know.
+    /// Adds a form field this SDK does not know, sent as given after the known ones. A name
+    /// of a field this request has (e.g. `language`) makes [`validate`](Self::validate), and
+    /// so building the request, fail with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) on `extra.<name>`.
     #[must_use]
     pub fn extra_field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra.push((name.into(), value.into()));

@@ -17,10 +17,26 @@ impl ChatRequest {
         self
     }
 
-    /// Sets the tools the model may call.
+    /// Sets the tools the model may call (replacing any set before).
     #[must_use]
     pub fn tools(mut self, tools: impl IntoIterator<Item = Tool>) -> Self {
         self.tools = Some(tools.into_iter().collect());
+        self
+    }
+
+    /// Adds one tool the model may call (after those set before).
+    ///
+    /// ```
+    /// use naga_protocol::{ChatRequest, Message, Tool};
+    /// let weather = Tool::function_value("get_weather", "Weather in a city", serde_json::json!({"type": "object"}));
+    /// let clock = Tool::function_value("get_time", "Time in a city", serde_json::json!({"type": "object"}));
+    /// let request = ChatRequest::new("gpt-4o-mini", [Message::user("Tokyo?")]).tool(weather).tool(clock);
+    /// let names: Vec<_> = request.tools.iter().flatten().map(|t| t.function.name.as_str()).collect();
+    /// assert_eq!(names, ["get_weather", "get_time"]);
+    /// ```
+    #[must_use]
+    pub fn tool(mut self, tool: Tool) -> Self {
+        self.tools.get_or_insert_with(Vec::new).push(tool);
         self
     }
 
@@ -144,7 +160,21 @@ impl ChatRequest {
         self
     }
 
-    /// Adds a body field this SDK does not know (sent as given; a known field wins).
+    /// Adds a body field this SDK does not know, sent as given. A name this request has as a
+    /// field (e.g. `temperature`) makes [`validate`](Self::validate), and so building the
+    /// request, fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest) on
+    /// `extra.<name>`: set that field itself.
+    ///
+    /// ```
+    /// use naga_protocol::{ChatRequest, Error, Message};
+    /// use serde_json::json;
+    /// let request = ChatRequest::new("gpt-4o-mini", [Message::user("Hi")]);
+    /// assert!(request.clone().extra_field("top_k", json!(40)).validate().is_ok());
+    /// let Err(Error::InvalidRequest { field, .. }) =
+    ///     request.extra_field("temperature", json!(5)).validate()
+    /// else { panic!("a typed field repeated in `extra` must be refused") };
+    /// assert_eq!(field, "extra.temperature");
+    /// ```
     #[must_use]
     pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
         self.extra.insert(name.into(), value);

@@ -24,7 +24,8 @@ string_enum! {
         Medium = "medium",
         /// High effort.
         High = "high",
-        /// Extra-high effort.
+        /// Extra-high effort (`xhigh`).
+        #[doc(alias = "XHigh")]
         Xhigh = "xhigh",
     }
 }
@@ -102,7 +103,9 @@ pub struct ChatRequest {
     /// Image output options for native image-generation models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_config: Option<ImageConfig>,
-    /// Fields this SDK does not know, sent as given.
+    /// Body fields this SDK does not know, sent as given. A name this type has as a field
+    /// (e.g. `model`) fails [`validate`](Self::validate), so the request is not built: set
+    /// that field itself.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }

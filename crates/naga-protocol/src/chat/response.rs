@@ -105,6 +105,26 @@ impl ChatCompletion {
         self.first_choice().and_then(|choice| choice.message.content.as_deref())
     }
 
+    /// The reasoning text of the first choice's message, as [`Delta::reasoning_text`]
+    /// offers it per chunk: `reasoning_content` (where a streamed answer's reasoning is
+    /// gathered), else a text `reasoning` (the name some providers use); `None` when there is
+    /// none (empty text counts as none).
+    ///
+    /// ```
+    /// use naga_protocol::ChatCompletion;
+    /// let body = br#"{"choices":[{"index":0,"message":{"role":"assistant","content":"4","reasoning_content":"2+2 is 4"}}]}"#;
+    /// let completion: ChatCompletion = serde_json::from_slice(body)?;
+    /// assert_eq!((completion.text(), completion.reasoning()), (Some("4"), Some("2+2 is 4")));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// [`Delta::reasoning_text`]: crate::Delta::reasoning_text
+    pub fn reasoning(&self) -> Option<&str> {
+        let message = &self.first_choice()?.message;
+        let named = message.extra.get("reasoning").and_then(Value::as_str);
+        [message.reasoning_content.as_deref(), named].into_iter().flatten().find(|t| !t.is_empty())
+    }
+
     /// The tool calls of the first choice's message (empty when there are none).
     pub fn tool_calls(&self) -> &[ToolCall] {
         self.first_choice().map_or(&[], |choice| choice.message.tool_calls())

@@ -222,7 +222,9 @@ pub struct MessagesRequest {
     /// `messages_stream`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
-    /// Body fields this SDK does not know (sent as given; must not repeat a typed field).
+    /// Body fields this SDK does not know, sent as given. A name this type has as a field
+    /// (e.g. `model`) fails [`validate`](Self::validate), so the request is not built: set
+    /// that field itself.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
@@ -265,6 +267,13 @@ impl MessagesRequest {
         self
     }
 
+    /// Sets nucleus sampling (0..=1).
+    #[must_use]
+    pub fn top_p(mut self, top_p: f64) -> Self {
+        self.top_p = Some(top_p);
+        self
+    }
+
     /// Adds a stop sequence.
     #[must_use]
     pub fn stop_sequence(mut self, stop: impl Into<String>) -> Self {
@@ -276,6 +285,13 @@ impl MessagesRequest {
     #[must_use]
     pub fn tool(mut self, tool: MessagesTool) -> Self {
         self.tools.get_or_insert_with(Vec::new).push(tool);
+        self
+    }
+
+    /// Sets the tools the model may use (replacing any set before).
+    #[must_use]
+    pub fn tools(mut self, tools: impl IntoIterator<Item = MessagesTool>) -> Self {
+        self.tools = Some(tools.into_iter().collect());
         self
     }
 
@@ -300,7 +316,10 @@ impl MessagesRequest {
         self
     }
 
-    /// Adds a body field this SDK does not know (sent as given).
+    /// Adds a body field this SDK does not know, sent as given. A name this request has as a
+    /// field (e.g. `temperature`) makes [`validate`](Self::validate), and so building the
+    /// request, fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest) on
+    /// `extra.<name>`: set that field itself.
     #[must_use]
     pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
         self.extra.insert(name.into(), value);

@@ -107,7 +107,9 @@ pub struct ResponsesRequest {
     /// Stream the answer as server-sent events (set by the transports' `response_stream`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
-    /// Body fields this SDK does not know (sent as given; must not repeat a typed field).
+    /// Body fields this SDK does not know, sent as given. A name this type has as a field
+    /// (e.g. `model`) fails [`validate`](Self::validate), so the request is not built: set
+    /// that field itself.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
 }
@@ -168,6 +170,13 @@ impl ResponsesRequest {
         self
     }
 
+    /// Sets the tools the model may use (replacing any set before).
+    #[must_use]
+    pub fn tools(mut self, tools: impl IntoIterator<Item = ResponseTool>) -> Self {
+        self.tools = Some(tools.into_iter().collect());
+        self
+    }
+
     /// Sets the tool choice.
     #[must_use]
     pub fn tool_choice(mut self, choice: impl Into<ResponseToolChoice>) -> Self {
@@ -217,7 +226,10 @@ impl ResponsesRequest {
         self
     }
 
-    /// Adds a body field this SDK does not know (sent as given).
+    /// Adds a body field this SDK does not know, sent as given. A name this request has as a
+    /// field (e.g. `temperature`) makes [`validate`](Self::validate), and so building the
+    /// request, fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest) on
+    /// `extra.<name>`: set that field itself.
     #[must_use]
     pub fn extra_field(mut self, name: impl Into<String>, value: Value) -> Self {
         self.extra.insert(name.into(), value);
