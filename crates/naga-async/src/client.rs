@@ -39,6 +39,12 @@ pub struct Client {
 impl Client {
     naga_protocol::client_constructors!();
 
+    /// Nothing this client derived from its configuration (the base URL, the keys) changes
+    /// with a header.
+    fn with_config_applied(self) -> Self {
+        self
+    }
+
     /// A builder for timeouts, retries and a custom [`reqwest::Client`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()

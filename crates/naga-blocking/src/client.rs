@@ -36,6 +36,13 @@ pub struct Client {
 impl Client {
     naga_protocol::client_constructors!();
 
+    /// Derives the request configuration (the settings' with `Host`) again, after the
+    /// settings' configuration changed.
+    fn with_config_applied(mut self) -> Self {
+        self.requests = Arc::new(self.settings.config.clone().with_host_header());
+        self
+    }
+
     /// A builder for timeouts, retries and a custom [`ureq::Agent`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()

@@ -132,8 +132,10 @@ macro_rules! client_settings_setters {
 /// The constructors and accessor every transport's `Client` has, written once: expands (in
 /// `impl Client`) to `new`, `from_env` and `config`. Needs `Self::builder()` with the
 /// [`client_settings_setters!`] and a `build() -> Result<Client, Error>`, a `settings` field
-/// holding an `Arc<ClientSettings>` (so a clone of the client copies no settings), and the
-/// crate's `Error` (convertible from the protocol's) and `Result` in scope.
+/// holding an `Arc<ClientSettings>` (so a clone of the client copies no settings), a
+/// `with_config_applied(self) -> Self` that brings what the client derived from the config up
+/// to date after it changed, and the crate's `Error` (convertible from the protocol's) and
+/// `Result` in scope.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! client_constructors {
@@ -151,6 +153,17 @@ macro_rules! client_constructors {
         /// The configuration requests are built from.
         pub fn config(&self) -> &$crate::Config {
             &self.settings.config
+        }
+
+        /// This client with the header `name: value` on every request made through it
+        /// (replacing a default header of that name), sharing the connection pool: headers
+        /// for some calls only, as `extra_headers` in OpenAI's SDKs. Fails on what
+        /// [`Config::with_header`](crate::Config::with_header) refuses.
+        pub fn with_header(&self, name: &str, value: &str) -> Result<Self> {
+            let mut client = self.clone();
+            let settings = ::std::sync::Arc::make_mut(&mut client.settings);
+            settings.config = ::std::mem::take(&mut settings.config).with_header(name, value)?;
+            Ok(client.with_config_applied())
         }
 
         /// This client with another retry policy (its total deadline included) for the
