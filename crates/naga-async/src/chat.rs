@@ -14,10 +14,10 @@ pub type ChatChunks = ItemStream<ChatStream>;
 impl Client {
     /// Streams a chat completion (`stream` is set on a copy of `request` when needed).
     ///
-    /// Chunks are decoded where the stream is polled. Inside a task of a current-thread
-    /// runtime the body is read there too; anywhere else (a `#[tokio::main]` function, a
-    /// multi-thread runtime) the first poll starts a small task that reads the body ahead
-    /// and hands its frames over in batches ([`ItemStream`] says more; a client built with
+    /// Chunks are decoded where the stream is polled. Inside a tokio task the body is read
+    /// there too; polled by a `block_on` future (a `#[tokio::main]` function's body) the
+    /// first poll starts a small task that reads the body ahead and hands its frames over in
+    /// batches ([`ItemStream`] says more; a client built with
     /// [`read_ahead(false)`](crate::ClientBuilder::read_ahead) starts none).
     ///
     /// ```no_run

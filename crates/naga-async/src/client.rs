@@ -135,13 +135,13 @@ impl ClientBuilder {
     }
 
     /// Whether a stream may read its body ahead of the consumer in a small relay task
-    /// (default `true`). The relay runs wherever the consumer is not a task of a
-    /// current-thread runtime (a `block_on` future such as `#[tokio::main]`'s, or any task
-    /// of a multi-thread runtime), and holds at most 32 reads per stream, reading no
-    /// further once 256 KiB wait for the consumer. With `false` a stream spawns nothing and
-    /// reads its body only when polled, so a slow consumer holds the server back through
-    /// the connection itself. Consumed by a task, such a stream runs about as fast;
-    /// consumed by a `block_on` future it costs a thread wake-up per read: on a
+    /// (default `true`). The relay runs only where the consumer is not a tokio task (a
+    /// `block_on` future such as `#[tokio::main]`'s body; a task reads in place), and holds
+    /// at most 32 reads per stream, reading no further once 256 KiB wait for the consumer.
+    /// With `false` a stream spawns nothing and reads its body only when polled, so a slow
+    /// consumer holds the server back through the connection itself. Consumed by a task,
+    /// such a stream is the same as by default; consumed by a `block_on` future it costs a
+    /// thread wake-up per read: on a
     /// multi-thread runtime it ran at about a quarter of async-openai's rate, against more
     /// than twice it with the relay (BENCHMARKS.md, figure 3's in-place rows).
     ///

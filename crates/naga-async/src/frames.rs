@@ -2,17 +2,17 @@
 //! task that passes them on in batches.
 //!
 //! hyper's connection task hands a body over one frame at a time and waits until that frame
-//! is taken. A consumer that is a task of a current-thread runtime takes turns with it in
-//! the one run queue, so reading in place is cheapest there. Anywhere else each frame costs
-//! a wake-up from outside the run queue: a `block_on` future is not a task (a driver poll
-//! per frame on a current-thread runtime, two thread wake-ups per frame when the connection
-//! runs on a worker of a multi-thread runtime), and on a multi-thread runtime a consuming
-//! task and the connection's task end up on different workers. Measured (figure 3 of the
-//! benchmarks, `docs/benchmarks-history.md`): a `#[tokio::main]` consumer read in place
-//! was 3.4x slower than async-openai, which reads through a task; with the relay it is
-//! about 2x faster. There a relay task reads the frames next to the connection and hands
-//! up to [`AHEAD`] of them over at once; the decoding still happens where the stream is
-//! polled. A client built with `read_ahead(false)` reads in place everywhere.
+//! is taken. A consumer that is a tokio task is woken through the runtime's scheduler like
+//! the connection's task, so reading in place is cheapest there (on a multi-thread runtime
+//! too: figure 3 of the benchmarks gave 1.53-1.83x async-openai's rate in place against
+//! 1.23-1.81x through a relay, in the same runs). A `block_on` future is not a task: each
+//! frame costs a driver poll on a current-thread runtime, and two thread wake-ups when the
+//! connection runs on a worker of a multi-thread runtime. Measured: a `#[tokio::main]`
+//! consumer read in place was 3.4x slower than async-openai, which reads through a task;
+//! with the relay it is about 2x faster. There a relay task reads the frames next to the
+//! connection and hands up to [`AHEAD`] of them over at once; the decoding still happens
+//! where the stream is polled. A client built with `read_ahead(false)` reads in place
+//! everywhere.
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -71,15 +71,15 @@ impl Frames {
         }
     }
 
-    /// Reads in place inside a task of a current-thread runtime or without a tokio runtime;
-    /// otherwise starts a relay.
+    /// Reads in place inside a tokio task or without a tokio runtime; otherwise (a
+    /// `block_on` future) starts a relay.
     fn decide(&mut self) {
         let Frames::Unpolled(body) = std::mem::replace(self, Frames::Unpolled(Default::default()))
         else {
             return;
         };
         *self = match tokio::runtime::Handle::try_current() {
-            Ok(runtime) if !takes_turns_with_the_connection(&runtime) => {
+            Ok(runtime) if tokio::task::try_id().is_none() => {
                 Frames::Relayed(Relay::start(&runtime, body))
             }
             _ => Frames::InPlace(body),
@@ -95,13 +95,6 @@ impl Frames {
     pub(crate) fn is_relayed(&self) -> bool {
         matches!(self, Frames::Relayed(_))
     }
-}
-
-/// Whether the caller is a task of a current-thread runtime, which shares one run queue
-/// with the connection's task.
-fn takes_turns_with_the_connection(runtime: &tokio::runtime::Handle) -> bool {
-    let one_queue = runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread;
-    one_queue && tokio::task::try_id().is_some()
 }
 
 /// A task reading a body ahead of its consumer; stopped when dropped.
@@ -351,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_task_of_a_current_thread_runtime_reads_in_place() {
+    fn a_task_reads_in_place_and_a_block_on_future_through_a_relay() {
         let script = ["data: a\n", "\n", "data: b\n\n"];
         for (name, runtime) in runtimes() {
             let (body, _) = Scripted::body(&script, Then::End);
@@ -360,8 +353,7 @@ mod tests {
 
             let (body, _) = Scripted::body(&script, Then::End);
             let in_task = runtime.block_on(runtime.spawn(read_all(Frames::new(body, true))));
-            let relayed = name == "multi-thread";
-            assert_eq!(in_task.ok(), Some(("data: a\n\ndata: b\n\n".into(), false, relayed)));
+            assert_eq!(in_task.ok(), Some(("data: a\n\ndata: b\n\n".into(), false, false)));
         }
         // Without a tokio runtime (another executor) the body is read in place.
         let (body, _) = Scripted::body(&script, Then::End);

@@ -5,8 +5,8 @@
 //! body or decode the stream (protocol). This crate adds only the connection pool, TLS
 //! (rustls with the ring provider), time limits and the clock. Streams are decoded where
 //! they are polled, as body frames arrive; the frames come through a small relay task when
-//! the consumer is not a task of a current-thread runtime (a `main` function, or any
-//! multi-thread runtime), where reading them one by one across threads was several times
+//! the consumer is not a tokio task but a `block_on` future (a `#[tokio::main]` function's
+//! body), where taking them one by one cost a thread wake-up each and was several times
 //! slower ([`ClientBuilder::read_ahead`] turns that task off). Redirects are not followed:
 //! a 3xx is an API error naming its `Location` (as in naga-blocking). Proxies come from
 //! `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY`, bypassed for the hosts in `NO_PROXY`, where

@@ -21,10 +21,10 @@ use crate::frames::{FrameError, Frames};
 /// stream idle timeout); after a read failure or the end of the body it yields `None`. The
 /// request is never sent again.
 ///
-/// Items are decoded where the stream is polled. Unless that is a task of a current-thread
-/// runtime, the first poll also starts a small task on the current tokio runtime that reads
+/// Items are decoded where the stream is polled. Unless that is a tokio task, the first poll
+/// (by a `block_on` future) also starts a small task on the current tokio runtime that reads
 /// the body ahead (at most 32 reads or 256 KiB) and hands the reads over in batches: taking
-/// them one by one across threads, or from a `block_on` future, costs a wake-up per read.
+/// them one by one from a `block_on` future costs a thread wake-up per read.
 /// Dropping the stream stops that task and closes the answer. A client built with
 /// [`ClientBuilder::read_ahead(false)`](crate::ClientBuilder::read_ahead) starts no such
 /// task: the body is read only when the stream is polled, wherever that is.
