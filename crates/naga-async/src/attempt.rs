@@ -81,7 +81,7 @@ async fn run_once(
     match limits.header_wait() {
         Some((after, kind)) => match tokio::time::timeout(after, send).await {
             Ok(result) => result.map_err(|err| map_error(err, limits, true)),
-            Err(_) => Err(Error::Timeout { kind, after }),
+            Err(_) => Err(Error::timed_out(limits.reported(kind, after))),
         },
         None => send.await.map_err(|err| map_error(err, limits, true)),
     }

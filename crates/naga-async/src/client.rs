@@ -82,8 +82,9 @@ impl Client {
     }
 
     /// Sends a streaming `op` and returns a [`Stream`](futures_core::Stream) of its items as
-    /// they arrive. Retries happen only before any response byte arrived; a started stream is
-    /// never sent again.
+    /// they arrive. A retryable status (a 429, a 503, ...) or a connection that failed before
+    /// any answer is retried as [`RetryPolicy`](crate::RetryPolicy) says; a stream whose body
+    /// began is never sent again.
     pub async fn stream<O: StreamingOperation>(&self, op: &O) -> Result<ItemStream<O::Decoder>> {
         self.stream_with_meta(op).await.map(Response::into_value)
     }

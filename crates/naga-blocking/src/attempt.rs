@@ -84,8 +84,10 @@ fn run_configured(
 ) -> Result<http::Response<ureq::Body>> {
     // A stream is bounded by the attempt limit only until its headers arrive; after that
     // only by the idle timeout, so a long answer is never cut.
+    // Sending is bounded for a stream too: a server (or a dead pooled connection) that reads
+    // none of a large body would otherwise hold the call forever.
     let attempt_limit = limits.attempt.map(|(after, _)| after);
-    let (global, recv_response) =
+    let (global, before_head) =
         if limits.streaming { (None, attempt_limit) } else { (attempt_limit, None) };
     let configured = client
         .agent
@@ -97,8 +99,11 @@ fn run_configured(
         .max_redirects(0)
         .timeout_connect(limits.connect)
         .timeout_global(global)
-        .timeout_recv_response(recv_response)
+        .timeout_send_request(before_head)
+        .timeout_send_body(before_head)
+        .timeout_recv_response(before_head)
         .timeout_per_read(limits.idle)
+        .timeout_per_write(limits.idle)
         .build();
     let (result, answer_began) = watch_answer(|| client.agent.run(configured));
     result.map_err(|err| map_error(err, limits, !answer_began))
@@ -135,7 +140,7 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer:
     use ureq::Timeout as T;
     match err {
         ureq::Error::Timeout(T::Connect | T::Resolve) => Error::timed_out(limits.connect_timeout()),
-        ureq::Error::Timeout(T::PerRead) => Error::timed_out(limits.idle_timeout()),
+        ureq::Error::Timeout(T::PerRead | T::PerWrite) => Error::timed_out(limits.idle_timeout()),
         ureq::Error::Timeout(_) => Error::timed_out(limits.attempt_or_request()),
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
             Error::Tls(Box::new(err))
@@ -143,8 +148,11 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer:
         ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => Error::Connect(Box::new(err)),
         // A certificate the client does not trust fails the same way every time: not retried.
         ureq::Error::Io(io) if is_tls_failure(&io) => Error::Tls(Box::new(io)),
-        ureq::Error::Io(_) if before_answer => Error::Connect(Box::new(err)),
+        // The `io::Error` itself is kept, so the error's `source()` reaches it (ureq's own
+        // error has no source).
+        ureq::Error::Io(io) if before_answer => Error::Connect(Box::new(io)),
         ureq::Error::BodyExceedsLimit(_) => Error::body_too_large(),
+        ureq::Error::Io(io) => Error::Io(Box::new(io)),
         other => Error::Io(Box::new(other)),
     }
 }

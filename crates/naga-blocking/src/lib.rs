@@ -4,7 +4,12 @@
 //! the answer and maybe sleep and retry ([`RetryPolicy`] decides), then parse the body or
 //! decode the stream (protocol). This crate adds only the connection pool, TLS (rustls with
 //! the ring provider), time limits and the clock. Redirects are not followed: a 3xx is an API
-//! error naming its `Location` (as in naga-async).
+//! error naming its `Location` (as in naga-async). Proxies come from the environment as ureq
+//! reads it: the first set of `ALL_PROXY`, `HTTPS_PROXY` and `HTTP_PROXY` (or their lowercase
+//! forms) for every scheme, and `NO_PROXY` entries as written (not trimmed): exact host names,
+//! `*` for every host, `.example.com` suffixes, `10.` prefixes. That differs from curl and
+//! naga-async in places; give [`ClientBuilder::agent`] an agent with an explicit
+//! `ureq::Proxy` where it matters.
 //!
 //! ```no_run
 //! use naga_blocking::Client;

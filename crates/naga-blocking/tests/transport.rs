@@ -11,7 +11,7 @@ use common::{
     tokyo,
 };
 use naga_blocking::{Client, Config, Error, TimeoutKind};
-use naga_protocol::{ApiErrorKind, RetryPolicy};
+use naga_protocol::{ApiErrorKind, ChatRequest, Message, RetryPolicy};
 
 fn client(url: &str) -> Client {
     Client::builder().settings(canned_settings(url)).build().unwrap()
@@ -146,6 +146,37 @@ fn connection_refused_is_a_retried_connect_error() {
     assert!(err.is_retryable());
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(11), "backoff was slept: {elapsed:?}");
+}
+
+#[test]
+fn a_refused_connection_is_reachable_through_the_error_chain() {
+    let err = client(&refused_url()).with_retry_policy(RetryPolicy::never()).send(&Echo);
+    let err = err.unwrap_err();
+    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    let mut kinds = Vec::new();
+    while let Some(current) = source {
+        kinds.extend(current.downcast_ref::<std::io::Error>().map(std::io::Error::kind));
+        source = current.source();
+    }
+    assert_eq!(kinds, [std::io::ErrorKind::ConnectionRefused], "{err:?}");
+}
+
+#[test]
+fn a_stream_whose_request_the_server_never_reads_times_out() {
+    // A server (or a dead pooled connection) that takes none of a large body.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held = listener.accept();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(held);
+    });
+    let request = ChatRequest::new("gpt-4o-mini", [Message::user("x".repeat(32 << 20))]);
+    let started = Instant::now();
+    let err = client(&url).chat_stream(&request).unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::StreamIdle), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 }
 
 #[test]

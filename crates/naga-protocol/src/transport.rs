@@ -136,6 +136,9 @@ pub struct AttemptLimits {
     pub idle: Option<Duration>,
     /// Whether the response is a stream.
     pub streaming: bool,
+    /// The configured total deadline, which a timeout of kind
+    /// [`Deadline`](TimeoutKind::Deadline) reports (the attempt itself ran on what was left).
+    pub total_deadline: Option<Duration>,
 }
 
 impl AttemptLimits {
@@ -152,6 +155,7 @@ impl AttemptLimits {
             attempt: attempt_timeout(request, total_deadline, elapsed),
             idle: if streaming { timeouts.stream_idle } else { None },
             streaming,
+            total_deadline,
         }
     }
 
@@ -165,14 +169,35 @@ impl AttemptLimits {
         }
     }
 
-    /// The kind and limit to report for a timeout that is not a connect or idle timeout.
+    /// The kind and limit to report for a timeout that is not a connect or idle timeout: the
+    /// request timeout, or the configured total deadline when what was left of it ran out.
     pub fn attempt_or_request(&self) -> (TimeoutKind, Duration) {
-        self.attempt.map_or((TimeoutKind::Request, Duration::ZERO), |(after, kind)| (kind, after))
+        self.attempt.map_or((TimeoutKind::Request, Duration::ZERO), |(after, kind)| {
+            self.reported(kind, after)
+        })
     }
 
-    /// The kind and limit to report for a connect timeout.
+    /// The kind and limit to report for a limit of `kind` that ran `after` in this attempt:
+    /// a deadline is reported as configured, not as the part of it left for this attempt.
+    pub fn reported(&self, kind: TimeoutKind, after: Duration) -> (TimeoutKind, Duration) {
+        match (kind, self.total_deadline) {
+            (TimeoutKind::Deadline, Some(total)) => (kind, total),
+            _ => (kind, after),
+        }
+    }
+
+    /// The kind and limit to report for a connect timeout: the total deadline's when what
+    /// was left of it was shorter than the connect limit (that is what ran out).
     pub fn connect_timeout(&self) -> (TimeoutKind, Duration) {
-        (TimeoutKind::Connect, self.connect.unwrap_or_default())
+        match (self.attempt, self.connect) {
+            (Some((left, TimeoutKind::Deadline)), Some(connect)) if left < connect => {
+                self.reported(TimeoutKind::Deadline, left)
+            }
+            (Some((left, TimeoutKind::Deadline)), None) => {
+                self.reported(TimeoutKind::Deadline, left)
+            }
+            _ => (TimeoutKind::Connect, self.connect.unwrap_or_default()),
+        }
     }
 
     /// The kind and limit to report for a stream that went quiet.
@@ -302,6 +327,28 @@ mod tests {
         for (request, deadline, elapsed, expected) in table {
             assert_eq!(attempt_timeout(request, deadline, elapsed), expected);
         }
+    }
+
+    #[test]
+    fn a_deadline_is_reported_as_configured_and_named_when_it_cut_a_connect() {
+        let s = Duration::from_secs;
+        let timeouts = Timeouts { connect: Some(s(5)), request: Some(s(60)), stream_idle: None };
+        // 9 s into a 10 s deadline: this attempt has 1 s, less than the connect limit.
+        let late = AttemptLimits::new(&timeouts, Some(s(10)), false, s(9));
+        assert_eq!(late.attempt, Some((s(1), TimeoutKind::Deadline)));
+        assert_eq!(late.attempt_or_request(), (TimeoutKind::Deadline, s(10)));
+        assert_eq!(late.connect_timeout(), (TimeoutKind::Deadline, s(10)));
+        // Early on the connect limit is what runs out first.
+        let early = AttemptLimits::new(&timeouts, Some(s(100)), false, s(0));
+        assert_eq!(early.connect_timeout(), (TimeoutKind::Connect, s(5)));
+        assert_eq!(early.attempt_or_request(), (TimeoutKind::Request, s(60)));
+        let no_connect_limit = Timeouts { connect: None, ..timeouts };
+        let streaming = AttemptLimits::new(&no_connect_limit, Some(s(10)), true, s(4));
+        assert_eq!(streaming.connect_timeout(), (TimeoutKind::Deadline, s(10)));
+        assert_eq!(
+            streaming.reported(TimeoutKind::StreamIdle, s(2)),
+            (TimeoutKind::StreamIdle, s(2))
+        );
     }
 
     #[test]
