@@ -131,7 +131,7 @@ fn eof_inside_an_event_is_truncation() {
         texts(&items),
         [
             "Hel",
-            "ERR stream ended early after 1 events: before a terminal event or partway through an event"
+            "ERR stream ended early after 1 event: before a terminal event or partway through an event"
         ]
     );
 }
@@ -296,7 +296,7 @@ fn an_empty_finish_reason_is_no_finish() {
         texts(&items),
         [
             "Hel",
-            "ERR stream ended early after 1 events: before a terminal event or partway through an event"
+            "ERR stream ended early after 1 event: before a terminal event or partway through an event"
         ]
     );
     // Nor does it overwrite a real one in the accumulated completion.
