@@ -9,7 +9,7 @@ use http::Method;
 use crate::error::Error;
 use crate::images::{ImageResponseFormat, ImagesResponse, check_image_options};
 use crate::multipart::{FileUpload, FormPart, encode, form_content_type};
-use crate::operation::{Operation, check_model, check_text};
+use crate::operation::{Operation, check_extra, check_model, check_text};
 
 /// The longest edit prompt, in characters.
 pub const MAX_IMAGE_EDIT_PROMPT_CHARS: usize = 32_000;
@@ -43,11 +43,26 @@ pub struct ImageEditRequest {
     pub response_format: Option<ImageResponseFormat>,
     /// Background, provider-specific (e.g. `transparent`).
     pub background: Option<String>,
-    /// Form fields this SDK does not know, sent as given after the known ones and not
-    /// checked: a name of a field this type has (e.g. `size`) is sent as a second part of
-    /// that name, and which one counts is the server's choice; set the field itself.
+    /// Form fields this SDK does not know, sent as given after the known ones. A name of a
+    /// field this type has (e.g. `size`, or `image`) fails [`validate`](Self::validate), so
+    /// the request is not built: set that field itself.
     pub extra: Vec<(String, String)>,
 }
+
+/// The form fields this type sets itself (the images under any of their field names).
+const KNOWN_FIELDS: &[&str] = &[
+    "model",
+    "prompt",
+    "n",
+    "size",
+    "quality",
+    "response_format",
+    "background",
+    "image",
+    "image[]",
+    "images[]",
+    "mask",
+];
 
 impl ImageEditRequest {
     /// A request for `model` to edit `images` as `prompt` says.
@@ -125,7 +140,8 @@ impl ImageEditRequest {
         if self.mask.as_ref().is_some_and(|mask| mask.data.is_empty()) {
             return Err(Error::invalid("mask", "must not be empty"));
         }
-        check_image_options(self.n, self.size.as_deref(), self.response_format.as_ref())
+        check_image_options(self.n, self.size.as_deref(), self.response_format.as_ref())?;
+        check_extra(self.extra.iter().map(|(name, _)| name), KNOWN_FIELDS)
     }
 
     /// The form's parts, in the order they are sent.
@@ -229,5 +245,15 @@ mod tests {
         assert_eq!(field(ok().mask(empty)), "mask");
         assert_eq!(field(ok().n(0)), "n");
         assert_eq!(field(ok().size(" ")), "size");
+        let mut repeated = ok();
+        repeated.extra.push(("size".into(), "512x512".into()));
+        assert_eq!(field(repeated), "extra.size");
+        let mut image = ok();
+        image.extra.push(("image[]".into(), "x".into()));
+        assert_eq!(field(image), "extra.image[]");
+        let mut unknown = ok();
+        unknown.extra.push(("style".into(), "vivid".into()));
+        assert!(unknown.validate().is_ok());
+        assert!(body_text(&unknown).contains("name=\"style\"\r\n\r\nvivid\r\n"));
     }
 }
