@@ -144,7 +144,7 @@ async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> 
                 headers: &parts.headers,
                 path: &path,
                 query: parts.uri.query(),
-                origin: &origin(state, parts),
+                authority: parts.uri.authority().map(http::uri::Authority::as_str),
             };
             match encoded_body_rejection(&parts.headers, &body) {
                 Some(rejection) => rejection,
@@ -202,20 +202,22 @@ struct Head<'a> {
     headers: &'a HeaderMap,
     path: &'a str,
     query: Option<&'a str>,
-    /// `scheme://host[:port]` as the client named the emulator: where its image URLs point.
-    origin: &'a str,
+    /// The authority of the request target (an HTTP/2 request's; HTTP/1.1 names it in `Host`).
+    authority: Option<&'a str>,
 }
 
-/// The emulator's origin as the request names it (its `Host`, or the authority of an
-/// HTTP/2 request), or its bound address when the request names none that is valid.
-fn origin(state: &State, parts: &http::request::Parts) -> String {
+/// `scheme://host[:port]`, the emulator's origin as the request names it (the authority of
+/// an HTTP/2 request, or its `Host`), or its bound address when the request names none that
+/// is valid: where its image URLs point. Built only for the answers that hold such URLs.
+fn origin(state: &State, request: &Head<'_>) -> String {
     let scheme = if state.options.tls.is_some() { "https" } else { "http" };
-    let host = parts.headers.get(HOST).and_then(|host| host.to_str().ok());
-    let named = parts.uri.authority().map(|a| a.as_str().to_owned()).or(host.map(str::to_owned));
+    let host = request.headers.get(HOST).and_then(|host| host.to_str().ok());
     // `host[:port]` only: no user info.
-    let valid = |a: &String| a.parse::<http::uri::Authority>().is_ok() && !a.contains('@');
-    let authority = named.filter(valid).unwrap_or_else(|| state.addr.to_string());
-    format!("{scheme}://{authority}")
+    let valid = |a: &&str| a.parse::<http::uri::Authority>().is_ok() && !a.contains('@');
+    match request.authority.or(host).filter(valid) {
+        Some(authority) => format!("{scheme}://{authority}"),
+        None => format!("{scheme}://{}", state.addr),
+    }
 }
 
 async fn dispatch(
@@ -290,9 +292,9 @@ async fn dispatch(
             "images.generations",
             validate_images,
             |job| &job.model,
-            |job| json_response(StatusCode::OK, images_body(job, request.origin).into()),
+            |job| json_response(StatusCode::OK, images_body(job, &origin(state, request)).into()),
         ),
-        Route::ImageEdits => image_edits(gate, request, &body),
+        Route::ImageEdits => image_edits(gate, request, &body, &origin(state, request)),
         Route::Speech => json_endpoint(
             (gate, headers, &body),
             "audio.speech",
@@ -549,7 +551,12 @@ fn transcription(
     json_response(StatusCode::OK, json.into())
 }
 
-fn image_edits(gate: &Gate<'_>, request: &Head<'_>, body: &[u8]) -> Response<MockBody> {
+fn image_edits(
+    gate: &Gate<'_>,
+    request: &Head<'_>,
+    body: &[u8],
+    origin: &str,
+) -> Response<MockBody> {
     let parts = match form_parts(request.headers, body) {
         Ok(parts) => parts,
         Err(response) => return *response,
@@ -561,7 +568,7 @@ fn image_edits(gate: &Gate<'_>, request: &Head<'_>, body: &[u8]) -> Response<Moc
     if let Some(response) = gate.refusal(&job.model, "images.edits") {
         return response;
     }
-    json_response(StatusCode::OK, images_body(&job, request.origin).into())
+    json_response(StatusCode::OK, images_body(&job, origin).into())
 }
 
 /// An emulated image, as its URL serves it.

@@ -189,11 +189,10 @@ impl AttemptLimits {
     /// The kind and limit to report for a connect timeout: the total deadline's when what
     /// was left of it was shorter than the connect limit (that is what ran out).
     pub fn connect_timeout(&self) -> (TimeoutKind, Duration) {
-        match (self.attempt, self.connect) {
-            (Some((left, TimeoutKind::Deadline)), Some(connect)) if left < connect => {
-                self.reported(TimeoutKind::Deadline, left)
-            }
-            (Some((left, TimeoutKind::Deadline)), None) => {
+        match self.attempt {
+            Some((left, TimeoutKind::Deadline))
+                if self.connect.is_none_or(|connect| left < connect) =>
+            {
                 self.reported(TimeoutKind::Deadline, left)
             }
             _ => (TimeoutKind::Connect, self.connect.unwrap_or_default()),
