@@ -14,12 +14,22 @@ use crate::attempt::map_error;
 use crate::error::{Error, Result};
 use crate::frames::{FrameError, Frames};
 
+/// How long a stream that saw its terminal event waits for the end of its body, so the
+/// connection goes back to the pool (a server sends the end with the last event or right
+/// after it). Longer, and the connection is closed instead.
+const END_GRACE: Duration = Duration::from_millis(50);
+
 /// The items of a streamed response, decoded as bytes arrive.
 ///
 /// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
 /// before the terminal event is a truncation) or an idle timeout (no byte for the client's
 /// stream idle timeout); after a read failure or the end of the body it yields `None`. The
 /// request is never sent again.
+///
+/// The poll that sees the terminal event (`[DONE]`, or the API's last event) reads on to the
+/// body's end, waiting at most 50 ms for it, so the connection goes back to the pool (as
+/// OpenAI's SDKs read a stream to its end); a body still open then is closed with its
+/// connection.
 ///
 /// Items are decoded where the stream is polled. Unless that is a tokio task, the first poll
 /// (by a `block_on` future) also starts a small task on the current tokio runtime that reads
@@ -33,6 +43,8 @@ pub struct ItemStream<D> {
     decoder: D,
     limits: AttemptLimits,
     idle: Option<IdleTimer>,
+    /// The wait for the body's end after the terminal event, once it had to wait.
+    end_grace: Option<IdleTimer>,
     finished: bool,
     items: usize,
     redactor: Redactor,
@@ -49,7 +61,8 @@ impl<D: StreamDecoder> ItemStream<D> {
     ) -> Self {
         let idle = limits.idle.map(IdleTimer::new);
         let frames = Frames::new(body, read_ahead);
-        ItemStream { frames, decoder, limits, idle, finished: false, items: 0, redactor }
+        let (end_grace, finished, items) = (None, false, 0);
+        ItemStream { frames, decoder, limits, idle, end_grace, finished, items, redactor }
     }
 
     /// The decoder, e.g. to inspect what it accumulated.
@@ -113,6 +126,31 @@ impl<D: StreamDecoder> ItemStream<D> {
                 self.poll_idle(cx)
             }
         }
+    }
+
+    /// After the terminal event: reads on to the body's end (what comes is dropped), for at
+    /// most [`END_GRACE`], so the connection can be reused. The common case, the end read
+    /// with the last event, costs one poll and no timer.
+    fn poll_end(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            match self.frames.poll_next(cx) {
+                Poll::Ready(Some(Ok(_))) => {}
+                Poll::Ready(None) => {
+                    self.finish("terminal event and end of body");
+                    return Poll::Ready(());
+                }
+                Poll::Ready(_) => break,
+                Poll::Pending => {
+                    let grace = self.end_grace.get_or_insert_with(|| IdleTimer::new(END_GRACE));
+                    if grace.poll_expired(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    break;
+                }
+            }
+        }
+        self.finish("terminal event, body still open");
+        Poll::Ready(())
     }
 
     fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<Option<Error>> {
@@ -200,8 +238,7 @@ impl<D: StreamDecoder> ItemStream<D> {
                 return Poll::Ready(None);
             }
             if self.decoder.is_done() {
-                self.finish("terminal event");
-                return Poll::Ready(None);
+                return self.poll_end(cx).map(|()| None);
             }
             match self.poll_body(cx) {
                 Poll::Ready(Some(err)) => return Poll::Ready(Some(Err(err))),

@@ -31,6 +31,9 @@ pub struct Client {
     pub(crate) requests: Arc<Config>,
     /// Takes the keys out of the server text errors carry.
     pub(crate) redactor: Redactor,
+    /// The agent is the client's own (its connections can read with a short grace, so a
+    /// finished stream can wait briefly for its body's end and keep the connection).
+    pub(crate) own_agent: bool,
 }
 
 impl Client {
@@ -97,7 +100,8 @@ impl Client {
             op.decoder_with_max_event_size(self.settings.max_event_size),
             limit,
             self.redactor.clone(),
-        );
+        )
+        .keeping_connection(self.own_agent);
         Ok(Response::new(parts.status, parts.headers, items))
     }
 }
@@ -126,6 +130,7 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
+        let own_agent = self.agent.is_none();
         let agent = self.agent.unwrap_or_else(|| {
             let config = ureq::Agent::config_builder()
                 .http_status_as_error(false)
@@ -140,6 +145,6 @@ impl ClientBuilder {
         let requests = self.settings.config.clone().with_host_header();
         let redactor = requests.redactor();
         let (settings, requests) = (Arc::new(self.settings), Arc::new(requests));
-        Ok(Client { settings, agent, requests, redactor })
+        Ok(Client { settings, agent, requests, redactor, own_agent })
     }
 }

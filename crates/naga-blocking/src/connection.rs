@@ -14,6 +14,27 @@ thread_local! {
     /// ureq runs a call from start to end on its caller's thread, so during a call this is
     /// that call's own.
     static ANSWER_BEGAN: Cell<bool> = const { Cell::new(false) };
+
+    /// While set, the longest a [`Connection`] on this thread waits for input.
+    static READ_GRACE: Cell<Option<std::time::Duration>> = const { Cell::new(None) };
+}
+
+/// Runs `read` (reads of a response body on this thread) with every wait for input cut to
+/// at most `grace`: for reading what may already have arrived without waiting the body's
+/// full idle limit. Connections of an agent without [`ConnectionConnector`] wait as usual.
+pub(crate) fn with_read_grace<T>(grace: std::time::Duration, read: impl FnOnce() -> T) -> T {
+    let before = READ_GRACE.replace(Some(grace));
+    let result = read();
+    READ_GRACE.set(before);
+    result
+}
+
+/// `timeout` for a read, cut to the grace when one is set.
+fn read_limit(timeout: NextTimeout) -> NextTimeout {
+    let Some(grace) = READ_GRACE.get() else { return timeout.for_read() };
+    let grace = ureq::unversioned::transport::time::Duration::Exact(grace);
+    let per_read = timeout.per_read.map_or(grace, |limit| limit.min(grace));
+    NextTimeout { per_read: Some(per_read), ..timeout }.for_read()
 }
 
 /// Runs `call` (one ureq call) and tells whether any byte of an answer arrived meanwhile.
@@ -125,7 +146,7 @@ impl<T: Transport> Transport for Connection<T> {
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
         self.flush(timeout)?;
-        let timeout = steady(timeout.for_read(), &mut self.read);
+        let timeout = steady(read_limit(timeout), &mut self.read);
         self.read_since_asked = true;
         let arrived = self.inner.await_input(timeout)?;
         if arrived {

@@ -2,20 +2,32 @@
 
 use std::fmt;
 use std::io::Read;
+use std::time::{Duration, Instant};
 
 use naga_protocol::{AttemptLimits, Redactor, StreamDecoder};
 
 use crate::attempt::map_error;
+use crate::connection::with_read_grace;
 use crate::error::{Error, Result};
 
 /// Bytes read from the socket per call.
 const READ_CHUNK: usize = 16 * 1024;
+
+/// How long a stream that saw its terminal event waits for the end of its body, so the
+/// connection goes back to the pool (a server sends the end with the last event or right
+/// after it). Longer, and the connection is closed instead.
+const END_GRACE: Duration = Duration::from_millis(50);
 
 /// The items of a streamed response, decoded as bytes arrive.
 ///
 /// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
 /// before the terminal event is a truncation) or a read timeout; after a read failure or the
 /// end of the body it yields `None`. The request is never sent again.
+///
+/// The `next` that sees the terminal event (`[DONE]`, or the API's last event) reads on to
+/// the body's end, waiting at most 50 ms for it, so the connection goes back to the pool
+/// (as OpenAI's SDKs read a stream to its end); a body still open then is closed with its
+/// connection. A client on an agent given to the builder does not wait and does not reuse.
 pub struct ItemStream<D> {
     reader: ureq::BodyReader<'static>,
     decoder: D,
@@ -24,6 +36,8 @@ pub struct ItemStream<D> {
     finished: bool,
     items: usize,
     redactor: Redactor,
+    /// After the terminal event, wait briefly for the body's end to keep the connection.
+    keep_connection: bool,
 }
 
 impl<D: StreamDecoder> ItemStream<D> {
@@ -34,7 +48,24 @@ impl<D: StreamDecoder> ItemStream<D> {
         redactor: Redactor,
     ) -> Self {
         let buffer = vec![0; READ_CHUNK].into_boxed_slice();
-        ItemStream { reader, decoder, limits, buffer, finished: false, items: 0, redactor }
+        let keep_connection = false;
+        ItemStream {
+            reader,
+            decoder,
+            limits,
+            buffer,
+            finished: false,
+            items: 0,
+            redactor,
+            keep_connection,
+        }
+    }
+
+    /// Whether to wait (at most [`END_GRACE`]) for the body's end after the terminal event,
+    /// so the connection is reused; only the client's own agent can bound that wait.
+    pub(crate) fn keeping_connection(mut self, keep: bool) -> Self {
+        self.keep_connection = keep;
+        self
     }
 
     /// The decoder, e.g. to inspect what it accumulated.
@@ -73,6 +104,29 @@ impl<D: StreamDecoder> ItemStream<D> {
         }
     }
 
+    /// Reads what follows the terminal event, up to the body's end, which hands the
+    /// connection back to ureq's pool. Gives up (the connection is then closed, as it is
+    /// when a stream is dropped early) after [`END_GRACE`]; what is read is dropped, as
+    /// anything after the terminal event is.
+    fn read_to_end(&mut self) {
+        let started = Instant::now();
+        let mut dropped = 0;
+        while let Some(left) =
+            END_GRACE.checked_sub(started.elapsed()).filter(|left| !left.is_zero())
+        {
+            match with_read_grace(left, || self.reader.read(&mut self.buffer)) {
+                Ok(0) => {
+                    tracing::debug!("naga stream body ended after its terminal event");
+                    return;
+                }
+                Ok(n) => dropped += n,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        tracing::debug!(dropped, "naga stream body still open after its terminal event");
+    }
+
     fn finish(&mut self, how: &'static str) {
         self.finished = true;
         tracing::debug!(items = self.items, how, "naga stream ended");
@@ -104,6 +158,9 @@ impl<D: StreamDecoder> ItemStream<D> {
             }
             if self.decoder.is_done() {
                 self.finish("terminal event");
+                if self.keep_connection {
+                    self.read_to_end();
+                }
                 return None;
             }
             if let Err(err) = self.fill() {
