@@ -1,5 +1,6 @@
 //! Answers framed the ways real HTTP servers frame them (HTTP/1.0 bodies that end at close,
-//! chunk extensions and trailers, an unasked-for `100 Continue`, CR-only and CRLF line ends
+//! chunk extensions and trailers, an unasked-for `100 Continue`, a `103 Early Hints` with headers
+//! (as a CDN sends it), CR-only and CRLF line ends
 //! with a byte order mark, a body trickled a few bytes per write): both transports read the
 //! same completion from each, with one request. A compressed body nobody asked for is refused;
 //! a body cut short that cannot show its own end (audio, a document) is an error, not a
@@ -101,6 +102,13 @@ fn framings(body: &str, content_type: &str) -> Vec<(&'static str, Reply)> {
             "an unasked-for 100 Continue first",
             Reply::Raw(format!(
                 "HTTP/1.1 100 Continue\r\n\r\n{}{body}",
+                head("HTTP/1.1 200 OK", &length)
+            )),
+        ),
+        (
+            "a 103 Early Hints with headers first",
+            Reply::Raw(format!(
+                "HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n{}{body}",
                 head("HTTP/1.1 200 OK", &length)
             )),
         ),
