@@ -1,7 +1,7 @@
 //! Answers framed the ways real HTTP servers frame them (HTTP/1.0 bodies that end at close,
-//! chunk extensions and trailers, an unasked-for `100 Continue`, a `103 Early Hints` with headers
-//! (as a CDN sends it), CR-only and CRLF line ends
-//! with a byte order mark, a body trickled a few bytes per write): both transports read the
+//! chunk extensions and trailers, an unasked-for `100 Continue`, a `103 Early Hints` with
+//! headers as a CDN sends it, CR-only and CRLF line ends with a byte order mark, a body
+//! trickled a few bytes per write): both transports read the
 //! same completion from each, with one request. A compressed body nobody asked for is refused;
 //! a body cut short that cannot show its own end (audio, a document) is an error, not a
 //! shorter success. Requests go out as servers expect them: one `Host`, and a length only
