@@ -229,7 +229,20 @@ impl SseParser {
     /// assert_eq!(parser.next_event().unwrap()?.data, "two");
     /// # Ok::<(), naga_protocol::StreamError>(())
     /// ```
+    #[inline]
     pub fn feed_bytes(&mut self, bytes: Bytes) {
+        // Inlined into the caller: a small read that continues a line (most reads, when
+        // reads are tiny) is appended without a call.
+        if self.appends_quietly(bytes.len()) {
+            self.append_quietly(&bytes);
+        } else {
+            self.feed_read(bytes);
+        }
+    }
+
+    /// [`feed_bytes`](Self::feed_bytes) beyond the quiet append.
+    #[inline(never)]
+    fn feed_read(&mut self, bytes: Bytes) {
         if self.accepts_input(bytes.len()) {
             self.push_read(bytes);
         }

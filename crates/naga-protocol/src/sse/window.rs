@@ -57,6 +57,47 @@ impl SseParser {
         }
     }
 
+    /// Whether a read of `len` bytes can take [`append_quietly`](Self::append_quietly): the
+    /// parser holds a line in progress in its own buffer, scanned to its end, with no event
+    /// to release, no split CR, nothing being skipped and nothing to compact; the read is
+    /// small and not empty.
+    #[inline(always)]
+    pub(super) fn appends_quietly(&self, len: usize) -> bool {
+        /// Reads up to this size that continue a line are appended here.
+        const SMALL: usize = 256;
+        let own = self.own.len();
+        len.wrapping_sub(1) < SMALL
+            && !self.in_read
+            && self.keep < own
+            && self.scan == own
+            && own - self.keep > self.keep
+            && self.read.is_empty()
+            && !(self.finished | self.dispatched | self.skip_lf | self.skipping | !self.bom_done)
+    }
+
+    /// Appends a read [`appends_quietly`](Self::appends_quietly) accepted and searches it
+    /// once: up to its first line end, or whole (the parser is then idle).
+    #[inline(always)]
+    pub(super) fn append_quietly(&mut self, read: &[u8]) {
+        self.next = NextCall::Scan;
+        match read {
+            [byte] => self.own.push(*byte),
+            _ => self.own.extend_from_slice(read),
+        }
+        match find_eol(read) {
+            Some(i) => {
+                self.scanned += i as u64;
+                self.scan += i;
+            }
+            None if self.own.len() - self.keep <= self.max_event_size => {
+                self.scanned += read.len() as u64;
+                self.scan = self.own.len();
+                self.next = NextCall::Idle;
+            }
+            None => {} // the scanner reports the oversized line
+        }
+    }
+
     /// Copies a small read into the own buffer. When everything before it was scanned, it
     /// is searched here (once): up to its first line end, or whole if it has none and the
     /// line stays within the size limit, which leaves the parser idle (the next
