@@ -96,8 +96,11 @@ impl fmt::Display for TimeoutKind {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default limit for a whole non-streaming request, body included.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
-/// Default limit for silence on a stream (before its headers and between bytes).
-pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default limit for silence on a stream (before its headers and between bytes): as long as
+/// a whole non-streaming request may take, since a reasoning model can think that long
+/// before its first token and a chat stream carries no keep-alive comments in between (the
+/// read limit of OpenAI's SDKs is the same 600 s).
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The time limits of a client; `None` means no limit. The total deadline lives in
 /// [`RetryPolicy::total_deadline`](crate::RetryPolicy::total_deadline).
@@ -368,7 +371,7 @@ mod tests {
     #[test]
     fn attempt_limits_split_streaming_and_non_streaming() {
         let s = Duration::from_secs;
-        let timeouts = Timeouts::default();
+        let timeouts = Timeouts { stream_idle: Some(s(120)), ..Timeouts::default() };
         let plain = AttemptLimits::new(&timeouts, Some(s(650)), false, s(100));
         assert_eq!(plain.attempt, Some((s(550), TimeoutKind::Deadline)));
         assert_eq!(
