@@ -88,18 +88,22 @@ macro_rules! client_settings_setters {
         }
 
         /// Limit for establishing a connection (DNS, TCP, TLS); `None` waits forever.
+        /// Default 10 s.
         pub fn connect_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
             self $(.$field)* .timeouts.connect = timeout;
             self
         }
 
         /// Limit for a whole non-streaming attempt, body included; `None` waits forever.
+        /// Default 600 s.
         pub fn request_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
             self $(.$field)* .timeouts.request = timeout;
             self
         }
 
-        /// Limit for silence on a stream: waiting for its headers and between bytes.
+        /// Limit for silence on a stream: waiting for its headers and between bytes; `None`
+        /// waits forever. Default 600 s (a reasoning model may think that long before its
+        /// first token).
         pub fn stream_idle_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
             self $(.$field)* .timeouts.stream_idle = timeout;
             self
