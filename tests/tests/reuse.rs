@@ -27,6 +27,8 @@ enum End {
     After(Duration),
     /// Never: the body stays open (the connection too) until the client closes it.
     Never,
+    /// Never, after 8 MiB of comments sent as fast as the client reads them.
+    Flood,
 }
 
 /// Answers every request of every connection with [`STREAM`] and `end`; returns its base
@@ -63,6 +65,11 @@ fn serve(connection: TcpStream, end: End) {
                 writer.write_all(b"0\r\n\r\n")
             }),
             End::Never => writer.write_all(events.as_bytes()),
+            End::Flood => writer.write_all(events.as_bytes()).and_then(|()| {
+                let comments = ": more\n".repeat(128 * 1024);
+                let chunk = format!("{:x}\r\n{comments}\r\n", comments.len());
+                (0..8).try_for_each(|_| writer.write_all(chunk.as_bytes()))
+            }),
         };
         if written.is_err() {
             return;
@@ -141,6 +148,14 @@ fn a_body_held_open_after_done_costs_a_short_wait_and_its_connection() {
             longest < Duration::from_secs(2),
             "{name}: a call took {longest:?} (idle limit 20 s)"
         );
+        assert_eq!(connections, 3, "{name}: an open body's connection is not reused");
+    }
+}
+
+#[test]
+fn bytes_pouring_in_after_done_cost_a_bounded_wait_and_the_connection() {
+    for (name, connections, longest) in three_streams_each(End::Flood) {
+        assert!(longest < Duration::from_secs(2), "{name}: a call took {longest:?}");
         assert_eq!(connections, 3, "{name}: an open body's connection is not reused");
     }
 }

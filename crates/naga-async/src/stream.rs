@@ -19,6 +19,10 @@ use crate::frames::{FrameError, Frames};
 /// after it). Longer, and the connection is closed instead.
 const END_GRACE: Duration = Duration::from_millis(50);
 
+/// The most bytes one poll reads (and drops) after the terminal event; past it, the body is
+/// taken as still open. Bounds the work of a poll when bytes keep coming without a pause.
+const END_SLACK: usize = 1024 * 1024;
+
 /// The items of a streamed response, decoded as bytes arrive.
 ///
 /// Yields `Err` for a broken event, an error frame, a truncated stream (a connection cut
@@ -129,12 +133,15 @@ impl<D: StreamDecoder> ItemStream<D> {
     }
 
     /// After the terminal event: reads on to the body's end (what comes is dropped), for at
-    /// most [`END_GRACE`], so the connection can be reused. The common case, the end read
-    /// with the last event, costs one poll and no timer.
+    /// most [`END_GRACE`] (and [`END_SLACK`] bytes a poll), so the connection can be reused.
+    /// The common case, the end read with the last event, costs one poll and no timer.
     fn poll_end(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut dropped = 0;
         loop {
             match self.frames.poll_next(cx) {
-                Poll::Ready(Some(Ok(_))) => {}
+                Poll::Ready(Some(Ok(data))) if dropped + data.len() <= END_SLACK => {
+                    dropped += data.len();
+                }
                 Poll::Ready(None) => {
                     self.finish("terminal event and end of body");
                     return Poll::Ready(());
