@@ -80,22 +80,8 @@ impl SseParser {
     #[inline(always)]
     pub(super) fn append_quietly(&mut self, read: &[u8]) {
         self.next = NextCall::Scan;
-        match read {
-            [byte] => self.own.push(*byte),
-            _ => self.own.extend_from_slice(read),
-        }
-        match find_eol(read) {
-            Some(i) => {
-                self.scanned += i as u64;
-                self.scan += i;
-            }
-            None if self.own.len() - self.keep <= self.max_event_size => {
-                self.scanned += read.len() as u64;
-                self.scan = self.own.len();
-                self.next = NextCall::Idle;
-            }
-            None => {} // the scanner reports the oversized line
-        }
+        self.push_own(read);
+        self.search_appended(read);
     }
 
     /// Copies a small read into the own buffer. When everything before it was scanned, it
@@ -105,15 +91,27 @@ impl SseParser {
     fn append_small(&mut self, read: &[u8]) {
         self.compact();
         let quiet = self.scan == self.own.len() && self.bom_done && !self.skip_lf && !self.skipping;
+        self.push_own(read);
+        if quiet {
+            self.search_appended(read);
+        }
+    }
+
+    /// Appends `read` to the own buffer (a single byte without a copy call).
+    #[inline(always)]
+    fn push_own(&mut self, read: &[u8]) {
         match read {
             [byte] => self.own.push(*byte),
             _ => self.own.extend_from_slice(read),
         }
-        if !quiet {
-            return;
-        }
+    }
+
+    /// Searches `read`, just appended after bytes all scanned, for a line end: the scanner
+    /// resumes at the one found and counts it; with none, the whole read is scanned and the
+    /// parser idle, unless the line grew past the size limit (the scanner reports it).
+    #[inline(always)]
+    fn search_appended(&mut self, read: &[u8]) {
         match find_eol(read) {
-            // The scanner resumes at the line end and counts it.
             Some(i) => {
                 self.scanned += i as u64;
                 self.scan += i;
@@ -123,7 +121,7 @@ impl SseParser {
                 self.scan = self.own.len();
                 self.next = NextCall::Idle;
             }
-            None => {} // the scanner reports the oversized line
+            None => {}
         }
     }
 
