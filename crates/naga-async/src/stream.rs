@@ -7,17 +7,14 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use naga_protocol::{AttemptLimits, Redactor, StreamAccumulator, StreamDecoder, TimeoutKind};
+use naga_protocol::{
+    AttemptLimits, END_OF_BODY_GRACE, Redactor, StreamAccumulator, StreamDecoder, TimeoutKind,
+};
 use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
 use crate::error::{Error, Result};
 use crate::frames::{FrameError, Frames};
-
-/// How long a stream that saw its terminal event waits for the end of its body, so the
-/// connection goes back to the pool (a server sends the end with the last event or right
-/// after it). Longer, and the connection is closed instead.
-const END_GRACE: Duration = Duration::from_millis(50);
 
 /// The most bytes one poll reads (and drops) after the terminal event; past it, the body is
 /// taken as still open. Bounds the work of a poll when bytes keep coming without a pause.
@@ -133,8 +130,9 @@ impl<D: StreamDecoder> ItemStream<D> {
     }
 
     /// After the terminal event: reads on to the body's end (what comes is dropped), for at
-    /// most [`END_GRACE`] (and [`END_SLACK`] bytes a poll), so the connection can be reused.
-    /// The common case, the end read with the last event, costs one poll and no timer.
+    /// most [`END_OF_BODY_GRACE`] (and [`END_SLACK`] bytes a poll), so the connection can be
+    /// reused. The common case, the end read with the last event, costs one poll and no
+    /// timer.
     fn poll_end(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let mut dropped = 0;
         loop {
@@ -148,7 +146,8 @@ impl<D: StreamDecoder> ItemStream<D> {
                 }
                 Poll::Ready(_) => break,
                 Poll::Pending => {
-                    let grace = self.end_grace.get_or_insert_with(|| IdleTimer::new(END_GRACE));
+                    let grace =
+                        self.end_grace.get_or_insert_with(|| IdleTimer::new(END_OF_BODY_GRACE));
                     if grace.poll_expired(cx).is_pending() {
                         return Poll::Pending;
                     }

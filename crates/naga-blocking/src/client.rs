@@ -100,8 +100,8 @@ impl Client {
             op.decoder_with_max_event_size(self.settings.max_event_size),
             limit,
             self.redactor.clone(),
-        )
-        .keeping_connection(self.own_agent);
+            self.own_agent,
+        );
         Ok(Response::new(parts.status, parts.headers, items))
     }
 }

@@ -2,9 +2,9 @@
 
 use std::fmt;
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use naga_protocol::{AttemptLimits, Redactor, StreamDecoder};
+use naga_protocol::{AttemptLimits, END_OF_BODY_GRACE, Redactor, StreamDecoder};
 
 use crate::attempt::map_error;
 use crate::connection::with_read_grace;
@@ -12,11 +12,6 @@ use crate::error::{Error, Result};
 
 /// Bytes read from the socket per call.
 const READ_CHUNK: usize = 16 * 1024;
-
-/// How long a stream that saw its terminal event waits for the end of its body, so the
-/// connection goes back to the pool (a server sends the end with the last event or right
-/// after it). Longer, and the connection is closed instead.
-const END_GRACE: Duration = Duration::from_millis(50);
 
 /// The items of a streamed response, decoded as bytes arrive.
 ///
@@ -36,7 +31,8 @@ pub struct ItemStream<D> {
     finished: bool,
     items: usize,
     redactor: Redactor,
-    /// After the terminal event, wait briefly for the body's end to keep the connection.
+    /// After the terminal event, wait (at most [`END_OF_BODY_GRACE`]) for the body's end to
+    /// keep the connection; only the client's own agent can bound that wait.
     keep_connection: bool,
 }
 
@@ -46,9 +42,9 @@ impl<D: StreamDecoder> ItemStream<D> {
         decoder: D,
         limits: AttemptLimits,
         redactor: Redactor,
+        keep_connection: bool,
     ) -> Self {
         let buffer = vec![0; READ_CHUNK].into_boxed_slice();
-        let keep_connection = false;
         ItemStream {
             reader,
             decoder,
@@ -59,13 +55,6 @@ impl<D: StreamDecoder> ItemStream<D> {
             redactor,
             keep_connection,
         }
-    }
-
-    /// Whether to wait (at most [`END_GRACE`]) for the body's end after the terminal event,
-    /// so the connection is reused; only the client's own agent can bound that wait.
-    pub(crate) fn keeping_connection(mut self, keep: bool) -> Self {
-        self.keep_connection = keep;
-        self
     }
 
     /// The decoder, e.g. to inspect what it accumulated.
@@ -106,13 +95,13 @@ impl<D: StreamDecoder> ItemStream<D> {
 
     /// Reads what follows the terminal event, up to the body's end, which hands the
     /// connection back to ureq's pool. Gives up (the connection is then closed, as it is
-    /// when a stream is dropped early) after [`END_GRACE`]; what is read is dropped, as
+    /// when a stream is dropped early) after [`END_OF_BODY_GRACE`]; what is read is dropped, as
     /// anything after the terminal event is.
     fn read_to_end(&mut self) {
         let started = Instant::now();
         let mut dropped = 0;
         while let Some(left) =
-            END_GRACE.checked_sub(started.elapsed()).filter(|left| !left.is_zero())
+            END_OF_BODY_GRACE.checked_sub(started.elapsed()).filter(|left| !left.is_zero())
         {
             match with_read_grace(left, || self.reader.read(&mut self.buffer)) {
                 Ok(0) => {

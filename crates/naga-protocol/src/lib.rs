@@ -157,6 +157,6 @@ pub use structured::{
 pub use transcription::{AudioTask, Transcription, TranscriptionRequest};
 pub use transport::{
     AttemptLimits, Attempts, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_STREAM_IDLE_TIMEOUT, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Response, TimeoutKind,
-    Timeouts, attempt_timeout, body_capacity,
+    DEFAULT_STREAM_IDLE_TIMEOUT, END_OF_BODY_GRACE, MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, Response,
+    TimeoutKind, Timeouts, attempt_timeout, body_capacity,
 };

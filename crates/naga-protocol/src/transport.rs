@@ -102,6 +102,11 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 /// read limit of OpenAI's SDKs is the same 600 s).
 pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// How long a transport, having decoded a stream's terminal event, waits for the end of the
+/// body, so the connection goes back to the pool: a server sends the end with the last
+/// event or right after it. Longer, and the connection is closed instead.
+pub const END_OF_BODY_GRACE: Duration = Duration::from_millis(50);
+
 /// The time limits of a client; `None` means no limit. The total deadline lives in
 /// [`RetryPolicy::total_deadline`](crate::RetryPolicy::total_deadline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
