@@ -5,7 +5,6 @@ mod common;
 
 use std::sync::LazyLock;
 
-use bytes::Bytes;
 use divan::{Bencher, black_box};
 use naga_bench::chunking::{self, Chunking};
 use naga_bench::corpus::{self, Corpus};
@@ -37,12 +36,13 @@ fn with_input(
     bencher.counter(divan::counter::ItemsCount::new(input.events)).bench(|| run(black_box(chunks)));
 }
 
-/// Like [`with_input`], with the reads as `Bytes` (prepared before timing).
+/// Like [`with_input`], with the reads as `'static` slices ours wraps in `Bytes` (prepared
+/// before timing).
 fn with_reads(
     corpus: usize,
     chunking: Chunking,
     bencher: Bencher,
-    run: impl Fn(&[Bytes]) -> ours::Tally + Sync,
+    run: impl Fn(&[ours::Read]) -> ours::Tally + Sync,
 ) {
     let Some(corpus) = CORPORA.get(corpus) else { return };
     let input = chunking::split(corpus, chunking);

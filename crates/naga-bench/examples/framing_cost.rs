@@ -7,7 +7,6 @@
 #[path = "../benches/common/mod.rs"]
 mod common;
 
-use bytes::Bytes;
 use naga_bench::chunking::{self, Chunking};
 use naga_bench::corpus;
 use naga_bench::ours::{self, Tally};
@@ -30,7 +29,7 @@ fn main() {
 }
 
 #[inline(never)]
-fn measured(mode: &str, chunks: &[&[u8]], reads: &[Bytes]) -> Tally {
+fn measured(mode: &str, chunks: &[&[u8]], reads: &[ours::Read]) -> Tally {
     match mode {
         "copied" => ours::frame_copied(&mut SseParser::new(), chunks),
         "memchr" => ours::frame_memchr(chunks),

@@ -2,7 +2,6 @@
 //! every generated corpus and every chunking, fed `Bytes` reads or copied slices. Its own test binary, so the counting
 //! allocator affects nothing else.
 
-use bytes::Bytes;
 use naga_bench::chunking::{self, Chunked, Chunking};
 use naga_bench::corpus;
 use naga_bench::ours;
@@ -18,7 +17,7 @@ fn blocks() -> u64 {
 #[test]
 fn a_warm_parser_allocates_nothing_per_event() {
     let corpora = corpus::all();
-    let cases: Vec<(String, Chunked<'_>, Vec<Bytes>)> = corpora
+    let cases: Vec<(String, Chunked<'_>, Vec<ours::Read>)> = corpora
         .iter()
         .flat_map(|corpus| {
             Chunking::ALL.map(|chunking| {
