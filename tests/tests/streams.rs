@@ -98,6 +98,35 @@ fn dropped_case(pairing: Pairing) {
     assert_eq!(run.outcome.partial.as_ref().unwrap().id, full.id);
 }
 
+/// A connection dropped after the finish chunk but before the usage trailer the request
+/// asked for is a truncation (the usage is lost), with the whole text as the partial and the
+/// POST sent once; the same drop without the trailer asked for ends the stream cleanly.
+#[test]
+fn dropped_before_the_asked_for_usage_trailer_is_truncation() {
+    let server = MockServer::start_blocking();
+    let full = expected(&server);
+    // A role chunk, 8 content chunks, the finish chunk; the usage trailer would be the 11th.
+    let setup = Setup::new(server.base_url())
+        .header("x-mock-chunks", 8)
+        .header("x-mock-drop-after-events", 10);
+    let req = request();
+    let runs =
+        both(Some(&server), &setup, "drop-before-usage", |t: &dyn Transport| t.chat_stream(&req));
+    let run = runs.agreed();
+    assert_eq!(run.requests, 1, "the POST is sent exactly once");
+    assert_eq!(run.outcome.failure(), &Failure::Truncated { events: 10 });
+    assert_eq!(partial_text(run.outcome.partial.as_ref()), full.text().unwrap());
+
+    let plain =
+        ChatRequest::new("gpt-4o-mini", [Message::user("Describe the Shinkansen.")]).stream(true);
+    let runs =
+        both(Some(&server), &setup, "drop-after-finish", |t: &dyn Transport| t.chat_stream(&plain));
+    let completion = runs.agreed().outcome.completion();
+    assert_eq!(completion.text(), full.text());
+    assert_eq!(completion.choices[0].finish_reason, full.choices[0].finish_reason);
+    assert_eq!(completion.usage, None);
+}
+
 #[test]
 fn stall_mid_stream_is_an_idle_timeout() {
     stall_case(Pairing::Transports);

@@ -398,9 +398,15 @@ pub(crate) use json_post_operation;
 /// For a stream decoder `$decoder` with inherent `new`, `with_max_event_size`, `feed`,
 /// `feed_bytes`, `finish`, `finish_early`, `is_done` and `$next` (yielding `$item`):
 /// implements `Default`, [`StreamDecoder`] through those methods, and
-/// [`StreamingOperation`] for `$request`.
+/// [`StreamingOperation`] for `$request`, whose decoders `$configure(request, decoder)` sets
+/// up from the request when given.
 macro_rules! stream_decoder_impls {
     ($decoder:ident => $item:ty, $next:ident, $request:ty) => {
+        $crate::operation::stream_decoder_impls!(
+            $decoder => $item, $next, $request, |_request, decoder| decoder
+        );
+    };
+    ($decoder:ident => $item:ty, $next:ident, $request:ty, $configure:expr) => {
         impl Default for $decoder {
             fn default() -> Self {
                 Self::new()
@@ -439,11 +445,13 @@ macro_rules! stream_decoder_impls {
             type Decoder = $decoder;
 
             fn decoder(&self) -> $decoder {
-                $decoder::new()
+                let configure: fn(&$request, $decoder) -> $decoder = $configure;
+                configure(self, $decoder::new())
             }
 
             fn decoder_with_max_event_size(&self, limit: usize) -> $decoder {
-                $decoder::with_max_event_size(limit)
+                let configure: fn(&$request, $decoder) -> $decoder = $configure;
+                configure(self, $decoder::with_max_event_size(limit))
             }
         }
     };

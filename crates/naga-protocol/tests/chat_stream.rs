@@ -342,6 +342,60 @@ fn chat_request_streams_through_the_generic_decoder() {
     assert_eq!(cut.last(), Some(&Err(Error::Stream(StreamError::Truncated { events: 1 }))));
 }
 
+/// With the usage trailer asked for, a connection lost after the finish chunk but before
+/// the trailer is a truncation (the usage is gone), whether the finish chunk was taken
+/// before the loss or is still buffered; a clean end there, the trailer or `[DONE]` end the
+/// stream cleanly, and without the trailer asked for the finish chunk does.
+#[test]
+fn a_connection_lost_before_an_asked_for_usage_trailer_is_a_truncation() {
+    let cases: [(bool, &[&str], bool, bool, bool); 6] = [
+        // (trailer asked for, events, `[DONE]`, connection lost, truncated)
+        (true, &[CONTENT, FINISH], false, true, true),
+        (true, &[CONTENT, FINISH], false, false, false),
+        (true, &[CONTENT, FINISH, TRAILER], false, true, false),
+        (true, &[CONTENT, FINISH], true, true, false),
+        (false, &[CONTENT, FINISH], false, true, false),
+        (true, &[CONTENT], false, false, true),
+    ];
+    for (asked, events, done, lost, truncated) in cases {
+        for drained_before_the_end in [true, false] {
+            let case = format!("{asked} {} {done} {lost} {drained_before_the_end}", events.len());
+            let mut stream = ChatStream::new().expect_usage(asked);
+            stream.feed(&sse_body(events, done));
+            let mut items = Vec::new();
+            if drained_before_the_end {
+                items.extend(std::iter::from_fn(|| stream.next_chunk()));
+            }
+            if lost {
+                stream.finish_early();
+            } else {
+                stream.finish();
+            }
+            items.extend(std::iter::from_fn(|| stream.next_chunk()));
+            let chunks = items.iter().filter(|item| item.is_ok()).count();
+            assert_eq!(chunks, events.len(), "{case}: {items:?}");
+            let cut = Err(Error::Stream(StreamError::Truncated { events: events.len() }));
+            assert_eq!(items.last() == Some(&cut), truncated, "{case}: {items:?}");
+            assert_eq!(items.len(), events.len() + usize::from(truncated), "{case}: {items:?}");
+            assert!(stream.is_done(), "{case}");
+        }
+    }
+}
+
+/// `ChatRequest`'s decoder expects the usage trailer exactly when the request asks for it.
+#[test]
+fn the_request_tells_its_decoder_whether_the_usage_trailer_comes() {
+    let request = ChatRequest::new("m", [Message::user("hi")]).stream(true);
+    for (request, truncated) in [(request.clone().stream_with_usage(), true), (request, false)] {
+        let mut decoder = request.decoder_with_max_event_size(1024);
+        decoder.feed(&sse_body(&[CONTENT, FINISH], false));
+        decoder.finish_early();
+        let items: Vec<_> = std::iter::from_fn(|| decoder.next_item()).collect();
+        let cut = Err(Error::Stream(StreamError::Truncated { events: 2 }));
+        assert_eq!(items.last() == Some(&cut), truncated, "{items:?}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

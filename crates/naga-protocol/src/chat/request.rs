@@ -206,4 +206,9 @@ impl ChatRequest {
             extra: Map::new(),
         }
     }
+
+    /// Whether the stream was asked to end with the usage trailer chunk.
+    pub(crate) fn wants_usage_trailer(&self) -> bool {
+        self.stream_options.as_ref().and_then(|options| options.include_usage) == Some(true)
+    }
 }

@@ -23,7 +23,11 @@ const WHAT: &str = "chat completion chunk";
 /// choices (`n` > 1), a body that ends after one choice finished while another was still
 /// streaming is cut. Choices are told apart by `index` up to 127 (OpenAI's `n` goes to 128);
 /// once a choice with a larger index arrives without a `finish_reason`, only `[DONE]` or the
-/// usage trailer ends the stream cleanly. A frame with a top-level `error` object becomes
+/// usage trailer ends the stream cleanly. When the request asked for the trailer
+/// (`stream_options.include_usage`, see [`expect_usage`](Self::expect_usage)), a connection
+/// lost after the finish chunks but before the trailer is a truncation too: the usage it
+/// would have carried is gone (a clean end of body there stays clean, as Naga may close
+/// after the finish chunk). A frame with a top-level `error` object becomes
 /// [`Error::Api`] (status `None`) and ends the stream. A frame that is not a chunk yields [`Error::Decode`], and a broken
 /// event (too large, invalid UTF-8) yields [`Error::Stream`]; decoding continues after both.
 /// Any other end of body (including one in the middle of an event) yields exactly one
@@ -58,6 +62,8 @@ pub struct ChatStream {
     choices: OpenChoices,
     /// Buffers of the chunk [`next_chunk_into`](Self::next_chunk_into) last overwrote.
     spare: fast::Spare,
+    /// The request asked for the usage trailer.
+    usage_expected: bool,
 }
 
 /// What one event's data is, before any JSON is read.
@@ -82,7 +88,29 @@ impl ChatStream {
             state: StreamState::with_max_event_size(limit),
             choices: OpenChoices::default(),
             spare: fast::Spare::default(),
+            usage_expected: false,
         }
+    }
+
+    /// Whether the request asked for the usage trailer (`stream_options.include_usage`):
+    /// then a body cut by a lost connection ([`finish_early`](Self::finish_early)) before
+    /// the trailer is truncated even when every choice finished. `ChatRequest`'s decoder is
+    /// set from the request.
+    ///
+    /// ```
+    /// use naga_protocol::{ChatStream, Error, StreamError};
+    ///
+    /// let mut stream = ChatStream::new().expect_usage(true);
+    /// stream.feed(b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+    /// stream.finish_early(); // the connection broke before the usage trailer
+    /// assert!(stream.next_chunk().unwrap().is_ok());
+    /// let end = stream.next_chunk().unwrap();
+    /// assert!(matches!(end, Err(Error::Stream(StreamError::Truncated { events: 1 }))));
+    /// ```
+    #[must_use]
+    pub fn expect_usage(mut self, expected: bool) -> Self {
+        self.usage_expected = expected;
+        self
     }
 
     /// Appends response bytes; ignored once the stream is done.
@@ -160,6 +188,12 @@ impl ChatStream {
     /// as at [`finish`](Self::finish); a document in place of events is
     /// [`StreamError::Cut`](crate::StreamError::Cut).
     pub fn finish_early(&mut self) {
+        if self.usage_expected && !self.state.is_finished() && !self.choices.trailer {
+            // Finish chunks (seen or still buffered) no longer end the stream: only the
+            // trailer, or `[DONE]`, does.
+            self.choices.trailer_required = true;
+            self.state.terminal = false;
+        }
         self.state.finish_early();
     }
 
@@ -180,11 +214,17 @@ impl std::fmt::Debug for ChatStream {
         f.debug_struct("ChatStream")
             .field("state", &self.state)
             .field("choices", &self.choices)
+            .field("usage_expected", &self.usage_expected)
             .finish()
     }
 }
 
-stream_decoder_impls!(ChatStream => ChatCompletionChunk, next_chunk, super::request::ChatRequest);
+stream_decoder_impls!(
+    ChatStream => ChatCompletionChunk,
+    next_chunk,
+    super::request::ChatRequest,
+    |request, stream| stream.expect_usage(request.wants_usage_trailer())
+);
 
 /// Tells `[DONE]` and empty data from JSON text; a frame opening with `{` (all real ones)
 /// needs no trim.
@@ -327,6 +367,9 @@ struct OpenChoices {
     far_open: bool,
     /// The usage trailer arrived.
     trailer: bool,
+    /// Only the usage trailer ends the stream cleanly (it was asked for and the connection
+    /// was lost).
+    trailer_required: bool,
 }
 
 impl OpenChoices {
@@ -350,7 +393,8 @@ impl OpenChoices {
                 None => self.far_open |= !finished,
             }
         }
-        self.trailer || (self.any_finished && self.open == 0 && !self.far_open)
+        self.trailer
+            || (!self.trailer_required && self.any_finished && self.open == 0 && !self.far_open)
     }
 }
 

@@ -79,6 +79,11 @@ impl StreamState {
         }
     }
 
+    /// Whether the end of the body was marked.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
     /// Marks the end of a body cut short by a lost connection: events are judged as at
     /// [`finish`](Self::finish), a document is [`StreamError::Cut`].
     pub(crate) fn finish_early(&mut self) {
