@@ -175,3 +175,30 @@ fn total_deadline_ends_a_slow_attempt() {
         );
     }
 }
+
+/// An error answer's `x-should-retry` header (OpenAI's) decides over its status, on both
+/// transports: a 503 the server says not to retry is returned after one request, and a 400
+/// it says to retry is sent again.
+#[test]
+fn the_servers_should_retry_header_decides_over_the_status() {
+    use naga_mock::canned::{CannedServer, json};
+    let error = r#"{"error":{"message":"no","type":"server_error"}}"#;
+    let answer = r#"{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#;
+    let refused = json(503, "x-should-retry: false\r\n", error);
+    let server = CannedServer::start(vec![refused.clone(), refused]);
+    let req = request();
+    let setup = Setup::new(server.url.clone());
+    let runs = both(None, &setup, "should-retry-false", |t: &dyn Transport| t.chat(&req));
+    let failure = runs.agreed().outcome.failure();
+    assert_eq!(failure.attempts(), 1, "{failure:?}");
+    assert!(matches!(failure, Failure::Api { status: Some(503), .. }), "{failure:?}");
+    assert_eq!(server.count(), 2, "one request per transport");
+
+    let again = json(400, "x-should-retry: true\r\n", error);
+    let ok = json(200, "", answer);
+    let server = CannedServer::start(vec![again.clone(), ok.clone(), again, ok]);
+    let setup = Setup::new(server.url.clone());
+    let runs = both(None, &setup, "should-retry-true", |t: &dyn Transport| t.chat(&req));
+    assert_eq!(runs.agreed().outcome.completion().text(), Some("hi"));
+    assert_eq!(server.count(), 4, "two requests per transport");
+}

@@ -135,6 +135,10 @@ pub struct ApiError {
     pub retry_after: Option<RetryAfter>,
     /// A request id from the response headers, when the server sent one.
     pub request_id: Option<String>,
+    /// The server's own verdict on retrying, from its `x-should-retry` header (`true` or
+    /// `false`; OpenAI sends it): [`RetryPolicy`](crate::RetryPolicy) obeys it over the
+    /// status, as OpenAI's SDKs do.
+    pub should_retry: Option<bool>,
     /// A bounded excerpt of the raw body (at most [`MAX_SNIPPET_BYTES`]).
     pub body_snippet: String,
     /// Where an error without a status was found (what Display names).
@@ -168,6 +172,7 @@ impl ApiError {
             message,
             retry_after: None,
             request_id: None,
+            should_retry: None,
             body_snippet: snippet(data),
             origin: Origin::Stream,
         }
@@ -337,6 +342,7 @@ pub fn parse_api_error(status: Option<StatusCode>, headers: &HeaderMap, body: &[
         message,
         retry_after,
         request_id: request_id(headers),
+        should_retry: crate::retry::should_retry(headers),
         body_snippet: if encoded.is_some() { String::new() } else { snippet(body) },
         origin: Origin::Stream,
     }))

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode};
 
 use crate::error::ApiError;
 
@@ -90,7 +90,9 @@ fn seconds(secs: f64) -> Duration {
 /// the Messages API passes on), and failures before any response byte arrived
 /// ([`Outcome::ConnectFailed`]). Never retried: any other status (400, 401, 402, 403, 404, ...)
 /// and failures after response bytes arrived ([`Outcome::ResponseStarted`]), so a streamed
-/// request is never silently sent twice.
+/// request is never silently sent twice. An error answer with an `x-should-retry: true` or
+/// `false` header (OpenAI's) is retried or not as the header says, whatever its status (as
+/// OpenAI's SDKs do); a success is never retried.
 ///
 /// The delay is exponential backoff `initial_backoff * 2^(attempt - 1)`, capped at
 /// [`max_backoff`](Self::max_backoff) and shortened by up to 25% by the caller's jitter, or
@@ -242,10 +244,16 @@ impl RetryPolicy {
             Outcome::Response { status, .. } if status.is_success() => {
                 return Decision::GiveUp(GiveUpReason::Success);
             }
-            Outcome::Response { status, headers } if is_retryable_status(status) => {
+            Outcome::Response { status, headers }
+                if should_retry(headers).unwrap_or(is_retryable_status(status)) =>
+            {
                 RetryAfter::from_headers(headers).map(|wait| wait.delay_from(now))
             }
-            Outcome::Rejected(error) if error.status.is_some_and(is_retryable_status) => {
+            Outcome::Rejected(error)
+                if error.status.is_some_and(|status| {
+                    error.should_retry.unwrap_or(is_retryable_status(status))
+                }) =>
+            {
                 error.retry_after.map(|wait| wait.delay_from(now))
             }
             Outcome::ConnectFailed => None,
@@ -285,6 +293,22 @@ impl RetryPolicy {
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504 | 529)
 }
+
+/// The `x-should-retry` header: `true` or `false` (ASCII case and surrounding spaces
+/// ignored), else `None`.
+pub(crate) fn should_retry(headers: &HeaderMap) -> Option<bool> {
+    let value = headers.get(&SHOULD_RETRY)?.to_str().ok()?.trim();
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// OpenAI's header naming the server's verdict on a retry.
+static SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
 
 /// Maps 64 random bits (drawn by the transport) to a jitter value in `[0, 1)`.
 pub fn jitter_from_bits(bits: u64) -> f64 {

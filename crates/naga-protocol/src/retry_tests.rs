@@ -240,3 +240,42 @@ fn a_rejected_attempt_decides_by_the_parsed_error() {
     let decision = policy.decide(1, other.retry_outcome(), Duration::ZERO, now(), 0.0);
     assert_eq!(decision, Decision::GiveUp(GiveUpReason::NotRetryable));
 }
+
+#[test]
+fn the_servers_should_retry_header_overrules_the_status() {
+    let policy = RetryPolicy::default();
+    let backoff = Decision::Retry(MS(500));
+    let not_retryable = Decision::GiveUp(GiveUpReason::NotRetryable);
+    type Headers = &'static [(&'static str, &'static str)];
+    let cases: [(u16, Headers, Decision); 8] = [
+        (503, &[("x-should-retry", "false")], not_retryable),
+        (429, &[("x-should-retry", " FALSE ")], not_retryable),
+        (400, &[("x-should-retry", "true")], backoff),
+        (409, &[("x-should-retry", "True"), ("retry-after-ms", "2500")], Decision::Retry(MS(2500))),
+        (503, &[("x-should-retry", "maybe")], backoff),
+        (400, &[("x-should-retry", "1")], not_retryable),
+        (200, &[("x-should-retry", "true")], Decision::GiveUp(GiveUpReason::Success)),
+        (503, &[], backoff),
+    ];
+    for (status, pairs, expected) in cases {
+        let map = headers(pairs);
+        assert_eq!(decide_status(&policy, 1, status, &map), expected, "{status} {pairs:?}");
+        if status >= 400 {
+            let code = StatusCode::from_u16(status).unwrap();
+            let error = crate::error::parse_api_error(Some(code), &map, b"{}");
+            let outcome = Outcome::Rejected(error.api().unwrap());
+            let decision = policy.decide(1, outcome, Duration::ZERO, now(), 0.0);
+            assert_eq!(decision, expected, "rejected {status} {pairs:?}");
+        }
+    }
+}
+
+#[test]
+fn an_error_without_a_status_is_not_retried_whatever_the_header_says() {
+    let map = headers(&[("x-should-retry", "true")]);
+    let error = crate::error::parse_api_error(None, &map, br#"{"error":{"message":"m"}}"#);
+    assert_eq!(error.api().unwrap().should_retry, Some(true));
+    let outcome = Outcome::Rejected(error.api().unwrap());
+    let decision = RetryPolicy::default().decide(1, outcome, Duration::ZERO, now(), 0.0);
+    assert_eq!(decision, Decision::GiveUp(GiveUpReason::NotRetryable));
+}
