@@ -52,7 +52,7 @@ fn rate_limit_waits_for_the_server_named_wait_then_succeeds() {
 #[test]
 fn server_errors_are_retried_with_backoff_then_succeed() {
     let server = MockServer::start_blocking();
-    for status in [500, 502, 503, 504] {
+    for status in [500, 502, 503, 504, 520, 522, 524] {
         for stream in [false, true] {
             let setup = Setup::new(server.base_url())
                 .header("x-mock-fail-times", 1)

@@ -86,8 +86,9 @@ fn seconds(secs: f64) -> Duration {
 
 /// How and how long to retry a request that failed in a retryable way.
 ///
-/// Retried: statuses 408, 429, 500, 502, 503, 504 and 529 (Anthropic's "overloaded", which
-/// the Messages API passes on), and failures before any response byte arrived
+/// Retried: statuses 408, 429, 500, 502, 503, 504, 520-524 (a CDN such as Cloudflare in
+/// front of the API: the origin failed, was down, unreachable or timed out, the kin of 502
+/// and 504) and 529 (Anthropic's "overloaded", which the Messages API passes on), and failures before any response byte arrived
 /// ([`Outcome::ConnectFailed`]). Never retried: any other status (400, 401, 402, 403, 404, ...)
 /// and failures after response bytes arrived ([`Outcome::ResponseStarted`]), so a streamed
 /// request is never silently sent twice. An error answer with an `x-should-retry: true` or
@@ -289,9 +290,9 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a response status is worth retrying: 408, 429, 500, 502, 503, 504, 529.
+/// Whether a response status is worth retrying: 408, 429, 500, 502, 503, 504, 520-524, 529.
 pub fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504 | 529)
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504 | 520..=524 | 529)
 }
 
 /// The `x-should-retry` header: `true` or `false` (ASCII case and surrounding spaces

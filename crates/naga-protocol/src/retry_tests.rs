@@ -53,6 +53,13 @@ fn each_status_is_classified() {
         (503, retry),
         (504, retry),
         (505, not),
+        (519, not),
+        (520, retry),
+        (521, retry),
+        (522, retry),
+        (523, retry),
+        (524, retry),
+        (525, not),
         (529, retry),
         (599, not),
     ];
