@@ -11,7 +11,8 @@
 //! answers read is that corpus's event count; CORPUS `tokyo` reads naga-mock's answer to the
 //! benchmarks' request instead of a typical answer, 1000 times per pass), or
 //! `responses-stream` / `messages-stream` (the corpus's content deltas as a Responses API or
-//! Anthropic Messages stream, one read per event, decoded and added up).
+//! Anthropic Messages stream, each event an `event:` line naming its type and a `data:` line
+//! as those APIs send them, one read per event, decoded and added up).
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -105,7 +106,16 @@ fn typed_reads(mode: &str, datas: &[&str]) -> Vec<Bytes> {
         }
         _ => return Vec::new(),
     };
-    frames.iter().map(|frame| Bytes::from(format!("data: {frame}\n\n"))).collect()
+    frames
+        .iter()
+        .map(|frame| Bytes::from(format!("event: {}\ndata: {frame}\n\n", kind(frame))))
+        .collect()
+}
+
+/// The `type` of a Responses or Messages event's JSON (what its `event:` line names).
+fn kind(frame: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(frame).unwrap_or_default();
+    value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
 }
 
 /// One typed stream: every read fed (one per event), the events added up.

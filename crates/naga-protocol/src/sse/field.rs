@@ -187,7 +187,7 @@ impl SseParser {
 
 /// The event type named by an `event` field: `message` when empty; the default type spelled
 /// out (`event: message`) needs no validation.
-fn event_type(bytes: &[u8]) -> Result<&str, simdutf8::basic::Utf8Error> {
+pub(super) fn event_type(bytes: &[u8]) -> Result<&str, simdutf8::basic::Utf8Error> {
     match bytes {
         b"" | b"message" => Ok("message"),
         _ => utf8(bytes),

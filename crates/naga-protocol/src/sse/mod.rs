@@ -48,7 +48,8 @@ use crate::error::StreamError;
 /// and holds no line end). [`feed`](Self::feed) copies every byte. A single-line `data` is
 /// handed out straight from the read (or the own buffer); multi-line data is joined in a
 /// reused scratch buffer. An event that is one `data` line and its blank line, whole in the
-/// window, is taken in one step from one line-end search (the common shape). UTF-8 is
+/// window, is taken in one step from one line-end search (the common shape), also after one
+/// `event` line (the shape of the Responses and Messages APIs' events). UTF-8 is
 /// checked once, on what is handed out (a single data line together with up to 63 bytes
 /// after it when the window holds them, so the validator works in whole 64-byte blocks;
 /// only if those bytes are not text is the line checked again).

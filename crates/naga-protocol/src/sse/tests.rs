@@ -205,13 +205,14 @@ fn observed(parser: &mut SseParser, reads: &[&[u8]]) -> (Vec<String>, u64) {
     (seen, parser.bytes_scanned())
 }
 
-/// The common event (one `data` line, then its blank line, each ended by LF, CRLF or CR) is
-/// taken in one step when it is whole in the window; every other shape is left to the
-/// line-by-line path. Either way the events, errors (with offsets) and bytes scanned are those of a
+/// The common event (one `data` line, then its blank line, each ended by LF, CRLF or CR,
+/// optionally after one `event` line) is taken in one step when it is whole in the window;
+/// every other shape is left to the line-by-line path (after the `event` line, which is
+/// taken either way). Either way the events, errors (with offsets) and bytes scanned are those of a
 /// one-byte-at-a-time feed, which never takes the shortcut.
 #[test]
 fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
-    let cases: [(&[u8], bool); 23] = [
+    let cases: [(&[u8], bool); 39] = [
         (b"data: a\n\n", true),
         (b"data:a\r\n\r\n", true),
         (b"data:\n\n", true),
@@ -231,7 +232,23 @@ fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
         (b"data: a\nid: 1\n\n", false),
         (b"data: a", false),
         (b"data: a\n", false),
-        (b"event: e\ndata: a\n\n", false),
+        (b"event: e\ndata: a\n\n", true),
+        (b"event:e\r\ndata:a\r\n\r\n", true),
+        (b"event: e\rdata: a\r\r", true),
+        (b"event: e\r\rdata: a\n\n", false),
+        (b"event: \ndata: a\n\n", true),
+        (b"event: message\ndata: a\n\n", true),
+        (b"event: \xFF\ndata: a\n\n", true),
+        (b"event: \xFF\ndata: \xFF\n\n", true),
+        (b"event: e\nid: 1\ndata: a\n\n", false),
+        (b"event: e\n\ndata: a\n\n", false),
+        (b"event: e\nevent: f\ndata: a\n\n", false),
+        (b"event: e\ndata: a\ndata: b\n\n", false),
+        (b"event: e\ndata: a\n", false),
+        (b"event: e\ndata: a", false),
+        (b"event: e\r", false),
+        (b"event: e", false),
+        (b"events: e\ndata: a\n\n", false),
         (b": c\n\ndata: a\n\n", false),
         (b"dat: a\n\n", false),
         (b"\xEF\xBB\xBFdata: a\n\n", false),
@@ -249,14 +266,20 @@ fn the_single_line_shortcut_agrees_with_the_line_by_line_path() {
         assert_eq!(whole, by_byte, "{:?}", input.escape_ascii());
         assert_eq!(whole.1, 9 + input.len() as u64, "{:?}", input.escape_ascii());
     }
-    // Too long for the limit: the line-by-line path reports it and skips the event.
-    let mut small = SseParser::with_max_event_size(8);
-    let whole = observed(&mut small, &[b"data: x\n\n", b"data: 12345\n\ndata: ok\n\n"]);
-    let mut small_bytes = SseParser::with_max_event_size(8);
-    let stream = b"data: x\n\ndata: 12345\n\ndata: ok\n\n";
-    let by_byte = observed(&mut small_bytes, &stream.chunks(1).collect::<Vec<_>>());
-    assert_eq!(whole, by_byte);
-    assert_eq!(whole.0[1], "EventTooLarge { limit: 8 }");
+    // Too long for the limit (the event counted from its `event` line): the line-by-line
+    // path reports it and skips the event.
+    for stream in [
+        &b"data: x\n\ndata: 12345\n\ndata: ok\n\n"[..],
+        b"data: x\n\nevent: e\ndata: 1\n\ndata: ok\n\n",
+        b"data: x\n\nevent: 1234567\ndata: 1\n\ndata: ok\n\n",
+    ] {
+        let (head, rest) = stream.split_at(9);
+        let whole = observed(&mut SseParser::with_max_event_size(8), &[head, rest]);
+        let bytes = stream.chunks(1).collect::<Vec<_>>();
+        let by_byte = observed(&mut SseParser::with_max_event_size(8), &bytes);
+        assert_eq!(whole, by_byte, "{:?}", stream.escape_ascii());
+        assert_eq!(whole.0[1], "EventTooLarge { limit: 8 }", "{:?}", stream.escape_ascii());
+    }
 }
 
 /// An event whose blank line is a CR at the very end of a read is taken by the shortcut;
