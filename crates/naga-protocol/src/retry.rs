@@ -245,15 +245,11 @@ impl RetryPolicy {
             Outcome::Response { status, .. } if status.is_success() => {
                 return Decision::GiveUp(GiveUpReason::Success);
             }
-            Outcome::Response { status, headers }
-                if should_retry(headers).unwrap_or(is_retryable_status(status)) =>
-            {
+            Outcome::Response { status, headers } if retryable(status, should_retry(headers)) => {
                 RetryAfter::from_headers(headers).map(|wait| wait.delay_from(now))
             }
             Outcome::Rejected(error)
-                if error.status.is_some_and(|status| {
-                    error.should_retry.unwrap_or(is_retryable_status(status))
-                }) =>
+                if error.status.is_some_and(|status| retryable(status, error.should_retry)) =>
             {
                 error.retry_after.map(|wait| wait.delay_from(now))
             }
@@ -293,6 +289,12 @@ impl RetryPolicy {
 /// Whether a response status is worth retrying: 408, 429, 500, 502, 503, 504, 520-524, 529.
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504 | 520..=524 | 529)
+}
+
+/// Whether an error answer with `status` is retried: as the server's `x-should-retry`
+/// `verdict` says when it gave one, else by the status.
+fn retryable(status: StatusCode, verdict: Option<bool>) -> bool {
+    verdict.unwrap_or_else(|| is_retryable_status(status))
 }
 
 /// The `x-should-retry` header: `true` or `false` (ASCII case and surrounding spaces
