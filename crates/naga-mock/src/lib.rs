@@ -25,7 +25,7 @@
 //!   `Authorization: Bearer <key>` or `x-api-key: <key>` (any non-empty key unless
 //!   [`MockServerBuilder::required_api_key`] is set), `Content-Type: application/json` (415
 //!   otherwise), a body sent without a content coding (a `Content-Encoding` such as gzip is
-//!   a 415 naming it, with `accept-encoding: identity`), under the limit (default 4 MiB;
+//!   a 415 naming it, with `accept-encoding: identity`), under the limit (default 64 MiB;
 //!   otherwise a 413 at once, with `connection: close` over HTTP/1.1, and over HTTP/2 the
 //!   rest of the body read and dropped so the stream ends normally, as nginx does).
 //! * `POST /v1/responses`: the OpenAI Responses API, JSON, or SSE when `"stream": true`
@@ -280,6 +280,7 @@ mod cors;
 mod embeddings;
 mod error_body;
 mod faults;
+mod first_bytes;
 mod form;
 mod free_tier;
 mod images;
@@ -320,5 +321,5 @@ pub use faults::Faults;
 pub use free_tier::FreeTierLimits;
 pub use models::default_models;
 pub use offline::{ChatAnswer, answer_chat};
-pub use record::{MAX_RECORDED_REQUESTS, RecordedRequest};
-pub use server::{DEFAULT_MAX_BODY_BYTES, MockServer, MockServerBuilder};
+pub use record::{MAX_RECORDED_BODY_BYTES, MAX_RECORDED_REQUESTS, RecordedRequest};
+pub use server::{DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, MockServer, MockServerBuilder};

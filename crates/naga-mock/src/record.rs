@@ -39,6 +39,10 @@ pub(crate) struct Recorder {
 /// emulator under load keeps bounded memory.
 pub const MAX_RECORDED_REQUESTS: usize = 1024;
 
+/// The recorded bodies' total size kept at most: older requests are dropped to stay under it
+/// (the newest is always kept), so large uploads do not pile up either.
+pub const MAX_RECORDED_BODY_BYTES: usize = 64 * 1024 * 1024;
+
 /// Distinct paths counted; requests to further new paths (e.g. a scan of random 404 paths)
 /// are not counted, so the count map stays bounded too.
 const MAX_COUNTED_PATHS: usize = 256;
@@ -46,6 +50,8 @@ const MAX_COUNTED_PATHS: usize = 256;
 #[derive(Debug, Default)]
 struct RecorderState {
     requests: VecDeque<RecordedRequest>,
+    /// The total size of the kept requests' bodies.
+    body_bytes: usize,
     counts: HashMap<String, usize>,
 }
 
@@ -67,13 +73,11 @@ impl Recorder {
         } else if state.counts.len() < MAX_COUNTED_PATHS {
             state.counts.insert(path.to_owned(), 1);
         }
-        if state.requests.len() == MAX_RECORDED_REQUESTS {
-            state.requests.pop_front();
-        }
-        state.requests.push_back(request);
+        state.keep(request);
     }
 
-    /// A copy of the recorded requests (the newest [`MAX_RECORDED_REQUESTS`]), oldest first.
+    /// A copy of the recorded requests (the newest, within [`MAX_RECORDED_REQUESTS`] and
+    /// [`MAX_RECORDED_BODY_BYTES`]), oldest first.
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.iter().cloned().collect()
     }
@@ -92,7 +96,24 @@ impl Recorder {
     pub(crate) fn clear(&self) {
         let mut state = self.lock();
         state.requests.clear();
+        state.body_bytes = 0;
         state.counts.clear();
+    }
+}
+
+impl RecorderState {
+    /// Keeps `request` as the newest, dropping the oldest while the count or the bodies'
+    /// total size would be over its limit.
+    fn keep(&mut self, request: RecordedRequest) {
+        let size = request.body.len();
+        while self.requests.len() == MAX_RECORDED_REQUESTS
+            || (!self.requests.is_empty() && self.body_bytes + size > MAX_RECORDED_BODY_BYTES)
+        {
+            let Some(oldest) = self.requests.pop_front() else { break };
+            self.body_bytes -= oldest.body.len();
+        }
+        self.body_bytes += size;
+        self.requests.push_back(request);
     }
 }
 
@@ -115,6 +136,29 @@ mod tests {
         assert_eq!(kept.len(), MAX_RECORDED_REQUESTS);
         assert_eq!(kept[0].body, Bytes::from("6"));
         assert_eq!(recorder.count("/v1/chat/completions"), MAX_RECORDED_REQUESTS + 6);
+    }
+
+    #[test]
+    fn keeps_the_newest_bodies_under_the_size_limit() {
+        let recorder = Recorder::default();
+        let big = Bytes::from(vec![b'x'; MAX_RECORDED_BODY_BYTES / 3 + 1]);
+        for _ in 0..5 {
+            recorder.record(&Method::POST, "/v1/embeddings", &HeaderMap::new(), big.clone());
+        }
+        record(&recorder, "/v1/embeddings", 7);
+        let kept = recorder.requests();
+        // Three big bodies and the small one would be over the limit: two big ones stay.
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept[2].body, Bytes::from("7"));
+        assert_eq!(recorder.lock().body_bytes, 2 * big.len() + 1);
+        assert_eq!(recorder.count("/v1/embeddings"), 6);
+        // A body over the whole limit is still kept, alone.
+        let huge = Bytes::from(vec![b'y'; MAX_RECORDED_BODY_BYTES + 1]);
+        recorder.record(&Method::POST, "/v1/embeddings", &HeaderMap::new(), huge.clone());
+        assert_eq!(recorder.requests().len(), 1);
+        assert_eq!(recorder.lock().body_bytes, huge.len());
+        recorder.clear();
+        assert_eq!(recorder.lock().body_bytes, 0);
     }
 
     #[test]

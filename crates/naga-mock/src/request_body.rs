@@ -1,4 +1,7 @@
-//! Reading a request body under the size limit, and what happens to the rest of a body over it.
+//! Reading a request body under the size limit and before the client's time runs out, and
+//! what happens to the rest of a body over the limit.
+
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::header::{ACCEPT_ENCODING, CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, HeaderValue};
@@ -13,19 +16,33 @@ use crate::error_body::{error_response, invalid_request};
 /// before the stream is reset.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// Reads the body up to `limit` bytes; a larger body is a 413.
+/// What a body may be: at most `bytes` long, with no pause in it longer than `stall`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimits {
+    /// The largest accepted body (413 above).
+    pub(crate) bytes: usize,
+    /// The longest wait for the body's next bytes (408 after).
+    pub(crate) stall: Duration,
+}
+
+/// Reads the body within `limits`: a larger body is a 413, one that stalls a 408.
 pub(crate) async fn read_body(
-    limit: usize,
+    limits: BodyLimits,
     version: Version,
     headers: &HeaderMap,
     mut body: Incoming,
 ) -> Result<Bytes, Response<MockBody>> {
+    let limit = limits.bytes;
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large(limit, version, body));
     }
     let mut collected = BytesMut::new();
-    while let Some(frame) = body.frame().await {
+    loop {
+        let Ok(next) = tokio::time::timeout(limits.stall, body.frame()).await else {
+            return Err(stalled(limits.stall));
+        };
+        let Some(frame) = next else { break };
         let Ok(frame) = frame else {
             return Err(invalid_request("could not read the request body"));
         };
@@ -36,6 +53,16 @@ pub(crate) async fn read_body(
         collected.extend_from_slice(&data);
     }
     Ok(collected.freeze())
+}
+
+/// The 408 for a body that stopped coming; the connection closes after it (over HTTP/1.1
+/// the rest of the body could still arrive, and would be read as the next request).
+fn stalled(stall: Duration) -> Response<MockBody> {
+    let message =
+        format!("the request body stopped arriving for {} s; send it again", stall.as_secs_f64());
+    let mut response = error_response(StatusCode::REQUEST_TIMEOUT, &message);
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// A 415 naming the coding when a body arrived with a content coding other than `identity`

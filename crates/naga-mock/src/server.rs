@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use serde_json::Value;
@@ -19,13 +19,17 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::account::KeyStore;
 use crate::faults::{FailCounter, Faults};
+use crate::first_bytes::FirstBytes;
 use crate::free_tier::{FreeTierLedger, FreeTierLimits};
 use crate::models::default_models;
 use crate::record::{RecordedRequest, Recorder};
 use crate::service::handle;
 
-/// Default request body limit: 4 MiB.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Default request body limit: 64 MiB (a chat with a 20 MB image as a data URL, or a 25 MB
+/// audio file to transcribe, fits).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Default limit on a client's silence ([`MockServerBuilder::client_timeout`]).
+pub const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long shutdown waits for open connections before cutting them.
 const GRACE: Duration = Duration::from_secs(1);
 
@@ -33,6 +37,8 @@ const GRACE: Duration = Duration::from_secs(1);
 pub(crate) struct Options {
     pub(crate) required_api_key: Option<String>,
     pub(crate) max_body_bytes: usize,
+    /// How long a client may keep the server waiting for a request or a body's next bytes.
+    pub(crate) client_timeout: Duration,
     pub(crate) models: Vec<Value>,
     pub(crate) faults: Faults,
     pub(crate) free_tier: Option<FreeTierLimits>,
@@ -47,6 +53,7 @@ impl std::fmt::Debug for Options {
         f.debug_struct("Options")
             .field("required_api_key", &self.required_api_key.as_ref().map(|_| "***"))
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("client_timeout", &self.client_timeout)
             .field("models", &self.models.len())
             .field("faults", &self.faults)
             .field("free_tier", &self.free_tier)
@@ -80,6 +87,7 @@ impl Default for MockServerBuilder {
         let options = Options {
             required_api_key: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            client_timeout: DEFAULT_CLIENT_TIMEOUT,
             models: default_models(),
             faults: Faults::default(),
             free_tier: None,
@@ -96,9 +104,20 @@ impl MockServerBuilder {
         self
     }
 
-    /// The largest accepted request body; larger bodies get 413 (default 4 MiB).
+    /// The largest accepted request body; larger bodies get 413 (default 64 MiB).
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.options.max_body_bytes = limit;
+        self
+    }
+
+    /// How long a client may keep the server waiting (default 60 s, as nginx's header and
+    /// body timeouts): a connection that sends no request, a request head or HTTP/2 preface
+    /// that stops halfway, or an idle HTTP/1 keep-alive connection is closed after it; a
+    /// body that stops for that long gets a 408 and the connection closes; an HTTP/2
+    /// connection whose client stops answering pings (sent after that long without a frame)
+    /// is closed. Silent clients cannot hold the server's connections forever.
+    pub fn client_timeout(mut self, limit: Duration) -> Self {
+        self.options.client_timeout = limit;
         self
     }
 
@@ -266,7 +285,9 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request received so far (credentials removed), oldest first.
+    /// The requests received so far (credentials removed), oldest first: the newest
+    /// [`MAX_RECORDED_REQUESTS`](crate::MAX_RECORDED_REQUESTS) whose bodies add up to at most
+    /// [`MAX_RECORDED_BODY_BYTES`](crate::MAX_RECORDED_BODY_BYTES) (counts cover every one).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.recorder.requests()
     }
@@ -316,9 +337,20 @@ where
 /// The connection builder: HTTP/1.x and HTTP/2 on tokio.
 type Protocols = auto::Builder<TokioExecutor>;
 
+/// HTTP/1.x and HTTP/2, each closing a connection whose client stays silent for `limit`:
+/// HTTP/1's header timeout runs from the connection's start and between requests, HTTP/2
+/// pings after `limit` without a frame and waits `limit` for the answer.
+fn protocols(limit: Duration) -> Protocols {
+    let mut protocols = auto::Builder::new(TokioExecutor::new());
+    protocols.http1().timer(TokioTimer::new()).header_read_timeout(limit);
+    protocols.http2().timer(TokioTimer::new()).keep_alive_interval(limit).keep_alive_timeout(limit);
+    protocols
+}
+
 async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
     let graceful = GracefulShutdown::new();
-    let protocols = auto::Builder::new(TokioExecutor::new());
+    let limit = state.options.client_timeout;
+    let protocols = protocols(limit);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -335,11 +367,16 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: ones
                 let (protocols, watcher) = (protocols.clone(), graceful.watcher());
                 connections.spawn(async move {
                     match state.options.tls.clone() {
-                        None => serve(TokioIo::new(stream), state, &protocols, watcher).await,
-                        // A failed handshake ends the connection; the client sees why.
+                        None => {
+                            let stream = TokioIo::new(FirstBytes::new(stream, limit));
+                            serve(stream, state, &protocols, watcher).await;
+                        }
+                        // A failed or stalled handshake ends the connection.
                         Some(tls) => {
-                            if let Ok(stream) = tls.accept(stream).await {
-                                serve(TokioIo::new(stream), state, &protocols, watcher).await;
+                            let accepted = tokio::time::timeout(limit, tls.accept(stream)).await;
+                            if let Ok(Ok(stream)) = accepted {
+                                let stream = TokioIo::new(FirstBytes::new(stream, limit));
+                                serve(stream, state, &protocols, watcher).await;
                             }
                         }
                     }

@@ -33,7 +33,7 @@ use crate::models::{
 };
 use crate::moderations::{moderation_body, validate_moderation};
 use crate::render::{chunk_list, completion_json};
-use crate::request_body::{encoded_body_rejection, read_body};
+use crate::request_body::{BodyLimits, encoded_body_rejection, read_body};
 use crate::responses::respond;
 use crate::responses_validate::validate_responses;
 use crate::seed::fnv1a;
@@ -131,9 +131,10 @@ async fn answer(state: &State, parts: &http::request::Parts, body: Incoming) -> 
     {
         return response;
     }
-    let limit = state.options.max_body_bytes;
+    let limits =
+        BodyLimits { bytes: state.options.max_body_bytes, stall: state.options.client_timeout };
     // Read before any answer, even a 404, so the connection can carry the next request.
-    let body = read_body(limit, parts.version, &parts.headers, body).await;
+    let body = read_body(limits, parts.version, &parts.headers, body).await;
     let recorded = body.as_ref().map_or_else(|_| Bytes::new(), Bytes::clone);
     state.recorder.record(&parts.method, &path, &parts.headers, recorded);
     let Some(route) = route else { return not_found(&parts.method, &path) };
