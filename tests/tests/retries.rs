@@ -202,3 +202,21 @@ fn the_servers_should_retry_header_decides_over_the_status() {
     assert_eq!(runs.agreed().outcome.completion().text(), Some("hi"));
     assert_eq!(server.count(), 4, "two requests per transport");
 }
+
+#[test]
+fn a_streamed_calls_error_body_that_stalls_ends_at_the_idle_limit_and_is_retried() {
+    use naga_mock::canned::{CannedServer, Reply, sse};
+    let head = "HTTP/1.1 503 X\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n";
+    let stalled = Reply::Stall(format!("{head}{{\"error\":"), Duration::from_secs(30));
+    let chunk = r#"data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#;
+    let ok = sse(&[chunk, "data: [DONE]"]);
+    let server = CannedServer::start(vec![stalled.clone(), ok.clone(), stalled, ok]);
+    let setup = Setup::new(server.url.clone()).idle(Duration::from_millis(300));
+    let req = request();
+    let start = std::time::Instant::now();
+    let runs = both(None, &setup, "stalled-error-body", |t: &dyn Transport| t.chat_stream(&req));
+    assert_eq!(runs.agreed().outcome.completion().text(), Some("hi"));
+    assert_eq!(server.count(), 4, "two requests per transport");
+    // Each transport waited one idle limit and a backoff, not the 30 s stall.
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+}

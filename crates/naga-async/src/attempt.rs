@@ -34,7 +34,7 @@ pub(crate) async fn execute<O: Operation + ?Sized>(
             }
             Ok(mut response) => {
                 let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
-                let body = read_error(response).await;
+                let body = read_error(response, &limits).await;
                 let error = parse_api_error(Some(status), &headers, &body);
                 let error = client.redactor.scrub(error);
                 (decide(&attempts, error.retry_outcome(), start), Error::Protocol(error))
@@ -121,9 +121,19 @@ async fn next_frame(
 }
 
 /// Reads at most [`MAX_ERROR_BODY_BYTES`] of an error body; a failed read keeps what arrived.
-async fn read_error(mut response: reqwest::Response) -> Vec<u8> {
+/// A streamed request's body waits for each frame as its head did (the stream's idle limit
+/// or what is left of the attempt's): reqwest's own timeout is not set for those requests, and
+/// a stalled error body would otherwise hold the call forever.
+async fn read_error(mut response: reqwest::Response, limits: &AttemptLimits) -> Vec<u8> {
+    let wait = if limits.streaming { limits.header_wait() } else { None };
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
+    loop {
+        let next = response.chunk();
+        let chunk = match wait {
+            Some((after, _)) => tokio::time::timeout(after, next).await.unwrap_or(Ok(None)),
+            None => next.await,
+        };
+        let Ok(Some(chunk)) = chunk else { break };
         let room = MAX_ERROR_BODY_BYTES.saturating_sub(body.len());
         body.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
         if body.len() >= MAX_ERROR_BODY_BYTES {
