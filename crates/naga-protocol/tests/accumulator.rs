@@ -114,6 +114,28 @@ fn id_less_fragments_without_index_extend_the_last_call_or_the_call_with_their_i
 }
 
 #[test]
+fn a_call_begun_without_index_is_continued_by_fragments_that_carry_one() {
+    // The first fragment lacks `index` (as in Naga's example), the rest carry it.
+    let completion = accumulate([
+        delta(json!({"tool_calls": [{"id": "a", "type": "function",
+            "function": {"name": "weather", "arguments": "{\"city\":"}}]})),
+        delta(json!({"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]})),
+        delta(json!({"tool_calls": [{"id": "b", "function": {"name": "time", "arguments": "{"}}]})),
+        delta(json!({"tool_calls": [{"index": 1, "id": "b", "function": {"arguments": "}"}}]})),
+        // Index 0 is call `a`'s now; index 2, new and with no id, continues the last call
+        // only while that has no index: `b` has one, so this is a third call.
+        delta(json!({"tool_calls": [{"index": 0, "function": {"arguments": " "}}]})),
+        delta(
+            json!({"tool_calls": [{"index": 2, "function": {"name": "third", "arguments": "[]"}}]}),
+        ),
+    ]);
+    assert_eq!(
+        calls(&completion),
+        [("a", "weather", "{\"city\":\"Paris\"} "), ("b", "time", "{}"), ("", "third", "[]")]
+    );
+}
+
+#[test]
 fn a_fragment_without_index_or_id_starts_the_first_call() {
     let completion = accumulate([delta(
         json!({"tool_calls": [{"function": {"name": "f", "arguments": "{}"}}]}),

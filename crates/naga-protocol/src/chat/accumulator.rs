@@ -192,14 +192,24 @@ fn append_values(target: &mut Option<Vec<Value>>, items: Option<&[Value]>) {
     }
 }
 
-/// Merges a tool-call fragment into `calls`; `keys[i]` is the `index` of `calls[i]`.
+/// Merges a tool-call fragment into `calls`; `keys[i]` is the `index` of `calls[i]`. A
+/// fragment with an `index` no call has yet continues a call that began without one (its
+/// `id`'s, or with no `id` the last call), which takes that index from then on.
 fn merge_tool_call(calls: &mut Vec<ToolCall>, keys: &mut Vec<Option<u32>>, delta: &ToolCallDelta) {
     let id = delta.id.as_deref().filter(|id| !id.is_empty());
     let found = match delta.index {
-        Some(index) => keys
-            .iter()
-            .rposition(|key| *key == Some(index))
-            .filter(|&at| calls.get(at).is_some_and(|call| same_call(call, id))),
+        Some(index) => match keys.iter().rposition(|key| *key == Some(index)) {
+            Some(at) => {
+                Some(at).filter(|&at| calls.get(at).is_some_and(|call| same_call(call, id)))
+            }
+            None => {
+                let at = unindexed_call(calls, keys, id);
+                if let Some(key) = at.and_then(|at| keys.get_mut(at)) {
+                    *key = Some(index);
+                }
+                at
+            }
+        },
         None => match id {
             Some(id) => calls.iter().position(|call| call.id == id),
             None => calls.len().checked_sub(1),
@@ -212,6 +222,15 @@ fn merge_tool_call(calls: &mut Vec<ToolCall>, keys: &mut Vec<Option<u32>>, delta
     });
     if let Some(call) = calls.get_mut(at) {
         apply_fragment(call, id, delta);
+    }
+}
+
+/// The call that began without an `index` that a fragment with a new index and `id`
+/// continues: the one with that id, or with no id the last call if it has no index.
+fn unindexed_call(calls: &[ToolCall], keys: &[Option<u32>], id: Option<&str>) -> Option<usize> {
+    match id {
+        Some(id) => calls.iter().zip(keys).position(|(call, key)| key.is_none() && call.id == id),
+        None => keys.last().is_some_and(Option::is_none).then(|| keys.len() - 1),
     }
 }
 
