@@ -47,6 +47,8 @@ trait SenderCall {
     fn moderation(&self) -> Result<(), Failure>;
     /// A streamed response: the last item's failure, if any.
     fn response_stream_end(&self) -> Option<Failure>;
+    /// A streamed chat: the last item's failure, if any, and the number of items.
+    fn chat_stream_end(&self) -> (Option<Failure>, usize);
 }
 
 impl<S: Sender> SenderCall for S {
@@ -71,6 +73,12 @@ impl<S: Sender> SenderCall for S {
         let request = ResponsesRequest::new("gpt-4.1-mini", "Tokyo?");
         let items = self.stream_all(&*request.as_streaming()).ok()?;
         items.into_iter().last()?.err()
+    }
+
+    fn chat_stream_end(&self) -> (Option<Failure>, usize) {
+        let request = ChatRequest::new("gpt-4o-mini", [Message::user("Tokyo?")]);
+        let items = self.stream_all(&request).unwrap();
+        (items.last().and_then(|item| item.as_ref().err().cloned()), items.len())
     }
 }
 
@@ -113,6 +121,14 @@ fn a_moderation_without_a_verdict_does_not_pass() {
     let reply = json(200, "", r#"{"id":"modr-1","model":"m","results":[]}"#);
     let (result, requests) = through_both(&reply, |t| t.moderation());
     assert_eq!((result, requests), (Err(Failure::Decode { what: "moderation" }), 1));
+}
+
+#[test]
+fn a_chat_stream_that_says_done_before_any_chunk_is_truncated_not_an_empty_answer() {
+    let reply = Reply::Raw(format!("{}: ping\n\ndata: [DONE]\n\n", sse_head()));
+    let (end, requests) = through_both(&reply, |t| t.chat_stream_end());
+    assert_eq!(end, (Some(Failure::Truncated { events: 1 }), 1));
+    assert_eq!(requests, 1);
 }
 
 #[test]

@@ -153,6 +153,26 @@ fn an_event_cut_after_the_finish_chunk_is_still_truncation() {
 }
 
 #[test]
+fn done_before_any_chunk_is_truncation_not_an_empty_answer() {
+    for body in [&b"data: [DONE]\n\n"[..], b": keep-alive\n\ndata:\n\ndata: [DONE]\n\ndata: {}\n\n"]
+    {
+        let mut stream = ChatStream::new();
+        let items = run(&mut stream, [body]);
+        let events = if body.len() > 20 { 2 } else { 1 };
+        assert_eq!(texts(&items), [format!("ERR {}", StreamError::Truncated { events })]);
+        assert!(matches!(items[0], Err(Error::Stream(StreamError::Truncated { .. }))));
+        assert!(stream.is_done());
+        let accumulated = ChatAccumulator::accumulate(items);
+        assert!(accumulated.is_err(), "{accumulated:?}");
+    }
+    // A chunk that failed to decode was an answer: `[DONE]` after it ends the stream.
+    let mut stream = ChatStream::new();
+    let items = run(&mut stream, [&b"data: {\"choices\":7}\n\ndata: [DONE]\n\n"[..]]);
+    assert_eq!(items.len(), 1);
+    assert!(matches!(items[0], Err(Error::Decode { .. })), "{items:?}");
+}
+
+#[test]
 fn an_empty_body_is_truncation() {
     let items = run_whole(b"");
     assert_eq!(items, [Err(Error::Stream(StreamError::Truncated { events: 0 }))]);

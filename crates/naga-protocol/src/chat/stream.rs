@@ -7,7 +7,7 @@ use super::chunk::ChatCompletionChunk;
 use super::document::decode_document;
 use super::fast;
 use super::response::FinishReason;
-use crate::error::{Error, ErrorEnvelope, parse_api_error};
+use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
 use crate::operation::stream_decoder_impls;
 use crate::sse::SseParser;
 use crate::sse::state::StreamState;
@@ -17,7 +17,9 @@ const WHAT: &str = "chat completion chunk";
 
 /// Decodes the body of a streamed chat completion into [`ChatCompletionChunk`]s.
 ///
-/// The stream ends cleanly on `data: [DONE]` (later bytes are ignored), or at end of body
+/// The stream ends cleanly on `data: [DONE]` after a chunk (later bytes are ignored; a
+/// `[DONE]` before any chunk is [`StreamError::Truncated`](crate::StreamError::Truncated):
+/// nothing was answered), or at end of body
 /// once every choice seen so far has had a (non-empty) `finish_reason`, or after a `usage`
 /// trailer (a chunk with usage and no choices): Naga does not promise `[DONE]`. With several
 /// choices (`n` > 1), a body that ends after one choice finished while another was still
@@ -281,8 +283,12 @@ fn next_item<O, T: Default>(
         };
         state.events = state.events.saturating_add(1);
         match frame_kind(data) {
-            FrameKind::Json => {}
+            FrameKind::Json => state.answered = true,
             FrameKind::Skip => continue,
+            FrameKind::Done if !state.answered => {
+                state.done = true;
+                return Some(Err(Error::Stream(StreamError::Truncated { events: state.events })));
+            }
             FrameKind::Done => {
                 state.done = true;
                 continue;

@@ -19,6 +19,8 @@ pub(crate) struct StreamState {
     pub(crate) done: bool,
     /// A terminal item arrived: the end of the body from now on is clean.
     pub(crate) terminal: bool,
+    /// An item's data arrived (decoded or not): a `[DONE]` before any answered nothing.
+    pub(crate) answered: bool,
     /// `finish` was called.
     finished: bool,
     /// The parser discarded an incomplete event at end of body.
@@ -37,6 +39,7 @@ impl StreamState {
             events: 0,
             done: false,
             terminal: false,
+            answered: false,
             finished: false,
             cut: false,
             lost: false,
@@ -153,6 +156,7 @@ impl fmt::Debug for StreamState {
             .field("events", &self.events)
             .field("done", &self.done)
             .field("terminal", &self.terminal)
+            .field("answered", &self.answered)
             .field("finished", &self.finished)
             .field("cut", &self.cut)
             .field("lost", &self.lost)
