@@ -62,7 +62,9 @@
 //! * `POST /v1/audio/transcriptions` and `/v1/audio/translations`: a `multipart/form-data`
 //!   form (415 otherwise) with `model` and a `file` part; the text names the file and, for a
 //!   WAV file, its duration; a file that is not WAV, MP3, AAC (ADTS), Ogg, FLAC, MP4 or WebM is
-//!   undecodable (400).
+//!   undecodable (400). `{"text": ...}` by default; `response_format` `text`, `srt` or `vtt`
+//!   answers plain text and `verbose_json` adds one segment, as OpenAI's audio API does (any
+//!   other value is a 400).
 //! * `GET /v1/models`: the catalogue (auth optional); `HEAD` answers the same head.
 //! * `GET /v1/startups`: public (an `Authorization` header is not even looked at); Naga
 //!   documents no schema, so the answer is an invented fixed list
@@ -314,6 +316,7 @@ mod stream;
 mod tls;
 mod tools;
 mod transcribe;
+mod transcript_format;
 mod validate;
 mod validate_messages;
 

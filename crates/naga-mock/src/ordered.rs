@@ -56,6 +56,12 @@ impl From<u64> for Json {
     }
 }
 
+impl From<f64> for Json {
+    fn from(n: f64) -> Self {
+        Json::Value(Value::from(n))
+    }
+}
+
 impl From<usize> for Json {
     fn from(n: usize) -> Self {
         Json::Value(Value::from(n))

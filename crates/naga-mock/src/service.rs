@@ -541,7 +541,7 @@ fn transcription(
         Ok(parts) => parts,
         Err(response) => return *response,
     };
-    let (model, json) = match transcribe(&parts, translate) {
+    let (model, transcript) = match transcribe(&parts, translate) {
         Ok(answer) => answer,
         Err(message) => return invalid_request(&message),
     };
@@ -549,7 +549,9 @@ fn transcription(
     if let Some(response) = gate.refusal(&model, endpoint) {
         return response;
     }
-    json_response(StatusCode::OK, json.into())
+    let mut response = json_response(StatusCode::OK, transcript.body.into());
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(transcript.content_type));
+    response
 }
 
 fn image_edits(

@@ -1,16 +1,21 @@
 //! `POST /v1/audio/transcriptions` and `/translations` (API digest §3.7, §3.8): emulated
 //! transcripts that name the file and, for WAV, its duration. Audio that is none of the usual containers is
-//! "undecodable" (a 400, as the digest says).
+//! "undecodable" (a 400, as the digest says). The answer comes in the `response_format` asked
+//! for (see [`transcript_format`](crate::transcript_format)).
 
 use crate::form::{Part, text_field};
-use crate::ordered::Json;
+use crate::transcript_format::{Transcript, render};
 use crate::validate::Invalid;
 
-/// The answer to a transcription (`translate`: a translation) form.
+/// Bytes per second assumed for compressed audio whose duration is not read (128 kbit/s).
+const COMPRESSED_BYTES_PER_SECOND: f64 = 16_000.0;
+
+/// The answer to a transcription (`translate`: a translation) form: the model, and the
+/// transcript in the format asked for.
 pub(crate) fn transcribe(
     parts: &[Part<'_>],
     translate: bool,
-) -> Result<(String, Vec<u8>), Invalid> {
+) -> Result<(String, Transcript), Invalid> {
     let model = text_field(parts, "model").filter(|m| !m.trim().is_empty());
     let model = model.ok_or_else(|| "`model` is required".to_owned())?;
     let file = parts.iter().find(|p| p.name == "file" && p.filename.is_some());
@@ -22,13 +27,17 @@ pub(crate) fn transcribe(
     let Some(container) = container(file.data) else {
         return Err(format!("could not decode the audio in `{filename}`"));
     };
-    let length = match wav_seconds(file.data) {
-        Some(seconds) => format!("{seconds:.1} s of {container} audio"),
-        None => format!("{} bytes of {container} audio", file.data.len()),
+    let (length, seconds) = match wav_seconds(file.data) {
+        Some(seconds) => (format!("{seconds:.1} s of {container} audio"), seconds),
+        None => {
+            let estimate = (file.data.len() as f64 / COMPRESSED_BYTES_PER_SECOND * 10.0).ceil();
+            (format!("{} bytes of {container} audio", file.data.len()), estimate / 10.0)
+        }
     };
     let what = if translate { "English translation" } else { "Transcript" };
     let text = format!("[naga-mock] {what} of {length} in `{filename}`.");
-    Ok((model, Json::object([("text", text.into())]).to_vec()))
+    let format = text_field(parts, "response_format");
+    Ok((model, render(format.as_deref(), &text, seconds, translate)?))
 }
 
 /// The container the bytes start like, if any of the usual ones.

@@ -67,3 +67,35 @@ async fn forms_are_read_and_refusals_name_the_problem() {
     let json = send(post("application/json", br#"{"model":"whisper-1"}"#.to_vec())).await.unwrap();
     json.error(415, "unsupported_media_type");
 }
+
+#[tokio::test]
+async fn the_answer_comes_in_the_response_format_asked_for() {
+    let server = MockServer::start().await;
+    let url = format!("{}/audio/transcriptions", server.base_url());
+    let ask = |format: &'static [u8]| {
+        let parts: Vec<(&str, Option<&str>, &[u8])> = vec![
+            ("model", None, b"whisper-1"),
+            ("response_format", None, format),
+            ("file", Some("a.ogg"), b"OggS\0rest"),
+        ];
+        let body = form("b0und", &parts);
+        let request = client()
+            .post(&url)
+            .bearer_auth("ng-test")
+            .header("content-type", "multipart/form-data; boundary=b0und")
+            .body(body);
+        send(request)
+    };
+    let text = "[naga-mock] Transcript of 9 bytes of Ogg audio in `a.ogg`.";
+    let plain = ask(b"text").await.unwrap();
+    assert_eq!(plain.headers["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(plain.text(), format!("{text}\n"));
+    let srt = ask(b"srt").await.unwrap().text();
+    assert_eq!(srt, format!("1\n00:00:00,000 --> 00:00:00,100\n{text}\n\n"));
+    let verbose = ask(b"verbose_json").await.unwrap();
+    assert_eq!(verbose.headers["content-type"], "application/json");
+    assert_eq!(verbose.json()["segments"][0]["text"], text);
+    assert_eq!(ask(b"json").await.unwrap().json(), json!({ "text": text }));
+    let refused = ask(b"xml").await.unwrap().error(400, "invalid_request_error");
+    assert!(refused.contains("`response_format` `xml` is not one of"), "{refused}");
+}
