@@ -318,6 +318,7 @@ mod tools;
 mod transcribe;
 mod transcript_format;
 mod validate;
+mod validate_extras;
 mod validate_messages;
 
 pub use faults::Faults;

@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::validate_messages::{validate_messages, validate_tools};
+use crate::validate_extras::validate_openai_extras;
+use crate::validate_messages::{valid_function_name, validate_messages, validate_tools};
 
 /// The documented `reasoning_effort` values.
 pub(crate) const REASONING_EFFORTS: [&str; 6] =
@@ -24,6 +25,7 @@ pub(crate) fn validate_chat(body: &[u8]) -> Result<Map<String, Value>, Invalid> 
     validate_stop(&req)?;
     validate_response_format(req.get("response_format"))?;
     validate_tools(&req)?;
+    validate_openai_extras(&req)?;
     Ok(req)
 }
 
@@ -190,8 +192,13 @@ fn validate_json_schema_format(spec: Option<&Value>) -> Result<(), Invalid> {
         return Err("`response_format.json_schema` must be an object".to_owned());
     };
     match spec.get("name") {
-        Some(Value::String(name)) if !name.is_empty() => {}
-        _ => return Err("`response_format.json_schema.name` must be a non-empty string".to_owned()),
+        // OpenAI's rule for schema names is its rule for function names.
+        Some(Value::String(name)) if valid_function_name(name) => {}
+        _ => {
+            return Err("`response_format.json_schema.name` must be 1 to 64 of a-z, A-Z, 0-9, \
+                        `_` and `-`"
+                .to_owned());
+        }
     }
     match spec.get("schema") {
         None | Some(Value::Null | Value::Object(_) | Value::Bool(_)) => Ok(()),

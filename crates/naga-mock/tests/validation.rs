@@ -16,7 +16,7 @@ fn user() -> Value {
 fn cases() -> Vec<(Value, &'static str)> {
     let tools = json!([{"type": "function", "function": {"name": "lookup_weather",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]);
-    vec![
+    let mut cases = vec![
         (json!([1, 2]), "JSON object"),
         (json!({"messages": user()}), "`model`"),
         (json!({"model": "", "messages": user()}), "`model`"),
@@ -109,7 +109,34 @@ fn cases() -> Vec<(Value, &'static str)> {
         ),
         (json!({"model": "gpt-4o-mini", "messages": user(), "stream": "yes"}), "`stream`"),
         (json!({"model": "gpt-4o-mini", "messages": user(), "stop": [1]}), "`stop[0]`"),
-    ]
+        (
+            json!({"model": "gpt-4o-mini", "messages": user(), "response_format": {"type": "json_schema",
+                "json_schema": {"name": "a b", "schema": {"type": "object"}}}}),
+            "`response_format.json_schema.name`",
+        ),
+    ];
+    // OpenAI's fields that Naga does not list: OpenAI's types and ranges.
+    let extras = [
+        (json!({"n": 3}), "the emulator answers one choice"),
+        (json!({"n": 0}), "`n` must be an integer from 1 to 128"),
+        (json!({"n": "x"}), "`n` must be an integer"),
+        (json!({"seed": "x"}), "`seed` must be an integer"),
+        (json!({"seed": 1.5}), "`seed` must be an integer"),
+        (json!({"user": 5}), "`user` must be a string"),
+        (json!({"store": "yes"}), "`store` must be a boolean"),
+        (json!({"logprobs": "yes"}), "`logprobs` must be a boolean"),
+        (json!({"logprobs": true, "top_logprobs": 21}), "`top_logprobs` must be an integer"),
+        (json!({"top_logprobs": 2}), "`top_logprobs` needs `logprobs`"),
+        (json!({"metadata": "x"}), "`metadata` must be an object"),
+        (json!({"metadata": {"k": 1}}), "`metadata.k` must be a string"),
+        (json!({"metadata": {"k": "v".repeat(513)}}), "`metadata.k` is over 512"),
+    ];
+    for (fields, needle) in extras {
+        let mut body = json!({"model": "gpt-4o-mini", "messages": user()});
+        body.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        cases.push((body, needle));
+    }
+    cases
 }
 
 #[tokio::test]
@@ -145,6 +172,10 @@ async fn allowed_shapes_pass() {
         json!({"model": "gpt-4o-mini", "messages": user(), "temperature": 2, "top_p": 0, "presence_penalty": -2,
             "frequency_penalty": 2, "max_completion_tokens": 1, "reasoning_effort": "xhigh",
             "stop": ["a", "b"], "seed": 1, "unknown_field": {"kept": true}}),
+        json!({"model": "gpt-4o-mini", "messages": user(), "n": 1, "seed": -7, "user": "u-1",
+            "store": false, "logprobs": true, "top_logprobs": 20, "metadata": {"team": "search"},
+            "response_format": {"type": "json_schema", "json_schema": {"name": "Answer_v-2",
+            "schema": {"type": "object"}}}}),
         json!({"model": "gpt-4o-mini", "messages": user(), "temperature": null, "stream": null, "stop": null}),
     ];
     for body in bodies {
