@@ -151,3 +151,53 @@ fn a_wait_longer_than_the_client_waits_is_returned_at_once_not_cut_short() {
     let Err(Failure::Api { kind, status, .. }) = result else { panic!("{result:?}") };
     assert_eq!((kind, status, requests), (ApiErrorKind::RateLimited, Some(429), 1));
 }
+
+#[test]
+fn responses_and_messages_streams_end_at_their_last_event_while_the_body_stays_open() {
+    use naga_conformance::StreamedItems;
+    use naga_protocol::{MessageParam, MessagesRequest, ResponseEvent};
+    use std::time::{Duration, Instant};
+    let response = r#"{"id":"resp_1","object":"response","status":"completed","output":[]}"#;
+    let responses = format!(
+        "{}event: response.output_text.delta\ndata: {}\n\nevent: response.completed\ndata: {{\"type\":\"response.completed\",\"response\":{response}}}\n\nevent: response.output_text.delta\ndata: {}\n\n",
+        sse_head(),
+        r#"{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"Tok"}"#,
+        r#"{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"EXTRA"}"#,
+    );
+    let start = r#"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"m","stop_reason":null,"usage":{"input_tokens":1,"output_tokens":1}}}"#;
+    let messages = format!(
+        "{}event: message_start\ndata: {start}\n\nevent: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\nevent: ping\ndata: {{\"type\":\"ping\"}}\n\n",
+        sse_head()
+    );
+    for transport in ["blocking", "async"] {
+        // The body stays open for 30 s after the last event; the idle limit is 10 s.
+        let held = |body: &str| {
+            CannedServer::start(vec![Reply::Stall(body.to_owned(), Duration::from_secs(30))])
+        };
+        let (r_server, m_server) = (held(&responses), held(&messages));
+        let (r_setup, m_setup) =
+            (Setup::new(r_server.url.clone()), Setup::new(m_server.url.clone()));
+        let (r_setup, m_setup) =
+            (r_setup.idle(Duration::from_secs(10)), m_setup.idle(Duration::from_secs(10)));
+        let began = Instant::now();
+        let request = ResponsesRequest::new("gpt-4.1-mini", "Tokyo?");
+        let message = MessagesRequest::new("claude-sonnet-4.5", 64, [MessageParam::user("Tokyo?")]);
+        let (r_items, m_items): (StreamedItems<ResponsesRequest>, StreamedItems<MessagesRequest>) =
+            match transport {
+                "blocking" => (
+                    Blocking::new(&r_setup).stream_all(&*request.as_streaming()).unwrap(),
+                    Blocking::new(&m_setup).stream_all(&*message.as_streaming()).unwrap(),
+                ),
+                _ => (
+                    Async::new(&r_setup).stream_all(&*request.as_streaming()).unwrap(),
+                    Async::new(&m_setup).stream_all(&*message.as_streaming()).unwrap(),
+                ),
+            };
+        assert!(began.elapsed() < Duration::from_secs(5), "{transport}: {:?}", began.elapsed());
+        assert_eq!(r_items.len(), 2, "{transport}: {r_items:?}");
+        assert!(matches!(r_items[1], Ok(ResponseEvent::Completed(_))), "{transport}: {r_items:?}");
+        assert_eq!(m_items.len(), 2, "{transport}: {m_items:?}");
+        assert!(m_items.iter().all(Result::is_ok), "{transport}: {m_items:?}");
+        assert_eq!((r_server.count(), m_server.count()), (1, 1));
+    }
+}

@@ -139,6 +139,28 @@ fn eof_after_the_completed_event_is_clean_without_done() {
 }
 
 #[test]
+fn the_completed_event_ends_the_stream_and_later_bytes_are_not_read() {
+    let extra = "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"EXTRA\"}\n\nevent: error\ndata: {\"type\":\"error\",\"message\":\"late\"}\n\n";
+    for step in [1, 7, usize::MAX] {
+        let whole = format!("{TOOL}{extra}");
+        let items = run(whole.as_bytes(), step);
+        assert_eq!(kinds(&items), kinds(&run(TOOL.as_bytes(), step)), "step {step}");
+    }
+    // Done as soon as the event is taken, with the body still open.
+    let mut stream = ResponseStream::new();
+    stream.feed(TOOL.as_bytes());
+    let mut last = None;
+    while let Some(event) = stream.next_event() {
+        last = Some(event.unwrap().kind().to_owned());
+    }
+    assert_eq!(last.as_deref(), Some("response.completed"));
+    assert!(stream.is_done());
+    stream.feed(extra.as_bytes());
+    stream.finish();
+    assert!(stream.next_event().is_none());
+}
+
+#[test]
 fn an_error_event_is_an_api_error_and_ends_the_stream() {
     let body = concat!(
         "event: response.output_text.delta\n",

@@ -19,9 +19,10 @@ typed_event_stream! {
     /// Decodes the body of a streamed message (`POST /messages` with `stream: true`) into
     /// [`MessageEvent`]s.
     ///
-    /// The stream ends cleanly after `message_stop` (a `data: [DONE]`, which Anthropic does
-    /// not send, also ends it, as a [`StreamError::Truncated`](crate::StreamError::Truncated)
-    /// when it comes first). An `error` event (`{"type":"error","error":{type, message}}`)
+    /// The stream ends cleanly at `message_stop`: later bytes are not read, so a server that
+    /// holds the body open does not hold the call (a `data: [DONE]`, which Anthropic does not
+    /// send, before it ends the stream as a
+    /// [`StreamError::Truncated`](crate::StreamError::Truncated)). An `error` event (`{"type":"error","error":{type, message}}`)
     /// becomes [`Error::Api`] (status `None`) and ends the stream. An event whose JSON does
     /// not fit its `type` yields [`Error::Decode`], a broken event [`Error::Stream`];
     /// decoding continues after both. Any other end of body yields exactly one

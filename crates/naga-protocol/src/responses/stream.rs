@@ -15,9 +15,10 @@ typed_event_stream! {
 /// Decodes the body of a streamed response (`POST /responses` with `stream: true`) into
 /// [`ResponseEvent`]s.
 ///
-/// The stream ends cleanly after `response.completed` or `response.incomplete`, at `data:
-/// [DONE]` or the end of body; a `[DONE]` before either ends it with
-/// [`StreamError::Truncated`]. An `error` event, a `response.failed` event, or a chat-style
+/// The stream ends cleanly at `response.completed` or `response.incomplete`: later bytes (a
+/// `data: [DONE]`, or anything a server sends before it closes) are not read, so a server
+/// that holds the body open does not hold the call. A `[DONE]` or the end of body before
+/// either ends it with [`StreamError::Truncated`]. An `error` event, a `response.failed` event, or a chat-style
 /// `{"error": ...}` frame becomes [`Error::Api`] (status `None`) and ends the stream (a
 /// `response.failed` after an `error` is not reported twice). An event whose JSON does not
 /// fit its `type` yields [`Error::Decode`], a broken event [`Error::Stream`]; decoding

@@ -16,7 +16,8 @@ pub(crate) trait EventFamily {
     /// it reports ([`Error::Api`] ends the stream), or a decode error.
     fn decode(name: &str, data: &str) -> Result<Self::Event, Error>;
 
-    /// Whether the end of the body after `event` is a clean end.
+    /// Whether `event` is the stream's last: it ends the stream, cleanly, and later bytes
+    /// are not read (a server may hold the body open after it, or send `[DONE]`).
     fn is_terminal(event: &Self::Event) -> bool;
 
     /// The events a body that is a document instead of events stands for, in the order a
@@ -86,7 +87,8 @@ impl<F: EventFamily> TypedEvents<F> {
             };
             state.count_event();
             match &item {
-                Ok(event) => state.terminal |= F::is_terminal(event),
+                Ok(event) if F::is_terminal(event) => (state.terminal, state.done) = (true, true),
+                Ok(_) => {}
                 Err(Error::Api(_)) => state.done = true,
                 Err(_) => {}
             }
