@@ -399,3 +399,25 @@ fn images_and_pdfs_from_bytes_go_as_base64_sources() {
     assert!(matches!(&err, Error::InvalidRequest { field, .. } if field == "image"), "{err}");
     assert!(ContentBlock::pdf_bytes(b"\xff\xd8\xff").is_err());
 }
+
+#[test]
+fn the_usage_of_message_delta_replaces_each_count_it_gives() {
+    let start = json!({"type": "message_start", "message": {"id": "msg_1", "type": "message",
+        "role": "assistant", "content": [], "model": "m", "stop_reason": null,
+        "usage": {"input_tokens": 10, "output_tokens": 1, "cache_creation_input_tokens": 0}}});
+    let delta = json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+        "usage": {"output_tokens": 9, "cache_creation_input_tokens": 777,
+            "cache_read_input_tokens": 5, "input_tokens": null, "server_tool_use": {"web_search_requests": 1}}});
+    let body: String = [start, delta, json!({"type": "message_stop"})]
+        .iter()
+        .map(|event| format!("event: {}\ndata: {event}\n\n", event["type"].as_str().unwrap()))
+        .collect();
+    let message = MessageAccumulator::accumulate(run(body.as_bytes(), 5)).unwrap();
+    let usage = message.usage.unwrap();
+    assert_eq!(
+        (usage.input_tokens, usage.output_tokens, usage.cache_creation_input_tokens),
+        (10, 9, Some(777))
+    );
+    assert_eq!(usage.cache_read_input_tokens, Some(5));
+    assert_eq!(usage.extra["server_tool_use"], json!({"web_search_requests": 1}));
+}

@@ -161,6 +161,27 @@ fn the_completed_event_ends_the_stream_and_later_bytes_are_not_read() {
 }
 
 #[test]
+fn slim_done_events_keep_the_text_and_arguments_added_up() {
+    let events = [
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"msg_1","role":"assistant","content":[]}}"#,
+        r#"{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hel"}"#,
+        r#"{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"lo"}"#,
+        r#"{"type":"response.output_item.done","output_index":0,"item":{"type":"message","id":"msg_1","role":"assistant","status":"completed","content":[]}}"#,
+        r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"function_call","id":"fc_1","call_id":"call_1","name":"weather","arguments":""}}"#,
+        r#"{"type":"response.function_call_arguments.delta","item_id":"fc_1","output_index":1,"delta":"{\"city\":\"Paris\"}"}"#,
+        r#"{"type":"response.output_item.done","output_index":1,"item":{"type":"function_call","id":"fc_1","call_id":"call_1","name":"weather","arguments":"","status":"completed"}}"#,
+        r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","output":[]}}"#,
+    ];
+    let body: String = events.iter().map(|data| format!("data: {data}\n\n")).collect();
+    let added = ResponseAccumulator::accumulate(run(body.as_bytes(), usize::MAX)).unwrap();
+    assert_eq!(added.output_text(), "Hello");
+    let Some(ResponseItem::FunctionCall(call)) = added.output.get(1) else { panic!("{added:?}") };
+    assert_eq!((call.name.as_str(), call.arguments.as_str()), ("weather", "{\"city\":\"Paris\"}"));
+    let Some(ResponseItem::Message(message)) = added.output.first() else { panic!("{added:?}") };
+    assert!(message.status.is_some(), "the done item's other fields are taken");
+}
+
+#[test]
 fn an_error_event_is_an_api_error_and_ends_the_stream() {
     let body = concat!(
         "event: response.output_text.delta\n",

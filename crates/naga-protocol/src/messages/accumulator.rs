@@ -191,15 +191,29 @@ impl MessageAccumulator {
         }
         let Some(counts) = &delta.usage else { return };
         let usage = self.message.usage.get_or_insert_with(MessagesUsage::default);
-        let count = |name: &str| counts.get(name).and_then(Value::as_u64);
-        if let Some(output) = count("output_tokens") {
-            usage.output_tokens = output;
-        }
-        if let Some(input) = count("input_tokens") {
-            usage.input_tokens = input;
-        }
-        if let Some(cached) = count("cache_read_input_tokens") {
-            usage.cache_read_input_tokens = Some(cached);
+        // Each count the delta gives replaces the one so far (as Anthropic's SDKs take them);
+        // a `null` or a value that is not a count leaves it.
+        for (name, value) in counts {
+            let count = value.as_u64();
+            match (name.as_str(), count) {
+                ("output_tokens", Some(count)) => usage.output_tokens = count,
+                ("input_tokens", Some(count)) => usage.input_tokens = count,
+                ("cache_read_input_tokens", Some(_)) => usage.cache_read_input_tokens = count,
+                ("cache_creation_input_tokens", Some(_)) => {
+                    usage.cache_creation_input_tokens = count;
+                }
+                (
+                    "output_tokens"
+                    | "input_tokens"
+                    | "cache_read_input_tokens"
+                    | "cache_creation_input_tokens",
+                    None,
+                ) => {}
+                _ if value.is_null() => {}
+                _ => {
+                    usage.extra.insert(name.clone(), value.clone());
+                }
+            }
         }
     }
 }

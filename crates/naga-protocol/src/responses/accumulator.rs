@@ -157,14 +157,18 @@ impl ResponseAccumulator {
         self.response = response;
     }
 
-    /// Puts an added (or done) item at its position.
+    /// Puts an added (or done) item at its position. Replacing an item, it keeps the
+    /// content or arguments already added up where the new one has none (a server may send
+    /// a slim `output_item.done`, as it may a slim final snapshot).
     fn put_item(&mut self, output_index: u32, item: &ResponseItem) {
         let output = &mut self.response.output;
         let by_id = item.id().and_then(|id| output.iter().position(|it| it.id() == Some(id)));
         match by_id.or_else(|| index(output_index).filter(|&at| at < output.len())) {
             Some(at) => {
                 if let Some(existing) = output.get_mut(at) {
-                    *existing = item.clone();
+                    let mut item = item.clone();
+                    keep_streamed(&mut item, existing);
+                    *existing = item;
                 }
             }
             None => output.push(item.clone()),
@@ -267,6 +271,30 @@ enum Text {
 enum Grow {
     Append,
     Set,
+}
+
+/// Moves what `old` streamed into `new` where `new` is empty: a message's content, a
+/// function call's arguments.
+fn keep_streamed(new: &mut ResponseItem, old: &mut ResponseItem) {
+    match (new, old) {
+        (ResponseItem::Message(new), ResponseItem::Message(old)) if is_empty(&new.content) => {
+            new.content = std::mem::take(&mut old.content);
+        }
+        (ResponseItem::FunctionCall(new), ResponseItem::FunctionCall(old))
+            if new.arguments.is_empty() =>
+        {
+            new.arguments = std::mem::take(&mut old.arguments);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a message's content holds nothing.
+fn is_empty(content: &ItemContent) -> bool {
+    match content {
+        ItemContent::Text(text) => text.is_empty(),
+        ItemContent::Parts(parts) => parts.is_empty(),
+    }
 }
 
 /// The element at `at`; one fresh element appended when `at` is past the end (a hostile
