@@ -21,7 +21,8 @@ use crate::operation::{Auth, Operation, check_text, decode_json, json_body};
 /// The longest key name, in characters.
 pub const MAX_KEY_NAME_CHARS: usize = 255;
 
-/// A USD amount as the server wrote it (a decimal string; a number is kept as its JSON text).
+/// A USD amount as the server wrote it: a decimal string, kept as it is (Naga sends
+/// strings); a number is kept as a float's shortest text (`125.50` reads as `125.5`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct Usd(pub String);
