@@ -163,10 +163,35 @@ pub(crate) fn map_error(
     // request is sent again, even when part of a head had arrived (naga-blocking does not
     // resend then): hyper reports both alike (`IncompleteMessage`, or the reset), and reqwest
     // 0.13 lets no connector wrap a connection to count the bytes it read.
-    if err.is_connect() || (before_response && err.is_request() && !is_malformed_answer(&err)) {
+    if let Some(cause) = malformed_answer(&err) {
+        let cause = cause.to_string();
+        return Error::Io(Box::new(MalformedAnswer { cause, error: err }));
+    }
+    if err.is_connect() || (before_response && err.is_request()) {
         return Error::Connect(Box::new(err));
     }
     Error::Io(Box::new(err))
+}
+
+/// An answer that is not HTTP, named by hyper's reason (reqwest's own message only names the
+/// URL the request went to).
+#[derive(Debug)]
+struct MalformedAnswer {
+    /// What hyper found wrong.
+    cause: String,
+    error: reqwest::Error,
+}
+
+impl std::fmt::Display for MalformedAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the answer is not valid HTTP: {}", self.cause)
+    }
+}
+
+impl std::error::Error for MalformedAnswer {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 
 /// `err` with the user name and password of its URL (a base URL may carry them) shown as
@@ -184,10 +209,10 @@ fn without_credentials(err: reqwest::Error) -> reqwest::Error {
     }
 }
 
-/// Whether the server answered with bytes that are not HTTP (a bad status line or header):
-/// the request reached it, so this is never a connect failure and never resent.
-fn is_malformed_answer(err: &reqwest::Error) -> bool {
-    has_source::<hyper::Error>(err, hyper::Error::is_parse)
+/// hyper's error when the server answered with bytes that are not HTTP (a bad status line or
+/// header): the request reached it, so this is never a connect failure and never resent.
+fn malformed_answer(err: &reqwest::Error) -> Option<&hyper::Error> {
+    find_source::<hyper::Error>(err, hyper::Error::is_parse)
 }
 
 /// Whether a rustls error is somewhere in the source chain.
@@ -195,19 +220,27 @@ fn is_tls(err: &reqwest::Error) -> bool {
     has_source::<rustls::Error>(err, |_| true)
 }
 
-/// Whether `err` or one of its sources is an `E` for which `test` holds. The errors an
-/// `io::Error` wraps count too, however deep: its `source()` skips the wrapped error (which is
-/// how a certificate rustls refused hides, inside two `io::Error`s, under hyper-util's error).
+/// Whether `err` or one of its sources is an `E` for which `test` holds.
 fn has_source<E: std::error::Error + 'static>(
     err: &reqwest::Error,
     test: impl Fn(&E) -> bool,
 ) -> bool {
+    find_source(err, test).is_some()
+}
+
+/// The first of `err` and its sources that is an `E` for which `test` holds. The errors an
+/// `io::Error` wraps count too, however deep: its `source()` skips the wrapped error (which is
+/// how a certificate rustls refused hides, inside two `io::Error`s, under hyper-util's error).
+fn find_source<E: std::error::Error + 'static>(
+    err: &reqwest::Error,
+    test: impl Fn(&E) -> bool,
+) -> Option<&E> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(current) = source {
         let mut wrapped = Some(current);
         while let Some(error) = wrapped {
-            if error.downcast_ref::<E>().is_some_and(&test) {
-                return true;
+            if let Some(found) = error.downcast_ref::<E>().filter(|found| test(found)) {
+                return Some(found);
             }
             let io = error.downcast_ref::<std::io::Error>();
             wrapped = io
@@ -216,5 +249,5 @@ fn has_source<E: std::error::Error + 'static>(
         }
         source = current.source();
     }
-    false
+    None
 }

@@ -79,6 +79,9 @@ async fn a_malformed_answer_is_an_io_error_and_not_resent() {
         let server = Server::start(vec![Reply::Raw(answer.to_owned())]);
         let err = client(&server.url).send(&Echo).await.unwrap_err();
         assert!(matches!(err, Error::Io(_)), "{answer:?}: {err:?}");
+        // Named by what is wrong with it, not by where the request went.
+        assert!(err.to_string().starts_with("I/O error: the answer is not valid HTTP: "), "{err}");
+        assert!(!err.to_string().contains("error sending request"), "{err}");
         assert_eq!(server.count(), 1, "{answer:?} was answered by a resend");
     }
 }
