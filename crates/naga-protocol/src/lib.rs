@@ -66,6 +66,7 @@ mod error;
 mod error_page;
 mod image_edit;
 mod images;
+mod json_out;
 mod lenient;
 mod media;
 mod messages;

@@ -562,10 +562,10 @@ pub(crate) fn check_extra<'a>(
 
 /// `value` as a JSON request body (for [`Operation::body`]); a value serde cannot encode is
 /// an [`Error::InvalidRequest`] on `body`.
+/// An object would hold a key twice (an `extra` entry named like a typed field, at any depth)
+/// is an [`Error::InvalidRequest`] naming its path.
 pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>, Error> {
-    let json = serde_json::to_vec(value)
-        .map_err(|err| Error::invalid("body", format!("could not be encoded: {err}")))?;
-    Ok(Some(Bytes::from(json)))
+    Ok(Some(Bytes::from(crate::json_out::to_json_unique(value)?)))
 }
 
 /// Decodes JSON into `T`, reporting failures as [`Error::Decode`]. A lone UTF-16 surrogate
