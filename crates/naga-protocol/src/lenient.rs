@@ -38,6 +38,18 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::lenient::OpenEnum for $name {
+            const KNOWN: &'static [&'static str] = &[$( $wire ),*];
+
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+
+            fn wire(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl From<&str> for $name {
             fn from(text: &str) -> Self {
                 match text {
@@ -94,6 +106,34 @@ macro_rules! string_enum {
 }
 
 pub(crate) use string_enum;
+
+/// An open string enum (see [`string_enum!`]), for checks that what is sent is a known value.
+pub(crate) trait OpenEnum {
+    /// The wire strings of the known values.
+    const KNOWN: &'static [&'static str];
+    /// Whether the value is a known one.
+    fn is_known(&self) -> bool;
+    /// The wire string.
+    fn wire(&self) -> &str;
+}
+
+/// Refuses a value outside the documented set of `T` at `field`: what is sent is a known
+/// value (reading takes any). A known value in other case is named as the one meant.
+pub(crate) fn check_known<T: OpenEnum>(
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    value: &T,
+) -> Result<(), crate::Error> {
+    if value.is_known() {
+        return Ok(());
+    }
+    let got = value.wire();
+    let lower = got.trim().to_ascii_lowercase();
+    let reason = match T::KNOWN.iter().find(|known| **known == lower) {
+        Some(meant) => format!("is `{got}`; the API takes `{meant}` (lowercase)"),
+        None => format!("is `{got}`, not one of `{}`", T::KNOWN.join("`, `")),
+    };
+    Err(crate::Error::invalid(field, reason))
+}
 
 /// Implements `Deserialize` for an enum whose variants wrap one struct each and whose last
 /// variant is `Other(Map<String, Value>)`: the `type` value picks the variant, the other keys

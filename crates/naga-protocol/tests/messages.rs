@@ -91,7 +91,7 @@ fn validation_names_the_field() {
         (base().tool(MessagesTool::custom_value("bad name", "d", json!({}))), "tools[0].name"),
         (base().tool(MessagesTool::custom_value("f", "d", json!("x"))), "tools[0].input_schema"),
         (
-            MessagesRequest::new("m", 100, [MessageParam::user(vec![tool_use])]),
+            MessagesRequest::new("m", 100, [MessageParam::user(vec![tool_use.clone()])]),
             "messages[0].content[0]",
         ),
         (
@@ -111,6 +111,36 @@ fn validation_names_the_field() {
             "messages[0].content[0].tool_use_id",
         ),
         (base().extra_field("system", json!("again")), "extra.system"),
+        (
+            MessagesRequest::new(
+                "m",
+                100,
+                [MessageParam::user(vec![ContentBlock::tool_result("toolu_X", "x")])],
+            ),
+            "messages[0].content[0].tool_use_id",
+        ),
+        (
+            base()
+                .tool(MessagesTool::custom_value("f", "d", json!({"type": "object"})))
+                .tool(MessagesTool::custom_value("f", "d", json!({"type": "object"}))),
+            "tools[1].name",
+        ),
+        (
+            MessagesRequest::new(
+                "m",
+                100,
+                [MessageParam::user(vec![ContentBlock::image_base64("text/plain", "aGk=")])],
+            ),
+            "messages[0].content[0].source.media_type",
+        ),
+        (
+            MessagesRequest::new(
+                "m",
+                100,
+                [MessageParam::user(vec![ContentBlock::image_url("notaurl")])],
+            ),
+            "messages[0].content[0].source.url",
+        ),
     ];
     for (request, field) in cases {
         match request.validate() {
@@ -119,6 +149,16 @@ fn validation_names_the_field() {
         }
     }
     assert!(base().tool_choice(MessagesToolChoice::Any).validate().is_ok());
+    let mut system = MessageParam::user("Hi");
+    system.role = naga_protocol::MessageRole::from("system");
+    let request = MessagesRequest::new("m", 100, [system]);
+    assert!(
+        matches!(request.validate(), Err(Error::InvalidRequest { field, .. }) if field == "messages[0].role")
+    );
+    let called = MessageParam::assistant(vec![tool_use.clone()]);
+    let answer = MessageParam::user(vec![ContentBlock::tool_result("toolu_1", "x")]);
+    let request = MessagesRequest::new("m", 100, [MessageParam::user("Hi"), called, answer]);
+    assert!(request.validate().is_ok());
     // Anthropic's own limits on the budget are the server's to apply: other models differ,
     // and interleaved thinking may spend more than `max_tokens`.
     for budget in [512, 4096] {

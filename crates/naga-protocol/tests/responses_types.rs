@@ -144,6 +144,67 @@ fn validation_names_the_field() {
     assert!(base().tool_choice(ToolChoiceMode::Required).validate().is_ok());
 }
 
+#[test]
+fn outputs_answer_earlier_calls_and_enums_and_media_are_the_documented_ones() {
+    let base = || ResponsesRequest::new("gpt-4.1-mini", "Hi");
+    let call: ResponseItem = serde_json::from_value(
+        json!({"type": "function_call", "call_id": "call_1", "name": "f", "arguments": "{}"}),
+    )
+    .unwrap();
+    let answered = ResponsesRequest::new(
+        "m",
+        [
+            ResponseItem::user("Weather?"),
+            call.clone(),
+            ResponseItem::function_call_output("call_1", "sunny"),
+        ],
+    );
+    assert!(answered.validate().is_ok());
+    let stray = ResponsesRequest::new("m", [ResponseItem::function_call_output("call_X", "sunny")]);
+    assert_eq!(invalid(&stray).0, "input[0].call_id");
+    // With previous_response_id the call is on the server.
+    assert!(stray.extra_field("previous_response_id", json!("resp_1")).validate().is_ok());
+
+    let tool = || ResponseTool::function_value("f", "d", json!({"type": "object"}));
+    let cases: Vec<(ResponsesRequest, &str)> = vec![
+        (base().tool(tool()).tool(tool()), "tools[1].name"),
+        (base().truncation(Truncation::from("sometimes")), "truncation"),
+        (base().reasoning_effort(ReasoningEffort::from("HIGH")), "reasoning.effort"),
+        (base().tool_choice(ToolChoiceMode::from("any")), "tool_choice"),
+        (
+            ResponsesRequest::new("m", [ResponseItem::message(naga_protocol::Role::Tool, "x")]),
+            "input[0].role",
+        ),
+        (
+            ResponsesRequest::new(
+                "m",
+                [ResponseItem::user(vec![ItemPart::image_url(
+                    "data:image/svg+xml;base64,PHN2Zz4=",
+                    None,
+                )])],
+            ),
+            "input[0].content[0].image_url",
+        ),
+        (
+            ResponsesRequest::new("m", [ResponseItem::user(vec![ItemPart::file_url("nope")])]),
+            "input[0].content[0].file_url",
+        ),
+        (
+            ResponsesRequest::new(
+                "m",
+                [ResponseItem::user(vec![ItemPart::file_data(
+                    "a.txt",
+                    "data:text/plain;base64,aGk=",
+                )])],
+            ),
+            "input[0].content[0].file_data",
+        ),
+    ];
+    for (request, field) in cases {
+        assert_eq!(invalid(&request).0, field, "{request:?}");
+    }
+}
+
 /// The response object of the API digest (§3.1): its echoed settings are typed fields.
 #[test]
 fn the_documented_response_object_reads_its_settings() {

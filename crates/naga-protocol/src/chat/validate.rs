@@ -7,6 +7,7 @@ use super::message::{Content, ContentPart, Message, Role};
 use super::request::ChatRequest;
 use super::tool::ToolChoice;
 use crate::error::Error;
+use crate::lenient::check_known;
 use crate::operation::{check_extra, check_model};
 
 /// Body fields with a typed home; `extra` must not repeat them (the JSON would have the key
@@ -45,7 +46,11 @@ impl ChatRequest {
             validate_message(index, message)?;
         }
         self.validate_numbers()?;
+        if let Some(effort) = &self.reasoning_effort {
+            check_known("reasoning_effort", effort)?;
+        }
         self.validate_tools()?;
+        validate_tool_results(&self.messages)?;
         self.validate_streaming()?;
         if let Some(ResponseFormat::JsonSchema { json_schema }) = &self.response_format {
             check_name("response_format.json_schema.name", &json_schema.name)?;
@@ -72,6 +77,17 @@ impl ChatRequest {
         let tools = self.tools.as_deref().unwrap_or_default();
         for (index, tool) in tools.iter().enumerate() {
             check_name(format!("tools[{index}].function.name"), &tool.function.name)?;
+            check_known(format!("tools[{index}].type"), &tool.kind)?;
+            let name = &tool.function.name;
+            if tools.iter().take(index).any(|earlier| &earlier.function.name == name) {
+                return Err(Error::invalid(
+                    format!("tools[{index}].function.name"),
+                    format!("repeats `{name}`: each tool needs its own name"),
+                ));
+            }
+        }
+        if let Some(ToolChoice::Mode(mode)) = &self.tool_choice {
+            check_known("tool_choice", mode)?;
         }
         if let Some(ToolChoice::Named(named)) = &self.tool_choice {
             let name = &named.function.name;
@@ -96,7 +112,63 @@ impl ChatRequest {
     }
 }
 
+/// Each tool message answers a tool call of an earlier assistant message (OpenAI refuses one
+/// that does not). Not checked once an earlier call has no id (nothing could match it).
+fn validate_tool_results(messages: &[Message]) -> Result<(), Error> {
+    let turns = messages.iter().enumerate().flat_map(|(index, message)| {
+        let calls = message.tool_calls.iter().flatten().map(|call| ToolTurn::Call(&call.id));
+        let result = match (&message.role, &message.tool_call_id) {
+            (Role::Tool, Some(id)) => Some(ToolTurn::Result(id, index)),
+            _ => None,
+        };
+        calls.chain(result)
+    });
+    check_results_answer_calls(turns, |index, id| {
+        (
+            format!("messages[{index}].tool_call_id"),
+            format!("is `{id}`, which no earlier assistant message's tool_calls has"),
+        )
+    })
+}
+
+/// A tool call, or a result answering one (its id and where it is), in request order.
+#[derive(Debug)]
+pub(crate) enum ToolTurn<'a, At> {
+    /// A call with this id.
+    Call(&'a str),
+    /// A result for the call with this id.
+    Result(&'a str, At),
+}
+
+/// Refuses the first result whose id no earlier call has (`refusal` names its field and
+/// says why). A call without an id stops the check: nothing could be matched to it.
+pub(crate) fn check_results_answer_calls<'a, At>(
+    turns: impl IntoIterator<Item = ToolTurn<'a, At>>,
+    refusal: impl FnOnce(At, &str) -> (String, String),
+) -> Result<(), Error> {
+    let mut called: Vec<&str> = Vec::new();
+    for turn in turns {
+        match turn {
+            ToolTurn::Call(id) if id.trim().is_empty() => return Ok(()),
+            ToolTurn::Call(id) => called.push(id),
+            ToolTurn::Result(id, at) if !called.contains(&id) => {
+                let (field, reason) = refusal(at, id);
+                return Err(Error::invalid(field, reason));
+            }
+            ToolTurn::Result(..) => {}
+        }
+    }
+    Ok(())
+}
+
 fn validate_message(index: usize, message: &Message) -> Result<(), Error> {
+    check_known(format!("messages[{index}].role"), &message.role)?;
+    if message.role != Role::Assistant && message.content.is_none() {
+        return Err(Error::invalid(
+            format!("messages[{index}].content"),
+            "is required (only an assistant message with tool_calls may have none)",
+        ));
+    }
     if message.role == Role::Tool
         && message.tool_call_id.as_deref().is_none_or(|id| id.trim().is_empty())
     {
@@ -122,39 +194,81 @@ fn validate_message(index: usize, message: &Message) -> Result<(), Error> {
         ));
     }
     for (part_index, part) in parts.iter().enumerate() {
-        validate_part(part).map_err(|(field, reason)| {
-            Error::invalid(format!("messages[{index}].content[{part_index}].{field}"), reason)
-        })?;
+        let at = |field: &str| format!("messages[{index}].content[{part_index}].{field}");
+        validate_part(part).map_err(|(field, reason)| Error::invalid(at(field), reason))?;
+        match part {
+            ContentPart::ImageUrl { image_url } => {
+                if let Some(detail) = &image_url.detail {
+                    check_known(at("image_url.detail"), detail)?;
+                }
+            }
+            ContentPart::InputAudio { input_audio } => {
+                check_known(at("input_audio.format"), &input_audio.format)?;
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
 
 fn validate_part(part: &ContentPart) -> Result<(), (&'static str, &'static str)> {
-    match part {
-        ContentPart::ImageUrl { image_url } if !is_http_or_data_url(&image_url.url) => {
-            return Err(("image_url.url", "must be an http(s) URL or a data: URL"));
+    let problem = match part {
+        ContentPart::ImageUrl { image_url } => {
+            image_url_problem(&image_url.url).map(|p| ("image_url.url", p))
         }
-        ContentPart::ImageUrl { image_url }
-            if data_url_type(&image_url.url)
-                .is_some_and(|t| !IMAGE_TYPES.contains(&t.as_str())) =>
-        {
-            return Err(("image_url.url", "must hold a PNG, JPEG, WebP or GIF image"));
-        }
-        ContentPart::File { file }
-            if data_url_type(&file.file_data).is_some_and(|t| t != "application/pdf") =>
-        {
-            return Err(("file.file_data", "must hold a PDF (data:application/pdf;...)"));
+        ContentPart::File { file } => {
+            pdf_data_problem(&file.file_data).map(|p| ("file.file_data", p))
         }
         ContentPart::InputAudio { input_audio } if is_data_url(&input_audio.data) => {
-            return Err(("input_audio.data", "must be raw base64, not a data: URI"));
+            Some(("input_audio.data", "must be raw base64, not a data: URI"))
         }
-        _ => {}
-    }
-    Ok(())
+        ContentPart::InputAudio { input_audio } if input_audio.data.trim().is_empty() => {
+            Some(("input_audio.data", "must not be empty"))
+        }
+        _ => None,
+    };
+    problem.map_or(Ok(()), Err)
 }
 
 /// The image types Naga takes (API digest §2.2); `image/jpg` is JPEG's common misspelling.
 const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"];
+
+/// What is wrong with an image URL (an http(s) URL, or a base64 `data:` URL of a type Naga
+/// takes), if anything.
+pub(crate) fn image_url_problem(url: &str) -> Option<&'static str> {
+    if !is_http_or_data_url(url) {
+        return Some("must be an http(s) URL or a data: URL");
+    }
+    if data_url_type(url).is_some_and(|t| !IMAGE_TYPES.contains(&t.as_str())) {
+        return Some("must hold a PNG, JPEG, WebP or GIF image");
+    }
+    if is_data_url(url) && !has_base64_payload(url) {
+        return Some("must be a base64 data: URL (`data:image/png;base64,...`) with data");
+    }
+    None
+}
+
+/// What is wrong with a file given as a `data:` URL (a base64 PDF is what Naga takes), if
+/// anything.
+pub(crate) fn pdf_data_problem(data: &str) -> Option<&'static str> {
+    if data_url_type(data).is_some_and(|t| t != "application/pdf") {
+        return Some("must hold a PDF (data:application/pdf;...)");
+    }
+    if is_data_url(data) && !has_base64_payload(data) {
+        return Some("must be a base64 data: URL (`data:application/pdf;base64,...`) with data");
+    }
+    None
+}
+
+/// Whether a `data:` URL says `;base64` before its comma and has data after it.
+fn has_base64_payload(url: &str) -> bool {
+    match url.split_once(',') {
+        Some((head, data)) => {
+            head.to_ascii_lowercase().ends_with(";base64") && !data.trim().is_empty()
+        }
+        None => false,
+    }
+}
 
 /// The media type of a `data:` URL, lowercased (`None` for any other URL).
 fn data_url_type(url: &str) -> Option<String> {

@@ -1,8 +1,8 @@
 use super::*;
 use crate::chat::format::JsonSchemaFormat;
-use crate::chat::message::{AudioFormat, ContentPart, FileInput};
-use crate::chat::request::StreamOptions;
-use crate::chat::tool::{Tool, ToolCall};
+use crate::chat::message::{AudioFormat, ContentPart, FileInput, ImageDetail};
+use crate::chat::request::{ReasoningEffort, StreamOptions};
+use crate::chat::tool::{Tool, ToolCall, ToolChoiceMode};
 use serde_json::json;
 
 fn base() -> ChatRequest {
@@ -85,7 +85,87 @@ fn tool_messages_need_a_tool_call_id() {
     assert_eq!(field_of(&base().message(missing.clone())), "messages[1].tool_call_id");
     missing.tool_call_id = None;
     assert_eq!(field_of(&base().message(missing)), "messages[1].tool_call_id");
-    assert_eq!(base().message(Message::tool("call_1", "42")).validate(), Ok(()));
+    let call = ToolCall::function("call_1", "lookup_weather", "{}");
+    let called = base().message(Message::assistant_tool_calls([call]));
+    assert_eq!(called.clone().message(Message::tool("call_1", "42")).validate(), Ok(()));
+    // A result must answer a call made before it.
+    let request = called.clone().message(Message::tool("call_2", "42"));
+    assert_eq!(field_of(&request), "messages[2].tool_call_id");
+    assert_eq!(
+        field_of(&base().message(Message::tool("call_1", "42"))),
+        "messages[1].tool_call_id"
+    );
+    let answered_first =
+        base().message(Message::tool("call_1", "42")).message(Message::assistant("late"));
+    assert_eq!(field_of(&answered_first), "messages[1].tool_call_id");
+    // A call without an id (some providers' streams) leaves the results unchecked.
+    let anonymous = ToolCall::function("", "lookup_weather", "{}");
+    let request = base()
+        .message(Message::assistant_tool_calls([anonymous]))
+        .message(Message::tool("call_9", "42"));
+    assert_eq!(request.validate(), Ok(()));
+}
+
+#[test]
+fn only_documented_values_of_the_open_enums_are_sent() {
+    let shouted = base().reasoning_effort(ReasoningEffort::from("HIGH"));
+    let Err(Error::InvalidRequest { field, reason }) = shouted.validate() else { panic!() };
+    assert_eq!(
+        (field.as_ref(), reason.as_ref()),
+        ("reasoning_effort", "is `HIGH`; the API takes `high` (lowercase)")
+    );
+    let made_up = base().reasoning_effort(ReasoningEffort::from("extreme"));
+    let Err(Error::InvalidRequest { reason, .. }) = made_up.validate() else { panic!() };
+    assert!(
+        reason.contains("not one of `none`, `minimal`, `low`, `medium`, `high`, `xhigh`"),
+        "{reason}"
+    );
+    let mut bot = Message::user("hi");
+    bot.role = Role::from("bot");
+    assert_eq!(field_of(&base().message(bot)), "messages[1].role");
+    let request = base().tool_choice(ToolChoice::Mode(ToolChoiceMode::from("any")));
+    assert_eq!(field_of(&request), "tool_choice");
+    let detail =
+        ContentPart::image_url_with_detail("https://example.com/a.png", ImageDetail::from("ultra"));
+    let request = base().message(Message::user_parts([ContentPart::text("look"), detail]));
+    assert_eq!(field_of(&request), "messages[1].content[1].image_url.detail");
+    for effort in ["none", "minimal", "low", "medium", "high", "xhigh"] {
+        assert_eq!(base().reasoning_effort(ReasoningEffort::from(effort)).validate(), Ok(()));
+    }
+}
+
+#[test]
+fn tool_names_are_unique() {
+    let request = base().tool(tool("get_weather")).tool(tool("get_weather"));
+    assert_eq!(field_of(&request), "tools[1].function.name");
+}
+
+#[test]
+fn messages_other_than_the_assistants_need_content() {
+    for mut message in [Message::user("x"), Message::system("x"), Message::tool("call_1", "x")] {
+        message.content = None;
+        assert_eq!(field_of(&base().message(message)), "messages[1].content");
+    }
+}
+
+#[test]
+fn data_urls_are_base64_with_data() {
+    for url in ["data:image/png,hello", "data:image/png;base64,", "data:image/png;base64"] {
+        let request = base().message(Message::user_parts([ContentPart::image_url(url)]));
+        assert_eq!(field_of(&request), "messages[1].content[0].image_url.url", "{url}");
+    }
+    let file = ContentPart::file("a.pdf", "data:application/pdf,%25PDF");
+    assert_eq!(
+        field_of(&base().message(Message::user_parts([file]))),
+        "messages[1].content[0].file.file_data"
+    );
+    let audio = ContentPart::input_audio("", AudioFormat::Wav);
+    assert_eq!(
+        field_of(&base().message(Message::user_parts([audio]))),
+        "messages[1].content[0].input_audio.data"
+    );
+    let fine = ContentPart::image_url("data:image/png;base64,iVBORw0KGgo=");
+    assert_eq!(base().message(Message::user_parts([fine])).validate(), Ok(()));
 }
 
 #[test]

@@ -2,9 +2,15 @@
 
 use super::block::{BlockContent, ContentBlock, MediaSource};
 use super::request::{MessageRole, MessagesRequest, MessagesTool, MessagesToolChoice, Thinking};
-use crate::chat::validate::{check_name, check_range, is_data_url};
+use crate::chat::validate::{
+    ToolTurn, check_name, check_range, check_results_answer_calls, is_data_url, is_http_or_data_url,
+};
 use crate::error::Error;
+use crate::lenient::check_known;
 use crate::operation::{check_extra, check_model};
+
+/// The image types Anthropic's `image` blocks take.
+const IMAGE_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 
 /// Body fields with a typed home; `extra` must not repeat them.
 const KNOWN_FIELDS: [&str; 12] = [
@@ -37,7 +43,12 @@ impl MessagesRequest {
             return Err(Error::invalid("messages", "must hold 1 to 100000 messages"));
         }
         for (index, message) in self.messages.iter().enumerate() {
+            check_known(format!("messages[{index}].role"), &message.role)?;
             validate_content(index, &message.role, &message.content)?;
+        }
+        validate_tool_results(&self.messages)?;
+        if let Some(effort) = self.output_config.as_ref().and_then(|c| c.effort.as_ref()) {
+            check_known("output_config.effort", effort)?;
         }
         check_range("temperature", self.temperature, 0.0..=2.0)?;
         check_range("top_p", self.top_p, 0.0..=1.0)?;
@@ -55,6 +66,13 @@ impl MessagesRequest {
         for (index, tool) in tools.iter().enumerate() {
             if let MessagesTool::Custom(custom) = tool {
                 check_name(format!("tools[{index}].name"), &custom.name)?;
+                let name = Some(custom.name.as_str());
+                if tools.iter().take(index).any(|earlier| earlier.name() == name) {
+                    return Err(Error::invalid(
+                        format!("tools[{index}].name"),
+                        format!("repeats `{}`: each tool needs its own name", custom.name),
+                    ));
+                }
                 if !custom.input_schema.is_object() {
                     return Err(Error::invalid(
                         format!("tools[{index}].input_schema"),
@@ -73,6 +91,27 @@ impl MessagesRequest {
         }
         Ok(())
     }
+}
+
+/// Each tool_result answers a tool_use of an earlier assistant message (by id).
+fn validate_tool_results(messages: &[super::request::MessageParam]) -> Result<(), Error> {
+    let turns = messages.iter().enumerate().flat_map(|(index, message)| {
+        let blocks = match &message.content {
+            BlockContent::Blocks(blocks) => blocks.as_slice(),
+            BlockContent::Text(_) => &[],
+        };
+        blocks.iter().enumerate().filter_map(move |(at, block)| match block {
+            ContentBlock::ToolUse(call) => Some(ToolTurn::Call(&call.id)),
+            ContentBlock::ToolResult(result) => {
+                Some(ToolTurn::Result(&result.tool_use_id, (index, at)))
+            }
+            _ => None,
+        })
+    });
+    check_results_answer_calls(turns, |(index, at), id| {
+        let field = format!("messages[{index}].content[{at}].tool_use_id");
+        (field, format!("is `{id}`, which no earlier tool_use has"))
+    })
 }
 
 fn validate_content(index: usize, role: &MessageRole, content: &BlockContent) -> Result<(), Error> {
@@ -115,6 +154,18 @@ fn validate_block(
         ContentBlock::Image(media) | ContentBlock::Document(media) => match &media.source {
             MediaSource::Base64 { data, .. } if is_data_url(data) => {
                 Err(("source.data", "must be raw base64, not a data: URL"))
+            }
+            MediaSource::Base64 { data, .. } if data.trim().is_empty() => {
+                Err(("source.data", "must not be empty"))
+            }
+            MediaSource::Base64 { media_type, .. }
+                if matches!(block, ContentBlock::Image(_))
+                    && !IMAGE_TYPES.contains(&media_type.trim().to_ascii_lowercase().as_str()) =>
+            {
+                Err(("source.media_type", "must be image/jpeg, image/png, image/gif or image/webp"))
+            }
+            MediaSource::Url { url } if !is_http_or_data_url(url) || is_data_url(url) => {
+                Err(("source.url", "must be an http(s) URL"))
             }
             _ => Ok(()),
         },

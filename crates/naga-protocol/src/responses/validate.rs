@@ -4,8 +4,13 @@ use super::item::{ItemContent, ResponseItem};
 use super::options::{ResponseTool, ResponseToolChoice, TextFormat};
 use super::part::ItemPart;
 use super::request::{ResponseInput, ResponsesRequest};
-use crate::chat::validate::{check_name, check_range, is_data_url, is_http_or_data_url};
+use crate::chat::Role;
+use crate::chat::validate::{
+    ToolTurn, check_name, check_range, check_results_answer_calls, image_url_problem, is_data_url,
+    is_http_or_data_url, pdf_data_problem,
+};
 use crate::error::Error;
+use crate::lenient::check_known;
 use crate::operation::{check_extra, check_model};
 
 /// Body fields with a typed home; `extra` must not repeat them.
@@ -39,8 +44,13 @@ impl ResponsesRequest {
                 for (index, item) in items.iter().enumerate() {
                     validate_item(index, item)?;
                 }
+                // A conversation continued by id has its calls on the server.
+                if !self.extra.contains_key("previous_response_id") {
+                    validate_call_outputs(items)?;
+                }
             }
         }
+        self.validate_options()?;
         check_range("temperature", self.temperature, 0.0..=2.0)?;
         check_range("top_p", self.top_p, 0.0..=1.0)?;
         if self.max_output_tokens == Some(0) {
@@ -58,11 +68,39 @@ impl ResponsesRequest {
         check_extra(self.extra.keys(), &KNOWN_FIELDS)
     }
 
+    /// The open enums of the options: documented values only.
+    fn validate_options(&self) -> Result<(), Error> {
+        if let Some(truncation) = &self.truncation {
+            check_known("truncation", truncation)?;
+        }
+        let reasoning = self.reasoning.as_ref();
+        if let Some(effort) = reasoning.and_then(|r| r.effort.as_ref()) {
+            check_known("reasoning.effort", effort)?;
+        }
+        if let Some(summary) = reasoning.and_then(|r| r.summary.as_ref()) {
+            check_known("reasoning.summary", summary)?;
+        }
+        if let Some(verbosity) = self.text.as_ref().and_then(|t| t.verbosity.as_ref()) {
+            check_known("text.verbosity", verbosity)?;
+        }
+        if let Some(ResponseToolChoice::Mode(mode)) = &self.tool_choice {
+            check_known("tool_choice", mode)?;
+        }
+        Ok(())
+    }
+
     fn validate_tools(&self) -> Result<(), Error> {
         let tools = self.tools.as_deref().unwrap_or_default();
         for (index, tool) in tools.iter().enumerate() {
             if let ResponseTool::Function(function) = tool {
                 check_name(format!("tools[{index}].name"), &function.name)?;
+                let name = Some(function.name.as_str());
+                if tools.iter().take(index).any(|earlier| earlier.function_name() == name) {
+                    return Err(Error::invalid(
+                        format!("tools[{index}].name"),
+                        format!("repeats `{}`: each tool needs its own name", function.name),
+                    ));
+                }
             }
         }
         if let Some(ResponseToolChoice::Function(named)) = &self.tool_choice
@@ -85,7 +123,16 @@ fn validate_item(index: usize, item: &ResponseItem) -> Result<(), Error> {
         Ok(())
     };
     match item {
-        ResponseItem::Message(message) => validate_content(index, "content", &message.content),
+        ResponseItem::Message(message) => {
+            check_known(format!("input[{index}].role"), &message.role)?;
+            if message.role == Role::Tool {
+                return Err(Error::invalid(
+                    format!("input[{index}].role"),
+                    "is `tool`; a tool's result is a function_call_output item",
+                ));
+            }
+            validate_content(index, "content", &message.content)
+        }
         ResponseItem::FunctionCall(call) => {
             required("call_id", &call.call_id)?;
             required("name", &call.name)
@@ -96,6 +143,19 @@ fn validate_item(index: usize, item: &ResponseItem) -> Result<(), Error> {
         }
         _ => Ok(()),
     }
+}
+
+/// Each function_call_output answers a function_call item before it (by `call_id`).
+fn validate_call_outputs(items: &[ResponseItem]) -> Result<(), Error> {
+    let turns = items.iter().enumerate().filter_map(|(index, item)| match item {
+        ResponseItem::FunctionCall(call) => Some(ToolTurn::Call(&call.call_id)),
+        ResponseItem::FunctionCallOutput(output) => Some(ToolTurn::Result(&output.call_id, index)),
+        _ => None,
+    });
+    check_results_answer_calls(turns, |index, id| {
+        let reason = format!("is `{id}`, which no earlier function_call item has");
+        (format!("input[{index}].call_id"), reason)
+    })
 }
 
 fn validate_content(index: usize, field: &str, content: &ItemContent) -> Result<(), Error> {
@@ -117,18 +177,29 @@ fn validate_content(index: usize, field: &str, content: &ItemContent) -> Result<
 fn validate_part(part: &ItemPart) -> Result<(), (&'static str, &'static str)> {
     match part {
         ItemPart::InputImage(image) => match (&image.image_url, &image.file_id) {
-            (Some(url), _) if !is_http_or_data_url(url) => {
-                Err(("image_url", "must be an http(s) URL or a data: URL"))
-            }
+            (Some(url), _) => image_url_problem(url).map_or(Ok(()), |p| Err(("image_url", p))),
             (None, None) => Err(("image_url", "or `file_id` is required")),
             _ => Ok(()),
         },
         ItemPart::InputFile(file) => {
             let sources = [&file.file_data, &file.file_url, &file.file_id];
-            if sources.iter().filter(|source| source.is_some()).count() != 1 {
-                return Err(("file_data", "or `file_url` or `file_id` is required (exactly one)"));
+            match sources.iter().filter(|source| source.is_some()).count() {
+                0 => return Err(("file_data", "or `file_url` or `file_id` is required")),
+                1 => {}
+                _ => return Err(("file_data", "`file_url` and `file_id` are exclusive: give one")),
             }
-            Ok(())
+            if let Some(data) = &file.file_data {
+                // Naga's files are PDFs; a data URL must say so (raw base64 is taken as is).
+                if let Some(problem) = pdf_data_problem(data) {
+                    return Err(("file_data", problem));
+                }
+            }
+            match &file.file_url {
+                Some(url) if !is_http_or_data_url(url) || is_data_url(url) => {
+                    Err(("file_url", "must be an http(s) URL"))
+                }
+                _ => Ok(()),
+            }
         }
         ItemPart::InputAudio(audio) if is_data_url(&audio.input_audio.data) => {
             Err(("input_audio.data", "must be raw base64, not a data: URI"))
