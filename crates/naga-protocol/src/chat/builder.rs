@@ -17,10 +17,13 @@ impl ChatRequest {
         self
     }
 
-    /// Sets the tools the model may call (replacing any set before).
+    /// Sets the tools the model may call (replacing any set before; none leaves the field
+    /// unset).
     #[must_use]
     pub fn tools(mut self, tools: impl IntoIterator<Item = Tool>) -> Self {
-        self.tools = Some(tools.into_iter().collect());
+        let tools: Vec<Tool> = tools.into_iter().collect();
+        // No tools is no `tools` field: OpenAI refuses an empty list.
+        self.tools = Some(tools).filter(|tools| !tools.is_empty());
         self
     }
 

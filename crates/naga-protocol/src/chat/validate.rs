@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 use super::format::ResponseFormat;
 use super::message::{Content, ContentPart, Message, Role};
 use super::request::ChatRequest;
-use super::tool::ToolChoice;
+use super::tool::{ToolChoice, ToolChoiceMode};
 use crate::error::Error;
 use crate::lenient::check_known;
 use crate::operation::{check_extra, check_model};
@@ -52,8 +52,14 @@ impl ChatRequest {
         self.validate_tools()?;
         validate_tool_results(&self.messages)?;
         self.validate_streaming()?;
-        if let Some(ResponseFormat::JsonSchema { json_schema }) = &self.response_format {
-            check_name("response_format.json_schema.name", &json_schema.name)?;
+        match &self.response_format {
+            Some(ResponseFormat::JsonSchema { json_schema }) => {
+                check_name("response_format.json_schema.name", &json_schema.name)?;
+            }
+            Some(ResponseFormat::Other(format)) if !has_type(format) => {
+                return Err(Error::invalid("response_format.type", "is required"));
+            }
+            _ => {}
         }
         check_extra(self.extra.keys(), &KNOWN_FIELDS)
     }
@@ -86,8 +92,14 @@ impl ChatRequest {
                 ));
             }
         }
+        if tools.is_empty() && self.tools.is_some() {
+            return Err(Error::invalid("tools", "must not be an empty list (leave it unset)"));
+        }
         if let Some(ToolChoice::Mode(mode)) = &self.tool_choice {
             check_known("tool_choice", mode)?;
+            if *mode == ToolChoiceMode::Required && tools.is_empty() {
+                return Err(Error::invalid("tool_choice", "is `required`, but `tools` is empty"));
+            }
         }
         if let Some(ToolChoice::Named(named)) = &self.tool_choice {
             let name = &named.function.name;
@@ -225,6 +237,9 @@ fn validate_part(part: &ContentPart) -> Result<(), (&'static str, &'static str)>
         ContentPart::InputAudio { input_audio } if input_audio.data.trim().is_empty() => {
             Some(("input_audio.data", "must not be empty"))
         }
+        ContentPart::Other(part) if !has_type(part) => {
+            Some(("type", "is required: a part is one of its types, by its `type`"))
+        }
         _ => None,
     };
     problem.map_or(Ok(()), Err)
@@ -232,6 +247,11 @@ fn validate_part(part: &ContentPart) -> Result<(), (&'static str, &'static str)>
 
 /// The image types Naga takes (API digest §2.2); `image/jpg` is JPEG's common misspelling.
 const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"];
+
+/// Whether an object given verbatim names its kind: a non-empty string `type`.
+fn has_type(object: &serde_json::Map<String, serde_json::Value>) -> bool {
+    object.get("type").and_then(serde_json::Value::as_str).is_some_and(|t| !t.trim().is_empty())
+}
 
 /// What is wrong with an image URL (an http(s) URL, or a base64 `data:` URL of a type Naga
 /// takes), if anything.

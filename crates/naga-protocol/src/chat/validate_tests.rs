@@ -135,6 +135,30 @@ fn only_documented_values_of_the_open_enums_are_sent() {
 }
 
 #[test]
+fn no_tools_is_no_field_and_required_needs_some() {
+    assert_eq!(base().tools([]).tools, None);
+    let mut empty = base();
+    empty.tools = Some(Vec::new());
+    assert_eq!(field_of(&empty), "tools");
+    assert_eq!(field_of(&base().tool_choice(ToolChoice::required())), "tool_choice");
+    assert_eq!(base().tool(tool("f")).tool_choice(ToolChoice::required()).validate(), Ok(()));
+}
+
+#[test]
+fn parts_and_formats_given_verbatim_name_their_type() {
+    let blank = ContentPart::Other(serde_json::Map::new());
+    assert_eq!(
+        field_of(&base().message(Message::user_parts([blank]))),
+        "messages[1].content[0].type"
+    );
+    let mut typed = serde_json::Map::new();
+    typed.insert("type".into(), json!("video_url"));
+    assert_eq!(base().message(Message::user_parts([ContentPart::Other(typed)])).validate(), Ok(()));
+    let request = base().response_format(ResponseFormat::Other(serde_json::Map::new()));
+    assert_eq!(field_of(&request), "response_format.type");
+}
+
+#[test]
 fn tool_names_are_unique() {
     let request = base().tool(tool("get_weather")).tool(tool("get_weather"));
     assert_eq!(field_of(&request), "tools[1].function.name");
@@ -237,7 +261,8 @@ fn tool_choice_must_name_a_declared_tool() {
     let good =
         base().tools([tool("lookup_weather")]).tool_choice(ToolChoice::function("lookup_weather"));
     assert_eq!(good.validate(), Ok(()));
-    assert_eq!(base().tool_choice(ToolChoice::required()).validate(), Ok(()));
+    let some = base().tool(tool("lookup_weather"));
+    assert_eq!(some.tool_choice(ToolChoice::required()).validate(), Ok(()));
 }
 
 #[test]
