@@ -176,7 +176,18 @@ fn bypasses_every_host(list: &str) -> bool {
     list.split(',').any(|entry| entry.trim() == "*")
 }
 
+/// HTTP/2 flow-control window of a connection (see [`default_http`]).
+const H2_CONNECTION_WINDOW: u32 = 1 << 30;
+/// HTTP/2 flow-control window of one stream: what one unread stream may hold.
+const H2_STREAM_WINDOW: u32 = 4 << 20;
+
 fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
+    http_builder(connect)?.build().map_err(|err| Error::Tls(Box::new(err)))
+}
+
+/// The reqwest builder of [`default_http`]: TLS with ring and the web's roots, h2 and
+/// http/1.1 by ALPN, no redirects, HTTP/2 windows for many streams, the proxy settings.
+fn http_builder(connect: Option<Duration>) -> Result<reqwest::ClientBuilder> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     let mut tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -189,7 +200,13 @@ fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
     // GET without its body (301/302/303), and a request's key must not follow it elsewhere.
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
-        .redirect(reqwest::redirect::Policy::none());
+        .redirect(reqwest::redirect::Policy::none())
+        // HTTP/2 carries every call of a client on one connection, and bytes a stream has not
+        // read hold the connection's window: with hyper's 5 MB for the connection, three
+        // streams left unread (2 MB each) stopped every other call. As Go's HTTP/2 client:
+        // 1 GiB for the connection, 4 MiB for a stream.
+        .http2_initial_connection_window_size(H2_CONNECTION_WINDOW)
+        .http2_initial_stream_window_size(H2_STREAM_WINDOW);
     let no_proxy = ["NO_PROXY", "no_proxy"].map(|name| std::env::var(name).ok());
     if no_proxy.iter().flatten().any(|list| bypasses_every_host(list)) {
         builder = builder.no_proxy();
@@ -197,12 +214,51 @@ fn default_http(connect: Option<Duration>) -> Result<reqwest::Client> {
     if let Some(connect) = connect {
         builder = builder.connect_timeout(connect);
     }
-    builder.build().map_err(|err| Error::Tls(Box::new(err)))
+    Ok(builder)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::bypasses_every_host;
+    use std::time::Duration;
+
+    use futures_util::StreamExt;
+    use naga_protocol::{ChatRequest, ClientSettings, Config, Message};
+
+    use super::{Client, bypasses_every_host, http_builder};
+
+    /// Over HTTP/2 every call of a client shares one connection: streams left unread must not
+    /// hold its window, or every other call stops (hyper's 5 MB connection window did that
+    /// with three unread streams of a few MB each).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unread_http2_streams_do_not_stop_the_clients_other_calls() {
+        let server = naga_mock::MockServer::start().await;
+        let http = http_builder(None).unwrap().no_proxy().http2_prior_knowledge().build().unwrap();
+        let config = Config::new("ng-test").unwrap().with_base_url(&server.base_url()).unwrap();
+        let client = Client::builder()
+            .settings(ClientSettings::default().config(config))
+            .http_client(http)
+            .build()
+            .unwrap();
+        let request = ChatRequest::new("gpt-4o-mini", [Message::user("Tokyo?")]);
+        let big = client.with_header("x-mock-chunks", "30000").unwrap();
+        let calls = async {
+            let mut parked = Vec::new();
+            for _ in 0..4 {
+                let mut stream = big.chat_stream(&request).await.unwrap();
+                stream.next().await.unwrap().unwrap();
+                parked.push(stream);
+                // Let the server fill what the windows allow.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            let fresh = client.chat_stream(&request).await.unwrap().into_completion().await;
+            (parked, fresh)
+        };
+        let done = tokio::time::timeout(Duration::from_secs(20), calls).await;
+        let (parked, fresh) = done.expect("a call stalled behind unread streams");
+        assert!(fresh.unwrap().text().is_some_and(|text| text.starts_with("[naga-mock]")));
+        assert_eq!(server.request_count("/v1/chat/completions"), 5);
+        drop(parked);
+    }
 
     #[test]
     fn a_star_entry_bypasses_every_host() {

@@ -10,6 +10,7 @@ use futures_core::Stream;
 use naga_protocol::{
     AttemptLimits, END_OF_BODY_GRACE, Redactor, StreamAccumulator, StreamDecoder, TimeoutKind,
 };
+use tokio::runtime::Handle;
 use tokio::time::{Instant, Sleep, sleep_until};
 
 use crate::attempt::map_error;
@@ -132,7 +133,8 @@ impl<D: StreamDecoder> ItemStream<D> {
     /// After the terminal event: reads on to the body's end (what comes is dropped), for at
     /// most [`END_OF_BODY_GRACE`] (and [`END_SLACK`] bytes a poll), so the connection can be
     /// reused. The common case, the end read with the last event, costs one poll and no
-    /// timer.
+    /// timer. Polled by another executor (no tokio runtime here, so no timer), the stream
+    /// ends at once and the connection closes.
     fn poll_end(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let mut dropped = 0;
         loop {
@@ -145,6 +147,9 @@ impl<D: StreamDecoder> ItemStream<D> {
                     return Poll::Ready(());
                 }
                 Poll::Ready(_) => break,
+                Poll::Pending if self.end_grace.is_none() && Handle::try_current().is_err() => {
+                    break;
+                }
                 Poll::Pending => {
                     let grace =
                         self.end_grace.get_or_insert_with(|| IdleTimer::new(END_OF_BODY_GRACE));

@@ -321,3 +321,40 @@ async fn a_started_stream_is_not_cut_by_the_total_deadline_check() {
         client.stream(&Lines).await.unwrap().map(Result::unwrap).collect().await;
     assert_eq!(items, ["a", "b"]);
 }
+
+/// Polls `future` to its end on this thread, with no runtime: another executor's view.
+fn block_on_plain<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::sync::Arc::new(Unpark(std::thread::current())).into();
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park_timeout(Duration::from_millis(50));
+    }
+}
+
+/// A stream opened on a runtime and read by another executor: its end, with the body still
+/// open, needs no tokio timer (the grace wait for the body's close is skipped there).
+#[test]
+fn a_stream_read_outside_tokio_ends_at_its_last_event_without_a_panic() {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let body = format!("{}data: a\n\ndata: END\n\n", sse_head());
+    let server = Server::start(vec![Reply::Stall(body, Duration::from_secs(5))]);
+    let client = client(&server.url);
+    let items = runtime.block_on(client.stream(&Lines)).unwrap();
+    let started = Instant::now();
+    let read = std::thread::spawn(move || block_on_plain(items.collect::<Vec<_>>())).join();
+    let read = read.expect("reading outside tokio panicked");
+    assert_eq!(read.into_iter().map(Result::unwrap).collect::<Vec<_>>(), ["a"]);
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert_eq!(server.count(), 1);
+}
