@@ -127,11 +127,11 @@ impl ModerationRequest {
             return Err(Error::invalid("input", "must hold at least one item"));
         }
         if let ModerationInput::Parts(parts) = &self.input {
-            let blank = |part: &ModerationPart| matches!(part, ModerationPart::ImageUrl { image_url } if image_url.url.trim().is_empty());
-            if let Some(index) = parts.iter().position(blank) {
+            let not_a_url = |part: &ModerationPart| matches!(part, ModerationPart::ImageUrl { image_url } if !crate::chat::validate::is_http_or_data_url(&image_url.url));
+            if let Some(index) = parts.iter().position(not_a_url) {
                 return Err(Error::invalid(
                     format!("input[{index}].image_url.url"),
-                    "must not be empty",
+                    "must be an http(s) URL or a data: URL",
                 ));
             }
         }

@@ -39,7 +39,8 @@ impl ResponseFormat {
 /// A named JSON Schema for structured output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct JsonSchemaFormat {
-    /// Name: `[a-zA-Z0-9_-]`, at most 64 characters.
+    /// Name: 1 to 64 of `[a-zA-Z0-9_.:-]` (OpenAI's and Anthropic's models take
+    /// `[a-zA-Z0-9_-]` only; `.` and `:` are for the others behind Naga).
     pub name: String,
     /// What the output is, for the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]

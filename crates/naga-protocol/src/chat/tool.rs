@@ -55,7 +55,8 @@ impl Tool {
 /// A function the model may call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FunctionDefinition {
-    /// Name: `[a-zA-Z0-9_-]`, at most 64 characters.
+    /// Name: 1 to 64 of `[a-zA-Z0-9_.:-]` (OpenAI's and Anthropic's models take
+    /// `[a-zA-Z0-9_-]` only; `.` and `:` are for the others behind Naga).
     pub name: String,
     /// What the function does, for the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
