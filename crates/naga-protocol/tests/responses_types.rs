@@ -145,6 +145,19 @@ fn validation_names_the_field() {
 }
 
 #[test]
+fn a_hosted_tool_choice_is_sent_as_given_with_its_type() {
+    let shape = json!({"type": "web_search_preview"});
+    let choice: ResponseToolChoice = serde_json::from_value(shape.clone()).unwrap();
+    assert!(matches!(choice, ResponseToolChoice::Other(_)), "{choice:?}");
+    let request = ResponsesRequest::new("gpt-4.1-mini", "News?").tool_choice(choice);
+    assert!(request.validate().is_ok());
+    assert_eq!(wire(&request)["tool_choice"], shape);
+    let untyped = ResponseToolChoice::Other(serde_json::Map::new());
+    let request = ResponsesRequest::new("gpt-4.1-mini", "News?").tool_choice(untyped);
+    assert_eq!(invalid(&request).0, "tool_choice.type");
+}
+
+#[test]
 fn outputs_answer_earlier_calls_and_enums_and_media_are_the_documented_ones() {
     let base = || ResponsesRequest::new("gpt-4.1-mini", "Hi");
     let call: ResponseItem = serde_json::from_value(

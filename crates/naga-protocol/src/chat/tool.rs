@@ -89,6 +89,9 @@ pub enum ToolChoice {
     Mode(ToolChoiceMode),
     /// `{"type": "function", "function": {"name": ...}}`: call this function.
     Named(NamedToolChoice),
+    /// A choice of a shape this SDK has no type for (e.g. OpenAI's
+    /// `{"type": "allowed_tools", ...}`), sent as given; it must have a `type`.
+    Other(Map<String, Value>),
 }
 
 impl ToolChoice {

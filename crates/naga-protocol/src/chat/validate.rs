@@ -95,11 +95,20 @@ impl ChatRequest {
         if tools.is_empty() && self.tools.is_some() {
             return Err(Error::invalid("tools", "must not be an empty list (leave it unset)"));
         }
-        if let Some(ToolChoice::Mode(mode)) = &self.tool_choice {
-            check_known("tool_choice", mode)?;
-            if *mode == ToolChoiceMode::Required && tools.is_empty() {
-                return Err(Error::invalid("tool_choice", "is `required`, but `tools` is empty"));
+        match &self.tool_choice {
+            Some(ToolChoice::Mode(mode)) => {
+                check_known("tool_choice", mode)?;
+                if *mode == ToolChoiceMode::Required && tools.is_empty() {
+                    return Err(Error::invalid(
+                        "tool_choice",
+                        "is `required`, but `tools` is empty",
+                    ));
+                }
             }
+            Some(ToolChoice::Other(choice)) if !has_type(choice) => {
+                return Err(Error::invalid("tool_choice.type", "is required"));
+            }
+            _ => {}
         }
         if let Some(ToolChoice::Named(named)) = &self.tool_choice {
             let name = &named.function.name;
@@ -249,7 +258,7 @@ fn validate_part(part: &ContentPart) -> Result<(), (&'static str, &'static str)>
 const IMAGE_TYPES: [&str; 5] = ["image/png", "image/jpeg", "image/jpg", "image/webp", "image/gif"];
 
 /// Whether an object given verbatim names its kind: a non-empty string `type`.
-fn has_type(object: &serde_json::Map<String, serde_json::Value>) -> bool {
+pub(crate) fn has_type(object: &serde_json::Map<String, serde_json::Value>) -> bool {
     object.get("type").and_then(serde_json::Value::as_str).is_some_and(|t| !t.trim().is_empty())
 }
 

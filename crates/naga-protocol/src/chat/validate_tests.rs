@@ -159,6 +159,21 @@ fn parts_and_formats_given_verbatim_name_their_type() {
 }
 
 #[test]
+fn a_tool_choice_of_another_shape_is_sent_as_given_with_its_type() {
+    let shape = json!({"type": "allowed_tools", "allowed_tools": {"mode": "auto", "tools": []}});
+    let choice: ToolChoice = serde_json::from_value(shape.clone()).unwrap();
+    assert!(matches!(choice, ToolChoice::Other(_)), "{choice:?}");
+    let request = base().tool(tool("f")).tool_choice(choice);
+    assert_eq!(request.validate(), Ok(()));
+    assert_eq!(serde_json::to_value(&request).unwrap()["tool_choice"], shape);
+    let named: ToolChoice =
+        serde_json::from_value(json!({"type": "function", "function": {"name": "f"}})).unwrap();
+    assert_eq!(named, ToolChoice::function("f"));
+    let untyped = base().tool(tool("f")).tool_choice(ToolChoice::Other(serde_json::Map::new()));
+    assert_eq!(field_of(&untyped), "tool_choice.type");
+}
+
+#[test]
 fn tool_names_are_unique() {
     let request = base().tool(tool("get_weather")).tool(tool("get_weather"));
     assert_eq!(field_of(&request), "tools[1].function.name");

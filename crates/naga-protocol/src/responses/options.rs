@@ -73,6 +73,9 @@ pub enum ResponseToolChoice {
     Mode(ToolChoiceMode),
     /// One named function: `{"type":"function","name":"..."}`.
     Function(NamedFunction),
+    /// A choice of a shape this SDK has no type for (a hosted tool, e.g.
+    /// `{"type":"web_search_preview"}`), sent as given; it must have a `type`.
+    Other(Map<String, Value>),
 }
 
 impl ResponseToolChoice {

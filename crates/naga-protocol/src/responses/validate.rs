@@ -6,8 +6,8 @@ use super::part::ItemPart;
 use super::request::{ResponseInput, ResponsesRequest};
 use crate::chat::Role;
 use crate::chat::validate::{
-    ToolTurn, check_name, check_range, check_results_answer_calls, image_url_problem, is_data_url,
-    is_http_or_data_url, pdf_data_problem,
+    ToolTurn, check_name, check_range, check_results_answer_calls, has_type, image_url_problem,
+    is_data_url, is_http_or_data_url, pdf_data_problem,
 };
 use crate::error::Error;
 use crate::lenient::check_known;
@@ -83,8 +83,12 @@ impl ResponsesRequest {
         if let Some(verbosity) = self.text.as_ref().and_then(|t| t.verbosity.as_ref()) {
             check_known("text.verbosity", verbosity)?;
         }
-        if let Some(ResponseToolChoice::Mode(mode)) = &self.tool_choice {
-            check_known("tool_choice", mode)?;
+        match &self.tool_choice {
+            Some(ResponseToolChoice::Mode(mode)) => check_known("tool_choice", mode)?,
+            Some(ResponseToolChoice::Other(choice)) if !has_type(choice) => {
+                return Err(Error::invalid("tool_choice.type", "is required"));
+            }
+            _ => {}
         }
         Ok(())
     }
