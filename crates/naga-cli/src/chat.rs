@@ -91,11 +91,14 @@ fn stream_answer(
 ) -> Result<ChatCompletion, Failure> {
     let mut accumulator = ChatAccumulator::new();
     let mut stdout = io::stdout().lock();
+    // Whether text went out: a line break ends it before an error, and nothing else is
+    // written when no text came.
+    let mut echoed = false;
     for chunk in client.stream(request)? {
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(err) => {
-                if echo {
+                if echoed {
                     writeln!(stdout)?;
                 }
                 return Err(err.into());
@@ -103,9 +106,10 @@ fn stream_answer(
         };
         if echo {
             for choice in chunk.choices.iter().filter(|choice| choice.index == 0) {
-                if let Some(text) = choice.delta.text() {
+                if let Some(text) = choice.delta.text().filter(|text| !text.is_empty()) {
                     stdout.write_all(text.as_bytes())?;
                     stdout.flush()?;
+                    echoed = true;
                 }
             }
         }

@@ -11,6 +11,10 @@ pub(crate) enum Failure {
     NoKey,
     /// A flag or variable holds an unusable value.
     Config(naga_protocol::Error),
+    /// The value of this flag or environment variable is unusable.
+    Setting(&'static str, naga_protocol::Error),
+    /// The command line asks for something that cannot be done (exit status 2, as clap's).
+    Usage(String),
     /// The request failed.
     Client(naga_blocking::Error),
     /// Reading the prompt or writing the answer failed.
@@ -26,6 +30,11 @@ impl fmt::Display for Failure {
                 "no API key: set NAGA_API_KEY, pass --api-key, or use --emulator to try it offline",
             ),
             Failure::Config(err) => write!(f, "{err}"),
+            Failure::Setting(from, naga_protocol::Error::InvalidRequest { reason, .. }) => {
+                write!(f, "{from} is unusable: it {reason}")
+            }
+            Failure::Setting(from, err) => write!(f, "{from} is unusable: {err}"),
+            Failure::Usage(message) => f.write_str(message),
             Failure::Client(err) => describe_client_error(f, err),
             Failure::Io(err) => write!(f, "{err}"),
             Failure::Other(message) => f.write_str(message),
@@ -63,10 +72,21 @@ impl Failure {
     pub(crate) fn at(self, base_url: &str) -> Failure {
         match &self {
             Failure::Client(err) if is_connect(err) => {
-                Failure::Other(format!("{self} (base URL {base_url})"))
+                Failure::Other(format!("{self} (base URL {})", without_userinfo(base_url)))
             }
             _ => self,
         }
+    }
+}
+
+/// `url` with any user name and password shown as `***` (a base URL may carry them).
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}://***@{host}{path}"),
+        None => url.to_owned(),
     }
 }
 

@@ -46,6 +46,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of stdout went away (`naga ... | head`): nothing left to tell anyone.
         Err(Failure::Io(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(failure @ Failure::Usage(_)) => {
+            note!("naga: {failure}");
+            ExitCode::from(2)
+        }
         Err(failure) => {
             note!("naga: {failure}");
             ExitCode::FAILURE
@@ -75,20 +79,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
     done.map_err(|failure| failure.at(&base_url))
 }
 
-/// Builds the client from the flags, the environment, or the in-process emulator.
+/// Builds the client from the flags, the environment, or the in-process emulator. A flag
+/// wins over its variable (a variable it replaces is not even read), and an unusable value
+/// is named by where it came from.
 fn connect(cli: &Cli, emulator: Option<&MockServer>) -> Result<Client, Failure> {
-    let mut config = Config::from_env().map_err(Failure::Config)?;
+    let mut config = Config::default();
+    let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+    let key_from_flag = cli.api_key.is_some();
+    if let Some(key) = variable("NAGA_API_KEY").filter(|_| !key_from_flag) {
+        config = config.with_api_key(&key).map_err(|e| Failure::Setting("NAGA_API_KEY", e))?;
+    }
+    if let Some(url) =
+        variable("NAGA_BASE_URL").filter(|_| cli.base_url.is_none() && emulator.is_none())
+    {
+        config = config.with_base_url(&url).map_err(|e| Failure::Setting("NAGA_BASE_URL", e))?;
+    }
+    if let Some(key) = variable("NAGA_PROVISIONING_KEY") {
+        config = config
+            .with_provisioning_key(&key)
+            .map_err(|e| Failure::Setting("NAGA_PROVISIONING_KEY", e))?;
+    }
     if let Some(server) = emulator {
         config = config.with_base_url(&server.base_url()).map_err(Failure::Config)?;
-        if config.api_key().is_none() {
+        if config.api_key().is_none() && !key_from_flag {
             config = config.with_api_key("naga-emulator").map_err(Failure::Config)?;
         }
     }
     if let Some(url) = &cli.base_url {
-        config = config.with_base_url(url).map_err(Failure::Config)?;
+        config = config.with_base_url(url).map_err(|e| Failure::Setting("--base-url", e))?;
     }
     if let Some(key) = &cli.api_key {
-        config = config.with_api_key(key).map_err(Failure::Config)?;
+        config = config.with_api_key(key).map_err(|e| Failure::Setting("--api-key", e))?;
     }
     let needs_key = !matches!(cli.command, Command::Models(_) | Command::Serve(_));
     if needs_key && config.api_key().is_none() {

@@ -47,29 +47,58 @@ pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
         None => format_of(&args.out),
     };
     let request = SpeechRequest::new(&args.model, &args.voice, &args.text).response_format(format);
-    if args.out.as_os_str() == "-" {
-        let written = write_audio(client, &request, &mut std::io::stdout().lock())?;
-        note!("naga: wrote {written} bytes to standard output");
-        return Ok(());
-    }
-    let mut part_name = args.out.clone().into_os_string();
-    part_name.push(".part");
-    let part = std::path::PathBuf::from(part_name);
+    // Checked before anything is opened: a refused request touches no file.
+    request.validate().map_err(Failure::Config)?;
     let cannot_write = |path: &Path, err: std::io::Error| {
         Failure::Other(format!("cannot write {}: {err}", path.display()))
     };
-    let mut file = std::fs::File::create(&part).map_err(|err| cannot_write(&part, err))?;
-    let written = write_audio(client, &request, &mut file)
-        .and_then(|written| {
-            file.sync_all().map_err(|err| cannot_write(&part, err))?;
-            std::fs::rename(&part, &args.out).map_err(|err| cannot_write(&args.out, err))?;
-            Ok(written)
-        })
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&part);
-        })?;
-    note!("naga: wrote {written} bytes to {}", args.out.display());
+    let written = if args.out.as_os_str() == "-" {
+        write_audio(client, &request, &mut std::io::stdout().lock())?
+    } else if is_special(&args.out) {
+        // A FIFO, a device or a symbolic link is written through, never replaced.
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&args.out)
+            .map_err(|err| cannot_write(&args.out, err))?;
+        write_audio(client, &request, &mut out)?
+    } else {
+        write_replacing(client, &request, &args.out).map_err(|failure| match failure {
+            Failure::Io(err) => cannot_write(&args.out, err),
+            other => other,
+        })?
+    };
+    let target = if args.out.as_os_str() == "-" {
+        "standard output".to_owned()
+    } else {
+        args.out.display().to_string()
+    };
+    note!("naga: wrote {written} bytes to {target}");
     Ok(())
+}
+
+/// Whether `path` exists and is not a regular file (a FIFO, a device, a symbolic link).
+fn is_special(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| !meta.file_type().is_file())
+}
+
+/// Writes the audio to a new file beside `out` (`<out>.<pid>.part`, created new, never an
+/// existing one) and renames it into place: a failed answer leaves `out` as it was and no
+/// part.
+fn write_replacing(client: &Client, request: &SpeechRequest, out: &Path) -> Result<usize, Failure> {
+    let mut part_name = out.as_os_str().to_owned();
+    part_name.push(format!(".{}.part", std::process::id()));
+    let part = std::path::PathBuf::from(part_name);
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&part)?;
+    let written = write_audio(client, request, &mut file).and_then(|written| {
+        file.sync_all()?;
+        std::fs::rename(&part, out)?;
+        Ok(written)
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    written
 }
 
 /// Streams the speech of `request` into `out`; the bytes written.

@@ -14,7 +14,7 @@ use crate::media::read_file;
 /// interrupted.
 pub(crate) fn run(args: &ServeArgs, client_flags: bool) -> Result<(), Failure> {
     if client_flags {
-        return Err(Failure::Other(
+        return Err(Failure::Usage(
             "--base-url, --api-key and --emulator are for the client commands, not serve \
              (serve runs the emulator; --require-key sets the key it accepts)"
                 .to_owned(),
@@ -22,7 +22,12 @@ pub(crate) fn run(args: &ServeArgs, client_flags: bool) -> Result<(), Failure> {
     }
     let mut builder = MockServer::builder();
     if let Some(key) = &args.require_key {
-        builder = builder.required_api_key(key);
+        // A key no client could send (the SDK's own rule) would make every request a 401;
+        // clients send the key trimmed, so it is required trimmed.
+        naga_protocol::Config::default()
+            .with_api_key(key)
+            .map_err(|err| Failure::Setting("--require-key", err))?;
+        builder = builder.required_api_key(key.trim());
     }
     if args.free_tier_limits {
         builder = builder.free_tier_limits(FreeTierLimits::DOCUMENTED);

@@ -588,8 +588,9 @@ fn values_out_of_range_and_conflicting_flags_are_usage_errors() {
         assert_eq!(stdout, "");
         assert!(stderr.contains("error:"), "{args:?}: {stderr}");
     }
+    // A client flag given to `serve` is a usage error too (exit status 2, as the help says).
     let (output, _, stderr) = run(naga().args(["serve", "--api-key", "k"]));
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("not serve"), "{stderr}");
 }
 
@@ -643,4 +644,84 @@ fn data_urls_and_pdf_urls_go_through_every_api() {
         run(naga().args(["--emulator", "chat", "--image", "data:image/png,raw", "x"]));
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("must be base64"), "{stderr}");
+}
+
+#[test]
+fn speech_goes_through_a_link_and_never_touches_a_part_file_of_the_users() {
+    let dir = std::env::temp_dir().join(format!("naga-cli-special-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (real, link) = (dir.join("real.wav"), dir.join("link.wav"));
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let users_part = dir.join("link.wav.part");
+    std::fs::write(&users_part, "precious").unwrap();
+    let (output, _, stderr) =
+        run(naga().args(["--emulator", "speak", "--out"]).arg(&link).arg("hi"));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link was replaced"
+    );
+    assert!(std::fs::read(&real).unwrap().starts_with(b"RIFF"), "the audio went through the link");
+    // A request refused before sending touches no file, the user's own `.part` least of all.
+    let (output, _, stderr) = run(naga()
+        .args(["--emulator", "speak", "--format", "bogus", "--out"])
+        .arg(dir.join("other.wav"))
+        .arg("hi"));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&users_part).unwrap(), "precious");
+    let parts = std::fs::read_dir(&dir).unwrap().filter_map(Result::ok);
+    let left: Vec<_> =
+        parts.filter(|e| e.file_name().to_string_lossy().ends_with(".part")).collect();
+    assert_eq!(left.len(), 1, "only the user's own part file: {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_flag_wins_over_an_unusable_variable_and_a_bad_setting_names_its_source() {
+    let (output, _, stderr) = run(naga()
+        .env("NAGA_API_KEY", "bad key")
+        .env("NAGA_BASE_URL", "not a url")
+        .args(["--emulator", "--api-key", "ng-good", "chat", "hi"]));
+    assert!(output.status.success(), "{stderr}");
+    let (output, _, stderr) =
+        run(naga().env("NAGA_BASE_URL", "not a url").args(["--api-key", "k", "chat", "hi"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.starts_with("naga: NAGA_BASE_URL is unusable: it "), "{stderr}");
+    let (output, _, stderr) = run(naga().args(["--api-key", "a b", "--emulator", "chat", "hi"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.starts_with("naga: --api-key is unusable: it "), "{stderr}");
+}
+
+#[test]
+fn a_password_in_the_base_url_is_not_printed() {
+    let url = naga_mock::canned::refused_url().replacen("http://", "http://u:ng-SECRET-PW@", 1);
+    let (output, stdout, stderr) = run(naga().args(["--base-url", &url, "models"]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("SECRET") && !stdout.contains("SECRET"), "{stderr}");
+    assert!(stderr.contains("(base URL http://***@127.0.0.1:"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_a_key_no_client_can_send_and_client_flags_are_usage_errors() {
+    let (output, _, stderr) =
+        run(naga().args(["serve", "--addr", "127.0.0.1:0", "--require-key", "my key"]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--require-key is unusable"), "{stderr}");
+    let (output, _, stderr) = run(naga().args(["--emulator", "serve"]));
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+}
+
+#[test]
+fn a_stream_that_fails_before_any_text_writes_nothing_to_stdout() {
+    let page = "<html><head><title>Bad gateway</title></head></html>";
+    let reply = canned::Reply::Raw(format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}",
+        page.len()
+    ));
+    let server = CannedServer::start(vec![reply]);
+    let (output, stdout, stderr) =
+        run(naga().args(["--base-url", &server.url, "--api-key", "k", "chat", "hi"]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stdout, "", "nothing came, nothing is written");
 }
