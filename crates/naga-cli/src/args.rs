@@ -26,6 +26,10 @@ pub(crate) struct Cli {
     /// Answer from the built-in emulator instead of the network (no key needed).
     #[arg(long, global = true, conflicts_with = "base_url")]
     pub(crate) emulator: bool,
+    /// Longest wait in seconds for a whole answer, and for a stream's next bytes (default
+    /// 600, as the SDK's).
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) timeout: Option<u64>,
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,

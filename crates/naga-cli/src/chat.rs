@@ -18,8 +18,8 @@ pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let completion = if args.no_stream {
         let completion = client.chat(&request)?;
-        if !args.json {
-            print_text(completion.text().unwrap_or_default())?;
+        if let Some(text) = completion.text().filter(|text| !text.is_empty() && !args.json) {
+            print_text(text)?;
         }
         completion
     } else {
@@ -31,6 +31,30 @@ pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
         print_text(&json)?;
     }
     report(&completion, started.elapsed());
+    if args.json { Ok(()) } else { textless_answer(&completion) }
+}
+
+/// An answer without text: a refusal is printed (it is the answer), tool calls are listed on
+/// stderr; an answer with none of these (filtered, no choices) is a failure.
+fn textless_answer(completion: &ChatCompletion) -> Result<(), Failure> {
+    if completion.text().is_some_and(|text| !text.is_empty()) {
+        return Ok(());
+    }
+    let message = completion.choices.first().map(|choice| &choice.message);
+    if let Some(refusal) = message.and_then(|m| m.refusal.as_deref()).filter(|r| !r.is_empty()) {
+        return print_text(refusal);
+    }
+    let calls = completion.tool_calls();
+    for call in calls {
+        note!("[tool call {}: {}({})]", call.id, call.function.name, call.function.arguments);
+    }
+    if calls.is_empty() {
+        let finish = completion.finish_reason().map(|reason| format!(" (finish: {reason})"));
+        return Err(Failure::Other(format!(
+            "the answer held no text{}",
+            finish.unwrap_or_default()
+        )));
+    }
     Ok(())
 }
 
@@ -115,7 +139,7 @@ fn stream_answer(
         }
         accumulator.push(&chunk);
     }
-    if echo {
+    if echoed {
         writeln!(stdout)?;
     }
     Ok(accumulator.finish())

@@ -115,5 +115,11 @@ fn connect(cli: &Cli, emulator: Option<&MockServer>) -> Result<Client, Failure> 
     if needs_key && config.api_key().is_none() {
         return Err(Failure::NoKey);
     }
-    Client::new(config).map_err(Failure::Client)
+    let client = Client::new(config).map_err(Failure::Client)?;
+    Ok(match cli.timeout.map(std::time::Duration::from_secs) {
+        Some(limit) => {
+            client.with_request_timeout(Some(limit)).with_stream_idle_timeout(Some(limit))
+        }
+        None => client,
+    })
 }

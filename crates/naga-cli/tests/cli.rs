@@ -725,3 +725,78 @@ fn a_stream_that_fails_before_any_text_writes_nothing_to_stdout() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(stdout, "", "nothing came, nothing is written");
 }
+
+/// A 200 chat completion whose one message is `message`, finishing with `finish`.
+fn completion_with(message: &str, finish: &str) -> canned::Reply {
+    let body = format!(
+        r#"{{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{{"index":0,"message":{message},"finish_reason":"{finish}"}}]}}"#
+    );
+    json(200, "", &body)
+}
+
+#[test]
+fn a_refusal_is_the_answer_tool_calls_are_listed_and_no_text_at_all_fails() {
+    let cases = [
+        (r#"{"role":"assistant","content":null,"refusal":"I can't help with that."}"#, "stop"),
+        (
+            r#"{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Paris\"}"}}]}"#,
+            "tool_calls",
+        ),
+        (r#"{"role":"assistant","content":""}"#, "content_filter"),
+    ];
+    let mut seen = Vec::new();
+    for (message, finish) in cases {
+        let server = CannedServer::start(vec![completion_with(message, finish)]);
+        let (output, stdout, stderr) = run(naga().args([
+            "--base-url",
+            &server.url,
+            "--api-key",
+            "k",
+            "chat",
+            "--no-stream",
+            "hi",
+        ]));
+        seen.push((output.status.code(), stdout, stderr));
+    }
+    assert_eq!(
+        (seen[0].0, seen[0].1.as_str()),
+        (Some(0), "I can't help with that.\n"),
+        "{}",
+        seen[0].2
+    );
+    assert_eq!((seen[1].0, seen[1].1.as_str()), (Some(0), ""), "{}", seen[1].2);
+    assert!(
+        seen[1].2.contains(r#"[tool call call_1: weather({"city":"Paris"})]"#),
+        "{}",
+        seen[1].2
+    );
+    assert_eq!((seen[2].0, seen[2].1.as_str()), (Some(1), ""), "{}", seen[2].2);
+    assert!(
+        seen[2].2.contains("the answer held no text (finish: content_filter)"),
+        "{}",
+        seen[2].2
+    );
+}
+
+#[test]
+fn the_timeout_flag_bounds_a_stalled_server() {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n".to_owned();
+    let server =
+        CannedServer::start(vec![canned::Reply::Stall(head, std::time::Duration::from_secs(30))]);
+    let started = std::time::Instant::now();
+    let (output, _, stderr) = run(naga().args([
+        "--base-url",
+        &server.url,
+        "--api-key",
+        "k",
+        "--timeout",
+        "1",
+        "chat",
+        "hi",
+    ]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("idle"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "{:?}", started.elapsed());
+    let (output, _, _) = run(naga().args(["--timeout", "0", "--emulator", "chat", "hi"]));
+    assert_eq!(output.status.code(), Some(2));
+}
