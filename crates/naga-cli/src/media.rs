@@ -52,9 +52,12 @@ pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
     let cannot_write = |path: &Path, err: std::io::Error| {
         Failure::Other(format!("cannot write {}: {err}", path.display()))
     };
-    let written = if args.out.as_os_str() == "-" {
-        write_audio(client, &request, &mut std::io::stdout().lock())?
-    } else if is_special(&args.out) {
+    if args.out.as_os_str() == "-" {
+        let written = write_audio(client, &request, &mut std::io::stdout().lock())?;
+        note!("naga: wrote {written} bytes to standard output");
+        return Ok(());
+    }
+    let written = if is_special(&args.out) {
         // A FIFO, a device or a symbolic link is written through, never replaced.
         let mut out = std::fs::OpenOptions::new()
             .write(true)
@@ -68,12 +71,7 @@ pub(crate) fn speak(client: &Client, args: &SpeakArgs) -> Result<(), Failure> {
             other => other,
         })?
     };
-    let target = if args.out.as_os_str() == "-" {
-        "standard output".to_owned()
-    } else {
-        args.out.display().to_string()
-    };
-    note!("naga: wrote {written} bytes to {target}");
+    note!("naga: wrote {written} bytes to {}", args.out.display());
     Ok(())
 }
 

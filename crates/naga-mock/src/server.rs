@@ -328,8 +328,10 @@ impl Drop for MockServer {
 /// client opens with its preface (prior knowledge, or after ALPN chose `h2`).
 async fn serve<I>(io: I, state: Arc<State>, protocols: &Protocols, watcher: Watcher)
 where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    // Its first bytes must come within the client time limit (see `first_bytes`).
+    let io = TokioIo::new(FirstBytes::new(io, state.options.client_timeout));
     let service = service_fn(move |req| handle(Arc::clone(&state), req));
     let _ = watcher.watch(protocols.serve_connection(io, service).into_owned()).await;
 }
@@ -367,15 +369,11 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: ones
                 let (protocols, watcher) = (protocols.clone(), graceful.watcher());
                 connections.spawn(async move {
                     match state.options.tls.clone() {
-                        None => {
-                            let stream = TokioIo::new(FirstBytes::new(stream, limit));
-                            serve(stream, state, &protocols, watcher).await;
-                        }
+                        None => serve(stream, state, &protocols, watcher).await,
                         // A failed or stalled handshake ends the connection.
                         Some(tls) => {
                             let accepted = tokio::time::timeout(limit, tls.accept(stream)).await;
                             if let Ok(Ok(stream)) = accepted {
-                                let stream = TokioIo::new(FirstBytes::new(stream, limit));
                                 serve(stream, state, &protocols, watcher).await;
                             }
                         }

@@ -56,9 +56,7 @@ impl ChatRequest {
             Some(ResponseFormat::JsonSchema { json_schema }) => {
                 check_name("response_format.json_schema.name", &json_schema.name)?;
             }
-            Some(ResponseFormat::Other(format)) if !has_type(format) => {
-                return Err(Error::invalid("response_format.type", "is required"));
-            }
+            Some(ResponseFormat::Other(format)) => require_type("response_format.type", format)?,
             _ => {}
         }
         check_extra(self.extra.keys(), &KNOWN_FIELDS)
@@ -84,13 +82,13 @@ impl ChatRequest {
         for (index, tool) in tools.iter().enumerate() {
             check_name(format!("tools[{index}].function.name"), &tool.function.name)?;
             check_known(format!("tools[{index}].type"), &tool.kind)?;
-            let name = &tool.function.name;
-            if tools.iter().take(index).any(|earlier| &earlier.function.name == name) {
-                return Err(Error::invalid(
-                    format!("tools[{index}].function.name"),
-                    format!("repeats `{name}`: each tool needs its own name"),
-                ));
-            }
+            let earlier =
+                tools.iter().take(index).map(|earlier| Some(earlier.function.name.as_str()));
+            check_unique_name(
+                format!("tools[{index}].function.name"),
+                &tool.function.name,
+                earlier,
+            )?;
         }
         if tools.is_empty() && self.tools.is_some() {
             return Err(Error::invalid("tools", "must not be an empty list (leave it unset)"));
@@ -105,19 +103,17 @@ impl ChatRequest {
                     ));
                 }
             }
-            Some(ToolChoice::Other(choice)) if !has_type(choice) => {
-                return Err(Error::invalid("tool_choice.type", "is required"));
+            Some(ToolChoice::Named(named)) => {
+                let name = &named.function.name;
+                if !tools.iter().any(|tool| &tool.function.name == name) {
+                    return Err(Error::invalid(
+                        "tool_choice.function.name",
+                        format!("names `{name}`, which is not one of `tools`"),
+                    ));
+                }
             }
-            _ => {}
-        }
-        if let Some(ToolChoice::Named(named)) = &self.tool_choice {
-            let name = &named.function.name;
-            if !tools.iter().any(|tool| &tool.function.name == name) {
-                return Err(Error::invalid(
-                    "tool_choice.function.name",
-                    format!("names `{name}`, which is not one of `tools`"),
-                ));
-            }
+            Some(ToolChoice::Other(choice)) => require_type("tool_choice.type", choice)?,
+            None => {}
         }
         Ok(())
     }
@@ -262,6 +258,30 @@ pub(crate) fn has_type(object: &serde_json::Map<String, serde_json::Value>) -> b
     object.get("type").and_then(serde_json::Value::as_str).is_some_and(|t| !t.trim().is_empty())
 }
 
+/// Refuses an object given verbatim without a `type` (at `field`).
+pub(crate) fn require_type(
+    field: &'static str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), Error> {
+    if has_type(object) { Ok(()) } else { Err(Error::invalid(field, "is required")) }
+}
+
+/// Refuses a tool `name` that one of the `earlier` tools' names (`None`: a tool without
+/// one) repeats: each tool needs its own.
+pub(crate) fn check_unique_name<'a>(
+    field: String,
+    name: &str,
+    earlier: impl IntoIterator<Item = Option<&'a str>>,
+) -> Result<(), Error> {
+    if earlier.into_iter().any(|other| other == Some(name)) {
+        return Err(Error::invalid(
+            field,
+            format!("repeats `{name}`: each tool needs its own name"),
+        ));
+    }
+    Ok(())
+}
+
 /// What is wrong with an image URL (an http(s) URL, or a base64 `data:` URL of a type Naga
 /// takes), if anything.
 pub(crate) fn image_url_problem(url: &str) -> Option<&'static str> {
@@ -313,6 +333,11 @@ pub(crate) fn is_http_or_data_url(url: &str) -> bool {
     ["http://", "https://", "data:"]
         .iter()
         .any(|prefix| url.get(..prefix.len()).is_some_and(|s| s.eq_ignore_ascii_case(prefix)))
+}
+
+/// Whether `url` is an `http://` or `https://` URL (any case), not a `data:` one.
+pub(crate) fn is_http_url(url: &str) -> bool {
+    is_http_or_data_url(url) && !is_data_url(url)
 }
 
 /// Whether `text` is a `data:` URL (audio must be raw base64 instead).

@@ -3,7 +3,8 @@
 use super::block::{BlockContent, ContentBlock, MediaSource};
 use super::request::{MessageRole, MessagesRequest, MessagesTool, MessagesToolChoice, Thinking};
 use crate::chat::validate::{
-    ToolTurn, check_name, check_range, check_results_answer_calls, is_data_url, is_http_or_data_url,
+    ToolTurn, check_name, check_range, check_results_answer_calls, check_unique_name, is_data_url,
+    is_http_url,
 };
 use crate::error::Error;
 use crate::lenient::check_known;
@@ -66,13 +67,8 @@ impl MessagesRequest {
         for (index, tool) in tools.iter().enumerate() {
             if let MessagesTool::Custom(custom) = tool {
                 check_name(format!("tools[{index}].name"), &custom.name)?;
-                let name = Some(custom.name.as_str());
-                if tools.iter().take(index).any(|earlier| earlier.name() == name) {
-                    return Err(Error::invalid(
-                        format!("tools[{index}].name"),
-                        format!("repeats `{}`: each tool needs its own name", custom.name),
-                    ));
-                }
+                let earlier = tools.iter().take(index).map(MessagesTool::name);
+                check_unique_name(format!("tools[{index}].name"), &custom.name, earlier)?;
                 if !custom.input_schema.is_object() {
                     return Err(Error::invalid(
                         format!("tools[{index}].input_schema"),
@@ -164,7 +160,7 @@ fn validate_block(
             {
                 Err(("source.media_type", "must be image/jpeg, image/png, image/gif or image/webp"))
             }
-            MediaSource::Url { url } if !is_http_or_data_url(url) || is_data_url(url) => {
+            MediaSource::Url { url } if !is_http_url(url) => {
                 Err(("source.url", "must be an http(s) URL"))
             }
             _ => Ok(()),

@@ -6,8 +6,8 @@ use super::part::ItemPart;
 use super::request::{ResponseInput, ResponsesRequest};
 use crate::chat::Role;
 use crate::chat::validate::{
-    ToolTurn, check_name, check_range, check_results_answer_calls, has_type, image_url_problem,
-    is_data_url, is_http_or_data_url, pdf_data_problem,
+    ToolTurn, check_name, check_range, check_results_answer_calls, check_unique_name,
+    image_url_problem, is_data_url, is_http_url, pdf_data_problem, require_type,
 };
 use crate::error::Error;
 use crate::lenient::check_known;
@@ -85,9 +85,7 @@ impl ResponsesRequest {
         }
         match &self.tool_choice {
             Some(ResponseToolChoice::Mode(mode)) => check_known("tool_choice", mode)?,
-            Some(ResponseToolChoice::Other(choice)) if !has_type(choice) => {
-                return Err(Error::invalid("tool_choice.type", "is required"));
-            }
+            Some(ResponseToolChoice::Other(choice)) => require_type("tool_choice.type", choice)?,
             _ => {}
         }
         Ok(())
@@ -98,13 +96,8 @@ impl ResponsesRequest {
         for (index, tool) in tools.iter().enumerate() {
             if let ResponseTool::Function(function) = tool {
                 check_name(format!("tools[{index}].name"), &function.name)?;
-                let name = Some(function.name.as_str());
-                if tools.iter().take(index).any(|earlier| earlier.function_name() == name) {
-                    return Err(Error::invalid(
-                        format!("tools[{index}].name"),
-                        format!("repeats `{}`: each tool needs its own name", function.name),
-                    ));
-                }
+                let earlier = tools.iter().take(index).map(ResponseTool::function_name);
+                check_unique_name(format!("tools[{index}].name"), &function.name, earlier)?;
             }
         }
         if let Some(ResponseToolChoice::Function(named)) = &self.tool_choice
@@ -199,9 +192,7 @@ fn validate_part(part: &ItemPart) -> Result<(), (&'static str, &'static str)> {
                 }
             }
             match &file.file_url {
-                Some(url) if !is_http_or_data_url(url) || is_data_url(url) => {
-                    Err(("file_url", "must be an http(s) URL"))
-                }
+                Some(url) if !is_http_url(url) => Err(("file_url", "must be an http(s) URL")),
                 _ => Ok(()),
             }
         }
