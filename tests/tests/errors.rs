@@ -103,3 +103,21 @@ fn html_error_keeps_a_bounded_body_snippet_in_both_transports() {
     assert!(snippets[0].len() <= naga_protocol::MAX_SNIPPET_BYTES);
     assert_eq!(server.request_count(naga_conformance::CHAT_PATH), 2, "never retried: one each");
 }
+
+#[test]
+fn a_body_over_the_servers_limit_gets_its_413_once() {
+    // The emulator answers 413 as soon as the body passes its limit and closes the
+    // connection while the client is still writing: the answer is read, not lost to the
+    // failed write, and the request is not sent again.
+    let server = MockServer::builder().max_body_bytes(1024).start_blocking().unwrap();
+    let prompt = "Summarize the river. ".repeat(400_000); // 8 MB, past the socket buffers
+    let req = ChatRequest::new("gpt-4o-mini", [Message::user(prompt)]);
+    let setup = Setup::new(server.base_url());
+    let chat = both(Some(&server), &setup, "too-large-chat", |t: &dyn Transport| t.chat(&req));
+    let stream = both(Some(&server), &setup, "too-large-stream", |t| t.chat_stream(&req));
+    for runs in [chat, stream] {
+        let run = runs.agreed();
+        assert_eq!(run.requests, 1, "413 is never retried");
+        assert_api(run.outcome.failure(), ApiErrorKind::Other, 413);
+    }
+}

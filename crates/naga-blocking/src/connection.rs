@@ -86,11 +86,40 @@ pub(crate) struct Connection<T> {
     read_since_asked: bool,
     read: Option<std::time::Duration>,
     write: Option<std::time::Duration>,
+    /// Whether the server closed its side while the request was being written. The rest of
+    /// the request is dropped and the answer read: a server refusing a body (a 413) answers
+    /// and closes before it has read it all, and ureq reads no answer after a failed write.
+    write_closed: bool,
 }
 
 impl<T: Transport> Connection<T> {
     fn new(inner: T) -> Self {
-        Connection { inner, held: Vec::new(), read_since_asked: false, read: None, write: None }
+        Connection {
+            inner,
+            held: Vec::new(),
+            read_since_asked: false,
+            read: None,
+            write: None,
+            write_closed: false,
+        }
+    }
+
+    /// [`transmit`](Self::transmit), unless the server closed its side: then the bytes are
+    /// dropped, and the read that follows gets the server's answer, or the close (reported
+    /// as before, as a failure with no byte of an answer when none came).
+    fn transmit_or_drop(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        if self.write_closed {
+            self.held.clear();
+            return Ok(());
+        }
+        match self.transmit(amount, timeout) {
+            Err(Error::Io(err)) if closed_by_peer(&err) => {
+                self.write_closed = true;
+                self.held.clear();
+                Ok(())
+            }
+            result => result,
+        }
     }
 
     /// Writes the held bytes followed by the first `amount` bytes of the output buffer.
@@ -117,7 +146,7 @@ impl<T: Transport> Connection<T> {
 
     /// Writes whatever is held, under the limit of the read that waits for the answer.
     fn flush(&mut self, timeout: NextTimeout) -> Result<(), Error> {
-        if self.held.is_empty() { Ok(()) } else { self.transmit(0, timeout) }
+        if self.held.is_empty() { Ok(()) } else { self.transmit_or_drop(0, timeout) }
     }
 }
 
@@ -128,8 +157,8 @@ impl<T: Transport> Transport for Connection<T> {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
         let room = self.inner.buffers().output().len();
-        if self.held.len() + amount > room {
-            return self.transmit(amount, timeout);
+        if self.write_closed || self.held.len() + amount > room {
+            return self.transmit_or_drop(amount, timeout);
         }
         let output = self.inner.buffers().output();
         self.held.extend_from_slice(output.get(..amount).unwrap_or_default());
@@ -157,12 +186,18 @@ impl<T: Transport> Transport for Connection<T> {
 
     fn is_open(&mut self) -> bool {
         let just_read = std::mem::replace(&mut self.read_since_asked, false);
-        self.held.is_empty() && (just_read || self.inner.is_open())
+        !self.write_closed && self.held.is_empty() && (just_read || self.inner.is_open())
     }
 
     fn is_tls(&self) -> bool {
         self.inner.is_tls()
     }
+}
+
+/// Whether a write failed because the server closed the connection (or reset it).
+fn closed_by_peer(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+    matches!(err.kind(), BrokenPipe | ConnectionReset | ConnectionAborted)
 }
 
 /// Copies `bytes` to the start of `output`.

@@ -182,6 +182,40 @@ fn a_stream_whose_request_the_server_never_reads_times_out() {
 }
 
 #[test]
+fn a_413_sent_while_the_body_is_written_is_the_error_not_a_broken_pipe() {
+    // A server that refuses a body by its head: it answers 413, then closes without reading
+    // the rest (no lingering close), so the client's write fails with the answer waiting.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n")
+                && std::io::Read::read(&mut stream, &mut byte).unwrap_or(0) == 1
+            {
+                head.push(byte[0]);
+            }
+            let body = r#"{"error":{"type":"request_too_large","message":"body over 1 KiB"}}"#;
+            let answer = format!(
+                "HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = std::io::Write::write_all(&mut stream, answer.as_bytes());
+        }
+    });
+    let request = ChatRequest::new("gpt-4o-mini", [Message::user("x".repeat(8 << 20))]);
+    let err = client(&url).chat(&request).unwrap_err();
+    assert_eq!(err.status(), Some(http::StatusCode::PAYLOAD_TOO_LARGE), "{err:?}");
+    assert!(err.to_string().contains("body over 1 KiB"), "{err}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1, "413 is not retried");
+}
+
+#[test]
 fn stream_yields_items_and_meta() {
     let body = format!("{}data: a\n\ndata: b\n\ndata: END\n\n", sse_head());
     let server = Server::start(vec![Reply::Raw(body)]);

@@ -12,8 +12,8 @@ use hyper::body::Incoming;
 use crate::body::MockBody;
 use crate::error_body::{error_response, invalid_request};
 
-/// How much of an HTTP/2 body over the limit is still read (and dropped) after the 413,
-/// before the stream is reset.
+/// How much of a body over the limit is still read (and dropped) after the 413, before the
+/// stream is reset or the connection closed.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// What a body may be: at most `bytes` long, with no pause in it longer than `stall`.
@@ -35,7 +35,7 @@ pub(crate) async fn read_body(
     let limit = limits.bytes;
     let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large(limit, version, body));
+        return Err(too_large(limits, version, body));
     }
     let mut collected = BytesMut::new();
     loop {
@@ -48,7 +48,7 @@ pub(crate) async fn read_body(
         };
         let Ok(data) = frame.into_data() else { continue };
         if collected.len() + data.len() > limit {
-            return Err(too_large(limit, version, body));
+            return Err(too_large(limits, version, body));
         }
         collected.extend_from_slice(&data);
     }
@@ -93,26 +93,27 @@ pub(crate) fn encoded_body_rejection(
     Some(response)
 }
 
-/// The 413, and what becomes of the unread rest of the body. HTTP/1.1: the connection cannot
-/// carry another request, so the answer says `connection: close`. HTTP/2: the rest is read
-/// and dropped in the background (up to [`DRAIN_LIMIT`]), as nginx does, so the stream ends
-/// normally; reset after the answer instead (which RFC 9113 §8.1 allows), curl and httpx
-/// report the reset and lose the 413.
-fn too_large(limit: usize, version: Version, body: Incoming) -> Response<MockBody> {
-    let message = format!("request body exceeds the limit of {limit} bytes");
+/// The 413, and what becomes of the unread rest of the body: it is read and dropped in the
+/// background (up to [`DRAIN_LIMIT`], while it keeps coming), as nginx does, so a client still
+/// writing it sees the answer instead of a reset. Closed at once instead, a client's failed
+/// write loses the 413 (ureq reads no answer after one; hyper's client reports whichever of
+/// the answer and the failed write it sees first), and over HTTP/2 curl and httpx report the
+/// reset (which RFC 9113 §8.1 allows). HTTP/1.1: the connection cannot carry another request,
+/// so the answer says `connection: close`.
+fn too_large(limits: BodyLimits, version: Version, body: Incoming) -> Response<MockBody> {
+    let message = format!("request body exceeds the limit of {} bytes", limits.bytes);
     let mut response = error_response(StatusCode::PAYLOAD_TOO_LARGE, &message);
-    if version == Version::HTTP_2 {
-        tokio::spawn(drain(body));
-    } else {
+    if version != Version::HTTP_2 {
         response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    tokio::spawn(drain(body, limits.stall));
     response
 }
 
 /// Reads `body` to its end (or [`DRAIN_LIMIT`] bytes, or an error) and drops what it reads.
-async fn drain(mut body: Incoming) {
+async fn drain(mut body: Incoming, stall: Duration) {
     let mut left = DRAIN_LIMIT;
-    while let Some(Ok(frame)) = body.frame().await {
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(stall, body.frame()).await {
         let len = frame.data_ref().map_or(0, |data| data.len() as u64);
         let Some(rest) = left.checked_sub(len) else { return };
         left = rest;
