@@ -343,14 +343,65 @@ pub(crate) fn lenient_u64_or_zero<'de, D: Deserializer<'de>>(de: D) -> Result<u6
     Ok(lenient_u64(de)?.unwrap_or(0))
 }
 
-/// Like [`lenient_u64_or_zero`] for an index.
+/// Like [`lenient_u32`], with `0` for `null`.
 pub(crate) fn lenient_u32_or_zero<'de, D: Deserializer<'de>>(de: D) -> Result<u32, D::Error> {
-    Ok(lenient_u64(de)?.and_then(|n| u32::try_from(n).ok()).unwrap_or(0))
+    Ok(lenient_u32(de)?.unwrap_or(0))
 }
 
-/// Like [`lenient_u64`] for an optional index.
+/// An index (of a choice, a tool call, a block, an item): a whole number from 0 to
+/// `u32::MAX`, or one written as text; `null` reads as `None`. Anything else present is an
+/// error, not an absent index: read as 0 (or dropped), it would credit its content to
+/// another choice, call or block.
 pub(crate) fn lenient_u32<'de, D: Deserializer<'de>>(de: D) -> Result<Option<u32>, D::Error> {
-    Ok(lenient_u64(de)?.and_then(|n| u32::try_from(n).ok()))
+    de.deserialize_any(Index)
+}
+
+/// Reads an index for [`lenient_u32`].
+struct Index;
+
+impl Index {
+    fn checked<E: de::Error>(n: Option<u64>) -> Result<Option<u32>, E> {
+        match n.and_then(|n| u32::try_from(n).ok()) {
+            Some(index) => Ok(Some(index)),
+            None => Err(E::custom("an index must be a whole number from 0 to 4294967295")),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Index {
+    type Value = Option<u32>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an index (a whole number from 0 to 4294967295) or null")
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Option<u32>, E> {
+        Self::checked(Some(n))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Option<u32>, E> {
+        Self::checked(u64::try_from(n).ok())
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<u32>, E> {
+        Self::checked(float_to_u64(n).filter(|_| n.fract() == 0.0))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<u32>, E> {
+        Self::checked(text.trim().parse().ok())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<u32>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<u32>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<u32>, D::Error> {
+        de.deserialize_any(self)
+    }
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]

@@ -154,8 +154,9 @@ impl Operation for TranscriptionRequest {
 /// The text of the audio.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Transcription {
-    /// What was said (in English for a translation).
-    #[serde(default, deserialize_with = "lenient_text_or_empty")]
+    /// What was said (in English for a translation). An answer without it is an error, not
+    /// an empty transcript.
+    #[serde(deserialize_with = "lenient_text_or_empty")]
     pub text: String,
     /// Fields this SDK does not know yet (e.g. `language`, `duration`, `segments`).
     #[serde(flatten)]

@@ -89,3 +89,17 @@ fn the_answer_is_its_text() {
     assert_eq!(text.text, "Hello, Tokyo.");
     assert_eq!(text.extra["duration"], 1.5);
 }
+
+#[test]
+fn an_answer_without_text_is_an_error_not_an_empty_transcript() {
+    let parse = |body: &[u8]| {
+        parse_response::<TranscriptionRequest>(StatusCode::OK, &HeaderMap::new(), body)
+    };
+    for body in [&br#"{}"#[..], br#"{"language":"en","duration":1.5}"#, br#"{"transcript":"Hi"}"#] {
+        let err = parse(body).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+        assert!(err.to_string().contains("`text`"), "{err}");
+    }
+    // Silence is an empty text, said so.
+    assert_eq!(parse(br#"{"text":""}"#).unwrap().text, "");
+}

@@ -461,3 +461,18 @@ fn the_usage_of_message_delta_replaces_each_count_it_gives() {
     assert_eq!(usage.cache_read_input_tokens, Some(5));
     assert_eq!(usage.extra["server_tool_use"], json!({"web_search_requests": 1}));
 }
+
+#[test]
+fn a_block_index_that_is_no_index_fails_its_event_instead_of_reading_as_zero() {
+    let body = concat!(
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Kept\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":-1,\"delta\":{\"type\":\"text_delta\",\"text\":\" not block 0's\"}}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    let items = run(body.as_bytes(), 5);
+    let Err(err @ Error::Decode { .. }) = &items[2] else { panic!("{:?}", items[2]) };
+    assert!(err.to_string().contains("an index must be a whole number"), "{err}");
+    let partial = MessageAccumulator::accumulate(items).unwrap_err().partial;
+    assert_eq!(partial.text(), "Kept");
+}

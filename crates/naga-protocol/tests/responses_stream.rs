@@ -182,6 +182,26 @@ fn slim_done_events_keep_the_text_and_arguments_added_up() {
 }
 
 #[test]
+fn items_with_an_empty_id_stay_apart() {
+    let events = [
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"","role":"assistant","content":[{"type":"output_text","text":"First."}]}}"#,
+        r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"message","id":"","role":"assistant","content":[]}}"#,
+        r#"{"type":"response.output_text.delta","item_id":"","output_index":1,"content_index":0,"delta":" Second."}"#,
+        r#"{"type":"response.output_item.added","output_index":2,"item":{"type":"function_call","id":"","call_id":"call_1","name":"weather","arguments":""}}"#,
+        r#"{"type":"response.function_call_arguments.delta","item_id":"","output_index":2,"delta":"{\"city\""}"#,
+        r#"{"type":"response.function_call_arguments.delta","item_id":"","output_index":2,"delta":":\"Oslo\"}"}"#,
+        r#"{"type":"response.output_item.done","output_index":2,"item":{"type":"function_call","id":"","call_id":"call_1","name":"weather","arguments":"","status":"completed"}}"#,
+        r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","output":[]}}"#,
+    ];
+    let body: String = events.iter().map(|data| format!("data: {data}\n\n")).collect();
+    let added = ResponseAccumulator::accumulate(run(body.as_bytes(), usize::MAX)).unwrap();
+    assert_eq!(added.output.len(), 3, "{added:?}");
+    assert_eq!(added.output_text(), "First. Second.");
+    let Some(ResponseItem::FunctionCall(call)) = added.output.get(2) else { panic!("{added:?}") };
+    assert_eq!(call.arguments, r#"{"city":"Oslo"}"#);
+}
+
+#[test]
 fn an_error_event_is_an_api_error_and_ends_the_stream() {
     let body = concat!(
         "event: response.output_text.delta\n",

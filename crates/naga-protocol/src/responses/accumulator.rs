@@ -162,7 +162,9 @@ impl ResponseAccumulator {
     /// a slim `output_item.done`, as it may a slim final snapshot).
     fn put_item(&mut self, output_index: u32, item: &ResponseItem) {
         let output = &mut self.response.output;
-        let by_id = item.id().and_then(|id| output.iter().position(|it| it.id() == Some(id)));
+        // An empty id names no item: items a server sends with `""` stay apart.
+        let id = item.id().filter(|id| !id.is_empty());
+        let by_id = id.and_then(|id| output.iter().position(|it| it.id() == Some(id)));
         match by_id.or_else(|| index(output_index).filter(|&at| at < output.len())) {
             Some(at) => {
                 if let Some(existing) = output.get_mut(at) {
@@ -179,7 +181,8 @@ impl ResponseAccumulator {
     /// another id: an event for an unknown item is not credited to a neighbour).
     fn item(&mut self, item_id: &str, output_index: u32) -> Option<&mut ResponseItem> {
         let output = &mut self.response.output;
-        if let Some(at) = output.iter().position(|item| item.id() == Some(item_id)) {
+        let by_id = || output.iter().position(|item| item.id() == Some(item_id));
+        if let Some(at) = (!item_id.is_empty()).then(by_id).flatten() {
             return output.get_mut(at);
         }
         let item = output.get_mut(index(output_index)?)?;

@@ -58,12 +58,12 @@ fn nulls_read_as_serde_reads_them() {
 
 #[test]
 fn reads_tool_calls_usage_and_open_enums() {
-    let delta = r#"{"tool_calls":[{"index":4294967296,"id":"call_1","type":"function",
+    let delta = r#"{"tool_calls":[{"index":"3","id":"call_1","type":"function",
         "function":{"name":"f","arguments":{"a":[1]}}},{"index":2,"function":null}]}"#;
     let json = delta_json(delta).replace(r#""finish_reason":null"#, r#""finish_reason":"eos""#);
     let chunk = fast(&json).unwrap();
     let calls = chunk.choices[0].delta.tool_calls();
-    assert_eq!(calls[0].index, None);
+    assert_eq!(calls[0].index, Some(3));
     assert_eq!(calls[0].function.as_ref().unwrap().arguments.as_deref(), Some(r#"{"a":[1]}"#));
     assert_eq!(calls[1].index, Some(2));
     assert_eq!(chunk.choices[0].finish_reason, Some(FinishReason::Other("eos".into())));
@@ -78,9 +78,24 @@ fn reads_parts_and_value_lists_through_serde() {
     let chunk = fast(&delta_json(parts)).unwrap();
     assert_eq!(chunk.choices[0].delta.reasoning_text().as_deref(), Some("t"));
     assert_eq!(chunk.choices[0].delta.reasoning_details, Some(vec![]));
-    let index = fast(r#"{"choices":[{"index":4294967296,"logprobs":{"content":[]}}]}"#).unwrap();
-    assert_eq!(index.choices[0].index, 0);
+    let index = fast(r#"{"choices":[{"index":4294967295,"logprobs":{"content":[]}}]}"#).unwrap();
+    assert_eq!(index.choices[0].index, u32::MAX);
     assert_eq!(index.choices[0].logprobs, Some(json!({"content": []})));
+}
+
+#[test]
+fn an_index_that_is_no_index_fails_the_chunk_instead_of_reading_as_zero() {
+    for index in ["-1", "4294967296", "1.5", "true", r#""one""#, "[0]"] {
+        let choice = format!(r#"{{"choices":[{{"index":{index},"delta":{{"content":"x"}}}}]}}"#);
+        let call = delta_json(&format!(r#"{{"tool_calls":[{{"index":{index},"id":"c"}}]}}"#));
+        for json in [choice, call] {
+            assert_eq!(fast(&json), None, "{json}");
+            let err = serde_json::from_str::<ChatCompletionChunk>(&json).unwrap_err();
+            assert!(err.to_string().contains("index"), "{json}: {err}");
+        }
+    }
+    let whole = fast(r#"{"choices":[{"index":2.0,"delta":{}}]}"#);
+    assert_eq!(whole.unwrap().choices[0].index, 2);
 }
 
 #[test]

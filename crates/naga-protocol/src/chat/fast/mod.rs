@@ -261,9 +261,20 @@ fn count_or_zero(reader: &mut Reader<'_>, depth: usize) -> Option<u64> {
     optional_count(reader, depth).map(Option::unwrap_or_default)
 }
 
-/// `lenient_u32`.
+/// `lenient_u32`: a plain integer that fits read here, `null` as `None`, any other value
+/// left to serde (which reads a numeric string and refuses what is no index).
 fn optional_index(reader: &mut Reader<'_>, depth: usize) -> Option<Option<u32>> {
-    Some(optional_count(reader, depth)?.and_then(|n| u32::try_from(n).ok()))
+    if reader.eat_null() {
+        return Some(None);
+    }
+    let start = reader.position();
+    match reader.uint().and_then(|n| u32::try_from(n).ok()) {
+        Some(index) => Some(Some(index)),
+        None => {
+            reader.set_position(start);
+            serde_with(reader, depth, |de| crate::lenient::lenient_u32(de))
+        }
+    }
 }
 
 /// `lenient_u32_or_zero`.
