@@ -75,7 +75,7 @@ pub(crate) fn read_prompt(args: &ChatArgs) -> Result<String, Failure> {
         io::ErrorKind::InvalidData => {
             Failure::Other("the prompt on standard input is not UTF-8 text".into())
         }
-        _ => Failure::Io(err),
+        _ => Failure::Other(format!("cannot read the prompt from standard input: {err}")),
     })?;
     if prompt.trim().is_empty() {
         return Err(Failure::Other(

@@ -17,7 +17,7 @@ pub(crate) enum Failure {
     Usage(String),
     /// The request failed.
     Client(naga_blocking::Error),
-    /// Reading the prompt or writing the answer failed.
+    /// Writing to standard output failed.
     Io(std::io::Error),
     /// Anything else, already phrased.
     Other(String),
@@ -36,7 +36,7 @@ impl fmt::Display for Failure {
             Failure::Setting(from, err) => write!(f, "{from} is unusable: {err}"),
             Failure::Usage(message) => f.write_str(message),
             Failure::Client(err) => describe_client_error(f, err),
-            Failure::Io(err) => write!(f, "{err}"),
+            Failure::Io(err) => write!(f, "cannot write to standard output: {err}"),
             Failure::Other(message) => f.write_str(message),
         }
     }

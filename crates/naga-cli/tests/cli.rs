@@ -102,6 +102,25 @@ fn a_prompt_on_stdin_that_is_not_text_is_one_clear_line() {
 }
 
 #[test]
+fn input_and_output_failures_say_which_stream_failed() {
+    let directory = std::fs::File::open(std::env::temp_dir()).unwrap();
+    let (output, _, stderr) = run(naga().args(["--emulator", "chat"]).stdin(directory));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.starts_with("naga: cannot read the prompt from standard input: "), "{stderr}");
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        for stream in [&["--no-stream"][..], &[]] {
+            let (output, _, stderr) = run(naga()
+                .args(["--emulator", "chat"])
+                .args(stream)
+                .arg(PROMPT)
+                .stdout(full.try_clone().unwrap()));
+            assert_eq!(output.status.code(), Some(1));
+            assert!(stderr.starts_with("naga: cannot write to standard output: "), "{stderr}");
+        }
+    }
+}
+
+#[test]
 fn missing_key_is_one_clear_line() {
     let (output, stdout, stderr) = run(naga().args(["chat", PROMPT]));
     assert_eq!(output.status.code(), Some(1));
