@@ -156,6 +156,14 @@ pub(crate) enum Origin {
 }
 
 impl ApiError {
+    /// The message without the status's reason phrase it opens with (`: an HTML page …`,
+    /// ` (empty body)`), so the status line shown before it is not said twice.
+    fn message_after_reason(&self) -> Option<&str> {
+        let reason = self.status?.canonical_reason()?;
+        let rest = self.message.strip_prefix(reason)?;
+        (rest.starts_with(": ") || rest.starts_with(" (")).then_some(rest)
+    }
+
     /// An error a stream reported in an event of its own shape (not Naga's envelope).
     pub(crate) fn in_stream(
         error_type: Option<String>,
@@ -189,7 +197,10 @@ impl fmt::Display for ApiError {
         if let Some(kind) = &self.error_type {
             write!(f, " ({})", Escaped(kind))?;
         }
-        write!(f, ": {}", Escaped(&self.message))?;
+        match self.message_after_reason() {
+            Some(rest) => write!(f, "{}", Escaped(rest))?,
+            None => write!(f, ": {}", Escaped(&self.message))?,
+        }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
         }

@@ -201,6 +201,8 @@ fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
     assert_eq!(api.kind, ApiErrorKind::Server);
     assert_eq!(api.error_type, None);
     assert_eq!(api.message, "Bad Gateway: an HTML page titled “502 Bad Gateway”");
+    // Shown, the status's reason is said once.
+    assert_eq!(api.to_string(), "API error 502 Bad Gateway: an HTML page titled “502 Bad Gateway”");
     assert!(api.body_snippet.starts_with("<html>"));
     assert!(api.body_snippet.len() <= MAX_SNIPPET_BYTES);
     assert!(api.message.len() <= MAX_SNIPPET_BYTES + 64);
@@ -210,6 +212,7 @@ fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
 fn empty_and_non_utf8_bodies_still_give_an_api_error() {
     let api = api_error(503, &HeaderMap::new(), b"");
     assert!(api.message.contains("empty body"), "{}", api.message);
+    assert_eq!(api.to_string(), "API error 503 Service Unavailable (empty body)");
     let api = api_error(500, &HeaderMap::new(), b"\xff\xfe oops");
     assert!(api.message.contains("oops"), "{}", api.message);
 }
