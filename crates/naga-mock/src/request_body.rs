@@ -16,6 +16,10 @@ use crate::error_body::{error_response, invalid_request};
 /// stream is reset or the connection closed.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// The longest pause in a body being dropped after its 413 (nginx's `lingering_timeout`):
+/// a client that stopped sending, waiting for the close, gets it after this.
+const DRAIN_PAUSE: Duration = Duration::from_secs(5);
+
 /// What a body may be: at most `bytes` long, with no pause in it longer than `stall`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BodyLimits {
@@ -106,14 +110,15 @@ fn too_large(limits: BodyLimits, version: Version, body: Incoming) -> Response<M
     if version != Version::HTTP_2 {
         response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
     }
-    tokio::spawn(drain(body, limits.stall));
+    tokio::spawn(drain(body, limits.stall.min(DRAIN_PAUSE)));
     response
 }
 
-/// Reads `body` to its end (or [`DRAIN_LIMIT`] bytes, or an error) and drops what it reads.
-async fn drain(mut body: Incoming, stall: Duration) {
+/// Reads `body` to its end (or [`DRAIN_LIMIT`] bytes, an error, or a pause longer than
+/// `pause`) and drops what it reads.
+async fn drain(mut body: Incoming, pause: Duration) {
     let mut left = DRAIN_LIMIT;
-    while let Ok(Some(Ok(frame))) = tokio::time::timeout(stall, body.frame()).await {
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(pause, body.frame()).await {
         let len = frame.data_ref().map_or(0, |data| data.len() as u64);
         let Some(rest) = left.checked_sub(len) else { return };
         left = rest;

@@ -104,8 +104,19 @@ pub(crate) async fn handle(
     cors::allow_origin(&parts.headers, &mut response);
     if parts.method == Method::HEAD {
         without_body(&mut response);
+    } else {
+        close_after_unsized_http10_body(parts.version, &mut response);
     }
     Ok(response)
+}
+
+/// An HTTP/1.0 answer of unknown length (a stream) ends with the connection, so it says
+/// `connection: close` (hyper closes it but would say `keep-alive` to a client that asked).
+fn close_after_unsized_http10_body(version: Version, response: &mut Response<MockBody>) {
+    let sized = hyper::body::Body::size_hint(response.body()).exact().is_some();
+    if version == Version::HTTP_10 && !sized {
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    }
 }
 
 /// The head of `response` alone, its `content-length` kept: what a `HEAD` gets. (HTTP/1

@@ -235,9 +235,38 @@ async fn a_413_says_connection_close_since_the_body_is_left_unread() {
         String::from_utf8(body).unwrap(),
         r#"{"error":{"type":"request_too_large","message":"request body exceeds the limit of 64 bytes"}}"#
     );
+    // The client sends no more (as curl does, after a final answer to its `Expect`): the
+    // server stops waiting for the rest of the body and closes.
+    write.shutdown().await.unwrap();
     let mut rest = Vec::new();
-    reader.read_to_end(&mut rest).await.unwrap();
+    let read = reader.read_to_end(&mut rest);
+    tokio::time::timeout(std::time::Duration::from_secs(2), read).await.unwrap().unwrap();
     assert!(rest.is_empty(), "the server closed after the 413");
+}
+
+#[tokio::test]
+async fn an_http10_stream_says_the_connection_closes_and_a_sized_answer_keeps_it() {
+    let server = MockServer::start().await;
+    for (stream, closes) in [(true, true), (false, false)] {
+        let body = json!({"model": "gpt-4o-mini", "stream": stream,
+            "messages": [{"role": "user", "content": "Tokyo?"}]})
+        .to_string();
+        let head = format!(
+            "POST /v1/chat/completions HTTP/1.0\r\nconnection: keep-alive\r\nauthorization: Bearer k\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let (mut reader, mut write) = connect(&server).await;
+        write.write_all(format!("{head}{body}").as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let read = reader.read_to_end(&mut answer);
+        let read = tokio::time::timeout(std::time::Duration::from_millis(500), read).await;
+        let answer = String::from_utf8(answer).unwrap();
+        let head = answer.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+        assert!(head.starts_with("http/1.0 200 ok"), "{head}");
+        assert_eq!(head.contains("connection: close"), closes, "stream: {stream}: {head}");
+        assert_eq!(head.contains("connection: keep-alive"), !closes, "stream: {stream}: {head}");
+        assert_eq!(read.is_ok(), closes, "stream: {stream}: closed after the answer");
+    }
 }
 
 #[tokio::test]
