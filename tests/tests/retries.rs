@@ -119,6 +119,9 @@ fn connection_refused_is_retried_then_a_connect_error() {
         let text = run.outcome.error_text.as_deref().unwrap();
         assert!(text.starts_with("gave up after 3 attempts: could not connect"), "{text}");
         for run in runs.each() {
+            // Each names the cause, not only the URL it tried.
+            let text = run.outcome.error_text.as_deref().unwrap_or_default();
+            assert!(text.to_ascii_lowercase().contains("refused"), "{}: {text}", run.transport);
             assert!(
                 run.outcome.elapsed < Duration::from_secs(2),
                 "{}: {:?}",

@@ -9,6 +9,28 @@
 #[doc(hidden)]
 pub mod __private {
     pub use http::StatusCode;
+
+    /// An HTTP library's error shown with its root cause: `error sending request for url
+    /// (…): Connection refused (os error 111)`. reqwest's own message names only the URL and
+    /// leaves the cause to `source()`, which a `{}` never shows; a cause the message already
+    /// holds is not repeated.
+    #[derive(Debug)]
+    pub struct WithCause<'a>(pub &'a (dyn std::error::Error + 'static));
+
+    impl std::fmt::Display for WithCause<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            let shown = self.0.to_string();
+            f.write_str(&shown)?;
+            let mut root = self.0.source();
+            while let Some(deeper) = root.and_then(std::error::Error::source) {
+                root = Some(deeper);
+            }
+            match root.map(ToString::to_string) {
+                Some(cause) if !shown.contains(&cause) => write!(f, ": {cause}"),
+                _ => Ok(()),
+            }
+        }
+    }
 }
 
 /// Defines `BoxError`, `Error`, the `Partial*` stream failures and `Result` in the invoking module: the
@@ -71,12 +93,13 @@ macro_rules! transport_error {
     (@display) => {
         impl ::std::fmt::Display for Error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                use $crate::transport_error::__private::WithCause as Cause;
                 match self {
                     Error::Protocol(err) => ::std::fmt::Display::fmt(err, f),
-                    Error::Connect(err) => write!(f, "could not connect: {err}"),
-                    Error::Tls(err) => write!(f, "TLS failure: {err}"),
+                    Error::Connect(err) => write!(f, "could not connect: {}", Cause(&**err)),
+                    Error::Tls(err) => write!(f, "TLS failure: {}", Cause(&**err)),
                     Error::Timeout { kind, after } => write!(f, "{kind} timeout after {after:?}"),
-                    Error::Io(err) => write!(f, "I/O error: {err}"),
+                    Error::Io(err) => write!(f, "I/O error: {}", Cause(&**err)),
                     Error::GaveUp { attempts, last } => {
                         let plural = if *attempts == 1 { "" } else { "s" };
                         write!(f, "gave up after {attempts} attempt{plural}: {last}")
@@ -305,6 +328,36 @@ mod tests {
             assert_eq!(error.to_string(), text);
         }
         assert_eq!(api(503).to_string(), api(503).protocol().unwrap().to_string());
+    }
+
+    /// An error whose message leaves its cause to `source()`, as reqwest's do.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, std::io::Error);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.1)
+        }
+    }
+
+    #[test]
+    fn a_library_error_is_shown_with_its_root_cause_once() {
+        let refused = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let hidden =
+            Error::Connect(Box::new(Wrapped("error sending request for url (u)", refused())));
+        assert_eq!(
+            hidden.to_string(),
+            "could not connect: error sending request for url (u): refused"
+        );
+        let said = Error::Io(Box::new(Wrapped("broke: refused", refused())));
+        assert_eq!(said.to_string(), "I/O error: broke: refused");
+        assert!(hidden.source().unwrap().downcast_ref::<Wrapped>().is_some(), "the source is kept");
     }
 
     #[test]
