@@ -11,6 +11,7 @@ use naga_protocol::{
 use crate::args::ChatArgs;
 use crate::attach;
 use crate::failure::Failure;
+use crate::reasoning::ReasoningEcho;
 
 /// Runs the command: stream (or wait for) the answer, then report usage and timing on stderr.
 pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
@@ -18,6 +19,9 @@ pub(crate) fn run(client: &Client, args: &ChatArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let completion = if args.no_stream {
         let completion = client.chat(&request)?;
+        if !args.json {
+            ReasoningEcho::show_whole(completion.reasoning().unwrap_or_default());
+        }
         if let Some(text) = completion.text().filter(|text| !text.is_empty() && !args.json) {
             print_text(text)?;
         }
@@ -107,7 +111,8 @@ fn build_request(args: &ChatArgs, prompt: String) -> Result<ChatRequest, Failure
     Ok(request)
 }
 
-/// Streams the answer, printing text fragments as they arrive when `echo` is set.
+/// Streams the answer, printing text fragments (and reasoning, on stderr) as they arrive
+/// when `echo` is set.
 fn stream_answer(
     client: &Client,
     request: &ChatRequest,
@@ -118,10 +123,12 @@ fn stream_answer(
     // Whether text went out: a line break ends it before an error, and nothing else is
     // written when no text came.
     let mut echoed = false;
+    let mut reasoning = ReasoningEcho::default();
     for chunk in client.stream(request)? {
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(err) => {
+                reasoning.end();
                 if echoed {
                     writeln!(stdout)?;
                 }
@@ -130,7 +137,9 @@ fn stream_answer(
         };
         if echo {
             for choice in chunk.choices.iter().filter(|choice| choice.index == 0) {
+                reasoning.show(&choice.delta.reasoning_text().unwrap_or_default());
                 if let Some(text) = choice.delta.text().filter(|text| !text.is_empty()) {
+                    reasoning.end();
                     stdout.write_all(text.as_bytes())?;
                     stdout.flush()?;
                     echoed = true;
@@ -139,6 +148,7 @@ fn stream_answer(
         }
         accumulator.push(&chunk);
     }
+    reasoning.end();
     if echoed {
         writeln!(stdout)?;
     }

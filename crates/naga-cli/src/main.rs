@@ -26,6 +26,7 @@ mod failure;
 mod media;
 mod message;
 mod models;
+mod reasoning;
 mod respond;
 mod serve;
 mod text_api;

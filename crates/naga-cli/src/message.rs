@@ -66,8 +66,16 @@ impl TextApi for Messages {
         event.text_delta()
     }
 
+    fn reasoning_delta(event: &MessageEvent) -> Option<&str> {
+        event.thinking_delta()
+    }
+
     fn text(answer: &MessagesResponse) -> String {
         answer.text()
+    }
+
+    fn reasoning(answer: &MessagesResponse) -> String {
+        answer.thinking()
     }
 
     fn summary(answer: &MessagesResponse) -> (String, String) {

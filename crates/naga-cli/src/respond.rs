@@ -56,8 +56,16 @@ impl TextApi for Responses {
         event.text_delta()
     }
 
+    fn reasoning_delta(event: &ResponseEvent) -> Option<&str> {
+        event.reasoning_delta()
+    }
+
     fn text(answer: &ResponseObject) -> String {
         answer.output_text()
+    }
+
+    fn reasoning(answer: &ResponseObject) -> String {
+        answer.reasoning_summary()
     }
 
     fn summary(answer: &ResponseObject) -> (String, String) {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::args::ChatArgs;
 use crate::chat::{print_text, read_prompt};
 use crate::failure::Failure;
+use crate::reasoning::ReasoningEcho;
 
 /// What the driver needs of one API.
 pub(crate) trait TextApi {
@@ -41,8 +42,14 @@ pub(crate) trait TextApi {
     /// The text an event adds.
     fn text_delta(event: &Self::Event) -> Option<&str>;
 
+    /// The reasoning (or thinking) an event adds.
+    fn reasoning_delta(event: &Self::Event) -> Option<&str>;
+
     /// The answer's text.
     fn text(answer: &Self::Answer) -> String;
+
+    /// The answer's reasoning (or thinking) text, empty when it has none.
+    fn reasoning(answer: &Self::Answer) -> String;
 
     /// Model, usage and why it stopped, for the line on stderr.
     fn summary(answer: &Self::Answer) -> (String, String);
@@ -55,6 +62,7 @@ pub(crate) fn run<A: TextApi>(client: &Client, args: &ChatArgs) -> Result<(), Fa
     let answer = if args.no_stream {
         let answer = A::send(client, &request)?;
         if !args.json {
+            ReasoningEcho::show_whole(&A::reasoning(&answer));
             print_text(&A::text(&answer))?;
         }
         answer
@@ -70,7 +78,8 @@ pub(crate) fn run<A: TextApi>(client: &Client, args: &ChatArgs) -> Result<(), Fa
     Ok(())
 }
 
-/// Streams the answer, printing text as it arrives when `echo` is set. Text the deltas did
+/// Streams the answer, printing text (and reasoning, on stderr) as it arrives when `echo` is
+/// set. Text the deltas did
 /// not carry (a server that answered the streaming request with the whole document) is
 /// printed when the answer is complete.
 fn stream<A: TextApi>(
@@ -81,14 +90,20 @@ fn stream<A: TextApi>(
     let mut stdout = io::stdout().lock();
     let mut echoed = String::new();
     let mut write_error = None;
+    let mut reasoning = ReasoningEcho::default();
     let result = A::stream(client, request, |event| {
+        if let Some(thought) = A::reasoning_delta(event).filter(|_| echo) {
+            reasoning.show(thought);
+        }
         if let Some(text) = A::text_delta(event).filter(|_| echo) {
+            reasoning.end();
             write_error = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).err();
             echoed.push_str(text);
         }
         // A reader that is gone (`naga respond ... | head`) ends the stream.
         write_error.is_none()
     });
+    reasoning.end();
     // The rest of the answer's text and a line end; nothing when the request failed before
     // any text (stdout stays empty) or the reader is gone.
     if echo && write_error.is_none() && (result.is_ok() || !echoed.is_empty()) {

@@ -36,6 +36,30 @@ fn emulator_chat_streams_the_answer_and_reports_usage() {
 }
 
 #[test]
+fn reasoning_goes_to_stderr_and_the_answer_alone_to_stdout() {
+    for command in ["chat", "respond", "message"] {
+        for wait in [&["--no-stream"][..], &[]] {
+            let args =
+                ["--emulator", command, "-m", "claude-sonnet-4.5", "--reasoning-effort", "high"];
+            let (output, stdout, stderr) = run(naga().args(args).args(wait).arg(PROMPT));
+            let case = format!("{command} {wait:?}");
+            assert!(output.status.success(), "{case}: {stderr}");
+            assert!(stdout.starts_with("[naga-mock] Emulated reply"), "{case}: {stdout}");
+            assert!(!stdout.contains("Reasoning"), "{case}: {stdout}");
+            let line = stderr.lines().next().unwrap_or_default();
+            assert_eq!(
+                line,
+                "[reasoning] [naga-mock] Reasoning (effort high): the last user message has 6 words; I will answer briefly and mention Tōkyō.",
+                "{case}"
+            );
+        }
+    }
+    // Without reasoning, stderr has no such line.
+    let (_, _, stderr) = run(naga().args(["--emulator", "chat", PROMPT]));
+    assert!(!stderr.contains("[reasoning]"), "{stderr}");
+}
+
+#[test]
 fn streamed_and_waited_answers_are_the_same_text() {
     let (_, streamed, _) = run(naga().args(["--emulator", "chat", PROMPT]));
     let (output, waited, stderr) = run(naga().args(["--emulator", "chat", "--no-stream", PROMPT]));

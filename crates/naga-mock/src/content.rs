@@ -207,8 +207,9 @@ pub(crate) fn reasoning_text(req: &Map<String, Value>, calls: &[ToolCall]) -> Op
         None => "answer briefly and mention Tōkyō".to_owned(),
     };
     let words = words(&last_user_text(req));
+    let noun = if words == 1 { "word" } else { "words" };
     Some(format!(
-        "{MARK} Reasoning (effort {effort}): the last user message has {words} words; I will {plan}."
+        "{MARK} Reasoning (effort {effort}): the last user message has {words} {noun}; I will {plan}."
     ))
 }
 

@@ -53,6 +53,22 @@ impl MessageEvent {
             _ => None,
         }
     }
+
+    /// The thinking this event adds: a `thinking_delta`'s, or what a thinking block already
+    /// holds at its `content_block_start`.
+    pub fn thinking_delta(&self) -> Option<&str> {
+        match self {
+            MessageEvent::ContentBlockDelta(BlockDelta {
+                delta: ContentDelta::ThinkingDelta(delta),
+                ..
+            }) => Some(&delta.thinking),
+            MessageEvent::ContentBlockStart(BlockStart {
+                content_block: ContentBlock::Thinking(block),
+                ..
+            }) if !block.thinking.is_empty() => Some(&block.thinking),
+            _ => None,
+        }
+    }
 }
 
 /// `message_start`.

@@ -87,6 +87,16 @@ impl ResponseEvent {
             _ => None,
         }
     }
+
+    /// The reasoning a [`ReasoningSummaryTextDelta`](Self::ReasoningSummaryTextDelta) or
+    /// [`ReasoningTextDelta`](Self::ReasoningTextDelta) adds.
+    pub fn reasoning_delta(&self) -> Option<&str> {
+        match self {
+            ResponseEvent::ReasoningSummaryTextDelta(event)
+            | ResponseEvent::ReasoningTextDelta(event) => Some(&event.delta),
+            _ => None,
+        }
+    }
 }
 
 /// A `response.*` lifecycle event: the response as it stands.
