@@ -125,11 +125,17 @@ fn text(headers: &HeaderMap, name: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// Sets `target` from a flag header: any value but `0`, `false` or `no` turns it on.
+/// Sets `target` from a flag header: `1`, `true`, `yes` or `on` turn it on, `0`, `false`,
+/// `no` or `off` turn it off (any case); another value is refused.
 fn override_flag(headers: &HeaderMap, name: &str, target: &mut bool) -> Result<(), String> {
-    if let Some(v) = text(headers, name)? {
-        *target = !matches!(v.as_str(), "0" | "false" | "no");
-    }
+    let Some(value) = text(headers, name)? else { return Ok(()) };
+    *target = match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => true,
+        "0" | "false" | "no" | "off" => false,
+        _ => {
+            return Err(format!("header `{name}` must be 1 or 0 (or true / false), got `{value}`"));
+        }
+    };
     Ok(())
 }
 
@@ -198,6 +204,17 @@ mod tests {
         headers.insert("x-mock-status", HeaderValue::from_static("abc"));
         let err = Faults::default().merged(&headers).unwrap_err();
         assert!(err.contains("x-mock-status"), "{err}");
+        for (flag, value) in [("x-mock-no-done", "maybe"), ("x-mock-ignore-stream", "2")] {
+            let mut headers = HeaderMap::new();
+            headers.insert(flag, HeaderValue::from_static(value));
+            let err = Faults::default().merged(&headers).unwrap_err();
+            assert!(err.contains(flag) && err.contains(value), "{err}");
+        }
+        for (value, on) in [("TRUE", true), ("yes", true), ("Off", false), ("0", false)] {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-mock-no-done", HeaderValue::from_static(value));
+            assert_eq!(Faults::default().merged(&headers).unwrap().no_done, on, "{value}");
+        }
     }
 
     #[test]

@@ -79,7 +79,9 @@
 //! * Any other path: 404 `not_found_error` (after its body is read, so the connection
 //!   carries on); a wrong method: 405 with `Allow` (`HEAD` wherever `GET` is). A 401 carries
 //!   `www-authenticate: Bearer`. HTTP/1.1 framing the server cannot trust is refused and the
-//!   connection closed: no `Host` or two (400), a transfer coding other than `chunked` (501).
+//!   connection closed: no `Host` or two (400), a transfer coding other than `chunked` before
+//!   it (501), a body whose last transfer coding is not `chunked` (400: its length cannot be
+//!   known, RFC 9112 §6.3).
 //! * Browsers: a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`)
 //!   on any route above is a 204 allowing the route's methods and the asked headers, and is
 //!   not recorded; every answer to a request with an `Origin` carries
@@ -243,8 +245,8 @@
 //! | `x-mock-malformed-after-events: N` | send a non-JSON data frame after N events, then continue |
 //! | `x-mock-invalid-utf8-after-events: N` | send a frame with invalid UTF-8 after N events, then continue |
 //! | `x-mock-html-error: 502` | answer with an HTML page (`text/html`) and that status |
-//! | `x-mock-oversized-event-bytes: N` | pad the second event's JSON with spaces to an N-byte data line |
-//! | `x-mock-no-done: 1` | omit `data: [DONE]` |
+//! | `x-mock-oversized-event-bytes: N` | pad the second event's JSON with spaces to N bytes (its `data: ` line is 6 more) |
+//! | `x-mock-no-done: 1` | omit `data: [DONE]` (a flag: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`) |
 //! | `x-mock-ignore-stream: 1` | answer a streaming request with the non-streaming JSON body (`application/json`) |
 //! | `x-mock-chunks: N` | split the content into N chunks (lengthening the text if needed) |
 //!
