@@ -50,16 +50,18 @@ impl Config {
 
 impl Redactor {
     /// `err` with every key replaced in the server text it carries (an API error's message,
-    /// body excerpt and request id, a decode error's message and excerpt, the excerpt of a
-    /// document that came in place of a stream): written as it is, with JSON's `\uXXXX`
-    /// escapes, or cut by the end or the start of the text (an excerpt's bounds).
+    /// type, code, param, body excerpt and request id, a decode error's message and excerpt,
+    /// the excerpt of a document that came in place of a stream): written as it is, with
+    /// JSON's `\uXXXX` or `\/` escapes, or cut by the end or the start of the text (an
+    /// excerpt's bounds).
     pub fn scrub(&self, mut err: Error) -> Error {
         match &mut err {
             Error::Api(api) => {
                 self.scrub_text(&mut api.message);
                 self.scrub_text(&mut api.body_snippet);
-                if let Some(id) = &mut api.request_id {
-                    self.scrub_text(id);
+                let named = [&mut api.error_type, &mut api.code, &mut api.param];
+                for text in named.into_iter().chain([&mut api.request_id]).flatten() {
+                    self.scrub_text(text);
                 }
             }
             Error::Decode { message, snippet, .. } => {
@@ -83,6 +85,9 @@ impl Redactor {
                 if unescaped.contains(key) {
                     *text = unescaped.replace(key, REDACTED);
                 }
+            }
+            if key.contains('/') && text.contains("\\/") {
+                *text = text.replace(&key.replace('/', "\\/"), REDACTED);
             }
             redact_cut_key(text, key);
         }
@@ -188,6 +193,22 @@ mod tests {
         assert_eq!(api.message, "bad key [redacted key]");
         assert!(api.body_snippet.contains("bad key [redacted key]"), "{}", api.body_snippet);
         assert!(!format!("{err:?}").contains("SUPERSECRET"));
+    }
+
+    #[test]
+    fn a_key_echoed_in_the_type_code_or_param_or_with_escaped_slashes_is_redacted() {
+        let key = "ng-secret/123456";
+        let redactor = Config::new(key).map(|c| c.redactor()).unwrap_or_default();
+        let body = r#"{"error":{"type":"ng-secret/123456","code":"ng-secret/123456","param":"key ng-secret\/123456","message":"bad"}}"#;
+        let err =
+            parse_api_error(Some(StatusCode::UNAUTHORIZED), &HeaderMap::new(), body.as_bytes());
+        let err = redactor.scrub(err);
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("secret"), "{shown}");
+        let api = err.api().unwrap();
+        assert_eq!(api.error_type.as_deref(), Some("[redacted key]"));
+        assert_eq!(api.code.as_deref(), Some("[redacted key]"));
+        assert_eq!(api.param.as_deref(), Some("key [redacted key]"));
     }
 
     #[test]
