@@ -69,9 +69,15 @@ impl RetryAfter {
     }
 }
 
-/// A finite, non-negative number, in the header's unit.
+/// A non-negative number, in the header's unit: digits, with a fraction or an exponent
+/// (not `inf` or `NaN`, which `f64`'s parser takes). One too large for an `f64` is infinite,
+/// and kept: the server asks for a very long wait.
 fn parse_non_negative(text: &str) -> Option<f64> {
-    parse_non_negative_value(text.parse().ok()?)
+    if !text.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let value: f64 = text.parse().ok()?;
+    (value >= 0.0).then_some(value)
 }
 
 /// `value` if it is finite and non-negative.

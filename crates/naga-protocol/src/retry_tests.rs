@@ -168,7 +168,7 @@ fn server_requested_waits_are_honoured_and_never_shorten_the_backoff() {
 #[test]
 fn unparseable_retry_after_falls_back_to_backoff() {
     let policy = RetryPolicy::default();
-    for value in ["soon", "-1", "NaN", "inf", ""] {
+    for value in ["soon", "-1", "NaN", "inf", "infinity", "+inf", ""] {
         let map = headers(&[("retry-after", value)]);
         assert_eq!(decide_status(&policy, 2, 503, &map), Decision::Retry(SECS(1)), "{value:?}");
     }
@@ -185,10 +185,18 @@ fn retry_after_on_non_retryable_status_is_ignored() {
 fn a_server_wait_past_the_cap_ends_the_retries_instead_of_being_cut_short() {
     let policy = RetryPolicy::default().with_max_retry_after(SECS(5));
     let too_long = Decision::GiveUp(GiveUpReason::ServerWaitTooLong);
-    for value in ["6", "3600", "1e12", "1e300"] {
+    // Past what an f64 holds too: 400 digits, or 1e400, read as infinite, not as no wait.
+    let digits: &'static str = "9".repeat(400).leak();
+    for value in ["6", "3600", "1e12", "1e300", "1e400", digits] {
         let map = headers(&[("retry-after", value)]);
         assert_eq!(decide_status(&policy, 1, 429, &map), too_long, "{value}");
+        let ms = headers(&[("retry-after-ms", value)]);
+        if value != "6" && value != "3600" {
+            assert_eq!(decide_status(&policy, 1, 429, &ms), too_long, "ms {value}");
+        }
     }
+    let huge = RetryAfter::from_headers(&headers(&[("retry-after", digits)]));
+    assert_eq!(huge, Some(RetryAfter::Delay(Duration::MAX)));
     let map = headers(&[("retry-after", "5")]);
     assert_eq!(decide_status(&policy, 1, 429, &map), Decision::Retry(SECS(5)));
     let tight = policy.with_total_deadline(Some(SECS(4)));
