@@ -559,8 +559,7 @@ impl fmt::Display for Near<'_> {
 
 /// A bounded, lossy UTF-8 excerpt of the start of `bytes`.
 pub fn snippet(bytes: &[u8]) -> String {
-    let head = bytes.get(..MAX_SNIPPET_BYTES).unwrap_or(bytes);
-    String::from_utf8_lossy(head).into_owned()
+    bounded_text(bytes.get(..MAX_SNIPPET_BYTES).unwrap_or(bytes))
 }
 
 /// A bounded excerpt of `bytes` centred on `offset`.
@@ -568,7 +567,18 @@ pub(crate) fn snippet_around(bytes: &[u8], offset: usize) -> String {
     let half = MAX_SNIPPET_BYTES / 4;
     let start = offset.saturating_sub(half).min(bytes.len());
     let end = offset.saturating_add(half).min(bytes.len());
-    String::from_utf8_lossy(bytes.get(start..end).unwrap_or_default()).into_owned()
+    bounded_text(bytes.get(start..end).unwrap_or_default())
+}
+
+/// `bytes` as text (invalid UTF-8 as U+FFFD, three bytes each), cut to at most
+/// [`MAX_SNIPPET_BYTES`] bytes on a character boundary.
+fn bounded_text(bytes: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    if text.len() > MAX_SNIPPET_BYTES {
+        let end = (0..=MAX_SNIPPET_BYTES).rev().find(|&at| text.is_char_boundary(at));
+        text.truncate(end.unwrap_or(0));
+    }
+    text
 }
 
 /// Converts serde_json's 1-based line and column into a byte offset.

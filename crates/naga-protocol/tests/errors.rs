@@ -209,6 +209,20 @@ fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
 }
 
 #[test]
+fn an_excerpt_of_invalid_or_cut_utf8_stays_within_its_bound() {
+    let invalid = api_error(502, &HeaderMap::new(), &[0xFF; 600]);
+    assert!(invalid.body_snippet.len() <= MAX_SNIPPET_BYTES, "{}", invalid.body_snippet.len());
+    assert!(invalid.body_snippet.starts_with('\u{FFFD}'));
+    let cut = format!("{}é and more", "a".repeat(MAX_SNIPPET_BYTES - 1));
+    let cut = api_error(502, &HeaderMap::new(), cut.as_bytes());
+    assert_eq!(
+        cut.body_snippet,
+        "a".repeat(MAX_SNIPPET_BYTES - 1),
+        "the cut character is left out"
+    );
+}
+
+#[test]
 fn empty_and_non_utf8_bodies_still_give_an_api_error() {
     let api = api_error(503, &HeaderMap::new(), b"");
     assert!(api.message.contains("empty body"), "{}", api.message);
