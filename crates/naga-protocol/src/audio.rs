@@ -176,8 +176,8 @@ impl StreamingOperation for SpeechRequest {
 }
 
 /// Checks that a speech answer is audio: not empty, not Naga's error envelope (then that
-/// [`Error::Api`]), not an HTML page or other JSON (then an [`Error::Decode`]). Raw PCM has
-/// no header, so anything else passes.
+/// [`Error::Api`]), not an HTML page, other JSON or other text (then an [`Error::Decode`]).
+/// Raw PCM has no header, so anything else passes.
 fn check_audio(body: &[u8]) -> Result<(), Error> {
     if let Some(error) = crate::error::error_envelope_in(body) {
         return Err(error);
@@ -197,7 +197,38 @@ fn check_audio(body: &[u8]) -> Result<(), Error> {
     if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
         return Err(not_audio("the answer is JSON, not audio"));
     }
+    if is_text(body.get(..TEXT_SNIFFED).unwrap_or(body)) {
+        let markup = body.trim_ascii_start().starts_with(b"<");
+        return Err(not_audio(if markup {
+            "the answer is an HTML page, not audio"
+        } else {
+            "the answer is text, not audio"
+        }));
+    }
     Ok(())
+}
+
+/// How much of an answer is looked at to tell text from audio.
+const TEXT_SNIFFED: usize = 512;
+
+/// Whether `head` (the start of an answer, maybe cut inside a character) is text: UTF-8
+/// without control characters but tabs and line breaks. No audio starts so: a format's
+/// header holds binary sizes, and raw PCM (quiet at first) zero bytes.
+fn is_text(head: &[u8]) -> bool {
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => text,
+        Err(err) if err.error_len().is_none() => {
+            std::str::from_utf8(head.get(..err.valid_up_to()).unwrap_or_default()).unwrap_or("")
+        }
+        Err(_) => return false,
+    };
+    !text.is_empty() && text.chars().all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Whether `byte` may be part of text (see [`is_text`]): a quick test on each read while an
+/// answer is held back.
+fn is_text_byte(byte: u8) -> bool {
+    (byte >= 0x20 && byte != 0x7F) || matches!(byte, b'\t' | b'\n' | b'\r')
 }
 
 /// Most bytes held back to tell an answer that opens like JSON or HTML from audio.
@@ -207,15 +238,18 @@ const MAX_SNIFFED: usize = 64 * 1024;
 /// cannot show its own end: a body cut short (a short `content-length`, a missing last
 /// chunk, a reset; [`finish_early`](StreamDecoder::finish_early)) ends in
 /// [`StreamError::Cut`](crate::StreamError::Cut) after the bytes that arrived. An answer that
-/// is no audio fails as in [`SpeechRequest`]'s non-streaming answer: one that opens with `{`
-/// or `<` is held back (up to 64 KiB) until it is known, and one without a byte fails at its
-/// end.
+/// is no audio fails as in [`SpeechRequest`]'s non-streaming answer: while every byte so far
+/// could be text (JSON, an HTML page, a plain message), the answer is held back (up to 64
+/// KiB) until it is known; audio shows a byte no text has in its first read, and is handed on
+/// at once. One without a byte fails at its end.
 #[derive(Debug, Default)]
 pub struct AudioChunks {
     /// The read not yet handed on.
     pending: Option<Bytes>,
+    /// Whether the answer is known to be audio (else its bytes so far are held back).
+    audio: bool,
     /// The opening bytes held back while they may be an error answer instead of audio.
-    sniffed: Option<Vec<u8>>,
+    held: Vec<u8>,
     /// Bytes received so far.
     received: u64,
     finished: bool,
@@ -234,21 +268,25 @@ impl StreamDecoder for AudioChunks {
         if bytes.is_empty() {
             return;
         }
-        let first = self.received == 0;
         self.received = self.received.saturating_add(bytes.len() as u64);
-        if first && matches!(bytes.trim_ascii_start().first(), Some(b'{' | b'<')) {
-            self.sniffed = Some(Vec::new());
-        }
-        if let Some(held) = &mut self.sniffed {
-            held.extend_from_slice(&bytes);
-            if held.len() <= MAX_SNIFFED {
+        if !self.audio {
+            if bytes.iter().all(|&byte| is_text_byte(byte)) {
+                self.held.extend_from_slice(&bytes);
+                if self.held.len() <= MAX_SNIFFED {
+                    return;
+                }
+                // Too long for an error answer: audio after all.
+                self.audio = true;
+                self.pending = Some(std::mem::take(&mut self.held).into());
                 return;
             }
-            // Too long for an error answer: audio after all.
-            let held = std::mem::take(held);
-            self.sniffed = None;
-            self.pending = Some(held.into());
-            return;
+            // A byte no text has: audio, after what was held back.
+            self.audio = true;
+            if !self.held.is_empty() {
+                self.held.extend_from_slice(&bytes);
+                self.pending = Some(std::mem::take(&mut self.held).into());
+                return;
+            }
         }
         // Drained between feeds (the call order), so nothing is overwritten; joined if not.
         self.pending = Some(match self.pending.take() {
@@ -261,9 +299,9 @@ impl StreamDecoder for AudioChunks {
         if let Some(audio) = self.pending.take() {
             return Some(Ok(audio));
         }
-        if self.finished
-            && let Some(held) = self.sniffed.take()
-        {
+        if self.finished && !self.audio {
+            self.audio = true;
+            let held = std::mem::take(&mut self.held);
             return Some(check_audio(&held).map(|()| held.into()));
         }
         std::mem::take(&mut self.cut)
@@ -271,25 +309,22 @@ impl StreamDecoder for AudioChunks {
     }
 
     fn finish(&mut self) {
-        if self.received == 0 && !self.finished {
-            self.sniffed = Some(Vec::new()); // checked (and refused) as an empty answer
-        }
         self.finished = true;
     }
 
     fn finish_early(&mut self) {
         self.cut |= !self.finished;
         self.finished = true;
-        // Whatever was held back is handed on before the cut is reported.
-        if let Some(held) = self.sniffed.take().filter(|held| !held.is_empty()) {
-            self.pending = Some(held.into());
+        // Whatever was held back is handed on before the cut is reported (no verdict on it).
+        if !std::mem::replace(&mut self.audio, true) && !self.held.is_empty() {
+            self.pending = Some(std::mem::take(&mut self.held).into());
         }
     }
 
     /// The body ended and everything is handed out: the last audio, the verdict on an
     /// answer held back, a cut.
     fn is_done(&self) -> bool {
-        self.finished && self.pending.is_none() && self.sniffed.is_none() && !self.cut
+        self.finished && self.pending.is_none() && self.audio && !self.cut
     }
 }
 

@@ -58,7 +58,7 @@ fn the_body_is_the_audio_and_errors_are_json() {
 #[test]
 fn chunks_pass_through_in_order_without_copies() {
     let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
-    let read = Bytes::from_static(b"RIFF....");
+    let read = Bytes::from_static(b"RIFF\x24\0\0\0");
     decoder.feed_bytes(read.clone());
     let first = decoder.next_item().unwrap().unwrap();
     assert_eq!(first.as_ptr(), read.as_ptr(), "the read itself");
@@ -76,10 +76,10 @@ fn chunks_pass_through_in_order_without_copies() {
 fn a_body_cut_short_ends_in_an_error_after_the_audio_that_arrived() {
     let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
     decoder.feed(b"RIFF");
-    decoder.feed_bytes(Bytes::from_static(b"....WAVE"));
+    decoder.feed_bytes(Bytes::from_static(b"\x24\0\0\0WAVE"));
     decoder.finish_early();
     assert!(!decoder.is_done(), "the audio and the cut are still to be taken");
-    assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF....WAVE"[..]);
+    assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF\x24\0\0\0WAVE"[..]);
     assert!(!decoder.is_done(), "the cut is still to be reported");
     let err = decoder.next_item().unwrap().unwrap_err();
     assert_eq!(err, Error::Stream(crate::StreamError::Cut { bytes: 12 }));
@@ -93,10 +93,13 @@ fn a_body_cut_short_ends_in_an_error_after_the_audio_that_arrived() {
 fn an_answer_that_is_no_audio_is_an_error_whole_or_streamed() {
     let envelope = br#"{"error":{"type":"server_error","message":"tts failed"}}"#;
     let page = b"<html><head><title>502 Bad Gateway</title></head></html>";
-    let cases: [(&[u8], Option<&str>); 4] = [
+    let cases: [(&[u8], Option<&str>); 7] = [
         (envelope, Some("tts failed")),
         (page, None),
+        (b"<html><body><h1>502 Bad Gateway</h1></body></html>", None),
         (br#"{"audio":"elsewhere"}"#, None),
+        (b"Internal Server Error\n", None),
+        (b" \n  {\"audio\": \"elsewhere\"}", None),
         (b"", None),
     ];
     for (body, api_message) in cases {
@@ -136,10 +139,10 @@ fn an_answer_that_is_no_audio_is_an_error_whole_or_streamed() {
 fn the_stream_is_done_only_once_every_item_is_taken() {
     // The last read is still waiting after `finish`.
     let mut decoder = SpeechRequest::new("m", "alloy", "hi").decoder();
-    decoder.feed(b"RIFF....");
+    decoder.feed(b"RIFF\x24\0\0\0");
     decoder.finish();
     assert!(!decoder.is_done(), "an item is waiting");
-    assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF...."[..]);
+    assert_eq!(decoder.next_item().unwrap().unwrap(), &b"RIFF\x24\0\0\0"[..]);
     assert!(decoder.is_done());
     assert!(decoder.next_item().is_none());
     // An answer held back while it may be an error: its verdict is the item still to come.
