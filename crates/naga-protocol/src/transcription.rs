@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::lenient::lenient_text_or_empty;
 use crate::multipart::{FileUpload, FormPart, encode, form_content_type};
 use crate::operation::{Operation, check_extra, check_model};
 
@@ -156,11 +155,16 @@ impl Operation for TranscriptionRequest {
 pub struct Transcription {
     /// What was said (in English for a translation). An answer without it is an error, not
     /// an empty transcript.
-    #[serde(deserialize_with = "lenient_text_or_empty")]
+    #[serde(deserialize_with = "required_text")]
     pub text: String,
     /// Fields this SDK does not know yet (e.g. `language`, `duration`, `segments`).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// `text`: a string (any other value but `null` as its JSON text); `null` is no transcript.
+fn required_text<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    crate::lenient::lenient_text(de)?.ok_or_else(|| serde::de::Error::custom("`text` is null"))
 }
 
 #[cfg(test)]

@@ -95,7 +95,9 @@ fn an_answer_without_text_is_an_error_not_an_empty_transcript() {
     let parse = |body: &[u8]| {
         parse_response::<TranscriptionRequest>(StatusCode::OK, &HeaderMap::new(), body)
     };
-    for body in [&br#"{}"#[..], br#"{"language":"en","duration":1.5}"#, br#"{"transcript":"Hi"}"#] {
+    let bodies =
+        [&br#"{}"#[..], br#"{"text":null}"#, br#"{"duration":1.5}"#, br#"{"transcript":"Hi"}"#];
+    for body in bodies {
         let err = parse(body).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         assert!(err.to_string().contains("`text`"), "{err}");
