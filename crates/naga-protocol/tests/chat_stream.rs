@@ -173,6 +173,56 @@ fn done_before_any_chunk_is_truncation_not_an_empty_answer() {
 }
 
 #[test]
+fn a_done_line_without_its_blank_line_still_ends_the_stream() {
+    // What every other client takes: `[DONE]` written without its blank line, or even its
+    // line end, before the body ends. Fed whole and byte by byte.
+    let ends: [&[u8]; 5] = [
+        b"data: [DONE]\n",
+        b"data: [DONE]",
+        b"data: [DONE]\r\n",
+        b"data:[DONE]\r",
+        b"data: [DONE]\n\n",
+    ];
+    for end in ends {
+        for with_finish in [true, false] {
+            let lines: &[&str] =
+                if with_finish { &[CONTENT, CONTENT2, FINISH] } else { &[CONTENT, CONTENT2] };
+            let mut body = sse_body(lines, false);
+            body.extend_from_slice(end);
+            let whole = run_whole(&body);
+            let case = format!("{:?}, finish: {with_finish}", String::from_utf8_lossy(end));
+            assert!(whole.iter().all(Result::is_ok), "{case}: {whole:?}");
+            let mut stream = ChatStream::new();
+            let split = run(&mut stream, body.chunks(1));
+            assert_eq!(split, whole, "{case}");
+            assert!(stream.is_done(), "{case}");
+            assert_eq!(stream.events_seen(), lines.len() + 1, "{case}");
+            let completion = ChatAccumulator::accumulate(whole).unwrap();
+            assert_eq!(completion.text(), Some("Hello"), "{case}");
+        }
+    }
+    // Before any answer it ends nothing cleanly, as a whole `[DONE]` event does not.
+    let items = run_whole(b"data: [DONE]\n");
+    assert_eq!(items, [Err(Error::Stream(StreamError::Truncated { events: 1 }))]);
+    // A line that only starts like it, or more after it, is a cut event as before.
+    for end in [
+        &b"data: [DONE"[..],
+        b"data: [DONE]\nid: 4",
+        b"data: [DONE]\ndata: x\n",
+        b"event: error\ndata: [DONE]\n",
+    ] {
+        let mut body = sse_body(&[CONTENT], false);
+        body.extend_from_slice(end);
+        let items = run_whole(&body);
+        let last = items.last().unwrap();
+        assert!(
+            matches!(last, Err(Error::Stream(StreamError::Truncated { .. }))),
+            "{end:?}: {items:?}"
+        );
+    }
+}
+
+#[test]
 fn an_empty_body_is_truncation() {
     let items = run_whole(b"");
     assert_eq!(items, [Err(Error::Stream(StreamError::Truncated { events: 0 }))]);

@@ -186,7 +186,7 @@ fn a_byte_order_mark_before_json_is_skipped() {
     );
     let streamed = parse_response::<ChatRequest>(StatusCode::OK, &none, &events).unwrap();
     assert_eq!(streamed.text(), Some("hi"), "events although not asked for, after a mark");
-    let audio = bom("RIFF");
+    let audio = bom("RIFF$\0\0\0WAVE");
     let speech = parse_response::<naga_protocol::SpeechRequest>(StatusCode::OK, &none, &audio);
     assert_eq!(speech.unwrap(), audio, "audio bytes are not JSON: kept as they are");
 }

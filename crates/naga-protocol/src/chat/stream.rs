@@ -7,7 +7,7 @@ use super::chunk::ChatCompletionChunk;
 use super::document::decode_document;
 use super::fast;
 use super::response::FinishReason;
-use crate::error::{Error, ErrorEnvelope, StreamError, parse_api_error};
+use crate::error::{Error, ErrorEnvelope, parse_api_error};
 use crate::operation::stream_decoder_impls;
 use crate::sse::SseParser;
 use crate::sse::state::StreamState;
@@ -268,6 +268,10 @@ fn next_item<O, T: Default>(
     while !state.done {
         let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
         let data = match next {
+            None if state.done_line => {
+                state.take_done_line();
+                return state.done_marker(state.answered);
+            }
             None => return state.end(|body| document(body, out)),
             Some(Ok(event)) if event.event == "error" => {
                 // An `error` event fails the stream whatever its data's shape.
@@ -285,14 +289,10 @@ fn next_item<O, T: Default>(
         match frame_kind(data) {
             FrameKind::Json => state.answered = true,
             FrameKind::Skip => continue,
-            FrameKind::Done if !state.answered => {
-                state.done = true;
-                return Some(Err(Error::Stream(StreamError::Truncated { events: state.events })));
-            }
-            FrameKind::Done => {
-                state.done = true;
-                continue;
-            }
+            FrameKind::Done => match state.done_marker(state.answered) {
+                Some(truncated) => return Some(truncated),
+                None => continue,
+            },
         }
         // Decoded in the slot that is returned: a chunk is several hundred bytes.
         let mut item = Some(Ok(T::default()));

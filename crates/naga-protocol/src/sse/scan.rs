@@ -199,6 +199,29 @@ impl SseParser {
         Step::Fail(StreamError::EventTooLarge { limit: self.max_event_size })
     }
 
+    /// Whether the incomplete event [`ends_mid_event`](Self::ends_mid_event) finds is only a
+    /// `data: [DONE]` line without its blank line (or without its line end too): the end
+    /// marker, cut of its framing alone. Read on a drained parser (no whole line left
+    /// unscanned), else `false`.
+    pub(crate) fn ends_in_done_line(&self) -> bool {
+        let mut rest = self.bytes(self.line_start..self.len());
+        if self.skip_lf {
+            rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+        }
+        let open = self.skipping || self.mid_line || self.pending.event_type.is_some();
+        if open || memchr2(b'\n', b'\r', rest).is_some() {
+            return false;
+        }
+        match self.pending.data_lines {
+            0 => {
+                let value = rest.strip_prefix(b"data:").map(|v| v.strip_prefix(b" ").unwrap_or(v));
+                value == Some(b"[DONE]")
+            }
+            1 => rest.is_empty() && self.bytes(self.pending.first_data.clone()) == b"[DONE]",
+            _ => false,
+        }
+    }
+
     /// Whether the bytes not yet handed out end inside an event that has field lines.
     ///
     /// Normally the caller drained [`SseParser::next_event`] first and this only looks at

@@ -25,6 +25,9 @@ pub(crate) struct StreamState {
     finished: bool,
     /// The parser discarded an incomplete event at end of body.
     cut: bool,
+    /// That incomplete event was a `data: [DONE]` line alone: the end marker without its
+    /// blank line, taken as the marker (see [`take_done_line`](Self::take_done_line)).
+    pub(crate) done_line: bool,
     /// The connection was lost before the body's end (`finish_early`).
     lost: bool,
     /// Events, or a single document.
@@ -42,6 +45,7 @@ impl StreamState {
             answered: false,
             finished: false,
             cut: false,
+            done_line: false,
             lost: false,
             body: BodySniffer::new(),
         }
@@ -79,6 +83,9 @@ impl StreamState {
         if !self.finished {
             self.finished = true;
             self.cut = self.parser.finish();
+            if self.cut && self.parser.ends_in_done_line() {
+                (self.cut, self.done_line) = (false, true);
+            }
         }
     }
 
@@ -106,6 +113,22 @@ impl StreamState {
             BodyKind::Events => true,
             BodyKind::Unknown => self.finished,
             BodyKind::Document | BodyKind::TooLarge => false,
+        }
+    }
+
+    /// `[DONE]` arrived (an event, or the line the body ended with): the stream is done, and
+    /// its end is clean when `clean` (chat: after an answer; the typed APIs: after their
+    /// terminal event), else [`StreamError::Truncated`].
+    pub(crate) fn done_marker<T>(&mut self, clean: bool) -> Option<Result<T, Error>> {
+        self.done = true;
+        (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
+    }
+
+    /// Takes the `[DONE]` line the body ended with (see [`done_line`](Self::done_line)),
+    /// counted as an event; the caller then judges it with [`done_marker`](Self::done_marker).
+    pub(crate) fn take_done_line(&mut self) {
+        if std::mem::take(&mut self.done_line) {
+            self.count_event();
         }
     }
 
@@ -159,6 +182,7 @@ impl fmt::Debug for StreamState {
             .field("answered", &self.answered)
             .field("finished", &self.finished)
             .field("cut", &self.cut)
+            .field("done_line", &self.done_line)
             .field("lost", &self.lost)
             .field("body", &self.body)
             .finish()

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 
 use super::state::StreamState;
-use crate::error::{Error, StreamError};
+use crate::error::Error;
 
 /// How one API's events decode.
 pub(crate) trait EventFamily {
@@ -56,6 +56,10 @@ impl<F: EventFamily> TypedEvents<F> {
         while !state.done {
             let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
             let item = match next {
+                None if state.done_line => {
+                    state.take_done_line();
+                    return state.done_marker(state.terminal);
+                }
                 None => {
                     return match state.end(F::decode_document)? {
                         Ok(events) => {
@@ -73,14 +77,12 @@ impl<F: EventFamily> TypedEvents<F> {
                     }
                     "[DONE]" => {
                         state.count_event();
-                        state.done = true;
                         // These APIs always send their terminal event first: `[DONE]`
                         // without one ends a stream that did not finish.
-                        if !state.terminal {
-                            let events = state.events;
-                            return Some(Err(Error::Stream(StreamError::Truncated { events })));
+                        match state.done_marker(state.terminal) {
+                            Some(truncated) => return Some(truncated),
+                            None => continue,
                         }
-                        continue;
                     }
                     data => F::decode(event.event, data),
                 },
