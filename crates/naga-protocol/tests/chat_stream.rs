@@ -289,9 +289,13 @@ fn a_bare_string_error_is_an_error_frame() {
 }
 
 #[test]
-fn a_null_error_field_is_not_an_error_frame() {
-    let frame = r#"{"error":null,"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":"stop"}]}"#;
-    assert_eq!(texts(&run_whole(&sse_body(&[frame], false))), ["Hel"]);
+fn a_null_or_empty_error_field_is_not_an_error_frame() {
+    for error in ["null", "{}", r#""""#, r#"" ""#] {
+        let frame = format!(
+            r#"{{"error":{error},"choices":[{{"index":0,"delta":{{"content":"Hel"}},"finish_reason":"stop"}}]}}"#
+        );
+        assert_eq!(texts(&run_whole(&sse_body(&[frame], false))), ["Hel"], "{error}");
+    }
 }
 
 #[test]

@@ -330,9 +330,14 @@ fn is_error_frame(chunk: &ChatCompletionChunk) -> bool {
 }
 
 /// A top-level `error` that makes a frame an error frame: Naga's object, or (tolerated) a
-/// bare message string. `null` and other values do not.
+/// bare message string. `null`, an empty object or string (they carry no error: OpenAI's
+/// SDKs raise only for a truthy `error`) and other values do not.
 pub(crate) fn is_error_value(error: &serde_json::Value) -> bool {
-    error.is_object() || error.is_string()
+    match error {
+        serde_json::Value::Object(fields) => !fields.is_empty(),
+        serde_json::Value::String(text) => !text.trim().is_empty(),
+        _ => false,
+    }
 }
 
 /// Whether `data` is Naga's error envelope with an `error`.
