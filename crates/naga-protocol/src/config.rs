@@ -66,7 +66,9 @@ impl fmt::Display for Secret {
 
 /// Where and how to reach the Naga API. Cheap to clone.
 ///
-/// Every setter validates its input, so a `Config` that exists can always build requests.
+/// Every setter validates its input, so a `Config` that has an API key can always build
+/// requests (`Config::default()` has none: requests that need one are refused until it is
+/// set).
 ///
 /// ```
 /// use naga_protocol::Config;
@@ -351,8 +353,11 @@ fn normalize_base_url(url: &str) -> Result<(String, BaseUri), Error> {
         Some("http" | "https") => {}
         _ => return Err(Error::invalid("base_url", "must start with http:// or https://")),
     }
-    if uri.authority().is_none() {
+    let Some(authority) = uri.authority() else {
         return Err(Error::invalid("base_url", "must name a host"));
+    };
+    if !has_valid_port(authority.as_str()) {
+        return Err(Error::invalid("base_url", "has a port outside 1..=65535"));
     }
     if uri.query().is_some() {
         return Err(Error::invalid("base_url", "must not contain a query string"));
@@ -366,9 +371,34 @@ fn normalize_base_url(url: &str) -> Result<(String, BaseUri), Error> {
     Ok((trimmed.to_owned(), base))
 }
 
+/// Whether the port an authority names, if any, is one a connection can use (`http::Uri`
+/// takes any digits: `h:99999` would fail only when connecting). An empty port is the
+/// scheme's default.
+fn has_valid_port(authority: &str) -> bool {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host_port)| host_port);
+    match host_port.rsplit_once(':') {
+        Some((_, port)) if !host_port.ends_with(']') && !port.is_empty() => {
+            port.parse::<u16>().is_ok_and(|port| port > 0)
+        }
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_port_a_connection_cannot_use_is_refused() {
+        for url in ["http://h:99999/v1", "http://h:0/v1", "http://h:65536", "http://u:p@h:70000"] {
+            let err = Config::default().with_base_url(url).unwrap_err();
+            assert!(err.to_string().contains("port"), "{url}: {err}");
+        }
+        for url in ["http://h:65535/v1", "http://[::1]/v1", "http://[::1]:8080", "http://u:p@h/v1"]
+        {
+            assert!(Config::default().with_base_url(url).is_ok(), "{url}");
+        }
+    }
 
     fn host(base_url: &str) -> String {
         let config = Config::default().with_base_url(base_url).unwrap().with_host_header();

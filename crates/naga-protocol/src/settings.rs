@@ -149,7 +149,8 @@ macro_rules! client_constructors {
             Self::builder().config(config).build()
         }
 
-        /// A client configured from `NAGA_API_KEY` and `NAGA_BASE_URL`.
+        /// A client configured from `NAGA_API_KEY`, `NAGA_BASE_URL` and
+        /// `NAGA_PROVISIONING_KEY` (see `Config::from_env`).
         pub fn from_env() -> Result<Self> {
             Self::new($crate::Config::from_env()?)
         }

@@ -51,7 +51,9 @@ pub struct ChatCompletionChunk {
 impl ChatCompletionChunk {
     /// Decodes one chunk from its JSON text (an SSE event's `data`), as [`ChatStream`] does.
     ///
-    /// Gives the same value or error as `serde_json::from_str`, faster for the usual shapes.
+    /// Gives the same value or error as `serde_json::from_str`, faster for the usual shapes,
+    /// but for a lone surrogate escape (`"\ud83d"` without its pair), which serde refuses and
+    /// this reads as U+FFFD, as the stream does.
     ///
     /// ```
     /// use naga_protocol::ChatCompletionChunk;

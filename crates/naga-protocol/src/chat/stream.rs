@@ -39,7 +39,9 @@ const WHAT: &str = "chat completion chunk";
 /// `{`, `[` or `<`: a proxy's error with `200 OK`, a server that ignores `stream: true`, a web
 /// page at a wrong base URL) is read whole, up to the event size limit, and yields one item
 /// at the end of the body: Naga's error envelope as [`Error::Api`], a chat completion as one
-/// chunk (`ChatCompletionChunk::from(completion)`), anything else as
+/// chunk (`ChatCompletionChunk::from(completion)`), a `{` document that does not read as a
+/// completion (cut short, or not JSON) as [`Error::Decode`] with the place it failed, anything
+/// else (other JSON, a page) as
 /// [`StreamError::UnexpectedDocument`](crate::StreamError::UnexpectedDocument) with an excerpt.
 ///
 /// ```

@@ -108,8 +108,8 @@ impl MessageAccumulator {
         self.message.text()
     }
 
-    /// The message added up (tool input cut short by a failed stream is parsed as far as
-    /// it is valid JSON, else kept as its text).
+    /// The message added up (tool input JSON text that does not parse, cut short by a failed
+    /// stream say, is kept whole as a JSON string in `input`).
     pub fn finish(mut self) -> MessagesResponse {
         for at in 0..self.input_json.len() {
             self.end_block_at(at);
