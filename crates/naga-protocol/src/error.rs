@@ -270,7 +270,7 @@ pub enum StreamError {
     /// (a finish_reason or usage trailer, a completed response, a message stop), or the
     /// body ended partway through an event, even one after the terminal event.
     #[error(
-        "stream ended early after {events} event{}: before a terminal event or partway through an event",
+        "stream ended early after {events} event{}: without a terminal event after an answer, or partway through an event",
         if *events == 1 { "" } else { "s" }
     )]
     Truncated {

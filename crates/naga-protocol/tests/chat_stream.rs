@@ -72,7 +72,7 @@ fn usage_on_every_chunk_does_not_end_the_stream() {
         [
             "Hel",
             "lo",
-            "ERR stream ended early after 2 events: before a terminal event or partway through an event"
+            "ERR stream ended early after 2 events: without a terminal event after an answer, or partway through an event"
         ]
     );
     let items = run_whole(&sse_body(&[&one, &two, FINISH], false));
@@ -118,7 +118,7 @@ fn eof_mid_stream_is_one_truncation_error_and_keeps_the_partial_text() {
     assert_eq!(failed.partial.text(), Some("Hello"));
     assert_eq!(
         failed.to_string(),
-        "stream ended early after 2 events: before a terminal event or partway through an event"
+        "stream ended early after 2 events: without a terminal event after an answer, or partway through an event"
     );
 }
 
@@ -131,7 +131,7 @@ fn eof_inside_an_event_is_truncation() {
         texts(&items),
         [
             "Hel",
-            "ERR stream ended early after 1 event: before a terminal event or partway through an event"
+            "ERR stream ended early after 1 event: without a terminal event after an answer, or partway through an event"
         ]
     );
 }
@@ -148,7 +148,7 @@ fn an_event_cut_after_the_finish_chunk_is_still_truncation() {
     let shown = items[2].as_ref().unwrap_err().to_string();
     assert_eq!(
         shown,
-        "stream ended early after 2 events: before a terminal event or partway through an event"
+        "stream ended early after 2 events: without a terminal event after an answer, or partway through an event"
     );
 }
 
@@ -370,7 +370,7 @@ fn an_empty_finish_reason_is_no_finish() {
         texts(&items),
         [
             "Hel",
-            "ERR stream ended early after 1 event: before a terminal event or partway through an event"
+            "ERR stream ended early after 1 event: without a terminal event after an answer, or partway through an event"
         ]
     );
     // Nor does it overwrite a real one in the accumulated completion.
@@ -569,7 +569,7 @@ fn a_stream_cut_while_another_choice_streams_is_truncation() {
             "AB",
             "",
             "more",
-            "ERR stream ended early after 3 events: before a terminal event or partway through an event"
+            "ERR stream ended early after 3 events: without a terminal event after an answer, or partway through an event"
         ]
     );
     let failed = ChatAccumulator::accumulate(items).unwrap_err();
