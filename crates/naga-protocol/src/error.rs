@@ -190,7 +190,11 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.status, self.origin) {
-            (Some(status), _) => write!(f, "API error {status}")?,
+            (Some(status), _) => match status.canonical_reason() {
+                Some(_) => write!(f, "API error {status}")?,
+                // `StatusCode`'s own text for these is `529 <unknown status code>`.
+                None => write!(f, "API error {}", status.as_u16())?,
+            },
             (None, Origin::Stream) => f.write_str("API error in stream")?,
             (None, Origin::SuccessBody) => f.write_str("API error in a success response")?,
         }
@@ -278,7 +282,7 @@ pub enum StreamError {
         events: usize,
     },
     /// One event grew beyond the configured limit; its bytes were discarded.
-    #[error("stream event exceeds the limit of {limit} bytes")]
+    #[error("stream event exceeds the limit of {limit} bytes (the client's max_event_size)")]
     EventTooLarge {
         /// The configured limit in bytes.
         limit: usize,

@@ -124,7 +124,7 @@ macro_rules! client_settings_setters {
         }
 
         /// The largest stream event accepted, in bytes (default
-        /// `SseParser::DEFAULT_MAX_EVENT_SIZE`, 8 MiB); a larger one is one `EventTooLarge`
+        /// `SseParser::DEFAULT_MAX_EVENT_SIZE`, 64 MiB); a larger one is one `EventTooLarge`
         /// error, skipped without being buffered.
         pub fn max_event_size(mut self, limit: usize) -> Self {
             self $(.$field)* .max_event_size = limit;

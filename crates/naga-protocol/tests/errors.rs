@@ -209,6 +209,15 @@ fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
 }
 
 #[test]
+fn a_status_without_a_reason_phrase_is_shown_as_its_number() {
+    let body = br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+    let api = api_error(529, &HeaderMap::new(), body);
+    assert_eq!(api.to_string(), "API error 529 (overloaded_error): Overloaded");
+    let page = api_error(522, &HeaderMap::new(), b"");
+    assert_eq!(page.to_string(), "API error 522: error (empty body)");
+}
+
+#[test]
 fn an_excerpt_of_invalid_or_cut_utf8_stays_within_its_bound() {
     let invalid = api_error(502, &HeaderMap::new(), &[0xFF; 600]);
     assert!(invalid.body_snippet.len() <= MAX_SNIPPET_BYTES, "{}", invalid.body_snippet.len());

@@ -163,8 +163,11 @@ enum Step {
 }
 
 impl SseParser {
-    /// Default bound on one event's size: 8 MiB (tool-call arguments can be large).
-    pub const DEFAULT_MAX_EVENT_SIZE: usize = 8 * 1024 * 1024;
+    /// Default bound on one event's size: 64 MiB, as large as a whole non-streaming answer
+    /// may be ([`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES)): one event can carry a generated
+    /// image (a Responses `image_generation_call` result, a chat message's image) or large
+    /// tool input. Nothing is reserved for it; an event only takes what it holds.
+    pub const DEFAULT_MAX_EVENT_SIZE: usize = 64 * 1024 * 1024;
 
     /// A parser with [`Self::DEFAULT_MAX_EVENT_SIZE`].
     pub fn new() -> Self {
