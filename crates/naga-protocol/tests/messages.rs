@@ -476,3 +476,26 @@ fn a_block_index_that_is_no_index_fails_its_event_instead_of_reading_as_zero() {
     let partial = MessageAccumulator::accumulate(items).unwrap_err().partial;
     assert_eq!(partial.text(), "Kept");
 }
+
+#[test]
+fn server_tool_input_and_citations_add_up_as_the_official_sdk_adds_them() {
+    let body = concat!(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[]}}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\": \"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"paris weather\\\"}\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\",\"citations\":null}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"citations_delta\",\"citation\":{\"type\":\"char_location\",\"cited_text\":\"blue\",\"document_index\":0,\"start_char_index\":0,\"end_char_index\":4}}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"The sky is blue\"}}\n\n",
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n",
+        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    let message = MessageAccumulator::accumulate(run(body.as_bytes(), 13)).unwrap();
+    let ContentBlock::Other(search) = &message.content[0] else { panic!("{message:?}") };
+    assert_eq!(search["input"], json!({"query": "paris weather"}));
+    let ContentBlock::Text(text) = &message.content[1] else { panic!("{message:?}") };
+    assert_eq!(text.text, "The sky is blue");
+    assert_eq!(text.extra["citations"][0]["cited_text"], "blue");
+    assert_eq!(text.extra["citations"].as_array().map(Vec::len), Some(1));
+}

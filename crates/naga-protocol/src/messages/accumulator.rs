@@ -161,6 +161,7 @@ impl MessageAccumulator {
             (ContentDelta::SignatureDelta(delta), ContentBlock::Thinking(thinking)) => {
                 thinking.signature.clone_from(&delta.signature);
             }
+            (ContentDelta::Other(delta), ContentBlock::Text(text)) => add_citation(delta, text),
             _ => {} // a delta for a block of another kind: dropped, not invented
         }
     }
@@ -178,8 +179,15 @@ impl MessageAccumulator {
         if text.is_empty() {
             return;
         }
-        if let Some(ContentBlock::ToolUse(call)) = self.message.content.get_mut(at) {
-            call.input = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        let input = || serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
+        match self.message.content.get_mut(at) {
+            Some(ContentBlock::ToolUse(call)) => call.input = input(),
+            // A server tool's call (`server_tool_use`, `mcp_tool_use`, ...) streams its input
+            // the same way.
+            Some(ContentBlock::Other(block)) if block.contains_key("input") => {
+                block.insert("input".to_owned(), input());
+            }
+            _ => {}
         }
     }
 
@@ -215,6 +223,22 @@ impl MessageAccumulator {
                 }
             }
         }
+    }
+}
+
+/// A `citations_delta`: its citation joins the text block's `citations` (made a list).
+fn add_citation(delta: &serde_json::Map<String, Value>, text: &mut super::block::TextBlock) {
+    let (Some("citations_delta"), Some(citation)) =
+        (delta.get("type").and_then(Value::as_str), delta.get("citation"))
+    else {
+        return;
+    };
+    let citations = text.extra.entry("citations").or_insert(Value::Null);
+    if !citations.is_array() {
+        *citations = Value::Array(Vec::new());
+    }
+    if let Value::Array(list) = citations {
+        list.push(citation.clone());
     }
 }
 
