@@ -182,6 +182,24 @@ fn slim_done_events_keep_the_text_and_arguments_added_up() {
 }
 
 #[test]
+fn slim_done_reasoning_and_empty_text_parts_keep_what_streamed() {
+    let events = [
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[]}}"#,
+        r#"{"type":"response.reasoning_summary_part.added","item_id":"rs_1","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":""}}"#,
+        r#"{"type":"response.reasoning_summary_text.delta","item_id":"rs_1","output_index":0,"summary_index":0,"delta":"Think."}"#,
+        r#"{"type":"response.output_item.done","output_index":0,"item":{"type":"reasoning","id":"rs_1","summary":[]}}"#,
+        r#"{"type":"response.output_item.added","output_index":1,"item":{"type":"message","id":"msg_1","role":"assistant","content":[]}}"#,
+        r#"{"type":"response.output_text.delta","item_id":"msg_1","output_index":1,"content_index":0,"delta":"Hello"}"#,
+        r#"{"type":"response.output_item.done","output_index":1,"item":{"type":"message","id":"msg_1","role":"assistant","content":[{"type":"output_text","text":"","annotations":[]}]}}"#,
+        r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed"}}"#,
+    ];
+    let body: String = events.iter().map(|data| format!("data: {data}\n\n")).collect();
+    let added = ResponseAccumulator::accumulate(run(body.as_bytes(), usize::MAX)).unwrap();
+    assert_eq!(added.output_text(), "Hello");
+    assert_eq!(added.reasoning_summary(), "Think.");
+}
+
+#[test]
 fn items_with_an_empty_id_stay_apart() {
     let events = [
         r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"","role":"assistant","content":[{"type":"output_text","text":"First."}]}}"#,

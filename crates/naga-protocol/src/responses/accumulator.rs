@@ -276,11 +276,14 @@ enum Grow {
     Set,
 }
 
-/// Moves what `old` streamed into `new` where `new` is empty: a message's content, a
-/// function call's arguments.
+/// Moves what `old` streamed into `new` where `new` has none of it: a message's content
+/// (none, or only empty texts), a function call's arguments, a reasoning item's summary and
+/// text.
 fn keep_streamed(new: &mut ResponseItem, old: &mut ResponseItem) {
     match (new, old) {
-        (ResponseItem::Message(new), ResponseItem::Message(old)) if is_empty(&new.content) => {
+        (ResponseItem::Message(new), ResponseItem::Message(old))
+            if is_empty(&new.content) && !is_empty(&old.content) =>
+        {
             new.content = std::mem::take(&mut old.content);
         }
         (ResponseItem::FunctionCall(new), ResponseItem::FunctionCall(old))
@@ -288,16 +291,34 @@ fn keep_streamed(new: &mut ResponseItem, old: &mut ResponseItem) {
         {
             new.arguments = std::mem::take(&mut old.arguments);
         }
+        (ResponseItem::Reasoning(new), ResponseItem::Reasoning(old)) => {
+            for (new, old) in
+                [(&mut new.summary, &mut old.summary), (&mut new.content, &mut old.content)]
+            {
+                if all_empty(new) && !all_empty(old) {
+                    *new = std::mem::take(old);
+                }
+            }
+        }
         _ => {}
     }
 }
 
-/// Whether a message's content holds nothing.
+/// Whether a message's content holds no text: no parts, or only empty texts.
 fn is_empty(content: &ItemContent) -> bool {
     match content {
         ItemContent::Text(text) => text.is_empty(),
-        ItemContent::Parts(parts) => parts.is_empty(),
+        ItemContent::Parts(parts) => parts.iter().all(|part| match part {
+            ItemPart::OutputText(text) => text.text.is_empty() && text.annotations.is_empty(),
+            ItemPart::Refusal(refusal) => refusal.refusal.is_empty(),
+            _ => false,
+        }),
     }
+}
+
+/// Whether reasoning texts hold no text.
+fn all_empty(texts: &[ReasoningText]) -> bool {
+    texts.iter().all(|text| text.text.is_empty())
 }
 
 /// The element at `at`; one fresh element appended when `at` is past the end (a hostile
