@@ -200,6 +200,22 @@ fn slim_done_reasoning_and_empty_text_parts_keep_what_streamed() {
 }
 
 #[test]
+fn an_item_event_without_its_item_is_skipped_not_a_failure() {
+    let events = [
+        r#"{"type":"response.output_item.added","output_index":0}"#,
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"msg_1","role":"assistant","content":[]}}"#,
+        r#"{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hello, world!"}"#,
+        r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed"}}"#,
+    ];
+    let body: String = events.iter().map(|data| format!("data: {data}\n\n")).collect();
+    let items = run(body.as_bytes(), 7);
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    let added = ResponseAccumulator::accumulate(items).unwrap();
+    assert_eq!(added.output.len(), 1);
+    assert_eq!(added.output_text(), "Hello, world!");
+}
+
+#[test]
 fn items_with_an_empty_id_stay_apart() {
     let events = [
         r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"","role":"assistant","content":[{"type":"output_text","text":"First."}]}}"#,
@@ -259,7 +275,7 @@ fn a_chat_style_error_frame_is_an_api_error_too() {
 fn unknown_events_pass_and_bad_ones_are_decode_errors_that_do_not_stop_the_stream() {
     let body = concat!(
         "data: {\"type\":\"response.web_search_call.searching\",\"item_id\":\"ws_1\",\"output_index\":0}\n\n",
-        "data: {\"type\":\"response.output_item.added\",\"output_index\":0}\n\n",
+        "data: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":7}\n\n",
         "data: not json\n\n",
         "event: response.completed\n",
         "data: {\"response\":{\"id\":\"r\",\"status\":\"completed\",\"output\":[]}}\n\n",
@@ -269,7 +285,7 @@ fn unknown_events_pass_and_bad_ones_are_decode_errors_that_do_not_stop_the_strea
     let Ok(ResponseEvent::Other(other)) = &items[0] else { panic!("{:?}", items[0]) };
     assert_eq!(other["item_id"], "ws_1");
     assert_eq!(items[0].as_ref().unwrap().kind(), "response.web_search_call.searching");
-    // A known type without its essential field (`item`) is a decode error.
+    // A known type whose essential field (`item`) is of the wrong kind is a decode error.
     assert!(matches!(&items[1], Err(Error::Decode { what: "response stream event", .. })));
     assert!(matches!(&items[2], Err(Error::Decode { snippet, .. }) if snippet == "not json"));
     // No `type` in the JSON: the SSE event name says what it is; the stream ends cleanly.

@@ -161,6 +161,9 @@ impl ResponseAccumulator {
     /// content or arguments already added up where the new one has none (a server may send
     /// a slim `output_item.done`, as it may a slim final snapshot).
     fn put_item(&mut self, output_index: u32, item: &ResponseItem) {
+        if matches!(item, ResponseItem::Other(fields) if fields.is_empty()) {
+            return; // an event that came without its item
+        }
         let output = &mut self.response.output;
         // An empty id names no item: items a server sends with `""` stay apart.
         let id = item.id().filter(|id| !id.is_empty());

@@ -99,6 +99,11 @@ impl ResponseEvent {
     }
 }
 
+/// The item of an [`ItemEvent`] that came without one.
+fn no_item() -> ResponseItem {
+    ResponseItem::Other(Map::new())
+}
+
 /// A `response.*` lifecycle event: the response as it stands.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Snapshot {
@@ -118,7 +123,10 @@ pub struct ItemEvent {
     /// The item's position in `output`.
     #[serde(default, deserialize_with = "lenient_u32_or_zero")]
     pub output_index: u32,
-    /// The item (empty content or arguments when it starts).
+    /// The item (empty content or arguments when it starts). An event without one (some
+    /// providers send an empty `output_item.added`) has an empty `ResponseItem::Other`,
+    /// which adding up skips.
+    #[serde(default = "no_item")]
     pub item: ResponseItem,
     /// Position in the stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
