@@ -117,6 +117,25 @@ fn a_page_or_an_empty_body_in_place_of_audio_is_an_error() {
 }
 
 #[test]
+fn audio_whose_end_is_the_close_and_that_is_reset_partway_is_no_answer() {
+    // No length and no chunks: the close ends the body. A reset is not that close (RFC 9112
+    // §8): what arrived before it is cut short, not a whole answer.
+    let audio = format!("RIFF\u{24}\0\0\0WAVE{}", "\u{1}\u{2}".repeat(2_000));
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: audio/wav\r\nconnection: close\r\n\r\n";
+    let reply = Reply::Reset(format!("{head}{audio}"));
+    for streamed in [false, true] {
+        let (result, requests) = through_both(&reply, |t| t.speech(streamed));
+        assert!(result.is_err(), "streamed: {streamed}: {result:?}");
+        assert_eq!(requests, 1, "the answer began: not sent again");
+    }
+    // Closed instead, the same bytes are the whole answer.
+    let closed = Reply::Raw(format!("{head}{audio}"));
+    for streamed in [false, true] {
+        assert_eq!(through_both(&closed, |t| t.speech(streamed)), (Ok(()), 1));
+    }
+}
+
+#[test]
 fn a_moderation_without_a_verdict_does_not_pass() {
     let reply = json(200, "", r#"{"id":"modr-1","model":"m","results":[]}"#);
     let (result, requests) = through_both(&reply, |t| t.moderation());

@@ -3,6 +3,7 @@
 //! began to arrive.
 
 use std::cell::Cell;
+use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
 
 use ureq::Error;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
@@ -177,7 +178,7 @@ impl<T: Transport> Transport for Connection<T> {
         self.flush(timeout)?;
         let timeout = steady(read_limit(timeout), &mut self.read);
         self.read_since_asked = true;
-        let arrived = self.inner.await_input(timeout)?;
+        let arrived = self.inner.await_input(timeout).map_err(reset_is_no_end)?;
         if arrived {
             ANSWER_BEGAN.set(true);
         }
@@ -194,9 +195,22 @@ impl<T: Transport> Transport for Connection<T> {
     }
 }
 
+/// A read that failed because the server reset the connection, as an error ureq does not
+/// take for the end of the body. ureq reads a reset like a close: for a body whose end is
+/// the close (no length, no chunks: a speech answer through a proxy, say), a reset partway
+/// through became a complete answer, which RFC 9112 §8 says to record as incomplete. The
+/// error keeps the reset as its source and its message.
+fn reset_is_no_end(err: Error) -> Error {
+    match err {
+        Error::Io(io) if matches!(io.kind(), ConnectionReset | ConnectionAborted) => {
+            Error::Io(std::io::Error::other(io))
+        }
+        other => other,
+    }
+}
+
 /// Whether a write failed because the server closed the connection (or reset it).
 fn closed_by_peer(err: &std::io::Error) -> bool {
-    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
     matches!(err.kind(), BrokenPipe | ConnectionReset | ConnectionAborted)
 }
 
