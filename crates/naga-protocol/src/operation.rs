@@ -571,7 +571,13 @@ pub(crate) fn json_body<T: serde::Serialize>(value: &T) -> Result<Option<Bytes>,
 /// Decodes JSON into `T`, reporting failures as [`Error::Decode`]. A lone UTF-16 surrogate
 /// escape (`"\ud83d"` without its other half), which RFC 8259 allows and serde_json
 /// refuses, reads as U+FFFD.
+/// An empty body (a `204 No Content` to a call that expects an answer, say) is said to be
+/// empty.
 pub fn decode_json<T: DeserializeOwned>(what: &'static str, body: &[u8]) -> Result<T, Error> {
+    if body.trim_ascii().is_empty() {
+        let message = "the answer's body is empty".to_owned();
+        return Err(Error::Decode { what, offset: 0, message, snippet: String::new() });
+    }
     crate::surrogates::from_slice(body).map_err(|err| Error::decode(what, body, &err))
 }
 

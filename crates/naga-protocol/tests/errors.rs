@@ -209,6 +209,18 @@ fn html_from_a_proxy_keeps_a_readable_bounded_snippet() {
 }
 
 #[test]
+fn an_empty_success_body_is_said_to_be_empty() {
+    for body in [&b""[..], b"  \r\n"] {
+        let err = parse_response::<ChatRequest>(StatusCode::NO_CONTENT, &HeaderMap::new(), body)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "could not decode chat completion at byte 0: the answer's body is empty"
+        );
+    }
+}
+
+#[test]
 fn a_status_without_a_reason_phrase_is_shown_as_its_number() {
     let body = br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
     let api = api_error(529, &HeaderMap::new(), body);
