@@ -136,6 +136,20 @@ fn read_error(body: ureq::Body) -> Vec<u8> {
 /// Maps a ureq error to ours. I/O errors before any byte of the answer (`before_answer`) are
 /// connect failures, which may be retried; after one, the request reached the server and its
 /// answer began, so they are I/O errors and the request is not sent again.
+/// ureq's "Peer disconnected" (a close where more was due) said as what it means: the
+/// server closed the connection before any answer, or before the answer's end.
+fn closed_early(io: std::io::Error, before_answer: bool) -> std::io::Error {
+    if io.kind() != std::io::ErrorKind::UnexpectedEof || io.to_string() != "Peer disconnected" {
+        return io;
+    }
+    let message = if before_answer {
+        "the server closed the connection before any answer"
+    } else {
+        "the server closed the connection before the answer ended"
+    };
+    std::io::Error::new(std::io::ErrorKind::UnexpectedEof, message)
+}
+
 pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer: bool) -> Error {
     use ureq::Timeout as T;
     match err {
@@ -150,9 +164,9 @@ pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer:
         ureq::Error::Io(io) if is_tls_failure(&io) => Error::Tls(Box::new(io)),
         // The `io::Error` itself is kept, so the error's `source()` reaches it (ureq's own
         // error has no source).
-        ureq::Error::Io(io) if before_answer => Error::Connect(Box::new(io)),
+        ureq::Error::Io(io) if before_answer => Error::Connect(Box::new(closed_early(io, true))),
         ureq::Error::BodyExceedsLimit(_) => Error::body_too_large(),
-        ureq::Error::Io(io) => Error::Io(Box::new(io)),
+        ureq::Error::Io(io) => Error::Io(Box::new(closed_early(io, false))),
         other => Error::Io(Box::new(other)),
     }
 }

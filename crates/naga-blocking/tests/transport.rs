@@ -216,6 +216,18 @@ fn a_413_sent_while_the_body_is_written_is_the_error_not_a_broken_pipe() {
 }
 
 #[test]
+fn a_body_cut_by_a_close_says_the_server_closed_before_the_answer_ended() {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+    let server = Server::start(vec![Reply::Raw(format!("{head}{{\"pong\":"))]);
+    let err = client(&server.url).send(&Echo).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "I/O error: the server closed the connection before the answer ended"
+    );
+    assert_eq!(server.count(), 1, "the answer began: not sent again");
+}
+
+#[test]
 fn stream_yields_items_and_meta() {
     let body = format!("{}data: a\n\ndata: b\n\ndata: END\n\n", sse_head());
     let server = Server::start(vec![Reply::Raw(body)]);
