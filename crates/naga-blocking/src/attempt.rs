@@ -133,9 +133,6 @@ fn read_error(body: ureq::Body) -> Vec<u8> {
     bytes
 }
 
-/// Maps a ureq error to ours. I/O errors before any byte of the answer (`before_answer`) are
-/// connect failures, which may be retried; after one, the request reached the server and its
-/// answer began, so they are I/O errors and the request is not sent again.
 /// ureq's "Peer disconnected" (a close where more was due) said as what it means: the
 /// server closed the connection before any answer, or before the answer's end.
 fn closed_early(io: std::io::Error, before_answer: bool) -> std::io::Error {
@@ -150,6 +147,9 @@ fn closed_early(io: std::io::Error, before_answer: bool) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::UnexpectedEof, message)
 }
 
+/// Maps a ureq error to ours. I/O errors before any byte of the answer (`before_answer`) are
+/// connect failures, which may be retried; after one, the request reached the server and its
+/// answer began, so they are I/O errors and the request is not sent again.
 pub(crate) fn map_error(err: ureq::Error, limits: &AttemptLimits, before_answer: bool) -> Error {
     use ureq::Timeout as T;
     match err {
