@@ -270,10 +270,7 @@ fn next_item<O, T: Default>(
     while !state.done {
         let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
         let data = match next {
-            None if state.done_line => {
-                state.take_done_line();
-                return state.done_marker(state.answered);
-            }
+            None if state.done_line => return state.done_line_marker(state.answered),
             None => return state.end(|body| document(body, out)),
             Some(Ok(event)) if event.event == "error" => {
                 // An `error` event fails the stream whatever its data's shape.

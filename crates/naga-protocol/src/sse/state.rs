@@ -26,7 +26,7 @@ pub(crate) struct StreamState {
     /// The parser discarded an incomplete event at end of body.
     cut: bool,
     /// That incomplete event was a `data: [DONE]` line alone: the end marker without its
-    /// blank line, taken as the marker (see [`take_done_line`](Self::take_done_line)).
+    /// blank line, taken as the marker (see [`done_line_marker`](Self::done_line_marker)).
     pub(crate) done_line: bool,
     /// The connection was lost before the body's end (`finish_early`).
     lost: bool,
@@ -124,12 +124,12 @@ impl StreamState {
         (!clean).then_some(Err(Error::Stream(StreamError::Truncated { events: self.events })))
     }
 
-    /// Takes the `[DONE]` line the body ended with (see [`done_line`](Self::done_line)),
-    /// counted as an event; the caller then judges it with [`done_marker`](Self::done_marker).
-    pub(crate) fn take_done_line(&mut self) {
-        if std::mem::take(&mut self.done_line) {
-            self.count_event();
-        }
+    /// The `[DONE]` line the body ended with (see [`done_line`](Self::done_line)), taken:
+    /// counted as an event and judged as [`done_marker`](Self::done_marker) judges one.
+    pub(crate) fn done_line_marker<T>(&mut self, clean: bool) -> Option<Result<T, Error>> {
+        self.done_line = false;
+        self.count_event();
+        self.done_marker(clean)
     }
 
     /// Counts one event handed out by the parser (a broken one included).

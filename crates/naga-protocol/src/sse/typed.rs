@@ -56,10 +56,7 @@ impl<F: EventFamily> TypedEvents<F> {
         while !state.done {
             let next = if state.parser_has_the_body() { state.parser.next_event() } else { None };
             let item = match next {
-                None if state.done_line => {
-                    state.take_done_line();
-                    return state.done_marker(state.terminal);
-                }
+                None if state.done_line => return state.done_line_marker(state.terminal),
                 None => {
                     return match state.end(F::decode_document)? {
                         Ok(events) => {
