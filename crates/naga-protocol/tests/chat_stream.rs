@@ -176,12 +176,16 @@ fn done_before_any_chunk_is_truncation_not_an_empty_answer() {
 fn a_done_line_without_its_blank_line_still_ends_the_stream() {
     // What every other client takes: `[DONE]` written without its blank line, or even its
     // line end, before the body ends. Fed whole and byte by byte.
-    let ends: [&[u8]; 5] = [
+    // Whitespace around the marker is trimmed, as in a whole event.
+    let ends: [&[u8]; 8] = [
         b"data: [DONE]\n",
         b"data: [DONE]",
         b"data: [DONE]\r\n",
         b"data:[DONE]\r",
         b"data: [DONE]\n\n",
+        b"data: [DONE] ",
+        b"data:  [DONE]\t\n",
+        b"data: [DONE] \r\n",
     ];
     for end in ends {
         for with_finish in [true, false] {

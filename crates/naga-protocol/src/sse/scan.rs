@@ -42,6 +42,12 @@ fn find_eol_in_words(bytes: &[u8]) -> Option<usize> {
     word(0).or_else(|| word(bytes.len().checked_sub(8)?))
 }
 
+/// Whether a data value is the end marker as the decoders judge a whole event's: `[DONE]`
+/// with surrounding whitespace trimmed (the field's one leading space is part of it).
+fn is_done_value(value: &[u8]) -> bool {
+    std::str::from_utf8(value).is_ok_and(|text| text.trim() == "[DONE]")
+}
+
 /// `0x01` in every byte.
 const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 
@@ -213,11 +219,8 @@ impl SseParser {
             return false;
         }
         match self.pending.data_lines {
-            0 => {
-                let value = rest.strip_prefix(b"data:").map(|v| v.strip_prefix(b" ").unwrap_or(v));
-                value == Some(b"[DONE]")
-            }
-            1 => rest.is_empty() && self.bytes(self.pending.first_data.clone()) == b"[DONE]",
+            0 => rest.strip_prefix(b"data:").is_some_and(is_done_value),
+            1 => rest.is_empty() && is_done_value(self.bytes(self.pending.first_data.clone())),
             _ => false,
         }
     }
