@@ -384,11 +384,13 @@ impl<'de> Visitor<'de> for Index {
     }
 
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<Option<u32>, E> {
-        Self::checked(float_to_u64(n).filter(|_| n.fract() == 0.0))
+        Self::checked(whole_float(n))
     }
 
+    /// Text reads as the number it writes, as a count's does (`"3"`, `"3.0"`).
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<u32>, E> {
-        Self::checked(text.trim().parse().ok())
+        let text = text.trim();
+        Self::checked(text.parse().ok().or_else(|| text.parse().ok().and_then(whole_float)))
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Option<u32>, E> {
@@ -402,6 +404,11 @@ impl<'de> Visitor<'de> for Index {
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Option<u32>, D::Error> {
         de.deserialize_any(self)
     }
+}
+
+/// `value` when it is a whole number that fits a `u64`.
+fn whole_float(value: f64) -> Option<u64> {
+    float_to_u64(value).filter(|_| value.fract() == 0.0)
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]

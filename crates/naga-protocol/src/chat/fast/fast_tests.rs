@@ -85,7 +85,8 @@ fn reads_parts_and_value_lists_through_serde() {
 
 #[test]
 fn an_index_that_is_no_index_fails_the_chunk_instead_of_reading_as_zero() {
-    for index in ["-1", "4294967296", "1.5", "true", r#""one""#, "[0]"] {
+    let texts = [r#""one""#, r#""1.5""#, r#""-1""#, r#""NaN""#, r#""4294967296""#];
+    for index in ["-1", "4294967296", "1.5", "true", "[0]"].into_iter().chain(texts) {
         let choice = format!(r#"{{"choices":[{{"index":{index},"delta":{{"content":"x"}}}}]}}"#);
         let call = delta_json(&format!(r#"{{"tool_calls":[{{"index":{index},"id":"c"}}]}}"#));
         for json in [choice, call] {
@@ -94,8 +95,13 @@ fn an_index_that_is_no_index_fails_the_chunk_instead_of_reading_as_zero() {
             assert!(err.to_string().contains("index"), "{json}: {err}");
         }
     }
-    let whole = fast(r#"{"choices":[{"index":2.0,"delta":{}}]}"#);
-    assert_eq!(whole.unwrap().choices[0].index, 2);
+    // A whole number reads however it is written, as a count does.
+    for (index, read) in [("2.0", 2), (r#""3""#, 3), (r#"" 3.0 ""#, 3), (r#""1e2""#, 100)] {
+        let json = format!(r#"{{"choices":[{{"index":{index},"delta":{{}}}}]}}"#);
+        assert_eq!(fast(&json).unwrap().choices[0].index, read, "{json}");
+        let chunk = serde_json::from_str::<ChatCompletionChunk>(&json).unwrap();
+        assert_eq!(chunk.choices[0].index, read, "{json}");
+    }
 }
 
 #[test]
