@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::content::{apply_limits, base_content, lengthen, reasoning_text, split_chunks, words};
-use crate::ordered::Json;
+use crate::ordered::{Json, to_string_in_order};
 use crate::seed::fnv1a;
 use crate::tools::{ToolCall, tool_calls};
 
@@ -68,7 +68,8 @@ impl Answer {
 /// Builds the answer to a validated request; `chunks` is the `x-mock-chunks` count.
 pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> Answer {
     let messages = req.get("messages").cloned().unwrap_or(Value::Null);
-    let seed = fnv1a(messages.to_string().as_bytes());
+    // Keys sorted, so the same messages get the same answer whatever order their keys came in.
+    let seed = fnv1a(to_string_in_order(&messages, &[]).as_bytes());
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
     let calls = tool_calls(req, seed);
     let reasoning = reasoning_text(req, &calls);

@@ -120,7 +120,7 @@ fn write_key(key: &str, out: &mut Vec<u8>) {
     out.push(b':');
 }
 
-/// A value serde_json writes itself (compactly, its own objects sorted).
+/// A value serde_json writes itself (compactly, its objects in the order their keys came).
 fn write_leaf(value: &Value, out: &mut Vec<u8>) {
     // Writing a `Value` (string keys only) into a `Vec` cannot fail.
     let _ = serde_json::to_writer(&mut *out, value);
@@ -177,7 +177,7 @@ mod tests {
         ]);
         value.push("extra", Json::from(None::<&str>));
         let text = String::from_utf8(value.to_vec()).unwrap();
-        assert_eq!(text, r#"{"type":"a\"b","message":[{"a":null,"z":1},7],"extra":null}"#);
+        assert_eq!(text, r#"{"type":"a\"b","message":[{"z":1,"a":null},7],"extra":null}"#);
         let reparsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(reparsed["message"][1], 7);
     }

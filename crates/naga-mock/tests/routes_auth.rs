@@ -265,7 +265,7 @@ async fn startups_are_public_and_fixed() {
     assert_eq!(data.len(), 3);
     for entry in &data {
         let keys: Vec<&str> = entry.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["created", "description", "id", "name", "url"]);
+        assert_eq!(keys, ["id", "name", "description", "url", "created"]);
     }
     // A key is not looked at: a wrong or malformed one changes nothing.
     for auth in ["Bearer ng-wrong", "Basic abc", "Bearer"] {

@@ -145,7 +145,7 @@ macro_rules! open_tagged_deserialize {
             fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
                 use serde_json::{Map, Value};
                 let mut map = <Map<String, Value>>::deserialize(de)?;
-                let kind = map.remove("type");
+                let kind = map.shift_remove("type");
                 let fields = Value::Object(map);
                 let known = match kind.as_ref().and_then(Value::as_str) {
                     $( Some($wire) => {
@@ -522,7 +522,7 @@ macro_rules! tagged_events {
             pub(crate) fn from_map(
                 mut map: serde_json::Map<String, serde_json::Value>,
             ) -> Result<$name, serde_json::Error> {
-                let kind = map.remove("type");
+                let kind = map.shift_remove("type");
                 let event = match kind.as_ref().and_then(serde_json::Value::as_str) {
                     $( Some($wire) => $name::$variant(
                         serde_json::from_value(serde_json::Value::Object(map))?,

@@ -410,3 +410,37 @@ fn untagged_and_adjacently_tagged_enums_are_strict() {
     assert_eq!(say["properties"]["c"]["required"], json!(["text"]));
     assert_eq!(schema["required"], json!(["amount", "steps", "fallback"]));
 }
+
+/// Fields declared out of alphabetical order.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+struct Event {
+    zeta_title: String,
+    alpha_date: String,
+    middle: Option<u32>,
+}
+
+#[test]
+fn properties_go_out_in_the_order_they_were_declared_or_written() {
+    use naga_protocol::{ChatRequest, Message, Operation, ResponseFormat};
+    // A model writes its answer's keys in the schema's property order: declaration order for
+    // a type, the caller's order for a hand-written schema; `required` follows it.
+    let schema = strict_schema::<Event>().unwrap();
+    let keys: Vec<&str> = schema["properties"].as_object().unwrap().keys().map(|k| &**k).collect();
+    assert_eq!(keys, ["zeta_title", "alpha_date", "middle"]);
+    assert_eq!(schema["required"], json!(["zeta_title", "alpha_date", "middle"]));
+    let written = json!({"type": "object", "properties": {"z": {"type": "string"},
+        "a": {"type": "string"}}, "required": ["z", "a"], "additionalProperties": false});
+    for (format, expected) in [
+        (ResponseFormat::json_schema::<Event>().unwrap(), r#""properties":{"zeta_title":"#),
+        (
+            ResponseFormat::json_schema_value("w", written),
+            r#""properties":{"z":{"type":"string"},"a":"#,
+        ),
+    ] {
+        let request = ChatRequest::new("m", [Message::user("hi")]).response_format(format);
+        let body = request.body().unwrap().unwrap();
+        let text = std::str::from_utf8(&body).unwrap();
+        assert!(text.contains(expected), "{text}");
+    }
+}

@@ -97,7 +97,7 @@ fn decode_event(name: &str, data: &str) -> Result<ResponseEvent, Error> {
         let mut delta: DeltaEvent = crate::surrogates::from_str(data).map_err(decode_error)?;
         // `type` was read into `extra`; a repeated `type` with another value (the last one
         // counts) takes the general path below.
-        if delta.extra.remove("type").as_ref().and_then(Value::as_str) == Some(kind) {
+        if delta.extra.shift_remove("type").as_ref().and_then(Value::as_str) == Some(kind) {
             return Ok(wrap(delta));
         }
     }

@@ -18,7 +18,7 @@ impl Defs {
     /// Removes the definitions from `root`; `$defs` wins if both keys are present.
     pub(super) fn take(root: &mut Map<String, Value>) -> Self {
         for key in DEFS_KEYS {
-            if let Some(Value::Object(raw)) = root.remove(key) {
+            if let Some(Value::Object(raw)) = root.shift_remove(key) {
                 return Defs { key, raw };
             }
         }

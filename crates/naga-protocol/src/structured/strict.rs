@@ -109,10 +109,9 @@ impl Walker<'_> {
             Some(Value::Bool(false)) => true,
             Some(_) => return Err(StructuredError::OpenObject { path: path.to_owned() }),
         };
-        let mut required = string_list(map.get("required"));
         // A bare `{"type": "object"}` is what a struct without fields derives; reading it as
         // "no properties" is the only strict meaning it can have.
-        let mut properties = match map.remove("properties") {
+        let mut properties = match map.shift_remove("properties") {
             Some(Value::Object(properties)) => properties,
             None if closed || !map.contains_key("additionalProperties") => Map::new(),
             _ => return Err(StructuredError::OpenObject { path: path.to_owned() }),
@@ -120,12 +119,8 @@ impl Walker<'_> {
         for (name, property) in properties.iter_mut() {
             self.value(property, &format!("{path}/properties/{}", escape(name)))?;
         }
-        required.retain(|name| properties.contains_key(name));
-        for name in properties.keys() {
-            if !required.contains(name) {
-                required.push(name.clone());
-            }
-        }
+        // Every property, in the order the properties come (the order a model writes them in).
+        let required: Vec<String> = properties.keys().cloned().collect();
         map.entry("type").or_insert_with(|| Value::from("object"));
         map.insert("properties".to_owned(), Value::Object(properties));
         map.insert("required".to_owned(), Value::from(required));
@@ -151,7 +146,7 @@ impl Walker<'_> {
             map.retain(|key, _| key == "$ref");
             return Ok(());
         };
-        map.remove("$ref");
+        map.shift_remove("$ref");
         inlined.extend(std::mem::take(map));
         *map = inlined;
         self.inlining.push(name);
@@ -164,9 +159,9 @@ impl Walker<'_> {
     /// enum generates) into an `anyOf` of objects, each with the shared properties merged in:
     /// closing the object and its branches separately would reject every value.
     fn distribute(&self, map: &mut Map<String, Value>, path: &str) -> Result<(), StructuredError> {
-        let shared_properties = map.remove("properties").unwrap_or_default();
-        let shared_required = map.remove("required").unwrap_or_default();
-        let Some(Value::Array(branches)) = map.remove("anyOf") else {
+        let shared_properties = map.shift_remove("properties").unwrap_or_default();
+        let shared_required = map.shift_remove("required").unwrap_or_default();
+        let Some(Value::Array(branches)) = map.shift_remove("anyOf") else {
             return Err(unsupported(path, "anyOf"));
         };
         let mut merged = Vec::with_capacity(branches.len());
@@ -216,19 +211,19 @@ impl Walker<'_> {
 
 /// `oneOf` -> `anyOf`, `const` -> one-value `enum`, unknown formats and keywords removed.
 fn normalize(map: &mut Map<String, Value>, path: &str) -> Result<(), StructuredError> {
-    if let Some(one_of) = map.remove("oneOf") {
+    if let Some(one_of) = map.shift_remove("oneOf") {
         if map.contains_key("anyOf") {
             return Err(unsupported(path, "oneOf"));
         }
         map.insert("anyOf".to_owned(), one_of);
     }
-    if let Some(value) = map.remove("const") {
+    if let Some(value) = map.shift_remove("const") {
         map.entry("enum").or_insert_with(|| Value::Array(vec![value]));
     }
     let known_format =
         map.get("format").and_then(Value::as_str).is_some_and(|f| STRICT_FORMATS.contains(&f));
     if !known_format {
-        map.remove("format");
+        map.shift_remove("format");
     }
     map.retain(|key, _| STRICT_KEYWORDS.contains(&key.as_str()));
     Ok(())
@@ -241,7 +236,7 @@ fn merge_single_all_of(map: &mut Map<String, Value>) {
     if !single {
         return;
     }
-    if let Some(Value::Array(mut all)) = map.remove("allOf")
+    if let Some(Value::Array(mut all)) = map.shift_remove("allOf")
         && let Some(Value::Object(inner)) = all.pop()
     {
         for (key, value) in inner {
@@ -280,12 +275,6 @@ fn has_type(map: &Map<String, Value>, kind: &str) -> bool {
         Some(Value::Array(kinds)) => kinds.iter().any(|k| k.as_str() == Some(kind)),
         _ => false,
     }
-}
-
-/// The strings of a JSON array (anything else is ignored).
-fn string_list(value: Option<&Value>) -> Vec<String> {
-    let items = value.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect()
 }
 
 /// Builds [`StructuredError::Unsupported`].
