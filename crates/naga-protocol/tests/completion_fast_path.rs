@@ -14,7 +14,8 @@ use json_gen::{
     text, unknown,
 };
 use naga_protocol::{
-    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, decode_json, parse_response,
+    ChatAccumulator, ChatCompletion, ChatCompletionChunk, ChatRequest, OutputPart, decode_json,
+    parse_response,
 };
 use proptest::prelude::*;
 use streams::{fixture_lines, fixture_names};
@@ -87,6 +88,55 @@ fn bodies_that_are_not_json_or_not_utf8_fail_as_decode_json_fails() {
         let err = ChatCompletion::from_json(body).unwrap_err();
         assert_eq!(Err(err), decode_json::<ChatCompletion>("chat completion", body));
     }
+}
+
+#[test]
+fn content_parts_keep_what_is_not_text_and_give_their_thinking_and_refusal() {
+    let body = |content: &str, more: &str| {
+        let message = format!(r#"{{"role":"assistant","content":{content}{more}}}"#);
+        format!(
+            r#"{{"id":"c","choices":[{{"index":0,"message":{message},"finish_reason":"stop"}}]}}"#
+        )
+    };
+    let read = |content: &str, more: &str| {
+        let completion = agrees(body(content, more).as_bytes()).unwrap();
+        completion.choices[0].message.clone()
+    };
+    // Mistral's thinking parts, in its list form and as one string, as a stream gives them.
+    for thinking in [
+        r#"[{"type":"text","text":"Let me "},{"type":"text","text":"think."}]"#,
+        r#""Let me think.""#,
+    ] {
+        let content = format!(
+            r#"[{{"type":"thinking","thinking":{thinking}}},{{"type":"text","text":"A"}}]"#
+        );
+        let message = read(&content, "");
+        assert_eq!(message.content.as_deref(), Some("A"));
+        assert_eq!(message.reasoning_content.as_deref(), Some("Let me think."));
+        assert_eq!(message.content_parts.as_ref().map(Vec::len), Some(2));
+        // A reasoning_content sent beside them is kept.
+        let own = read(&content, r#","reasoning_content":"own""#);
+        assert_eq!(own.reasoning_content.as_deref(), Some("own"));
+    }
+    // Bare strings are text; a part this SDK does not know is kept whole.
+    let message = read(
+        r#"["a",{"type":"text","text":"b"},{"type":"image_url","image_url":{"url":"data:x"}}]"#,
+        "",
+    );
+    assert_eq!(message.content.as_deref(), Some("ab"));
+    let parts = message.content_parts.unwrap();
+    assert!(matches!(&parts[2], OutputPart::Other(map) if map["image_url"]["url"] == "data:x"));
+    // A refusal part is the refusal; without text there is no content.
+    let message = read(r#"[{"type":"refusal","refusal":"no"}]"#, "");
+    assert_eq!((message.content, message.refusal.as_deref()), (None, Some("no")));
+    // Plain text, in any of its forms, keeps no parts.
+    for content in [r#""hi""#, r#"[{"type":"text","text":"hi"}]"#, r#"{"type":"text","text":"hi"}"#]
+    {
+        let message = read(content, "");
+        assert_eq!((message.content.as_deref(), message.content_parts), (Some("hi"), None));
+    }
+    assert_eq!(read(r#"{"a":1}"#, "").content.as_deref(), Some(r#"{"a":1}"#));
+    assert_eq!(read("null", "").content, None);
 }
 
 fn tool_call() -> BoxedStrategy<String> {

@@ -9,6 +9,7 @@ use serde::de::{Error, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use super::response::ResponseMessage;
 use crate::lenient::{is_empty_map, null_as_default};
 
 /// Streamed content: a string fragment, or parts (Mistral sends
@@ -164,8 +165,8 @@ pub struct TextPart {
 /// A `thinking` part.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThinkingPart {
-    /// The reasoning, as `text` parts.
-    #[serde(default, deserialize_with = "null_as_default")]
+    /// The reasoning, as `text` parts (thinking sent as one string reads as one).
+    #[serde(default, deserialize_with = "lenient_thinking")]
     pub thinking: Vec<OutputPart>,
     /// Whether this thinking block is complete (Mistral).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,6 +174,15 @@ pub struct ThinkingPart {
     /// Fields this SDK does not know, kept.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
+}
+
+/// A `thinking` part's reasoning: parts, a string as one text part, `null` as none.
+fn lenient_thinking<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<OutputPart>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.into_iter().map(part_of).collect(),
+        other => vec![part_of(other)],
+    })
 }
 
 fn join<'a>(mut texts: impl Iterator<Item = &'a str>) -> Cow<'a, str> {
@@ -188,19 +198,78 @@ fn join<'a>(mut texts: impl Iterator<Item = &'a str>) -> Cow<'a, str> {
     }
 }
 
-/// Message text: a string is kept, an array of parts is joined from its `text` parts, `null`
-/// reads as `None`, any other value is kept as its JSON text.
-pub(crate) fn lenient_message_text<'de, D: Deserializer<'de>>(
+/// A message's `content` as parts: a string as one text part, an array item by item (a
+/// string item as a text part, an item that is no part as its JSON text), `null` as `None`,
+/// any other value as its JSON text. [`settle_content`] makes the text of them.
+pub(crate) fn lenient_message_parts<'de, D: Deserializer<'de>>(
     de: D,
-) -> Result<Option<String>, D::Error> {
+) -> Result<Option<Vec<OutputPart>>, D::Error> {
     Ok(match Value::deserialize(de)? {
         Value::Null => None,
-        Value::String(text) => Some(text),
-        Value::Array(items) => {
-            let content =
-                DeltaContent::deserialize(Value::Array(items)).map_err(serde::de::Error::custom)?;
-            Some(content.text().into_owned())
-        }
-        other => Some(other.to_string()),
+        Value::Array(items) => Some(items.into_iter().map(part_of).collect()),
+        // One known part not in an array is read as that part; anything else as its text.
+        other => Some(vec![match part_of(other) {
+            OutputPart::Other(map) => text_part(Value::Object(map).to_string()),
+            part => part,
+        }]),
     })
+}
+
+/// A text part with nothing but `text`.
+pub(crate) fn text_part(text: String) -> OutputPart {
+    OutputPart::Text(TextPart { text, extra: Map::new() })
+}
+
+/// One item of a content array as a part.
+fn part_of(item: Value) -> OutputPart {
+    match item {
+        Value::String(item) => text_part(item),
+        Value::Object(map) => {
+            OutputPart::deserialize(Value::Object(map.clone())).unwrap_or(OutputPart::Other(map))
+        }
+        other => text_part(other.to_string()),
+    }
+}
+
+/// Sets a message's `content` from the parts [`lenient_message_parts`] read: a lone plain
+/// text part is the content and no parts are kept; otherwise the text parts joined (no
+/// content without one), the parts
+/// kept, their thinking filling an empty `reasoning_content` and a `refusal` part an absent
+/// `refusal` (as a streamed answer's parts do).
+pub(crate) fn settle_content(message: &mut ResponseMessage) {
+    let parts = match message.content_parts.take() {
+        Some(mut parts) if is_plain_text(&parts) => {
+            message.content = parts.pop().and_then(|part| match part {
+                OutputPart::Text(part) => Some(part.text),
+                _ => None,
+            });
+            return;
+        }
+        Some(parts) => parts,
+        None => {
+            message.content = None;
+            return;
+        }
+    };
+    let mut texts = parts.iter().filter_map(OutputPart::as_text).peekable();
+    message.content = texts.peek().is_some().then(|| join(texts).into_owned());
+    let thinking = join(parts.iter().flat_map(OutputPart::thinking_texts));
+    if !thinking.is_empty() && message.reasoning_content.as_deref().is_none_or(str::is_empty) {
+        message.reasoning_content = Some(thinking.into_owned());
+    }
+    let refusal = parts.iter().find_map(|part| match part {
+        OutputPart::Other(map) if map.get("type") == Some(&Value::from("refusal")) => {
+            map.get("refusal").and_then(Value::as_str)
+        }
+        _ => None,
+    });
+    if message.refusal.is_none() {
+        message.refusal = refusal.map(str::to_owned);
+    }
+    message.content_parts = Some(parts);
+}
+
+/// Whether `parts` is one text part with nothing but its text.
+fn is_plain_text(parts: &[OutputPart]) -> bool {
+    matches!(parts, [OutputPart::Text(part)] if part.extra.is_empty())
 }

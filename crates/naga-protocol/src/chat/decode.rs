@@ -328,7 +328,7 @@ impl<'de, T: FillFromMap> DeserializeSeed<'de> for Push<'_, T> {
 macro_rules! tolerant_deserialize {
     ($name:ident {
         $( $wire:literal => $field:ident : $ty:ty = $how:ident $with:path ),* $(,)?
-    }) => {
+    } $( then $after:path )?) => {
         impl $crate::chat::decode::FillFromMap for $name {
             const EXPECTING: &'static str = concat!("a ", stringify!($name), " object");
 
@@ -371,6 +371,7 @@ macro_rules! tolerant_deserialize {
                         }
                     }
                 }
+                $( $after(self); )?
                 Ok(())
             }
         }

@@ -175,6 +175,7 @@ fn full_message() -> ResponseMessage {
     ResponseMessage {
         role: Some(Role::Assistant),
         content: Some("t".into()),
+        content_parts: None,
         refusal: Some("r".into()),
         tool_calls: Some(vec![ToolCall::function("call", "f", "{}")]),
         annotations: Some(vec![json!({"type": "url"})]),

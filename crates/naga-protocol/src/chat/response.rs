@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::content::lenient_message_text;
+use super::content::{OutputPart, lenient_message_parts, settle_content};
 use super::decode::{
     object_in_place, optional_object_in_place, tolerant_deserialize, vec_in_place,
 };
@@ -165,6 +165,13 @@ pub struct ResponseMessage {
     /// The text. Content sent as an array of parts is joined from its text parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// The content as sent, when it came as an array of parts that is more than text:
+    /// Mistral's `thinking` parts, images, refusals, any other part kept verbatim (a bare
+    /// string reads as a text part). Their `thinking` also fills an empty `reasoning_content`,
+    /// and a `refusal` part an absent `refusal`, as a streamed answer's are. Not written back:
+    /// `content` is written as its text.
+    #[serde(skip)]
+    pub content_parts: Option<Vec<OutputPart>>,
     /// A refusal message instead of content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<String>,
@@ -320,7 +327,7 @@ tolerant_deserialize!(Choice {
 
 tolerant_deserialize!(ResponseMessage {
     "role" => role: Option<Role> = read Deserialize::deserialize,
-    "content" => content: Option<String> = read lenient_message_text,
+    "content" => content_parts: Option<Vec<OutputPart>> = read lenient_message_parts,
     "refusal" => refusal: Option<String> = read Deserialize::deserialize,
     "tool_calls" => tool_calls: Option<Vec<ToolCall>> = read Deserialize::deserialize,
     "annotations" => annotations: Option<Vec<Value>> = read Deserialize::deserialize,
@@ -329,7 +336,7 @@ tolerant_deserialize!(ResponseMessage {
     "images" => images: Option<Vec<Value>> = read Deserialize::deserialize,
     "name" => name: Option<String> = read Deserialize::deserialize,
     "tool_call_id" => tool_call_id: Option<String> = read Deserialize::deserialize,
-});
+} then settle_content);
 
 tolerant_deserialize!(Usage {
     "prompt_tokens" => prompt_tokens: u64 = read lenient_u64_or_zero,

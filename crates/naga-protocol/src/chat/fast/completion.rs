@@ -13,7 +13,7 @@ use super::{
     optional_string, optional_value, optional_values, serde_value, serde_with, string_or_empty,
     whole,
 };
-use crate::chat::content::lenient_message_text;
+use crate::chat::content::{OutputPart, lenient_message_parts, settle_content, text_part};
 use crate::chat::response::{ChatCompletion, Choice, ResponseMessage};
 use crate::chat::tool::{FunctionCall, ToolCall};
 
@@ -52,7 +52,10 @@ pub(super) const CHOICE_KEYS: &[KnownKey] =
 fn choice_field<'a>(reader: &mut Reader<'a>, key: Key<'a>, out: &mut Choice) -> Option<()> {
     match key {
         Key::Known(0) => out.index = index_or_zero(reader, CHOICE)?,
-        Key::Known(1) => object_or_null(reader, &mut out.message, MESSAGE_KEYS, message_field)?,
+        Key::Known(1) => {
+            object_or_null(reader, &mut out.message, MESSAGE_KEYS, message_field)?;
+            settle_content(&mut out.message);
+        }
         Key::Known(2) => out.logprobs = optional_value(reader, CHOICE)?,
         Key::Known(3) => out.finish_reason = optional_enum(reader)?,
         Key::Known(_) => return None,
@@ -82,7 +85,7 @@ fn message_field<'a>(
 ) -> Option<()> {
     match key {
         Key::Known(0) => out.role = optional_enum(reader)?,
-        Key::Known(1) => out.content = content(reader)?,
+        Key::Known(1) => out.content_parts = content_parts(reader)?,
         Key::Known(2) => out.refusal = optional_string(reader)?,
         Key::Known(3) => out.reasoning_content = optional_string(reader)?,
         Key::Known(4) => {
@@ -99,12 +102,12 @@ fn message_field<'a>(
     Some(())
 }
 
-/// `lenient_message_text`: a string, `null`, or parts (and other values) read by serde
-/// with that helper.
-fn content(reader: &mut Reader<'_>) -> Option<Option<String>> {
+/// `lenient_message_parts`: a string or `null` read here, parts (and other values) by serde
+/// with that helper; [`settle_content`] runs once the message is read.
+fn content_parts(reader: &mut Reader<'_>) -> Option<Option<Vec<OutputPart>>> {
     match reader.peek_token()? {
-        b'"' | b'n' => optional_string(reader),
-        _ => serde_with(reader, MESSAGE, |de| lenient_message_text(de)),
+        b'"' | b'n' => Some(optional_string(reader)?.map(|text| vec![text_part(text)])),
+        _ => serde_with(reader, MESSAGE, |de| lenient_message_parts(de)),
     }
 }
 
