@@ -134,8 +134,9 @@ pub struct UsageStats {
 /// An API key as the account endpoints describe it (never its plaintext).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ApiKey {
-    /// The key's id (the `{key_id}` of the key endpoints).
-    #[serde(default, deserialize_with = "lenient_u64_or_zero")]
+    /// The key's id (the `{key_id}` of the key endpoints); 0 when the answer has none. An
+    /// id that is no whole number fails the answer: read as 0 it would name another key.
+    #[serde(default, deserialize_with = "key_id")]
     pub id: u64,
     /// Its name.
     #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
@@ -146,15 +147,45 @@ pub struct ApiKey {
     /// When it stops working (ISO 8601), if it does.
     #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
-    /// Whether it can be used.
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    /// Whether it can be used (`"true"` and `"false"` read too).
+    #[serde(default, deserialize_with = "lenient_flag", skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// Its spending limit in USD, if any.
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    /// Its spending limit in USD, if any (a number, or one written as text).
+    #[serde(default, deserialize_with = "lenient_amount", skip_serializing_if = "Option::is_none")]
     pub credit_limit: Option<f64>,
     /// Fields this SDK does not know yet.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A key id: a whole number (or one written as text); `null` as 0; anything else an error.
+fn key_id<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
+    let value = Value::deserialize(de)?;
+    let text = value.as_str().map(str::trim);
+    match (value.as_u64(), text.map(str::parse::<u64>)) {
+        (Some(id), _) | (None, Some(Ok(id))) => Ok(id),
+        _ if value.is_null() => Ok(0),
+        _ => Err(serde::de::Error::custom(format!("a key id must be a whole number, not {value}"))),
+    }
+}
+
+/// A flag: a boolean, or `"true"` / `"false"`; anything else as none.
+fn lenient_flag<'de, D: Deserializer<'de>>(de: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::Bool(flag) => Some(flag),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// An amount: a finite number, or one written as text; anything else as none.
+fn lenient_amount<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
+    let amount = match Value::deserialize(de)? {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    };
+    Ok(amount.filter(|amount| amount.is_finite()))
 }
 
 /// `{"keys": [...]}`.
@@ -616,12 +647,21 @@ impl Operation for DeleteKey {
         Auth::Provisioning
     }
 
-    /// Any success status is the deletion, unless its body (normally none) is an error.
+    /// A success status is the deletion. Its body is normally none; one that is JSON may
+    /// confirm it, unless it holds an `error` or `"success": false` (then that error); one
+    /// that is not JSON (cut, or not an answer of this API) is a [`Error::Decode`].
     fn decode_output(body: &[u8]) -> Result<(), Error> {
-        match crate::error::api_error_in_success(body) {
-            Some(err) => Err(err),
-            None => Ok(()),
+        let json = crate::operation::without_bom(body);
+        if json.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
         }
+        let value = serde_json::from_slice::<Value>(json)
+            .map_err(|err| Error::decode(Self::NAME, json, &err))?;
+        let error = value.get("error").is_some_and(crate::chat::stream::is_error_value);
+        if error || value.get("success") == Some(&Value::Bool(false)) {
+            return Err(crate::error::success_body_error(body));
+        }
+        Ok(())
     }
 }
 

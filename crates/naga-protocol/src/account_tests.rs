@@ -162,4 +162,37 @@ fn deletion_is_any_success_and_errors_are_api_errors() {
     let err = parse_response::<DeleteKey>(StatusCode::OK, &headers, body).unwrap_err();
     assert_eq!(err.api().map(|api| api.message.as_str()), Some("no key 9"));
     assert_eq!(parse_response::<DeleteKey>(StatusCode::OK, &headers, b"{}"), Ok(()));
+    for confirmation in [&b" \r\n"[..], br#"{"deleted":true,"id":9}"#, br#"{"error":null}"#] {
+        assert_eq!(parse_response::<DeleteKey>(StatusCode::OK, &headers, confirmation), Ok(()));
+    }
+    // A body saying it failed is that error; one that is no JSON (cut, a page) is no answer.
+    for (body, message) in [
+        (&br#"{"error":"boom"}"#[..], "boom"),
+        (br#"{"success":false,"message":"not deleted"}"#, "not deleted"),
+    ] {
+        let err = parse_response::<DeleteKey>(StatusCode::OK, &headers, body).unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+        assert!(err.api().is_some(), "{err:?}");
+    }
+    for body in [&br#"{"error":{"type":"x","mess"#[..], b"garbage", b"\xff"] {
+        let err = parse_response::<DeleteKey>(StatusCode::OK, &headers, body).unwrap_err();
+        assert!(matches!(err, Error::Decode { what: "key deletion", .. }), "{err:?}");
+    }
+}
+
+#[test]
+fn a_key_id_that_is_no_number_fails_and_flags_and_limits_written_as_text_read() {
+    let key = |fields: &str| serde_json::from_str::<ApiKey>(&format!("{{{fields}}}"));
+    for (id, read) in [("7", 7), (r#""12""#, 12), ("null", 0)] {
+        assert_eq!(key(&format!(r#""id":{id}"#)).unwrap().id, read, "{id}");
+    }
+    assert_eq!(key(r#""name":"k""#).unwrap().id, 0);
+    for id in [r#""6f1c-uuid""#, "-5", "true", "1.5"] {
+        let err = key(&format!(r#""id":{id}"#)).unwrap_err();
+        assert!(err.to_string().contains("key id"), "{id}: {err}");
+    }
+    let read = key(r#""id":1,"credit_limit":"10.5","is_enabled":"false""#).unwrap();
+    assert_eq!((read.credit_limit, read.is_enabled), (Some(10.5), Some(false)));
+    let read = key(r#""id":1,"credit_limit":"lots","is_enabled":"maybe""#).unwrap();
+    assert_eq!((read.credit_limit, read.is_enabled), (None, None));
 }

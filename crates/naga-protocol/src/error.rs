@@ -455,9 +455,30 @@ fn error_object(body: &[u8]) -> Option<ErrorObject> {
     Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 pub struct ErrorResponse {
-    /// The error itself.
-    #[serde(default)]
+    /// The error itself; one sent as a string (not empty) reads as its message.
+    #[serde(default, deserialize_with = "error_object_or_text")]
     pub error: Option<ErrorObject>,
+}
+
+/// An envelope's `error`: an object, or a string that is not blank as the message; `null`
+/// and a blank string as none. Any other value does not read (the body is no envelope).
+fn error_object_or_text<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<ErrorObject>, D::Error> {
+    use serde::Deserialize;
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        Text(String),
+        Object(ErrorObject),
+    }
+    Ok(match Option::<Wire>::deserialize(de)? {
+        Some(Wire::Text(text)) if !text.trim().is_empty() => {
+            Some(ErrorObject { message: Some(text), ..ErrorObject::default() })
+        }
+        Some(Wire::Object(object)) => Some(object),
+        _ => None,
+    })
 }
 
 /// The `error` object of an [`ErrorResponse`].

@@ -324,18 +324,25 @@ pub(crate) fn lenient<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>
     Ok(serde_json::from_value(value).ok())
 }
 
-/// A list of items: a non-list reads as empty. (Elements of open enums never fail.)
+/// A list of items: one object reads as a list of that one, anything else that is no list
+/// as empty. (Elements of open enums never fail.)
 pub(crate) fn lenient_items<'de, D, T>(de: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    Ok(match Value::deserialize(de)? {
+    Ok(items_of(Value::deserialize(de)?))
+}
+
+/// The items of `value`, as [`lenient_items`] reads them.
+pub(crate) fn items_of<T: serde::de::DeserializeOwned>(value: Value) -> Vec<T> {
+    match value {
         Value::Array(items) => {
             items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()
         }
+        object @ Value::Object(_) => serde_json::from_value(object).ok().into_iter().collect(),
         _ => Vec::new(),
-    })
+    }
 }
 
 /// Like [`lenient_u64`], with `0` for anything unreadable.

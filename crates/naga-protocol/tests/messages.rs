@@ -499,3 +499,15 @@ fn server_tool_input_and_citations_add_up_as_the_official_sdk_adds_them() {
     assert_eq!(text.extra["citations"][0]["cited_text"], "blue");
     assert_eq!(text.extra["citations"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn content_sent_as_a_string_or_one_block_is_read_as_blocks() {
+    for content in [r#""Hello""#, r#"{"type":"text","text":"Hello"}"#] {
+        let body = format!(
+            r#"{{"id":"msg_1","type":"message","role":"assistant","content":{content},"stop_reason":"end_turn"}}"#
+        );
+        let message = MessagesRequest::decode_output(body.as_bytes()).unwrap();
+        assert_eq!(message.text(), "Hello", "{content}");
+        assert!(matches!(&message.content[..], [ContentBlock::Text { .. }]), "{content}");
+    }
+}

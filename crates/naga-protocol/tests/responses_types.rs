@@ -383,3 +383,23 @@ fn images_files_and_audio_from_bytes_go_inline() {
     assert!(ItemPart::image_bytes(b"BM", None).is_err());
     assert!(ItemPart::pdf_bytes("a.txt", b"text").is_err());
 }
+
+#[test]
+fn an_error_sent_as_text_is_the_error_and_one_object_is_the_output() {
+    use naga_protocol::Operation;
+    let decode = |body: &str| ResponsesRequest::decode_output(body.as_bytes());
+    // Under a success status, a body that is only an error is that error, as for chat.
+    let err = decode(r#"{"error":"boom"}"#).unwrap_err();
+    assert_eq!(err.api().map(|api| api.message.as_str()), Some("boom"), "{err:?}");
+    for empty in [r#"{"error":""}"#, r#"{"error":{}}"#, r#"{"error":null}"#] {
+        assert!(decode(empty).is_ok(), "{empty}");
+    }
+    // In a response object it is kept as the message.
+    let failed = decode(r#"{"id":"r","object":"response","status":"failed","error":"quota"}"#);
+    let error = failed.unwrap().error.unwrap();
+    assert_eq!(error.message.as_deref(), Some("quota"));
+    // One item sent without its list is the list of that one.
+    let item = r#"{"type":"message","id":"m","role":"assistant","content":[{"type":"output_text","text":"Hi"}]}"#;
+    let answer = decode(&format!(r#"{{"id":"r","status":"completed","output":{item}}}"#)).unwrap();
+    assert_eq!(answer.output_text(), "Hi");
+}

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::block::{ContentBlock, ToolUseBlock};
 use super::request::MessageRole;
 use crate::lenient::{
-    is_empty_map, lenient, lenient_items, lenient_text, lenient_text_or_empty, lenient_u64,
+    is_empty_map, items_of, lenient, lenient_text, lenient_text_or_empty, lenient_u64,
     lenient_u64_or_zero, string_enum,
 };
 
@@ -61,8 +61,8 @@ pub struct MessagesResponse {
     /// The model that answered.
     #[serde(default, deserialize_with = "lenient_text", skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// What the model produced, in order.
-    #[serde(default, deserialize_with = "lenient_items")]
+    /// What the model produced, in order (content sent as one string reads as a text block).
+    #[serde(default, deserialize_with = "lenient_blocks")]
     pub content: Vec<ContentBlock>,
     /// Why it stopped (`null` while streaming).
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
@@ -130,4 +130,13 @@ pub struct MessagesUsage {
     /// Fields this SDK does not know.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
+}
+
+/// A message's content blocks as [`lenient_items`](crate::lenient::lenient_items) reads them, with a string as one text
+/// block (the form a request's content may take).
+fn lenient_blocks<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<ContentBlock>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::String(text) => items_of(serde_json::json!([{"type": "text", "text": text}])),
+        other => items_of(other),
+    })
 }

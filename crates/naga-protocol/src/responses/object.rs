@@ -69,8 +69,8 @@ pub struct ResponseObject {
     /// What the model produced, in order.
     #[serde(default, deserialize_with = "lenient_items")]
     pub output: Vec<ResponseItem>,
-    /// Why it failed (`status: failed`).
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    /// Why it failed (`status: failed`). An error sent as a string reads as its message.
+    #[serde(default, deserialize_with = "lenient_error", skip_serializing_if = "Option::is_none")]
     pub error: Option<ResponseError>,
     /// Why it stopped early (`status: incomplete`).
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
@@ -227,6 +227,27 @@ pub struct ResponseError {
     /// Fields this SDK does not know.
     #[serde(flatten, default, skip_serializing_if = "is_empty_map")]
     pub extra: Map<String, Value>,
+}
+
+impl ResponseError {
+    /// Whether it says anything: a code, a message or another field.
+    pub fn is_empty(&self) -> bool {
+        self.code.is_none() && self.message.is_none() && self.extra.is_empty()
+    }
+}
+
+/// A response's `error`: an object, or a string (or other value) as its message; `null`, an
+/// empty string and anything unreadable as none.
+fn lenient_error<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<ResponseError>, D::Error> {
+    Ok(match Value::deserialize(de)? {
+        Value::Null => None,
+        Value::String(text) if text.trim().is_empty() => None,
+        Value::String(text) => Some(ResponseError { message: Some(text), ..Default::default() }),
+        object @ Value::Object(_) => serde_json::from_value(object).ok(),
+        other => Some(ResponseError { message: Some(other.to_string()), ..Default::default() }),
+    })
 }
 
 /// Why a response stopped early.

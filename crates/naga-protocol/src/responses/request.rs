@@ -295,7 +295,8 @@ impl crate::operation::Operation for ResponsesRequest {
             // A failed response object carries its `error` too, with `object` and `status`.
             let is_envelope = |answer: &super::ResponseObject| {
                 let object = answer.object.as_deref() == Some("response");
-                answer.error.is_some() && !object && answer.status.is_none()
+                let error = answer.error.as_ref().is_some_and(|error| !error.is_empty());
+                error && !object && answer.status.is_none()
             };
             crate::operation::unless_error_body(json, decode_json(Self::NAME, json), is_envelope)
         })
