@@ -155,3 +155,13 @@ fn error_status_is_the_api_error() {
     let err = result.unwrap_err();
     assert_eq!(err.api().map(|api| api.message.as_str()), Some("model not found"));
 }
+
+#[test]
+fn a_repeated_key_takes_its_last_value_as_in_other_clients() {
+    let body = r#"{"object":"list","model":"first","data":[{"object":"embedding","index":0,"embedding":[0.5]}],"model":"last"}"#;
+    let response = parse(body).unwrap();
+    assert_eq!((response.model.as_deref(), response.data.len()), (Some("last"), 1));
+    // A body that is wrong for another reason keeps its own error.
+    let err = parse(r#"{"data":7,"model":"a","model":"b"}"#).unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}

@@ -7,17 +7,28 @@
 use serde::de::DeserializeOwned;
 
 /// `text` decoded as `T`; when that fails and `text` holds lone surrogate escapes, decoded
-/// again with them replaced by `\ufffd` (the first error stands if that fails too).
+/// again with them replaced by `\ufffd`, and then with a repeated key's last value taken
+/// (the first error stands if all fail).
 pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     from_slice(text.as_bytes())
 }
 
 /// [`from_str`] for bytes.
 pub(crate) fn from_slice<T: DeserializeOwned>(json: &[u8]) -> Result<T, serde_json::Error> {
-    serde_json::from_slice(json).or_else(|err| match repaired(json) {
-        Some(fixed) => serde_json::from_slice(&fixed).map_err(|_| err),
-        None => Err(err),
+    serde_json::from_slice(json).or_else(|err| {
+        let fixed = repaired(json);
+        let direct = fixed.as_deref().and_then(|fixed| serde_json::from_slice(fixed).ok());
+        let json = fixed.as_deref().unwrap_or(json);
+        let repeated = err.to_string().starts_with("duplicate field");
+        direct.or_else(|| repeated.then(|| last_key_wins(json)).flatten()).ok_or(err)
     })
+}
+
+/// `T` from `json` whose objects may repeat a key, the last value of a key winning (as in
+/// Python's and JavaScript's JSON), where a derived `Deserialize` refuses a repeated field;
+/// read through a `Value`, so only after the direct read failed on one.
+fn last_key_wins<T: DeserializeOwned>(json: &[u8]) -> Option<T> {
+    serde_json::from_slice::<serde_json::Value>(json).and_then(T::deserialize).ok()
 }
 
 /// `json` with every lone surrogate escape replaced by `\ufffd` (same length, so offsets

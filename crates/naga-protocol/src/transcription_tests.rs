@@ -105,3 +105,10 @@ fn an_answer_without_text_is_an_error_not_an_empty_transcript() {
     // Silence is an empty text, said so.
     assert_eq!(parse(br#"{"text":""}"#).unwrap().text, "");
 }
+
+#[test]
+fn a_repeated_text_takes_its_last_value() {
+    let body = br#"{"text":"first","text":"second"}"#;
+    let read = parse_response::<TranscriptionRequest>(StatusCode::OK, &HeaderMap::new(), body);
+    assert_eq!(read.unwrap().text, "second");
+}
