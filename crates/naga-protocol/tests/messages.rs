@@ -511,3 +511,42 @@ fn content_sent_as_a_string_or_one_block_is_read_as_blocks() {
         assert!(matches!(&message.content[..], [ContentBlock::Text { .. }]), "{content}");
     }
 }
+
+#[test]
+fn a_tool_choice_with_parallel_calls_off_is_kept_and_sent() {
+    let weather = || MessagesTool::custom_value("get_weather", "d", json!({"type": "object"}));
+    let request = |choice: MessagesToolChoice| {
+        MessagesRequest::new("m", 100, [MessageParam::user("Hi")])
+            .tool(weather())
+            .tool_choice(choice)
+    };
+    let one = MessagesToolChoice::Tool { name: "get_weather".into() }.one_call_at_a_time();
+    assert_eq!(
+        wire(&request(one))["tool_choice"],
+        json!({"type": "tool", "name": "get_weather", "disable_parallel_tool_use": true})
+    );
+    // Read from JSON (a request passed through), the flag is not dropped.
+    for sent in [
+        json!({"type": "auto", "disable_parallel_tool_use": true}),
+        json!({"type": "tool", "name": "get_weather", "disable_parallel_tool_use": false}),
+    ] {
+        let choice: MessagesToolChoice = serde_json::from_value(sent.clone()).unwrap();
+        assert_eq!(wire(&request(choice))["tool_choice"], sent);
+    }
+    let plain: MessagesToolChoice = serde_json::from_value(json!({"type": "any"})).unwrap();
+    assert_eq!(plain, MessagesToolChoice::Any);
+    // Its type and the tool it names are checked as the variants' are.
+    for (sent, field) in [
+        (
+            json!({"type": "tool", "name": "nope", "disable_parallel_tool_use": true}),
+            "tool_choice.name",
+        ),
+        (json!({"type": "sometimes", "disable_parallel_tool_use": true}), "tool_choice.type"),
+    ] {
+        let choice: MessagesToolChoice = serde_json::from_value(sent).unwrap();
+        match request(choice).validate() {
+            Err(Error::InvalidRequest { field: got, .. }) => assert_eq!(got, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+}

@@ -175,8 +175,17 @@ fn outputs_answer_earlier_calls_and_enums_and_media_are_the_documented_ones() {
     assert!(answered.validate().is_ok());
     let stray = ResponsesRequest::new("m", [ResponseItem::function_call_output("call_X", "sunny")]);
     assert_eq!(invalid(&stray).0, "input[0].call_id");
-    // With previous_response_id the call is on the server.
-    assert!(stray.extra_field("previous_response_id", json!("resp_1")).validate().is_ok());
+    // With previous_response_id or a conversation the call is on the server; so it is when
+    // an item_reference names an item kept there.
+    assert!(stray.clone().extra_field("previous_response_id", json!("resp_1")).validate().is_ok());
+    assert!(stray.extra_field("conversation", json!("conv_1")).validate().is_ok());
+    let reference: ResponseItem =
+        serde_json::from_value(json!({"type": "item_reference", "id": "fc_1"})).unwrap();
+    let referenced = ResponsesRequest::new(
+        "m",
+        [reference, ResponseItem::function_call_output("call_X", "sunny")],
+    );
+    assert!(referenced.validate().is_ok());
 
     let tool = || ResponseTool::function_value("f", "d", json!({"type": "object"}));
     let cases: Vec<(ResponsesRequest, &str)> = vec![

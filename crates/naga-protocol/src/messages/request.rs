@@ -117,7 +117,15 @@ pub struct CustomTool {
 }
 
 /// Whether and which tool the model must use.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// ```
+/// use naga_protocol::MessagesToolChoice;
+/// let choice = MessagesToolChoice::Any.one_call_at_a_time();
+/// let wire = serde_json::to_string(&choice)?;
+/// assert_eq!(wire, r#"{"type":"any","disable_parallel_tool_use":true}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MessagesToolChoice {
     /// The model decides.
@@ -131,6 +139,63 @@ pub enum MessagesToolChoice {
         /// One of the request's tools.
         name: String,
     },
+    /// A choice with fields the variants above lack (`disable_parallel_tool_use`, see
+    /// [`one_call_at_a_time`](Self::one_call_at_a_time)), kept and sent as it is, `type`
+    /// included.
+    #[serde(untagged)]
+    Other(Map<String, Value>),
+}
+
+/// A choice with no field but its `type` (and a `tool`'s `name`) reads as its variant; any
+/// other object as [`Other`](MessagesToolChoice::Other), so no field is lost.
+impl<'de> Deserialize<'de> for MessagesToolChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let fields = Map::<String, Value>::deserialize(de)?;
+        let name = fields.get("name").and_then(Value::as_str);
+        let known = match (fields.get("type").and_then(Value::as_str), fields.len()) {
+            (Some("auto"), 1) => Some(MessagesToolChoice::Auto),
+            (Some("any"), 1) => Some(MessagesToolChoice::Any),
+            (Some("none"), 1) => Some(MessagesToolChoice::None),
+            (Some("tool"), 2) => {
+                name.map(|name| MessagesToolChoice::Tool { name: name.to_owned() })
+            }
+            _ => None,
+        };
+        Ok(known.unwrap_or(MessagesToolChoice::Other(fields)))
+    }
+}
+
+impl MessagesToolChoice {
+    /// This choice with `disable_parallel_tool_use: true`: at most one tool call per turn
+    /// (for `auto`), or exactly one (for `any` and `tool`).
+    pub fn one_call_at_a_time(self) -> Self {
+        let mut fields = match serde_json::to_value(&self) {
+            Ok(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        };
+        fields.insert("disable_parallel_tool_use".to_owned(), Value::Bool(true));
+        MessagesToolChoice::Other(fields)
+    }
+
+    /// The `type` of the choice.
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            MessagesToolChoice::Auto => Some("auto"),
+            MessagesToolChoice::Any => Some("any"),
+            MessagesToolChoice::None => Some("none"),
+            MessagesToolChoice::Tool { .. } => Some("tool"),
+            MessagesToolChoice::Other(fields) => fields.get("type").and_then(Value::as_str),
+        }
+    }
+
+    /// The tool a `tool` choice names.
+    pub fn tool_name(&self) -> Option<&str> {
+        match self {
+            MessagesToolChoice::Tool { name } => Some(name),
+            MessagesToolChoice::Other(fields) => fields.get("name").and_then(Value::as_str),
+            _ => None,
+        }
+    }
 }
 
 /// Extended thinking.

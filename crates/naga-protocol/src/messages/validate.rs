@@ -77,16 +77,29 @@ impl MessagesRequest {
                 }
             }
         }
-        if let Some(MessagesToolChoice::Tool { name }) = &self.tool_choice
-            && !tools.iter().any(|tool| tool.name() == Some(name.as_str()))
-        {
-            return Err(Error::invalid(
-                "tool_choice.name",
-                format!("names `{name}`, which is not one of `tools`"),
-            ));
+        if let Some(choice) = &self.tool_choice {
+            validate_tool_choice(choice, tools)?;
         }
         Ok(())
     }
+}
+
+/// A choice of a known `type`; a `tool` choice names one of `tools`.
+fn validate_tool_choice(choice: &MessagesToolChoice, tools: &[MessagesTool]) -> Result<(), Error> {
+    let kind = choice.kind().unwrap_or_default();
+    if !["auto", "any", "none", "tool"].contains(&kind) {
+        let reason = format!("is `{kind}`, not one of auto, any, none, tool");
+        return Err(Error::invalid("tool_choice.type", reason));
+    }
+    if kind != "tool" {
+        return Ok(());
+    }
+    let name = choice.tool_name().unwrap_or_default();
+    if !tools.iter().any(|tool| tool.name() == Some(name)) {
+        let reason = format!("names `{name}`, which is not one of `tools`");
+        return Err(Error::invalid("tool_choice.name", reason));
+    }
+    Ok(())
 }
 
 /// Each tool_result answers a tool_use of an earlier assistant message (by id).

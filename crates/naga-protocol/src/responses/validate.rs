@@ -44,8 +44,12 @@ impl ResponsesRequest {
                 for (index, item) in items.iter().enumerate() {
                     validate_item(index, item)?;
                 }
-                // A conversation continued by id has its calls on the server.
-                if !self.extra.contains_key("previous_response_id") {
+                // A conversation continued by id, or items referenced by id, have their
+                // calls on the server.
+                let stored = ["previous_response_id", "conversation"];
+                if !stored.iter().any(|key| self.extra.contains_key(*key))
+                    && !items.iter().any(is_item_reference)
+                {
                     validate_call_outputs(items)?;
                 }
             }
@@ -140,6 +144,11 @@ fn validate_item(index: usize, item: &ResponseItem) -> Result<(), Error> {
         }
         _ => Ok(()),
     }
+}
+
+/// Whether `item` is an `item_reference` (an earlier item the server keeps, named by id).
+fn is_item_reference(item: &ResponseItem) -> bool {
+    matches!(item, ResponseItem::Other(fields) if fields.get("type").and_then(serde_json::Value::as_str) == Some("item_reference"))
 }
 
 /// Each function_call_output answers a function_call item before it (by `call_id`).
