@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::lenient::{lenient, lenient_list};
+use crate::lenient::{lenient, lenient_list, lenient_u64};
 use crate::operation::{Auth, Operation};
 
 /// Lists the available models: `GET /models` (the API key is optional).
@@ -146,7 +146,9 @@ impl<'de> Deserialize<'de> for ModelList {
 /// One model of the catalogue.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Model {
-    /// The id to put in requests, e.g. `gpt-4o-mini` or `llama-3.3-70b-instruct:free`.
+    /// The id to put in requests, e.g. `gpt-4o-mini` or `llama-3.3-70b-instruct:free` (one
+    /// sent as a number reads as its text; an entry without one is no model).
+    #[serde(deserialize_with = "model_id")]
     pub id: String,
     /// `"model"`.
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
@@ -163,11 +165,11 @@ pub struct Model {
     /// A description.
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Context window in tokens.
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    /// Context window in tokens (a whole float or numeric text reads too).
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
     pub context_window: Option<u64>,
     /// Most images one answer can contain.
-    #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "lenient_u64", skip_serializing_if = "Option::is_none")]
     pub max_output_images: Option<u64>,
     /// Endpoints serving this model, e.g. `chat.completions`.
     #[serde(default, deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
@@ -246,6 +248,11 @@ pub struct ModelArchitecture {
     /// Fields this SDK does not know yet.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A model's id: text, or a number as its text; anything else (`null`) is no id.
+fn model_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    crate::lenient::lenient_text(d)?.ok_or_else(|| serde::de::Error::custom("a model needs an id"))
 }
 
 /// A price: a number, or a string holding one.

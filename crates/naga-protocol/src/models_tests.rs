@@ -69,6 +69,13 @@ fn wrong_types_become_none_instead_of_failing() {
     assert_eq!((model.context_window, model.aliases.as_ref(), model.created), (None, None, None));
     assert_eq!(model.pricing.as_ref().unwrap().per_input_token, None);
     assert_eq!(model.architecture, None);
+    // Numbers written another way read; an id sent as a number is its text.
+    let body = json!({"data": [{"id": 5, "context_window": 128000.0, "max_output_images": "4"},
+        {"id": null}, {"id": "b"}]});
+    let list: ModelList = serde_json::from_value(body).unwrap();
+    let read: Vec<_> = list.iter().map(|m| (m.id.as_str(), m.context_window)).collect();
+    assert_eq!(read, [("5", Some(128_000)), ("b", None)]);
+    assert_eq!(list.data[0].max_output_images, Some(4));
 }
 
 #[test]

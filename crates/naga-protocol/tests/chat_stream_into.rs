@@ -58,7 +58,7 @@ fn fields_that_come_and_go_are_reset() {
         r#"{"id":"e","created":1.5e0,"choices":[{"index":0,"delta":{"content":[{"type":"text","text":"part"}]}}]}"#,
         r#"{"id":"f","choices":[{"index":0,"delta":{"content":"after the fallback"}}]}"#,
         // Not a chunk (a decode error), then an error frame, which ends the stream.
-        r#"{"id":3}"#,
+        r#"{"id":"h","choices":7}"#,
         r#"{"id":"g","choices":[{"index":0,"delta":{"content":"é 東京 😀"}}]}"#,
         r#"{"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}"#,
         r#"{"id":"never","choices":[]}"#,

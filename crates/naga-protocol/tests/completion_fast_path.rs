@@ -139,6 +139,26 @@ fn content_parts_keep_what_is_not_text_and_give_their_thinking_and_refusal() {
     assert_eq!(read("null", "").content, None);
 }
 
+#[test]
+fn a_wrong_type_in_a_minor_field_costs_that_field_not_the_answer() {
+    let body = r#"{"id":123,"object":["x"],"model":4,"system_fingerprint":5,"choices":[{"index":0,"message":{"role":"assistant","content":"Hi","refusal":7,"reasoning_content":{"a":1}},"finish_reason":1}]}"#;
+    let completion = agrees(body.as_bytes())
+        .unwrap_or_else(|| ChatCompletion::from_json(body).unwrap_or_else(|err| panic!("{err}")));
+    assert_eq!((completion.id.as_str(), completion.model.as_str()), ("123", "4"));
+    assert_eq!(completion.object, r#"["x"]"#);
+    assert_eq!(completion.system_fingerprint.as_deref(), Some("5"));
+    assert_eq!(completion.text(), Some("Hi"));
+    let message = &completion.choices[0].message;
+    assert_eq!(message.refusal.as_deref(), Some("7"));
+    assert_eq!(message.reasoning_content.as_deref(), Some(r#"{"a":1}"#));
+    assert_eq!(completion.finish_reason().map(ToString::to_string).as_deref(), Some("1"));
+    // The same in a streamed chunk.
+    let chunk = r#"{"id":9,"model":null,"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":{"type":"stop"}}]}"#;
+    let chunk = ChatCompletionChunk::from_json(chunk).unwrap();
+    assert_eq!((chunk.id.as_str(), chunk.model.as_str()), ("9", ""));
+    assert!(chunk.choices[0].finish_reason.is_some());
+}
+
 fn tool_call() -> BoxedStrategy<String> {
     object(vec![
         field("id", text(&["call_1"])),

@@ -12,10 +12,11 @@ use super::decode::{
     vec_in_place,
 };
 use super::message::Role;
-use super::response::{FinishReason, Usage};
+use super::response::{FinishReason, Usage, lenient_finish_reason};
 use super::tool::ToolType;
 use crate::lenient::{
-    is_empty_map, lenient_text, lenient_u32, lenient_u32_or_zero, lenient_u64, null_as_default,
+    is_empty_map, lenient_text, lenient_text_or_empty, lenient_u32, lenient_u32_or_zero,
+    lenient_u64,
 };
 
 /// One streamed chunk. Placeholder chunks (`choices: []`, empty ids) and usage trailers
@@ -201,19 +202,19 @@ pub struct FunctionCallDelta {
 }
 
 tolerant_deserialize!(ChatCompletionChunk {
-    "id" => id: String = read null_as_default,
-    "object" => object: String = read null_as_default,
+    "id" => id: String = read lenient_text_or_empty,
+    "object" => object: String = read lenient_text_or_empty,
     "created" => created: Option<u64> = read lenient_u64,
-    "model" => model: String = read null_as_default,
+    "model" => model: String = read lenient_text_or_empty,
     "choices" => choices: Vec<ChunkChoice> = fill vec_in_place,
     "usage" => usage: Option<Usage> = fill optional_object_in_place,
-    "system_fingerprint" => system_fingerprint: Option<String> = read Deserialize::deserialize,
+    "system_fingerprint" => system_fingerprint: Option<String> = read lenient_text,
 });
 
 tolerant_deserialize!(ChunkChoice {
     "index" => index: u32 = read lenient_u32_or_zero,
     "delta" => delta: Delta = fill object_in_place,
-    "finish_reason" => finish_reason: Option<FinishReason> = read Deserialize::deserialize,
+    "finish_reason" => finish_reason: Option<FinishReason> = read lenient_finish_reason,
     "logprobs" => logprobs: Option<Value> = read Deserialize::deserialize,
 });
 

@@ -13,8 +13,8 @@ use super::request::ChatRequest;
 use super::tool::ToolCall;
 use crate::error::Error;
 use crate::lenient::{
-    is_empty_map, lenient_u32_or_zero, lenient_u64, lenient_u64_or_zero, null_as_default,
-    string_enum,
+    is_empty_map, lenient_text, lenient_text_or_empty, lenient_u32_or_zero, lenient_u64,
+    lenient_u64_or_zero, string_enum,
 };
 use crate::operation::{Operation, decode_json};
 
@@ -309,29 +309,29 @@ pub struct CompletionTokensDetails {
 }
 
 tolerant_deserialize!(ChatCompletion {
-    "id" => id: String = read null_as_default,
-    "object" => object: String = read null_as_default,
+    "id" => id: String = read lenient_text_or_empty,
+    "object" => object: String = read lenient_text_or_empty,
     "created" => created: Option<u64> = read lenient_u64,
-    "model" => model: String = read null_as_default,
+    "model" => model: String = read lenient_text_or_empty,
     "choices" => choices: Vec<Choice> = fill vec_in_place,
     "usage" => usage: Option<Usage> = fill optional_object_in_place,
-    "system_fingerprint" => system_fingerprint: Option<String> = read Deserialize::deserialize,
+    "system_fingerprint" => system_fingerprint: Option<String> = read lenient_text,
 });
 
 tolerant_deserialize!(Choice {
     "index" => index: u32 = read lenient_u32_or_zero,
     "message" => message: ResponseMessage = fill object_in_place,
-    "finish_reason" => finish_reason: Option<FinishReason> = read Deserialize::deserialize,
+    "finish_reason" => finish_reason: Option<FinishReason> = read lenient_finish_reason,
     "logprobs" => logprobs: Option<Value> = read Deserialize::deserialize,
 });
 
 tolerant_deserialize!(ResponseMessage {
     "role" => role: Option<Role> = read Deserialize::deserialize,
     "content" => content_parts: Option<Vec<OutputPart>> = read lenient_message_parts,
-    "refusal" => refusal: Option<String> = read Deserialize::deserialize,
+    "refusal" => refusal: Option<String> = read lenient_text,
     "tool_calls" => tool_calls: Option<Vec<ToolCall>> = read Deserialize::deserialize,
     "annotations" => annotations: Option<Vec<Value>> = read Deserialize::deserialize,
-    "reasoning_content" => reasoning_content: Option<String> = read Deserialize::deserialize,
+    "reasoning_content" => reasoning_content: Option<String> = read lenient_text,
     "reasoning_details" => reasoning_details: Option<Vec<Value>> = read Deserialize::deserialize,
     "images" => images: Option<Vec<Value>> = read Deserialize::deserialize,
     "name" => name: Option<String> = read Deserialize::deserialize,
@@ -359,3 +359,11 @@ tolerant_deserialize!(CompletionTokensDetails {
     "accepted_prediction_tokens" => accepted_prediction_tokens: Option<u64> = read lenient_u64,
     "rejected_prediction_tokens" => rejected_prediction_tokens: Option<u64> = read lenient_u64,
 });
+
+/// A finish reason: a string (known or not), `null` as none, any other value as its JSON
+/// text (a finish the SDK cannot name is still a finish).
+pub(crate) fn lenient_finish_reason<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<FinishReason>, D::Error> {
+    Ok(crate::lenient::lenient_text(de)?.map(|text| FinishReason::from(text.as_str())))
+}
