@@ -175,8 +175,8 @@ pub struct ModerationResult {
     /// Per category (`violence`, `hate/threatening`, ...): whether it is violated.
     #[serde(default, deserialize_with = "lenient_flags")]
     pub categories: BTreeMap<String, bool>,
-    /// Per category: the model's confidence, 0..=1.
-    #[serde(default, deserialize_with = "lenient_map")]
+    /// Per category: the model's confidence, 0..=1 (a score written as text reads too).
+    #[serde(default, deserialize_with = "lenient_scores")]
     pub category_scores: BTreeMap<String, f64>,
     /// Per category: which input types (`text`, `image`) were checked for it.
     #[serde(default, deserialize_with = "lenient_map")]
@@ -239,6 +239,17 @@ where
     let Value::Object(entries) = Value::deserialize(d)? else { return Ok(BTreeMap::new()) };
     let read = |(name, value): (String, Value)| Some((name, serde_json::from_value(value).ok()?));
     Ok(entries.into_iter().filter_map(read).collect())
+}
+
+/// Scores by category: numbers, and numbers written as text; other entries are skipped.
+fn lenient_scores<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
+    let Value::Object(entries) = Value::deserialize(d)? else { return Ok(BTreeMap::new()) };
+    let score = |value: &Value| match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse::<f64>().ok().filter(|score| score.is_finite()),
+        _ => None,
+    };
+    Ok(entries.into_iter().filter_map(|(name, value)| Some((name, score(&value)?))).collect())
 }
 
 #[cfg(test)]

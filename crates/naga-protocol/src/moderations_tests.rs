@@ -74,14 +74,16 @@ fn the_documented_answer_reads() {
 fn odd_values_are_skipped_not_fatal() {
     let body = r#"{"results": [{"flagged": null,
         "categories": {"violence": null, "new/category": true, "hate": "no"},
-        "category_scores": {"violence": "high", "hate": 1e-9},
+        "category_scores": {"violence": "high", "hate": 1e-9, "self-harm": " 0.98 "},
         "category_applied_input_types": [], "note": 1}], "extra": true}"#;
     let answer = parse(body).unwrap();
     let result = &answer.results[0];
     assert!(!result.flagged);
     assert_eq!(result.flagged_categories().collect::<Vec<_>>(), ["new/category"]);
     assert!(result.is_flagged() && answer.flagged(), "a violated category flags the item");
-    assert_eq!(result.category_scores.len(), 1);
+    // A score written as text reads; one that is no number is skipped.
+    assert_eq!(result.category_scores.len(), 2);
+    assert_eq!(result.category_scores["self-harm"], 0.98);
     assert!(result.category_applied_input_types.is_empty());
     assert_eq!(result.extra["note"], json!(1));
     assert_eq!(answer.extra["extra"], json!(true));

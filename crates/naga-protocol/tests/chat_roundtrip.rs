@@ -90,7 +90,8 @@ fn every_field_is_written_with_its_wire_name_and_shape() {
     assert_eq!(wire["stream_options"], json!({"include_usage": true}));
     assert_eq!(wire["stop"], json!(["END", "STOP"]));
     assert_eq!(wire["reasoning_effort"], "xhigh");
-    assert_eq!(wire["logit_bias"], json!({"50256": -100.0}));
+    // A whole bias as an integer, as OpenAI's schema types it.
+    assert_eq!(wire["logit_bias"], json!({"50256": -100}));
     assert_eq!(wire["image_config"], json!({"aspect_ratio": "16:9", "image_size": "4K"}));
     assert_eq!(wire["web_search_options"], json!({"search_context_size": "low"}));
     assert_eq!(wire["seed"], 7);

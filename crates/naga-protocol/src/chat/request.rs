@@ -88,8 +88,13 @@ pub struct ChatRequest {
     #[schemars(range(min = -2.0, max = 2.0))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency_penalty: Option<f64>,
-    /// Token id (as a string) to bias; provider dependent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Token id (as a string) to bias; provider dependent. A whole bias goes out as an
+    /// integer (`-100`, not `-100.0`: OpenAI's schema types the values as integers).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_as_integers"
+    )]
     pub logit_bias: Option<BTreeMap<String, f64>>,
     /// Whether the model may call several tools at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,4 +216,25 @@ impl ChatRequest {
     pub(crate) fn wants_usage_trailer(&self) -> bool {
         self.stream_options.as_ref().and_then(|options| options.include_usage) == Some(true)
     }
+}
+
+/// A bias map with whole values written as integers (within ±2^53, where `f64` is exact).
+fn whole_as_integers<S: serde::Serializer>(
+    bias: &Option<BTreeMap<String, f64>>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    /// Largest magnitude below which every whole `f64` is an exact integer.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let Some(bias) = bias else { return out.serialize_none() };
+    let mut map = out.serialize_map(Some(bias.len()))?;
+    for (token, value) in bias {
+        if value.fract() == 0.0 && value.abs() < EXACT {
+            #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53: exact
+            map.serialize_entry(token, &(*value as i64))?;
+        } else {
+            map.serialize_entry(token, value)?;
+        }
+    }
+    map.end()
 }

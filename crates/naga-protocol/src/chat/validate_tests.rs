@@ -73,6 +73,18 @@ fn max_completion_tokens_at_least_one() {
 }
 
 #[test]
+fn logit_bias_goes_out_whole_as_integers_and_fractions_as_they_are() {
+    let request = base().logit_bias([
+        ("1".to_owned(), -100.0),
+        ("2".to_owned(), 0.5),
+        ("3".to_owned(), 5.0),
+        ("4".to_owned(), 1e300),
+    ]);
+    let body = serde_json::to_string(&request).unwrap();
+    assert!(body.contains(r#""logit_bias":{"1":-100,"2":0.5,"3":5,"4":1e+300}"#), "{body}");
+}
+
+#[test]
 fn logit_bias_must_be_finite() {
     let request = base().logit_bias([("50256".to_owned(), f64::NAN)]);
     assert_eq!(field_of(&request), "logit_bias.50256");
