@@ -93,13 +93,14 @@ fn delta_kind(data: &str) -> Option<(&str, DeltaVariant)> {
 /// name stands in for a missing `type`.
 fn decode_event(name: &str, data: &str) -> Result<ResponseEvent, Error> {
     let decode_error = |err: serde_json::Error| Error::decode(WHAT, data.as_bytes(), &err);
-    if let Some((kind, wrap)) = delta_kind(data) {
-        let mut delta: DeltaEvent = crate::surrogates::from_str(data).map_err(decode_error)?;
-        // `type` was read into `extra`; a repeated `type` with another value (the last one
-        // counts) takes the general path below.
-        if delta.extra.shift_remove("type").as_ref().and_then(Value::as_str) == Some(kind) {
-            return Ok(wrap(delta));
-        }
+    // `type` is read into `extra`. A repeated `type` with another value (the last one
+    // counts), or a delta this one-pass read refuses (a repeated key whose first value is
+    // wrong, say), takes the general path below, which gives the same event or the error.
+    if let Some((kind, wrap)) = delta_kind(data)
+        && let Ok(mut delta) = crate::surrogates::from_str::<DeltaEvent>(data)
+        && delta.extra.shift_remove("type").as_ref().and_then(Value::as_str) == Some(kind)
+    {
+        return Ok(wrap(delta));
     }
     let mut map: Map<String, Value> = crate::surrogates::from_str(data).map_err(decode_error)?;
     let kind = match map.get("type") {
