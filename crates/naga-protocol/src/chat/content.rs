@@ -232,10 +232,9 @@ fn part_of(item: Value) -> OutputPart {
 }
 
 /// Sets a message's `content` from the parts [`lenient_message_parts`] read: a lone plain
-/// text part is the content and no parts are kept; otherwise the text parts joined (no
-/// content without one), the parts
-/// kept, their thinking filling an empty `reasoning_content` and a `refusal` part an absent
-/// `refusal` (as a streamed answer's parts do).
+/// text part is the content and no parts are kept; otherwise the content is the text parts
+/// joined (none without one) and the parts are kept, their thinking filling an empty
+/// `reasoning_content` and a `refusal` part an absent `refusal` (as a streamed answer's do).
 pub(crate) fn settle_content(message: &mut ResponseMessage) {
     let parts = match message.content_parts.take() {
         Some(mut parts) if is_plain_text(&parts) => {
@@ -257,16 +256,20 @@ pub(crate) fn settle_content(message: &mut ResponseMessage) {
     if !thinking.is_empty() && message.reasoning_content.as_deref().is_none_or(str::is_empty) {
         message.reasoning_content = Some(thinking.into_owned());
     }
-    let refusal = parts.iter().find_map(|part| match part {
-        OutputPart::Other(map) if map.get("type") == Some(&Value::from("refusal")) => {
+    if message.refusal.is_none() {
+        message.refusal = parts.iter().find_map(refusal_text).map(str::to_owned);
+    }
+    message.content_parts = Some(parts);
+}
+
+/// The text of a `refusal` part (one this SDK keeps as an unknown part).
+fn refusal_text(part: &OutputPart) -> Option<&str> {
+    match part {
+        OutputPart::Other(map) if map.get("type").and_then(Value::as_str) == Some("refusal") => {
             map.get("refusal").and_then(Value::as_str)
         }
         _ => None,
-    });
-    if message.refusal.is_none() {
-        message.refusal = refusal.map(str::to_owned);
     }
-    message.content_parts = Some(parts);
 }
 
 /// Whether `parts` is one text part with nothing but its text.
