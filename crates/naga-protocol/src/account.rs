@@ -180,12 +180,7 @@ fn lenient_flag<'de, D: Deserializer<'de>>(de: D) -> Result<Option<bool>, D::Err
 
 /// An amount: a finite number, or one written as text; anything else as none.
 fn lenient_amount<'de, D: Deserializer<'de>>(de: D) -> Result<Option<f64>, D::Error> {
-    let amount = match Value::deserialize(de)? {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    };
-    Ok(amount.filter(|amount| amount.is_finite()))
+    Ok(crate::lenient::number_or_text(&Value::deserialize(de)?).filter(|a| a.is_finite()))
 }
 
 /// `{"keys": [...]}`.
@@ -652,7 +647,7 @@ impl Operation for DeleteKey {
     /// that is not JSON (cut, or not an answer of this API) is a [`Error::Decode`].
     fn decode_output(body: &[u8]) -> Result<(), Error> {
         let json = crate::operation::without_bom(body);
-        if json.iter().all(u8::is_ascii_whitespace) {
+        if json.trim_ascii().is_empty() {
             return Ok(());
         }
         let value = serde_json::from_slice::<Value>(json)

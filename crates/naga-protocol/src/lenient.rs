@@ -345,6 +345,17 @@ pub(crate) fn items_of<T: serde::de::DeserializeOwned>(value: Value) -> Vec<T> {
     }
 }
 
+/// A number, or a number written as text (surrounding whitespace ignored); anything else
+/// is none. Text may name a non-finite number (`"inf"`); callers that want only finite
+/// ones filter.
+pub(crate) fn number_or_text(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 /// Like [`lenient_u64`], with `0` for anything unreadable.
 pub(crate) fn lenient_u64_or_zero<'de, D: Deserializer<'de>>(de: D) -> Result<u64, D::Error> {
     Ok(lenient_u64(de)?.unwrap_or(0))

@@ -257,11 +257,7 @@ fn model_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 /// A price: a number, or a string holding one.
 fn price<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    })
+    Ok(crate::lenient::number_or_text(&Value::deserialize(d)?))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::lenient::{is_empty_map, lenient_text, text_input_conversions};
+use crate::lenient::{is_empty_map, lenient_text, number_or_text, text_input_conversions};
 use crate::operation::{check_extra, check_model, json_post_operation};
 
 /// What to check: one text, several texts (one result each), or text and image parts
@@ -244,11 +244,7 @@ where
 /// Scores by category: numbers, and numbers written as text; other entries are skipped.
 fn lenient_scores<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
     let Value::Object(entries) = Value::deserialize(d)? else { return Ok(BTreeMap::new()) };
-    let score = |value: &Value| match value {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse::<f64>().ok().filter(|score| score.is_finite()),
-        _ => None,
-    };
+    let score = |value: &Value| number_or_text(value).filter(|score| score.is_finite());
     Ok(entries.into_iter().filter_map(|(name, value)| Some((name, score(&value)?))).collect())
 }
 
