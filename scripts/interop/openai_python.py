@@ -431,6 +431,27 @@ def _():
             json.loads(f.read(length))
 
 
+@check("chat: n choices and logprobs, streamed (stream helper) equal to the JSON answer")
+def _():
+    kw = dict(model=MODEL, messages=MSGS, n=3, logprobs=True, top_logprobs=2)
+    plain = client().chat.completions.create(**kw)
+    expect([c.index for c in plain.choices] == [0, 1, 2], plain.choices)
+    texts = [c.message.content for c in plain.choices]
+    expect(len(set(texts)) == 3, texts)
+    for choice in plain.choices:
+        tokens = choice.logprobs.content
+        expect("".join(t.token for t in tokens) == choice.message.content, tokens)
+        expect(all(len(t.top_logprobs) == 2 and t.logprob < 0 for t in tokens), tokens)
+    with client().chat.completions.stream(**kw) as stream:
+        for _event in stream:
+            pass
+        final = stream.get_final_completion()
+    expect([c.message.content for c in final.choices] == texts, final.choices)
+    expect([c.finish_reason for c in final.choices] == ["stop"] * 3, final.choices)
+    streamed = [[t.token for t in c.logprobs.content] for c in final.choices]
+    expect(streamed == [[t.token for t in c.logprobs.content] for c in plain.choices], streamed)
+
+
 @check("embeddings: default (base64 on the wire) equals float, unit vectors")
 def _():
     texts = ["Tokyo Tower", "東京タワー"]

@@ -67,14 +67,40 @@ impl Answer {
 
 /// Builds the answer to a validated request; `chunks` is the `x-mock-chunks` count.
 pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> Answer {
+    build_choice(req, chunks, 0)
+}
+
+/// The answers to a validated chat request, one per choice (`n`, 1 when absent). The first
+/// is [`build_answer`]'s; each other choice draws its text and tool calls (and their ids)
+/// from a seed of its own, under the same `id`, `created` and `model`.
+pub(crate) fn build_choices(req: &Map<String, Value>, chunks: Option<usize>) -> Vec<Answer> {
+    let n = req.get("n").and_then(Value::as_u64).unwrap_or(1).clamp(1, MAX_CHOICES);
+    (0..n).map(|choice| build_choice(req, chunks, choice)).collect()
+}
+
+/// The most choices one request gets (OpenAI's limit on `n`).
+pub(crate) const MAX_CHOICES: u64 = 128;
+
+/// The tokens of all `answers` together: the prompt once, the completions added up.
+pub(crate) fn total_usage(answers: &[Answer]) -> Usage {
+    let prompt = answers.first().map_or(0, |answer| answer.usage.prompt);
+    let completion = answers.iter().map(|answer| answer.usage.completion).sum();
+    let reasoning = answers.iter().map(|answer| answer.usage.reasoning).sum();
+    Usage { prompt, completion, reasoning }
+}
+
+/// Choice `choice` of the answer to a validated request.
+fn build_choice(req: &Map<String, Value>, chunks: Option<usize>, choice: u64) -> Answer {
     let messages = req.get("messages").cloned().unwrap_or(Value::Null);
     // Keys sorted, so the same messages get the same answer whatever order their keys came in.
     let seed = fnv1a(to_string_in_order(&messages, &[]).as_bytes());
+    let drawn =
+        if choice == 0 { seed } else { seed ^ fnv1a(format!("choice {choice}").as_bytes()) };
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let calls = tool_calls(req, seed);
+    let calls = tool_calls(req, drawn);
     let reasoning = reasoning_text(req, &calls);
     let (content, finish_reason, stop_sequence) = if calls.is_empty() {
-        let mut text = base_content(req, seed);
+        let mut text = base_content(req, drawn, choice);
         lengthen(&mut text, chunks.unwrap_or(0), is_json_format(req));
         let limited = apply_limits(req, text);
         (Some(limited.text), limited.finish_reason, limited.stop_sequence)

@@ -23,8 +23,9 @@ const SENTENCES: [&str; 8] = [
 ];
 const LONGEST_CHUNK: usize = 16;
 
-/// The full, untruncated content for a text or JSON answer.
-pub(crate) fn base_content(req: &Map<String, Value>, seed: u64) -> String {
+/// The full, untruncated content for a text or JSON answer; `choice` (0 for the first) is
+/// named in the text of the others, so the choices of one answer tell apart.
+pub(crate) fn base_content(req: &Map<String, Value>, seed: u64, choice: u64) -> String {
     let format = req.get("response_format");
     match format.and_then(|f| f.get("type")).and_then(Value::as_str) {
         Some("json_schema") => {
@@ -35,7 +36,7 @@ pub(crate) fn base_content(req: &Map<String, Value>, seed: u64) -> String {
             }
         }
         Some("json_object") => json_object(req, seed),
-        _ => text_content(req, seed),
+        _ => text_content(req, seed, choice),
     }
 }
 
@@ -45,14 +46,16 @@ fn json_object(req: &Map<String, Value>, seed: u64) -> String {
         .to_string()
 }
 
-fn text_content(req: &Map<String, Value>, seed: u64) -> String {
+fn text_content(req: &Map<String, Value>, seed: u64, choice: u64) -> String {
     let mut rng = Rng::new(seed);
+    let which = if choice == 0 { String::new() } else { format!(" (choice {choice})") };
     let opening = if last_role(req) == Some("tool") {
         let results = tool_results(req);
-        format!("{MARK} Based on the tool results: {}.", excerpt(&results, 80))
+        format!("{MARK} Based on the tool results{which}: {}.", excerpt(&results, 80))
     } else {
         let with = last_with_role(req, "user").and_then(attachments).unwrap_or_default();
-        format!("{MARK} Emulated reply to “{}”{with}", excerpt(&last_user_text(req), 60))
+        let to = excerpt(&last_user_text(req), 60);
+        format!("{MARK} Emulated reply{which} to “{to}”{with}")
     };
     let first = rng.pick(&SENTENCES).copied().unwrap_or_default();
     let second = rng.pick(&SENTENCES).copied().unwrap_or_default();

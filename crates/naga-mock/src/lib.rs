@@ -104,7 +104,9 @@
 //! still send it: send `max_completion_tokens` to Naga), `reasoning_effort` in
 //! `none|minimal|low|medium|high|xhigh`, `response_format.type` in
 //! `text|json_object|json_schema`, `tool_choice` naming a declared function,
-//! `stream_options` only with `stream: true`. Unknown fields are accepted.
+//! `stream_options` only with `stream: true`; OpenAI's `n` 1..=128, `seed`, `user`, `store`,
+//! `logprobs`, `top_logprobs` 0..=20 (with `logprobs`) and `metadata` with OpenAI's types.
+//! Unknown fields are accepted.
 //!
 //! A valid request for a model that is neither an `id` nor one of the `aliases` in the
 //! catalogue is a 404 `not_found_error` naming the model (checked after validation, before
@@ -143,8 +145,18 @@
 //!   the answer is text.
 //! * `response_format` `json_schema`: content is JSON valid against the schema;
 //!   `json_object`: a JSON object.
-//! * SSE: `data: <json>\n\n` per chunk, the first carrying `delta.role`, a final chunk with
-//!   `finish_reason`, the `choices: []` usage trailer when `stream_options.include_usage`, then
+//! * `n` > 1: that many choices, each drawn from a seed of its own (its text names it:
+//!   `Emulated reply (choice 1) to ...`; its tool calls have their own ids), the first the
+//!   same as with `n` 1; `completion_tokens` adds the choices up.
+//! * `logprobs: true`: each choice's `logprobs` is `{"content":[..],"refusal":null}`, one
+//!   entry per token (a word with the whitespace after it; the tokens join to the content)
+//!   with `token`, a negative `logprob`, `bytes` and `top_logprobs` entries (the token
+//!   itself first, then less likely words); `null` for a choice without content. Without
+//!   `logprobs` the key is left out, as before.
+//! * SSE: `data: <json>\n\n` per chunk, each with one choice: a choice's first chunk carries
+//!   `delta.role`, its last `finish_reason` (with `n` > 1 the choices take turns, chunk by
+//!   chunk), each content chunk the `logprobs` of its tokens when asked for (other chunks
+//!   `null`); then the `choices: []` usage trailer when `stream_options.include_usage`, then
 //!   `data: [DONE]\n\n` (unless `x-mock-no-done`).
 //!
 //! # Responses
@@ -288,6 +300,7 @@ mod first_bytes;
 mod form;
 mod free_tier;
 mod images;
+mod logprobs;
 mod messages;
 mod messages_object;
 mod messages_stream;

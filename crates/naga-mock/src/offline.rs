@@ -2,9 +2,9 @@
 
 use http::StatusCode;
 
-use crate::answer::build_answer;
+use crate::answer::build_choices;
 use crate::error_body::error_json;
-use crate::render::{chunk_list, completion_json};
+use crate::render::{Shape, chunk_list, completion_json};
 use crate::stream::chunk_frame;
 use crate::validate::validate_chat;
 
@@ -38,15 +38,13 @@ pub fn answer_chat(body: &[u8]) -> ChatAnswer {
             return ChatAnswer { status: StatusCode::BAD_REQUEST, body, streaming: false };
         }
     };
-    let answer = build_answer(&req, None);
+    let (answers, shape) = (build_choices(&req, None), Shape::of(&req));
     if req.get("stream").and_then(|v| v.as_bool()) != Some(true) {
-        let body = completion_json(&answer).to_vec();
+        let body = completion_json(&answers, shape).to_vec();
         return ChatAnswer { status: StatusCode::OK, body, streaming: false };
     }
-    let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
-    let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
     let mut body = Vec::new();
-    let chunks = chunk_list(&answer, include_usage);
+    let chunks = chunk_list(&answers, shape);
     for i in 0..chunks.len() {
         body.extend_from_slice(&chunk_frame(&chunks, i, None));
     }

@@ -1,14 +1,58 @@
-//! The two renderings of an [`Answer`]: a `chat.completion` object and the list of
-//! `chat.completion.chunk` objects whose accumulation is that same object.
+//! The two renderings of a chat answer (one [`Answer`] per choice): a `chat.completion`
+//! object and the list of `chat.completion.chunk` objects whose accumulation is that same
+//! object.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::answer::Answer;
+use crate::answer::{Answer, total_usage};
+use crate::logprobs::{content_logprobs, requested};
 use crate::ordered::Json;
 use crate::tools::argument_fragments;
 
-/// The non-streaming `chat.completion`, keys in Naga's documented order.
-pub(crate) fn completion_json(answer: &Answer) -> Json {
+/// What of a chat answer the request asked to see besides the choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// `stream_options.include_usage`: a streamed answer ends with the usage trailer.
+    pub(crate) include_usage: bool,
+    /// `logprobs: true`, with this many `top_logprobs` per token.
+    pub(crate) logprobs: Option<usize>,
+}
+
+impl Shape {
+    /// The shape a validated chat request asks for.
+    pub(crate) fn of(req: &Map<String, Value>) -> Shape {
+        let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
+        Shape {
+            include_usage: usage.and_then(Value::as_bool) == Some(true),
+            logprobs: requested(req),
+        }
+    }
+}
+
+/// The non-streaming `chat.completion`, keys in Naga's documented order: one choice per
+/// answer, the usage of all of them.
+pub(crate) fn completion_json(answers: &[Answer], shape: Shape) -> Json {
+    let choices = answers.iter().enumerate().map(|(index, answer)| {
+        let mut choice = Json::object([("index", index.into()), ("message", message_json(answer))]);
+        if let Some(top) = shape.logprobs {
+            choice.push("logprobs", answer_logprobs(answer, top));
+        }
+        choice.push("finish_reason", answer.finish_reason.into());
+        choice
+    });
+    let first = answers.first();
+    Json::object([
+        ("id", first.map(|answer| answer.id.as_str()).into()),
+        ("object", "chat.completion".into()),
+        ("created", first.map_or(0, |answer| answer.created).into()),
+        ("model", first.map(|answer| answer.model.as_str()).into()),
+        ("choices", Json::Array(choices.collect())),
+        ("usage", total_usage(answers).chat_json()),
+    ])
+}
+
+/// One choice's `message`.
+fn message_json(answer: &Answer) -> Json {
     let content = answer.content().map_or(Json::Value(Value::Null), Json::from);
     let mut message = Json::object([("role", "assistant".into()), ("content", content)]);
     if !answer.tool_calls.is_empty() {
@@ -29,19 +73,18 @@ pub(crate) fn completion_json(answer: &Answer) -> Json {
         message.push("reasoning_content", reasoning.as_str().into());
         message.push("reasoning_details", reasoning_details(&reasoning));
     }
-    let choice = Json::object([
-        ("index", 0u64.into()),
-        ("message", message),
-        ("finish_reason", answer.finish_reason.into()),
-    ]);
-    Json::object([
-        ("id", answer.id.as_str().into()),
-        ("object", "chat.completion".into()),
-        ("created", answer.created.into()),
-        ("model", answer.model.as_str().into()),
-        ("choices", Json::Array(vec![choice])),
-        ("usage", answer.usage.chat_json()),
-    ])
+    message
+}
+
+/// A whole choice's `logprobs`: its content's tokens, `null` for an answer without content
+/// (as its stream, which has no content chunk to carry any, adds up to).
+fn answer_logprobs(answer: &Answer, top: usize) -> Json {
+    match answer.content_chunks.as_deref() {
+        Some(chunks) if !chunks.is_empty() => {
+            content_logprobs(chunks.iter().map(String::as_str), top)
+        }
+        _ => Json::Value(Value::Null),
+    }
 }
 
 fn reasoning_details(reasoning: &str) -> Json {
@@ -49,41 +92,87 @@ fn reasoning_details(reasoning: &str) -> Json {
     Json::Array(vec![item])
 }
 
-/// The stream's chunks in order: role, reasoning, content or tool calls, finish reason, and
-/// the usage trailer when `include_usage`.
-pub(crate) fn chunk_list(answer: &Answer, include_usage: bool) -> Chunks {
+/// The stream's chunks in order: per choice its role, reasoning, content or tool calls and
+/// finish reason, the choices taking turns (one entry per chunk); then the usage trailer
+/// when `include_usage`.
+pub(crate) fn chunk_list(answers: &[Answer], shape: Shape) -> Chunks {
+    let mut per_choice: Vec<_> = answers
+        .iter()
+        .enumerate()
+        .map(|(index, answer)| choice_deltas(index, answer, shape.logprobs).into_iter())
+        .collect();
+    let mut deltas = Vec::new();
+    loop {
+        let before = deltas.len();
+        deltas.extend(per_choice.iter_mut().filter_map(Iterator::next));
+        if deltas.len() == before {
+            break;
+        }
+    }
+    Chunks {
+        head: answers.first().map(chunk_head).unwrap_or_default(),
+        deltas,
+        usage: shape.include_usage.then(|| total_usage(answers).chat_json()),
+    }
+}
+
+/// One choice's entries, in the order it streams them; the last (an empty delta) carries
+/// the finish reason.
+fn choice_deltas(index: usize, answer: &Answer, logprobs: Option<usize>) -> Vec<ChoiceDelta> {
     let mut deltas = vec![Json::object([("role", "assistant".into())])];
     let reasoning = answer.reasoning_chunks.iter();
     deltas.extend(reasoning.map(|r| Json::object([("reasoning_content", r.as_str().into())])));
     if let Some(reasoning) = answer.reasoning() {
         deltas.push(Json::object([("reasoning_details", reasoning_details(&reasoning))]));
     }
-    if let Some(chunks) = &answer.content_chunks {
-        deltas.extend(chunks.iter().map(|c| Json::object([("content", c.as_str().into())])));
-    }
-    for (index, call) in answer.tool_calls.iter().enumerate() {
-        deltas.push(tool_delta(index, Some(call), ""));
-        deltas
-            .extend(argument_fragments(&call.arguments).iter().map(|f| tool_delta(index, None, f)));
+    let content_from = deltas.len();
+    let content = answer.content_chunks.as_deref().unwrap_or_default();
+    deltas.extend(content.iter().map(|c| Json::object([("content", c.as_str().into())])));
+    for (call_index, call) in answer.tool_calls.iter().enumerate() {
+        deltas.push(tool_delta(call_index, Some(call), ""));
+        let fragments = argument_fragments(&call.arguments);
+        deltas.extend(fragments.iter().map(|f| tool_delta(call_index, None, f)));
     }
     deltas.push(Json::object([]));
-    Chunks {
-        head: chunk_head(answer),
-        deltas,
-        finish_reason: answer.finish_reason.into(),
-        usage: include_usage.then(|| answer.usage.chat_json()),
-    }
+    let last = deltas.len().saturating_sub(1);
+    let logprobs_of = |i: usize| {
+        let top = logprobs?;
+        let piece = i.checked_sub(content_from).and_then(|k| content.get(k));
+        Some(piece.map_or(Json::Value(Value::Null), |c| content_logprobs([c.as_str()], top)))
+    };
+    deltas
+        .into_iter()
+        .enumerate()
+        .map(|(i, delta)| ChoiceDelta {
+            index,
+            delta,
+            logprobs: logprobs_of(i),
+            finish_reason: (i == last).then_some(answer.finish_reason),
+        })
+        .collect()
+}
+
+/// One chunk's only choice.
+#[derive(Debug)]
+struct ChoiceDelta {
+    /// The choice's `index`.
+    index: usize,
+    delta: Json,
+    /// `logprobs`, when the request asked for them (`null` on chunks without content).
+    logprobs: Option<Json>,
+    /// Set on the choice's last chunk.
+    finish_reason: Option<&'static str>,
 }
 
 /// The chunks of one streamed answer, each written when asked for: every chunk but the
-/// usage trailer is `{<head>,"choices":[{"index":0,"delta":<delta>,"finish_reason":..}]}`,
-/// the last delta (empty) with the finish reason, the others with `null`.
+/// usage trailer is `{<head>,"choices":[{"index":..,"delta":<delta>,"finish_reason":..}]}`
+/// (`"logprobs"` before `"finish_reason"` when asked for), each choice's last delta (empty)
+/// with its finish reason, the others with `null`.
 #[derive(Debug)]
 pub(crate) struct Chunks {
     /// `{"id":..,"object":"chat.completion.chunk","created":..,"model":..` (rendered once).
     head: Vec<u8>,
-    deltas: Vec<Json>,
-    finish_reason: Json,
+    deltas: Vec<ChoiceDelta>,
     usage: Option<Json>,
 }
 
@@ -95,17 +184,18 @@ impl Chunks {
 
     /// Appends chunk `i` as compact JSON to `out` (nothing when `i >= len()`).
     pub(crate) fn write(&self, i: usize, out: &mut Vec<u8>) {
-        if let Some(delta) = self.deltas.get(i) {
-            let last = i + 1 == self.deltas.len();
+        if let Some(choice) = self.deltas.get(i) {
             out.extend_from_slice(&self.head);
-            out.extend_from_slice(br#","choices":[{"index":0,"delta":"#);
-            delta.write_to(out);
-            out.extend_from_slice(br#","finish_reason":"#);
-            if last {
-                self.finish_reason.write_to(out)
-            } else {
-                out.extend_from_slice(b"null")
+            out.extend_from_slice(br#","choices":[{"index":"#);
+            Json::from(choice.index).write_to(out);
+            out.extend_from_slice(br#","delta":"#);
+            choice.delta.write_to(out);
+            if let Some(logprobs) = &choice.logprobs {
+                out.extend_from_slice(br#","logprobs":"#);
+                logprobs.write_to(out);
             }
+            out.extend_from_slice(br#","finish_reason":"#);
+            Json::from(choice.finish_reason).write_to(out);
             out.extend_from_slice(b"}]}");
         } else if let (true, Some(usage)) = (i == self.deltas.len(), &self.usage) {
             out.extend_from_slice(&self.head);

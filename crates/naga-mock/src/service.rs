@@ -14,7 +14,7 @@ use hyper::body::Incoming;
 use serde_json::Value;
 
 use crate::account::{AccountRoute, answer as answer_account};
-use crate::answer::build_answer;
+use crate::answer::build_choices;
 use crate::body::MockBody;
 use crate::cors;
 use crate::embeddings::{embeddings_body, validate_embeddings};
@@ -32,7 +32,7 @@ use crate::models::{
     is_free, is_listed, models_body, serves, unknown_model_message, unserved_endpoint_message,
 };
 use crate::moderations::{moderation_body, validate_moderation};
-use crate::render::{chunk_list, completion_json};
+use crate::render::{Shape, chunk_list, completion_json};
 use crate::request_body::{BodyLimits, encoded_body_rejection, read_body};
 use crate::responses::respond;
 use crate::responses_validate::validate_responses;
@@ -487,14 +487,13 @@ fn chat(gate: &Gate<'_>, headers: &HeaderMap, body: &[u8], faults: Faults) -> Re
     if let Some(response) = gate.refusal(model, "chat.completions") {
         return response;
     }
-    let answer = build_answer(&req, faults.chunks);
+    let answers = build_choices(&req, faults.chunks);
+    let shape = Shape::of(&req);
     let streaming = req.get("stream").and_then(|v| v.as_bool()) == Some(true);
     if streaming && !faults.ignore_stream {
-        let usage = req.get("stream_options").and_then(|o| o.get("include_usage"));
-        let include_usage = usage.and_then(|v| v.as_bool()).unwrap_or(false);
-        sse_response(chunk_list(&answer, include_usage), faults)
+        sse_response(chunk_list(&answers, shape), faults)
     } else {
-        json_response(StatusCode::OK, completion_json(&answer).to_vec().into())
+        json_response(StatusCode::OK, completion_json(&answers, shape).to_vec().into())
     }
 }
 

@@ -1,11 +1,10 @@
 //! OpenAI's chat fields that Naga's schema does not list (API digest §2.1: `n`, `seed`,
 //! `user`, `logprobs`, `top_logprobs`, `metadata`, `store`): OpenAI-compatible clients send
-//! them, so they are taken, but with OpenAI's types and ranges, and `n` only as 1 (the
-//! emulator answers one choice; a client asking for more gets a 400 saying so, not one
-//! choice it did not expect).
+//! them, so they are taken, with OpenAI's types and ranges.
 
 use serde_json::{Map, Value};
 
+use crate::answer::MAX_CHOICES;
 use crate::validate::{Invalid, check_kind, kind};
 
 /// OpenAI's limits on `metadata`: pairs, key and value lengths.
@@ -24,16 +23,13 @@ pub(crate) fn validate_openai_extras(req: &Map<String, Value>) -> Result<(), Inv
     validate_metadata(req.get("metadata"))
 }
 
-/// `n`: an integer from 1 to 128, and 1 here.
+/// `n`: an integer from 1 to 128.
 fn validate_n(n: Option<&Value>) -> Result<(), Invalid> {
     match n {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Number(n)) => match n.as_u64() {
-            Some(1) => Ok(()),
-            Some(2..=128) => Err(format!(
-                "`n` is {n}: the emulator answers one choice (Naga's schema has no `n`)"
-            )),
-            _ => Err(format!("`n` must be an integer from 1 to 128, got {n}")),
+            Some(1..=MAX_CHOICES) => Ok(()),
+            _ => Err(format!("`n` must be an integer from 1 to {MAX_CHOICES}, got {n}")),
         },
         Some(other) => Err(format!("`n` must be an integer, got {}", kind(other))),
     }

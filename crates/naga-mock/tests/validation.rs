@@ -117,7 +117,7 @@ fn cases() -> Vec<(Value, &'static str)> {
     ];
     // OpenAI's fields that Naga does not list: OpenAI's types and ranges.
     let extras = [
-        (json!({"n": 3}), "the emulator answers one choice"),
+        (json!({"n": 129}), "`n` must be an integer from 1 to 128"),
         (json!({"n": 0}), "`n` must be an integer from 1 to 128"),
         (json!({"n": "x"}), "`n` must be an integer"),
         (json!({"seed": "x"}), "`seed` must be an integer"),
