@@ -229,7 +229,7 @@ fn helpers_and_tool_loop_conversion() {
         wire["reasoning_details"][0],
         json!({"type": "reasoning.encrypted", "data": "enc_123", "format": "x"})
     );
-    assert_eq!(wire.get("content"), None);
+    assert_eq!(wire.get("content"), Some(&serde_json::Value::Null));
 }
 
 #[test]

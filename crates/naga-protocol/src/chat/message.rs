@@ -50,8 +50,9 @@ string_enum! {
 pub struct Message {
     /// Who wrote the message.
     pub role: Role,
-    /// Text or parts; `None` on assistant messages that only carry tool calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Text or parts; `null` on assistant messages that only carry tool calls (written, not
+    /// left out, as the contract shows such a message and the OpenAI SDKs send one back).
+    #[serde(default)]
     pub content: Option<Content>,
     /// Optional participant name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
