@@ -170,6 +170,49 @@ fn documents_framed_as_real_servers_frame_them_decode_alike() {
     check_each(framings(&document(), "application/json"), false);
 }
 
+/// A chunked body whose lines end in a bare LF (HTTP/1.1 wants CRLF in chunked framing),
+/// from a server that then holds the connection open: both transports refuse it at once
+/// after one request, streamed or not. naga-blocking waited for a CRLF that never came
+/// (ureq's decoder), until the server closed or the read limit passed.
+#[test]
+fn a_chunked_body_with_bare_lf_framing_is_refused_at_once() {
+    let req = request();
+    for (streamed, body, content_type) in
+        [(false, document(), "application/json"), (true, sse_body("\n"), "text/event-stream")]
+    {
+        let framed: String = pieces(&body, 64)
+            .iter()
+            .map(|piece| format!("{:x}\n{piece}\n", piece.len()))
+            .chain(["0\n\n".to_owned()])
+            .collect();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+        );
+        let held = Reply::Stall(head + &framed, Duration::from_secs(30));
+        let server = CannedServer::start(vec![held]);
+        let setup = Setup::new(server.url.clone());
+        let runs = both(None, &setup, "bare LF", |t: &dyn Transport| chat(t, &req, streamed));
+        for run in runs.each() {
+            let name = format!("{} streamed={streamed}", run.transport);
+            // naga-async's stream reports the body hyper refused as cut before any event.
+            let cut = Failure::Truncated { events: 0 };
+            let failure = run.outcome.failure();
+            assert!(
+                *failure == Failure::Io || (streamed && *failure == cut),
+                "{name}: {failure:?}"
+            );
+            assert!(
+                run.outcome.elapsed < Duration::from_secs(10),
+                "{name}: {:?}",
+                run.outcome.elapsed
+            );
+        }
+        assert_eq!(server.count(), 2, "streamed={streamed}: one request per transport");
+        let blocking = runs.runs[0].outcome.error_text.as_deref().unwrap_or_default();
+        assert!(blocking.contains("bare LF"), "{blocking}");
+    }
+}
+
 /// Requests say `accept-encoding: identity`; a body in a content coding anyway is refused
 /// from the head, streamed or not (a typed decode error naming the coding), and the request
 /// is not sent again.

@@ -3,11 +3,12 @@
 //! began to arrive.
 
 use std::cell::Cell;
-use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, InvalidData};
 
 use ureq::Error;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 
+use crate::framing::FramingWatch;
 use crate::steady::steady;
 
 thread_local! {
@@ -91,6 +92,8 @@ pub(crate) struct Connection<T> {
     /// the request is dropped and the answer read: a server refusing a body (a 413) answers
     /// and closes before it has read it all, and ureq reads no answer after a failed write.
     write_closed: bool,
+    /// Reads how each answer's chunked body begins (see [`FramingWatch`]).
+    framing: FramingWatch,
 }
 
 impl<T: Transport> Connection<T> {
@@ -102,6 +105,7 @@ impl<T: Transport> Connection<T> {
             read: None,
             write: None,
             write_closed: false,
+            framing: FramingWatch::default(),
         }
     }
 
@@ -157,6 +161,7 @@ impl<T: Transport> Transport for Connection<T> {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        self.framing.request_sent();
         let room = self.inner.buffers().output().len();
         if self.write_closed || self.held.len() + amount > room {
             return self.transmit_or_drop(amount, timeout);
@@ -178,9 +183,15 @@ impl<T: Transport> Transport for Connection<T> {
         self.flush(timeout)?;
         let timeout = steady(read_limit(timeout), &mut self.read);
         self.read_since_asked = true;
+        let before = self.inner.buffers().input().len();
         let arrived = self.inner.await_input(timeout).map_err(reset_is_no_end)?;
         if arrived {
             ANSWER_BEGAN.set(true);
+            let input = self.inner.buffers().input();
+            let new = input.get(before..).unwrap_or_default();
+            self.framing
+                .arrived(new)
+                .map_err(|bare| Error::Io(std::io::Error::new(InvalidData, bare)))?;
         }
         Ok(arrived)
     }

@@ -25,6 +25,7 @@ mod chat;
 mod client;
 mod connection;
 mod error;
+mod framing;
 mod messages;
 mod resolver;
 mod responses;
