@@ -213,6 +213,29 @@ fn a_chunked_body_with_bare_lf_framing_is_refused_at_once() {
     }
 }
 
+/// A chunked stream whose framing breaks after an event (a chunk size that is no hex
+/// number), from a server that then holds the connection open: the stream ends at once as
+/// cut short, on both transports, after one request (no wait for the server's close).
+#[test]
+fn a_stream_whose_chunked_framing_breaks_midway_ends_at_once() {
+    let req = request();
+    let events = sse_body("\n");
+    let (first, _) = events.split_at(events.find("\n\n").unwrap() + 2);
+    let framed = format!("{:x}\r\n{first}\r\nzz\r\n{events}\r\n0\r\n\r\n", first.len());
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+    let held = Reply::Stall(format!("{head}{framed}"), Duration::from_secs(30));
+    let server = CannedServer::start(vec![held]);
+    let setup = Setup::new(server.url.clone());
+    let runs = both(None, &setup, "broken chunk size", |t: &dyn Transport| chat(t, &req, true));
+    for run in runs.each() {
+        let (name, outcome) = (run.transport, &run.outcome);
+        assert!(matches!(outcome.failure(), Failure::Truncated { .. }), "{name}: {outcome:?}");
+        assert!(outcome.elapsed < Duration::from_secs(10), "{name}: {:?}", outcome.elapsed);
+    }
+    assert_eq!(server.count(), 2, "one request per transport");
+}
+
 /// Requests say `accept-encoding: identity`; a body in a content coding anyway is refused
 /// from the head, streamed or not (a typed decode error naming the coding), and the request
 /// is not sent again.
