@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Optional interop check: LangChain's ChatOpenAI against a running naga emulator: invoke,
 streaming with usage, structured output (JSON schema and function calling), tool loops
-(bound tools answered, a named tool streamed), reasoning_effort and the developer role.
+(bound tools answered, a named tool streamed), reasoning_effort, the developer role, and
+n choices with logprobs.
 
 Not part of CI. See README.md "Interop checks".
 
@@ -111,6 +112,19 @@ def _():
     messages = [{"role": "developer", "content": "terse"}, {"role": "user", "content": "hi"}]
     text = chat().invoke(messages).content
     expect(text.startswith(REPLY), text)
+
+
+@check("n=2 generations and logprobs in response_metadata")
+def _():
+    result = chat(n=2, logprobs=True, top_logprobs=2).generate([[HumanMessage("hi")]])
+    generations = result.generations[0]
+    expect(len(generations) == 2, generations)
+    texts = [g.message.content for g in generations]
+    expect(texts[0].startswith(REPLY) and texts[0] != texts[1], texts)
+    for generation in generations:
+        tokens = generation.message.response_metadata["logprobs"]["content"]
+        joined_tokens = "".join(t["token"] for t in tokens)
+        expect(joined_tokens == generation.message.content, tokens[:3])
 
 
 finish("langchain-openai", version("langchain-openai"))
