@@ -77,6 +77,22 @@ await check("runTools: automatic tool loop ends with text", async () => {
   expect(calls.length >= 1 && typeof content === "string" && content.length > 0, [calls, content]);
 });
 
+await check("n choices with logprobs: the stream helper's final completion equals the JSON answer", async () => {
+  const body = { model, messages, n: 3, logprobs: true, top_logprobs: 2 };
+  const plain = await client.chat.completions.create(body);
+  expect(plain.choices.map((c) => c.index).join() === "0,1,2", plain.choices);
+  for (const choice of plain.choices) {
+    const joined = choice.logprobs.content.map((t) => t.token).join("");
+    expect(joined === choice.message.content, [joined, choice.message.content]);
+    expect(choice.logprobs.content.every((t) => t.top_logprobs.length === 2), choice.logprobs);
+  }
+  const final = await client.chat.completions.stream(body).finalChatCompletion();
+  const texts = (c) => JSON.stringify(c.choices.map((x) => [x.message.content, x.finish_reason]));
+  expect(texts(final) === texts(plain), [texts(final), texts(plain)]);
+  const tokens = (c) => JSON.stringify(c.choices.map((x) => x.logprobs.content));
+  expect(tokens(final) === tokens(plain), "streamed logprobs differ");
+});
+
 await check("developer role accepted", async () => {
   const c = await client.chat.completions.create({
     model, messages: [{ role: "developer", content: "Be terse." }, ...messages],
