@@ -172,8 +172,9 @@ fn documents_framed_as_real_servers_frame_them_decode_alike() {
 
 /// A chunked body whose lines end in a bare LF (HTTP/1.1 wants CRLF in chunked framing),
 /// from a server that then holds the connection open: both transports refuse it at once
-/// after one request, streamed or not. naga-blocking waited for a CRLF that never came
-/// (ureq's decoder), until the server closed or the read limit passed.
+/// after one request, streamed or not, as an I/O error naming the broken framing (not a
+/// stream cut short). naga-blocking waited for a CRLF that never came (ureq's decoder),
+/// until the server closed or the read limit passed.
 #[test]
 fn a_chunked_body_with_bare_lf_framing_is_refused_at_once() {
     let req = request();
@@ -192,32 +193,48 @@ fn a_chunked_body_with_bare_lf_framing_is_refused_at_once() {
         let server = CannedServer::start(vec![held]);
         let setup = Setup::new(server.url.clone());
         let runs = both(None, &setup, "bare LF", |t: &dyn Transport| chat(t, &req, streamed));
-        for run in runs.each() {
+        for (run, names) in runs.each().zip(["bare LF", "chunk size"]) {
             let name = format!("{} streamed={streamed}", run.transport);
-            // naga-async's stream reports the body hyper refused as cut before any event.
-            let cut = Failure::Truncated { events: 0 };
-            let failure = run.outcome.failure();
-            assert!(
-                *failure == Failure::Io || (streamed && *failure == cut),
-                "{name}: {failure:?}"
-            );
-            assert!(
-                run.outcome.elapsed < Duration::from_secs(10),
-                "{name}: {:?}",
-                run.outcome.elapsed
-            );
+            assert_eq!(run.outcome.failure(), &Failure::Io, "{name}");
+            let shown = run.outcome.error_text.as_deref().unwrap_or_default();
+            assert!(shown.contains(names), "{name}: {shown}");
+            let elapsed = run.outcome.elapsed;
+            assert!(elapsed < Duration::from_secs(10), "{name}: {elapsed:?}");
         }
         assert_eq!(server.count(), 2, "streamed={streamed}: one request per transport");
-        let blocking = runs.runs[0].outcome.error_text.as_deref().unwrap_or_default();
-        assert!(blocking.contains("bare LF"), "{blocking}");
     }
 }
 
-/// A chunked stream whose framing breaks after an event (a chunk size that is no hex
-/// number), from a server that then holds the connection open: the stream ends at once as
-/// cut short, on both transports, after one request (no wait for the server's close).
+/// A 429 whose error body is chunked with bare LFs, its head and body arriving together:
+/// the status and `Retry-After` are still read, so the request is retried (and answered),
+/// on both transports.
 #[test]
-fn a_stream_whose_chunked_framing_breaks_midway_ends_at_once() {
+fn a_429_with_a_bare_lf_chunked_body_is_still_retried() {
+    let req = request();
+    let error = r#"{"error":{"type":"rate_limit_error","message":"slow down"}}"#;
+    let refused = format!(
+        "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{:x}\n{error}\n0\n\n",
+        error.len()
+    );
+    let answer = json(200, "", &document());
+    let refusal = Reply::Stall(refused, Duration::from_secs(30));
+    let server = CannedServer::start(vec![refusal.clone(), answer.clone(), refusal, answer]);
+    let setup = Setup::new(server.url.clone());
+    let runs = both(None, &setup, "429 bare LF", |t: &dyn Transport| chat(t, &req, false));
+    for run in runs.each() {
+        let (name, outcome) = (run.transport, &run.outcome);
+        assert_eq!(outcome.completion().text(), Some(TEXT), "{name}");
+        assert!(outcome.elapsed < Duration::from_secs(10), "{name}: {:?}", outcome.elapsed);
+    }
+    assert_eq!(server.count(), 4, "two requests per transport");
+}
+
+/// A chunked stream whose framing breaks after an event (a chunk size that is no hex
+/// number), from a server that then holds the connection open: after the events before it,
+/// the stream ends at once in an I/O error naming the broken framing (not a truncation: the
+/// connection was not lost), on both transports, after one request each.
+#[test]
+fn a_stream_whose_chunked_framing_breaks_midway_is_that_error() {
     let req = request();
     let events = sse_body("\n");
     let (first, _) = events.split_at(events.find("\n\n").unwrap() + 2);
@@ -230,7 +247,9 @@ fn a_stream_whose_chunked_framing_breaks_midway_ends_at_once() {
     let runs = both(None, &setup, "broken chunk size", |t: &dyn Transport| chat(t, &req, true));
     for run in runs.each() {
         let (name, outcome) = (run.transport, &run.outcome);
-        assert!(matches!(outcome.failure(), Failure::Truncated { .. }), "{name}: {outcome:?}");
+        assert_eq!(outcome.failure(), &Failure::Io, "{name}: {outcome:?}");
+        let shown = outcome.error_text.as_deref().unwrap_or_default();
+        assert!(shown.contains("not valid HTTP"), "{name}: {shown}");
         assert!(outcome.elapsed < Duration::from_secs(10), "{name}: {:?}", outcome.elapsed);
     }
     assert_eq!(server.count(), 2, "one request per transport");

@@ -1,5 +1,6 @@
 //! The retry loop: send, classify (protocol), maybe sleep and send again.
 
+use std::io::ErrorKind::{InvalidData, InvalidInput};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
@@ -163,8 +164,8 @@ pub(crate) fn map_error(
     // request is sent again, even when part of a head had arrived (naga-blocking does not
     // resend then): hyper reports both alike (`IncompleteMessage`, or the reset), and reqwest
     // 0.13 lets no connector wrap a connection to count the bytes it read.
-    if let Some(cause) = malformed_answer(&err) {
-        let cause = cause.to_string();
+    let malformed = malformed_answer(&err).map(ToString::to_string);
+    if let Some(cause) = malformed.or_else(|| malformed_body(&err).map(ToString::to_string)) {
         return Error::Io(Box::new(MalformedAnswer { cause, error: err }));
     }
     if err.is_connect() || (before_response && err.is_request()) {
@@ -174,9 +175,10 @@ pub(crate) fn map_error(
 }
 
 /// An answer that is not HTTP, named by hyper's reason (reqwest's own message only names the
-/// URL the request went to).
+/// URL the request went to): a head, or a body whose framing is broken. Never a lost
+/// connection.
 #[derive(Debug)]
-struct MalformedAnswer {
+pub(crate) struct MalformedAnswer {
     /// What hyper found wrong.
     cause: String,
     error: reqwest::Error,
@@ -213,6 +215,17 @@ fn without_credentials(err: reqwest::Error) -> reqwest::Error {
 /// header): the request reached it, so this is never a connect failure and never resent.
 fn malformed_answer(err: &reqwest::Error) -> Option<&hyper::Error> {
     find_source::<hyper::Error>(err, hyper::Error::is_parse)
+}
+
+/// hyper's error when a body's framing is broken (a chunk size that is no number, a chunk
+/// line ended by a bare LF): its cause, an I/O error of kind `InvalidInput` or `InvalidData`
+/// (a lost connection is `UnexpectedEof` or a reset).
+fn malformed_body(err: &reqwest::Error) -> Option<&std::io::Error> {
+    if !err.is_body() && !err.is_decode() {
+        return None;
+    }
+    let broken = |io: &std::io::Error| matches!(io.kind(), InvalidInput | InvalidData);
+    find_source::<std::io::Error>(err, broken)
 }
 
 /// Whether a rustls error is somewhere in the source chain.

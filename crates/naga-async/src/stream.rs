@@ -13,7 +13,7 @@ use naga_protocol::{
 use tokio::runtime::Handle;
 use tokio::time::{Instant, Sleep, sleep_until};
 
-use crate::attempt::map_error;
+use crate::attempt::{MalformedAnswer, map_error};
 use crate::error::{Error, Result};
 use crate::frames::{FrameError, Frames};
 
@@ -97,8 +97,8 @@ impl<D: StreamDecoder> ItemStream<D> {
                 match map_error(err, &self.limits, false) {
                     // A connection cut mid-stream ends the body early: the decoder says whether
                     // that is a truncation (no terminal event yet, or a body that cannot show its
-                    // end) or a clean end.
-                    Error::Io(err) => {
+                    // end) or a clean end. A body whose framing is broken is that error.
+                    Error::Io(err) if !err.is::<MalformedAnswer>() => {
                         tracing::debug!(error = %err, "naga stream connection lost");
                         self.decoder.finish_early();
                         self.finish("connection lost");

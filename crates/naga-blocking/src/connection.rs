@@ -8,7 +8,7 @@ use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, Invalid
 use ureq::Error;
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 
-use crate::framing::FramingWatch;
+use crate::framing::{BareLineFeed, FramingWatch};
 use crate::steady::steady;
 
 thread_local! {
@@ -94,6 +94,10 @@ pub(crate) struct Connection<T> {
     write_closed: bool,
     /// Reads how each answer's chunked body begins (see [`FramingWatch`]).
     framing: FramingWatch,
+    /// A bare LF the watch found, reported by the next read: the read that found it may
+    /// hold the answer's head too, which ureq is to read first (a 429's status and
+    /// `Retry-After` are kept so).
+    bare_line_feed: Option<BareLineFeed>,
 }
 
 impl<T: Transport> Connection<T> {
@@ -106,6 +110,7 @@ impl<T: Transport> Connection<T> {
             write: None,
             write_closed: false,
             framing: FramingWatch::default(),
+            bare_line_feed: None,
         }
     }
 
@@ -162,6 +167,7 @@ impl<T: Transport> Transport for Connection<T> {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
         self.framing.request_sent();
+        self.bare_line_feed = None;
         let room = self.inner.buffers().output().len();
         if self.write_closed || self.held.len() + amount > room {
             return self.transmit_or_drop(amount, timeout);
@@ -181,6 +187,9 @@ impl<T: Transport> Transport for Connection<T> {
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
         self.flush(timeout)?;
+        if let Some(bare) = self.bare_line_feed.take() {
+            return Err(Error::Io(std::io::Error::new(InvalidData, bare)));
+        }
         let timeout = steady(read_limit(timeout), &mut self.read);
         self.read_since_asked = true;
         let before = self.inner.buffers().input().len();
@@ -188,10 +197,8 @@ impl<T: Transport> Transport for Connection<T> {
         if arrived {
             ANSWER_BEGAN.set(true);
             let input = self.inner.buffers().input();
-            let new = input.get(before..).unwrap_or_default();
-            self.framing
-                .arrived(new)
-                .map_err(|bare| Error::Io(std::io::Error::new(InvalidData, bare)))?;
+            self.bare_line_feed =
+                self.framing.arrived(input.get(before..).unwrap_or_default()).err();
         }
         Ok(arrived)
     }

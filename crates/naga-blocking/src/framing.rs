@@ -1,11 +1,11 @@
 //! A watch on how each answer's chunked body begins. ureq's chunked decoder waits for the
 //! CRLF that ends a chunk-size line; a server that ends those lines with a bare LF never
 //! sends one, and the call would wait out its read limit (ten minutes by default) or the
-//! server's close. The watch reads each answer's head as it arrives and, for a chunked body,
-//! the line of the first chunk size: a bare LF there fails the read at once (hyper, under
-//! naga-async, refuses such a body as well). It looks at nothing after that line, and stops
-//! looking, without a word, at anything it cannot follow: ureq then reads the answer as it
-//! would have anyway.
+//! server's close. The watch reads each answer's head as it arrives and, for a chunked
+//! HTTP/1.1 body, the line of the first chunk size: a bare LF there fails the read (hyper,
+//! under naga-async, refuses such a body as well). It looks at nothing after that line (a
+//! bare LF only in a later line still waits), and stops looking, without a word, at anything
+//! it cannot follow: ureq then reads the answer as it would have anyway.
 
 use std::fmt;
 
@@ -14,7 +14,7 @@ const MAX_HEAD: usize = 64 * 1024;
 /// The longest first chunk-size line the watch waits for (ureq takes at most 20 characters
 /// before an extension).
 const MAX_SIZE_LINE: usize = 1024;
-/// The most buffer a connection's watch keeps between answers (a typical head fits).
+/// The most buffer a connection's watch keeps between answers (a head that came in pieces).
 const KEPT_CAPACITY: usize = 4096;
 /// The most header fields of a head the watch reads.
 const MAX_HEADERS: usize = 128;
@@ -23,7 +23,8 @@ const MAX_HEADERS: usize = 128;
 #[derive(Debug, Default)]
 pub(crate) struct FramingWatch {
     stage: Stage,
-    /// The bytes of the answer the current stage still reads.
+    /// What arrived of a head or a size line that is not whole yet (empty otherwise: bytes
+    /// that hold what the stage needs are read where they arrive, not copied).
     seen: Vec<u8>,
 }
 
@@ -55,7 +56,7 @@ impl FramingWatch {
     /// A request is going out: its answer's head comes next.
     pub(crate) fn request_sent(&mut self) {
         self.stage = Stage::Head;
-        self.seen.clear();
+        self.forget();
     }
 
     /// Reads `bytes`, the next bytes of the connection: an error once a chunked body's first
@@ -64,52 +65,80 @@ impl FramingWatch {
         if self.stage == Stage::Idle || bytes.is_empty() {
             return Ok(());
         }
-        let searched = self.seen.len().saturating_sub(2);
+        if self.seen.is_empty() {
+            let (result, read) = self.read(bytes, 0);
+            self.keep(bytes.get(read..).unwrap_or_default());
+            return result;
+        }
         // A head past the limit, or a size line past its own, is given up: more is not kept.
+        let searched = self.seen.len().saturating_sub(2);
         let room = (MAX_HEAD + MAX_SIZE_LINE + 2).saturating_sub(self.seen.len());
         self.seen.extend_from_slice(bytes.get(..room).unwrap_or(bytes));
-        let result = self.read(searched);
+        let mut seen = std::mem::take(&mut self.seen);
+        let (result, read) = self.read(&seen, searched);
+        seen.drain(..read.min(seen.len()));
+        self.seen = seen;
         if self.stage == Stage::Idle {
-            self.seen.clear();
-            if self.seen.capacity() > KEPT_CAPACITY {
-                self.seen = Vec::new();
-            }
+            self.forget();
         }
         result
     }
 
-    /// Goes through the stages `seen` holds enough for; a head is parsed only once its blank
-    /// line is there (at or after `searched`), so a head trickled in byte by byte is read once.
-    fn read(&mut self, mut searched: usize) -> Result<(), BareLineFeed> {
+    /// Keeps `rest`, the unread end of bytes read where they arrived, while a stage waits
+    /// for more of it.
+    fn keep(&mut self, rest: &[u8]) {
+        if self.stage != Stage::Idle {
+            let limit = if self.stage == Stage::Head { MAX_HEAD } else { MAX_SIZE_LINE };
+            self.seen.extend_from_slice(rest.get(..=limit).unwrap_or(rest));
+        }
+    }
+
+    /// Drops what was kept, and the buffer too when a long head made it large.
+    fn forget(&mut self) {
+        self.seen.clear();
+        if self.seen.capacity() > KEPT_CAPACITY {
+            self.seen = Vec::new();
+        }
+    }
+
+    /// Goes through the stages `data` holds enough for: the result, and how many bytes of
+    /// `data` are read and no longer needed. A head is parsed only once its blank line is
+    /// there (at or after `searched`), so a head trickled in byte by byte is parsed once.
+    fn read(&mut self, data: &[u8], mut searched: usize) -> (Result<(), BareLineFeed>, usize) {
+        let mut read = 0;
         loop {
+            let rest = data.get(read..).unwrap_or_default();
             match self.stage {
-                Stage::Idle => return Ok(()),
-                Stage::FirstSize => return self.read_first_size(),
-                Stage::Head if !has_blank_line(self.seen.get(searched..).unwrap_or_default()) => {
-                    if self.seen.len() > MAX_HEAD {
+                Stage::Idle => return (Ok(()), data.len()),
+                Stage::FirstSize => return (self.read_first_size(rest), read),
+                Stage::Head if !has_blank_line(rest.get(searched..).unwrap_or_default()) => {
+                    if rest.len() > MAX_HEAD {
                         self.stage = Stage::Idle;
                     }
-                    return Ok(());
+                    return (Ok(()), read);
                 }
                 Stage::Head => {
-                    self.read_head();
+                    read += self.read_head(rest);
                     searched = 0;
                 }
             }
         }
     }
 
-    /// Reads the head at the start of `seen` and drops it: the stage its status and framing
-    /// lead to (another head after an interim `1xx`).
-    fn read_head(&mut self) {
+    /// Reads the head at the start of `data`: its length, and the stage its status and
+    /// framing lead to (another head after an interim `1xx`).
+    fn read_head(&mut self, data: &[u8]) -> usize {
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut response = httparse::Response::new(&mut headers);
-        let (next, length) = match response.parse(&self.seen) {
+        let (next, length) = match response.parse(data) {
             Ok(httparse::Status::Complete(length)) => {
                 let next = match response.code {
                     Some(101 | 204 | 304) => Stage::Idle,
                     Some(100..=199) => Stage::Head,
-                    _ if is_chunked(response.headers) => Stage::FirstSize,
+                    // HTTP/1.0 has no chunked coding: ureq reads such a body to the close.
+                    _ if response.version == Some(1) && is_chunked(response.headers) => {
+                        Stage::FirstSize
+                    }
                     _ => Stage::Idle,
                 };
                 (next, length)
@@ -118,35 +147,38 @@ impl FramingWatch {
             // ureq judges it.
             _ => (Stage::Idle, 0),
         };
-        self.seen.drain(..length.min(self.seen.len()));
         self.stage = next;
+        length
     }
 
-    /// Reads the first chunk-size line once its LF is there.
-    fn read_first_size(&mut self) -> Result<(), BareLineFeed> {
-        let line = self.seen.get(..=MAX_SIZE_LINE).unwrap_or(&self.seen);
-        let Some(end) = line.iter().position(|&byte| byte == b'\n') else {
-            if self.seen.len() > MAX_SIZE_LINE {
+    /// Reads the first chunk-size line at the start of `data` once its LF is there.
+    fn read_first_size(&mut self, data: &[u8]) -> Result<(), BareLineFeed> {
+        let line = data.get(..=MAX_SIZE_LINE).unwrap_or(data);
+        let Some(end) = memchr::memchr(b'\n', line) else {
+            if data.len() > MAX_SIZE_LINE {
                 self.stage = Stage::Idle;
             }
             return Ok(());
         };
         self.stage = Stage::Idle;
-        let before = end.checked_sub(1).and_then(|at| self.seen.get(at));
+        let before = end.checked_sub(1).and_then(|at| data.get(at));
         if before == Some(&b'\r') { Ok(()) } else { Err(BareLineFeed) }
     }
 }
 
 /// Whether `bytes` hold the end of a head: an empty line, ended by CRLF or a bare LF.
 fn has_blank_line(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|pair| pair == b"\n\n") || bytes.windows(3).any(|three| three == b"\n\r\n")
+    memchr::memchr_iter(b'\n', bytes)
+        .any(|at| matches!(bytes.get(at + 1..), Some([b'\n', ..] | [b'\r', b'\n', ..])))
 }
 
-/// Whether the last coding of the last `Transfer-Encoding` field is `chunked`.
+/// Whether a `Transfer-Encoding` field names the chunked coding (ureq reads a body as
+/// chunked when any of them does).
 fn is_chunked(headers: &[httparse::Header<'_>]) -> bool {
-    let field = headers.iter().rev().find(|h| h.name.eq_ignore_ascii_case("transfer-encoding"));
-    let last = field.and_then(|h| h.value.rsplit(|&byte| byte == b',').next());
-    last.is_some_and(|coding| coding.trim_ascii().eq_ignore_ascii_case(b"chunked"))
+    let fields = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding"));
+    fields
+        .flat_map(|h| h.value.split(|&byte| byte == b','))
+        .any(|coding| coding.trim_ascii().eq_ignore_ascii_case(b"chunked"))
 }
 
 #[cfg(test)]
@@ -177,6 +209,14 @@ mod tests {
         assert_eq!(watch(&[CHUNKED, b"5;ext=1\n"]), Err(BareLineFeed));
         let bare_head = b"HTTP/1.1 200 OK\ntransfer-encoding: gzip, Chunked\n\n5\nhello";
         assert_eq!(watch(&[bare_head]), Err(BareLineFeed));
+        let not_last = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked, gzip\r\n\r\n5\n";
+        assert_eq!(watch(&[not_last]), Err(BareLineFeed), "ureq reads it as chunked too");
+        // Split anywhere, the head and the line still read the same.
+        let whole = [CHUNKED, b"5\nhello"].concat();
+        for at in 0..whole.len() {
+            let (head, rest) = whole.split_at(at);
+            assert_eq!(watch(&[head, rest]), Err(BareLineFeed), "split at {at}");
+        }
     }
 
     #[test]
@@ -186,8 +226,8 @@ mod tests {
         assert_eq!(bytewise(&whole), Ok(()));
         let length = b"HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\n5\nhello\n";
         assert_eq!(watch(&[length]), Ok(()));
-        let not_last = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked, gzip\r\n\r\n5\n";
-        assert_eq!(watch(&[not_last]), Ok(()));
+        let http10 = b"HTTP/1.0 200 OK\r\ntransfer-encoding: chunked\r\n\r\n{\"a\":1}\n";
+        assert_eq!(watch(&[http10]), Ok(()), "HTTP/1.0: read to the close");
         let no_body = b"HTTP/1.1 204 No Content\r\ntransfer-encoding: chunked\r\n\r\n5\n";
         assert_eq!(watch(&[no_body]), Ok(()));
     }

@@ -8,7 +8,8 @@ use naga_protocol::{AttemptLimits, END_OF_BODY_GRACE, Redactor, StreamDecoder};
 
 use crate::attempt::map_error;
 use crate::connection::with_read_grace;
-use crate::error::{Error, Result};
+use crate::error::{BoxError, Error, Result};
+use crate::framing::BareLineFeed;
 
 /// Bytes read from the socket per call.
 const READ_CHUNK: usize = 16 * 1024;
@@ -75,11 +76,11 @@ impl<D: StreamDecoder> ItemStream<D> {
                 Ok(())
             }
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => Ok(()),
-            Err(err) => match map_error(ureq::Error::from(err), &self.limits, false) {
+            Err(err) => match classify(ureq::Error::from(err), &self.limits) {
                 // A connection cut mid-stream ends the body early: the decoder says whether
                 // that is a truncation (no terminal event yet, or a body that cannot show its
-                // end) or a clean end.
-                Error::Io(err) => {
+                // end) or a clean end. A body whose framing is broken is that error.
+                Error::Io(err) if !err.is::<BrokenFraming>() => {
                     tracing::debug!(error = %err, "naga stream connection lost");
                     self.decoder.finish_early();
                     self.finish("connection lost");
@@ -162,5 +163,36 @@ impl<D: StreamDecoder> ItemStream<D> {
 impl<D> fmt::Debug for ItemStream<D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ItemStream").field("finished", &self.finished).finish_non_exhaustive()
+    }
+}
+
+/// A failed read of the body as the error to report: a lost connection is an I/O error
+/// (judged by the decoder); a body whose framing is broken (ureq's protocol error, or the
+/// bare LF the connection's watch found) is a [`BrokenFraming`] I/O error, reported as it is.
+fn classify(err: ureq::Error, limits: &AttemptLimits) -> Error {
+    let broken = match &err {
+        ureq::Error::Protocol(_) => true,
+        ureq::Error::Io(io) => io.get_ref().is_some_and(|inner| inner.is::<BareLineFeed>()),
+        _ => false,
+    };
+    match map_error(err, limits, false) {
+        Error::Io(err) if broken => Error::Io(Box::new(BrokenFraming(err))),
+        error => error,
+    }
+}
+
+/// A body whose framing is broken: not a lost connection.
+#[derive(Debug)]
+struct BrokenFraming(BoxError);
+
+impl fmt::Display for BrokenFraming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the answer's body is not valid HTTP: {}", self.0)
+    }
+}
+
+impl std::error::Error for BrokenFraming {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
     }
 }
