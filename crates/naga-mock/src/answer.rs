@@ -8,6 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::content::{apply_limits, base_content, lengthen, reasoning_text, split_chunks, words};
+use crate::faults::MAX_CHUNKS;
 use crate::ordered::{Json, to_string_in_order};
 use crate::seed::fnv1a;
 use crate::tools::{ToolCall, tool_calls};
@@ -67,15 +68,34 @@ impl Answer {
 
 /// Builds the answer to a validated request; `chunks` is the `x-mock-chunks` count.
 pub(crate) fn build_answer(req: &Map<String, Value>, chunks: Option<usize>) -> Answer {
-    build_choice(req, chunks, 0)
+    build_choice(req, chunks, 0, &Basis::of(req))
 }
 
 /// The answers to a validated chat request, one per choice (`n`, 1 when absent). The first
 /// is [`build_answer`]'s; each other choice draws its text and tool calls (and their ids)
 /// from a seed of its own, under the same `id`, `created` and `model`.
 pub(crate) fn build_choices(req: &Map<String, Value>, chunks: Option<usize>) -> Vec<Answer> {
-    let n = req.get("n").and_then(Value::as_u64).unwrap_or(1).clamp(1, MAX_CHOICES);
-    (0..n).map(|choice| build_choice(req, chunks, choice)).collect()
+    let basis = Basis::of(req);
+    (0..choices(req)).map(|choice| build_choice(req, chunks, choice, &basis)).collect()
+}
+
+/// How many choices a validated chat request asks for (`n`, 1 when absent).
+pub(crate) fn choices(req: &Map<String, Value>) -> u64 {
+    req.get("n").and_then(Value::as_u64).unwrap_or(1).clamp(1, MAX_CHOICES)
+}
+
+/// Why a chat answer would be too large to build, if it would: `x-mock-chunks` chunks for
+/// each of `n` choices, each chunk with `1 + top_logprobs` entries per token when asked
+/// for, may not pass what one `x-mock-chunks` may ask for alone.
+pub(crate) fn too_large(req: &Map<String, Value>, chunks: Option<usize>) -> Option<String> {
+    let per_chunk = crate::logprobs::requested(req).map_or(1, |top| 2 + top);
+    let n = usize::try_from(choices(req)).unwrap_or(usize::MAX);
+    let total = chunks?.saturating_mul(n).saturating_mul(per_chunk);
+    (total > MAX_CHUNKS).then(|| {
+        format!(
+            "`x-mock-chunks` × `n` (× 2 + `top_logprobs` with `logprobs`) is {total}, over the emulator's {MAX_CHUNKS}"
+        )
+    })
 }
 
 /// The most choices one request gets (OpenAI's limit on `n`).
@@ -89,14 +109,37 @@ pub(crate) fn total_usage(answers: &[Answer]) -> Usage {
     Usage { prompt, completion, reasoning }
 }
 
+/// What every choice of an answer shares, read from the request once.
+struct Basis {
+    /// The hash of the messages (keys sorted, so the same messages get the same answer
+    /// whatever order their keys came in).
+    seed: u64,
+    model: String,
+    /// The prompt's tokens.
+    prompt: usize,
+}
+
+impl Basis {
+    fn of(req: &Map<String, Value>) -> Basis {
+        let messages = req.get("messages").unwrap_or(&Value::Null);
+        Basis {
+            seed: fnv1a(to_string_in_order(messages, &[]).as_bytes()),
+            model: req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            prompt: prompt_tokens(req),
+        }
+    }
+}
+
 /// Choice `choice` of the answer to a validated request.
-fn build_choice(req: &Map<String, Value>, chunks: Option<usize>, choice: u64) -> Answer {
-    let messages = req.get("messages").cloned().unwrap_or(Value::Null);
-    // Keys sorted, so the same messages get the same answer whatever order their keys came in.
-    let seed = fnv1a(to_string_in_order(&messages, &[]).as_bytes());
+fn build_choice(
+    req: &Map<String, Value>,
+    chunks: Option<usize>,
+    choice: u64,
+    basis: &Basis,
+) -> Answer {
+    let seed = basis.seed;
     let drawn =
         if choice == 0 { seed } else { seed ^ fnv1a(format!("choice {choice}").as_bytes()) };
-    let model = req.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
     let calls = tool_calls(req, drawn);
     let reasoning = reasoning_text(req, &calls);
     let (content, finish_reason, stop_sequence) = if calls.is_empty() {
@@ -107,13 +150,13 @@ fn build_choice(req: &Map<String, Value>, chunks: Option<usize>, choice: u64) ->
     } else {
         (None, "tool_calls", None)
     };
-    let usage = usage(req, reasoning.as_deref(), content.as_deref(), &calls);
-    let hash = seed ^ fnv1a(model.as_bytes());
+    let usage = usage(basis.prompt, reasoning.as_deref(), content.as_deref(), &calls);
+    let hash = seed ^ fnv1a(basis.model.as_bytes());
     Answer {
         id: format!("chatcmpl-mock-{hash:016x}"),
         hash,
         created: 1_767_225_600 + seed % 86_400,
-        model,
+        model: basis.model.clone(),
         reasoning_chunks: reasoning.map(|r| split_chunks(&r, None)).unwrap_or_default(),
         content_chunks: content.map(|c| split_chunks(&c, chunks)),
         tool_calls: calls,
@@ -130,7 +173,7 @@ pub(crate) fn is_json_format(req: &Map<String, Value>) -> bool {
 }
 
 fn usage(
-    req: &Map<String, Value>,
+    prompt: usize,
     reasoning: Option<&str>,
     content: Option<&str>,
     calls: &[ToolCall],
@@ -138,7 +181,7 @@ fn usage(
     let call_tokens: usize = calls.iter().map(|c| 1 + words(&c.arguments)).sum();
     let reasoning = reasoning.map_or(0, words);
     let completion = reasoning + content.map_or(0, words) + call_tokens;
-    Usage { prompt: prompt_tokens(req), completion, reasoning }
+    Usage { prompt, completion, reasoning }
 }
 
 fn prompt_tokens(req: &Map<String, Value>) -> usize {

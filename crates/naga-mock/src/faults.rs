@@ -53,7 +53,7 @@ pub struct Faults {
 }
 
 /// Largest accepted `x-mock-chunks`, `x-mock-oversized-event-bytes` and stall values.
-const MAX_CHUNKS: usize = 1_000_000;
+pub(crate) const MAX_CHUNKS: usize = 1_000_000;
 const MAX_EVENT_BYTES: usize = 256 * 1024 * 1024;
 const MAX_STALL_MS: u64 = 600_000;
 

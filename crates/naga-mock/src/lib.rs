@@ -149,10 +149,13 @@
 //!   `Emulated reply (choice 1) to ...`; its tool calls have their own ids), the first the
 //!   same as with `n` 1; `completion_tokens` adds the choices up.
 //! * `logprobs: true`: each choice's `logprobs` is `{"content":[..],"refusal":null}`, one
-//!   entry per token (a word with the whitespace after it; the tokens join to the content)
-//!   with `token`, a negative `logprob`, `bytes` and `top_logprobs` entries (the token
-//!   itself first, then less likely words); `null` for a choice without content. Without
-//!   `logprobs` the key is left out, as before.
+//!   entry per token (a word with the whitespace after it: as many as the content counts in
+//!   `completion_tokens`, joining to the content) with `token`, a negative `logprob`, `bytes`
+//!   and `top_logprobs` entries (the token itself first, with a probability of at least one
+//!   half, then less likely words, the probabilities adding up to at most 1); `null` for a
+//!   choice without content. A streamed content chunk carries the tokens that end in it.
+//!   Without `logprobs` the key is left out, as before. An answer whose `x-mock-chunks` ×
+//!   `n` (× 2 + `top_logprobs` with `logprobs`) passes 1,000,000 is a 400.
 //! * SSE: `data: <json>\n\n` per chunk, each with one choice: a choice's first chunk carries
 //!   `delta.role`, its last `finish_reason` (with `n` > 1 the choices take turns, chunk by
 //!   chunk), each content chunk the `logprobs` of its tokens when asked for (other chunks

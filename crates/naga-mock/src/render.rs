@@ -2,10 +2,12 @@
 //! object and the list of `chat.completion.chunk` objects whose accumulation is that same
 //! object.
 
+use std::ops::Range;
+
 use serde_json::{Map, Value};
 
 use crate::answer::{Answer, total_usage};
-use crate::logprobs::{content_logprobs, requested};
+use crate::logprobs::{Tokens, requested};
 use crate::ordered::Json;
 use crate::tools::argument_fragments;
 
@@ -79,11 +81,12 @@ fn message_json(answer: &Answer) -> Json {
 /// A whole choice's `logprobs`: its content's tokens, `null` for an answer without content
 /// (as its stream, which has no content chunk to carry any, adds up to).
 fn answer_logprobs(answer: &Answer, top: usize) -> Json {
-    match answer.content_chunks.as_deref() {
-        Some(chunks) if !chunks.is_empty() => {
-            content_logprobs(chunks.iter().map(String::as_str), top)
+    match answer.content() {
+        Some(content) => {
+            let tokens = Tokens::new(&content);
+            tokens.logprobs(0..tokens.len(), top)
         }
-        _ => Json::Value(Value::Null),
+        None => Json::Value(Value::Null),
     }
 }
 
@@ -99,7 +102,7 @@ pub(crate) fn chunk_list(answers: &[Answer], shape: Shape) -> Chunks {
     let mut per_choice: Vec<_> = answers
         .iter()
         .enumerate()
-        .map(|(index, answer)| choice_deltas(index, answer, shape.logprobs).into_iter())
+        .map(|(index, answer)| choice_deltas(index, answer, shape.logprobs.is_some()).into_iter())
         .collect();
     let mut deltas = Vec::new();
     loop {
@@ -109,16 +112,19 @@ pub(crate) fn chunk_list(answers: &[Answer], shape: Shape) -> Chunks {
             break;
         }
     }
+    let tokens = |answer: &Answer| shape.logprobs.and(answer.content()).map(|c| Tokens::new(&c));
     Chunks {
         head: answers.first().map(chunk_head).unwrap_or_default(),
         deltas,
+        tokens: answers.iter().map(tokens).collect(),
+        top_logprobs: shape.logprobs.unwrap_or(0),
         usage: shape.include_usage.then(|| total_usage(answers).chat_json()),
     }
 }
 
 /// One choice's entries, in the order it streams them; the last (an empty delta) carries
-/// the finish reason.
-fn choice_deltas(index: usize, answer: &Answer, logprobs: Option<usize>) -> Vec<ChoiceDelta> {
+/// the finish reason. With `logprobs`, each content chunk names the tokens that end in it.
+fn choice_deltas(index: usize, answer: &Answer, logprobs: bool) -> Vec<ChoiceDelta> {
     let mut deltas = vec![Json::object([("role", "assistant".into())])];
     let reasoning = answer.reasoning_chunks.iter();
     deltas.extend(reasoning.map(|r| Json::object([("reasoning_content", r.as_str().into())])));
@@ -134,11 +140,19 @@ fn choice_deltas(index: usize, answer: &Answer, logprobs: Option<usize>) -> Vec<
         deltas.extend(fragments.iter().map(|f| tool_delta(call_index, None, f)));
     }
     deltas.push(Json::object([]));
+    // Where each content chunk lies in the content, in bytes.
+    let mut end = 0;
+    let places: Vec<Range<usize>> = content
+        .iter()
+        .map(|chunk| {
+            let start = end;
+            end += chunk.len();
+            start..end
+        })
+        .collect();
     let last = deltas.len().saturating_sub(1);
     let logprobs_of = |i: usize| {
-        let top = logprobs?;
-        let piece = i.checked_sub(content_from).and_then(|k| content.get(k));
-        Some(piece.map_or(Json::Value(Value::Null), |c| content_logprobs([c.as_str()], top)))
+        logprobs.then(|| i.checked_sub(content_from).and_then(|k| places.get(k).cloned()))
     };
     deltas
         .into_iter()
@@ -158,8 +172,9 @@ struct ChoiceDelta {
     /// The choice's `index`.
     index: usize,
     delta: Json,
-    /// `logprobs`, when the request asked for them (`null` on chunks without content).
-    logprobs: Option<Json>,
+    /// When the request asked for `logprobs`: the bytes of the content this chunk carries
+    /// (its `logprobs` are the tokens that end there), `None` for other chunks (`null`).
+    logprobs: Option<Option<Range<usize>>>,
     /// Set on the choice's last chunk.
     finish_reason: Option<&'static str>,
 }
@@ -173,6 +188,9 @@ pub(crate) struct Chunks {
     /// `{"id":..,"object":"chat.completion.chunk","created":..,"model":..` (rendered once).
     head: Vec<u8>,
     deltas: Vec<ChoiceDelta>,
+    /// Each choice's content as tokens, when the request asked for `logprobs`.
+    tokens: Vec<Option<Tokens>>,
+    top_logprobs: usize,
     usage: Option<Json>,
 }
 
@@ -190,9 +208,9 @@ impl Chunks {
             Json::from(choice.index).write_to(out);
             out.extend_from_slice(br#","delta":"#);
             choice.delta.write_to(out);
-            if let Some(logprobs) = &choice.logprobs {
+            if let Some(place) = &choice.logprobs {
                 out.extend_from_slice(br#","logprobs":"#);
-                logprobs.write_to(out);
+                self.write_logprobs(choice.index, place.clone(), out);
             }
             out.extend_from_slice(br#","finish_reason":"#);
             Json::from(choice.finish_reason).write_to(out);
@@ -202,6 +220,20 @@ impl Chunks {
             out.extend_from_slice(br#","choices":[],"usage":"#);
             usage.write_to(out);
             out.push(b'}');
+        }
+    }
+}
+
+impl Chunks {
+    /// A chunk's `logprobs`: the tokens of choice `index` that end in `place`, `null` for
+    /// a chunk without content.
+    fn write_logprobs(&self, index: usize, place: Option<Range<usize>>, out: &mut Vec<u8>) {
+        let tokens = self.tokens.get(index).and_then(Option::as_ref);
+        match (tokens, place) {
+            (Some(tokens), Some(place)) => {
+                tokens.logprobs(tokens.ending_in(place), self.top_logprobs).write_to(out);
+            }
+            _ => out.extend_from_slice(b"null"),
         }
     }
 }

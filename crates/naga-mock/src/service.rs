@@ -14,7 +14,7 @@ use hyper::body::Incoming;
 use serde_json::Value;
 
 use crate::account::{AccountRoute, answer as answer_account};
-use crate::answer::build_choices;
+use crate::answer::{build_choices, too_large};
 use crate::body::MockBody;
 use crate::cors;
 use crate::embeddings::{embeddings_body, validate_embeddings};
@@ -486,6 +486,9 @@ fn chat(gate: &Gate<'_>, headers: &HeaderMap, body: &[u8], faults: Faults) -> Re
     let model = req.get("model").and_then(Value::as_str).unwrap_or_default();
     if let Some(response) = gate.refusal(model, "chat.completions") {
         return response;
+    }
+    if let Some(message) = too_large(&req, faults.chunks) {
+        return invalid_request(&message);
     }
     let answers = build_choices(&req, faults.chunks);
     let shape = Shape::of(&req);

@@ -16,14 +16,23 @@ async fn plain_and_streamed(
     server: &MockServer,
     body: &Value,
 ) -> (ChatCompletion, ChatCompletion, Vec<Value>) {
-    let plain = post_chat(server, body, &[]).await;
+    plain_and_streamed_with(server, body, &[]).await
+}
+
+/// [`plain_and_streamed`] with these request headers.
+async fn plain_and_streamed_with(
+    server: &MockServer,
+    body: &Value,
+    headers: &[(&str, &str)],
+) -> (ChatCompletion, ChatCompletion, Vec<Value>) {
+    let plain = post_chat(server, body, headers).await;
     assert_eq!(plain.status, 200, "{}", plain.text());
     common::assert_fast_completion(&plain.body);
     let plain = ChatCompletion::from_json(&plain.body).unwrap();
     let mut streamed_body = body.clone();
     streamed_body["stream"] = json!(true);
     streamed_body["stream_options"] = json!({"include_usage": true});
-    let streamed = post_chat(server, &streamed_body, &[]).await;
+    let streamed = post_chat(server, &streamed_body, headers).await;
     assert_eq!(streamed.status, 200, "{}", streamed.text());
     let mut stream = ChatStream::new();
     stream.feed(&streamed.body);
@@ -125,4 +134,40 @@ async fn logprobs_cover_every_token_of_the_content() {
     // Not asked for: no `logprobs` key at all, as before.
     let plain = post_chat(&server, &reference(), &[]).await.json();
     assert_eq!(plain["choices"][0].get("logprobs"), None);
+}
+
+/// As in OpenAI's API, a choice has one logprob entry per token its content counts in
+/// `completion_tokens`, however its chunks cut the words (`x-mock-chunks` cuts inside them).
+#[tokio::test]
+async fn logprob_entries_are_the_tokens_usage_counts() {
+    let server = MockServer::start().await;
+    let body = with(json!({"logprobs": true}));
+    for chunks in [None, Some("7"), Some("40")] {
+        let headers: Vec<(&str, &str)> = chunks.map(|c| ("x-mock-chunks", c)).into_iter().collect();
+        let (plain, streamed, _) = plain_and_streamed_with(&server, &body, &headers).await;
+        assert_eq!(plain, streamed, "{chunks:?}");
+        let entries =
+            plain.choices[0].logprobs.as_ref().unwrap()["content"].as_array().unwrap().len();
+        assert_eq!(entries as u64, plain.usage.as_ref().unwrap().completion_tokens, "{chunks:?}");
+    }
+}
+
+/// `n` times `x-mock-chunks` (times the entries per token with `logprobs`) is held to what
+/// `x-mock-chunks` may ask for alone: a 400 saying so, not an answer too large to build.
+#[tokio::test]
+async fn an_answer_too_large_to_build_is_refused() {
+    let server = MockServer::start().await;
+    let headers = [("x-mock-chunks", "1000000")];
+    let reply = post_chat(&server, &with(json!({"n": 2})), &headers).await;
+    let message = reply.error(400, "invalid_request_error");
+    assert!(message.contains("x-mock-chunks") && message.contains("2000000"), "{message}");
+    let reply = post_chat(
+        &server,
+        &with(json!({"logprobs": true, "top_logprobs": 20})),
+        &[("x-mock-chunks", "50000")],
+    )
+    .await;
+    reply.error(400, "invalid_request_error");
+    let reply = post_chat(&server, &with(json!({"n": 1})), &[("x-mock-chunks", "1000")]).await;
+    assert_eq!(reply.status, 200);
 }
