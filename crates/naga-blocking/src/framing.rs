@@ -111,13 +111,17 @@ impl FramingWatch {
             match self.stage {
                 Stage::Idle => return (Ok(()), data.len()),
                 Stage::FirstSize => return (self.read_first_size(rest), read),
-                Stage::Head if !has_blank_line(rest.get(searched..).unwrap_or_default()) => {
-                    if rest.len() > MAX_HEAD {
-                        self.stage = Stage::Idle;
-                    }
-                    return (Ok(()), read);
-                }
                 Stage::Head => {
+                    let Some(end) = head_end(rest, searched) else {
+                        if rest.len() > MAX_HEAD {
+                            self.stage = Stage::Idle;
+                        }
+                        return (Ok(()), read);
+                    };
+                    if !may_lead_to_chunks(rest.get(..end).unwrap_or_default()) {
+                        self.stage = Stage::Idle;
+                        return (Ok(()), data.len());
+                    }
                     read += self.read_head(rest);
                     searched = 0;
                 }
@@ -166,10 +170,28 @@ impl FramingWatch {
     }
 }
 
-/// Whether `bytes` hold the end of a head: an empty line, ended by CRLF or a bare LF.
-fn has_blank_line(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'\n', bytes)
-        .any(|at| matches!(bytes.get(at + 1..), Some([b'\n', ..] | [b'\r', b'\n', ..])))
+/// Where the head at the start of `bytes` ends, after its empty line (ended by CRLF or a
+/// bare LF), looking from `searched` on.
+fn head_end(bytes: &[u8], searched: usize) -> Option<usize> {
+    let from = bytes.get(searched..)?;
+    memchr::memchr_iter(b'\n', from).find_map(|at| match from.get(at + 1..) {
+        Some([b'\n', ..]) => Some(searched + at + 2),
+        Some([b'\r', b'\n', ..]) => Some(searched + at + 3),
+        _ => None,
+    })
+}
+
+/// Whether `head` may be, or come before, the head of a chunked body: it names the coding
+/// (in any case), or is an interim `1xx` answer. The common answer, with a length, is let go
+/// without a parse.
+fn may_lead_to_chunks(head: &[u8]) -> bool {
+    let interim = head.get(9) == Some(&b'1');
+    // Found by its `k`, a rare letter in a head.
+    let names_chunked = memchr::memchr2_iter(b'k', b'K', head).any(|at| {
+        let word = at.checked_sub(4).and_then(|start| head.get(start..at + 3));
+        word.is_some_and(|word| word.eq_ignore_ascii_case(b"chunked"))
+    });
+    interim || names_chunked
 }
 
 /// Whether a `Transfer-Encoding` field names the chunked coding (ureq reads a body as
