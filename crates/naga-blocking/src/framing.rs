@@ -1,18 +1,20 @@
-//! A watch on how each answer's chunked body begins. ureq's chunked decoder waits for the
-//! CRLF that ends a chunk-size line; a server that ends those lines with a bare LF never
-//! sends one, and the call would wait out its read limit (ten minutes by default) or the
-//! server's close. The watch reads each answer's head as it arrives and, for a chunked
-//! HTTP/1.1 body, the line of the first chunk size: a bare LF there fails the read (hyper,
-//! under naga-async, refuses such a body as well). It looks at nothing after that line (a
-//! bare LF only in a later line still waits), and stops looking, without a word, at anything
-//! it cannot follow: ureq then reads the answer as it would have anyway.
+//! A watch on the chunked framing of each answer. ureq's chunked decoder waits for the CRLF
+//! that ends a chunk-size line, and for the CRLF after a chunk's data; a server that ends
+//! those lines with a bare LF never sends one, and the call would wait out its read limit
+//! (ten minutes by default) or the server's close. The watch reads each answer's head as it
+//! arrives and, for a chunked HTTP/1.1 body, follows the chunks (their size lines, and the
+//! line end after their data, counting the data without reading it): a bare LF in either
+//! place fails the next read (hyper, under naga-async, refuses such a body as well). It
+//! stops looking, without a word, at anything it cannot follow (a size that is no number, a
+//! line too long), which ureq then refuses or reads as it would have anyway, and at the last
+//! chunk (trailers are not watched).
 
 use std::fmt;
 
 /// The most head bytes the watch keeps (ureq refuses a longer head itself).
 const MAX_HEAD: usize = 64 * 1024;
-/// The longest first chunk-size line the watch waits for (ureq takes at most 20 characters
-/// before an extension).
+/// The longest chunk-size line the watch waits for (ureq takes at most 20 characters before
+/// an extension).
 const MAX_SIZE_LINE: usize = 1024;
 /// The most buffer a connection's watch keeps between answers (a head that came in pieces).
 const KEPT_CAPACITY: usize = 4096;
@@ -23,30 +25,46 @@ const MAX_HEADERS: usize = 128;
 #[derive(Debug, Default)]
 pub(crate) struct FramingWatch {
     stage: Stage,
-    /// What arrived of a head or a size line that is not whole yet (empty otherwise: bytes
-    /// that hold what the stage needs are read where they arrive, not copied).
+    /// What arrived of a head or a line that is not whole yet (empty otherwise: bytes that
+    /// hold what the stage needs are read where they arrive, not copied).
     seen: Vec<u8>,
 }
 
 /// What the watch reads next.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 enum Stage {
-    /// Nothing: between answers, or after the first chunk-size line, or given up.
+    /// Nothing: between answers, after the last chunk, or given up.
     #[default]
     Idle,
     /// An answer's head.
     Head,
-    /// The line of a chunked body's first chunk size.
-    FirstSize,
+    /// A chunk-size line.
+    Size,
+    /// This many bytes of a chunk's data, counted, not read.
+    Data(u64),
+    /// The CRLF after a chunk's data.
+    DataEnd,
 }
 
-/// A chunked body whose first chunk-size line ends in a bare LF.
+/// What one step of the watch did.
+enum Step {
+    /// Read this many bytes (the stage moved on).
+    Read(usize),
+    /// The stage needs more bytes than there are.
+    More,
+    /// A bare LF where CRLF belongs.
+    Bare,
+    /// Nothing the watch can follow: it stops.
+    GiveUp,
+}
+
+/// A chunked body with a bare LF where HTTP/1.1 needs CRLF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BareLineFeed;
 
 impl fmt::Display for BareLineFeed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the answer's chunked body ends a chunk-size line with a bare LF (HTTP/1.1 needs CRLF there)")
+        f.write_str("the answer's chunked body ends a line with a bare LF where HTTP/1.1 needs CRLF (after a chunk size or a chunk's data)")
     }
 }
 
@@ -59,38 +77,69 @@ impl FramingWatch {
         self.forget();
     }
 
-    /// Reads `bytes`, the next bytes of the connection: an error once a chunked body's first
-    /// chunk-size line ends in a bare LF.
+    /// Reads `bytes`, the next bytes of the connection: an error once a chunked body has a
+    /// bare LF where CRLF belongs.
     pub(crate) fn arrived(&mut self, bytes: &[u8]) -> Result<(), BareLineFeed> {
         if self.stage == Stage::Idle || bytes.is_empty() {
             return Ok(());
         }
-        if self.seen.is_empty() {
-            let (result, read) = self.read(bytes, 0);
-            self.keep(bytes.get(read..).unwrap_or_default());
-            return result;
+        let mut bytes = bytes;
+        // What is kept is completed with as little of `bytes` as it needs; the rest of
+        // `bytes` is read where it is.
+        while !self.seen.is_empty() && !bytes.is_empty() && self.stage != Stage::Idle {
+            let completing = self.completing(bytes);
+            if completing == 0 {
+                self.stage = Stage::Idle;
+                break;
+            }
+            let (completing, rest) = bytes.split_at(completing);
+            let searched = self.seen.len().saturating_sub(2);
+            self.seen.extend_from_slice(completing);
+            let mut seen = std::mem::take(&mut self.seen);
+            let (result, read) = self.read(&seen, searched);
+            seen.drain(..read.min(seen.len()));
+            self.seen = seen;
+            if result.is_err() {
+                self.forget();
+                return result;
+            }
+            bytes = rest;
         }
-        // A head past the limit, or a size line past its own, is given up: more is not kept.
-        let searched = self.seen.len().saturating_sub(2);
-        let room = (MAX_HEAD + MAX_SIZE_LINE + 2).saturating_sub(self.seen.len());
-        self.seen.extend_from_slice(bytes.get(..room).unwrap_or(bytes));
-        let mut seen = std::mem::take(&mut self.seen);
-        let (result, read) = self.read(&seen, searched);
-        seen.drain(..read.min(seen.len()));
-        self.seen = seen;
         if self.stage == Stage::Idle {
             self.forget();
+            return Ok(());
         }
+        if !self.seen.is_empty() || bytes.is_empty() {
+            return Ok(());
+        }
+        let (result, read) = self.read(bytes, 0);
+        self.keep(bytes.get(read..).unwrap_or_default());
         result
+    }
+
+    /// How much of `bytes` completes what is kept: a head takes what arrived (up to the
+    /// limit), a size line up to its LF, the line end after data its one missing byte.
+    fn completing(&self, bytes: &[u8]) -> usize {
+        let wanted = match self.stage {
+            Stage::Head => (MAX_HEAD + 1).saturating_sub(self.seen.len()),
+            Stage::Size => {
+                bytes.iter().position(|&byte| byte == b'\n').map_or(MAX_SIZE_LINE + 1, |lf| lf + 1)
+            }
+            Stage::DataEnd => 1,
+            Stage::Idle | Stage::Data(_) => 0,
+        };
+        wanted.min(bytes.len())
     }
 
     /// Keeps `rest`, the unread end of bytes read where they arrived, while a stage waits
     /// for more of it.
     fn keep(&mut self, rest: &[u8]) {
-        if self.stage != Stage::Idle {
-            let limit = if self.stage == Stage::Head { MAX_HEAD } else { MAX_SIZE_LINE };
-            self.seen.extend_from_slice(rest.get(..=limit).unwrap_or(rest));
-        }
+        let limit = match self.stage {
+            Stage::Idle | Stage::Data(_) => return,
+            Stage::Head => MAX_HEAD,
+            Stage::Size | Stage::DataEnd => MAX_SIZE_LINE,
+        };
+        self.seen.extend_from_slice(rest.get(..=limit).unwrap_or(rest));
     }
 
     /// Drops what was kept, and the buffer too when a long head made it large.
@@ -108,66 +157,123 @@ impl FramingWatch {
         let mut read = 0;
         loop {
             let rest = data.get(read..).unwrap_or_default();
-            match self.stage {
+            let step = match self.stage {
                 Stage::Idle => return (Ok(()), data.len()),
-                Stage::FirstSize => return (self.read_first_size(rest), read),
                 Stage::Head => {
-                    let Some(end) = head_end(rest, searched) else {
-                        if rest.len() > MAX_HEAD {
-                            self.stage = Stage::Idle;
-                        }
-                        return (Ok(()), read);
-                    };
-                    if !may_lead_to_chunks(rest.get(..end).unwrap_or_default()) {
-                        self.stage = Stage::Idle;
-                        return (Ok(()), data.len());
-                    }
-                    read += self.read_head(rest);
+                    let step = self.read_head(rest, searched);
                     searched = 0;
+                    step
                 }
+                Stage::Size => self.read_size(rest),
+                Stage::Data(left) => self.count_data(rest, left),
+                Stage::DataEnd => self.read_data_end(rest),
+            };
+            match step {
+                Step::Read(length) => read += length,
+                Step::More => return (Ok(()), read),
+                Step::Bare => {
+                    self.stage = Stage::Idle;
+                    return (Err(BareLineFeed), data.len());
+                }
+                Step::GiveUp => self.stage = Stage::Idle,
             }
         }
     }
 
-    /// Reads the head at the start of `data`: its length, and the stage its status and
-    /// framing lead to (another head after an interim `1xx`).
-    fn read_head(&mut self, data: &[u8]) -> usize {
+    /// Reads the head at the start of `data` once its blank line is there (at or after
+    /// `searched`); the next stage follows from its status and framing (another head after
+    /// an interim `1xx`).
+    fn read_head(&mut self, data: &[u8], searched: usize) -> Step {
+        let Some(end) = head_end(data, searched) else {
+            return if data.len() > MAX_HEAD { Step::GiveUp } else { Step::More };
+        };
+        if !may_lead_to_chunks(data.get(..end).unwrap_or_default()) {
+            return Step::GiveUp;
+        }
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut response = httparse::Response::new(&mut headers);
-        let (next, length) = match response.parse(data) {
-            Ok(httparse::Status::Complete(length)) => {
-                let next = match response.code {
-                    Some(101 | 204 | 304) => Stage::Idle,
-                    Some(100..=199) => Stage::Head,
-                    // HTTP/1.0 has no chunked coding: ureq reads such a body to the close.
-                    _ if response.version == Some(1) && is_chunked(response.headers) => {
-                        Stage::FirstSize
-                    }
-                    _ => Stage::Idle,
-                };
-                (next, length)
-            }
-            // Not a head the watch can follow (it has a blank line, yet is no whole head):
-            // ureq judges it.
-            _ => (Stage::Idle, 0),
+        // Not a head the watch can follow (it has a blank line, yet is no whole head):
+        // ureq judges it.
+        let Ok(httparse::Status::Complete(length)) = response.parse(data) else {
+            return Step::GiveUp;
         };
-        self.stage = next;
-        length
+        self.stage = match response.code {
+            Some(101 | 204 | 304) => return Step::GiveUp,
+            Some(100..=199) => Stage::Head,
+            // HTTP/1.0 has no chunked coding: ureq reads such a body to the close.
+            _ if response.version == Some(1) && is_chunked(response.headers) => Stage::Size,
+            _ => return Step::GiveUp,
+        };
+        Step::Read(length)
     }
 
-    /// Reads the first chunk-size line at the start of `data` once its LF is there.
-    fn read_first_size(&mut self, data: &[u8]) -> Result<(), BareLineFeed> {
+    /// Reads a chunk-size line at the start of `data` once its LF is there.
+    fn read_size(&mut self, data: &[u8]) -> Step {
+        // A size line is a few bytes: a plain loop finds its end sooner than memchr's setup.
         let line = data.get(..=MAX_SIZE_LINE).unwrap_or(data);
-        let Some(end) = memchr::memchr(b'\n', line) else {
-            if data.len() > MAX_SIZE_LINE {
-                self.stage = Stage::Idle;
-            }
-            return Ok(());
+        let Some(end) = line.iter().position(|&byte| byte == b'\n') else {
+            return if data.len() > MAX_SIZE_LINE { Step::GiveUp } else { Step::More };
         };
-        self.stage = Stage::Idle;
-        let before = end.checked_sub(1).and_then(|at| data.get(at));
-        if before == Some(&b'\r') { Ok(()) } else { Err(BareLineFeed) }
+        let cr = end.checked_sub(1).filter(|&cr| data.get(cr) == Some(&b'\r'));
+        let Some(size) = cr.and_then(|cr| data.get(..cr)) else {
+            return Step::Bare;
+        };
+        match chunk_size(size) {
+            // The last chunk: trailers follow, which the watch leaves to ureq.
+            Some(0) | None => Step::GiveUp,
+            Some(length) => {
+                self.stage = Stage::Data(length);
+                Step::Read(end + 1)
+            }
+        }
     }
+
+    /// Counts the chunk's data in `data`: `left` bytes of it are still to come. The CRLF
+    /// after it is read in the same step when it is there.
+    fn count_data(&mut self, data: &[u8], left: u64) -> Step {
+        let here = u64::try_from(data.len()).unwrap_or(u64::MAX).min(left);
+        if here == 0 {
+            return Step::More;
+        }
+        let length = usize::try_from(here).unwrap_or(data.len());
+        if here < left {
+            self.stage = Stage::Data(left - here);
+            return Step::Read(length);
+        }
+        if data.get(length..length + 2) == Some(b"\r\n") {
+            self.stage = Stage::Size;
+            return Step::Read(length + 2);
+        }
+        self.stage = Stage::DataEnd;
+        Step::Read(length)
+    }
+
+    /// Reads the CRLF after a chunk's data.
+    fn read_data_end(&mut self, data: &[u8]) -> Step {
+        match data {
+            [] | [b'\r'] => Step::More,
+            [b'\r', b'\n', ..] => {
+                self.stage = Stage::Size;
+                Step::Read(2)
+            }
+            [b'\n', ..] => Step::Bare,
+            _ => Step::GiveUp,
+        }
+    }
+}
+
+/// The size a chunk-size line (without its CRLF) gives: hex digits before any extension
+/// (`;...`), spaces around them allowed; `None` for anything else.
+fn chunk_size(line: &[u8]) -> Option<u64> {
+    let end = memchr::memchr(b';', line).unwrap_or(line.len());
+    let digits = line.get(..end)?.trim_ascii();
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |size, &digit| {
+        let value = char::from(digit).to_digit(16)?;
+        Some(size << 4 | u64::from(value))
+    })
 }
 
 /// Where the head at the start of `bytes` ends, after its empty line (ended by CRLF or a
@@ -243,15 +349,109 @@ mod tests {
 
     #[test]
     fn crlf_framing_and_other_bodies_pass() {
-        let whole = [CHUNKED, b"5\r\nhello\n\r\n0\n\n"].concat();
-        assert_eq!(watch(&[&whole]), Ok(()), "only the first size line is looked at");
+        let whole =
+            [CHUNKED, b"5;x=\"y\"\r\nhello\r\n 1A \r\n", &[b'.'; 26], b"\r\n0\r\nt: v\n\r\n"]
+                .concat();
+        assert_eq!(watch(&[&whole]), Ok(()), "extensions, spaces, hex; trailers are not read");
         assert_eq!(bytewise(&whole), Ok(()));
+        for at in 0..whole.len() {
+            let (head, rest) = whole.split_at(at);
+            assert_eq!(watch(&[head, rest]), Ok(()), "split at {at}");
+        }
         let length = b"HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\n5\nhello\n";
         assert_eq!(watch(&[length]), Ok(()));
         let http10 = b"HTTP/1.0 200 OK\r\ntransfer-encoding: chunked\r\n\r\n{\"a\":1}\n";
         assert_eq!(watch(&[http10]), Ok(()), "HTTP/1.0: read to the close");
         let no_body = b"HTTP/1.1 204 No Content\r\ntransfer-encoding: chunked\r\n\r\n5\n";
         assert_eq!(watch(&[no_body]), Ok(()));
+    }
+
+    #[test]
+    fn a_bare_lf_after_a_later_size_or_after_data_is_refused() {
+        let later_size = [CHUNKED, b"5\r\nhello\r\n3\nabc"].concat();
+        let after_data = [CHUNKED, b"5\r\nhello\n0\r\n\r\n"].concat();
+        for whole in [later_size, after_data] {
+            assert_eq!(watch(&[&whole]), Err(BareLineFeed));
+            assert_eq!(bytewise(&whole), Err(BareLineFeed));
+        }
+        // A chunk's data is counted, not read: a LF inside it is data.
+        let data_lf = [CHUNKED, b"3\r\na\nb\r\n0\r\n\r\n"].concat();
+        assert_eq!(watch(&[&data_lf]), Ok(()));
+        // A large chunk across many reads.
+        let mut watch = FramingWatch::default();
+        watch.request_sent();
+        assert_eq!(watch.arrived(&[CHUNKED, b"100000\r\n"].concat()), Ok(()));
+        for _ in 0..16 {
+            assert_eq!(watch.arrived(&[b'\n'; 0x10000]), Ok(()));
+        }
+        assert_eq!(watch.arrived(b"\n"), Err(BareLineFeed), "the line end after the data");
+    }
+
+    /// Valid chunked bodies (data with any bytes, extensions, spaces around the size,
+    /// upper-case hex, trailers), after interim answers or not, cut into random reads: never
+    /// refused, and the watch is done at the last chunk.
+    #[test]
+    fn valid_chunked_bodies_cut_anywhere_are_never_refused() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        };
+        for _ in 0..300 {
+            let mut whole = Vec::new();
+            if next(3) == 0 {
+                whole.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            whole.extend_from_slice(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for _ in 0..next(6) {
+                let size = 1 + next(300) as usize;
+                let spelled =
+                    if next(2) == 0 { format!("{size:x}") } else { format!(" {size:X}\t") };
+                let extension = if next(3) == 0 { ";name=\"v;w\"" } else { "" };
+                whole.extend_from_slice(format!("{spelled}{extension}\r\n").as_bytes());
+                whole.extend((0..size).map(|_| [b'\n', b'\r', b'a', 0xe6][next(4) as usize]));
+                whole.extend_from_slice(b"\r\n");
+            }
+            whole.extend_from_slice(b"0\r\n");
+            if next(2) == 0 {
+                whole.extend_from_slice(b"x-trailer: 1\n");
+            }
+            whole.extend_from_slice(b"\r\n");
+            let mut watch = FramingWatch::default();
+            watch.request_sent();
+            let mut rest = whole.as_slice();
+            while !rest.is_empty() {
+                let take = (1 + next(40) as usize).min(rest.len());
+                let (piece, after) = rest.split_at(take);
+                assert_eq!(watch.arrived(piece), Ok(()), "{}", String::from_utf8_lossy(&whole));
+                rest = after;
+            }
+            assert_eq!(watch.stage, Stage::Idle, "{}", String::from_utf8_lossy(&whole));
+        }
+    }
+
+    /// A head that came in pieces, then one read of many chunks far longer than a head may
+    /// be: every chunk is followed, to the last.
+    #[test]
+    fn a_long_read_after_a_head_in_pieces_is_followed_to_its_end() {
+        let chunk = [b"7\r\nabc\ndef\r\n".as_slice()].concat();
+        let body: Vec<u8> = chunk.iter().copied().cycle().take(chunk.len() * 20_000).collect();
+        let (first, second) = CHUNKED.split_at(20);
+        let mut watch = FramingWatch::default();
+        watch.request_sent();
+        assert_eq!(watch.arrived(first), Ok(()));
+        assert_eq!(watch.arrived(&[second, &body].concat()), Ok(()));
+        assert_eq!(watch.stage, Stage::Size);
+        assert_eq!(watch.arrived(b"0\r\n\r\n"), Ok(()));
+        assert_eq!(watch.stage, Stage::Idle);
+        // The same with a bare LF in the last chunk of the long read.
+        let mut watch = FramingWatch::default();
+        watch.request_sent();
+        assert_eq!(watch.arrived(first), Ok(()));
+        let broken = [second, &body, b"3\nabc"].concat();
+        assert_eq!(watch.arrived(&broken), Err(BareLineFeed));
     }
 
     #[test]
@@ -264,6 +464,8 @@ mod tests {
     #[test]
     fn what_the_watch_cannot_follow_it_leaves_alone() {
         assert_eq!(watch(&[b"garbage\r\n\r\n5\n"]), Ok(()));
+        assert_eq!(watch(&[CHUNKED, b"zz\r\n5\n"]), Ok(()), "a size that is no number: ureq's");
+        assert_eq!(watch(&[CHUNKED, b"5\r\nhelloXY\n"]), Ok(()), "no line end after the data");
         assert_eq!(watch(&[b"\x16\x03\x01 tls bytes\n\n5\n"]), Ok(()));
         let long_size = [CHUNKED, &[b'0'; MAX_SIZE_LINE + 1]].concat();
         assert_eq!(watch(&[&long_size, b"\n"]), Ok(()), "given up before the LF came");
