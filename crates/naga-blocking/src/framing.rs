@@ -83,9 +83,22 @@ impl FramingWatch {
         if self.stage == Stage::Idle || bytes.is_empty() {
             return Ok(());
         }
-        let mut bytes = bytes;
-        // What is kept is completed with as little of `bytes` as it needs; the rest of
-        // `bytes` is read where it is.
+        let rest = self.complete_kept(bytes)?;
+        if self.stage == Stage::Idle {
+            self.forget();
+            return Ok(());
+        }
+        if !self.seen.is_empty() || rest.is_empty() {
+            return Ok(());
+        }
+        let (result, read) = self.read(rest, 0);
+        self.keep(rest.get(read..).unwrap_or_default());
+        result
+    }
+
+    /// Completes what is kept (a head or a line cut between reads) with as little of
+    /// `bytes` as it needs, and reads it: the rest of `bytes`, to be read where it is.
+    fn complete_kept<'a>(&mut self, mut bytes: &'a [u8]) -> Result<&'a [u8], BareLineFeed> {
         while !self.seen.is_empty() && !bytes.is_empty() && self.stage != Stage::Idle {
             let completing = self.completing(bytes);
             if completing == 0 {
@@ -99,22 +112,13 @@ impl FramingWatch {
             let (result, read) = self.read(&seen, searched);
             seen.drain(..read.min(seen.len()));
             self.seen = seen;
-            if result.is_err() {
+            if let Err(bare) = result {
                 self.forget();
-                return result;
+                return Err(bare);
             }
             bytes = rest;
         }
-        if self.stage == Stage::Idle {
-            self.forget();
-            return Ok(());
-        }
-        if !self.seen.is_empty() || bytes.is_empty() {
-            return Ok(());
-        }
-        let (result, read) = self.read(bytes, 0);
-        self.keep(bytes.get(read..).unwrap_or_default());
-        result
+        Ok(bytes)
     }
 
     /// How much of `bytes` completes what is kept: a head takes what arrived (up to the
