@@ -1,13 +1,13 @@
 //! A watch on the chunked framing of each answer. ureq's chunked decoder waits for the CRLF
-//! that ends a chunk-size line, and for the CRLF after a chunk's data; a server that ends
-//! those lines with a bare LF never sends one, and the call would wait out its read limit
-//! (ten minutes by default) or the server's close. The watch reads each answer's head as it
-//! arrives and, for a chunked HTTP/1.1 body, follows the chunks (their size lines, and the
-//! line end after their data, counting the data without reading it): a bare LF in either
-//! place fails the next read (hyper, under naga-async, refuses such a body as well). It
-//! stops looking, without a word, at anything it cannot follow (a size that is no number, a
-//! line too long), which ureq then refuses or reads as it would have anyway, and at the last
-//! chunk (trailers are not watched).
+//! that ends a chunk-size line, the CRLF after a chunk's data, and those of the trailer
+//! lines and the final empty line; a server that ends such a line with a bare LF never sends
+//! one, and the call would wait out its read limit (ten minutes by default) or the server's
+//! close. The watch reads each answer's head as it arrives and, for a chunked HTTP/1.1 body,
+//! follows the chunks (their size lines and the line end after their data, counting the
+//! data without reading it) and the trailer section: a bare LF in any of those places fails
+//! the next read (hyper, under naga-async, refuses such a body as well). It stops looking,
+//! without a word, at anything it cannot follow (a size that is no number, a line too
+//! long), which ureq then refuses or reads as it would have anyway.
 
 use std::fmt;
 
@@ -44,6 +44,8 @@ enum Stage {
     Data(u64),
     /// The CRLF after a chunk's data.
     DataEnd,
+    /// A line of the trailer section after the last chunk (the empty one ends the body).
+    Trailer,
 }
 
 /// What one step of the watch did.
@@ -126,7 +128,7 @@ impl FramingWatch {
     fn completing(&self, bytes: &[u8]) -> usize {
         let wanted = match self.stage {
             Stage::Head => (MAX_HEAD + 1).saturating_sub(self.seen.len()),
-            Stage::Size => {
+            Stage::Size | Stage::Trailer => {
                 bytes.iter().position(|&byte| byte == b'\n').map_or(MAX_SIZE_LINE + 1, |lf| lf + 1)
             }
             Stage::DataEnd => 1,
@@ -141,7 +143,7 @@ impl FramingWatch {
         let limit = match self.stage {
             Stage::Idle | Stage::Data(_) => return,
             Stage::Head => MAX_HEAD,
-            Stage::Size | Stage::DataEnd => MAX_SIZE_LINE,
+            Stage::Size | Stage::DataEnd | Stage::Trailer => MAX_SIZE_LINE,
         };
         self.seen.extend_from_slice(rest.get(..=limit).unwrap_or(rest));
     }
@@ -168,9 +170,10 @@ impl FramingWatch {
                     searched = 0;
                     step
                 }
-                Stage::Size => self.read_size(rest),
+                Stage::Size => self.read_line(rest, after_size_line),
                 Stage::Data(left) => self.count_data(rest, left),
                 Stage::DataEnd => self.read_data_end(rest),
+                Stage::Trailer => self.read_line(rest, after_trailer_line),
             };
             match step {
                 Step::Read(length) => read += length,
@@ -211,24 +214,18 @@ impl FramingWatch {
         Step::Read(length)
     }
 
-    /// Reads a chunk-size line at the start of `data` once its LF is there.
-    fn read_size(&mut self, data: &[u8]) -> Step {
-        // A size line is a few bytes: a plain loop finds its end sooner than memchr's setup.
-        let line = data.get(..=MAX_SIZE_LINE).unwrap_or(data);
-        let Some(end) = line.iter().position(|&byte| byte == b'\n') else {
-            return if data.len() > MAX_SIZE_LINE { Step::GiveUp } else { Step::More };
-        };
-        let cr = end.checked_sub(1).filter(|&cr| data.get(cr) == Some(&b'\r'));
-        let Some(size) = cr.and_then(|cr| data.get(..cr)) else {
-            return Step::Bare;
-        };
-        match chunk_size(size) {
-            // The last chunk: trailers follow, which the watch leaves to ureq.
-            Some(0) | None => Step::GiveUp,
-            Some(length) => {
-                self.stage = Stage::Data(length);
-                Step::Read(end + 1)
-            }
+    /// Reads the CRLF-ended line at the start of `data` once it is whole: `next` gives the
+    /// stage after it from the line (without its CRLF), `None` for a line it cannot follow.
+    fn read_line(&mut self, data: &[u8], next: fn(&[u8]) -> Option<Stage>) -> Step {
+        match crlf_line(data) {
+            Ok((line, length)) => match next(line) {
+                Some(stage) => {
+                    self.stage = stage;
+                    Step::Read(length)
+                }
+                None => Step::GiveUp,
+            },
+            Err(step) => step,
         }
     }
 
@@ -264,6 +261,33 @@ impl FramingWatch {
             _ => Step::GiveUp,
         }
     }
+}
+
+/// The stage after a chunk-size line: the chunk's data, or the trailer section after the
+/// last chunk; `None` for a size that is no number.
+fn after_size_line(line: &[u8]) -> Option<Stage> {
+    match chunk_size(line)? {
+        0 => Some(Stage::Trailer),
+        size => Some(Stage::Data(size)),
+    }
+}
+
+/// The stage after a trailer line: more of them, or the end of the body after the empty one.
+fn after_trailer_line(line: &[u8]) -> Option<Stage> {
+    Some(if line.is_empty() { Stage::Idle } else { Stage::Trailer })
+}
+
+/// The line at the start of `data` without its CRLF, and its length with it; or the step
+/// when it is not whole yet, too long to follow, or ends in a bare LF.
+fn crlf_line(data: &[u8]) -> Result<(&[u8], usize), Step> {
+    // A line here is a few bytes: a plain loop finds its end sooner than memchr's setup.
+    let line = data.get(..=MAX_SIZE_LINE).unwrap_or(data);
+    let Some(end) = line.iter().position(|&byte| byte == b'\n') else {
+        return Err(if data.len() > MAX_SIZE_LINE { Step::GiveUp } else { Step::More });
+    };
+    let cr = end.checked_sub(1).filter(|&cr| data.get(cr) == Some(&b'\r'));
+    let text = cr.and_then(|cr| data.get(..cr)).ok_or(Step::Bare)?;
+    Ok((text, end + 1))
 }
 
 /// The size a chunk-size line (without its CRLF) gives: hex digits before any extension
@@ -354,9 +378,9 @@ mod tests {
     #[test]
     fn crlf_framing_and_other_bodies_pass() {
         let whole =
-            [CHUNKED, b"5;x=\"y\"\r\nhello\r\n 1A \r\n", &[b'.'; 26], b"\r\n0\r\nt: v\n\r\n"]
+            [CHUNKED, b"5;x=\"y\"\r\nhello\r\n 1A \r\n", &[b'.'; 26], b"\r\n0\r\nt: v\r\n\r\n"]
                 .concat();
-        assert_eq!(watch(&[&whole]), Ok(()), "extensions, spaces, hex; trailers are not read");
+        assert_eq!(watch(&[&whole]), Ok(()), "extensions, spaces, hex, a trailer");
         assert_eq!(bytewise(&whole), Ok(()));
         for at in 0..whole.len() {
             let (head, rest) = whole.split_at(at);
@@ -374,7 +398,9 @@ mod tests {
     fn a_bare_lf_after_a_later_size_or_after_data_is_refused() {
         let later_size = [CHUNKED, b"5\r\nhello\r\n3\nabc"].concat();
         let after_data = [CHUNKED, b"5\r\nhello\n0\r\n\r\n"].concat();
-        for whole in [later_size, after_data] {
+        let final_line = [CHUNKED, b"5\r\nhello\r\n0\r\n\n"].concat();
+        let trailer = [CHUNKED, b"0\r\nx-t: 1\n\r\n"].concat();
+        for whole in [later_size, after_data, final_line, trailer] {
             assert_eq!(watch(&[&whole]), Err(BareLineFeed));
             assert_eq!(bytewise(&whole), Err(BareLineFeed));
         }
@@ -420,7 +446,7 @@ mod tests {
             }
             whole.extend_from_slice(b"0\r\n");
             if next(2) == 0 {
-                whole.extend_from_slice(b"x-trailer: 1\n");
+                whole.extend_from_slice(b"x-trailer: 1\r\n");
             }
             whole.extend_from_slice(b"\r\n");
             let mut watch = FramingWatch::default();
@@ -433,6 +459,7 @@ mod tests {
                 rest = after;
             }
             assert_eq!(watch.stage, Stage::Idle, "{}", String::from_utf8_lossy(&whole));
+            assert!(watch.seen.is_empty());
         }
     }
 
