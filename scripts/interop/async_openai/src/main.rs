@@ -114,6 +114,27 @@ async fn main() {
         .await
     );
 
+    let choices = json!({"model": "gpt-4o-mini", "messages": user("Hi"), "n": 3,
+        "logprobs": true, "top_logprobs": 2});
+    check!(
+        "chat n choices with logprobs",
+        chats.create_byot::<_, CreateChatCompletionResponse>(choices.clone()).await.map(|r| {
+            let tokens = |c: &async_openai::types::chat::ChatChoice| {
+                c.logprobs.as_ref().and_then(|l| l.content.as_ref()).map_or(0, Vec::len)
+            };
+            format!("{:?}", r.choices.iter().map(|c| (c.index, tokens(c))).collect::<Vec<_>>())
+        })
+    );
+    check!(
+        "chat n choices with logprobs stream",
+        count(
+            chats
+                .create_stream_byot::<_, CreateChatCompletionStreamResponse>(streamed(choices))
+                .await
+        )
+        .await
+    );
+
     let embed = json!({"model": "text-embedding-3-small", "input": ["a", "b"]});
     check!(
         "embeddings",
