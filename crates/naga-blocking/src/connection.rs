@@ -1,6 +1,6 @@
 //! The connection naga-blocking's own agent puts over ureq's: steady socket time limits, one
-//! write for a small request, one liveness probe per reuse, and a note of whether an answer
-//! began to arrive.
+//! write for a small request, one liveness probe per reuse, a note of whether an answer
+//! began to arrive, and a watch on chunked framing (see [`crate::framing`]).
 
 use std::cell::Cell;
 use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, InvalidData};
@@ -92,11 +92,11 @@ pub(crate) struct Connection<T> {
     /// the request is dropped and the answer read: a server refusing a body (a 413) answers
     /// and closes before it has read it all, and ureq reads no answer after a failed write.
     write_closed: bool,
-    /// Reads how each answer's chunked body begins (see [`FramingWatch`]).
+    /// Follows each answer's chunked framing for bare LFs (see [`FramingWatch`]).
     framing: FramingWatch,
     /// A bare LF the watch found, reported by the next read: the read that found it may
-    /// hold the answer's head too, which ureq is to read first (a 429's status and
-    /// `Retry-After` are kept so).
+    /// hold the answer's head and body bytes before it too, which ureq is to read first (a
+    /// 429's status and `Retry-After` are kept so, and the events before the LF).
     bare_line_feed: Option<BareLineFeed>,
 }
 
