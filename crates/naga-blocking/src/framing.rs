@@ -241,12 +241,12 @@ impl FramingWatch {
             self.stage = Stage::Data(left - here);
             return Step::Read(length);
         }
-        if data.get(length..length + 2) == Some(b"\r\n") {
-            self.stage = Stage::Size;
-            return Step::Read(length + 2);
-        }
         self.stage = Stage::DataEnd;
-        Step::Read(length)
+        match self.read_data_end(data.get(length..).unwrap_or_default()) {
+            Step::Read(end) => Step::Read(length + end),
+            // Still at the line end: the next step reads it (and says what it holds).
+            _ => Step::Read(length),
+        }
     }
 
     /// Reads the CRLF after a chunk's data.
