@@ -222,9 +222,7 @@ impl Chunks {
             out.push(b'}');
         }
     }
-}
 
-impl Chunks {
     /// A chunk's `logprobs`: the tokens of choice `index` that end in `place`, `null` for
     /// a chunk without content.
     fn write_logprobs(&self, index: usize, place: Option<Range<usize>>, out: &mut Vec<u8>) {
