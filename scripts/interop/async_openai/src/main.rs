@@ -33,6 +33,16 @@ async fn count<T>(stream: Result<impl Stream<Item = Result<T>> + Unpin>) -> Resu
     Ok(format!("{items} items"))
 }
 
+/// `request` sent streamed to chat completions, read into async-openai's chunk type: how
+/// many chunks it held.
+async fn chat_chunks(client: &Client<OpenAIConfig>, request: Value) -> Result<String> {
+    let chats = client.chat();
+    count(
+        chats.create_stream_byot::<_, CreateChatCompletionStreamResponse>(streamed(request)).await,
+    )
+    .await
+}
+
 /// `request` with `"stream": true`.
 fn streamed(mut request: Value) -> Value {
     request["stream"] = json!(true);
@@ -75,28 +85,16 @@ async fn main() {
             format!("{:?}", r.choices.first().and_then(|c| c.message.content.clone()))
         })
     );
-    let mut with_usage = streamed(chat);
+    let mut with_usage = chat;
     with_usage["stream_options"] = json!({"include_usage": true});
-    check!(
-        "chat stream",
-        count(chats.create_stream_byot::<_, CreateChatCompletionStreamResponse>(with_usage).await)
-            .await
-    );
+    check!("chat stream", chat_chunks(&client, with_usage).await);
     check!(
         "chat tools",
         chats.create_byot::<_, CreateChatCompletionResponse>(tools.clone()).await.map(|r| {
             format!("{:?}", r.choices.first().and_then(|c| c.message.tool_calls.clone()))
         })
     );
-    check!(
-        "chat tools stream",
-        count(
-            chats
-                .create_stream_byot::<_, CreateChatCompletionStreamResponse>(streamed(tools))
-                .await
-        )
-        .await
-    );
+    check!("chat tools stream", chat_chunks(&client, tools).await);
     check!(
         "chat reasoning",
         chats
@@ -104,15 +102,7 @@ async fn main() {
             .await
             .map(|r| r.model)
     );
-    check!(
-        "chat reasoning stream",
-        count(
-            chats
-                .create_stream_byot::<_, CreateChatCompletionStreamResponse>(streamed(reasoning))
-                .await
-        )
-        .await
-    );
+    check!("chat reasoning stream", chat_chunks(&client, reasoning).await);
 
     let choices = json!({"model": "gpt-4o-mini", "messages": user("Hi"), "n": 3,
         "logprobs": true, "top_logprobs": 2});
@@ -125,15 +115,7 @@ async fn main() {
             format!("{:?}", r.choices.iter().map(|c| (c.index, tokens(c))).collect::<Vec<_>>())
         })
     );
-    check!(
-        "chat n choices with logprobs stream",
-        count(
-            chats
-                .create_stream_byot::<_, CreateChatCompletionStreamResponse>(streamed(choices))
-                .await
-        )
-        .await
-    );
+    check!("chat n choices with logprobs stream", chat_chunks(&client, choices).await);
 
     let embed = json!({"model": "text-embedding-3-small", "input": ["a", "b"]});
     check!(
